@@ -1,0 +1,752 @@
+"""Compile checked rules into Python closures.
+
+Input: a :class:`~licensecheck.check.CheckedPack`. Output: a :class:`CompiledPack` whose
+rules are plain closures ``fn(env) -> value`` over the three-valued domain (``True``,
+``False``, :data:`UNKNOWN`, numbers, text, dates, durations, lists). No source is
+generated and nothing is ``eval``-ed: each node kind maps to a closure built here.
+
+The same closures run in two modes. Normally they only compute values. With tracing on
+(``traced=True``) every node is wrapped so that its value, the declaration paths it read
+and the list elements a quantifier visited are recorded in a :class:`Trace` tree, from
+which :mod:`licensecheck.evaluate` derives witnesses and ``explain`` shows a rule's
+evaluation step by step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Final
+
+from .check import CheckedPack, Rule
+from .errors import Diagnostic, RuleRuntimeError
+from .lang import nodes as n
+from .lang.values import UNKNOWN, Duration, add_duration, type_name
+
+Fn = Callable[["Env"], Any]
+PathKey = tuple[str | int, ...]
+
+DEFAULT_MAX_STEPS: Final = 1_000_000
+MAX_PATTERN_LENGTH: Final = 1000
+
+
+class BudgetExceeded(RuleRuntimeError):
+    """A rule visited more list elements than its evaluation budget allows."""
+
+
+def _runtime_error(message: str, node: n.Node) -> RuleRuntimeError:
+    return RuleRuntimeError(Diagnostic("runtime", message, node.span))
+
+
+# ---------------------------------------------------------------- environment and trace
+
+
+class Env:
+    """The state one rule evaluation reads: the declaration, bound variables, the date."""
+
+    __slots__ = ("max_steps", "paths", "root", "steps", "today", "trace", "vars")
+
+    def __init__(
+        self,
+        root: dict[str, Any],
+        today: dt.date,
+        *,
+        trace: Trace | None = None,
+        max_steps: int = DEFAULT_MAX_STEPS,
+    ) -> None:
+        self.root = root
+        self.today = today
+        self.vars: dict[str, Any] = {}
+        self.paths: dict[str, PathKey | None] = {}
+        self.trace = trace
+        self.steps = 0
+        self.max_steps = max_steps
+
+
+@dataclass(eq=False)
+class TraceNode:
+    """One evaluated sub-expression: its value, what it read, and its sub-evaluations."""
+
+    expr: n.Expr | None
+    value: Any = UNKNOWN
+    path: PathKey | None = None  # for path expressions: the concrete declaration path read
+    children: list[TraceNode] = field(default_factory=list)
+    #: for element marks inside a quantifier: the element's path and value
+    element: tuple[PathKey | None, Any] | None = None
+
+
+@dataclass(eq=False)
+class Trace:
+    root: TraceNode = field(default_factory=lambda: TraceNode(None))
+    current: TraceNode | None = None
+    last_path: PathKey | None = None
+
+    def __post_init__(self) -> None:
+        self.current = self.root
+
+
+def _traced(expr: n.Expr, inner: Fn) -> Fn:
+    def run(e: Env) -> Any:
+        trace = e.trace
+        if trace is None:
+            return inner(e)
+        parent = trace.current
+        assert parent is not None
+        node = TraceNode(expr)
+        parent.children.append(node)
+        trace.current = node
+        try:
+            node.value = inner(e)
+        finally:
+            trace.current = parent
+        return node.value
+
+    return run
+
+
+# ---------------------------------------------------------------- runtime helpers
+
+_KINDS: Final[dict[type, str]] = {
+    bool: "bool",
+    int: "number",
+    float: "number",
+    str: "string",
+    dt.date: "date",
+    Duration: "duration",
+    list: "list",
+    dict: "object",
+}
+
+
+def _kind(value: Any) -> str:
+    return _KINDS.get(type(value), "other")
+
+
+def values_equal(a: Any, b: Any, node: n.Node) -> bool:
+    ka, kb = _kind(a), _kind(b)
+    if ka != kb:
+        raise _runtime_error(f"cannot compare {type_name(a)} with {type_name(b)}", node)
+    if ka == "duration":
+        return bool(a.same_length(b))
+    return bool(a == b)
+
+
+def _ordered(a: Any, b: Any, node: n.Node) -> None:
+    ka, kb = _kind(a), _kind(b)
+    if ka != kb or ka not in ("number", "string", "date", "duration"):
+        raise _runtime_error(f"cannot order {type_name(a)} and {type_name(b)}", node)
+
+
+def _member(item: Any, items: Any, node: n.Node) -> Any:
+    if item is UNKNOWN or items is UNKNOWN:
+        return UNKNOWN
+    if type(items) is not list:
+        raise _runtime_error(f"'in' needs a list, got {type_name(items)}", node)
+    kind = _kind(item)
+    saw_unknown = False
+    for candidate in items:
+        if candidate is UNKNOWN or candidate is None:
+            saw_unknown = True
+        elif _kind(candidate) == kind and values_equal(item, candidate, node):
+            return True
+    return UNKNOWN if saw_unknown else False
+
+
+def _truth(value: Any, node: n.Node, what: str) -> Any:
+    if value is True or value is False or value is UNKNOWN:
+        return value
+    raise _runtime_error(f"{what} needs true/false, got {type_name(value)}", node)
+
+
+@cache
+def compile_pattern(pattern: str) -> Any:
+    """A linear-time (RE2) regular expression; ``ValueError`` explains a bad pattern."""
+    import re2
+
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise ValueError(f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
+    try:
+        return re2.compile(pattern)
+    except re2.error as exc:
+        raise ValueError(
+            f"{exc} (patterns use RE2 syntax: no back-references or look-around)"
+        ) from None
+
+
+# ---------------------------------------------------------------- compiler
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    when: Fn | None
+    require: Fn
+
+
+class _Compiler:
+    def __init__(self, pack: CheckedPack, traced: bool) -> None:
+        self.pack = pack
+        self.traced = traced
+        self.predicates: dict[str, Fn] = {}
+
+    def rule(self, rule: Rule) -> CompiledRule:
+        when = self.expr(rule.when) if rule.when is not None else None
+        return CompiledRule(rule, when, self.expr(rule.require))
+
+    def expr(self, expr: n.Expr, bound: frozenset[str] = frozenset()) -> Fn:
+        method: Callable[[Any, frozenset[str]], Fn] = getattr(
+            self, "_" + type(expr).__name__.rstrip("_").lower()
+        )
+        fn = method(expr, bound)
+        return _traced(expr, fn) if self.traced else fn
+
+    # -- leaves
+    def _literal(self, expr: n.Literal_, bound: frozenset[str]) -> Fn:
+        value = UNKNOWN if expr.value is None else expr.value
+        return lambda e: value
+
+    def _listexpr(self, expr: n.ListExpr, bound: frozenset[str]) -> Fn:
+        if all(isinstance(i, n.Literal_) for i in expr.items):
+            constant = [i.value for i in expr.items if isinstance(i, n.Literal_)]
+            return lambda e: constant
+        items = [self.expr(i, bound) for i in expr.items]
+        return lambda e: [f(e) for f in items]
+
+    def _name(self, expr: n.Name, bound: frozenset[str]) -> Fn:
+        return self._path(expr, bound)
+
+    def _const_or_predicate(self, name: str) -> Fn | None:
+        if name in self.pack.consts:
+            value = self.pack.consts[name]
+            return lambda e: value
+        if name in self.pack.predicates:
+            if name not in self.predicates:
+                placeholder: list[Fn] = []
+                self.predicates[name] = lambda e: placeholder[0](e)
+                placeholder.append(self.expr(self.pack.predicates[name]))
+            return self.predicates[name]
+        return None
+
+    # -- paths: a name followed by .field and [index] steps, read in one closure
+    def _attr(self, expr: n.Attr, bound: frozenset[str]) -> Fn:
+        return self._path(expr, bound)
+
+    def _index(self, expr: n.Index, bound: frozenset[str]) -> Fn:
+        return self._path(expr, bound)
+
+    def _path(self, expr: n.Expr, bound: frozenset[str]) -> Fn:
+        steps: list[str | int | Fn] = []
+        node = expr
+        while isinstance(node, n.Attr | n.Index):
+            if isinstance(node, n.Attr):
+                steps.append(node.name)
+            elif (
+                isinstance(node.index, n.Literal_)
+                and isinstance(node.index.value, str | int)
+                and not isinstance(node.index.value, bool)
+            ):
+                steps.append(node.index.value)
+            else:
+                steps.append(self.expr(node.index, bound))
+            node = node.obj
+        steps.reverse()
+        base, base_path = self._path_base(node, bound)
+        return _path_reader(expr, base, base_path, tuple(steps))
+
+    def _path_base(
+        self, node: n.Expr, bound: frozenset[str]
+    ) -> tuple[Fn, Callable[[Env], PathKey | None]]:
+        if isinstance(node, n.Name):
+            name = node.name
+            if name in bound:
+                return (lambda e: e.vars[name]), (lambda e: e.paths.get(name))
+            special = self._const_or_predicate(name)
+            if special is not None:
+                return special, (lambda e: None)
+            if name == "today":
+                return (lambda e: e.today), (lambda e: None)
+            top: PathKey = (name,)
+            return (lambda e: e.root.get(name, UNKNOWN)), (lambda e: top)
+        base = self.expr(node, bound)
+        return base, (lambda e: None)
+
+    def _call(self, expr: n.Call, bound: frozenset[str]) -> Fn:
+        (arg_expr,) = expr.args
+        arg = self.expr(arg_expr, bound)
+        func = expr.func
+        if func == "declared":
+            return lambda e: arg(e) is not UNKNOWN
+
+        def call(e: Env) -> Any:
+            value = arg(e)
+            if value is UNKNOWN:
+                return UNKNOWN
+            if func == "len" and type(value) in (list, str):
+                return len(value)
+            if func == "lower" and type(value) is str:
+                return value.lower()
+            if func == "upper" and type(value) is str:
+                return value.upper()
+            if func == "days_since" and type(value) is dt.date:
+                return (e.today - value).days
+            raise _runtime_error(f"'{func}' cannot take {type_name(value)}", expr)
+
+        return call
+
+    # -- logic
+    def _not(self, expr: n.Not, bound: frozenset[str]) -> Fn:
+        operand = self.expr(expr.operand, bound)
+
+        def not_(e: Env) -> Any:
+            v = operand(e)
+            if v is True:
+                return False
+            if v is False:
+                return True
+            return _truth(v, expr, "'not'")
+
+        return not_
+
+    def _boolop(self, expr: n.BoolOp, bound: frozenset[str]) -> Fn:
+        left = self.expr(expr.left, bound)
+        right = self.expr(expr.right, bound)
+        if expr.op == "and":
+
+            def and_(e: Env) -> Any:
+                a = left(e)
+                if a is False:
+                    return False
+                b = right(e)
+                if b is False:
+                    return False
+                if a is True and b is True:
+                    return True
+                _truth(a, expr.left, "'and'")
+                _truth(b, expr.right, "'and'")
+                return UNKNOWN
+
+            return and_
+
+        def or_(e: Env) -> Any:
+            a = left(e)
+            if a is True:
+                return True
+            b = right(e)
+            if b is True:
+                return True
+            if a is False and b is False:
+                return False
+            _truth(a, expr.left, "'or'")
+            _truth(b, expr.right, "'or'")
+            return UNKNOWN
+
+        return or_
+
+    def _if(self, expr: n.If, bound: frozenset[str]) -> Fn:
+        cond = self.expr(expr.cond, bound)
+        then = self.expr(expr.then, bound)
+        otherwise = self.expr(expr.otherwise, bound)
+
+        def if_(e: Env) -> Any:
+            c = cond(e)
+            if c is True:
+                return then(e)
+            if c is False:
+                return otherwise(e)
+            return _truth(c, expr.cond, "'if'")
+
+        return if_
+
+    def _coalesce(self, expr: n.Coalesce, bound: frozenset[str]) -> Fn:
+        value = self.expr(expr.value, bound)
+        default = self.expr(expr.default, bound)
+
+        def coalesce(e: Env) -> Any:
+            v = value(e)
+            return default(e) if v is UNKNOWN else v
+
+        return coalesce
+
+    # -- comparison and arithmetic
+    def _compare(self, expr: n.Compare, bound: frozenset[str]) -> Fn:
+        left = self.expr(expr.left, bound)
+        right = self.expr(expr.right, bound)
+        op = expr.op
+        if op in ("in", "not in", "contains"):
+            return self._membership(expr, left, right)
+        if op == "matches":
+            return _matches(expr, left, right)
+        return _comparison(expr, op, left, right)
+
+    def _membership(self, expr: n.Compare, left: Fn, right: Fn) -> Fn:
+        op = expr.op
+
+        def membership(e: Env) -> Any:
+            a = left(e)  # both sides in source order, so traces read left to right
+            b = right(e)
+            if op != "contains":
+                result = _member(a, b, expr)
+                return (not result) if op == "not in" and result is not UNKNOWN else result
+            if type(a) is str:
+                if b is UNKNOWN:
+                    return UNKNOWN
+                if type(b) is not str:
+                    raise _runtime_error(f"text cannot contain {type_name(b)}", expr)
+                return b in a
+            return _member(b, a, expr)
+
+        return membership
+
+    def _arith(self, expr: n.Arith, bound: frozenset[str]) -> Fn:
+        left = self.expr(expr.left, bound)
+        right = self.expr(expr.right, bound)
+        op = expr.op
+
+        def arith(e: Env) -> Any:
+            a = left(e)
+            if a is UNKNOWN:
+                return UNKNOWN
+            b = right(e)
+            if b is UNKNOWN:
+                return UNKNOWN
+            return arithmetic(op, a, b, expr)
+
+        return arith
+
+    def _neg(self, expr: n.Neg, bound: frozenset[str]) -> Fn:
+        operand = self.expr(expr.operand, bound)
+
+        def neg(e: Env) -> Any:
+            v = operand(e)
+            if v is UNKNOWN:
+                return UNKNOWN
+            if _kind(v) == "number":
+                return -v
+            if type(v) is Duration:
+                return Duration(-v.amount, v.unit)
+            raise _runtime_error(f"'-' cannot negate {type_name(v)}", expr)
+
+        return neg
+
+    # -- quantifiers and aggregates
+    def _quantifier(self, expr: n.Quantifier, bound: frozenset[str]) -> Fn:
+        coll = self.expr(expr.collection, bound)
+        inner = bound | {expr.var}
+        filt = self.expr(expr.filter, inner) if expr.filter is not None else None
+        body = self.expr(expr.body, inner)
+        loop = _Loop(expr, coll, expr.var, _is_path(expr.collection))
+        kind = expr.kind
+
+        def quantifier(e: Env) -> Any:
+            items = loop.items(e)
+            if items is UNKNOWN:
+                return UNKNOWN
+            # all: false once an element fails; any/none: decided once one qualifies
+            decisive = kind != "all"
+            saw_unknown = False
+            decided = False
+            for _ in loop.bind(e, items):
+                try:
+                    b = _element_truth(e, filt, body)
+                except RuleRuntimeError:
+                    if decided:  # tracing goes on only to find witnesses; the result stands
+                        break
+                    raise
+                if b is decisive:
+                    decided = True
+                    if e.trace is None:
+                        break
+                elif b is UNKNOWN:
+                    saw_unknown = True
+            result = decisive if decided else (UNKNOWN if saw_unknown else not decisive)
+            if kind == "none" and result is not UNKNOWN:
+                return not result
+            return result
+
+        def _element_truth(e: Env, filt: Fn | None, body: Fn) -> Any:
+            f = True if filt is None else _truth(filt(e), expr, "'where'")
+            if f is False:
+                return kind == "all"  # filtered out: cannot decide
+            b = _truth(body(e), expr, f"'{kind}'")
+            if f is UNKNOWN:
+                # all ≡ not F or B;  any/none ≡ F and B  (Kleene)
+                if kind == "all":
+                    return True if b is True else UNKNOWN
+                return False if b is False else UNKNOWN
+            return b
+
+        return quantifier
+
+    def _aggregate(self, expr: n.Aggregate, bound: frozenset[str]) -> Fn:
+        coll = self.expr(expr.collection, bound)
+        inner = bound | {expr.var}
+        filt = self.expr(expr.filter, inner) if expr.filter is not None else None
+        body = self.expr(expr.body, inner) if expr.body is not None else None
+        loop = _Loop(expr, coll, expr.var, _is_path(expr.collection))
+        kind = expr.kind
+
+        def aggregate(e: Env) -> Any:
+            items = loop.items(e)
+            if items is UNKNOWN:
+                return UNKNOWN
+            values: list[Any] = []
+            saw_unknown = False
+            for item in loop.bind(e, items):
+                f = True if filt is None else _truth(filt(e), expr, "'where'")
+                if f is False:
+                    continue
+                value = item if body is None else body(e)
+                if f is UNKNOWN or value is UNKNOWN:
+                    saw_unknown = True
+                else:
+                    values.append(value)
+            if saw_unknown:
+                return UNKNOWN
+            if kind == "count":
+                return len(values)
+            return _fold(kind, values, expr)
+
+        return aggregate
+
+
+class _Loop:
+    """Iterates a collection, binding the variable (and, when tracing, its path)."""
+
+    def __init__(
+        self, expr: n.Quantifier | n.Aggregate, coll: Fn, var: str, coll_is_path: bool
+    ) -> None:
+        self.expr = expr
+        self.coll = coll
+        self.var = var
+        self.coll_is_path = coll_is_path
+
+    def items(self, e: Env) -> Any:
+        if e.trace is not None:
+            e.trace.last_path = None
+        items = self.coll(e)
+        if items is not UNKNOWN and type(items) is not list:
+            raise _runtime_error(
+                f"'{self.expr.kind}' needs a list, got {type_name(items)}", self.expr
+            )
+        return items
+
+    def bind(self, e: Env, items: list[Any]) -> Iterator[Any]:
+        trace = e.trace
+        base = trace.last_path if trace is not None and self.coll_is_path else None
+        var = self.var
+        variables = e.vars
+        saved = variables.get(var, _UNSET)
+        saved_path = e.paths.get(var)
+        try:
+            for index, item in enumerate(items):
+                e.steps += 1
+                if e.steps > e.max_steps:
+                    raise BudgetExceeded(
+                        Diagnostic(
+                            "budget",
+                            f"the rule visited more than {e.max_steps} list elements",
+                            self.expr.span,
+                        )
+                    )
+                value = UNKNOWN if item is None else item
+                variables[var] = value
+                if trace is not None:
+                    path = (*base, index) if base is not None else None
+                    e.paths[var] = path
+                    assert trace.current is not None
+                    trace.current.children.append(
+                        TraceNode(None, value, path, element=(path, value))
+                    )
+                yield value
+        finally:
+            if saved is _UNSET:
+                variables.pop(var, None)
+            else:
+                variables[var] = saved
+            e.paths[var] = saved_path
+
+
+_UNSET: Final = object()
+
+
+def _step(value: Any, key: Any, node: n.Node) -> Any:
+    if type(key) is str:
+        if type(value) is dict:
+            found = value.get(key)
+            return UNKNOWN if found is None else found
+        raise _runtime_error(f"{type_name(value)} has no field '{key}'", node)
+    if type(key) is int:
+        if type(value) is list:
+            found = value[key] if 0 <= key < len(value) else None
+            return UNKNOWN if found is None else found
+        raise _runtime_error(f"{type_name(value)} cannot be indexed by a number", node)
+    if key is UNKNOWN:
+        return UNKNOWN
+    raise _runtime_error(f"an index must be text or a number, not {type_name(key)}", node)
+
+
+def _path_reader(
+    expr: n.Expr,
+    base: Fn,
+    base_path: Callable[[Env], PathKey | None],
+    steps: tuple[str | int | Fn, ...],
+) -> Fn:
+    """Read ``base.step.step…``; absent anywhere gives UNKNOWN. Tracing records the path."""
+    static = all(not callable(s) for s in steps)
+
+    def read(e: Env) -> Any:
+        value = base(e)
+        if e.trace is not None:
+            return _read_traced(e, value)
+        if static:
+            for key in steps:
+                if value is UNKNOWN:
+                    return UNKNOWN
+                value = _step(value, key, expr)
+            return value
+        for step in steps:
+            if value is UNKNOWN:
+                return UNKNOWN
+            value = _step(value, step(e) if callable(step) else step, expr)
+        return value
+
+    def _read_traced(e: Env, value: Any) -> Any:
+        assert e.trace is not None
+        keys: list[str | int] = []
+        for step in steps:
+            key = step(e) if callable(step) else step
+            if isinstance(key, str | int) and not isinstance(key, bool):
+                keys.append(key)
+            if value is not UNKNOWN:
+                value = _step(value, key, expr)
+        prefix = base_path(e)
+        if prefix is not None:
+            path = (*prefix, *keys)  # truncated where a dynamic index was unknown
+            e.trace.last_path = path
+            if e.trace.current is not None and e.trace.current.expr is expr:
+                e.trace.current.path = path
+        return value
+
+    return read
+
+
+def _is_path(expr: n.Expr) -> bool:
+    while isinstance(expr, n.Attr | n.Index):
+        expr = expr.obj
+    return isinstance(expr, n.Name)
+
+
+def _fold(kind: str, values: Sequence[Any], node: n.Node) -> Any:
+    if kind == "sum":
+        total: Any = 0
+        for v in values:
+            total = arithmetic("+", total, v, node)
+        return total
+    if not values:
+        return UNKNOWN
+    best = values[0]
+    for v in values[1:]:
+        _ordered(best, v, node)
+        if (v < best) if kind == "min" else (v > best):
+            best = v
+    return best
+
+
+def arithmetic(op: str, a: Any, b: Any, node: n.Node) -> Any:
+    ka, kb = _kind(a), _kind(b)
+    if ka == kb == "number":
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if b == 0:
+            raise _runtime_error("division by zero", node)
+        return a / b
+    try:
+        if ka == "date" and kb == "duration" and op in "+-":
+            return add_duration(a, b, 1 if op == "+" else -1)
+        if ka == "duration" and kb == "date" and op == "+":
+            return add_duration(b, a)
+    except (ValueError, OverflowError) as exc:
+        raise _runtime_error(f"date arithmetic failed: {exc}", node) from None
+    if ka == kb == "date" and op == "-":
+        return Duration((a - b).days, "day")
+    if ka == kb == "duration" and op in "+-":
+        if a.unit == b.unit:
+            return Duration(a.amount + b.amount if op == "+" else a.amount - b.amount, a.unit)
+        return Duration(a.days + b.days if op == "+" else a.days - b.days, "day")
+    if op == "*" and {ka, kb} == {"duration", "number"}:
+        d, k = (a, b) if ka == "duration" else (b, a)
+        return Duration(d.amount * k, d.unit)
+    raise _runtime_error(f"cannot compute {type_name(a)} {op} {type_name(b)}", node)
+
+
+def _comparison(expr: n.Compare, op: str, left: Fn, right: Fn) -> Fn:
+    def compare(e: Env) -> Any:
+        a = left(e)
+        if a is UNKNOWN:
+            return UNKNOWN
+        b = right(e)
+        if b is UNKNOWN:
+            return UNKNOWN
+        if op == "==":
+            return values_equal(a, b, expr)
+        if op == "!=":
+            return not values_equal(a, b, expr)
+        _ordered(a, b, expr)
+        if op == "<":
+            return a < b
+        if op == "<=":
+            return a <= b
+        if op == ">":
+            return a > b
+        return a >= b
+
+    return compare
+
+
+def _matches(expr: n.Compare, left: Fn, right: Fn) -> Fn:
+    def matches(e: Env) -> Any:
+        text = left(e)
+        if text is UNKNOWN:
+            return UNKNOWN
+        pattern = right(e)
+        if pattern is UNKNOWN:
+            return UNKNOWN
+        if type(text) is not str or type(pattern) is not str:
+            raise _runtime_error(f"'matches' needs text, got {type_name(text)}", expr)
+        try:
+            regex = compile_pattern(pattern)
+        except ValueError as exc:
+            raise _runtime_error(f"invalid regular expression: {exc}", expr) from None
+        return regex.search(text) is not None
+
+    return matches
+
+
+# ---------------------------------------------------------------- the compiled pack
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    checked: CheckedPack
+    rules: tuple[CompiledRule, ...]
+    _traced: dict[str, CompiledRule] = field(default_factory=dict, compare=False)
+
+    def traced_rule(self, rule_id: str) -> CompiledRule:
+        """The rule compiled in tracing mode (built on first use)."""
+        if rule_id not in self._traced:
+            rule = self.checked.rule(rule_id)
+            if rule is None:
+                raise KeyError(rule_id)
+            self._traced[rule_id] = _Compiler(self.checked, traced=True).rule(rule)
+        return self._traced[rule_id]
+
+
+def compile_pack(pack: CheckedPack) -> CompiledPack:
+    compiler = _Compiler(pack, traced=False)
+    return CompiledPack(pack, tuple(compiler.rule(rule) for rule in pack.rules))

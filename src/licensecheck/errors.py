@@ -1,0 +1,120 @@
+"""Errors as values: every problem licensecheck reports carries a source position.
+
+A :class:`Diagnostic` is one problem (or warning) at one place. A
+:class:`LicenseCheckError` carries one or more diagnostics; it is the only kind of
+exception the library raises on bad input, and the CLI renders it and exits 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+DiagnosticLevel = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A place in a source file; ``line`` and ``column`` are 1-based."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in an input file.
+
+    ``code`` is stable and machine-readable (``syntax``, ``unknown-path``, ``schema``, …);
+    ``message`` is plain language, lower case, without a trailing period.
+    """
+
+    code: str
+    message: str
+    span: Span | None = None
+    level: DiagnosticLevel = "error"
+    snippet: str | None = None
+    hint: str | None = None
+
+    def render(self) -> str:
+        where = self.span.format() if self.span else "<input>"
+        lines = [f"{where}: {self.level}: {self.message}"]
+        if self.snippet:
+            lines.append(self.snippet)
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        if self.span is None:
+            return ("", 0, 0, self.message)
+        return (self.span.file, self.span.line, self.span.column, self.message)
+
+
+def source_snippet(text: str, line: int, column: int, width: int = 1) -> str:
+    """The source line at ``line`` with a caret under ``column`` (both 1-based)."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    source_line = lines[line - 1].expandtabs(1)
+    if len(source_line) > 160:  # keep very long lines readable around the caret
+        start = max(0, column - 80)
+        source_line = source_line[start : start + 160]
+        column -= start
+    gutter = f"{line:>5} | "
+    caret = " " * (len(gutter) - 2) + "| " + " " * max(column - 1, 0) + "^" * max(width, 1)
+    return f"{gutter}{source_line}\n{caret}"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest of ``choices`` to a misspelt ``word``, if one is close enough."""
+    import difflib
+
+    matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+class LicenseCheckError(Exception):
+    """Base class of every error raised for bad input; holds one or more diagnostics."""
+
+    def __init__(self, diagnostics: Diagnostic | Sequence[Diagnostic]) -> None:
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        super().__init__(self.render())
+
+    @classmethod
+    def simple(
+        cls, message: str, span: Span | None = None, code: str = "input"
+    ) -> LicenseCheckError:
+        return cls(Diagnostic(code=code, message=message, span=span))
+
+    def render(self) -> str:
+        return "\n".join(d.render() for d in self.diagnostics)
+
+
+class UsageError(LicenseCheckError):
+    """The call itself is wrong: an unknown pack id, a malformed date, a missing file."""
+
+
+class DeclarationError(LicenseCheckError):
+    """A declaration could not be read, parsed or validated."""
+
+
+class PackError(LicenseCheckError):
+    """A policy pack could not be loaded: manifest, rule syntax or static checks."""
+
+
+class RuleRuntimeError(LicenseCheckError):
+    """A rule failed while evaluating (for example a type mismatch on unconstrained data).
+
+    The evaluator turns it into the ``error`` status of that one rule; it never escapes
+    ``assess``.
+    """

@@ -1,0 +1,379 @@
+"""Parse ``.rules`` text into the typed syntax tree (:mod:`.nodes`).
+
+Lark (LALR) builds a parse tree with positions; :class:`_ToAst` turns it into frozen
+nodes. Lark's exceptions never leave this module: they become
+:class:`~licensecheck.errors.PackError` with a plain-language message and a caret.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import cache
+from typing import Any, cast
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+
+from ..errors import Diagnostic, PackError, Span, source_snippet
+from . import nodes as n
+from .values import Duration, DurationUnit
+
+
+@cache
+def _lark() -> Lark:
+    return Lark.open(
+        "grammar.lark",
+        rel_to=__file__,
+        parser="lalr",
+        start=["start", "expr"],
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+def parse_module(text: str, path: str) -> n.Module:
+    """Parse one rules file; raise :class:`PackError` on a syntax error."""
+    module = _parse(text, path, "start")
+    assert isinstance(module, n.Module)
+    return module
+
+
+def parse_expression(text: str, path: str = "<expression>") -> n.Expr:
+    """Parse a lone expression (for tests and tools)."""
+    return _parse(text, path, "expr")  # type: ignore[no-any-return]
+
+
+def _parse(text: str, path: str, start: str) -> Any:
+    try:
+        tree = _lark().parse(text, start=start)
+    except UnexpectedInput as exc:
+        raise PackError(_syntax_diagnostic(exc, text, path)) from None
+    try:
+        return _ToAst(path, text).transform(tree)
+    except VisitError as exc:  # raised inside a callback: unwrap our own error
+        if isinstance(exc.orig_exc, PackError):
+            raise exc.orig_exc from None
+        raise
+
+
+# ---------------------------------------------------------------- syntax errors
+
+_TOKEN_WORDS = {
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COLON": "':'",
+    "COMMA": "','",
+    "EQUAL": "'='",
+    "DOT": "'.'",
+    "NAME": "a name",
+    "FIELD_KEY": "a rule field such as 'title:' or 'require:'",
+    "RULE_ID": "a rule id such as CR-LIC-001",
+    "STRING": "a quoted string",
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "RULE": "'rule'",
+    "CONST": "'const'",
+    "PREDICATE": "'predicate'",
+    "$END": "the end of the file",
+}
+
+_EXPRESSION_STARTS = {"NAME", "NUMBER", "STRING", "DATE", "LPAR", "LSQB", "TRUE", "FALSE", "NULL"}
+
+
+_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "AND", "OR", "LESSTHAN", "MORETHAN", "DOT", "LSQB"}
+
+
+def _describe_expected(expected: set[str]) -> str:
+    if len(expected & _EXPRESSION_STARTS) >= 3:
+        return "an expression (a value, a name or a path)"
+    if len(expected & _OPERATORS) >= 4:
+        return "an operator (such as '==', 'and', '+') or the end of the expression"
+    words = sorted({_TOKEN_WORDS.get(t, _keyword(t)) for t in expected})
+    if len(words) > 6:
+        words = [*words[:6], "…"]
+    return ", ".join(words) if len(words) < 3 else "one of " + ", ".join(words)
+
+
+def _keyword(token_type: str) -> str:
+    name = _lark().get_terminal(token_type).pattern.value if _has_terminal(token_type) else None
+    return f"'{name}'" if isinstance(name, str) else token_type.lower()
+
+
+def _has_terminal(token_type: str) -> bool:
+    try:
+        _lark().get_terminal(token_type)
+    except KeyError:
+        return False
+    return True
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    line, column = max(exc.line, 1), max(exc.column, 1)
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else ""
+        message = f"unexpected character {char!r}"
+        hint = _character_hint(char)
+    elif isinstance(exc, UnexpectedEOF):
+        message = "the file ends too early"
+        hint = f"expected {_describe_expected(set(exc.expected))}"
+        line, column = _end_position(text)
+    else:
+        token = exc.token  # type: ignore[attr-defined]
+        if token.type == "$END":
+            line, column = _end_position(text)
+            message = "the file ends too early"
+        else:
+            message = f"unexpected {str(token)!r}"
+        hint = _token_hint(exc, token, text[: exc.pos_in_stream or 0])
+    return Diagnostic(
+        code="syntax",
+        message=message,
+        span=Span(path, line, column),
+        snippet=source_snippet(text, line, column),
+        hint=hint,
+    )
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    lines = text.splitlines() or [""]
+    return len(lines), len(lines[-1]) + 1
+
+
+def _character_hint(char: str) -> str | None:
+    if char == "'":
+        return 'strings use double quotes: "like this"'
+    if char == "=":
+        return "compare with '==' (a single '=' only appears in 'const' and 'predicate')"
+    if char in "&|!":
+        return "write 'and', 'or' and 'not' in words"
+    return None
+
+
+_QUANTIFIER_WORDS = {"all", "any", "none", "count", "sum", "min", "max", "if"}
+
+
+_COMPARISONS = {"==", "!=", "<", "<=", ">", ">=", "in", "contains", "matches"}
+
+
+def _token_hint(exc: UnexpectedInput, token: Token, before: str) -> str:
+    expected = set(getattr(exc, "expected", ()) or getattr(exc, "accepts", ()) or ())
+    previous = re.findall(r"[A-Za-z_]\w*|\S", before)
+    word = previous[-2] if len(previous) >= 2 else ""
+    if word in _QUANTIFIER_WORDS:
+        return (
+            f"'{word}' inside 'and', 'or', 'not' or a comparison must be in parentheses: "
+            f"(… {word} … : …)"
+        )
+    if str(token) in _COMPARISONS and _has_comparison(previous):
+        return "comparisons cannot be chained: write 'a < b and b < c'"
+    if str(token) == "=":
+        return "compare with '=='"
+    if token.type == "RULE_ID":
+        return "rule ids only appear after 'rule' and in 'after: [...]'"
+    return f"expected {_describe_expected(expected)}"
+
+
+def _has_comparison(previous_tokens: list[str]) -> bool:
+    for tok in reversed(previous_tokens):
+        if tok in {":", "{", "(", "and", "or", "not", "=", ","}:
+            return False
+        if tok in _COMPARISONS or tok in {"=", "!", "<", ">"}:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- tree -> nodes
+
+_UNITS: dict[str, DurationUnit] = {
+    "day": "day",
+    "days": "day",
+    "month": "month",
+    "months": "month",
+    "year": "year",
+    "years": "year",
+}
+
+
+def _number(text: str) -> int | float:
+    clean = text.replace("_", "")
+    return float(clean) if "." in clean else int(clean)
+
+
+@v_args(meta=True, inline=True)
+class _ToAst(Transformer[Token, Any]):
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__()
+        self.path = path
+        self.text = text
+
+    def _error(self, message: str, span: Span, hint: str | None = None) -> PackError:
+        snippet = source_snippet(self.text, span.line, span.column)
+        return PackError(Diagnostic("syntax", message, span, snippet=snippet, hint=hint))
+
+    def _span(self, meta: Any) -> Span:
+        if getattr(meta, "empty", True):
+            return Span(self.path, 1, 1)
+        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _token_span(self, token: Token) -> Span:
+        return Span(self.path, token.line or 1, token.column or 1, token.end_line, token.end_column)
+
+    # -- top level
+    def start(self, meta: Any, *definitions: n.Definition) -> n.Module:
+        return n.Module(self.path, tuple(definitions), span=self._span(meta))
+
+    def const_def(self, meta: Any, name: Token, value: n.Expr) -> n.Const:
+        return n.Const(str(name), value, span=self._token_span(name))
+
+    def predicate_def(self, meta: Any, name: Token, body: n.Expr) -> n.Predicate:
+        return n.Predicate(str(name), body, span=self._token_span(name))
+
+    def rule_def(
+        self, meta: Any, rule_id: Token, *items: n.RuleField | list[n.RuleRef]
+    ) -> n.RuleDef:
+        fields = tuple(i for i in items if isinstance(i, n.RuleField))
+        afters = [i for i in items if isinstance(i, list)]
+        after = tuple(afters[0]) if afters else None
+        if len(afters) > 1:
+            raise self._error(
+                "'after' is given twice", afters[1][0].span if afters[1] else self._span(meta)
+            )
+        return n.RuleDef(str(rule_id), fields, after, span=self._token_span(rule_id))
+
+    def field(self, meta: Any, key: Token, value: n.Expr) -> n.RuleField:
+        return n.RuleField(str(key), value, span=self._token_span(key))
+
+    def after_field(self, meta: Any, *ids: Token | None) -> list[n.RuleRef]:
+        return [n.RuleRef(str(t), span=self._token_span(t)) for t in ids if t is not None]
+
+    # -- literals
+    def number(self, meta: Any, token: Token) -> n.Literal_:
+        return n.Literal_(_number(str(token)), span=self._span(meta))
+
+    def duration(self, meta: Any, amount: Token, unit: Tree[Token]) -> n.Literal_:
+        unit_word = str(unit.children[0])
+        return n.Literal_(Duration(_number(str(amount)), _UNITS[unit_word]), span=self._span(meta))
+
+    def string(self, meta: Any, token: Token) -> n.Literal_:
+        span = self._span(meta)
+        try:
+            value = json.loads(str(token))
+        except json.JSONDecodeError:
+            raise self._error(
+                f"invalid escape in string {token}", span, r"use \" \\ \n \t or \uXXXX"
+            ) from None
+        return n.Literal_(value, span=span)
+
+    def date(self, meta: Any, token: Token) -> n.Literal_:
+        span = self._span(meta)
+        try:
+            value = dt.date.fromisoformat(str(token))
+        except ValueError:
+            raise self._error(f"{token} is not a valid date", span) from None
+        return n.Literal_(value, span=span)
+
+    def true(self, meta: Any) -> n.Literal_:
+        return n.Literal_(True, span=self._span(meta))
+
+    def false(self, meta: Any) -> n.Literal_:
+        return n.Literal_(False, span=self._span(meta))
+
+    def null(self, meta: Any) -> n.Literal_:
+        return n.Literal_(None, span=self._span(meta))
+
+    def list(self, meta: Any, *items: n.Expr | None) -> n.ListExpr:
+        return n.ListExpr(tuple(i for i in items if i is not None), span=self._span(meta))
+
+    # -- names and paths
+    def name(self, meta: Any, token: Token) -> n.Name:
+        return n.Name(str(token), span=self._span(meta))
+
+    def attr(self, meta: Any, obj: n.Expr, name: Token) -> n.Attr:
+        return n.Attr(obj, str(name), span=self._span(meta))
+
+    def index(self, meta: Any, obj: n.Expr, index: n.Expr) -> n.Index:
+        return n.Index(obj, index, span=self._span(meta))
+
+    def call(self, meta: Any, func: Token, *args: n.Expr | None) -> n.Call:
+        return n.Call(str(func), tuple(a for a in args if a is not None), span=self._span(meta))
+
+    # -- operators
+    def not_(self, meta: Any, operand: n.Expr) -> n.Not:
+        return n.Not(operand, span=self._span(meta))
+
+    def neg(self, meta: Any, operand: n.Expr) -> n.Expr:
+        value = operand.value if isinstance(operand, n.Literal_) else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return n.Literal_(-value, span=self._span(meta))
+        return n.Neg(operand, span=self._span(meta))
+
+    def and_(self, meta: Any, left: n.Expr, right: n.Expr) -> n.BoolOp:
+        return n.BoolOp("and", left, right, span=self._span(meta))
+
+    def or_(self, meta: Any, left: n.Expr, right: n.Expr) -> n.BoolOp:
+        return n.BoolOp("or", left, right, span=self._span(meta))
+
+    def compare(self, meta: Any, left: n.Expr, op: Tree[Token], right: n.Expr) -> n.Compare:
+        operator = " ".join(str(t) for t in op.children)
+        return n.Compare(cast(n.CompareOperator, operator), left, right, span=self._span(meta))
+
+    def arith(self, meta: Any, left: n.Expr, op: Tree[Token], right: n.Expr) -> n.Arith:
+        return n.Arith(
+            cast(n.ArithOperator, str(op.children[0])), left, right, span=self._span(meta)
+        )
+
+    def coalesce(self, meta: Any, value: n.Expr, default: n.Expr) -> n.Coalesce:
+        return n.Coalesce(value, default, span=self._span(meta))
+
+    def if_expr(self, meta: Any, cond: n.Expr, then: n.Expr, otherwise: n.Expr) -> n.If:
+        return n.If(cond, then, otherwise, span=self._span(meta))
+
+    # -- quantifiers and aggregates
+    def where(self, meta: Any, condition: n.Expr) -> n.Expr:
+        return condition
+
+    def quantifier(
+        self,
+        meta: Any,
+        kind: Tree[Token],
+        var: Token,
+        coll: n.Expr,
+        where: n.Expr | None,
+        body: n.Expr,
+    ) -> n.Quantifier:
+        return n.Quantifier(
+            cast(n.QuantifierKind, str(kind.children[0])),
+            str(var),
+            coll,
+            where,
+            body,
+            span=self._span(meta),
+        )
+
+    def count(self, meta: Any, var: Token, coll: n.Expr, where: n.Expr | None) -> n.Aggregate:
+        return n.Aggregate("count", str(var), coll, where, None, span=self._span(meta))
+
+    def fold(
+        self,
+        meta: Any,
+        kind: Tree[Token],
+        var: Token,
+        coll: n.Expr,
+        where: n.Expr | None,
+        body: n.Expr,
+    ) -> n.Aggregate:
+        return n.Aggregate(
+            cast(n.AggregateKind, str(kind.children[0])),
+            str(var),
+            coll,
+            where,
+            body,
+            span=self._span(meta),
+        )

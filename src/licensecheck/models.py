@@ -1,0 +1,117 @@
+"""The tool's own output objects: the assessment (JSON report) and its parts.
+
+These pydantic models are the single source of truth for ``schemas/report.schema.json``
+(``licensecheck schema report`` regenerates it; a test keeps the two in sync). Later
+stages (reports, plans, CI formats) consume :class:`Assessment`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["pass", "fail", "unknown", "not_applicable", "waived", "error"]
+Severity = Literal["critical", "high", "medium", "low"]
+
+STATUSES: tuple[Status, ...] = ("pass", "fail", "unknown", "not_applicable", "waived", "error")
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
+
+#: Weight of a rule in the readiness score, by severity. A critical requirement counts
+#: as much as eight low ones: missing it blocks a licence outright.
+SEVERITY_WEIGHTS: dict[str, int] = {"critical": 8, "high": 4, "medium": 2, "low": 1}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Witness(_Model):
+    """One piece of evidence for a finding: a declaration path, where it is, what it holds."""
+
+    path: str = Field(description="Declaration path, e.g. data_sources[2].consent.separate.")
+    line: int | None = Field(
+        description="1-based line in the declaration (of the nearest declared parent when absent)."
+    )
+    column: int | None = Field(description="1-based column in the declaration.")
+    actual: str | None = Field(
+        description="What the declaration holds there, as text; null when absent."
+    )
+    expected: str | None = Field(
+        description="What the rule needed there, in the rule language's terms."
+    )
+    element: str | None = Field(
+        default=None,
+        description="The id (or name) of the list element the path is in, e.g. a data source id.",
+    )
+
+
+class Finding(_Model):
+    """The outcome of one rule."""
+
+    rule_id: str
+    title: str
+    domain: str
+    severity: Severity
+    status: Status
+    message: str = Field(description="Why the rule has this status, in plain language.")
+    cite: list[str] = Field(description="The law, regulation and article the rule enforces.")
+    remediation: str | None
+    effort_days: float | None = Field(
+        default=None, description="Estimated remediation effort in days."
+    )
+    after: list[str] = Field(
+        default_factory=list, description="Rules whose remediation must come first."
+    )
+    in_grace: bool = Field(
+        default=False,
+        description="A failure inside the rule's grace period: reported, not counted toward the exit code.",
+    )
+    witnesses: list[Witness] = Field(default_factory=list)
+
+
+class Counts(_Model):
+    by_status: dict[str, int]
+    by_severity: dict[str, dict[str, int]] = Field(
+        description="Severity -> status -> number of rules."
+    )
+    by_domain: dict[str, dict[str, int]] = Field(description="Domain -> status -> number of rules.")
+
+
+class Summary(_Model):
+    score: int = Field(
+        ge=0,
+        le=100,
+        description="Readiness 0-100: severity-weighted share of applicable rules that pass "
+        "(weights critical 8, high 4, medium 2, low 1; unknown and error do not pass).",
+    )
+    ready: bool = Field(description="No critical or high rule is fail, unknown or error.")
+    counts: Counts
+
+
+class ToolInfo(_Model):
+    name: str
+    version: str
+
+
+class PackInfo(_Model):
+    id: str
+    version: str
+
+
+class Assessment(_Model):
+    """The JSON report: one declaration assessed against one pack on one date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="licensecheck report")
+
+    tool: ToolInfo
+    pack: PackInfo
+    declaration: str = Field(description="Path of the declaration file as given.")
+    as_of: dt.date = Field(description="The assessment date (`today` in rules).")
+    lang: str = Field(default="en", description="Language of the rule texts.")
+    summary: Summary
+    findings: list[Finding]
+
+    def finding(self, rule_id: str) -> Finding | None:
+        return next((f for f in self.findings if f.rule_id == rule_id), None)

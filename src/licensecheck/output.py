@@ -1,0 +1,35 @@
+"""Write outputs safely: atomically, and never over an input file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import Diagnostic, UsageError
+
+
+def write_output(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename.
+
+    A reader never sees a half-written report, and an interrupted run leaves the old file
+    (or none). Refuses to write over any of ``inputs``.
+    """
+    target = path.resolve()
+    for source in inputs:
+        if source.exists() and source.resolve() == target:
+            raise UsageError(
+                Diagnostic("usage", f"--output {path} would overwrite the input file {source}")
+            )
+    directory = target.parent
+    if not directory.is_dir():
+        raise UsageError(Diagnostic("usage", f"--output {path}: folder {directory} does not exist"))
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

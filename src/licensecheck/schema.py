@@ -1,0 +1,305 @@
+"""The declaration schema: JSON Schema document in, typed :class:`SchemaNode` tree out.
+
+``schemas/declaration.schema.json`` is the contract users see. This module loads it (or any
+other document, such as the bundled one merged with pack fragments), checks that it is a valid
+draft 2020-12 schema, and turns it into a tree of :class:`SchemaNode` that both the rule static
+checker (which declaration paths exist, what type each has) and the declaration loader (where
+dates are, for converting them) walk. Validation itself stays with ``jsonschema``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from types import MappingProxyType
+from typing import Any, Literal
+
+# No stubs ship for jsonschema; "unused-ignore" keeps this quiet if types-jsonschema is added.
+import jsonschema  # type: ignore[import-untyped, unused-ignore]
+import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
+import jsonschema.protocols  # type: ignore[import-untyped, unused-ignore]
+
+from licensecheck.errors import Diagnostic, LicenseCheckError
+from licensecheck.resources import schemas_dir
+
+__all__ = [
+    "ANY",
+    "DeclarationSchema",
+    "SchemaDefinitionError",
+    "SchemaKind",
+    "SchemaNode",
+    "build_schema",
+    "load_declaration_schema",
+]
+
+SchemaKind = Literal["object", "array", "string", "integer", "number", "boolean", "date", "any"]
+
+DECLARATION_SCHEMA_FILE = "declaration.schema.json"
+
+_EMPTY: Mapping[str, SchemaNode] = MappingProxyType({})
+
+
+class SchemaDefinitionError(LicenseCheckError):
+    """A schema document is not one licensecheck can use (invalid, or a non-local ``$ref``)."""
+
+
+# eq=False: nodes are compared and hashed by identity. They are built once per schema and
+# the static checker keys tables by node; field-wise equality over a whole subtree would be
+# slow and, with mappings inside, unhashable.
+@dataclass(frozen=True, eq=False)
+class SchemaNode:
+    """What the schema allows at one place of a declaration.
+
+    ``kind`` is the JSON type, except that a string with ``format: date`` is ``"date"`` and a
+    schema without a single type is ``"any"``. ``properties`` lists an object's known keys;
+    ``additional`` is the schema of any other key (``None`` when the object is closed);
+    ``items`` is an array's element schema. ``pointer`` is the JSON pointer of this schema in
+    the document, so errors about the schema itself can say where to look.
+    """
+
+    kind: SchemaKind
+    description: str = ""
+    # Subtrees stay out of repr: printing one node should not print the whole schema.
+    properties: Mapping[str, SchemaNode] = field(default_factory=lambda: _EMPTY, repr=False)
+    additional: SchemaNode | None = field(default=None, repr=False)
+    items: SchemaNode | None = field(default=None, repr=False)
+    enum: tuple[object, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pointer: str = ""
+
+    def child(self, key: str | int) -> SchemaNode | None:
+        """The schema of ``self[key]``: a property (or an extra key) of an object, an array item."""
+        if self.kind == "any":
+            return self  # nothing is known below an unconstrained value
+        if isinstance(key, str):
+            if self.kind != "object":
+                return None
+            return self.properties.get(key, self.additional)
+        if self.kind == "array":
+            return self.items
+        return None
+
+
+ANY = SchemaNode(kind="any")
+
+
+class DeclarationSchema:
+    """A declaration JSON Schema document and the :class:`SchemaNode` tree built from it."""
+
+    def __init__(self, document: dict[str, Any], root: SchemaNode) -> None:
+        self.document = document
+        self.root = root
+        self._validator: jsonschema.protocols.Validator | None = None
+
+    def validator(self) -> jsonschema.protocols.Validator:
+        """A draft 2020-12 validator that also checks ``format`` (so bad dates are errors)."""
+        if self._validator is None:
+            cls = jsonschema.Draft202012Validator
+            self._validator = cls(self.document, format_checker=cls.FORMAT_CHECKER)
+        return self._validator
+
+    def node_at(self, path: Sequence[str | int]) -> SchemaNode | None:
+        """The node for a declaration path such as ``("data_sources", 0, "kind")``, if allowed."""
+        node: SchemaNode | None = self.root
+        for key in path:
+            if node is None:
+                return None
+            node = node.child(key)
+        return node
+
+
+@cache
+def load_declaration_schema() -> DeclarationSchema:
+    """The bundled declaration schema (read once per process)."""
+    path = schemas_dir() / DECLARATION_SCHEMA_FILE
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SchemaDefinitionError(
+            Diagnostic("schema-definition", f"cannot read the bundled schema {path}: {exc}")
+        ) from exc
+    return build_schema(document)
+
+
+def build_schema(document: dict[str, Any]) -> DeclarationSchema:
+    """Check ``document`` as a draft 2020-12 schema and build its node tree."""
+    if not isinstance(document, dict):
+        raise _definition_error("", "a schema document must be a JSON object")
+    try:
+        jsonschema.Draft202012Validator.check_schema(document)
+    except jsonschema.exceptions.SchemaError as exc:
+        where = _pointer(exc.absolute_path)
+        raise _definition_error(where, f"not a valid JSON Schema: {exc.message}") from exc
+    return DeclarationSchema(document, _Builder(document).build(document, "", ()))
+
+
+class _Builder:
+    """Turns schema objects into nodes, following local ``$ref`` links."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+
+    def build(self, schema: object, pointer: str, refs: tuple[str, ...]) -> SchemaNode:
+        # The schema tree is small and hand-written, so recursion is bounded by its nesting;
+        # ``refs`` holds the $ref chain being expanded, so a cycle is reported, not followed.
+        if not isinstance(schema, dict):  # ``true`` (anything goes) or ``false``
+            return replace(ANY, pointer=pointer)
+        description = str(schema.get("description", ""))
+        if "$ref" in schema:
+            target = self.build_ref(schema["$ref"], pointer, refs)
+            return replace(target, description=description or target.description, pointer=pointer)
+        branch = _single_branch(schema)
+        if branch is not None:
+            node = self.build(branch, pointer, refs)
+            return replace(node, description=description or node.description, pointer=pointer)
+        kind = _kind_of(schema)
+        return SchemaNode(
+            kind=kind,
+            description=description,
+            properties=self.properties(schema, pointer, refs) if kind == "object" else _EMPTY,
+            additional=self.additional(schema, pointer, refs) if kind == "object" else None,
+            items=self.items(schema, pointer, refs) if kind == "array" else None,
+            enum=_enum_of(schema),
+            minimum=_number(schema.get("minimum")),
+            maximum=_number(schema.get("maximum")),
+            pointer=pointer,
+        )
+
+    def build_ref(self, ref: object, pointer: str, refs: tuple[str, ...]) -> SchemaNode:
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            raise _definition_error(
+                pointer, f"$ref {ref!r} is not supported: only local references ('#/$defs/...') are"
+            )
+        if ref in refs:
+            chain = " -> ".join((*refs, ref))
+            raise _definition_error(pointer, f"recursive $ref is not supported ({chain})")
+        target = _resolve_pointer(self.document, ref[1:], pointer)
+        return self.build(target, ref[1:], (*refs, ref))
+
+    def properties(
+        self, schema: dict[str, Any], pointer: str, refs: tuple[str, ...]
+    ) -> Mapping[str, SchemaNode]:
+        props = schema.get("properties", {})
+        return MappingProxyType(
+            {
+                key: self.build(sub, f"{pointer}/properties/{_escape(key)}", refs)
+                for key, sub in props.items()
+            }
+        )
+
+    def additional(
+        self, schema: dict[str, Any], pointer: str, refs: tuple[str, ...]
+    ) -> SchemaNode | None:
+        extra = schema.get("additionalProperties", schema.get("unevaluatedProperties", True))
+        if extra is False:
+            return None
+        return self.build(extra, f"{pointer}/additionalProperties", refs)
+
+    def items(self, schema: dict[str, Any], pointer: str, refs: tuple[str, ...]) -> SchemaNode:
+        return self.build(schema.get("items", True), f"{pointer}/items", refs)
+
+
+def _kind_of(schema: dict[str, Any]) -> SchemaKind:
+    """The node kind of one schema object (``type`` first, else inferred from keywords)."""
+    declared = schema.get("type")
+    types = [declared] if isinstance(declared, str) else list(declared or [])
+    # A nullable type means "X or absent": the loader drops explicit nulls anyway.
+    types = [t for t in types if t != "null"]
+    if set(types) == {"integer", "number"}:
+        types = ["number"]
+    if len(types) == 1:
+        kind = types[0]
+    elif types:
+        return "any"
+    elif "properties" in schema or "additionalProperties" in schema:
+        kind = "object"
+    elif "items" in schema:
+        kind = "array"
+    else:
+        return _kind_of_values(_enum_of(schema))
+    if kind == "string" and schema.get("format") == "date":
+        return "date"
+    return _JSON_KINDS.get(kind, "any")
+
+
+_JSON_KINDS: dict[object, SchemaKind] = {
+    "object": "object",
+    "array": "array",
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+}
+
+
+def _kind_of_values(values: tuple[object, ...] | None) -> SchemaKind:
+    """The kind shared by all ``enum``/``const`` values, for a schema that gives no ``type``."""
+    if not values:
+        return "any"
+    if all(isinstance(v, bool) for v in values):
+        return "boolean"
+    if all(isinstance(v, str) for v in values):
+        return "string"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "integer"
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "number"
+    return "any"
+
+
+def _single_branch(schema: dict[str, Any]) -> object | None:
+    """The one non-null branch of an ``anyOf``/``oneOf``/``allOf`` without its own ``type``."""
+    if "type" in schema:
+        return None
+    for keyword in ("anyOf", "oneOf", "allOf"):
+        branches = schema.get(keyword)
+        if isinstance(branches, list):
+            real = [b for b in branches if b != {"type": "null"}]
+            return real[0] if len(real) == 1 else None
+    return None
+
+
+def _enum_of(schema: dict[str, Any]) -> tuple[object, ...] | None:
+    if "const" in schema:
+        return (schema["const"],)
+    values = schema.get("enum")
+    if isinstance(values, list):
+        return tuple(v for v in values if v is not None)
+    return None
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _escape(key: str) -> str:
+    """Escape one JSON pointer token (RFC 6901)."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _pointer(path: Sequence[object]) -> str:
+    return "".join(f"/{_escape(str(p))}" for p in path)
+
+
+def _resolve_pointer(document: object, pointer: str, at: str) -> object:
+    """The value at a JSON pointer such as ``/$defs/date`` inside ``document``."""
+    node = document
+    for raw in pointer.split("/")[1:] if pointer else []:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise _definition_error(at, f"$ref '#{pointer}' points at nothing in the schema")
+    return node
+
+
+def _definition_error(pointer: str, message: str) -> SchemaDefinitionError:
+    where = f"at '{pointer}'" if pointer else "at the top"
+    return SchemaDefinitionError(Diagnostic("schema-definition", f"schema {where}: {message}"))

@@ -1,0 +1,47 @@
+"""The JSON Schemas of licensecheck's own formats, generated from the pydantic models.
+
+``schemas/`` holds the generated copies shipped to users; ``tests/test_schemas_sync.py``
+fails when a model changes without regenerating them (``python -m licensecheck.schema_export``).
+The declaration schema is hand-kept and only read here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from .resources import schemas_dir
+
+GENERATED: dict[str, str] = {"report": "report.schema.json", "pack": "pack.schema.json"}
+
+
+def _model(name: str) -> type[BaseModel]:
+    if name == "report":
+        from .models import Assessment
+
+        return Assessment
+    from .pack import PackManifest
+
+    return PackManifest
+
+
+def generated_schema(name: str) -> dict[str, Any]:
+    schema = _model(name).model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def schema_text(name: str) -> str:
+    if name == "declaration":
+        return (schemas_dir() / "declaration.schema.json").read_text(encoding="utf-8")
+    return json.dumps(generated_schema(name), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_generated() -> None:
+    for name, filename in GENERATED.items():
+        (schemas_dir() / filename).write_text(schema_text(name), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_generated()
