@@ -67,3 +67,66 @@ def status(result: Assessment, rule_id: str) -> str:
     finding = result.finding(rule_id)
     assert finding is not None, f"no finding for {rule_id}"
     return finding.status
+
+
+def compile_rule(require: str, *, when: str | None = None, prelude: str = "") -> Any:
+    """Compile a one-rule pack in memory (no files): fast enough for property tests."""
+    from licensecheck.check import check_pack
+    from licensecheck.compile import compile_pack
+    from licensecheck.lang.parser import parse_module
+    from licensecheck.pack import LoadedPack, PackManifest
+    from licensecheck.schema import load_declaration_schema
+
+    when_field = f"when: {when}" if when else ""
+    text = f'{prelude}\nrule T-1 {{ title: "t" domain: d severity: low cite: "c" remediation: "r" {when_field}\n require: {require} }}'
+    manifest = PackManifest(id="t", version="1.0.0", title="t")
+    loaded = LoadedPack(
+        manifest=manifest,
+        root=REPO,
+        modules=[parse_module(text, "t.rules")],
+        texts={"t.rules": text},
+    )
+    return compile_pack(check_pack(loaded, load_declaration_schema()))
+
+
+def evaluate_rule(
+    compiled: Any, data: Mapping[str, Any], as_of: dt.date = AS_OF, *, traced: bool = False
+) -> str:
+    """Status of the single rule of ``compiled`` on raw declaration data (no validation)."""
+    from licensecheck.compile import Trace
+    from licensecheck.evaluate import run_rule
+
+    rule = compiled.traced_rule("T-1") if traced else compiled.rules[0]
+    return run_rule(rule, dict(data), as_of, Trace() if traced else None).status
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite tests/golden/* from the current output (review the diff).",
+    )
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare ``text`` with tests/golden/NAME; ``--update-goldens`` rewrites it instead."""
+    update = bool(request.config.getoption("--update-goldens"))
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), (
+            f"missing golden file {path}: run pytest --update-goldens and review it"
+        )
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs from its golden file (pytest --update-goldens)"
+        )
+
+    return check

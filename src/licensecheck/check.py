@@ -219,27 +219,15 @@ class _Checker:
         chain = list(self.pack.lineage())  # root ancestor first, this pack last
         for loaded in chain:
             self.texts.update(loaded.texts)
+        for loaded in chain:
+            self._collect_definitions(loaded, loaded is self.pack)
+        definitions = self._rule_definitions(chain)
         rules: dict[str, Rule] = {}
-        for loaded in chain:
-            own = loaded is self.pack
-            self._collect_definitions(loaded, own)
-        for loaded in chain:
-            for module in loaded.modules:
-                for definition in module.definitions:
-                    if isinstance(definition, n.RuleDef):
-                        rule = self._check_rule(definition, loaded)
-                        if rule is None:
-                            continue
-                        if rule.id in rules:
-                            first = rules[rule.id].span
-                            self.error(
-                                "duplicate-rule",
-                                f"rule {rule.id} is defined twice (first at {first.format()})",
-                                definition.span,
-                            )
-                            continue
-                        rules[rule.id] = rule
-        self._check_after(rules)
+        for definition, loaded in definitions.values():
+            rule = self._check_rule(definition, loaded)
+            if rule is not None:
+                rules[rule.id] = rule
+        self._check_after({rule_id: d for rule_id, (d, _) in definitions.items()})
         self._warn_unused()
         if self.errors:
             raise PackError(sorted(self.errors, key=Diagnostic.sort_key))
@@ -256,6 +244,25 @@ class _Checker:
             schema=self.schema,
             loaded=self.pack,
         )
+
+    def _rule_definitions(self, chain: list[LoadedPack]) -> dict[str, tuple[n.RuleDef, LoadedPack]]:
+        """Every rule definition by id; a second definition of an id is an error."""
+        found: dict[str, tuple[n.RuleDef, LoadedPack]] = {}
+        for loaded in chain:
+            for module in loaded.modules:
+                for definition in module.definitions:
+                    if not isinstance(definition, n.RuleDef):
+                        continue
+                    if definition.rule_id in found:
+                        first = found[definition.rule_id][0].span
+                        self.error(
+                            "duplicate-rule",
+                            f"rule {definition.rule_id} is defined twice (first at {first.format()})",
+                            definition.span,
+                        )
+                        continue
+                    found[definition.rule_id] = (definition, loaded)
+        return found
 
     # -- consts and predicates
     def _collect_definitions(self, loaded: LoadedPack, own: bool) -> None:
@@ -366,12 +373,12 @@ class _Checker:
         for required in ("title", "domain", "severity", "require"):
             if required not in fields:
                 self.error("missing-field", f"rule {rule.rule_id} has no '{required}'", rule.span)
-        if len(self.errors) > before:
-            return None
 
         texts = {key: self._texts(fields, key) for key in TEXT_FIELDS}
-        domain = self._identifier(fields["domain"], "domain")
-        severity = self._identifier(fields["severity"], "severity")
+        domain = self._identifier(fields["domain"], "domain") if "domain" in fields else None
+        severity = (
+            self._identifier(fields["severity"], "severity") if "severity" in fields else None
+        )
         if severity is not None and severity not in SEVERITIES:
             suggestion = did_you_mean(severity, SEVERITIES)
             self.error(
@@ -383,7 +390,7 @@ class _Checker:
         if domain is not None:
             self._check_domain(domain, fields["domain"], loaded)
         when = fields["when"].value if "when" in fields else None
-        require = fields["require"].value
+        require = fields["require"].value if "require" in fields else None
         for key, expr in (("when", when), ("require", require)):
             if expr is not None:
                 self._expect_bool(self.infer(expr, _Scope()), expr, f"'{key}'")
@@ -405,7 +412,7 @@ class _Checker:
         effort = self._literal(fields.get("effort"), Duration, "a duration such as 30 days")
         effective_from = self._literal(fields.get("effective_from"), dt.date, "a date (YYYY-MM-DD)")
         grace_until = self._literal(fields.get("grace_until"), dt.date, "a date (YYYY-MM-DD)")
-        if len(self.errors) > before or domain is None or severity is None:
+        if len(self.errors) > before or domain is None or severity is None or require is None:
             return None
         return Rule(
             id=rule.rule_id,
@@ -489,9 +496,9 @@ class _Checker:
         self.error("field-type", f"'{f.key}' must be {words}", f.value.span)
         return None
 
-    def _check_after(self, rules: Mapping[str, Rule]) -> None:
-        for rule in rules.values():
-            for ref in self._after_refs(rule):
+    def _check_after(self, rules: Mapping[str, n.RuleDef]) -> None:
+        for definition in rules.values():
+            for ref in definition.after or ():
                 if ref.rule_id not in rules:
                     suggestion = did_you_mean(ref.rule_id, rules)
                     self.error(
@@ -500,23 +507,16 @@ class _Checker:
                         + (f" (did you mean {suggestion}?)" if suggestion else ""),
                         ref.span,
                     )
-        for cycle in _find_cycles(
-            {r.id: [a for a in r.after if a in rules] for r in rules.values()}
-        ):
-            first = rules[cycle[0]]
+        graph = {
+            rule_id: [r.rule_id for r in d.after or () if r.rule_id in rules]
+            for rule_id, d in rules.items()
+        }
+        for cycle in _find_cycles(graph):
             self.error(
                 "after-cycle",
                 "remediation order has a cycle: " + " -> ".join([*cycle, cycle[0]]),
-                first.span,
+                rules[cycle[0]].span,
             )
-
-    def _after_refs(self, rule: Rule) -> Iterator[n.RuleRef]:
-        for loaded in self.pack.lineage():
-            for module in loaded.modules:
-                for definition in module.definitions:
-                    if isinstance(definition, n.RuleDef) and definition.rule_id == rule.id:
-                        yield from definition.after or ()
-                        return
 
     def _warn_unused(self) -> None:
         used_somewhere = self.used_names

@@ -167,12 +167,15 @@ def compile_pattern(pattern: str) -> Any:
 
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ValueError(f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
+    options = re2.Options()
+    options.log_errors = False  # errors reach the user as diagnostics instead
+    options.max_mem = 8 << 20  # bound the automaton a hostile pattern can build
     try:
-        return re2.compile(pattern)
+        return re2.compile(pattern, options)
     except re2.error as exc:
-        raise ValueError(
-            f"{exc} (patterns use RE2 syntax: no back-references or look-around)"
-        ) from None
+        reason = exc.args[0] if exc.args else exc
+        reason = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
+        raise ValueError(f"{reason} (RE2 syntax: no back-references or look-around)") from None
 
 
 # ---------------------------------------------------------------- compiler

@@ -1108,7 +1108,7 @@ def _message(
     if keyword == "enum":
         return _enum_message(place, value, expected), None
     if keyword == "const":
-        return f"{place}: must be {_literal(expected)}, got {_describe(value)}", described
+        return f"{place}: must be {_literal(expected)}, got {_literal(value)}", described
     if keyword == "format":
         if expected == "date":
             return f"{place}: {_literal(value)} is not a valid date (YYYY-MM-DD)", None
@@ -1134,17 +1134,11 @@ def _message(
 def _type_message(
     place: str, value: object, expected: object, sub: dict[str, Any]
 ) -> tuple[str, str | None]:
-    names = (
-        [expected]
-        if isinstance(expected, str)
-        else list(expected)
-        if isinstance(expected, list)
-        else []
-    )
+    names = [expected] if isinstance(expected, str) else _strings(expected)
+    got = _describe(value)
     if names == ["string"] and sub.get("format") == "date":
-        wanted = "a date (YYYY-MM-DD)"
-    else:
-        wanted = " or ".join(_TYPE_NAMES.get(str(n), str(n)) for n in names)
+        return f"{place}: expected a date (YYYY-MM-DD), got {got}", _DATE_HINT
+    wanted = " or ".join(_TYPE_NAMES.get(str(n), str(n)) for n in names)
     hint = None
     if "boolean" in names and isinstance(value, str) and value.lower() in _YAML_WORD_BOOLEANS:
         hint = f"write true or false: {_quote(value)} is plain text in a declaration"
@@ -1152,7 +1146,14 @@ def _type_message(
         hint = "put the value in quotes to keep it as text"
     elif {"integer", "number"} & set(names) and isinstance(value, str) and _is_number(value):
         hint = "write numbers without quotes"
-    return f"{place}: expected {wanted}, got {_describe(value)}", hint
+    return f"{place}: expected {wanted}, got {got}", hint
+
+
+def _strings(values: object) -> list[str]:
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
+_DATE_HINT = "write dates as YYYY-MM-DD, for example 2024-01-31"
 
 
 def _is_number(text: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 from .lang import nodes as n
 from .lang.values import Duration
@@ -28,7 +29,9 @@ def literal_text(value: object) -> str:
     if isinstance(value, Duration):
         return str(value)
     if isinstance(value, float):
-        return repr(value)
+        # the shortest exact digits, in fixed point: the language has no exponent syntax
+        text = f"{Decimal(repr(value)):f}"
+        return text if "." in text else text + ".0"
     if isinstance(value, list):
         return "[" + ", ".join(literal_text(v) for v in value) + "]"
     return str(value)

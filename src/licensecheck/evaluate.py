@@ -89,7 +89,14 @@ def assess_compiled(
     findings.sort(key=lambda f: f.rule_id)
     return Assessment(
         tool=ToolInfo(name="licensecheck", version=__version__),
-        pack=PackInfo(id=pack.checked.id, version=pack.checked.version),
+        pack=PackInfo(
+            id=pack.checked.id,
+            version=pack.checked.version,
+            title=pack.checked.title,
+            domains={
+                key: text(titles, lang) for key, titles in sorted(pack.checked.domains.items())
+            },
+        ),
         declaration=declaration.source,
         as_of=as_of,
         lang=lang,
@@ -336,10 +343,17 @@ def _compare_witness(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
     target = subject if subject.path is not None else _first_path(subject)
     if target is None:
         return
-    actual = subject.value
-    if isinstance(subject.expr, n.Coalesce) and target.value is UNKNOWN:
-        actual = _Text(f"not declared (default {display(subject.value)})")
-    yield _RawWitness(target.path, actual, expected)
+    if target is subject:
+        yield _RawWitness(target.path, subject.value, expected)
+    elif isinstance(subject.expr, n.Coalesce) and target.value is UNKNOWN:
+        yield _RawWitness(
+            target.path, _Text(f"not declared (default {display(subject.value)})"), expected
+        )
+    else:  # a computed value (date + 1 year, len(x), …): show the declared value and the whole test
+        assert subject.expr is not None
+        yield _RawWitness(
+            target.path, target.value, f"{expression_text(subject.expr, limit=80)} {expected}"
+        )
 
 
 def _value_text(expr: n.Expr, value: Any) -> str:

@@ -98,6 +98,10 @@ class ToolInfo(_Model):
 class PackInfo(_Model):
     id: str
     version: str
+    title: str = ""
+    domains: dict[str, str] = Field(
+        default_factory=dict, description="Domain id -> display title in the report's language."
+    )
 
 
 class Assessment(_Model):

@@ -162,10 +162,12 @@ def load_pack(
 
 
 def _display_path(path: Path) -> str:
+    """Relative to the working directory when inside it, else absolute."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _parse_rules_files(root: Path) -> tuple[list[n.Module], dict[str, str]]:

@@ -7,6 +7,7 @@ click's when writing to a terminal, identity otherwise).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -85,7 +86,8 @@ def render_text(assessment: Assessment, *, verbose: bool = False, style: Style =
         if not shown:
             continue
         tally = _tally(findings, labels)
-        lines.append(style(f"{domain}", bold=True) + f"  ({tally})")
+        title = assessment.pack.domains.get(domain, domain)
+        lines.append(style(title, bold=True) + f"  ({tally})")
         for finding in shown:
             lines.extend(_finding_lines(finding, assessment.declaration, labels, style))
         lines.append("")
@@ -131,9 +133,15 @@ def _tally(findings: list[Finding], labels: dict[str, str]) -> str:
     )
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal, where CJK characters take two columns."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - columns, 0)
+
+
 def _finding_lines(f: Finding, source: str, labels: dict[str, str], style: Style) -> list[str]:
-    status = labels[f.status].upper()
-    badge = style(f"{status:<8}", fg=_STATUS_COLOURS.get(f.status), bold=True)
+    status = _pad(labels[f.status].upper(), 8)
+    badge = style(status, fg=_STATUS_COLOURS.get(f.status), bold=True)
     grace = f"  [{labels['grace']}]" if f.in_grace else ""
     lines = [f"  {badge} {f.severity:<8} {f.rule_id}  {f.title}{grace}"]
     indent = " " * 11

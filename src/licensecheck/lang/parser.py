@@ -95,6 +95,8 @@ def _describe_expected(expected: set[str]) -> str:
     if len(expected & _OPERATORS) >= 4:
         return "an operator (such as '==', 'and', '+') or the end of the expression"
     words = sorted({_TOKEN_WORDS.get(t, _keyword(t)) for t in expected})
+    if not words:
+        return "something else here"
     if len(words) > 6:
         words = [*words[:6], "…"]
     return ", ".join(words) if len(words) < 3 else "one of " + ", ".join(words)

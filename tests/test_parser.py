@@ -1,0 +1,248 @@
+"""The parser: shapes, precedence, positions, plain-language syntax errors, robustness."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from licensecheck import PackError
+from licensecheck.describe import expression_text
+from licensecheck.lang import nodes as n
+from licensecheck.lang.parser import parse_expression, parse_module
+from licensecheck.lang.values import Duration
+
+
+def name(text: str) -> n.Name:
+    return n.Name(text)
+
+
+def lit(value: object) -> n.Literal_:
+    return n.Literal_(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "tree"),
+    [
+        ("a ?? 0 + 1", n.Arith("+", n.Coalesce(name("a"), lit(0)), lit(1))),
+        ("not a == b", n.Not(n.Compare("==", name("a"), name("b")))),
+        ("a or b and c", n.BoolOp("or", name("a"), n.BoolOp("and", name("b"), name("c")))),
+        ("a and b and c", n.BoolOp("and", n.BoolOp("and", name("a"), name("b")), name("c"))),
+        ("a - b - c", n.Arith("-", n.Arith("-", name("a"), name("b")), name("c"))),
+        ("a + b * c", n.Arith("+", name("a"), n.Arith("*", name("b"), name("c")))),
+        ("-a ?? b", n.Neg(n.Coalesce(name("a"), name("b")))),
+        ("a ?? b ?? c", n.Coalesce(name("a"), n.Coalesce(name("b"), name("c")))),
+        ("a ?? -1", n.Coalesce(name("a"), lit(-1))),
+        ("x.y[0].z", n.Attr(n.Index(n.Attr(name("x"), "y"), lit(0)), "z")),
+        (
+            'extensions["client-acme"].ok',
+            n.Attr(n.Index(name("extensions"), lit("client-acme")), "ok"),
+        ),
+        ("c not in L", n.Compare("not in", name("c"), name("L"))),
+        ("50_000_000", lit(50_000_000)),
+        ("0.33", lit(0.33)),
+        ("2022-01-01", lit(dt.date(2022, 1, 1))),
+        (
+            "2022-01-01 - 2021-01-01",
+            n.Arith("-", lit(dt.date(2022, 1, 1)), lit(dt.date(2021, 1, 1))),
+        ),
+        ("30 days + 1 year", n.Arith("+", lit(Duration(30, "day")), lit(Duration(1, "year")))),
+        ('"中文\\n"', lit("中文\n")),
+        ("[1, 2,]", n.ListExpr((lit(1), lit(2)))),
+        (
+            "all x in c where x.a: x.b or x.c",
+            n.Quantifier(
+                "all",
+                "x",
+                name("c"),
+                n.Attr(name("x"), "a"),
+                n.BoolOp("or", n.Attr(name("x"), "b"), n.Attr(name("x"), "c")),
+            ),
+        ),
+        (
+            "count x in c where x.a and x.b",
+            n.Aggregate(
+                "count",
+                "x",
+                name("c"),
+                n.BoolOp("and", n.Attr(name("x"), "a"), n.Attr(name("x"), "b")),
+                None,
+            ),
+        ),
+        ("if a then 1 else 2 + 3", n.If(name("a"), lit(1), n.Arith("+", lit(2), lit(3)))),
+        ("days_since(d) > 30", n.Compare(">", n.Call("days_since", (name("d"),)), lit(30))),
+    ],
+)
+def test_shapes_and_precedence(text: str, tree: n.Expr) -> None:
+    assert parse_expression(text) == tree
+
+
+def test_nodes_carry_positions() -> None:
+    module = parse_module(
+        'const K = 1\nrule A-1 {\n  title: "t"\n  require: x.y >= K\n}\n', "f.rules"
+    )
+    rule = module.definitions[1]
+    assert isinstance(rule, n.RuleDef)
+    require = rule.field("require")
+    assert require is not None
+    assert (require.span.line, require.span.column) == (4, 3)
+    assert (require.value.span.line, require.value.span.column) == (4, 12)
+    assert require.value.span.file == "f.rules"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message", "hint"),
+    [
+        ("rule A-1 { title: 'x' }", 1, 19, 'unexpected character "\'"', "double quotes"),
+        ("rule A-1 { require: a < b < c }", 1, 27, "unexpected '<'", "cannot be chained"),
+        (
+            "rule A-1 { require: a and all x in y: x }",
+            1,
+            33,
+            "unexpected 'in'",
+            "must be in parentheses",
+        ),
+        ("rule A-1 { require: a = b }", 1, 23, "unexpected '='", "compare with '=='"),
+        ("const a = 1 <", 1, 14, "the file ends too early", "an expression"),
+        ("rule x { }", 1, 6, "unexpected 'x'", "a rule id such as CR-LIC-001"),
+        ('rule A-1 {\n  title: "x"\n  require: (a\n}', 4, 1, "unexpected '}'", "expected"),
+        ('rule A-1 { title: "bad \\q" }', 1, 19, "invalid escape", "\\uXXXX"),
+        ("rule A-1 { effective_from: 2024-02-30 }", 1, 28, "not a valid date", None),
+        ("rule A-1 { require: a & b }", 1, 23, "unexpected character '&'", "'and', 'or' and 'not'"),
+    ],
+)
+def test_syntax_errors_are_plain(
+    text: str, line: int, column: int, message: str, hint: str | None
+) -> None:
+    with pytest.raises(PackError) as caught:
+        parse_module(text, "bad.rules")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "syntax"
+    assert diagnostic.span is not None
+    assert (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column) == (
+        "bad.rules",
+        line,
+        column,
+    )
+    assert message in diagnostic.message
+    if hint:
+        assert diagnostic.hint and hint in diagnostic.hint
+    rendered = diagnostic.render()
+    assert rendered.startswith(f"bad.rules:{line}:{column}: error:")
+    assert "^" in rendered
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list('rule const predicate all any in where:{}[]()"=<>!.,?#\n 0123456789abAZ-_@')
+            + ["中"]
+        ),
+        max_size=80,
+    )
+)
+def test_random_text_raises_only_pack_errors(text: str) -> None:
+    try:
+        parse_module(text, "fuzz.rules")
+    except PackError as exc:
+        assert exc.diagnostics and exc.diagnostics[0].span is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_arbitrary_unicode_raises_only_pack_errors(text: str) -> None:
+    try:
+        parse_module(text, "fuzz.rules")
+    except PackError:
+        pass
+
+
+# ---------------------------------------------------------------- printer round trip
+
+NAMES = st.sampled_from(["a", "b", "x", "company", "K"])
+FIELDS = st.sampled_from(["name", "kind", "level", "ok"])
+LITERALS = st.one_of(
+    st.booleans(),
+    st.integers(min_value=0, max_value=10**9),
+    st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)),
+    st.builds(
+        Duration, st.integers(min_value=0, max_value=100), st.sampled_from(["day", "month", "year"])
+    ),
+).map(lit)
+
+
+def _expressions() -> st.SearchStrategy[n.Expr]:
+    leaves = st.one_of(LITERALS, NAMES.map(name))
+
+    def extend(children: st.SearchStrategy[n.Expr]) -> st.SearchStrategy[n.Expr]:
+        return st.one_of(
+            st.builds(n.Attr, children, FIELDS),
+            st.builds(n.Index, children, children),
+            st.builds(n.Not, children),
+            st.builds(n.Neg, children),
+            st.builds(n.BoolOp, st.sampled_from(["and", "or"]), children, children),
+            st.builds(
+                n.Compare,
+                st.sampled_from(
+                    ["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "matches"]
+                ),
+                children,
+                children,
+            ),
+            st.builds(n.Arith, st.sampled_from(["+", "-", "*", "/"]), children, children),
+            st.builds(n.Coalesce, children, children),
+            st.builds(n.If, children, children, children),
+            st.builds(
+                n.Quantifier,
+                st.sampled_from(["all", "any", "none"]),
+                NAMES,
+                children,
+                st.none() | children,
+                children,
+            ),
+            st.builds(
+                n.Aggregate, st.just("count"), NAMES, children, st.none() | children, st.none()
+            ),
+            st.builds(
+                n.Aggregate,
+                st.sampled_from(["sum", "min", "max"]),
+                NAMES,
+                children,
+                st.none() | children,
+                children,
+            ),
+            st.builds(n.ListExpr, st.lists(children, max_size=3).map(tuple)),
+            st.builds(n.Call, st.sampled_from(["len", "lower", "declared"]), st.tuples(children)),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=12)
+
+
+def _normalise(expr: n.Expr) -> n.Expr:
+    """The tree the parser builds for ``expr``'s meaning: ``-5`` is the literal -5, not Neg(5)."""
+    changes = {}
+    for f in dataclasses.fields(expr):
+        value = getattr(expr, f.name)
+        if isinstance(value, n.Node):
+            changes[f.name] = _normalise(value)  # type: ignore[arg-type]
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(_normalise(v) if isinstance(v, n.Node) else v for v in value)  # type: ignore[arg-type]
+    expr = dataclasses.replace(expr, **changes)
+    if isinstance(expr, n.Neg) and isinstance(expr.operand, n.Literal_):
+        value = expr.operand.value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return n.Literal_(-value)
+    return expr
+
+
+@settings(max_examples=500, deadline=None)
+@given(_expressions())
+def test_print_then_parse_gives_the_same_tree(expr: n.Expr) -> None:
+    text = expression_text(expr)
+    assert parse_expression(text) == _normalise(expr)
