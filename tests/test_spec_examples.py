@@ -282,3 +282,22 @@ def test_licence_rule_from_the_spec(spec: Any) -> None:
     assert finding.after == ["CR-GOV-001"]
     assert finding.effort_days == 180
     assert finding.witnesses[0].path == "company.licenses"
+
+
+def test_every_failing_part_of_an_and_is_a_witness(assess: Any) -> None:
+    rules = 'rule A-1 { title: "x" domain: d severity: low require: company.headcount > 10 and declared(company.uscc) and company.registered_capital_cny > 5 }'
+    finding = assess(rules, {"company": {"headcount": 3, "registered_capital_cny": 1}}).findings[0]
+    assert finding.status == "fail"
+    assert [(w.path, w.expected) for w in finding.witnesses] == [
+        ("company.headcount", "> 10"),
+        ("company.uscc", "declared"),
+        ("company.registered_capital_cny", "> 5"),
+    ]
+
+
+def test_witness_of_a_computed_date_shows_the_declared_value(assess: Any) -> None:
+    rules = 'rule A-1 { title: "x" domain: d severity: low require: security.penetration_test_on + 6 months >= today }'
+    finding = assess(rules, {"security": {"penetration_test_on": "2025-03-01"}}).findings[0]
+    assert [(w.path, w.actual, w.expected) for w in finding.witnesses] == [
+        ("security.penetration_test_on", "2025-03-01", "security.penetration_test_on + 6 months >= today (2026-01-15)")
+    ]

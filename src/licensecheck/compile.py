@@ -154,6 +154,15 @@ def _member(item: Any, items: Any, node: n.Node) -> Any:
     return UNKNOWN if saw_unknown else False
 
 
+def _for_witnesses(fn: Fn, e: Env) -> None:
+    """When tracing, evaluate a side that short-circuiting skipped, so every failing part of
+    an `and` is reported at once; the result is already decided, so errors are ignored."""
+    try:
+        fn(e)
+    except RuleRuntimeError:
+        pass
+
+
 def _truth(value: Any, node: n.Node, what: str) -> Any:
     if value is True or value is False or value is UNKNOWN:
         return value
@@ -320,6 +329,8 @@ class _Compiler:
             def and_(e: Env) -> Any:
                 a = left(e)
                 if a is False:
+                    if e.trace is not None:
+                        _for_witnesses(right, e)
                     return False
                 b = right(e)
                 if b is False:
@@ -335,6 +346,8 @@ class _Compiler:
         def or_(e: Env) -> Any:
             a = left(e)
             if a is True:
+                if e.trace is not None:
+                    _for_witnesses(right, e)
                 return True
             b = right(e)
             if b is True:

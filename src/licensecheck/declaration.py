@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import datetime
+import itertools
 import json as jsonlib
 import math
 import os
@@ -48,8 +49,12 @@ __all__ = [
 ]
 
 PathKey: TypeAlias = tuple[str | int, ...]
+_Container: TypeAlias = dict[str, Any] | list[Any]
 
 MEMORY_SOURCE = "<memory>"
+# Validation stops after this many problems: enough to fix a real file in one go, and a bound
+# on the work a hostile one can cause.
+MAX_DIAGNOSTICS = 1000
 
 
 # --------------------------------------------------------------------------- public types
@@ -71,6 +76,9 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+_Children: TypeAlias = "dict[str, Positions] | list[Positions] | None"
+
+
 class Positions:
     """Where one value sits in the source, and where its children sit.
 
@@ -81,9 +89,7 @@ class Positions:
 
     __slots__ = ("children", "column", "line")
 
-    def __init__(
-        self, line: int, column: int, children: dict[str, Positions] | list[Positions] | None = None
-    ) -> None:
+    def __init__(self, line: int, column: int, children: _Children = None) -> None:
         self.line = line
         self.column = column
         self.children = children
@@ -92,8 +98,8 @@ class Positions:
         children = self.children
         if isinstance(children, dict):
             return children.get(key) if isinstance(key, str) else None
-        if isinstance(children, list) and _is_index(key) and 0 <= key < len(children):  # type: ignore[operator]
-            return children[key]  # type: ignore[index]
+        if isinstance(children, list) and isinstance(key, int) and not isinstance(key, bool):
+            return children[key] if 0 <= key < len(children) else None
         return None
 
     def __repr__(self) -> str:
@@ -218,10 +224,6 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def _is_index(key: object) -> bool:
-    return isinstance(key, int) and not isinstance(key, bool)
 
 
 def _error(
@@ -408,14 +410,15 @@ def _resolve_tagged(text: str, tag: str) -> object:
     if kind == "str":
         return text
     value = _resolve_plain(text)
-    wanted: dict[str, tuple[type, ...]] = {
-        "null": (type(None),),
-        "bool": (bool,),
-        "int": (int,),
-        "float": (int, float),
-    }
-    if isinstance(value, wanted[kind]) and not (kind != "bool" and isinstance(value, bool)):
-        return float(value) if kind == "float" else value  # type: ignore[arg-type]
+    if kind == "null" and value is None:
+        return None
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if kind == "int" and isinstance(value, int):
+            return value
+        if kind == "float":
+            return float(value)
     raise _ScalarError(f"{_quote(text, 40)} is not a valid !!{kind} value")
 
 
@@ -430,8 +433,8 @@ class _Frame:
 
     def __init__(
         self,
-        value: dict[str, Any] | list[Any],
-        children: dict[str, Positions] | list[Positions],
+        value: _Container,
+        children: _Children,
         anchor: str | None,
         start_count: int,
     ) -> None:
@@ -457,7 +460,8 @@ class _YamlBuilder:
         self.source = source
         self.limits = limits
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[object, Positions, int]] = {}
+        # anchor name -> (value, positions of its children, number of values it holds)
+        self.anchors: dict[str, tuple[object, _Children, int]] = {}
         self.count = 0
         self.documents = 0
         self.root: object = None
@@ -511,11 +515,10 @@ class _YamlBuilder:
             self.problem(
                 line, column, "YAML merge keys ('<<') are not supported: write the keys out"
             )
-        pos = Positions(line, column)
         self.add_values(1, line, column)
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, pos, 1)
-        self.place(value, pos, event)
+            self.anchors[event.anchor] = (value, None, 1)
+        self.place(value, Positions(line, column), event)
 
     def scalar_value(self, event: yaml.ScalarEvent, plain: bool) -> object:
         tag = event.tag
@@ -534,7 +537,7 @@ class _YamlBuilder:
             raise self.fail(line, column, f"the alias *{name} refers to itself (a recursive alias)")
         if name not in self.anchors:
             raise self.fail(line, column, f"the alias *{name} has no anchor &{name} before it")
-        value, anchored, size = self.anchors[name]
+        value, children, size = self.anchors[name]
         self.count += size
         if self.count > self.limits.max_values:
             raise self.fail(
@@ -544,7 +547,7 @@ class _YamlBuilder:
                 "is this a YAML alias bomb?",
                 code="limit",
             )
-        self.place(value, Positions(line, column, anchored.children), event)
+        self.place(value, Positions(line, column, children), event)
 
     def start(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
         line, column = self.mark(event)
@@ -561,15 +564,15 @@ class _YamlBuilder:
         start_count = self.count
         self.add_values(1, line, column)
         value: dict[str, Any] | list[Any] = {} if is_map else []
-        children: dict[str, Positions] | list[Positions] = {} if is_map else []
+        children: _Children = {} if is_map else []
         self.place(value, Positions(line, column, children), event)
         self.stack.append(_Frame(value, children, event.anchor, start_count))
 
     def end(self) -> None:
         frame = self.stack.pop()
         if frame.anchor is not None:
-            pos = Positions(0, 0, frame.children)
-            self.anchors[frame.anchor] = (frame.value, pos, self.count - frame.start_count)
+            size = self.count - frame.start_count
+            self.anchors[frame.anchor] = (frame.value, frame.children, size)
 
     # -- building
 
@@ -579,9 +582,9 @@ class _YamlBuilder:
             self.root, self.root_pos = value, pos
             return
         frame = self.stack[-1]
-        if isinstance(frame.value, list):
+        if isinstance(frame.value, list) and isinstance(frame.children, list):
             frame.value.append(value)
-            frame.children.append(pos)  # type: ignore[union-attr]
+            frame.children.append(pos)
         elif frame.expect_key:
             self.take_key(frame, value, pos, event)
         else:
@@ -595,7 +598,7 @@ class _YamlBuilder:
         if not isinstance(key, str):
             self.problem(pos.line, pos.column, self.key_message(key, event))
             return
-        first = frame.children.get(key)  # type: ignore[union-attr]
+        first = frame.children.get(key) if isinstance(frame.children, dict) else None
         if first is not None:
             self.problem(
                 pos.line,
@@ -607,13 +610,14 @@ class _YamlBuilder:
 
     def take_value(self, frame: _Frame, value: object, pos: Positions) -> None:
         frame.expect_key = True
-        key, key_pos = frame.key, frame.key_pos
+        key, key_pos, table, children = frame.key, frame.key_pos, frame.value, frame.children
         if key is None or key_pos is None:
-            return
-        # The entry is found at its key; its children are the value's.
-        frame.children[key] = Positions(key_pos.line, key_pos.column, pos.children)  # type: ignore[call-overload]
-        if value is not None:  # an explicit null is the same as an absent key
-            frame.value[key] = value  # type: ignore[call-overload]
+            return  # the key was reported as bad: drop its value
+        if isinstance(table, dict) and isinstance(children, dict):
+            # The entry is found at its key; its children are the value's.
+            children[key] = Positions(key_pos.line, key_pos.column, pos.children)
+            if value is not None:  # an explicit null is the same as an absent key
+                table[key] = value
 
     def add_values(self, n: int, line: int, column: int) -> None:
         self.count += n
@@ -645,7 +649,7 @@ class _YamlBuilder:
             return "a key must be text, not a list or mapping"
         if key is None:
             return "a key must be text, but this key is empty (null)"
-        return f"the key {_describe(key)} is not text: put it in quotes"
+        return f"the key {_literal(key)} is not text: put it in quotes"
 
     def problem(self, line: int, column: int, message: str, *, width: int = 1) -> None:
         self.problems.append(
@@ -921,9 +925,6 @@ class _JsonScanner:
 # --------------------------------------------------------------------------- in-memory mappings
 
 
-_Container: TypeAlias = dict[str, Any] | list[Any]
-
-
 def _copy_mapping(source: Mapping[str, Any], limits: Limits) -> dict[str, Any]:
     """A plain copy of an in-memory declaration: nulls dropped, tuples made lists, dates made
     ISO strings (so they validate like a file's), and the same limits as for files."""
@@ -942,7 +943,7 @@ def _copy_mapping(source: Mapping[str, Any], limits: Limits) -> dict[str, Any]:
             if count > limits.max_values:
                 raise _memory_error(f"the declaration holds more than {limits.max_values} values")
             if isinstance(copy, dict) and not isinstance(key, str):
-                problems.append(_memory_diagnostic(path, f"the key {_describe(key)} is not text"))
+                problems.append(_memory_diagnostic(path, f"the key {key!r} is not a string"))
                 continue
             child_path = (*path, key)
             if value is None and isinstance(copy, dict):
@@ -1024,11 +1025,25 @@ def validate(
     ``data`` is parsed but not converted: dates are still strings.
     """
     where = Declaration(data=data, source=source, text=text, positions=positions)
-    found: list[Diagnostic] = []
-    for error in schema.validator().iter_errors(data):
-        found.extend(_explain(jsonschema.exceptions.best_match([error]), where, schema))
-    found.extend(_duplicate_ids(where, schema))
-    return sorted(found, key=Diagnostic.sort_key)
+    problems = itertools.chain(
+        (
+            diagnostic
+            for error in schema.validator().iter_errors(data)
+            for diagnostic in _explain(jsonschema.exceptions.best_match([error]), where, schema)
+        ),
+        _duplicate_ids(where, schema),
+    )
+    # A hostile file could hold millions of errors: stop early, and say so.
+    found = list(itertools.islice(problems, MAX_DIAGNOSTICS + 1))
+    shown = sorted(found[:MAX_DIAGNOSTICS], key=Diagnostic.sort_key)
+    return [*shown, _too_many()] if len(found) > MAX_DIAGNOSTICS else shown
+
+
+def _too_many() -> Diagnostic:
+    return Diagnostic(
+        code="schema",
+        message=f"more problems were found; only the first {MAX_DIAGNOSTICS} are shown",
+    )
 
 
 def _explain(
@@ -1184,15 +1199,16 @@ def _literal(value: object) -> str:
 
 
 def _first_repeat(values: object) -> str:
-    if isinstance(values, list):
-        for i, item in enumerate(values):
-            if any(_same(item, earlier) for earlier in values[:i]):
-                return _literal(item)
-    return "a value"
-
-
-def _same(a: object, b: object) -> bool:
-    return type(a) is type(b) and a == b
+    """The first repeated scalar of a list, in linear time (lists can be long)."""
+    seen: set[tuple[type, object]] = set()
+    for item in values if isinstance(values, list) else []:
+        if isinstance(item, dict | list):
+            continue  # unhashable; jsonschema has already said that something repeats
+        key = (type(item), item)  # keeps true apart from 1, as JSON does
+        if key in seen:
+            return _literal(item)
+        seen.add(key)
+    return "an item"
 
 
 def _shorten(message: str, limit: int = 200) -> str:

@@ -274,8 +274,8 @@ def _explain(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
     if isinstance(expr, n.Not):
         yield from _explain(kids[0], not want)
     elif isinstance(expr, n.BoolOp):
-        for child in kids:
-            if child.value is not want:
+        for child in kids:  # the parts that decided it; an unknown part did not
+            if child.value is (not want):
                 yield from _explain(child, want)
     elif isinstance(expr, n.Compare):
         yield from _compare_witness(node, want)

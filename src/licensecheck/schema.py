@@ -130,10 +130,13 @@ def build_schema(document: dict[str, Any]) -> DeclarationSchema:
         raise _definition_error("", "a schema document must be a JSON object")
     try:
         jsonschema.Draft202012Validator.check_schema(document)
+        root = _Builder(document).build(document, "", ())
     except jsonschema.exceptions.SchemaError as exc:
         where = _pointer(exc.absolute_path)
         raise _definition_error(where, f"not a valid JSON Schema: {exc.message}") from exc
-    return DeclarationSchema(document, _Builder(document).build(document, "", ()))
+    except RecursionError:  # a (pack) schema nested absurdly deep: refuse it, do not crash
+        raise _definition_error("", "the schema is nested too deeply") from None
+    return DeclarationSchema(document, root)
 
 
 class _Builder:
@@ -153,7 +156,8 @@ class _Builder:
             return replace(target, description=description or target.description, pointer=pointer)
         branch = _single_branch(schema)
         if branch is not None:
-            node = self.build(branch, pointer, refs)
+            branch_pointer, branch_schema = branch
+            node = self.build(branch_schema, f"{pointer}{branch_pointer}", refs)
             return replace(node, description=description or node.description, pointer=pointer)
         kind = _kind_of(schema)
         return SchemaNode(
@@ -250,15 +254,19 @@ def _kind_of_values(values: tuple[object, ...] | None) -> SchemaKind:
     return "any"
 
 
-def _single_branch(schema: dict[str, Any]) -> object | None:
-    """The one non-null branch of an ``anyOf``/``oneOf``/``allOf`` without its own ``type``."""
+def _single_branch(schema: dict[str, Any]) -> tuple[str, object] | None:
+    """The one non-null branch (and its relative pointer) of an ``anyOf``/``oneOf``/``allOf``
+    in a schema without its own ``type``: ``X or null`` is just ``X`` to the rules."""
     if "type" in schema:
         return None
     for keyword in ("anyOf", "oneOf", "allOf"):
         branches = schema.get(keyword)
         if isinstance(branches, list):
-            real = [b for b in branches if b != {"type": "null"}]
-            return real[0] if len(real) == 1 else None
+            real = [(i, b) for i, b in enumerate(branches) if b != {"type": "null"}]
+            if len(real) != 1:
+                return None
+            index, branch = real[0]
+            return f"/{keyword}/{index}", branch
     return None
 
 
