@@ -182,6 +182,17 @@ def packs_list(fmt: str) -> None:
         )
 
 
+@packs.command("doc")
+@click.argument("pack")
+@_output_option
+def packs_doc(pack: str, output: Path | None) -> None:
+    """Render PACK (a bundled id or a folder) as a Markdown rule catalogue."""
+    from .api import prepare_pack
+    from .catalogue import render_catalogue
+
+    _emit(render_catalogue(prepare_pack(pack)), output, [])
+
+
 SCHEMA_NAMES = ("declaration", "report", "pack")
 
 

@@ -14,6 +14,7 @@ evaluation step by step.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -157,10 +158,8 @@ def _member(item: Any, items: Any, node: n.Node) -> Any:
 def _for_witnesses(fn: Fn, e: Env) -> None:
     """When tracing, evaluate a side that short-circuiting skipped, so every failing part of
     an `and` is reported at once; the result is already decided, so errors are ignored."""
-    try:
+    with contextlib.suppress(RuleRuntimeError):
         fn(e)
-    except RuleRuntimeError:
-        pass
 
 
 def _truth(value: Any, node: n.Node, what: str) -> Any:
