@@ -299,5 +299,9 @@ def test_witness_of_a_computed_date_shows_the_declared_value(assess: Any) -> Non
     rules = 'rule A-1 { title: "x" domain: d severity: low require: security.penetration_test_on + 6 months >= today }'
     finding = assess(rules, {"security": {"penetration_test_on": "2025-03-01"}}).findings[0]
     assert [(w.path, w.actual, w.expected) for w in finding.witnesses] == [
-        ("security.penetration_test_on", "2025-03-01", "security.penetration_test_on + 6 months >= today (2026-01-15)")
+        (
+            "security.penetration_test_on",
+            "2025-03-01",
+            "security.penetration_test_on + 6 months >= today (2026-01-15)",
+        )
     ]
