@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import Diagnostic, PackError, Span, did_you_mean, source_snippet
+from .errors import Diagnostic, PackError, RuleRuntimeError, Span, did_you_mean, source_snippet
 from .lang import nodes as n
+from .lang.operations import arithmetic, compile_pattern
 from .lang.values import Duration, display
 from .pack import LoadedPack
 from .schema import DeclarationSchema, SchemaNode
@@ -305,7 +306,7 @@ class _Checker:
         if value is _NOT_CONSTANT:
             self.error(
                 "not-constant",
-                f"const '{definition.name}' must be a fixed value (a literal, a list of literals or other consts)",
+                f"const '{definition.name}' must be a fixed value (literals, lists, other consts and arithmetic on them)",
                 definition.value.span,
                 hint="use 'predicate' for conditions on the declaration",
             )
@@ -322,6 +323,16 @@ class _Checker:
         if isinstance(expr, n.Name) and expr.name in self.consts:
             self.used_names.add(expr.name)
             return self.consts[expr.name]
+        if isinstance(expr, n.Arith | n.Neg):  # e.g. const MAX_SHARE = 1 / 3
+            operands = [self._fold_constant(c) for c in expr.children()]
+            if any(v is _NOT_CONSTANT for v in operands):
+                return _NOT_CONSTANT
+            try:
+                if isinstance(expr, n.Neg):
+                    return arithmetic("*", operands[0], -1, expr)
+                return arithmetic(expr.op, operands[0], operands[1], expr)
+            except RuleRuntimeError:
+                return _NOT_CONSTANT
         return _NOT_CONSTANT
 
     def _predicate_type(self, name: str, body: n.Expr) -> Type:
@@ -801,8 +812,6 @@ class _Checker:
                 self.error("type", "'matches' needs a pattern (text) on the right", expr.right.span)
             return
         pattern = expr.right.value
-        from .compile import compile_pattern
-
         try:
             compile_pattern(pattern)
         except ValueError as exc:

@@ -18,27 +18,29 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Final
 
 from .check import CheckedPack, Rule
 from .errors import Diagnostic, RuleRuntimeError
 from .lang import nodes as n
-from .lang.values import UNKNOWN, Duration, add_duration, type_name
+from .lang.operations import (
+    arithmetic,
+    compile_pattern,
+    kind_of,
+    ordered,
+    runtime_error,
+    values_equal,
+)
+from .lang.values import UNKNOWN, Duration, type_name
 
 Fn = Callable[["Env"], Any]
 PathKey = tuple[str | int, ...]
 
 DEFAULT_MAX_STEPS: Final = 1_000_000
-MAX_PATTERN_LENGTH: Final = 1000
 
 
 class BudgetExceeded(RuleRuntimeError):
     """A rule visited more list elements than its evaluation budget allows."""
-
-
-def _runtime_error(message: str, node: n.Node) -> RuleRuntimeError:
-    return RuleRuntimeError(Diagnostic("runtime", message, node.span))
 
 
 # ---------------------------------------------------------------- environment and trace
@@ -109,48 +111,18 @@ def _traced(expr: n.Expr, inner: Fn) -> Fn:
 
 # ---------------------------------------------------------------- runtime helpers
 
-_KINDS: Final[dict[type, str]] = {
-    bool: "bool",
-    int: "number",
-    float: "number",
-    str: "string",
-    dt.date: "date",
-    Duration: "duration",
-    list: "list",
-    dict: "object",
-}
-
-
-def _kind(value: Any) -> str:
-    return _KINDS.get(type(value), "other")
-
-
-def values_equal(a: Any, b: Any, node: n.Node) -> bool:
-    ka, kb = _kind(a), _kind(b)
-    if ka != kb:
-        raise _runtime_error(f"cannot compare {type_name(a)} with {type_name(b)}", node)
-    if ka == "duration":
-        return bool(a.same_length(b))
-    return bool(a == b)
-
-
-def _ordered(a: Any, b: Any, node: n.Node) -> None:
-    ka, kb = _kind(a), _kind(b)
-    if ka != kb or ka not in ("number", "string", "date", "duration"):
-        raise _runtime_error(f"cannot order {type_name(a)} and {type_name(b)}", node)
-
 
 def _member(item: Any, items: Any, node: n.Node) -> Any:
     if item is UNKNOWN or items is UNKNOWN:
         return UNKNOWN
     if type(items) is not list:
-        raise _runtime_error(f"'in' needs a list, got {type_name(items)}", node)
-    kind = _kind(item)
+        raise runtime_error(f"'in' needs a list, got {type_name(items)}", node)
+    kind = kind_of(item)
     saw_unknown = False
     for candidate in items:
         if candidate is UNKNOWN or candidate is None:
             saw_unknown = True
-        elif _kind(candidate) == kind and values_equal(item, candidate, node):
+        elif kind_of(candidate) == kind and values_equal(item, candidate, node):
             return True
     return UNKNOWN if saw_unknown else False
 
@@ -165,25 +137,7 @@ def _for_witnesses(fn: Fn, e: Env) -> None:
 def _truth(value: Any, node: n.Node, what: str) -> Any:
     if value is True or value is False or value is UNKNOWN:
         return value
-    raise _runtime_error(f"{what} needs true/false, got {type_name(value)}", node)
-
-
-@cache
-def compile_pattern(pattern: str) -> Any:
-    """A linear-time (RE2) regular expression; ``ValueError`` explains a bad pattern."""
-    import re2
-
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        raise ValueError(f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
-    options = re2.Options()
-    options.log_errors = False  # errors reach the user as diagnostics instead
-    options.max_mem = 8 << 20  # bound the automaton a hostile pattern can build
-    try:
-        return re2.compile(pattern, options)
-    except re2.error as exc:
-        reason = exc.args[0] if exc.args else exc
-        reason = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
-        raise ValueError(f"{reason} (RE2 syntax: no back-references or look-around)") from None
+    raise runtime_error(f"{what} needs true/false, got {type_name(value)}", node)
 
 
 # ---------------------------------------------------------------- compiler
@@ -302,7 +256,7 @@ class _Compiler:
                 return value.upper()
             if func == "days_since" and type(value) is dt.date:
                 return (e.today - value).days
-            raise _runtime_error(f"'{func}' cannot take {type_name(value)}", expr)
+            raise runtime_error(f"'{func}' cannot take {type_name(value)}", expr)
 
         return call
 
@@ -408,7 +362,7 @@ class _Compiler:
                 if b is UNKNOWN:
                     return UNKNOWN
                 if type(b) is not str:
-                    raise _runtime_error(f"text cannot contain {type_name(b)}", expr)
+                    raise runtime_error(f"text cannot contain {type_name(b)}", expr)
                 return b in a
             return _member(b, a, expr)
 
@@ -437,11 +391,11 @@ class _Compiler:
             v = operand(e)
             if v is UNKNOWN:
                 return UNKNOWN
-            if _kind(v) == "number":
+            if kind_of(v) == "number":
                 return -v
             if type(v) is Duration:
                 return Duration(-v.amount, v.unit)
-            raise _runtime_error(f"'-' cannot negate {type_name(v)}", expr)
+            raise runtime_error(f"'-' cannot negate {type_name(v)}", expr)
 
         return neg
 
@@ -542,7 +496,7 @@ class _Loop:
             e.trace.last_path = None
         items = self.coll(e)
         if items is not UNKNOWN and type(items) is not list:
-            raise _runtime_error(
+            raise runtime_error(
                 f"'{self.expr.kind}' needs a list, got {type_name(items)}", self.expr
             )
         return items
@@ -591,15 +545,15 @@ def _step(value: Any, key: Any, node: n.Node) -> Any:
         if type(value) is dict:
             found = value.get(key)
             return UNKNOWN if found is None else found
-        raise _runtime_error(f"{type_name(value)} has no field '{key}'", node)
+        raise runtime_error(f"{type_name(value)} has no field '{key}'", node)
     if type(key) is int:
         if type(value) is list:
             found = value[key] if 0 <= key < len(value) else None
             return UNKNOWN if found is None else found
-        raise _runtime_error(f"{type_name(value)} cannot be indexed by a number", node)
+        raise runtime_error(f"{type_name(value)} cannot be indexed by a number", node)
     if key is UNKNOWN:
         return UNKNOWN
-    raise _runtime_error(f"an index must be text or a number, not {type_name(key)}", node)
+    raise runtime_error(f"an index must be text or a number, not {type_name(key)}", node)
 
 
 def _path_reader(
@@ -663,41 +617,10 @@ def _fold(kind: str, values: Sequence[Any], node: n.Node) -> Any:
         return UNKNOWN
     best = values[0]
     for v in values[1:]:
-        _ordered(best, v, node)
+        ordered(best, v, node)
         if (v < best) if kind == "min" else (v > best):
             best = v
     return best
-
-
-def arithmetic(op: str, a: Any, b: Any, node: n.Node) -> Any:
-    ka, kb = _kind(a), _kind(b)
-    if ka == kb == "number":
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if b == 0:
-            raise _runtime_error("division by zero", node)
-        return a / b
-    try:
-        if ka == "date" and kb == "duration" and op in "+-":
-            return add_duration(a, b, 1 if op == "+" else -1)
-        if ka == "duration" and kb == "date" and op == "+":
-            return add_duration(b, a)
-    except (ValueError, OverflowError) as exc:
-        raise _runtime_error(f"date arithmetic failed: {exc}", node) from None
-    if ka == kb == "date" and op == "-":
-        return Duration((a - b).days, "day")
-    if ka == kb == "duration" and op in "+-":
-        if a.unit == b.unit:
-            return Duration(a.amount + b.amount if op == "+" else a.amount - b.amount, a.unit)
-        return Duration(a.days + b.days if op == "+" else a.days - b.days, "day")
-    if op == "*" and {ka, kb} == {"duration", "number"}:
-        d, k = (a, b) if ka == "duration" else (b, a)
-        return Duration(d.amount * k, d.unit)
-    raise _runtime_error(f"cannot compute {type_name(a)} {op} {type_name(b)}", node)
 
 
 def _comparison(expr: n.Compare, op: str, left: Fn, right: Fn) -> Fn:
@@ -712,7 +635,7 @@ def _comparison(expr: n.Compare, op: str, left: Fn, right: Fn) -> Fn:
             return values_equal(a, b, expr)
         if op == "!=":
             return not values_equal(a, b, expr)
-        _ordered(a, b, expr)
+        ordered(a, b, expr)
         if op == "<":
             return a < b
         if op == "<=":
@@ -733,11 +656,11 @@ def _matches(expr: n.Compare, left: Fn, right: Fn) -> Fn:
         if pattern is UNKNOWN:
             return UNKNOWN
         if type(text) is not str or type(pattern) is not str:
-            raise _runtime_error(f"'matches' needs text, got {type_name(text)}", expr)
+            raise runtime_error(f"'matches' needs text, got {type_name(text)}", expr)
         try:
             regex = compile_pattern(pattern)
         except ValueError as exc:
-            raise _runtime_error(f"invalid regular expression: {exc}", expr) from None
+            raise runtime_error(f"invalid regular expression: {exc}", expr) from None
         return regex.search(text) is not None
 
     return matches
