@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -303,3 +304,50 @@ def test_manifest_errors(tmp_path: Path, manifest: str, fragment: str) -> None:
 def test_unknown_pack_suggests_a_bundled_one() -> None:
     with pytest.raises(licensecheck.UsageError, match="did you mean 'starter'"):
         licensecheck.prepare_pack("stater")
+
+
+@pytest.mark.parametrize(
+    ("rules", "fragment"),
+    [
+        (
+            'const K = "crawlled"\nrule A-1 { title: "x" domain: d severity: low require: all s in data_sources: s.kind != K }',
+            'did you mean "crawled"',
+        ),
+        (
+            'rule A-1 { title: "x" domain: d severity: low require: all s in data_sources: (s.kind ?? "crawlled") != "crawled" }',
+            'did you mean "crawled"',
+        ),
+        (
+            'rule A-1 { title: "x" domain: d severity: low require: all today in data_sources: true }',
+            "hides a built-in name",
+        ),
+        (
+            'rule A-1 { title: "x" domain: d severity: low require: data_sources[0.5].kind == "crawled" }',
+            "whole number",
+        ),
+        (
+            'const A = B + 1\nconst B = A * 2\nrule A-1 { title: "x" domain: d severity: low require: A > B }',
+            "A -> B -> A",
+        ),
+    ],
+)
+def test_more_static_errors(make_pack: MakePack, rules: str, fragment: str) -> None:
+    with pytest.raises(licensecheck.PackError) as caught:
+        licensecheck.prepare_pack(make_pack(rules))
+    assert fragment in caught.value.render()
+
+
+def test_consts_may_refer_to_later_consts(make_pack: MakePack) -> None:
+    compiled = licensecheck.prepare_pack(
+        make_pack(
+            'const A = B / 2\nconst B = 10\nrule A-1 { title: "x" domain: d severity: low cite: "c" remediation: "r" require: A == 5 }'
+        )
+    )
+    assert compiled.checked.consts == {"B": 10, "A": 5.0}
+
+
+def test_unknown_inside_a_list_literal_is_named(assess: Any) -> None:
+    rules = 'rule A-1 { title: "x" domain: d severity: low require: company.headcount in [company.registered_capital_cny, 5] }'
+    finding = assess(rules, {"company": {"headcount": 6}}).findings[0]
+    assert finding.status == "unknown"
+    assert [w.path for w in finding.witnesses] == ["company.registered_capital_cny"]

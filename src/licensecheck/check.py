@@ -188,6 +188,9 @@ class _Checker:
         self.texts: dict[str, str] = {}
         self.consts: dict[str, Any] = {}
         self.const_types: dict[str, Type] = {}
+        self.const_definitions: dict[str, n.Const] = {}
+        self.failed_consts: set[str] = set()
+        self._folding: list[str] = []
         self.predicates: dict[str, n.Expr] = {}
         self.predicate_types: dict[str, Type] = {}
         self.definition_spans: dict[str, Span] = {}
@@ -222,6 +225,7 @@ class _Checker:
             self.texts.update(loaded.texts)
         for loaded in chain:
             self._collect_definitions(loaded, loaded is self.pack)
+        self._resolve_definitions()
         definitions = self._rule_definitions(chain)
         rules: dict[str, Rule] = {}
         for definition, loaded in definitions.values():
@@ -294,25 +298,43 @@ class _Checker:
                 if own:
                     self.own_names.add(name)
                 if isinstance(definition, n.Const):
-                    self._define_const(definition)
+                    self.const_definitions[name] = definition
                 else:
                     self.predicates[name] = definition.body
-        for name, body in list(self.predicates.items()):
-            if name not in self.predicate_types:
-                self._predicate_type(name, body)
 
-    def _define_const(self, definition: n.Const) -> None:
-        value = self._fold_constant(definition.value)
-        if value is _NOT_CONSTANT:
+    def _resolve_definitions(self) -> None:
+        """Fold every const (in any order: consts may refer to later ones), then type predicates."""
+        for name in self.const_definitions:
+            self._const_value(name)
+        for name, body in list(self.predicates.items()):
+            self._predicate_type(name, body)
+
+    def _const_value(self, name: str) -> Any:
+        if name in self.consts:
+            return self.consts[name]
+        definition = self.const_definitions[name]
+        if name in self._folding:
+            cycle = " -> ".join([*self._folding[self._folding.index(name) :], name])
             self.error(
-                "not-constant",
-                f"const '{definition.name}' must be a fixed value (literals, lists, other consts and arithmetic on them)",
-                definition.value.span,
-                hint="use 'predicate' for conditions on the declaration",
+                "const-cycle", f"consts refer to each other in a cycle: {cycle}", definition.span
             )
-            return
-        self.consts[definition.name] = value
-        self.const_types[definition.name] = type_of_value(value)
+            return _NOT_CONSTANT
+        self._folding.append(name)
+        value = self._fold_constant(definition.value)
+        self._folding.pop()
+        if value is _NOT_CONSTANT:
+            if name not in self.failed_consts:
+                self.failed_consts.add(name)
+                self.error(
+                    "not-constant",
+                    f"const '{name}' must be a fixed value (literals, lists, other consts and arithmetic on them)",
+                    definition.value.span,
+                    hint="use 'predicate' for conditions on the declaration",
+                )
+            return _NOT_CONSTANT
+        self.consts[name] = value
+        self.const_types[name] = type_of_value(value)
+        return value
 
     def _fold_constant(self, expr: n.Expr) -> Any:
         if isinstance(expr, n.Literal_):
@@ -320,9 +342,9 @@ class _Checker:
         if isinstance(expr, n.ListExpr):
             items = [self._fold_constant(i) for i in expr.items]
             return _NOT_CONSTANT if any(i is _NOT_CONSTANT for i in items) else items
-        if isinstance(expr, n.Name) and expr.name in self.consts:
+        if isinstance(expr, n.Name) and expr.name in self.const_definitions:
             self.used_names.add(expr.name)
-            return self.consts[expr.name]
+            return self._const_value(expr.name)
         if isinstance(expr, n.Arith | n.Neg):  # e.g. const MAX_SHARE = 1 / 3
             operands = [self._fold_constant(c) for c in expr.children()]
             if any(v is _NOT_CONSTANT for v in operands):
@@ -619,7 +641,10 @@ class _Checker:
         base = self.infer(expr.obj, scope)
         index = self.infer(expr.index, scope)
         if base.kind == "list":
-            if index.kind not in ("number", "any"):
+            literal = expr.index.value if isinstance(expr.index, n.Literal_) else None
+            if isinstance(literal, float):
+                self.error("type", "a list index must be a whole number", expr.index.span)
+            elif index.kind not in ("number", "any"):
                 self.error(
                     "type", f"a list index must be a number, not {index.words()}", expr.index.span
                 )
@@ -785,9 +810,13 @@ class _Checker:
             self._check_enum_values(item, self.consts[coll_expr.name], coll_expr.span)
 
     def _check_enum(self, typ: Type, other: n.Expr) -> None:
-        if typ.enum is None or not isinstance(other, n.Literal_):
+        if typ.enum is None:
             return
-        self._check_enum_values(typ, [other.value], other.span)
+        if isinstance(other, n.Literal_):
+            self._check_enum_values(typ, [other.value], other.span)
+        elif isinstance(other, n.Name) and other.name in self.consts:
+            value = self.consts[other.name]
+            self._check_enum_values(typ, value if isinstance(value, list) else [value], other.span)
 
     def _check_enum_values(self, typ: Type, values: Iterable[Any], span: Span) -> None:
         assert typ.enum is not None
@@ -834,6 +863,7 @@ class _Checker:
     def _infer_coalesce(self, expr: n.Coalesce, scope: _Scope) -> Type:
         value = self.infer(expr.value, scope)
         default = self.infer(expr.default, scope)
+        self._check_enum(value, expr.default)
         if not _compatible(value, default):
             self.error(
                 "type",
@@ -865,6 +895,7 @@ class _Checker:
             (self.consts, "a const"),
             (self.predicates, "a predicate"),
             (self.top_fields, "a top-level declaration field"),
+            (BUILTIN_NAMES, "a built-in name"),
         ):
             if var in clash:
                 self.error(

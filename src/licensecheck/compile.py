@@ -553,7 +553,7 @@ def _step(value: Any, key: Any, node: n.Node) -> Any:
         raise runtime_error(f"{type_name(value)} cannot be indexed by a number", node)
     if key is UNKNOWN:
         return UNKNOWN
-    raise runtime_error(f"an index must be text or a number, not {type_name(key)}", node)
+    raise runtime_error(f"an index must be text or a whole number, not {key!r}", node)
 
 
 def _path_reader(

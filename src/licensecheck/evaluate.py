@@ -302,7 +302,9 @@ def _absent(node: TraceNode) -> Iterator[_RawWitness]:
     if isinstance(node.expr, n.Coalesce):
         return  # `??` supplied a default: the absence did not matter
     for child in node.children:
-        if child.element is None and child.value is UNKNOWN:
+        # an unknown part, or a list literal holding one (x in [a.b, 5])
+        holds_unknown = isinstance(child.value, list) and any(v is UNKNOWN for v in child.value)
+        if child.element is None and (child.value is UNKNOWN or holds_unknown):
             yield from _absent(child)
     if node.path is not None and node.value is UNKNOWN and node.children:
         # a path whose base read was absent part-way (e.g. x.a.b with x.a missing)

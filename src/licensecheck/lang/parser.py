@@ -167,11 +167,15 @@ _COMPARISONS = {"==", "!=", "<", "<=", ">", ">=", "in", "contains", "matches"}
 def _token_hint(exc: UnexpectedInput, token: Token, before: str) -> str:
     expected = set(getattr(exc, "expected", ()) or getattr(exc, "accepts", ()) or ())
     previous = re.findall(r"[A-Za-z_]\w*|\S", before)
-    word = previous[-2] if len(previous) >= 2 else ""
-    if word in _QUANTIFIER_WORDS:
+    construct = _open_construct(previous, str(token))
+    if construct == "if":
+        return "'if' inside 'and', 'or', 'not' or a comparison must be in parentheses: (if … then … else …)"
+    if construct is not None:
         return (
-            f"'{word}' inside 'and', 'or', 'not' or a comparison must be in parentheses: "
-            f"(… {word} … : …)"
+            f"'{construct}' inside 'and', 'or', 'not' or a comparison must be in parentheses: "
+            f"({construct} … in … : …)"
+            if construct != "count"
+            else "write the count in parentheses: (count x in … ) == 0"
         )
     if str(token) in _COMPARISONS and _has_comparison(previous):
         return "comparisons cannot be chained: write 'a < b and b < c'"
@@ -180,6 +184,21 @@ def _token_hint(exc: UnexpectedInput, token: Token, before: str) -> str:
     if token.type == "RULE_ID":
         return "rule ids only appear after 'rule' and in 'after: [...]'"
     return f"expected {_describe_expected(expected)}"
+
+
+def _open_construct(previous_tokens: list[str], next_token: str) -> str | None:
+    """A quantifier or `if` keyword read as a plain name because it followed an operator."""
+    for index in range(len(previous_tokens) - 1, 0, -1):
+        tok = previous_tokens[index]
+        if tok in {":", "{", "(", "["}:
+            return None
+        if tok in _QUANTIFIER_WORDS:
+            after_operator = previous_tokens[index - 1] in _OPERATOR_TEXT
+            return tok if after_operator or next_token in _OPERATOR_TEXT | _COMPARISONS else None
+    return None
+
+
+_OPERATOR_TEXT = {"and", "or", "not", "==", "!=", "<", ">", "=", "+", "-", "*", "/", "?"}
 
 
 def _has_comparison(previous_tokens: list[str]) -> bool:
