@@ -383,6 +383,9 @@ def test_consts_fold_arithmetic() -> None:
         "data_sources[0].collection.share_of_target_traffic <= MAX_SHARE and company.headcount > -LIMIT",
         prelude="const MAX_SHARE = 1 / 3\nconst LIMIT = 2 * 5",
     )
-    data = {"data_sources": [{"id": "a", "collection": {"share_of_target_traffic": 0.3}}], "company": {"headcount": 0}}
+    data = {
+        "data_sources": [{"id": "a", "collection": {"share_of_target_traffic": 0.3}}],
+        "company": {"headcount": 0},
+    }
     assert evaluate_rule(compiled, data) == "pass"
     assert compiled.checked.consts == {"MAX_SHARE": 1 / 3, "LIMIT": 10}

@@ -55,7 +55,9 @@ def test_example_outcomes_match_golden(golden: object) -> None:
     found = outcomes()
     for name, by_pack in found.items():
         for pack_id, statuses in by_pack.items():
-            assert statuses["error"] == [], f"{name} with {pack_id}: rules in error {statuses['error']}"
+            assert statuses["error"] == [], (
+                f"{name} with {pack_id}: rules in error {statuses['error']}"
+            )
     golden("examples.json", json.dumps(found, indent=2, sort_keys=True) + "\n")  # type: ignore[operator]
 
 

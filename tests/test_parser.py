@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO
 from licensecheck import PackError
 from licensecheck.describe import expression_text
 from licensecheck.lang import nodes as n
@@ -247,3 +248,35 @@ def _normalise(expr: n.Expr) -> n.Expr:
 def test_print_then_parse_gives_the_same_tree(expr: n.Expr) -> None:
     text = expression_text(expr)
     assert parse_expression(text) == _normalise(expr)
+
+
+def test_shipped_parser_tables_match_the_grammar() -> None:
+    """The shipped tables were built from this grammar and parse every bundled rule file alike."""
+    import json
+
+    from licensecheck.lang import parser
+
+    shipped = json.loads(parser._TABLES.read_text(encoding="utf-8"))
+    assert shipped["grammar_sha256"] == parser.grammar_digest(), (
+        "run: python -m licensecheck.lang.parser"
+    )
+    fresh = parser.build_parser()
+    files = sorted(REPO.glob("policies/*/*.rules"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert parser._lark().parse(text, start="start") == fresh.parse(text, start="start"), path
+
+
+def test_grammar_has_no_conflicts() -> None:
+    """LALR with strict mode: no shift/reduce conflicts or terminal collisions hidden by defaults."""
+    from lark import Lark
+
+    from licensecheck.lang import parser
+
+    Lark(
+        parser._GRAMMAR.read_text(encoding="utf-8"),
+        parser="lalr",
+        start=["start", "expr"],
+        strict=True,
+    )

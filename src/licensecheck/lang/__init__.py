@@ -1,0 +1,1 @@
+"""The policy language: grammar, syntax tree, parser and runtime values."""
