@@ -30,7 +30,7 @@ def test_bench_quick_run() -> None:
     assert "statuses verified: engine == hand-written" in out
     ratios = re.findall(r"^ +ratio (.+?): .*?(\d+\.\d\d)x", out, re.MULTILINE)
     names = [name for name, _ in ratios]
-    assert "run_rule / hand-written" in names, out
+    assert "evaluate_rules / hand-written" in names, out
     assert any(name.startswith("200 / ") for name in names), out
     assert "check / baseline" in names, out
     assert "\ntargets\n" in out

@@ -389,3 +389,19 @@ def test_consts_fold_arithmetic() -> None:
     }
     assert evaluate_rule(compiled, data) == "pass"
     assert compiled.checked.consts == {"MAX_SHARE": 1 / 3, "LIMIT": 10}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        ["^a", "b$", "a.c", "[0-9]{2,}", "中文", "^$", "(ab|cd)+e", "\\\\d+-\\\\d+", "x*"]
+    ),
+    st.text(alphabet="abcde0123-中文\n", max_size=12),
+)
+def test_patterns_search_like_a_regular_expression_search(pattern: str, text: str) -> None:
+    """The fast call into RE2 agrees with RE2's public search (and so with its semantics)."""
+    import re2
+
+    from licensecheck.lang.operations import compile_pattern
+
+    assert compile_pattern(pattern).found_in(text) == (re2.search(pattern, text) is not None)

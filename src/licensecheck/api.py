@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, cast
 
 from .check import CheckedPack, check_pack
@@ -39,8 +41,20 @@ def prepare_pack(pack: PackRef, *, schema: DeclarationSchema | None = None) -> C
         return pack
     if isinstance(pack, CheckedPack):
         return compile_pack(pack)
-    loaded = pack if isinstance(pack, LoadedPack) else load_pack(pack)
-    return compile_pack(check_pack(loaded, schema or load_declaration_schema()))
+    with _no_garbage_collection():  # building thousands of nodes triggers useless GC passes
+        loaded = pack if isinstance(pack, LoadedPack) else load_pack(pack)
+        return compile_pack(check_pack(loaded, schema or load_declaration_schema()))
+
+
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_declaration(

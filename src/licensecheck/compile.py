@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -49,7 +50,7 @@ class BudgetExceeded(RuleRuntimeError):
 class Env:
     """The state one rule evaluation reads: the declaration, bound variables, the date."""
 
-    __slots__ = ("max_steps", "paths", "root", "steps", "today", "trace", "vars")
+    __slots__ = ("max_steps", "memo", "paths", "root", "steps", "today", "trace", "vars")
 
     def __init__(
         self,
@@ -66,6 +67,9 @@ class Env:
         self.trace = trace
         self.steps = 0
         self.max_steps = max_steps
+        #: predicate results: a predicate has no free variables, so within one declaration
+        #: and date its value never changes, however many rules ask
+        self.memo: dict[str, Any] = {}
 
 
 @dataclass(eq=False)
@@ -88,6 +92,30 @@ class Trace:
 
     def __post_init__(self) -> None:
         self.current = self.root
+
+
+def _memoised(name: str, fn: Fn) -> Fn:
+    def predicate(e: Env) -> Any:
+        value = e.memo.get(name, _UNSET)
+        if value is _UNSET:
+            value = e.memo[name] = fn(e)
+        return value
+
+    return predicate
+
+
+def _once_per_day(fn: Fn) -> Fn:
+    """Memoise a value that depends only on the assessment date."""
+    memo: list[tuple[dt.date | None, Any]] = [(None, None)]
+
+    def cached(e: Env) -> Any:
+        day, value = memo[0]  # one tuple, so concurrent readers never see a torn pair
+        if day != e.today:
+            value = fn(e)
+            memo[0] = (e.today, value)
+        return value
+
+    return cached
 
 
 def _traced(expr: n.Expr, inner: Fn) -> Fn:
@@ -117,6 +145,12 @@ def _member(item: Any, items: Any, node: n.Node) -> Any:
         return UNKNOWN
     if type(items) is not list:
         raise runtime_error(f"'in' needs a list, got {type_name(items)}", node)
+    item_type = type(item)
+    if item_type in _EXACT_MEMBERS:  # text, booleans, dates: equal only to their own type
+        for candidate in items:
+            if type(candidate) is item_type and candidate == item:
+                return True
+        return UNKNOWN if any(c is None or c is UNKNOWN for c in items) else False
     kind = kind_of(item)
     saw_unknown = False
     for candidate in items:
@@ -125,6 +159,17 @@ def _member(item: Any, items: Any, node: n.Node) -> Any:
         elif kind_of(candidate) == kind and values_equal(item, candidate, node):
             return True
     return UNKNOWN if saw_unknown else False
+
+
+_EXACT_MEMBERS: Final = frozenset({str, bool, dt.date})
+
+
+def _negate(value: Any, node: n.Node) -> Any:
+    if value is True:
+        return False
+    if value is False:
+        return True
+    return _truth(value, node, "'not'")
 
 
 def _for_witnesses(fn: Fn, e: Env) -> None:
@@ -165,7 +210,23 @@ class _Compiler:
             self, "_" + type(expr).__name__.rstrip("_").lower()
         )
         fn = method(expr, bound)
-        return _traced(expr, fn) if self.traced else fn
+        if self.traced:
+            return _traced(expr, fn)
+        if isinstance(expr, n.Arith | n.Call | n.Neg) and self._depends_only_on_today(expr, bound):
+            return _once_per_day(fn)  # e.g. `today - 1 year` inside a loop over sources
+        return fn
+
+    def _depends_only_on_today(self, expr: n.Expr, bound: frozenset[str]) -> bool:
+        """True for expressions of literals, consts and `today` alone (no declaration data)."""
+        for node in n.walk(expr):
+            if isinstance(node, n.Name):
+                if node.name in bound or node.name in self.pack.predicates:
+                    return False
+                if node.name not in self.pack.consts and node.name != "today":
+                    return False
+            elif isinstance(node, n.Attr | n.Index | n.Quantifier | n.Aggregate):
+                return False
+        return True
 
     # -- leaves
     def _literal(self, expr: n.Literal_, bound: frozenset[str]) -> Fn:
@@ -187,10 +248,9 @@ class _Compiler:
             value = self.pack.consts[name]
             return lambda e: value
         if name in self.pack.predicates:
-            if name not in self.predicates:
-                placeholder: list[Fn] = []
-                self.predicates[name] = lambda e: placeholder[0](e)
-                placeholder.append(self.expr(self.pack.predicates[name]))
+            if name not in self.predicates:  # the checker rejects cycles, so this terminates
+                body = self.expr(self.pack.predicates[name])
+                self.predicates[name] = body if self.traced else _memoised(name, body)
             return self.predicates[name]
         return None
 
@@ -217,8 +277,24 @@ class _Compiler:
                 steps.append(self.expr(node.index, bound))
             node = node.obj
         steps.reverse()
+        if not self.traced and isinstance(node, n.Name) and all(not callable(s) for s in steps):
+            fast = self._fast_path(expr, node.name, tuple(steps), bound)  # type: ignore[arg-type]
+            if fast is not None:
+                return fast
         base, base_path = self._path_base(node, bound)
         return _path_reader(expr, base, base_path, tuple(steps))
+
+    def _fast_path(
+        self, expr: n.Expr, name: str, keys: tuple[str | int, ...], bound: frozenset[str]
+    ) -> Fn | None:
+        """An untraced reader of a fixed path from a variable or a top-level field."""
+        if name in bound:
+            if not keys:
+                return lambda e: e.vars[name]
+            return _fixed_path_reader(expr, keys, variable=name)
+        if self._const_or_predicate(name) is not None or name == "today":
+            return None
+        return _fixed_path_reader(expr, keys, field=name)
 
     def _path_base(
         self, node: n.Expr, bound: frozenset[str]
@@ -263,16 +339,23 @@ class _Compiler:
     # -- logic
     def _not(self, expr: n.Not, bound: frozenset[str]) -> Fn:
         operand = self.expr(expr.operand, bound)
+        field = self._variable_field(expr.operand, bound)
+        if field is not None:
+            variable, key = field
 
-        def not_(e: Env) -> Any:
-            v = operand(e)
-            if v is True:
-                return False
-            if v is False:
-                return True
-            return _truth(v, expr, "'not'")
+            def not_field(e: Env) -> Any:  # `not s.flag`, the commonest body of a quantifier
+                value = e.vars[variable]
+                if type(value) is dict:
+                    flag = value.get(key)
+                    if flag is True:
+                        return False
+                    if flag is False:
+                        return True
+                return _negate(operand(e), expr)
 
-        return not_
+            return not_field
+
+        return lambda e: _negate(operand(e), expr)
 
     def _boolop(self, expr: n.BoolOp, bound: frozenset[str]) -> Fn:
         left = self.expr(expr.left, bound)
@@ -347,10 +430,33 @@ class _Compiler:
             return self._membership(expr, left, right)
         if op == "matches":
             return _matches(expr, left, right)
-        return _comparison(expr, op, left, right)
+        field = self._variable_field(expr.left, bound)
+        if field is not None and isinstance(expr.right, n.Literal_) and op in _OPERATORS:
+            fused = _variable_field_comparison(expr, op, left, *field)
+            if fused is not None:
+                return fused
+        return _comparison(expr, op, left, right, fuse_constant=not self.traced)
+
+    def _variable_field(self, expr: n.Expr, bound: frozenset[str]) -> tuple[str, str] | None:
+        """(variable, key) when ``expr`` is ``x.key`` for a quantifier variable, untraced."""
+        if self.traced or not isinstance(expr, n.Attr) or not isinstance(expr.obj, n.Name):
+            return None
+        return (expr.obj.name, expr.name) if expr.obj.name in bound else None
 
     def _membership(self, expr: n.Compare, left: Fn, right: Fn) -> Fn:
         op = expr.op
+        constant = self._constant_strings(expr.right) if op in ("in", "not in") else None
+        if constant is not None and not self.traced:
+            negate = op == "not in"
+
+            def member_of_constant(e: Env) -> Any:
+                a = left(e)
+                if type(a) is str:
+                    return (a in constant) is not negate
+                result = _member(a, sorted(constant), expr)
+                return (not result) if negate and result is not UNKNOWN else result
+
+            return member_of_constant
 
         def membership(e: Env) -> Any:
             a = left(e)  # both sides in source order, so traces read left to right
@@ -367,6 +473,17 @@ class _Compiler:
             return _member(b, a, expr)
 
         return membership
+
+    def _constant_strings(self, expr: n.Expr) -> frozenset[str] | None:
+        """The values of a literal list or const that holds only text, as a set."""
+        values: Any = None
+        if isinstance(expr, n.ListExpr) and all(isinstance(i, n.Literal_) for i in expr.items):
+            values = [i.value for i in expr.items if isinstance(i, n.Literal_)]
+        elif isinstance(expr, n.Name) and expr.name in self.pack.consts:
+            values = self.pack.consts[expr.name]
+        if isinstance(values, list) and all(type(v) is str for v in values):
+            return frozenset(values)
+        return None
 
     def _arith(self, expr: n.Arith, bound: frozenset[str]) -> Fn:
         left = self.expr(expr.left, bound)
@@ -405,6 +522,8 @@ class _Compiler:
         inner = bound | {expr.var}
         filt = self.expr(expr.filter, inner) if expr.filter is not None else None
         body = self.expr(expr.body, inner)
+        if not self.traced:
+            return _fast_quantifier(expr, coll, filt, body)
         loop = _Loop(expr, coll, expr.var, _is_path(expr.collection))
         kind = expr.kind
 
@@ -438,13 +557,7 @@ class _Compiler:
             f = True if filt is None else _truth(filt(e), expr, "'where'")
             if f is False:
                 return kind == "all"  # filtered out: cannot decide
-            b = _truth(body(e), expr, f"'{kind}'")
-            if f is UNKNOWN:
-                # all ≡ not F or B;  any/none ≡ F and B  (Kleene)
-                if kind == "all":
-                    return True if b is True else UNKNOWN
-                return False if b is False else UNKNOWN
-            return b
+            return _filtered(kind, f, _truth(body(e), expr, f"'{kind}'"))
 
         return quantifier
 
@@ -453,6 +566,8 @@ class _Compiler:
         inner = bound | {expr.var}
         filt = self.expr(expr.filter, inner) if expr.filter is not None else None
         body = self.expr(expr.body, inner) if expr.body is not None else None
+        if not self.traced:
+            return _fast_aggregate(expr, coll, filt, body)
         loop = _Loop(expr, coll, expr.var, _is_path(expr.collection))
         kind = expr.kind
 
@@ -480,6 +595,118 @@ class _Compiler:
         return aggregate
 
 
+def _filtered(kind: str, f: Any, b: Any) -> Any:
+    """An element's contribution when its filter is ``f`` (not false) and its body ``b``."""
+    if f is UNKNOWN:  # all ≡ not F or B;  any/none ≡ F and B  (Kleene)
+        if kind == "all":
+            return True if b is True else UNKNOWN
+        return False if b is False else UNKNOWN
+    return b
+
+
+def _charge(e: Env, steps: int, node: n.Node) -> None:
+    e.steps += steps
+    if e.steps > e.max_steps:
+        raise BudgetExceeded(
+            Diagnostic(
+                "budget", f"the rule visited more than {e.max_steps} list elements", node.span
+            )
+        )
+
+
+def _collection(items: Any, node: n.Quantifier | n.Aggregate) -> None:
+    if type(items) is not list:
+        raise runtime_error(f"'{node.kind}' needs a list, got {type_name(items)}", node)
+
+
+def _fast_quantifier(expr: n.Quantifier, coll: Fn, filt: Fn | None, body: Fn) -> Fn:
+    """The untraced quantifier: a plain loop that stops at the first deciding element."""
+    kind, var = expr.kind, expr.var
+    decisive = kind != "all"  # all: decided by a false element; any/none: by a true one
+    what = f"'{kind}'"
+
+    def quantifier(e: Env) -> Any:
+        items = coll(e)
+        if items is UNKNOWN:
+            return UNKNOWN
+        _collection(items, expr)
+        _charge(e, len(items), expr)
+        variables = e.vars
+        saved = variables.get(var, _UNSET)
+        saw_unknown = decided = False
+        try:
+            for item in items:
+                variables[var] = UNKNOWN if item is None else item
+                if filt is None:
+                    b = body(e)
+                else:
+                    f = filt(e)
+                    if f is False:
+                        continue
+                    b = body(e)
+                    if f is not True:
+                        b = _filtered(kind, _truth(f, expr, "'where'"), _truth(b, expr, what))
+                if b is decisive:
+                    decided = True
+                    break
+                if b is not True and b is not False:
+                    _truth(b, expr, what)  # raises unless b is UNKNOWN
+                    saw_unknown = True
+        finally:
+            _restore(variables, var, saved)
+        result = decisive if decided else (UNKNOWN if saw_unknown else not decisive)
+        return (not result) if kind == "none" and result is not UNKNOWN else result
+
+    return quantifier
+
+
+def _fast_aggregate(expr: n.Aggregate, coll: Fn, filt: Fn | None, body: Fn | None) -> Fn:
+    kind, var = expr.kind, expr.var
+
+    def aggregate(e: Env) -> Any:
+        items = coll(e)
+        if items is UNKNOWN:
+            return UNKNOWN
+        _collection(items, expr)
+        _charge(e, len(items), expr)
+        variables = e.vars
+        saved = variables.get(var, _UNSET)
+        values: list[Any] = []
+        saw_unknown = False
+        try:
+            for item in items:
+                value = UNKNOWN if item is None else item
+                variables[var] = value
+                if filt is not None:
+                    f = filt(e)
+                    if f is False:
+                        continue
+                    if f is not True:
+                        _truth(f, expr, "'where'")  # raises unless f is UNKNOWN
+                        saw_unknown = True
+                        break  # one unknown element makes the whole aggregate unknown
+                if body is not None:
+                    value = body(e)
+                if value is UNKNOWN:
+                    saw_unknown = True
+                    break
+                values.append(value)
+        finally:
+            _restore(variables, var, saved)
+        if saw_unknown:
+            return UNKNOWN
+        return len(values) if kind == "count" else _fold(kind, values, expr)
+
+    return aggregate
+
+
+def _restore(variables: dict[str, Any], var: str, saved: Any) -> None:
+    if saved is _UNSET:
+        variables.pop(var, None)
+    else:
+        variables[var] = saved
+
+
 class _Loop:
     """Iterates a collection, binding the variable (and, when tracing, its path)."""
 
@@ -495,10 +722,8 @@ class _Loop:
         if e.trace is not None:
             e.trace.last_path = None
         items = self.coll(e)
-        if items is not UNKNOWN and type(items) is not list:
-            raise runtime_error(
-                f"'{self.expr.kind}' needs a list, got {type_name(items)}", self.expr
-            )
+        if items is not UNKNOWN:
+            _collection(items, self.expr)
         return items
 
     def bind(self, e: Env, items: list[Any]) -> Iterator[Any]:
@@ -510,15 +735,7 @@ class _Loop:
         saved_path = e.paths.get(var)
         try:
             for index, item in enumerate(items):
-                e.steps += 1
-                if e.steps > e.max_steps:
-                    raise BudgetExceeded(
-                        Diagnostic(
-                            "budget",
-                            f"the rule visited more than {e.max_steps} list elements",
-                            self.expr.span,
-                        )
-                    )
+                _charge(e, 1, self.expr)
                 value = UNKNOWN if item is None else item
                 variables[var] = value
                 if trace is not None:
@@ -530,10 +747,7 @@ class _Loop:
                     )
                 yield value
         finally:
-            if saved is _UNSET:
-                variables.pop(var, None)
-            else:
-                variables[var] = saved
+            _restore(variables, var, saved)
             e.paths[var] = saved_path
 
 
@@ -554,6 +768,83 @@ def _step(value: Any, key: Any, node: n.Node) -> Any:
     if key is UNKNOWN:
         return UNKNOWN
     raise runtime_error(f"an index must be text or a whole number, not {key!r}", node)
+
+
+def _fixed_path_reader(
+    expr: n.Expr,
+    keys: tuple[str | int, ...],
+    *,
+    variable: str | None = None,
+    field: str | None = None,
+) -> Fn:
+    """Read fixed keys below a quantifier variable or a top-level field, without tracing:
+    the hot path of every rule, so the common one- and two-key reads are unrolled."""
+
+    def slow(value: Any, position: int) -> Any:
+        for key in keys[position:]:
+            if value is None or value is UNKNOWN:
+                return UNKNOWN
+            value = (
+                value.get(key)
+                if type(value) is dict and type(key) is str
+                else _step(value, key, expr)
+            )
+        return UNKNOWN if value is None else value
+
+    one_key = len(keys) == 1 and type(keys[0]) is str
+    two_keys = len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str
+    k1 = keys[0] if keys else ""
+    k2 = keys[1] if len(keys) > 1 else ""
+    if variable is not None and one_key:
+
+        def variable_field(e: Env) -> Any:
+            value = e.vars[variable]
+            if type(value) is dict:
+                value = value.get(k1)
+                return UNKNOWN if value is None else value
+            return slow(value, 0)
+
+        return variable_field
+    if variable is not None and two_keys:
+
+        def variable_two_keys(e: Env) -> Any:
+            value = e.vars[variable]
+            if type(value) is dict:
+                value = value.get(k1)
+                if type(value) is dict:
+                    value = value.get(k2)
+                    return UNKNOWN if value is None else value
+                return slow(value, 1)
+            return slow(value, 0)
+
+        return variable_two_keys
+    if variable is not None:
+        return lambda e: slow(e.vars[variable], 0)
+    assert field is not None
+    if one_key:
+
+        def field_key(e: Env) -> Any:
+            value = e.root.get(field)
+            if type(value) is dict:
+                value = value.get(k1)
+                return UNKNOWN if value is None else value
+            return slow(value, 0)
+
+        return field_key
+    if two_keys:
+
+        def field_two_keys(e: Env) -> Any:
+            value = e.root.get(field)
+            if type(value) is dict:
+                value = value.get(k1)
+                if type(value) is dict:
+                    value = value.get(k2)
+                    return UNKNOWN if value is None else value
+                return slow(value, 1)
+            return slow(value, 0)
+
+        return field_two_keys
+    return lambda e: slow(e.root.get(field), 0)
 
 
 def _path_reader(
@@ -623,7 +914,72 @@ def _fold(kind: str, values: Sequence[Any], node: n.Node) -> Any:
     return best
 
 
-def _comparison(expr: n.Compare, op: str, left: Fn, right: Fn) -> Fn:
+_OPERATORS: Final = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+#: Types whose values Python compares exactly as the language does (durations and mixed
+#: number types take the general path; booleans only take part in == and !=).
+_PLAIN_EQUALITY: Final = frozenset({str, int, float, bool, dt.date})
+_PLAIN_ORDER: Final = frozenset({str, int, float, dt.date})
+
+
+def _variable_field_comparison(
+    expr: n.Compare, op: str, left: Fn, variable: str, key: str
+) -> Fn | None:
+    """``x.key OP constant`` in one closure (the commonest quantifier body or filter)."""
+    assert isinstance(expr.right, n.Literal_)
+    constant = expr.right.value
+    plain = _PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER
+    if constant is None or type(constant) not in plain:
+        return None
+    constant_type, apply = type(constant), _OPERATORS[op]
+
+    def compare_field(e: Env) -> Any:
+        value = e.vars[variable]
+        if type(value) is dict:
+            actual = value.get(key)
+            if type(actual) is constant_type:
+                return apply(actual, constant)
+        actual = left(e)  # absent, or another type: the general path decides
+        if actual is UNKNOWN:
+            return UNKNOWN
+        return _general_comparison(op, actual, constant, expr)
+
+    return compare_field
+
+
+def _general_comparison(op: str, a: Any, b: Any, expr: n.Compare) -> bool:
+    if op == "==":
+        return values_equal(a, b, expr)
+    if op == "!=":
+        return not values_equal(a, b, expr)
+    ordered(a, b, expr)
+    return bool(_OPERATORS[op](a, b))
+
+
+def _comparison(expr: n.Compare, op: str, left: Fn, right: Fn, *, fuse_constant: bool) -> Fn:
+    apply = _OPERATORS[op]
+    plain = _PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER
+    if fuse_constant and isinstance(expr.right, n.Literal_) and expr.right.value is not None:
+        constant = expr.right.value
+        constant_type = type(constant)
+        fast = constant_type in plain
+
+        def compare_constant(e: Env) -> Any:
+            a = left(e)
+            if a is UNKNOWN:
+                return UNKNOWN
+            if fast and type(a) is constant_type:
+                return apply(a, constant)
+            return _general_comparison(op, a, constant, expr)
+
+        return compare_constant
+
     def compare(e: Env) -> Any:
         a = left(e)
         if a is UNKNOWN:
@@ -631,23 +987,17 @@ def _comparison(expr: n.Compare, op: str, left: Fn, right: Fn) -> Fn:
         b = right(e)
         if b is UNKNOWN:
             return UNKNOWN
-        if op == "==":
-            return values_equal(a, b, expr)
-        if op == "!=":
-            return not values_equal(a, b, expr)
-        ordered(a, b, expr)
-        if op == "<":
-            return a < b
-        if op == "<=":
-            return a <= b
-        if op == ">":
-            return a > b
-        return a >= b
+        if type(a) is type(b) and type(a) in plain:
+            return apply(a, b)
+        return _general_comparison(op, a, b, expr)
 
     return compare
 
 
 def _matches(expr: n.Compare, left: Fn, right: Fn) -> Fn:
+    fixed = expr.right.value if isinstance(expr.right, n.Literal_) else None
+    fixed_pattern = compile_pattern(fixed) if isinstance(fixed, str) else None  # checked at load
+
     def matches(e: Env) -> Any:
         text = left(e)
         if text is UNKNOWN:
@@ -658,10 +1008,10 @@ def _matches(expr: n.Compare, left: Fn, right: Fn) -> Fn:
         if type(text) is not str or type(pattern) is not str:
             raise runtime_error(f"'matches' needs text, got {type_name(text)}", expr)
         try:
-            regex = compile_pattern(pattern)
+            regex = fixed_pattern or compile_pattern(pattern)
         except ValueError as exc:
             raise runtime_error(f"invalid regular expression: {exc}", expr) from None
-        return regex.search(text) is not None
+        return regex.found_in(text)
 
     return matches
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .check import Rule
@@ -40,42 +40,68 @@ MAX_WITNESSES = 50
 MAX_ELEMENTS_EXPLAINED = 5
 
 
-@dataclass(frozen=True)
-class RuleOutcome:
+class RuleOutcome(NamedTuple):
     status: Status
     trace: Trace | None = None
     error: str | None = None
-    #: the expression whose value decided the status (``when`` or ``require``)
-    decided_by: n.Expr | None = None
+    #: which part decided the status: "when" (the rule's applicability) or "require"
+    decided_by: str = "require"
+
+
+# Untraced outcomes without an error are the same few values: build them once.
+_PLAIN_OUTCOMES: dict[tuple[Status, str], RuleOutcome] = {
+    (status, part): RuleOutcome(status, None, None, part)
+    for status in ("pass", "fail", "unknown", "not_applicable")
+    for part in ("when", "require")
+}
 
 
 def run_rule(
     compiled: CompiledRule, data: dict[str, Any], today: dt.date, trace: Trace | None = None
 ) -> RuleOutcome:
     """The status of one rule, optionally recording a trace."""
-    env = Env(data, today, trace=trace)
-    rule = compiled.rule
+    return _run(compiled, Env(data, today, trace=trace), trace)
+
+
+def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
+    """The untraced outcome of every rule of ``pack`` on one declaration.
+
+    The rules share one environment, so a predicate that several rules use is evaluated
+    once; each rule's step budget starts afresh.
+    """
+    env = Env(data, today)
+    return [_run(compiled, env, None) for compiled in pack.rules]
+
+
+def _run(compiled: CompiledRule, env: Env, trace: Trace | None) -> RuleOutcome:
+    env.steps = 0
     try:
         if compiled.when is not None:
             applies = compiled.when(env)
-            if applies is False:
-                return RuleOutcome("not_applicable", trace, decided_by=rule.when)
-            if applies is UNKNOWN:
-                return RuleOutcome("unknown", trace, decided_by=rule.when)
             if applies is not True:
-                return RuleOutcome("error", trace, error="'when' did not give true or false")
+                if applies is False:
+                    return _outcome("not_applicable", "when", trace)
+                if applies is UNKNOWN:
+                    return _outcome("unknown", "when", trace)
+                return RuleOutcome("error", trace, "'when' did not give true or false")
         result = compiled.require(env)
     except RuleRuntimeError as exc:
-        return RuleOutcome("error", trace, error=exc.diagnostics[0].message)
+        return RuleOutcome("error", trace, exc.diagnostics[0].message)
     except RecursionError:
-        return RuleOutcome("error", trace, error="the rule nests too deeply to evaluate")
+        return RuleOutcome("error", trace, "the rule nests too deeply to evaluate")
     if result is True:
-        return RuleOutcome("pass", trace, decided_by=rule.require)
+        return _outcome("pass", "require", trace)
     if result is False:
-        return RuleOutcome("fail", trace, decided_by=rule.require)
+        return _outcome("fail", "require", trace)
     if result is UNKNOWN:
-        return RuleOutcome("unknown", trace, decided_by=rule.require)
-    return RuleOutcome("error", trace, error="'require' did not give true or false")
+        return _outcome("unknown", "require", trace)
+    return RuleOutcome("error", trace, "'require' did not give true or false")
+
+
+def _outcome(status: Status, part: str, trace: Trace | None) -> RuleOutcome:
+    return (
+        _PLAIN_OUTCOMES[status, part] if trace is None else RuleOutcome(status, trace, None, part)
+    )
 
 
 def text(texts: Mapping[str, str], lang: str) -> str:
@@ -85,7 +111,11 @@ def text(texts: Mapping[str, str], lang: str) -> str:
 def assess_compiled(
     pack: CompiledPack, declaration: Declaration, as_of: dt.date, lang: str = "en"
 ) -> Assessment:
-    findings = [_finding(pack, compiled, declaration, as_of, lang) for compiled in pack.rules]
+    outcomes = evaluate_rules(pack, declaration.data, as_of)
+    findings = [
+        _finding(pack, compiled, outcome, declaration, as_of, lang)
+        for compiled, outcome in zip(pack.rules, outcomes, strict=True)
+    ]
     findings.sort(key=lambda f: f.rule_id)
     return Assessment(
         tool=ToolInfo(name="licensecheck", version=__version__),
@@ -106,7 +136,12 @@ def assess_compiled(
 
 
 def _finding(
-    pack: CompiledPack, compiled: CompiledRule, declaration: Declaration, as_of: dt.date, lang: str
+    pack: CompiledPack,
+    compiled: CompiledRule,
+    outcome: RuleOutcome,
+    declaration: Declaration,
+    as_of: dt.date,
+    lang: str,
 ) -> Finding:
     rule = compiled.rule
     base: dict[str, Any] = {
@@ -122,7 +157,6 @@ def _finding(
     if rule.effective_from is not None and as_of < rule.effective_from:
         message = f"not yet in force (takes effect on {rule.effective_from.isoformat()})"
         return Finding(status="not_applicable", message=message, **base)
-    outcome = run_rule(compiled, declaration.data, as_of)
     witnesses: list[Witness] = []
     if outcome.status in ("fail", "unknown"):
         traced = run_rule(pack.traced_rule(rule.id), declaration.data, as_of, Trace())
@@ -151,7 +185,7 @@ def _message(rule: Rule, outcome: RuleOutcome, witnesses: list[Witness], lang: s
         what = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
         stage = (
             "whether the rule applies"
-            if outcome.decided_by is rule.when
+            if outcome.decided_by == "when"
             else "whether the requirement is met"
         )
         return (

@@ -49,8 +49,34 @@ def ordered(a: Any, b: Any, node: n.Node) -> None:
         raise runtime_error(f"cannot order {type_name(a)} and {type_name(b)}", node)
 
 
+class Pattern:
+    """A compiled RE2 expression: matching takes time linear in the text, whatever the pattern."""
+
+    def __init__(self, compiled: Any) -> None:
+        self._compiled = compiled
+        # google-re2's public search() builds a match object in Python; asking the C++ RE2
+        # object directly is ~7x faster. Fall back to search() if that internal API moves.
+        self._regexp = getattr(compiled, "_regexp", None)
+        self._unanchored = _re2_unanchored() if self._regexp is not None else None
+
+    def found_in(self, text: str) -> bool:
+        """Whether the pattern occurs anywhere in ``text`` (a search, not a full match)."""
+        if self._unanchored is not None and self._regexp is not None:
+            encoded = text.encode("utf-8", "surrogatepass")
+            spans = self._regexp.Match(self._unanchored, encoded, 0, len(encoded))
+            return bool(spans) and tuple(spans[0]) != (-1, -1)
+        return self._compiled.search(text) is not None
+
+
+def _re2_unanchored() -> Any:
+    import re2
+
+    anchor = getattr(re2, "_Anchor", None)
+    return getattr(anchor, "UNANCHORED", None)
+
+
 @cache
-def compile_pattern(pattern: str) -> Any:
+def compile_pattern(pattern: str) -> Pattern:
     """A linear-time (RE2) regular expression; ``ValueError`` explains a bad pattern."""
     import re2
 
@@ -59,8 +85,9 @@ def compile_pattern(pattern: str) -> Any:
     options = re2.Options()
     options.log_errors = False  # errors reach the user as diagnostics instead
     options.max_mem = 8 << 20  # bound the automaton a hostile pattern can build
+    options.never_capture = True  # rules only ask whether a pattern occurs
     try:
-        return re2.compile(pattern, options)
+        return Pattern(re2.compile(pattern, options))
     except re2.error as exc:
         reason = exc.args[0] if exc.args else exc
         reason = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)

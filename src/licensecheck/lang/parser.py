@@ -11,11 +11,12 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
@@ -30,14 +31,14 @@ _GRAMMAR = Path(__file__).with_name("grammar.lark")
 _TABLES = Path(__file__).with_name("grammar_tables.json")
 
 
-def build_parser() -> Lark:
+def build_parser(transformer: Transformer[Token, Any] | None = None) -> Lark:
     """Build the parser from the grammar (slow: computes the LALR tables)."""
     return Lark(
         _GRAMMAR.read_text(encoding="utf-8"),
         parser="lalr",
         start=["start", "expr"],
-        propagate_positions=True,
         maybe_placeholders=True,
+        transformer=transformer,
     )
 
 
@@ -52,17 +53,22 @@ def serialize_tables(parser: Lark) -> str:
 
 
 @cache
-def _lark() -> Lark:
+def _lark() -> tuple[Lark, _ToAst]:
+    """The parser, building nodes as it goes through its own :class:`_ToAst`."""
+    builder = _ToAst()
     try:
         tables = _decode(json.loads(_TABLES.read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        return build_parser()
+        return build_parser(builder), builder
     if tables.get("grammar_sha256") != grammar_digest():  # edited grammar: never use stale tables
-        return build_parser()
+        return build_parser(builder), builder
     loaded: Lark = Lark._load_from_dict(  # type: ignore[no-untyped-call]
-        tables["data"], tables["memo"], propagate_positions=True
+        tables["data"], tables["memo"], transformer=builder
     )
-    return loaded
+    return loaded, builder
+
+
+_PARSE_LOCK = threading.Lock()  # the builder holds the current file's name and text
 
 
 def _encode(value: Any) -> Any:
@@ -99,16 +105,21 @@ def parse_expression(text: str, path: str = "<expression>") -> n.Expr:
 
 
 def _parse(text: str, path: str, start: str) -> Any:
-    try:
-        tree = _lark().parse(text, start=start)
-    except UnexpectedInput as exc:
-        raise PackError(_syntax_diagnostic(exc, text, path)) from None
-    try:
-        return _ToAst(path, text).transform(tree)
-    except VisitError as exc:  # raised inside a callback: unwrap our own error
-        if isinstance(exc.orig_exc, PackError):
-            raise exc.orig_exc from None
-        raise
+    parser, builder = _lark()
+    with _PARSE_LOCK:
+        builder.path, builder.text = path, text
+        try:
+            return parser.parse(text, start=start)
+        except UnexpectedInput as exc:
+            raise PackError(_syntax_diagnostic(exc, text, path)) from None
+        except VisitError as exc:  # raised inside a callback: unwrap our own error
+            if isinstance(exc.orig_exc, PackError):
+                raise exc.orig_exc from None
+            raise
+        except RecursionError:
+            raise PackError(
+                Diagnostic("syntax", "the rules are nested too deeply", Span(path, 1, 1))
+            ) from None
 
 
 # ---------------------------------------------------------------- syntax errors
@@ -156,13 +167,13 @@ def _describe_expected(expected: set[str]) -> str:
 
 
 def _keyword(token_type: str) -> str:
-    name = _lark().get_terminal(token_type).pattern.value if _has_terminal(token_type) else None
+    name = _lark()[0].get_terminal(token_type).pattern.value if _has_terminal(token_type) else None
     return f"'{name}'" if isinstance(name, str) else token_type.lower()
 
 
 def _has_terminal(token_type: str) -> bool:
     try:
-        _lark().get_terminal(token_type)
+        _lark()[0].get_terminal(token_type)
     except KeyError:
         return False
     return True
@@ -280,176 +291,179 @@ def _number(text: str) -> int | float:
     return float(clean) if "." in clean else int(clean)
 
 
-@v_args(meta=True, inline=True)
+Child = Any  # a Token, a node, a list of RuleRefs or None: whatever a callback returned
+
+
+def _span_of(path: str, item: Child) -> Span | None:
+    if isinstance(item, Token):
+        return Span(path, item.line or 1, item.column or 1, item.end_line, item.end_column)
+    if isinstance(item, n.Node):
+        return item.span
+    return None
+
+
+@v_args(inline=True)
 class _ToAst(Transformer[Token, Any]):
-    def __init__(self, path: str, text: str) -> None:
+    """Builds nodes as the parser reduces (Lark's tree-less mode), with spans from tokens.
+
+    Positions come from the first token of each construct, which is why keywords that
+    open a construct (``not``, ``if``, ``count``, ``-``, ``[``, literals) are named
+    terminals in the grammar.
+    """
+
+    def __init__(self) -> None:
         super().__init__()
-        self.path = path
-        self.text = text
+        self.path = "<rules>"
+        self.text = ""
+
+    def _at(self, *items: Child) -> Span:
+        for item in items:
+            span = _span_of(self.path, item)
+            if span is not None:
+                return span
+        return Span(self.path, 1, 1)
 
     def _error(self, message: str, span: Span, hint: str | None = None) -> PackError:
         snippet = source_snippet(self.text, span.line, span.column)
         return PackError(Diagnostic("syntax", message, span, snippet=snippet, hint=hint))
 
-    def _span(self, meta: Any) -> Span:
-        if getattr(meta, "empty", True):
-            return Span(self.path, 1, 1)
-        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
-
-    def _token_span(self, token: Token) -> Span:
-        return Span(self.path, token.line or 1, token.column or 1, token.end_line, token.end_column)
-
     # -- top level
-    def start(self, meta: Any, *definitions: n.Definition) -> n.Module:
-        return n.Module(self.path, tuple(definitions), span=self._span(meta))
+    def start(self, *definitions: n.Definition) -> n.Module:
+        return n.Module(self.path, tuple(definitions), span=Span(self.path, 1, 1))
 
-    def const_def(self, meta: Any, name: Token, value: n.Expr) -> n.Const:
-        return n.Const(str(name), value, span=self._token_span(name))
+    def const_def(self, name: Token, value: n.Expr) -> n.Const:
+        return n.Const(str(name), value, span=self._at(name))
 
-    def predicate_def(self, meta: Any, name: Token, body: n.Expr) -> n.Predicate:
-        return n.Predicate(str(name), body, span=self._token_span(name))
+    def predicate_def(self, name: Token, body: n.Expr) -> n.Predicate:
+        return n.Predicate(str(name), body, span=self._at(name))
 
-    def rule_def(
-        self, meta: Any, rule_id: Token, *items: n.RuleField | list[n.RuleRef]
-    ) -> n.RuleDef:
+    def rule_def(self, rule_id: Token, *items: n.RuleField | list[n.RuleRef]) -> n.RuleDef:
         fields = tuple(i for i in items if isinstance(i, n.RuleField))
         afters = [i for i in items if isinstance(i, list)]
-        after = tuple(afters[0]) if afters else None
         if len(afters) > 1:
-            raise self._error(
-                "'after' is given twice", afters[1][0].span if afters[1] else self._span(meta)
-            )
-        return n.RuleDef(str(rule_id), fields, after, span=self._token_span(rule_id))
+            raise self._error("'after' is given twice", self._at(*afters[1], rule_id))
+        after = tuple(afters[0]) if afters else None
+        return n.RuleDef(str(rule_id), fields, after, span=self._at(rule_id))
 
-    def field(self, meta: Any, key: Token, value: n.Expr) -> n.RuleField:
-        return n.RuleField(str(key), value, span=self._token_span(key))
+    def field(self, key: Token, value: n.Expr) -> n.RuleField:
+        return n.RuleField(str(key), value, span=self._at(key))
 
-    def after_field(self, meta: Any, *ids: Token | None) -> list[n.RuleRef]:
-        return [n.RuleRef(str(t), span=self._token_span(t)) for t in ids if t is not None]
+    def after_field(self, *ids: Token | None) -> list[n.RuleRef]:
+        return [n.RuleRef(str(t), span=self._at(t)) for t in ids if t is not None]
 
     # -- literals
-    def number(self, meta: Any, token: Token) -> n.Literal_:
-        return n.Literal_(_number(str(token)), span=self._span(meta))
+    def number(self, token: Token) -> n.Literal_:
+        return n.Literal_(_number(str(token)), span=self._at(token))
 
-    def duration(self, meta: Any, amount: Token, unit: Tree[Token]) -> n.Literal_:
-        unit_word = str(unit.children[0])
-        return n.Literal_(Duration(_number(str(amount)), _UNITS[unit_word]), span=self._span(meta))
+    def duration(self, amount: Token, unit: Token) -> n.Literal_:
+        value = Duration(_number(str(amount)), _UNITS[str(unit)])
+        return n.Literal_(value, span=self._at(amount))
 
-    def string(self, meta: Any, token: Token) -> n.Literal_:
-        span = self._span(meta)
+    def unit(self, word: Token) -> Token:
+        return word
+
+    def string(self, token: Token) -> n.Literal_:
+        span = self._at(token)
         try:
             value = json.loads(str(token))
         except json.JSONDecodeError:
-            raise self._error(
-                f"invalid escape in string {token}", span, r"use \" \\ \n \t or \uXXXX"
-            ) from None
+            hint = r"use \" \\ \n \t or \uXXXX"
+            raise self._error(f"invalid escape in string {token}", span, hint) from None
         return n.Literal_(value, span=span)
 
-    def date(self, meta: Any, token: Token) -> n.Literal_:
-        span = self._span(meta)
+    def date(self, token: Token) -> n.Literal_:
+        span = self._at(token)
         try:
             value = dt.date.fromisoformat(str(token))
         except ValueError:
             raise self._error(f"{token} is not a valid date", span) from None
         return n.Literal_(value, span=span)
 
-    def true(self, meta: Any) -> n.Literal_:
-        return n.Literal_(True, span=self._span(meta))
+    def true(self, token: Token) -> n.Literal_:
+        return n.Literal_(True, span=self._at(token))
 
-    def false(self, meta: Any) -> n.Literal_:
-        return n.Literal_(False, span=self._span(meta))
+    def false(self, token: Token) -> n.Literal_:
+        return n.Literal_(False, span=self._at(token))
 
-    def null(self, meta: Any) -> n.Literal_:
-        return n.Literal_(None, span=self._span(meta))
+    def null(self, token: Token) -> n.Literal_:
+        return n.Literal_(None, span=self._at(token))
 
-    def list(self, meta: Any, *items: n.Expr | None) -> n.ListExpr:
-        return n.ListExpr(tuple(i for i in items if i is not None), span=self._span(meta))
+    def list(self, bracket: Token, *items: n.Expr | None) -> n.ListExpr:
+        return n.ListExpr(tuple(i for i in items if i is not None), span=self._at(bracket))
 
     # -- names and paths
-    def name(self, meta: Any, token: Token) -> n.Name:
-        return n.Name(str(token), span=self._span(meta))
+    def name(self, token: Token) -> n.Name:
+        return n.Name(str(token), span=self._at(token))
 
-    def attr(self, meta: Any, obj: n.Expr, name: Token) -> n.Attr:
-        return n.Attr(obj, str(name), span=self._span(meta))
+    def attr(self, obj: n.Expr, name: Token) -> n.Attr:
+        return n.Attr(obj, str(name), span=obj.span)
 
-    def index(self, meta: Any, obj: n.Expr, index: n.Expr) -> n.Index:
-        return n.Index(obj, index, span=self._span(meta))
+    def index(self, obj: n.Expr, index: n.Expr) -> n.Index:
+        return n.Index(obj, index, span=obj.span)
 
-    def call(self, meta: Any, func: Token, *args: n.Expr | None) -> n.Call:
-        return n.Call(str(func), tuple(a for a in args if a is not None), span=self._span(meta))
+    def call(self, func: Token, *args: n.Expr | None) -> n.Call:
+        return n.Call(str(func), tuple(a for a in args if a is not None), span=self._at(func))
 
     # -- operators
-    def not_(self, meta: Any, operand: n.Expr) -> n.Not:
-        return n.Not(operand, span=self._span(meta))
+    def not_(self, keyword: Token, operand: n.Expr) -> n.Not:
+        return n.Not(operand, span=self._at(keyword))
 
-    def neg(self, meta: Any, operand: n.Expr) -> n.Expr:
+    def neg(self, minus: Token, operand: n.Expr) -> n.Expr:
         value = operand.value if isinstance(operand, n.Literal_) else None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return n.Literal_(-value, span=self._span(meta))
-        return n.Neg(operand, span=self._span(meta))
+            return n.Literal_(-value, span=self._at(minus))
+        return n.Neg(operand, span=self._at(minus))
 
-    def and_(self, meta: Any, left: n.Expr, right: n.Expr) -> n.BoolOp:
-        return n.BoolOp("and", left, right, span=self._span(meta))
+    def and_(self, left: n.Expr, right: n.Expr) -> n.BoolOp:
+        return n.BoolOp("and", left, right, span=left.span)
 
-    def or_(self, meta: Any, left: n.Expr, right: n.Expr) -> n.BoolOp:
-        return n.BoolOp("or", left, right, span=self._span(meta))
+    def or_(self, left: n.Expr, right: n.Expr) -> n.BoolOp:
+        return n.BoolOp("or", left, right, span=left.span)
 
-    def compare(self, meta: Any, left: n.Expr, op: Tree[Token], right: n.Expr) -> n.Compare:
-        operator = " ".join(str(t) for t in op.children)
-        return n.Compare(cast(n.CompareOperator, operator), left, right, span=self._span(meta))
+    def cmp_op(self, *tokens: Token) -> str:
+        return " ".join(str(t) for t in tokens)
 
-    def arith(self, meta: Any, left: n.Expr, op: Tree[Token], right: n.Expr) -> n.Arith:
-        return n.Arith(
-            cast(n.ArithOperator, str(op.children[0])), left, right, span=self._span(meta)
-        )
+    def add_op(self, token: Token) -> str:
+        return str(token)
 
-    def coalesce(self, meta: Any, value: n.Expr, default: n.Expr) -> n.Coalesce:
-        return n.Coalesce(value, default, span=self._span(meta))
+    mul_op = add_op
 
-    def if_expr(self, meta: Any, cond: n.Expr, then: n.Expr, otherwise: n.Expr) -> n.If:
-        return n.If(cond, then, otherwise, span=self._span(meta))
+    def compare(self, left: n.Expr, op: str, right: n.Expr) -> n.Compare:
+        return n.Compare(cast(n.CompareOperator, op), left, right, span=left.span)
+
+    def arith(self, left: n.Expr, op: str, right: n.Expr) -> n.Arith:
+        return n.Arith(cast(n.ArithOperator, op), left, right, span=left.span)
+
+    def coalesce(self, value: n.Expr, default: n.Expr) -> n.Coalesce:
+        return n.Coalesce(value, default, span=value.span)
+
+    def if_expr(self, keyword: Token, cond: n.Expr, then: n.Expr, otherwise: n.Expr) -> n.If:
+        return n.If(cond, then, otherwise, span=self._at(keyword))
 
     # -- quantifiers and aggregates
-    def where(self, meta: Any, condition: n.Expr) -> n.Expr:
+    def where(self, condition: n.Expr) -> n.Expr:
         return condition
 
+    def quant_kw(self, token: Token) -> Token:
+        return token
+
+    fold_kw = quant_kw
+
     def quantifier(
-        self,
-        meta: Any,
-        kind: Tree[Token],
-        var: Token,
-        coll: n.Expr,
-        where: n.Expr | None,
-        body: n.Expr,
+        self, kind: Token, var: Token, coll: n.Expr, where: n.Expr | None, body: n.Expr
     ) -> n.Quantifier:
         return n.Quantifier(
-            cast(n.QuantifierKind, str(kind.children[0])),
-            str(var),
-            coll,
-            where,
-            body,
-            span=self._span(meta),
+            cast(n.QuantifierKind, str(kind)), str(var), coll, where, body, span=self._at(kind)
         )
 
-    def count(self, meta: Any, var: Token, coll: n.Expr, where: n.Expr | None) -> n.Aggregate:
-        return n.Aggregate("count", str(var), coll, where, None, span=self._span(meta))
+    def count(self, keyword: Token, var: Token, coll: n.Expr, where: n.Expr | None) -> n.Aggregate:
+        return n.Aggregate("count", str(var), coll, where, None, span=self._at(keyword))
 
     def fold(
-        self,
-        meta: Any,
-        kind: Tree[Token],
-        var: Token,
-        coll: n.Expr,
-        where: n.Expr | None,
-        body: n.Expr,
+        self, kind: Token, var: Token, coll: n.Expr, where: n.Expr | None, body: n.Expr
     ) -> n.Aggregate:
         return n.Aggregate(
-            cast(n.AggregateKind, str(kind.children[0])),
-            str(var),
-            coll,
-            where,
-            body,
-            span=self._span(meta),
+            cast(n.AggregateKind, str(kind)), str(var), coll, where, body, span=self._at(kind)
         )
 
 
