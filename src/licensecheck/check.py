@@ -312,12 +312,16 @@ class _Checker:
     def _const_value(self, name: str) -> Any:
         if name in self.consts:
             return self.consts[name]
+        if name in self.failed_consts:  # already reported
+            return _NOT_CONSTANT
         definition = self.const_definitions[name]
         if name in self._folding:
-            cycle = " -> ".join([*self._folding[self._folding.index(name) :], name])
+            members = self._folding[self._folding.index(name) :]
+            cycle = " -> ".join([*members, name])
             self.error(
                 "const-cycle", f"consts refer to each other in a cycle: {cycle}", definition.span
             )
+            self.failed_consts.update(members)  # reported once, as the cycle
             return _NOT_CONSTANT
         self._folding.append(name)
         value = self._fold_constant(definition.value)
@@ -995,4 +999,12 @@ def _find_cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
 
 def check_pack(pack: LoadedPack, schema: DeclarationSchema) -> CheckedPack:
     """Run every static check; raise :class:`PackError` listing all errors."""
-    return _Checker(pack, schema).run()
+    try:
+        return _Checker(pack, schema).run()
+    except RecursionError:  # e.g. hundreds of predicates each using the next
+        raise PackError(
+            Diagnostic("too-deep", _TOO_DEEP, Span(str(pack.root / "pack.yaml"), 1, 1))
+        ) from None
+
+
+_TOO_DEEP = "the pack's predicates and expressions nest too deeply to check; split them up"

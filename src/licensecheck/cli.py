@@ -9,6 +9,7 @@ stderr, never as a traceback.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,14 +37,35 @@ def _fail(error: LicenseCheckError) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised like Ctrl-C so that every `finally` (temporary files) runs."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # the shell's 128 + signal number
+
+
 class _Group(click.Group):
-    """Turns library errors into rendered diagnostics and exit code 2."""
+    """Turns library errors into rendered diagnostics and exit code 2, and interruptions
+    into a clear message: outputs are written atomically, so none is left half-written."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
         try:
             return super().invoke(ctx)
         except LicenseCheckError as error:
             _fail(error)
+        except KeyboardInterrupt:
+            click.echo("licensecheck: interrupted; no partial output was written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except _Terminated:
+            click.echo("licensecheck: terminated; no partial output was written", err=True)
+            sys.exit(EXIT_TERMINATED)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

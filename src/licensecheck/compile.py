@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .check import CheckedPack, Rule
-from .errors import Diagnostic, RuleRuntimeError
+from .errors import Diagnostic, PackError, RuleRuntimeError, Span
 from .lang import nodes as n
 from .lang.operations import (
     arithmetic,
@@ -1037,4 +1037,10 @@ class CompiledPack:
 
 def compile_pack(pack: CheckedPack) -> CompiledPack:
     compiler = _Compiler(pack, traced=False)
-    return CompiledPack(pack, tuple(compiler.rule(rule) for rule in pack.rules))
+    try:
+        return CompiledPack(pack, tuple(compiler.rule(rule) for rule in pack.rules))
+    except RecursionError:
+        where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
+        raise PackError(
+            Diagnostic("too-deep", "the pack's predicates nest too deeply to compile", where)
+        ) from None

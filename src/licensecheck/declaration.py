@@ -71,6 +71,10 @@ class Limits:
     max_bytes: int = 10 * 1024 * 1024
     max_depth: int = 64
     max_values: int = 1_000_000
+    #: items in one list; a real declaration has hundreds of sources at most
+    max_list_length: int = 100_000
+    #: characters in one string; free-text notes are far shorter
+    max_string_length: int = 100_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -200,7 +204,49 @@ def parse_declaration_text(
             f"but this file holds {_describe(value)}",
             code="schema",
         )
+    _check_sizes(value, positions, source, text, limits)
     return value, positions
+
+
+def _check_sizes(
+    value: object, positions: Positions, source: str, text: str, limits: Limits
+) -> None:
+    """Reject over-long lists and strings, naming where the first one starts.
+
+    Iterative, and each container is visited once even when YAML aliases share it.
+    """
+    stack: list[tuple[object, Positions | None]] = [(value, positions)]
+    seen: set[int] = set()
+    while stack:
+        item, where = stack.pop()
+        line, column = (where.line, where.column) if where is not None else (1, 1)
+        if isinstance(item, str):
+            if len(item) > limits.max_string_length:
+                raise _error(
+                    source,
+                    text,
+                    line,
+                    column,
+                    f"a text value is longer than {limits.max_string_length} characters",
+                    code="limit",
+                )
+            continue
+        if not isinstance(item, dict | list) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, list):
+            if len(item) > limits.max_list_length:
+                raise _error(
+                    source,
+                    text,
+                    line,
+                    column,
+                    f"a list holds more than {limits.max_list_length} items",
+                    code="limit",
+                )
+            stack.extend((child, where.get(i) if where else None) for i, child in enumerate(item))
+        else:
+            stack.extend((child, where.get(key) if where else None) for key, child in item.items())
 
 
 def format_path(path: Sequence[str | int]) -> str:

@@ -92,16 +92,49 @@ def _decode(value: Any) -> Any:
     return value
 
 
+#: How deeply expressions may nest. Every later stage (checker, compiler, evaluator) walks
+#: expressions recursively, so a bound here keeps a hostile pack from exhausting the stack.
+MAX_EXPRESSION_DEPTH = 150
+
+
 def parse_module(text: str, path: str) -> n.Module:
     """Parse one rules file; raise :class:`PackError` on a syntax error."""
     module = _parse(text, path, "start")
     assert isinstance(module, n.Module)
+    for definition in module.definitions:
+        if isinstance(definition, n.RuleDef):
+            for field in definition.fields:
+                _check_depth(field.value, text)
+        else:
+            _check_depth(
+                definition.value if isinstance(definition, n.Const) else definition.body, text
+            )
     return module
 
 
 def parse_expression(text: str, path: str = "<expression>") -> n.Expr:
     """Parse a lone expression (for tests and tools)."""
-    return _parse(text, path, "expr")  # type: ignore[no-any-return]
+    expr: n.Expr = _parse(text, path, "expr")
+    _check_depth(expr, text)
+    return expr
+
+
+def _check_depth(expr: n.Expr, text: str) -> None:
+    stack = [(expr, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_EXPRESSION_DEPTH:
+            span = node.span
+            raise PackError(
+                Diagnostic(
+                    "too-deep",
+                    f"this expression nests more than {MAX_EXPRESSION_DEPTH} levels deep",
+                    span,
+                    snippet=source_snippet(text, span.line, span.column),
+                    hint="split it into named predicates",
+                )
+            )
+        stack.extend((child, depth + 1) for child in node.children())
 
 
 def _parse(text: str, path: str, start: str) -> Any:
@@ -367,6 +400,11 @@ class _ToAst(Transformer[Token, Any]):
         try:
             value = json.loads(str(token))
         except json.JSONDecodeError:
+            if any(ord(ch) < 0x20 for ch in str(token)):
+                message = "a string holds a control character (a raw tab, NUL, …)"
+                raise self._error(
+                    message, span, r"write it as an escape such as \t or \u0000"
+                ) from None
             hint = r"use \" \\ \n \t or \uXXXX"
             raise self._error(f"invalid escape in string {token}", span, hint) from None
         return n.Literal_(value, span=span)
