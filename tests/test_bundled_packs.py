@@ -32,3 +32,18 @@ def test_pack_loads_without_warnings(pack_id: str) -> None:
 def test_pack_case(pack_id: str, case: Path) -> None:
     result = run_case(compiled(pack_id), case)
     assert result.ok, "\n".join(result.mismatches)
+
+
+@pytest.mark.parametrize("pack_id", [p for p in PACKS if p != "starter"])
+def test_every_rule_has_a_passing_and_a_failing_case(pack_id: str) -> None:
+    seen: dict[str, set[str]] = {}
+    for case in case_files(POLICIES / pack_id):
+        for rule_id, status in run_case(compiled(pack_id), case).statuses.items():
+            seen.setdefault(rule_id, set()).add(status)
+    own = [r.id for r in compiled(pack_id).checked.rules if r.pack_id == pack_id]
+    missing = {
+        r: sorted({"pass", "fail"} - seen.get(r, set()))
+        for r in own
+        if {"pass", "fail"} - seen.get(r, set())
+    }
+    assert missing == {}
