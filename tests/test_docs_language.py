@@ -10,7 +10,13 @@ The page marks its examples with fenced blocks:
 - ```` ```rules error=NAME ```` rules that must not load, followed by ``Error: SUBSTRING``;
 - ```` ```rules warning=NAME ```` rules that load with a warning, followed by ``Warning: SUBSTRING``;
 - ```` ```yaml pack=NAME ```` the pack.yaml of example NAME (default: a manifest listing the domains
-  licensing, collection, consent, security and governance).
+  licensing, collection, consent, security and governance);
+- ```` ```yaml pack=NAME parent=ID ```` and ```` ```rules example=NAME parent=ID ```` (or ``error=``)
+  the pack.yaml and rules of another pack ``ID`` written beside example NAME's pack, which can
+  extend it by id;
+- ```` ```json schema=NAME ```` the ``schema.json`` (extension fields) of example NAME's pack.
+
+A ``Result: RULE-ID disabled`` line says the pack has no such rule: a ``disable`` removed it.
 
 Each declaration gets ``schema_version: 1`` and ``company.name`` added, and is assessed on
 2026-01-15. ``text`` blocks are prose and are not run; any other ``rules`` or ``yaml`` block is an
@@ -33,6 +39,8 @@ import yaml
 
 import licensecheck
 from licensecheck import check as check_module
+from licensecheck import compose as compose_module
+from licensecheck import extensions as extensions_module
 from licensecheck.lang import nodes as n
 from licensecheck.lang import parser as parser_module
 from licensecheck.lang.parser import parse_module
@@ -43,6 +51,7 @@ DOC = REPO / "docs" / "language.md"
 AS_OF = dt.date(2026, 1, 15)
 DEFAULT_DOMAINS = ("licensing", "collection", "consent", "security", "governance")
 STATUSES = ("pass", "fail", "unknown", "not_applicable", "error", "waived")
+DISABLED = "disabled"  # a Result: pseudo-status: the rule is not in the pack
 GRACE = "(in grace period)"
 
 
@@ -66,6 +75,9 @@ class Example:
     line: int
     files: dict[str, str] = field(default_factory=dict)
     manifest: str | None = None
+    schema: str | None = None
+    #: other packs written beside this one: id -> (pack.yaml, {file name: rules})
+    parents: dict[str, tuple[str | None, dict[str, str]]] = field(default_factory=dict)
     cases: list[Case] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)  # Error: / Warning: substrings
 
@@ -110,6 +122,8 @@ def _blocks(text: str) -> Iterator[tuple[int, str, dict[str, str], str] | tuple[
 def parse_page(text: str) -> Page:
     examples: dict[str, Example] = {}
     manifests: dict[str, tuple[int, str]] = {}
+    schemas: dict[str, str] = {}
+    parents: dict[str, dict[str, str]] = {}  # example -> parent id -> pack.yaml
     last: tuple[str, Example | None, Case | None] = ("", None, None)  # block kind, example, case
     for item in _blocks(text):
         if len(item) == 2:
@@ -128,11 +142,23 @@ def parse_page(text: str) -> Page:
                 example = examples[name] = Example(name, kind, line)
             assert example.kind == kind, f"{where}: {name} is already a {example.kind} example"
             file_name = attrs.get("file", "main.rules")
+            if "parent" in attrs:
+                manifest, files = example.parents.get(attrs["parent"], (None, {}))
+                files[file_name] = body
+                example.parents[attrs["parent"]] = (manifest, files)
+                continue
             assert file_name not in example.files, f"{where}: {name} has two blocks for {file_name}"
             example.files[file_name] = body
             last = (kind, example, None)
+        elif lang == "json":
+            assert "schema" in attrs, f"{where}: a json block needs schema="
+            schemas[attrs["schema"]] = body
+            last = ("pack", None, None)
         elif lang == "yaml":
-            if "pack" in attrs:
+            if "parent" in attrs:
+                parents.setdefault(attrs["pack"], {})[attrs["parent"]] = body
+                last = ("pack", None, None)
+            elif "pack" in attrs:
                 assert attrs["pack"] not in manifests, (
                     f"{where}: second pack.yaml for {attrs['pack']}"
                 )
@@ -148,11 +174,17 @@ def parse_page(text: str) -> Page:
                 example.cases.append(case)
                 last = ("declaration", example, case)
         else:
-            assert lang == "text", f"{where}: only rules, yaml and text blocks may appear"
+            assert lang == "text", f"{where}: only rules, yaml, json and text blocks may appear"
             last = ("text", None, None)
     for name, (line, body) in manifests.items():
         assert name in examples, f"docs/language.md:{line}: pack.yaml for unknown example {name}"
         examples[name].manifest = body
+    for name, body in schemas.items():
+        examples[name].schema = body
+    for name, by_id in parents.items():
+        for pack_id, body in by_id.items():
+            _, files = examples[name].parents.get(pack_id, (None, {}))
+            examples[name].parents[pack_id] = (body, files)
     return Page(examples, manifests)
 
 
@@ -164,7 +196,7 @@ def _annotation(line: int, content: str, last: tuple[str, Example | None, Case |
         words = content.removeprefix("Result:").strip()
         grace = words.endswith(GRACE)
         rule_id, _, status = words.removesuffix(GRACE).strip().partition(" ")
-        assert status in STATUSES, f"{where}: unknown status {status!r}"
+        assert status in (*STATUSES, DISABLED), f"{where}: unknown status {status!r}"
         assert not grace or status == "fail", f"{where}: only a failure has a grace period"
         case.results.append((rule_id, status, grace))
     elif content.startswith("Witness:"):
@@ -207,6 +239,15 @@ def build_pack(example: Example, root: Path) -> Path:
     (folder / "pack.yaml").write_text(manifest_text, encoding="utf-8")
     for file_name, text in example.files.items():
         (folder / file_name).write_text(text, encoding="utf-8")
+    if example.schema is not None:
+        (folder / "schema.json").write_text(example.schema, encoding="utf-8")
+    for parent_id, (parent_manifest, files) in example.parents.items():
+        parent = root / parent_id
+        parent.mkdir()
+        assert parent_manifest is not None, f"{example.name}: no pack.yaml for {parent_id}"
+        (parent / "pack.yaml").write_text(parent_manifest, encoding="utf-8")
+        for file_name, text in files.items():
+            (parent / file_name).write_text(text, encoding="utf-8")
     return folder
 
 
@@ -245,6 +286,10 @@ def test_example(example: Example, tmp_path: Path) -> None:
         result = licensecheck.assess(full_declaration(case.declaration), pack, as_of=AS_OF)
         for rule_id, expected, grace in case.results:
             finding = result.finding(rule_id)
+            if expected == DISABLED:
+                assert finding is None, f"{where}: {rule_id} is in the pack ({finding})"
+                assert rule_id in pack.checked.disabled, f"{where}: {rule_id} is not disabled"
+                continue
             assert finding is not None, f"{where}: no rule {rule_id}"
             assert finding.status == expected, (
                 f"{where}: {rule_id} is {finding.status}, not {expected} ({finding.message})"
@@ -291,6 +336,7 @@ class Corpus:
     text: str
     manifests: list[dict[str, Any]]
     multi_file: bool
+    extensions: bool = False  # some example pack has a schema.json
 
 
 def _corpus() -> Corpus:
@@ -319,6 +365,7 @@ def _corpus() -> Corpus:
         text="\n".join(text for e in examples for text in e.files.values()),
         manifests=[yaml.safe_load(e.manifest) for e in examples if e.manifest is not None],
         multi_file=any(len(e.files) > 1 for e in examples),
+        extensions=any(e.schema is not None for e in examples),
     )
 
 
@@ -387,6 +434,15 @@ CONSTRUCTS: dict[str, Check] = {
     # files and pack.yaml
     "pack.yaml with domains": lambda c: any("domains" in m for m in c.manifests),
     "extends": lambda c: any("extends" in m for m in c.manifests),
+    "several parents": lambda c: any(isinstance(m.get("extends"), list) for m in c.manifests),
+    "version constraint": lambda c: any(
+        " " in entry
+        for m in c.manifests
+        for entry in ([m["extends"]] if isinstance(m.get("extends"), str) else m.get("extends", []))
+    ),
+    "overrides": lambda c: any("overrides" in m for m in c.manifests),
+    "disable": lambda c: any("disable" in m for m in c.manifests),
+    "schema.json extension fields": lambda c: c.extensions,
     "several rules files": lambda c: c.multi_file,
     # lexical
     "comment": source(r"(^|\s)#\s"),
@@ -531,7 +587,12 @@ def test_every_status_appears_in_a_result() -> None:
 def _codes_in_source(module: Any) -> set[str]:
     """Diagnostic codes a module reports: self.error("code", …), self.warn("code", …), …"""
     text = inspect.getsource(module)
-    return set(re.findall(r'(?:self\.error|self\.warn|Diagnostic)\(\s*"([a-z-]+)"', text))
+    calls = r'(?:self\.error|self\.warn|Diagnostic|self\._error)\(\s*(?:pack,\s*)?"([a-z-]+)"'
+    return set(re.findall(calls, text))
+
+
+#: The modules whose diagnostics are static checks of a pack (each needs an example here)
+CHECK_MODULES = (check_module, parser_module, compose_module, extensions_module)
 
 
 WARNING_CODES = {"missing-cite", "missing-remediation", "unused", "unlisted-domains"}
@@ -548,7 +609,7 @@ def test_every_static_check_has_an_example(tmp_path: Path) -> None:
         pack = licensecheck.prepare_pack(build_pack(example, tmp_path / "warnings"))
         for substring in example.expected:
             warning_codes |= matching_codes(pack.checked.warnings, substring)
-    checks = _codes_in_source(check_module) | _codes_in_source(parser_module) | {"manifest"}
+    checks = set().union(*map(_codes_in_source, CHECK_MODULES)) | {"manifest"}
     assert checks >= WARNING_CODES
     no_error_example = sorted(checks - WARNING_CODES - error_codes)
     assert not no_error_example, f"no error example in docs/language.md for {no_error_example}"
@@ -561,7 +622,7 @@ def test_every_static_check_has_an_example(tmp_path: Path) -> None:
 def test_every_static_check_is_in_the_tables() -> None:
     text = DOC.read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", text, re.MULTILINE))
-    checks = _codes_in_source(check_module) | _codes_in_source(parser_module)
+    checks = set().union(*map(_codes_in_source, CHECK_MODULES))
     undocumented = sorted(checks - documented)
     assert not undocumented, f"static checks missing from the tables of section 14: {undocumented}"
 

@@ -14,6 +14,7 @@ from .compile import CompiledPack
 from .describe import requirement_text
 from .evaluate import text
 from .models import SEVERITIES
+from .pack import extends_entries
 from .render import template_environment
 
 
@@ -64,7 +65,7 @@ def render_catalogue(pack: CompiledPack) -> str:
             "title_zh": manifest.title_zh,
             "description": manifest.description,
             "jurisdiction": manifest.jurisdiction,
-            "extends": manifest.extends,
+            "extends": ", ".join(extends_entries(manifest)) or None,
         },
         "counts": {s: sum(1 for r in own if r.severity == s) for s in SEVERITIES},
         "total": len(own),

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
+from .compose import AppliedOverride, compose
 from .errors import Diagnostic, PackError, RuleRuntimeError, Span, did_you_mean, source_snippet
+from .extensions import with_extensions
 from .lang import nodes as n
 from .lang.operations import arithmetic, compile_pattern
 from .lang.values import Duration, display
@@ -67,6 +70,8 @@ class Rule:
     effective_from: dt.date | None
     grace_until: dt.date | None
     span: Span
+    #: fields changed by ``overrides`` in pack.yaml files, in the order they were applied
+    overrides: tuple[AppliedOverride, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class CheckedPack:
     warnings: tuple[Diagnostic, ...]
     schema: DeclarationSchema
     loaded: LoadedPack
+    #: rule id -> id of the pack whose ``disable`` left it out
+    disabled: Mapping[str, str] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -219,21 +226,37 @@ class _Checker:
         return Diagnostic(code, message, span, level, snippet, hint)
 
     # -- entry
+    def checked(self) -> CheckedPack:
+        try:
+            return self.run()
+        except RecursionError:  # e.g. hundreds of predicates each using the next
+            raise PackError(
+                Diagnostic("too-deep", _TOO_DEEP, Span(str(self.pack.root / "pack.yaml"), 1, 1))
+            ) from None
+
     def run(self) -> CheckedPack:
-        chain = list(self.pack.lineage())  # root ancestor first, this pack last
+        chain = list(self.pack.lineage())  # ancestors first (each once), this pack last
         for loaded in chain:
             self.texts.update(loaded.texts)
+            if loaded.manifest_file is not None:
+                self.texts[loaded.manifest_file.shown] = loaded.manifest_file.text
         for loaded in chain:
             self._collect_definitions(loaded, loaded is self.pack)
         self._resolve_definitions()
         definitions = self._rule_definitions(chain)
-        rules: dict[str, Rule] = {}
+        own_rules: dict[Path, list[Rule]] = {}
         for definition, loaded in definitions.values():
             rule = self._check_rule(definition, loaded)
             if rule is not None:
-                rules[rule.id] = rule
-        self._check_after({rule_id: d for rule_id, (d, _) in definitions.items()})
+                own_rules.setdefault(loaded.root, []).append(rule)
+        self._check_after_refs({rule_id: d for rule_id, (d, _) in definitions.items()})
         self._warn_unused()
+        if self.errors:
+            raise PackError(sorted(self.errors, key=Diagnostic.sort_key))
+        composition = compose(self.pack, own_rules)
+        self.errors.extend(composition.errors)
+        rules = self._without_dropped_after(composition.rules)
+        self._check_after_cycles(rules)
         if self.errors:
             raise PackError(sorted(self.errors, key=Diagnostic.sort_key))
         manifest = self.pack.manifest
@@ -248,6 +271,7 @@ class _Checker:
             warnings=tuple(sorted(self.warnings, key=Diagnostic.sort_key)),
             schema=self.schema,
             loaded=self.pack,
+            disabled=composition.disabled,
         )
 
     def _rule_definitions(self, chain: list[LoadedPack]) -> dict[str, tuple[n.RuleDef, LoadedPack]]:
@@ -492,7 +516,7 @@ class _Checker:
         return None
 
     def _check_domain(self, domain: str, f: n.RuleField, loaded: LoadedPack) -> None:
-        known = self.pack.all_domains()
+        known = loaded.all_domains(keep_disabled=True)  # the domains its own pack knows
         if known and domain not in known:
             suggestion = did_you_mean(domain, known)
             self.error(
@@ -533,7 +557,7 @@ class _Checker:
         self.error("field-type", f"'{f.key}' must be {words}", f.value.span)
         return None
 
-    def _check_after(self, rules: Mapping[str, n.RuleDef]) -> None:
+    def _check_after_refs(self, rules: Mapping[str, n.RuleDef]) -> None:
         for definition in rules.values():
             for ref in definition.after or ():
                 if ref.rule_id not in rules:
@@ -544,10 +568,19 @@ class _Checker:
                         + (f" (did you mean {suggestion}?)" if suggestion else ""),
                         ref.span,
                     )
-        graph = {
-            rule_id: [r.rule_id for r in d.after or () if r.rule_id in rules]
-            for rule_id, d in rules.items()
+
+    @staticmethod
+    def _without_dropped_after(rules: Mapping[str, Rule]) -> dict[str, Rule]:
+        """``after`` references to rules a pack disabled are dropped: nothing to wait for."""
+        return {
+            rule_id: rule
+            if all(a in rules for a in rule.after)
+            else replace(rule, after=tuple(a for a in rule.after if a in rules))
+            for rule_id, rule in rules.items()
         }
+
+    def _check_after_cycles(self, rules: Mapping[str, Rule]) -> None:
+        graph = {rule_id: list(rule.after) for rule_id, rule in rules.items()}
         for cycle in _find_cycles(graph):
             self.error(
                 "after-cycle",
@@ -998,13 +1031,28 @@ def _find_cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
 
 
 def check_pack(pack: LoadedPack, schema: DeclarationSchema) -> CheckedPack:
-    """Run every static check; raise :class:`PackError` listing all errors."""
+    """Run every static check; raise :class:`PackError` listing all errors.
+
+    ``schema`` is the declaration schema; the ``schema.json`` fragments of the pack's lineage
+    are merged into it (``extensions.<pack-id>``), and the checked pack carries the result.
+    """
+    return _Checker(pack, with_extensions(schema, pack)).checked()
+
+
+def pack_diagnostics(
+    pack: LoadedPack, schema: DeclarationSchema
+) -> tuple[CheckedPack | None, list[Diagnostic]]:
+    """Every error and warning of a pack at once (``packs lint``), and the checked pack when
+    there is no error."""
     try:
-        return _Checker(pack, schema).run()
-    except RecursionError:  # e.g. hundreds of predicates each using the next
-        raise PackError(
-            Diagnostic("too-deep", _TOO_DEEP, Span(str(pack.root / "pack.yaml"), 1, 1))
-        ) from None
+        checker = _Checker(pack, with_extensions(schema, pack))
+    except PackError as exc:
+        return None, list(exc.diagnostics)
+    try:
+        checked = checker.checked()
+    except PackError as exc:
+        return None, [*exc.diagnostics, *checker.warnings]
+    return checked, list(checked.warnings)
 
 
 _TOO_DEEP = "the pack's predicates and expressions nest too deeply to check; split them up"

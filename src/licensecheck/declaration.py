@@ -45,6 +45,7 @@ __all__ = [
     "format_path",
     "load_declaration",
     "parse_declaration_text",
+    "parse_path",
     "validate",
 ]
 
@@ -267,6 +268,40 @@ def format_path(path: Sequence[str | int]) -> str:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+_PATH_TOKEN = re.compile(
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>[0-9]+)\]|\[(?P<key>"(?:[^"\\]|\\.)*")\]|(?P<dot>\.)"""
+)
+
+
+def parse_path(text: str) -> PathKey:
+    """``data_sources[2].consent`` → ``("data_sources", 2, "consent")``: the inverse of
+    :func:`format_path`. Raises ValueError naming the offending character."""
+    keys: list[str | int] = []
+    pos = 0
+    expect_name = True
+    while pos < len(text):
+        m = _PATH_TOKEN.match(text, pos)
+        if m is None:
+            raise ValueError(f"unexpected '{text[pos]}' at character {pos + 1}")
+        if m.group("dot"):
+            if expect_name or not keys:
+                raise ValueError(f"unexpected '.' at character {pos + 1}")
+            expect_name = True
+        elif m.group("name"):
+            if not expect_name:
+                raise ValueError(f"expected '.' or '[' at character {pos + 1}")
+            keys.append(m.group("name"))
+            expect_name = False
+        else:
+            if not keys or expect_name:
+                raise ValueError(f"unexpected '[' at character {pos + 1}")
+            index = m.group("index")
+            keys.append(int(index) if index is not None else jsonlib.loads(m.group("key")))
+        pos = m.end()
+    if expect_name:
+        raise ValueError("the path is empty or ends with '.'")
+    return tuple(keys)
 
 
 # --------------------------------------------------------------------------- small helpers

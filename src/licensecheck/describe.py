@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from .lang import nodes as n
@@ -66,6 +67,12 @@ def _level(expr: n.Expr) -> int:
     ):
         return _NEG if expr.value < 0 else _POSTFIX
     return _POSTFIX
+
+
+def precedence(expr: n.Expr) -> int:
+    """How tightly ``expr`` binds (higher binds tighter), in the order of the precedence
+    table; an operand below its operator's level is printed in parentheses."""
+    return _level(expr)
 
 
 def _wrap(expr: n.Expr, minimum: int) -> str:
@@ -129,10 +136,19 @@ _COMPARE_WORDS = {
 _DATE_WORDS = {"<": "is before", "<=": "is on or before", ">": "is after", ">=": "is on or after"}
 
 
-def requirement_text(expr: n.Expr, consts: dict[str, object] | None = None) -> str:
-    """The requirement an expression encodes, in plain English, generated from the expression
-    itself so that it always says what is evaluated (``packs doc``, reports)."""
-    return _Words(consts or {}).say(expr)
+def requirement_text(
+    expr: n.Expr,
+    consts: Mapping[str, object] | None = None,
+    lang: str = "en",
+    bound: Iterable[str] = (),
+) -> str:
+    """The requirement an expression encodes, in plain English (or Chinese with ``lang="zh"``),
+    generated from the expression itself so that it always says what is evaluated
+    (``packs doc``, reports). ``bound`` names quantifier variables the expression is about
+    (a list entry's condition reads ``kind is "x"``, not ``l.kind is "x"``)."""
+    words = (_ChineseWords if lang == "zh" else _Words)(dict(consts or {}))
+    words.bound.update(bound)
+    return words.say(expr)
 
 
 class _Words:
@@ -250,3 +266,95 @@ def _looks_like_date(expr: n.Expr) -> bool:
     if isinstance(expr, n.Literal_) and isinstance(expr.value, dt.date):
         return True
     return isinstance(expr, n.Arith) and _looks_like_date(expr.left)
+
+
+# ---------------------------------------------------------------- the same, in Chinese
+
+_COMPARE_WORDS_ZH = {
+    "==": "为",
+    "!=": "不为",
+    "<": "小于",
+    "<=": "不超过",
+    ">": "大于",
+    ">=": "不少于",
+    "in": "属于",
+    "not in": "不属于",
+    "contains": "包含",
+    "matches": "匹配模式",
+}
+_DATE_WORDS_ZH = {"<": "早于", "<=": "不晚于", ">": "晚于", ">=": "不早于"}
+
+
+class _ChineseWords(_Words):
+    """Chinese wording of the same structure; paths and values stay in the rule's syntax."""
+
+    def say(self, expr: n.Expr) -> str:
+        if isinstance(expr, n.BoolOp):
+            joiner = " 且 " if expr.op == "and" else " 或 "
+            return f"{self.part(expr.left, expr.op)}{joiner}{self.part(expr.right, expr.op)}"
+        if isinstance(expr, n.Call) and expr.func == "declared":
+            return f"{self.value(expr.args[0])} 已申报"
+        if isinstance(expr, n.If):
+            return (
+                f"若{self.say(expr.cond)}，则{self.say(expr.then)}；否则{self.say(expr.otherwise)}"
+            )
+        if isinstance(expr, n.Name) and self.is_predicate(expr):
+            return f"“{expr.name.replace('_', ' ')}”"
+        if isinstance(expr, n.Literal_) and isinstance(expr.value, bool):
+            return "始终满足" if expr.value else "始终不满足"
+        if isinstance(expr, n.Not | n.Compare | n.Quantifier):
+            return super().say(expr)
+        return f"{self.value(expr)} 为 true"
+
+    def part(self, expr: n.Expr, parent_op: str) -> str:
+        text = self.say(expr)
+        return f"（{text}）" if isinstance(expr, n.BoolOp) and expr.op != parent_op else text
+
+    def negate(self, expr: n.Expr) -> str:
+        if isinstance(expr, n.Call) and expr.func == "declared":
+            return f"{self.value(expr.args[0])} 未申报"
+        if isinstance(expr, n.Quantifier) and expr.kind == "any":
+            return self.quantifier(
+                n.Quantifier("none", expr.var, expr.collection, expr.filter, expr.body)
+            )
+        if isinstance(expr, n.Attr | n.Index):
+            return f"{self.value(expr)} 为 false"
+        if isinstance(expr, n.Name) and self.is_predicate(expr):
+            return f"不满足“{expr.name.replace('_', ' ')}”"
+        return f"并非（{self.say(expr)}）"
+
+    def compare(self, expr: n.Compare) -> str:
+        words = _COMPARE_WORDS_ZH[expr.op]
+        if expr.op in _DATE_WORDS_ZH and _looks_like_date(expr.right):
+            words = _DATE_WORDS_ZH[expr.op]
+        return f"{self.value(expr.left)} {words} {self.value(expr.right)}"
+
+    def quantifier(self, expr: n.Quantifier) -> str:
+        collection = self.value(expr.collection)
+        outer = set(self.bound)
+        self.bound.add(expr.var)
+        where = f"满足“{self.say(expr.filter)}”的" if expr.filter is not None else ""
+        body = self.say(expr.body)
+        self.bound = outer
+        lead = {"all": "每一项均满足", "any": "至少有一项满足", "none": "没有任何一项满足"}[
+            expr.kind
+        ]
+        return f"{collection} 中{where}{lead}：{body}"
+
+    def value(self, expr: n.Expr) -> str:
+        if isinstance(expr, n.Name) and expr.name in self.bound:
+            return "该项"
+        if isinstance(expr, n.Name) and expr.name == "today" and "today" not in self.consts:
+            return "评估日"
+        if isinstance(expr, n.Coalesce):
+            return f"{self.value(expr.value)}（未申报时按 {self.value(expr.default)}）"
+        return super().value(expr)
+
+    def aggregate(self, expr: n.Aggregate) -> str:
+        where = f"满足“{self.say(expr.filter)}”的" if expr.filter is not None else ""
+        collection = self.value(expr.collection)
+        if expr.kind == "count":
+            return f"{collection} 中{where}项数"
+        assert expr.body is not None
+        word = {"sum": "合计", "min": "最小值", "max": "最大值"}[expr.kind]
+        return f"{collection} 中{where}各项 {self.value(expr.body)} 的{word}"

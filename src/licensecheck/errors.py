@@ -118,3 +118,15 @@ class RuleRuntimeError(LicenseCheckError):
     The evaluator turns it into the ``error`` status of that one rule; it never escapes
     ``assess``.
     """
+
+
+class WaiverError(LicenseCheckError):
+    """A waiver file could not be read or does not fit the pack (``--waivers``)."""
+
+
+class ConfigError(LicenseCheckError):
+    """A configuration file (``licensecheck.toml`` or ``[tool.licensecheck]``) is invalid."""
+
+
+class ReportError(LicenseCheckError):
+    """A JSON report given as input (``--baseline``, ``diff``) could not be read."""

@@ -119,19 +119,22 @@ def assess_compiled(
     findings.sort(key=lambda f: f.rule_id)
     return Assessment(
         tool=ToolInfo(name="licensecheck", version=__version__),
-        pack=PackInfo(
-            id=pack.checked.id,
-            version=pack.checked.version,
-            title=pack.checked.title,
-            domains={
-                key: text(titles, lang) for key, titles in sorted(pack.checked.domains.items())
-            },
-        ),
+        pack=pack_info(pack, lang),
         declaration=declaration.source,
         as_of=as_of,
         lang=lang,
         summary=summarize(findings),
         findings=findings,
+    )
+
+
+def pack_info(pack: CompiledPack, lang: str = "en") -> PackInfo:
+    """The pack as reports describe it: id, version, title, domain titles in ``lang``."""
+    return PackInfo(
+        id=pack.checked.id,
+        version=pack.checked.version,
+        title=pack.checked.title,
+        domains={key: text(titles, lang) for key, titles in sorted(pack.checked.domains.items())},
     )
 
 

@@ -8,9 +8,9 @@ stages (reports, plans, CI formats) consume :class:`Assessment`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 Status = Literal["pass", "fail", "unknown", "not_applicable", "waived", "error"]
 Severity = Literal["critical", "high", "medium", "low"]
@@ -25,6 +25,65 @@ SEVERITY_WEIGHTS: dict[str, int] = {"critical": 8, "high": 4, "medium": 2, "low"
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _OmitEmpty(_Model):
+    """A model whose optional extras (``_omit_empty``) are left out of its JSON when unset,
+    so reports without waivers or a baseline look exactly as before those existed."""
+
+    _omit_empty: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _drop_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for key in self._omit_empty:
+            if data.get(key) in (None, []):
+                data.pop(key, None)
+        return data
+
+
+WaiverState = Literal["applied", "expired", "lapsed", "unmatched"]
+BaselineState = Literal["new", "worsened", "unchanged", "improved", "fixed"]
+
+
+class WaiverRecord(_Model):
+    """A waiver from the ``--waivers`` file and what became of it in this assessment."""
+
+    id: str = Field(description="The waiver's id (or its position in the file, e.g. waivers[2]).")
+    rule_id: str
+    path: str | None = Field(
+        default=None, description="Scope: the declaration path the waiver covers."
+    )
+    element: str | None = Field(
+        default=None, description="Scope: the id of the list element the waiver covers."
+    )
+    state: WaiverState = Field(
+        description="applied (the finding is waived), expired (past expires_on), lapsed (the "
+        "covered declaration part changed or is gone), unmatched (nothing to waive)."
+    )
+    detail: str = Field(description="Why the waiver is in this state, in plain language.")
+    reason: str
+    approved_by: str | None = None
+    expires_on: dt.date | None = None
+    fingerprint: str | None = Field(
+        default=None,
+        description="sha256 of the covered declaration part as it is now (pin it in the waiver).",
+    )
+    finding_status: Status | None = Field(
+        default=None, description="The status of the rule's finding without waivers."
+    )
+    file: str = Field(description="The waiver file.")
+    line: int = Field(description="1-based line of the waiver in its file.")
+
+
+class BaselineInfo(_Model):
+    """The earlier report the assessment was compared with (``--baseline``)."""
+
+    report: str = Field(description="Path of the baseline report.")
+    as_of: dt.date | None = Field(
+        description="Date of the baseline assessment; null when the report lacks this declaration."
+    )
+    score: int | None = Field(description="Baseline score; null when the report lacks it.")
 
 
 class Witness(_Model):
@@ -47,8 +106,10 @@ class Witness(_Model):
     )
 
 
-class Finding(_Model):
+class Finding(_OmitEmpty):
     """The outcome of one rule."""
+
+    _omit_empty = ("waiver", "baseline")
 
     rule_id: str
     title: str
@@ -69,6 +130,16 @@ class Finding(_Model):
         description="A failure inside the rule's grace period: reported, not counted toward the exit code.",
     )
     witnesses: list[Witness] = Field(default_factory=list)
+    waiver: WaiverRecord | None = Field(
+        default=None,
+        description="The waiver that covers this finding (status waived), or one that would "
+        "have but expired or lapsed. Absent when no waiver concerns the rule.",
+    )
+    baseline: BaselineState | None = Field(
+        default=None,
+        description="With --baseline: how the finding compares with the baseline report "
+        "(new, worsened, unchanged, improved or fixed gap). Absent otherwise.",
+    )
 
 
 class Counts(_Model):
@@ -104,10 +175,11 @@ class PackInfo(_Model):
     )
 
 
-class Assessment(_Model):
+class Assessment(_OmitEmpty):
     """The JSON report: one declaration assessed against one pack on one date."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="licensecheck report")
+    _omit_empty = ("waivers", "baseline")
 
     tool: ToolInfo
     pack: PackInfo
@@ -116,6 +188,13 @@ class Assessment(_Model):
     lang: str = Field(default="en", description="Language of the rule texts.")
     summary: Summary
     findings: list[Finding]
+    waivers: list[WaiverRecord] = Field(
+        default_factory=list,
+        description="With --waivers: every waiver of the file and its state. Absent otherwise.",
+    )
+    baseline: BaselineInfo | None = Field(
+        default=None, description="With --baseline: the report compared with. Absent otherwise."
+    )
 
     def finding(self, rule_id: str) -> Finding | None:
         return next((f for f in self.findings if f.rule_id == rule_id), None)

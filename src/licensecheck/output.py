@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,7 +30,30 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(temp, _mode_for(target))  # mkstemp makes 0600: a report is meant to be shared
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions of the file being replaced, or of a new file under the umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def relative_path(source: str) -> str | None:
+    """``source`` relative to the working directory with ``/`` separators, or None when the
+    file is not below it (CI annotations and SARIF name files relative to the checkout)."""
+    try:
+        relative = os.path.relpath(source)
+    except ValueError:  # another drive (Windows)
+        return None
+    if relative == ".." or relative.startswith(("../", "..\\")):
+        return None
+    return Path(relative).as_posix()

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from .models import SEVERITIES, STATUSES, Assessment, Finding
+from .models import SEVERITIES, STATUSES, Assessment, Finding, Witness
 
 Style = Callable[..., str]
 
@@ -44,6 +44,18 @@ LABELS: dict[str, dict[str, str]] = {
         "as_of": "as of",
         "hidden": "{n} passing or not applicable rules not shown (use --verbose)",
         "grace": "in grace period",
+        "waiver": "waiver",
+        "waivers": "waivers",
+        "baseline": "baseline",
+        "new": "new gap",
+        "worsened": "worsened",
+        "unchanged": "known gap",
+        "improved": "improved",
+        "fixed": "fixed",
+        "applied": "applied",
+        "expired": "expired",
+        "lapsed": "lapsed",
+        "unmatched": "unmatched",
     },
     "zh": {
         "ready": "已具备条件",
@@ -64,6 +76,18 @@ LABELS: dict[str, dict[str, str]] = {
         "as_of": "评估日",
         "hidden": "另有 {n} 条通过或不适用的规则未显示（使用 --verbose 查看）",
         "grace": "处于宽限期",
+        "waiver": "豁免",
+        "waivers": "豁免文件",
+        "baseline": "基线",
+        "new": "新增差距",
+        "worsened": "恶化",
+        "unchanged": "已知差距",
+        "improved": "改善",
+        "fixed": "已修复",
+        "applied": "生效",
+        "expired": "已过期",
+        "lapsed": "已失效",
+        "unmatched": "未匹配",
     },
 }
 
@@ -72,13 +96,21 @@ def _plain(text: str, **_: Any) -> str:
     return text
 
 
+def witness_text(w: Witness) -> str:
+    """One witness on one line, for machine formats: ``path = value (expected …)``."""
+    actual = f" = {w.actual}" if w.actual is not None else ": not declared"
+    expected = f" (expected {w.expected})" if w.expected else ""
+    return f"{w.path}{actual}{expected}"
+
+
 def render_json(assessment: Assessment) -> str:
     return assessment.model_dump_json(indent=2) + "\n"
 
 
 def render_text(assessment: Assessment, *, verbose: bool = False, style: Style = _plain) -> str:
     labels = LABELS.get(assessment.lang, LABELS["en"])
-    lines = [_header(assessment, labels), "", _headline(assessment, labels, style), ""]
+    lines = [_header(assessment, labels), "", _headline(assessment, labels, style)]
+    lines += [*_ci_lines(assessment, labels), ""]
     hidden = 0
     for domain, findings in _domains_worst_first(assessment.findings):
         shown = [f for f in findings if verbose or f.status not in ("pass", "not_applicable")]
@@ -93,7 +125,35 @@ def render_text(assessment: Assessment, *, verbose: bool = False, style: Style =
         lines.append("")
     if hidden:
         lines.append(labels["hidden"].format(n=hidden))
+    attached = {f.waiver.id for f in assessment.findings if f.waiver is not None}
+    unattached = [w for w in assessment.waivers if w.id not in attached]
+    if unattached:
+        lines += ["", style(labels["waivers"].capitalize(), bold=True)]
+        for w in unattached:
+            state = _pad(labels[w.state].upper(), 9)
+            lines.append(f"  {state} {w.id}  {w.rule_id}  {w.detail}  ({w.file}:{w.line})")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _ci_lines(a: Assessment, labels: dict[str, str]) -> list[str]:
+    """One line each for the waiver states and the baseline comparison, when used."""
+    lines = []
+    if a.waivers:
+        states: dict[str, int] = {}
+        for w in a.waivers:
+            states[w.state] = states.get(w.state, 0) + 1
+        tally = " · ".join(f"{n} {labels[s]}" for s, n in states.items())
+        lines.append(f"{labels['waivers']} {a.waivers[0].file}: {tally}")
+    if a.baseline is not None:
+        changes: dict[str, int] = {}
+        for f in a.findings:
+            if f.baseline is not None:
+                changes[f.baseline] = changes.get(f.baseline, 0) + 1
+        order = ("new", "worsened", "improved", "unchanged", "fixed")
+        tally = " · ".join(f"{changes[c]} {labels[c]}" for c in order if c in changes)
+        score = f" ({labels['score']} {a.baseline.score})" if a.baseline.score is not None else ""
+        lines.append(f"{labels['baseline']} {a.baseline.report}{score}: {tally or '-'}")
+    return lines
 
 
 def _header(a: Assessment, labels: dict[str, str]) -> str:
@@ -142,8 +202,10 @@ def _pad(text: str, width: int) -> str:
 def _finding_lines(f: Finding, source: str, labels: dict[str, str], style: Style) -> list[str]:
     status = _pad(labels[f.status].upper(), 8)
     badge = style(status, fg=_STATUS_COLOURS.get(f.status), bold=True)
-    grace = f"  [{labels['grace']}]" if f.in_grace else ""
-    lines = [f"  {badge} {f.severity:<8} {f.rule_id}  {f.title}{grace}"]
+    tags = f"  [{labels['grace']}]" if f.in_grace else ""
+    if f.baseline is not None:
+        tags += f"  [{labels[f.baseline]}]"
+    lines = [f"  {badge} {f.severity:<8} {f.rule_id}  {f.title}{tags}"]
     indent = " " * 11
     if f.status != "pass":
         lines.append(f"{indent}{f.message}")
@@ -153,6 +215,9 @@ def _finding_lines(f: Finding, source: str, labels: dict[str, str], style: Style
         actual = f" = {w.actual}" if w.actual is not None else f": {labels['not_declared']}"
         expected = f"  ({labels['expected']} {w.expected})" if w.expected else ""
         lines.append(f"{indent}{labels['at']} {where}  {w.path}{element}{actual}{expected}")
+    if f.waiver is not None:
+        state = "" if f.waiver.state == "applied" else f" ({labels[f.waiver.state]})"
+        lines.append(f"{indent}{labels['waiver']} {f.waiver.id}{state}: {f.waiver.detail}")
     if f.status in ("fail", "unknown", "error"):
         if f.cite:
             lines.append(f"{indent}{labels['cite']}: {'; '.join(f.cite)}")

@@ -14,7 +14,17 @@ from pydantic import BaseModel
 
 from .resources import schemas_dir
 
-GENERATED: dict[str, str] = {"report": "report.schema.json", "pack": "pack.schema.json"}
+GENERATED: dict[str, str] = {
+    "report": "report.schema.json",
+    "pack": "pack.schema.json",
+    "pack-test": "pack-test.schema.json",
+    "waivers": "waivers.schema.json",
+    "config": "config.schema.json",
+    "diff": "diff.schema.json",
+    "batch-report": "batch-report.schema.json",
+    "gap-report": "gap-report.schema.json",
+    "plan": "plan.schema.json",
+}
 
 
 def _model(name: str) -> type[BaseModel]:
@@ -22,6 +32,34 @@ def _model(name: str) -> type[BaseModel]:
         from .models import Assessment
 
         return Assessment
+    if name == "pack-test":
+        from .packtest import PackTestCase
+
+        return PackTestCase
+    if name == "waivers":
+        from .waivers import WaiverFile
+
+        return WaiverFile
+    if name == "config":
+        from .config import Config
+
+        return Config
+    if name == "diff":
+        from .diff import DiffReport
+
+        return DiffReport
+    if name == "batch-report":
+        from .batch import BatchReport
+
+        return BatchReport
+    if name == "gap-report":
+        from .reporting import GapReport
+
+        return GapReport
+    if name == "plan":
+        from .planning import Plan
+
+        return Plan
     from .pack import PackManifest
 
     return PackManifest

@@ -31,7 +31,14 @@ _GRAMMAR = Path(__file__).with_name("grammar.lark")
 _TABLES = Path(__file__).with_name("grammar_tables.json")
 
 
-def build_parser(transformer: Transformer[Token, Any] | None = None) -> Lark:
+#: Tokens the syntax tree does not keep but the formatter needs (comments and rule braces):
+#: the parser hands them to the builder as it reads them.
+LAYOUT_TERMINALS = ("COMMENT", "LBRACE", "RBRACE")
+
+
+def build_parser(
+    transformer: Transformer[Token, Any] | None = None, *, layout: bool = False
+) -> Lark:
     """Build the parser from the grammar (slow: computes the LALR tables)."""
     return Lark(
         _GRAMMAR.read_text(encoding="utf-8"),
@@ -39,7 +46,14 @@ def build_parser(transformer: Transformer[Token, Any] | None = None) -> Lark:
         start=["start", "expr"],
         maybe_placeholders=True,
         transformer=transformer,
+        lexer_callbacks=_layout_callbacks(transformer) if layout else {},
     )
+
+
+def _layout_callbacks(transformer: Any) -> dict[str, Any]:
+    if not isinstance(transformer, _ToAst):
+        return {}
+    return {name: transformer.note_layout for name in LAYOUT_TERMINALS}
 
 
 def grammar_digest() -> str:
@@ -53,17 +67,22 @@ def serialize_tables(parser: Lark) -> str:
 
 
 @cache
-def _lark() -> tuple[Lark, _ToAst]:
-    """The parser, building nodes as it goes through its own :class:`_ToAst`."""
+def _lark(layout: bool = False) -> tuple[Lark, _ToAst]:
+    """The parser, building nodes as it goes through its own :class:`_ToAst`; with ``layout``,
+    one that also hands comments and braces to the builder (the formatter's, built on first
+    use so that ordinary parsing pays nothing for it)."""
     builder = _ToAst()
     try:
         tables = _decode(json.loads(_TABLES.read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        return build_parser(builder), builder
+        return build_parser(builder, layout=layout), builder
     if tables.get("grammar_sha256") != grammar_digest():  # edited grammar: never use stale tables
-        return build_parser(builder), builder
+        return build_parser(builder, layout=layout), builder
     loaded: Lark = Lark._load_from_dict(  # type: ignore[no-untyped-call]
-        tables["data"], tables["memo"], transformer=builder
+        tables["data"],
+        tables["memo"],
+        transformer=builder,
+        lexer_callbacks=_layout_callbacks(builder) if layout else {},
     )
     return loaded, builder
 
@@ -99,7 +118,18 @@ MAX_EXPRESSION_DEPTH = 150
 
 def parse_module(text: str, path: str) -> n.Module:
     """Parse one rules file; raise :class:`PackError` on a syntax error."""
-    module = _parse(text, path, "start")
+    return _parse_module(text, path, None)
+
+
+def parse_module_layout(text: str, path: str) -> tuple[n.Module, list[Token]]:
+    """Parse one rules file, also returning its comments and rule braces (the tokens of
+    :data:`LAYOUT_TERMINALS`) in source order, for the formatter."""
+    layout: list[Token] = []
+    return _parse_module(text, path, layout), layout
+
+
+def _parse_module(text: str, path: str, layout: list[Token] | None) -> n.Module:
+    module = _parse(text, path, "start", layout)
     assert isinstance(module, n.Module)
     for definition in module.definitions:
         if isinstance(definition, n.RuleDef):
@@ -137,10 +167,11 @@ def _check_depth(expr: n.Expr, text: str) -> None:
         stack.extend((child, depth + 1) for child in node.children())
 
 
-def _parse(text: str, path: str, start: str) -> Any:
-    parser, builder = _lark()
+def _parse(text: str, path: str, start: str, layout: list[Token] | None = None) -> Any:
+    parser, builder = _lark(layout is not None)
     with _PARSE_LOCK:
         builder.path, builder.text = path, text
+        builder.layout = [] if layout is None else layout
         try:
             return parser.parse(text, start=start)
         except UnexpectedInput as exc:
@@ -348,6 +379,12 @@ class _ToAst(Transformer[Token, Any]):
         super().__init__()
         self.path = "<rules>"
         self.text = ""
+        self.layout: list[Token] = []
+
+    def note_layout(self, token: Token) -> Token:
+        """Lexer callback: keep a comment or a brace for the formatter."""
+        self.layout.append(token)
+        return token
 
     def _at(self, *items: Child) -> Span:
         for item in items:

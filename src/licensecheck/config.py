@@ -1,0 +1,188 @@
+"""Configuration: ``licensecheck.toml`` or ``[tool.licensecheck]`` in ``pyproject.toml`` → option defaults.
+
+Where: ``--config FILE`` names the file; otherwise the working directory and then each parent
+folder is searched, and the first folder holding a ``licensecheck.toml``, or a
+``pyproject.toml`` with a ``[tool.licensecheck]`` table, wins (``licensecheck.toml`` first).
+
+What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``baseline``,
+``format`` (of ``check``), ``lang`` and ``jobs``; ``snake_case`` spellings are accepted too.
+Relative paths are relative to the file's folder, so a configuration works from any
+subfolder. The values become the commands' defaults: a flag on the command line always wins.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError, Diagnostic, Span, did_you_mean
+
+CONFIG_FILE = "licensecheck.toml"
+PYPROJECT = "pyproject.toml"
+
+
+class Config(BaseModel):
+    """``licensecheck.toml`` (or ``[tool.licensecheck]`` in ``pyproject.toml``)."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, title="licensecheck configuration"
+    )
+
+    pack: str | None = Field(default=None, description="Default pack: an id or a pack folder.")
+    pack_path: list[str] = Field(
+        default_factory=list,
+        alias="pack-path",
+        description="Folders of pack folders searched for pack ids before the bundled packs.",
+    )
+    fail_on: Literal["critical", "high", "medium", "low", "none"] | None = Field(
+        default=None, alias="fail-on", description="Default --fail-on."
+    )
+    waivers: str | None = Field(default=None, description="Default waiver file.")
+    baseline: str | None = Field(default=None, description="Default baseline report of check.")
+    format: Literal["text", "json", "sarif", "junit", "github", "oscal"] | None = Field(
+        default=None, description="Default output format of check."
+    )
+    lang: Literal["en", "zh"] | None = Field(default=None, description="Default --lang.")
+    jobs: int | None = Field(default=None, ge=1, description="Default --jobs of check.")
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: Config = field(default_factory=Config)
+    path: Path | None = None
+
+    def option_defaults(self) -> dict[str, Any]:
+        """Option name → default, paths resolved against the file's folder."""
+        c = self.config
+        base = self.path.parent if self.path is not None else Path.cwd()
+        values: dict[str, Any] = {}
+        if c.pack is not None:
+            candidate = base / c.pack
+            values["pack"] = str(candidate) if _looks_like_folder(c.pack, candidate) else c.pack
+        if c.pack_path:
+            values["pack_path"] = [str(base / p) for p in c.pack_path]
+        for name in ("waivers", "baseline"):
+            value = getattr(c, name)
+            if value is not None:
+                values[name] = str(base / value)
+        for name in ("fail_on", "lang", "jobs"):
+            value = getattr(c, name)
+            if value is not None:
+                values[name] = value
+        if c.format is not None:
+            values["fmt"] = c.format
+        return values
+
+
+def _looks_like_folder(value: str, candidate: Path) -> bool:
+    return "/" in value or "\\" in value or value.startswith(".") or candidate.is_dir()
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The configuration file that applies in ``start`` (default: the working directory)."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / CONFIG_FILE
+        if own.is_file():
+            return own
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[\s*tool\s*\.\s*licensecheck\s*\]", text, re.MULTILINE) is not None
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None, *, start: Path | None = None
+) -> LoadedConfig:
+    """Read the configuration (``path``, or the one found from ``start``); an empty one when
+    there is none. Raises :class:`ConfigError` at the offending line."""
+    found = Path(path) if path is not None else find_config(start)
+    if found is None:
+        return LoadedConfig()
+    shown = os.fspath(found)
+    try:
+        text = found.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            Diagnostic("config", f"configuration file {shown} does not exist")
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(Diagnostic("config", f"cannot read {shown}: {exc}")) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _toml_position(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(
+            Diagnostic(
+                "config",
+                f"invalid TOML: {message[:1].lower()}{message[1:]}",
+                Span(shown, line, column),
+            )
+        ) from None
+    table: Any = data
+    prefix = ""
+    if found.name == PYPROJECT:
+        table = data.get("tool", {}).get("licensecheck", {})
+        prefix = "tool.licensecheck."
+    if not isinstance(table, dict):
+        raise ConfigError(
+            Diagnostic("config", f"{prefix or 'the file'} must be a table", Span(shown, 1, 1))
+        )
+    try:
+        config = Config.model_validate(table)
+    except ValidationError as exc:
+        raise ConfigError(_diagnostics(exc, text, shown, prefix)) from None
+    return LoadedConfig(config, found)
+
+
+def _toml_position(message: str) -> tuple[int, int]:
+    match = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def _diagnostics(exc: ValidationError, text: str, shown: str, prefix: str) -> list[Diagnostic]:
+    known = [f.alias or name for name, f in Config.model_fields.items()]
+    diagnostics = []
+    for error in exc.errors():
+        key = str(error["loc"][0]) if error["loc"] else ""
+        line = _key_line(text, key, prefix)
+        if error["type"] == "extra_forbidden":
+            guess = did_you_mean(key.replace("_", "-"), known)
+            message = f"unknown key '{prefix}{key}'" + (
+                f" (did you mean '{guess}'?)" if guess else ""
+            )
+        else:
+            message = f"{prefix}{key}: {error['msg'][:1].lower()}{error['msg'][1:]}"
+        diagnostics.append(Diagnostic("config", message, Span(shown, line, 1)))
+    return diagnostics
+
+
+def _key_line(text: str, key: str, prefix: str) -> int:
+    """The line of ``key = …`` (inside ``[tool.licensecheck]`` for a pyproject.toml)."""
+    lines = text.splitlines()
+    start = 0
+    if prefix:
+        for i, line in enumerate(lines):
+            if re.match(r"\s*\[\s*tool\s*\.\s*licensecheck\s*\]", line):
+                start = i + 1
+                break
+    pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for i in range(start, len(lines)):
+        if pattern.match(lines[i]):
+            return i + 1
+    return start or 1

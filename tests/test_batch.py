@@ -1,0 +1,219 @@
+"""Batches: several files or folders, a combined summary, --jobs identical to serial, progress."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import licensecheck
+from conftest import REPO
+from test_cli import run
+
+DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
+AS_OF = "2026-01-15"
+KINDS = ["first_party", "crawled", "purchased", "operator_channel"]
+SUBJECTS = ["individual", "enterprise"]
+
+
+def generate(folder: Path, count: int) -> list[Path]:
+    """``count`` small, varied declarations (deterministic)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"firm-{i:04d}.yaml"
+        path.write_text(
+            "schema_version: 1\n"
+            f"company: {{name: Firm {i}, registered_capital_cny: {(i * 7919) % 80_000_000}}}\n"
+            "business_lines:\n"
+            f"  - {{id: bl-1, kind: credit_scoring, subject_type: {SUBJECTS[i % 2]}, "
+            f"provides_credit_information: {'true' if i % 3 else 'false'}}}\n"
+            "data_sources:\n"
+            f"  - {{id: ds-1, kind: {KINDS[i % 4]}, contains_personal_info: {'true' if i % 5 else 'false'}, "
+            f"collection: {{bypasses_anti_crawling: {'true' if i % 7 == 0 else 'false'}}}}}\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def test_folders_expand_to_their_declarations(tmp_path: Path) -> None:
+    folder = tmp_path / "firms"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    for name in ("b.yml", "a.yaml", "c.json", "sub/d.yaml", ".hidden.yaml", ".git/x.yaml"):
+        text = DEMO.read_text(encoding="utf-8")
+        if name.endswith(".json"):
+            import yaml
+
+            text = json.dumps(yaml.safe_load(text), default=str)
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "notes.txt").write_text("not a declaration", encoding="utf-8")
+    found = licensecheck.find_declarations([folder, folder / "a.yaml"])
+    assert found == [str(folder / n) for n in ("a.yaml", "b.yml", "c.json", "sub/d.yaml")]
+    code, out, _ = run("check", str(folder), "--as-of", AS_OF)
+    assert code == 1
+    assert out.count("licensecheck 0.1.0 · starter") == 4
+    summary = out[out.index("4 files") :]
+    assert summary.splitlines()[0] == "4 files  ·  0 ready  ·  4 not ready  ·  0 with errors"
+    assert f"NOT READY   25/100  {folder / 'a.yaml'}" in summary
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing.yaml", "missing.yaml does not exist"),
+        (lambda p: p, "holds no declarations"),
+    ],
+)
+def test_paths_that_give_nothing_are_usage_errors(
+    tmp_path: Path, make: object, message: str
+) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    code, out, err = run("check", str(path))
+    assert code == 2 and out == "" and message in err
+
+
+def test_a_broken_file_does_not_stop_the_batch(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\ncompany:\n  name: X\n  registered_capital_cny: [1]\n")
+    code, out, err = run("check", str(good), str(bad), "--as-of", AS_OF, "--format", "json")
+    assert code == 2
+    assert f"{bad}:4:3: error: company.registered_capital_cny" in err
+    report = json.loads(out)
+    schema = json.loads((REPO / "schemas" / "batch-report.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert report["summary"] == {
+        "files": 2,
+        "ready": 0,
+        "not_ready": 1,
+        "errors": 1,
+        "by_status": report["results"][0]["report"]["summary"]["counts"]["by_status"],
+    }
+    ok, broken = report["results"]
+    assert ok["outcome"] == "not_ready" and ok["score"] == 25
+    assert broken["outcome"] == "error" and broken["report"] is None
+    assert broken["errors"][0]["line"] == 4 and broken["errors"][0]["file"] == str(bad)
+    # one file alone keeps the single-file behaviour: no output, the error, exit 2
+    code, out, err = run("check", str(bad), "--format", "json")
+    assert (code, out) == (2, "") and f"{bad}:4:3" in err
+
+
+def test_a_thousand_declarations_in_two_processes_match_a_serial_run(tmp_path: Path) -> None:
+    generate(tmp_path / "firms", 1000)
+    outputs = {}
+    for jobs in ("1", "2"):
+        for fmt in ("json", "sarif"):
+            target = tmp_path / f"{jobs}.{fmt}"
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "licensecheck",
+                    "check",
+                    "firms",
+                    "--as-of",
+                    AS_OF,
+                    "--format",
+                    fmt,
+                    "--jobs",
+                    jobs,
+                    "-o",
+                    str(target),
+                ],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            assert done.returncode == 1, done.stderr[-2000:]
+            assert done.stderr == ""  # no progress bar: stderr is not a terminal
+            outputs[jobs, fmt] = target.read_bytes()
+    assert outputs["1", "json"] == outputs["2", "json"]
+    assert outputs["1", "sarif"] == outputs["2", "sarif"]
+    report = json.loads(outputs["2", "json"])
+    assert report["summary"]["files"] == 1000
+    assert [r["declaration"] for r in report["results"]] == [
+        os.path.join("firms", f"firm-{i:04d}.yaml") for i in range(1000)
+    ]
+    assert len({r["score"] for r in report["results"]}) > 3  # the generated firms differ
+
+
+def test_the_api_gives_the_same_batch_in_parallel(tmp_path: Path) -> None:
+    paths = generate(tmp_path / "firms", 12)
+    seen: list[str] = []
+    serial = licensecheck.assess_many(
+        paths, "starter", as_of=AS_OF, on_result=lambda i: seen.append(i.source)
+    )
+    parallel = licensecheck.assess_many(paths, "starter", as_of=AS_OF, jobs=3)
+    assert seen == [str(p) for p in paths]
+    assert serial.items == parallel.items
+    assert serial.items[5].assessment == licensecheck.assess(paths[5], "starter", as_of=AS_OF)
+    assert licensecheck.exit_code(serial) == max(
+        licensecheck.exit_code(a) for a in serial.assessments
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    generate(tmp_path / "firms", 30)
+    primary, secondary = os.openpty()
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "licensecheck",
+                "check",
+                "firms",
+                "--as-of",
+                AS_OF,
+                "--format",
+                "json",
+            ],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            timeout=120,
+            check=False,
+        )
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(primary)
+    assert done.returncode == 1
+    assert b"Assessing" in shown and b"100%" in shown
+    assert json.loads(done.stdout)["summary"]["files"] == 30  # stdout holds only the report
+
+
+def test_the_runs_own_files_in_the_folder_are_not_declarations(tmp_path: Path) -> None:
+    folder = tmp_path / "declarations"
+    folder.mkdir()
+    (folder / "firm.yaml").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "waivers.yaml").write_text(
+        "waivers:\n  - {rule: ST-GOV-002, reason: training booked}\n", encoding="utf-8"
+    )
+    report = folder / "report.json"
+    args = ["check", str(folder), "--as-of", AS_OF, "--waivers", str(folder / "waivers.yaml")]
+    for _ in range(2):  # the second run finds the first run's report beside the declarations
+        code, _, err = run(*args, "--format", "json", "-o", str(report))
+        assert code == 1, err
+    assert json.loads(report.read_text())["summary"]["files"] == 1
+    code, _, err = run(*args, "--baseline", str(report), "-o", str(folder / "again.txt"))
+    assert code == 0, err
