@@ -14,6 +14,24 @@ from decimal import Decimal
 from .lang import nodes as n
 from .lang.values import Duration
 
+#: A comparison read from the other side (``a < b`` is ``b > a``).
+FLIPPED_OPERATORS = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+#: The comparison that holds exactly when the given one does not.
+NEGATED_OPERATORS = {
+    "==": "!=",
+    "!=": "==",
+    "<": ">=",
+    "<=": ">",
+    ">": "<=",
+    ">=": "<",
+    "in": "not in",
+    "not in": "in",
+    "contains": "not contains",
+    "not contains": "contains",
+    "matches": "not matches",
+    "not matches": "matches",
+}
+
 # Binding strength of each construct (higher binds tighter); see the precedence table.
 _LOWEST, _OR, _AND, _NOT, _CMP, _ADD, _MUL, _NEG, _COALESCE, _POSTFIX = range(10)
 

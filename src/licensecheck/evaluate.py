@@ -18,7 +18,7 @@ from . import __version__
 from .check import Rule
 from .compile import CompiledPack, CompiledRule, Env, PathKey, Trace, TraceNode
 from .declaration import Declaration, format_path
-from .describe import expression_text, literal_text
+from .describe import FLIPPED_OPERATORS, NEGATED_OPERATORS, expression_text, literal_text
 from .errors import RuleRuntimeError
 from .lang import nodes as n
 from .lang.values import UNKNOWN, display
@@ -287,19 +287,6 @@ def _element_label(data: Any, path: PathKey) -> str | None:
     return label
 
 
-_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATED = {
-    "==": "!=",
-    "!=": "==",
-    "<": ">=",
-    "<=": ">",
-    ">": "<=",
-    ">=": "<",
-    "in": "not in",
-    "not in": "in",
-}
-
-
 def _explain(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
     """The declaration paths that made ``node`` come out other than ``want``."""
     value = node.value
@@ -322,7 +309,7 @@ def _explain(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
         chosen = kids[1] if kids[0].value is True else kids[-1]
         yield from _explain(chosen, want)
     elif isinstance(expr, n.Call) and expr.func == "declared":
-        target = _first_path(kids[0]) if kids else None
+        target = first_path_read(kids[0]) if kids else None
         if target is not None:
             yield _RawWitness(target.path, target.value, "declared" if want else "not declared")
     elif node.path is not None and not kids:
@@ -348,12 +335,12 @@ def _absent(node: TraceNode) -> Iterator[_RawWitness]:
         yield _RawWitness(node.path, UNKNOWN, None)
 
 
-def _first_path(node: TraceNode) -> TraceNode | None:
+def first_path_read(node: TraceNode) -> TraceNode | None:
     if node.path is not None:
         return node
     for child in node.children:
         if child.element is None:
-            found = _first_path(child)
+            found = first_path_read(child)
             if found is not None:
                 return found
     return None
@@ -368,18 +355,18 @@ def _compare_witness(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
     left, right = kids[0], kids[1]
     subject, other, other_expr = left, right, expr.right
     op: str = expr.op
-    if _first_path(left) is None and _first_path(right) is not None:
+    if first_path_read(left) is None and first_path_read(right) is not None:
         subject, other, other_expr = right, left, expr.left
-        op = _FLIPPED.get(op, op)
+        op = FLIPPED_OPERATORS.get(op, op)
         if op in ("in", "not in", "contains"):
             op = {"in": "contains", "not in": "does not contain", "contains": "in"}[op]
     if not want:
-        op = _NEGATED.get(op, f"not {op}")
+        op = NEGATED_OPERATORS.get(op, f"not {op}")
     expected = f"{op} {_value_text(other_expr, other.value)}"
     if isinstance(subject.expr, n.Aggregate):
         yield from _aggregate_witness(subject, expected)
         return
-    target = subject if subject.path is not None else _first_path(subject)
+    target = subject if subject.path is not None else first_path_read(subject)
     if target is None:
         return
     if target is subject:
@@ -407,7 +394,7 @@ def _aggregate_witness(node: TraceNode, expected: str) -> Iterator[_RawWitness]:
     coll = next((c for c in node.children if c.element is None), None)
     if coll is not None and coll.path is not None:
         yield _RawWitness(coll.path, node.value, expected)
-    for element, children in _elements(node):
+    for element, children in trace_elements(node):
         if all(c.value is True for c in children[:1]) and element.path is not None:
             yield _RawWitness(element.path, _label_value(element.value), "counted")
 
@@ -418,7 +405,7 @@ def _label_value(value: Any) -> Any:
     return value
 
 
-def _elements(node: TraceNode) -> Iterator[tuple[TraceNode, list[TraceNode]]]:
+def trace_elements(node: TraceNode) -> Iterator[tuple[TraceNode, list[TraceNode]]]:
     """Pairs (element mark, the sub-evaluations made for that element)."""
     current: TraceNode | None = None
     group: list[TraceNode] = []
@@ -442,7 +429,7 @@ def _quantifier_witness(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
     # which body value made the quantifier come out as it did (the opposite of body_want)
     offending_value = not body_want if expr.kind != "any" else True
     offenders = []
-    for element, children in _elements(node):
+    for element, children in trace_elements(node):
         filt = children[0] if has_filter and children else None
         body = children[-1] if children and (not has_filter or len(children) > 1) else None
         if body is None or (filt is not None and filt.value is False):
@@ -451,7 +438,7 @@ def _quantifier_witness(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
             offenders.append((element, body))
     if (expr.kind == "any" and want) or (expr.kind == "all" and not want):
         coll = next((c for c in node.children if c.element is None), None)
-        count = sum(1 for _ in _elements(node))
+        count = sum(1 for _ in trace_elements(node))
         if coll is not None and coll.path is not None:
             quality = "qualifies" if expr.kind == "any" else "fails"
             actual = (
@@ -467,7 +454,7 @@ def _quantifier_witness(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
             )
             yield _RawWitness(coll.path, _Text(actual), needed)
         if expr.kind == "any" and want:  # why each element fell short (the first few)
-            for _element, children in list(_elements(node))[:MAX_ELEMENTS_EXPLAINED]:
+            for _element, children in list(trace_elements(node))[:MAX_ELEMENTS_EXPLAINED]:
                 body = children[-1] if children else None
                 if (
                     body is not None

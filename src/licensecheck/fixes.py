@@ -25,8 +25,9 @@ from typing import Any, Literal
 
 from .compile import CompiledPack, PathKey, Trace, TraceNode
 from .declaration import Declaration
+from .describe import FLIPPED_OPERATORS, NEGATED_OPERATORS
 from .errors import RuleRuntimeError
-from .evaluate import _elements, _first_path, run_rule
+from .evaluate import first_path_read, run_rule, trace_elements
 from .lang import nodes as n
 from .lang.operations import arithmetic
 from .lang.values import UNKNOWN, Duration
@@ -60,21 +61,6 @@ COSTS: dict[str, float] = {
 }
 MAX_OPTIONS = 3
 
-_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATED = {
-    "==": "!=",
-    "!=": "==",
-    "<": ">=",
-    "<=": ">",
-    ">": "<=",
-    ">=": "<",
-    "in": "not in",
-    "not in": "in",
-    "contains": "not contains",
-    "not contains": "contains",
-    "matches": "not matches",
-    "not matches": "matches",
-}
 _NOTHING: Any = object()  # no concrete value to write
 
 
@@ -261,7 +247,7 @@ class _Repairer:
                 return self.repair(chosen, want)
             return [tuple(_declares(cond))]
         if isinstance(expr, n.Call) and expr.func == "declared" and kids:
-            target = _first_path(kids[0])
+            target = first_path_read(kids[0])
             if target is None or target.path is None:
                 return []
             action: Action = "declare" if want else "remove"
@@ -279,20 +265,20 @@ class _Repairer:
         expr = node.expr
         assert isinstance(expr, n.Compare)
         left, right = self.operands(node, (expr.left, expr.right))
-        op: str = expr.op if want else _NEGATED[expr.op]
+        op: str = expr.op if want else NEGATED_OPERATORS[expr.op]
         subject, other = left, right
-        if _first_path(left) is None and _first_path(right) is not None:
+        if first_path_read(left) is None and first_path_read(right) is not None:
             subject, other = right, left
-            op = {"in": "contains", "not in": "not contains"}.get(op, _FLIPPED.get(op, op))
+            op = {"in": "contains", "not in": "not contains"}.get(op, FLIPPED_OPERATORS.get(op, op))
             if expr.op in ("contains",):
                 op = "in" if want else "not in"
-        if _first_path(subject) is None:
+        if first_path_read(subject) is None:
             return []
         if other.value is UNKNOWN:  # the other side is missing too: declare it
-            return [tuple(_declares(other))] if _first_path(other) else []
+            return [tuple(_declares(other))] if first_path_read(other) else []
         solved = self.solve(subject, op, other.value)
         if solved is None:
-            target = _first_path(subject)
+            target = first_path_read(subject)
             assert target is not None and target.path is not None
             condition = n.Compare(expr.op, expr.left, expr.right)
             negated = condition if want else n.Not(condition)
@@ -314,8 +300,8 @@ class _Repairer:
             if not isinstance(target, int | float) or isinstance(target, bool):
                 return None
             bound = self.today - dt.timedelta(days=int(target))
-            return self.solve(kids[0], _FLIPPED.get(op, op), bound)
-        if isinstance(expr, n.Arith) and op in _FLIPPED:
+            return self.solve(kids[0], FLIPPED_OPERATORS.get(op, op), bound)
+        if isinstance(expr, n.Arith) and op in FLIPPED_OPERATORS:
             left, right = self.operands(node, (expr.left, expr.right))
             return self._solve_arith(expr, left, right, op, target)
         return None
@@ -349,8 +335,8 @@ class _Repairer:
     def _solve_arith(
         self, expr: n.Arith, left: TraceNode, right: TraceNode, op: str, target: Any
     ) -> tuple[TraceNode, str, Any] | None:
-        on_left = _first_path(left) is not None
-        if on_left == (_first_path(right) is not None):
+        on_left = first_path_read(left) is not None
+        if on_left == (first_path_read(right) is not None):
             return None  # both sides or neither depend on the declaration
         inner, const = (left, right.value) if on_left else (right, left.value)
         if const is UNKNOWN:
@@ -361,7 +347,9 @@ class _Repairer:
             if expr.op == "-" and on_left:  # x - c op t  ⇔  x op t + c
                 return self.solve(inner, op, arithmetic("+", target, const, expr))
             if expr.op == "-":  # c - x op t  ⇔  x op' c - t
-                return self.solve(inner, _FLIPPED[op], arithmetic("-", const, target, expr))
+                return self.solve(
+                    inner, FLIPPED_OPERATORS[op], arithmetic("-", const, target, expr)
+                )
             if not _is_number(const) or not _is_number(target) or const == 0:
                 return None
             flip = const < 0
@@ -371,7 +359,7 @@ class _Repairer:
                 bound = target * const
             else:
                 return None
-            return self.solve(inner, _FLIPPED[op] if flip else op, _tidy_number(bound))
+            return self.solve(inner, FLIPPED_OPERATORS[op] if flip else op, _tidy_number(bound))
         except RuleRuntimeError:
             return None
 
@@ -387,7 +375,7 @@ class _Repairer:
                 return [(self.add_element(coll, expr),)]
             return [(Edit("declare", coll.path, UNKNOWN),)]
         bodies: list[TraceNode] = []
-        for _element, children in _elements(node):
+        for _element, children in trace_elements(node):
             filt = children[0] if expr.filter is not None and children else None
             body = children[-1] if children and (filt is None or len(children) > 1) else None
             if body is None or (filt is not None and filt.value is False):

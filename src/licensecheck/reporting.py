@@ -13,15 +13,14 @@ the single source of ``schemas/gap-report.schema.json``; rendering it to Markdow
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .check import Rule
-from .compile import CompiledPack, PathKey
-from .declaration import Declaration, format_path
+from .compile import CompiledPack
+from .declaration import Declaration, format_path, parse_path
 from .describe import requirement_text
 from .diff import DiffReport
 from .errors import Diagnostic, UsageError
@@ -440,25 +439,6 @@ def _unknown_rules(
             )
         )
     return result
-
-
-_PATH_TOKEN = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
-
-
-def parse_path(text_path: str) -> PathKey:
-    """The inverse of :func:`licensecheck.declaration.format_path`."""
-    import json
-
-    keys: list[str | int] = []
-    for match in _PATH_TOKEN.finditer(text_path):
-        name, index, quoted = match.groups()
-        if name is not None:
-            keys.append(name)
-        elif index is not None:
-            keys.append(int(index))
-        else:
-            keys.append(json.loads(quoted))
-    return tuple(keys)
 
 
 def _questionnaire(
