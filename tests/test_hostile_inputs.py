@@ -213,3 +213,141 @@ def test_a_signal_mid_run_leaves_no_partial_output(
     assert proc.returncode == code
     assert f"{word}; no partial output was written" in err and "Traceback" not in err
     assert list(output.parent.iterdir()) == []
+
+
+EVIL_NAME = (
+    'Evil <script>alert("x")</script> <img src=x onerror=alert(1)> | co \u0001\u0007 '
+    + "z" * 20_000
+)
+
+
+def evil_pack(tmp_path: Path) -> Path:
+    rules = (
+        'rule E-1 { title: "Check <b>bold</b> | pipe" domain: d severity: high cite: "<i>law</i>"\n'
+        '  remediation: "<script>alert(2)</script> fix | it" require: company.headcount > 5 }'
+    )
+    return one_rule_file_pack(tmp_path, rules)
+
+
+def evil_declaration(tmp_path: Path) -> Path:
+    import json
+
+    path = tmp_path / "evil.json"
+    data = {"schema_version": 1, "company": {"name": EVIL_NAME, "headcount": 1}}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "oscal", "text"])
+def test_machine_outputs_stay_well_formed_with_hostile_strings(tmp_path: Path, fmt: str) -> None:
+    import json
+    import xml.dom.minidom
+
+    out = tmp_path / f"out.{fmt}"
+    code, err = run(
+        "check",
+        str(evil_declaration(tmp_path)),
+        "--pack",
+        str(evil_pack(tmp_path)),
+        "--format",
+        fmt,
+        "-o",
+        str(out),
+    )
+    assert code == 1, err
+    text = out.read_text(encoding="utf-8")
+    if fmt in ("json", "sarif", "oscal"):
+        json.loads(text)
+    elif fmt == "junit":
+        xml.dom.minidom.parseString(text.encode("utf-8"))
+    elif fmt == "github":  # workflow commands, then one summary line; no raw control character
+        lines = text.splitlines()
+        assert lines[0].startswith("::error ") and all(
+            ord(ch) >= 0x20 for line in lines for ch in line
+        )
+
+
+def test_html_report_renders_hostile_text_as_text(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    args = (
+        "report",
+        str(evil_declaration(tmp_path)),
+        "--pack",
+        str(evil_pack(tmp_path)),
+        "--format",
+        "html",
+        "-o",
+        str(out),
+    )
+    code, err = run(*args)
+    assert code == 1, err
+    html = out.read_text(encoding="utf-8")
+    for raw in ("<script>alert", "<img src=x", "<b>bold</b>", "<i>law</i>"):
+        assert raw not in html
+    assert (
+        "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+        or "&lt;script&gt;alert(&quot;x&quot;)" in html
+    )
+    dom = dump_dom(out)
+    if dom is not None:  # in a real browser: no script or img element came from the inputs
+        assert "<script" not in dom.lower()
+        assert "<img" not in dom.lower()
+        assert "&lt;script&gt;" in dom
+
+
+def test_markdown_report_keeps_tables_intact(tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    code, _ = run(
+        "report",
+        str(evil_declaration(tmp_path)),
+        "--pack",
+        str(evil_pack(tmp_path)),
+        "--format",
+        "markdown",
+        "-o",
+        str(out),
+    )
+    assert code == 1
+    for line in out.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|") and "pipe" in line:
+            assert "\\|" in line  # the pipe in the rule title cannot split the row
+
+
+def test_lone_surrogates_are_refused_with_a_position(tmp_path: Path) -> None:
+    path = tmp_path / "surrogate.json"
+    path.write_text('{"schema_version": 1, "company": {"name": "x \\ud800"}}', encoding="utf-8")
+    code, err = run("check", str(path), "--pack", "starter")
+    assert code == 2 and ":1:46:" in err and "surrogate" in err and "Traceback" not in err
+
+
+def dump_dom(html: Path) -> str | None:
+    """The DOM headless Chromium builds from ``html``; None when no Chromium (outside CI)."""
+    import os
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs chromium (.ci/run installs it)")
+        return None
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={html.parent / 'chromium-profile'}",
+    ]
+    proc = subprocess.run(
+        [browser, *flags, "--dump-dom", html.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout

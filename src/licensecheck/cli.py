@@ -21,7 +21,7 @@ import click
 
 from . import __version__
 from .errors import Diagnostic, LicenseCheckError, UsageError
-from .output import write_output
+from .output import encodable, write_output
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PACK = "starter"
@@ -172,7 +172,7 @@ def _fail_on_option(what: str = "a gap (fail, unknown or error)") -> Callable[[F
 
 def _emit(text: str, output: Path | None, inputs: list[Path]) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(encodable(text), nl=False)
     else:
         write_output(output, text, inputs=inputs)
 

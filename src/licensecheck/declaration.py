@@ -829,7 +829,32 @@ def _parse_json(text: str, source: str, limits: Limits) -> tuple[object, Positio
         value = jsonlib.loads(text, object_pairs_hook=_json_object, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:  # not expected after a clean scan
         raise _error(source, text, 1, 1, f"invalid JSON: {exc}") from None
+    _reject_lone_surrogates(text, source)
     return value, positions
+
+
+# A UTF-16 surrogate escape not paired with its other half: valid JSON syntax, but not text.
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})(?<!\\)(?:\\\\)*\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _reject_lone_surrogates(text: str, source: str) -> None:
+    """Refuse ``"\\ud800"`` and the like: every output must be valid UTF-8 text."""
+    if "\\u" not in text:
+        return
+    match = _LONE_SURROGATE.search(text)
+    if match is not None:
+        line, column = _LineIndex(text).at(match.start())
+        raise _error(
+            source,
+            text,
+            line,
+            column,
+            f"invalid JSON text: {match.group()[-6:]} is half of a UTF-16 surrogate pair, "
+            "not a character",
+        )
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

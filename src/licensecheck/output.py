@@ -11,6 +11,16 @@ from pathlib import Path
 from .errors import Diagnostic, UsageError
 
 
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates (possible in JSON input: ``"\\ud800"``) written as
+    ``\\ud800`` escapes, so every output is valid UTF-8 (and JSON stays valid JSON)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def write_output(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename.
 
@@ -29,7 +39,7 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            handle.write(encodable(text))
         os.chmod(temp, _mode_for(target))  # mkstemp makes 0600: a report is meant to be shared
         os.replace(temp, target)
     except BaseException:
