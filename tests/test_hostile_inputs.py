@@ -351,3 +351,51 @@ def dump_dom(html: Path) -> str | None:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
+
+
+TEMPLATES = sorted(p for p in (HOSTILE / "templates").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", TEMPLATES, ids=[p.name for p in TEMPLATES])
+def test_hostile_templates(folder: Path, golden: Golden, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    relative = str(folder.relative_to(REPO))
+    started = time.perf_counter()
+    code, err = run(
+        "report",
+        "examples/state-backed-data-co.yaml",
+        "--pack",
+        "cn-credit-reporting",
+        "--format",
+        "markdown",
+        "--templates",
+        relative,
+        "--as-of",
+        "2026-01-15",
+        "--fail-on",
+        "none",
+    )
+    assert time.perf_counter() - started < 10
+    assert code == 2 and "Traceback" not in err and err.startswith(relative)
+    golden(f"hostile/template-{folder.name}.txt", err)
+
+
+def test_template_symlinked_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("secret")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.md.j2").write_text("{% include 'leak.j2' %}")
+    (folder / "leak.j2").symlink_to(tmp_path / "secret.txt")
+    code, err = run(
+        "report",
+        str(EXAMPLE),
+        "--pack",
+        "starter",
+        "--format",
+        "markdown",
+        "--templates",
+        str(folder),
+        "--fail-on",
+        "none",
+    )
+    assert code == 2 and "secret" not in err.replace("secret.txt", "") and "Traceback" not in err
