@@ -399,3 +399,44 @@ def test_template_symlinked_outside_the_folder_is_refused(tmp_path: Path) -> Non
         "none",
     )
     assert code == 2 and "secret" not in err.replace("secret.txt", "") and "Traceback" not in err
+
+
+def test_limits_are_set_from_the_command_line(tmp_path: Path) -> None:
+    code, err = run("--max-declaration-bytes", "100", "validate", str(EXAMPLE))
+    assert code == 2 and "larger than 100 bytes" in err
+    nested = tmp_path / "nested.yaml"
+    nested.write_text("schema_version: 1\ncompany: {name: X}\nextensions: {a: {b: {c: {d: 1}}}}\n")
+    code, err = run("--max-nesting", "3", "validate", str(nested))
+    assert code == 2 and "nested more than 3 levels" in err
+    listed = tmp_path / "listed.yaml"
+    listed.write_text(
+        "schema_version: 1\ncompany: {name: Xyzzy}\nprocessing: {purposes: [a, b, c]}\n"
+    )
+    code, err = run("--max-list-length", "2", "validate", str(listed))
+    assert code == 2 and "more than 2 items" in err
+    code, err = run("--max-string-length", "3", "validate", str(listed))
+    assert code == 2 and "longer than 3 characters" in err
+    code, err = run("--max-values", "5", "validate", str(listed))
+    assert code == 2
+    import json
+
+    code, _ = run(
+        "--max-rule-steps",
+        "2",
+        "check",
+        str(EXAMPLE),
+        "--pack",
+        "starter",
+        "--format",
+        "json",
+        "-o",
+        str(tmp_path / "r.json"),
+    )
+    errors = [
+        f
+        for f in json.loads((tmp_path / "r.json").read_text())["findings"]
+        if f["status"] == "error"
+    ]
+    assert errors and all("more than 2 list elements" in f["message"] for f in errors)
+    code, _ = run("validate", str(listed))  # the limits applied to that one command only
+    assert code == 0

@@ -80,13 +80,45 @@ class _Group(click.Group):
     "(default: the nearest one holding licensecheck settings).",
 )
 @click.option("--no-config", is_flag=True, help="Read no configuration file.")
+@click.option(
+    "--max-declaration-bytes",
+    type=click.IntRange(min=1),
+    help="Largest declaration file read [10 MB].",
+)
+@click.option(
+    "--max-nesting", type=click.IntRange(min=1), help="Deepest nesting in a declaration [64]."
+)
+@click.option(
+    "--max-values",
+    type=click.IntRange(min=1),
+    help="Most values after YAML alias expansion [1,000,000].",
+)
+@click.option(
+    "--max-list-length",
+    type=click.IntRange(min=1),
+    help="Most items in one declaration list [100,000].",
+)
+@click.option(
+    "--max-string-length",
+    type=click.IntRange(min=1),
+    help="Longest text value [100,000 characters].",
+)
+@click.option(
+    "--max-rule-steps",
+    type=click.IntRange(min=1),
+    help="List elements one rule may visit [1,000,000].",
+)
 @click.pass_context
-def main(ctx: click.Context, config_file: Path | None, no_config: bool) -> None:
+def main(
+    ctx: click.Context, /, config_file: Path | None, no_config: bool, **limit_options: int | None
+) -> None:
     """Check a data company's self-declaration against licensing requirements.
 
     Defaults for options come from licensecheck.toml or [tool.licensecheck] in
-    pyproject.toml; options given on the command line win.
+    pyproject.toml; options given on the command line win. The --max-* limits (see
+    docs/security.md) go before the command: licensecheck --max-rule-steps 5000000 check …
     """
+    _apply_limits(ctx, limit_options)
     if no_config:
         return
     from .config import load_config
@@ -94,6 +126,27 @@ def main(ctx: click.Context, config_file: Path | None, no_config: bool) -> None:
     loaded = load_config(config_file)
     if loaded.path is not None:
         ctx.default_map = _default_map(main, loaded.option_defaults())
+
+
+_LIMIT_FIELDS = {
+    "max_declaration_bytes": "max_bytes",
+    "max_nesting": "max_depth",
+    "max_values": "max_values",
+    "max_list_length": "max_list_length",
+    "max_string_length": "max_string_length",
+    "max_rule_steps": "max_rule_steps",
+}
+
+
+def _apply_limits(ctx: click.Context, options: dict[str, int | None]) -> None:
+    """Put the --max-* limits in force for the whole command."""
+    given = {_LIMIT_FIELDS[k]: v for k, v in options.items() if v is not None}
+    if given:
+        import dataclasses
+
+        from .declaration import DEFAULT_LIMITS, limits_in_force
+
+        ctx.with_resource(limits_in_force(dataclasses.replace(DEFAULT_LIMITS, **given)))
 
 
 def _default_map(group: click.Group, values: dict[str, Any]) -> dict[str, Any]:

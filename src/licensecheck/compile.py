@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .check import CheckedPack, Rule
+from .declaration import current_limits
 from .errors import Diagnostic, PackError, RuleRuntimeError, Span
 from .lang import nodes as n
 from .lang.operations import (
@@ -36,8 +37,6 @@ from .lang.values import UNKNOWN, Duration, type_name
 
 Fn = Callable[["Env"], Any]
 PathKey = tuple[str | int, ...]
-
-DEFAULT_MAX_STEPS: Final = 1_000_000
 
 
 class BudgetExceeded(RuleRuntimeError):
@@ -58,7 +57,7 @@ class Env:
         today: dt.date,
         *,
         trace: Trace | None = None,
-        max_steps: int = DEFAULT_MAX_STEPS,
+        max_steps: int | None = None,
     ) -> None:
         self.root = root
         self.today = today
@@ -66,7 +65,7 @@ class Env:
         self.paths: dict[str, PathKey | None] = {}
         self.trace = trace
         self.steps = 0
-        self.max_steps = max_steps
+        self.max_steps = max_steps or current_limits().max_rule_steps
         #: predicate results: a predicate has no free variables, so within one declaration
         #: and date its value never changes, however many rules ask
         self.memo: dict[str, Any] = {}

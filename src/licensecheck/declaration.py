@@ -26,6 +26,8 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -76,9 +78,28 @@ class Limits:
     max_list_length: int = 100_000
     #: characters in one string; free-text notes are far shorter
     max_string_length: int = 100_000
+    #: list elements one rule may visit in one evaluation (over it, the rule is `error`)
+    max_rule_steps: int = 1_000_000
 
 
 DEFAULT_LIMITS = Limits()
+_LIMITS_IN_FORCE: ContextVar[Limits] = ContextVar("licensecheck_limits", default=DEFAULT_LIMITS)
+
+
+def current_limits() -> Limits:
+    """The limits in force: the defaults, or those set by :func:`limits_in_force`."""
+    return _LIMITS_IN_FORCE.get()
+
+
+@contextmanager
+def limits_in_force(limits: Limits) -> Iterator[None]:
+    """Apply ``limits`` to every declaration read and rule run inside the block (the CLI's
+    --max-* options use this, so the API functions need no extra parameter)."""
+    token = _LIMITS_IN_FORCE.set(limits)
+    try:
+        yield
+    finally:
+        _LIMITS_IN_FORCE.reset(token)
 
 
 _Children: TypeAlias = "dict[str, Positions] | list[Positions] | None"
@@ -155,13 +176,14 @@ def load_declaration(
     source: str | os.PathLike[str] | Mapping[str, Any],
     *,
     schema: DeclarationSchema | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> Declaration:
     """Read, parse, validate and convert a declaration file (``.json`` is JSON, anything
     else YAML) or an in-memory mapping, which is copied, never modified.
 
     Raises :class:`DeclarationError` with every problem found; nothing else escapes.
     """
+    limits = limits or current_limits()
     schema = schema or load_declaration_schema()
     if isinstance(source, Mapping):
         name, text = MEMORY_SOURCE, ""
@@ -180,12 +202,13 @@ def load_declaration(
 
 
 def parse_declaration_text(
-    text: str, source: str, *, json: bool = False, limits: Limits = DEFAULT_LIMITS
+    text: str, source: str, *, json: bool = False, limits: Limits | None = None
 ) -> tuple[dict[str, Any], Positions]:
     """Parse declaration text into values and positions, without schema validation.
 
     Dates stay strings here; :func:`load_declaration` converts them after validation.
     """
+    limits = limits or current_limits()
     if len(text) > limits.max_bytes:
         raise _error(source, "", 1, 1, f"the declaration is larger than {limits.max_bytes} bytes")
     text = text.removeprefix(codecs.BOM_UTF8.decode())
