@@ -440,3 +440,27 @@ def test_limits_are_set_from_the_command_line(tmp_path: Path) -> None:
     assert errors and all("more than 2 list elements" in f["message"] for f in errors)
     code, _ = run("validate", str(listed))  # the limits applied to that one command only
     assert code == 0
+
+
+def test_limits_reach_batch_worker_processes(tmp_path: Path) -> None:
+    folder = tmp_path / "decls"
+    folder.mkdir()
+    for i in range(2):
+        (folder / f"d{i}.yaml").write_bytes(EXAMPLE.read_bytes())
+    out = tmp_path / "batch.json"
+    run(
+        "--max-rule-steps",
+        "2",
+        "check",
+        str(folder),
+        "--pack",
+        "starter",
+        "--jobs",
+        "2",
+        "--format",
+        "json",
+        "-o",
+        str(out),
+    )
+    text = out.read_text(encoding="utf-8")
+    assert text.count("more than 2 list elements") >= 2 * 5

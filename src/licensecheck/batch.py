@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .compile import CompiledPack
+from .declaration import Limits, current_limits, set_process_limits
 from .errors import Diagnostic, LicenseCheckError, UsageError
 from .evaluate import pack_info
 from .models import STATUSES, Assessment, PackInfo, ToolInfo
@@ -155,7 +156,7 @@ def run_batch(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(pack.checked.loaded, options),
+        initargs=(pack.checked.loaded, options, current_limits()),
     )
     try:
         yield from pool.map(_work, sources, chunksize=chunk)
@@ -166,10 +167,12 @@ def run_batch(
 _WORKER: list[tuple[CompiledPack, BatchOptions]] = []
 
 
-def _start_worker(loaded: LoadedPack, options: BatchOptions) -> None:
+def _start_worker(loaded: LoadedPack, options: BatchOptions, limits: Limits) -> None:
     import signal
 
     from .api import prepare_pack
+
+    set_process_limits(limits)  # spawned workers start with the defaults: carry --max-* over
 
     # Ctrl-C reaches the whole process group: the parent alone reports it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -91,6 +91,11 @@ def current_limits() -> Limits:
     return _LIMITS_IN_FORCE.get()
 
 
+def set_process_limits(limits: Limits) -> None:
+    """Make ``limits`` the default of this whole process (a batch worker's, say)."""
+    _LIMITS_IN_FORCE.set(limits)
+
+
 @contextmanager
 def limits_in_force(limits: Limits) -> Iterator[None]:
     """Apply ``limits`` to every declaration read and rule run inside the block (the CLI's
