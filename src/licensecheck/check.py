@@ -843,8 +843,8 @@ class _Checker:
         if isinstance(coll_expr, n.ListExpr):
             for literal in coll_expr.items:
                 self._check_enum(item, literal)
-        elif isinstance(coll_expr, n.Name) and coll_expr.name in self.consts and item.enum:
-            self._check_enum_values(item, self.consts[coll_expr.name], coll_expr.span)
+        else:  # a const list: _check_enum reads its values
+            self._check_enum(item, coll_expr)
 
     def _check_enum(self, typ: Type, other: n.Expr) -> None:
         if typ.enum is None:

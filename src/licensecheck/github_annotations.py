@@ -19,7 +19,7 @@ from .batch import Batch
 from .errors import Diagnostic
 from .models import Assessment, Finding
 from .output import relative_path
-from .report import witness_text
+from .report import finding_notes, witness_text
 
 
 def escape_data(value: str) -> str:
@@ -59,12 +59,7 @@ def _annotation(a: Assessment, f: Finding, fail_on: str) -> str:
     witness = next((w for w in f.witnesses if w.line is not None), None)
     body = [f.message]
     body.extend(witness_text(w) for w in f.witnesses)
-    if f.cite:
-        body.append("cite: " + "; ".join(f.cite))
-    if f.remediation and f.status == "fail":
-        body.append(f"fix: {f.remediation}")
-    if f.waiver is not None:
-        body.append(f"waiver {f.waiver.id}: {f.waiver.detail}")
+    body.extend(finding_notes(f))
     status = f.status + (", in grace period" if f.in_grace else "")
     return command(
         level,

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 
 from .batch import Batch, BatchItem
 from .models import Assessment, Finding
-from .report import witness_text
+from .report import finding_notes, witness_text
 
 HOSTNAME = "localhost"
 # Characters XML 1.0 cannot hold, even escaped.
@@ -119,12 +119,7 @@ def _details(source: str, f: Finding) -> str:
     for w in f.witnesses:
         where = f"{source}:{w.line}:{w.column}" if w.line is not None else source
         lines.append(f"at {where}  {witness_text(w)}")
-    if f.cite:
-        lines.append("cite: " + "; ".join(f.cite))
-    if f.remediation and f.status == "fail":
-        lines.append(f"fix: {f.remediation}")
-    if f.waiver is not None:
-        lines.append(f"waiver {f.waiver.id}: {f.waiver.detail}")
+    lines.extend(finding_notes(f))
     return "\n".join(lines) + "\n"
 
 

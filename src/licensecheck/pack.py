@@ -16,7 +16,7 @@ import contextvars
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -643,8 +643,3 @@ def _load_schema_fragment(root: Path) -> tuple[dict[str, Any] | None, SourceFile
             )
         )
     return read_source(path, root, json_file=True)
-
-
-def pack_summary(pack: LoadedPack) -> Mapping[str, Any]:
-    m = pack.manifest
-    return {"id": m.id, "version": m.version, "title": m.title, "extends": extends_entries(m)}

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import (
     Environment,
@@ -42,18 +42,29 @@ def markdown_escape(value: object) -> str:
 
 @cache
 def template_environment(*, markdown: bool = False) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(templates_dir())),
-        undefined=StrictUndefined,
-        autoescape=not markdown,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    return _with_filters(
+        Environment(loader=FileSystemLoader(str(templates_dir())), **_options(markdown))
     )
+
+
+def _options(markdown: bool) -> dict[str, Any]:
+    """What bundled and user templates share: strict names, HTML autoescaping, tidy blocks."""
+    return {
+        "undefined": StrictUndefined,
+        "autoescape": not markdown,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
+
+
+def _with_filters(env: EnvironmentType) -> EnvironmentType:
     env.filters["md"] = markdown_escape
     env.filters["code"] = inline_code
     return env
 
+
+EnvironmentType = TypeVar("EnvironmentType", bound=Environment)
 
 _BACKTICKS = re.compile(r"`([^`]+)`")
 
@@ -81,17 +92,7 @@ class _ConfinedLoader(FileSystemLoader):
 
 def user_environment(folder: Path, *, markdown: bool = False) -> SandboxedEnvironment:
     """A sandboxed environment over a user's template folder, with the bundled filters."""
-    env = SandboxedEnvironment(
-        loader=_ConfinedLoader(folder),
-        undefined=StrictUndefined,
-        autoescape=not markdown,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["md"] = markdown_escape
-    env.filters["code"] = inline_code
-    return env
+    return _with_filters(SandboxedEnvironment(loader=_ConfinedLoader(folder), **_options(markdown)))
 
 
 def render_template(

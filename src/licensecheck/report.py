@@ -103,6 +103,18 @@ def witness_text(w: Witness) -> str:
     return f"{w.path}{actual}{expected}"
 
 
+def finding_notes(f: Finding) -> list[str]:
+    """The lines machine formats add after a finding's witnesses: citation, fix, waiver."""
+    notes = []
+    if f.cite:
+        notes.append("cite: " + "; ".join(f.cite))
+    if f.remediation and f.status == "fail":
+        notes.append(f"fix: {f.remediation}")
+    if f.waiver is not None:
+        notes.append(f"waiver {f.waiver.id}: {f.waiver.detail}")
+    return notes
+
+
 def render_json(assessment: Assessment) -> str:
     return assessment.model_dump_json(indent=2) + "\n"
 

@@ -51,9 +51,6 @@ class Duration:
     def days(self) -> float:
         return self.amount * DAYS_PER_UNIT[self.unit]
 
-    def _key(self) -> float:
-        return self.days
-
     def __lt__(self, other: Duration) -> bool:
         return self.days < other.days
 
