@@ -5,7 +5,7 @@
     python bench/run.py --profile    # also print cProfile summaries of each section
 
 1. Rule evaluation: the 38 rules of ``bench/pack`` over generated declarations, timed
-   through the engine's fast path (``licensecheck.evaluate.evaluate_rules``) and through the same
+   through the engine's fast path (``licensecheck.engine.evaluate.evaluate_rules``) and through the same
    rules hand-written in ``bench/handwritten.py``; statuses are checked equal first. Full
    ``assess_compiled`` (messages, witness tracing) is reported as a separate line.
 2. Pack load + check + compile of generated 200- and 1,000-rule packs, with the one-off
@@ -43,14 +43,14 @@ import declarations
 import genpack
 import handwritten
 import licensecheck
-from licensecheck.api import _no_garbage_collection as no_garbage_collection
-from licensecheck.check import check_pack
-from licensecheck.compile import CompiledPack, compile_pack
-from licensecheck.declaration import Declaration
-from licensecheck.evaluate import assess_compiled, evaluate_rules, run_rule
+from licensecheck.engine.pipeline import _no_garbage_collection as no_garbage_collection
+from licensecheck.declaration.loader import Declaration
+from licensecheck.declaration.schema import load_declaration_schema
+from licensecheck.engine.check import check_pack
+from licensecheck.engine.compile import CompiledPack, compile_pack
+from licensecheck.engine.evaluate import assess_compiled, evaluate_rules, run_rule
 from licensecheck.lang import parser
-from licensecheck.pack import load_pack
-from licensecheck.schema import load_declaration_schema
+from licensecheck.packs.loader import load_pack
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -273,7 +273,7 @@ def prepare_phases(folder: Path) -> tuple[float, float, float, int]:
 ONE_OFF = """
 import time
 from licensecheck.lang import parser
-from licensecheck import schema
+from licensecheck.declaration import schema
 start = time.perf_counter()
 parser._lark()
 middle = time.perf_counter()
@@ -387,12 +387,12 @@ def done(name):
     clock[0] = now
 import datetime
 import licensecheck, licensecheck.cli
-from licensecheck.check import check_pack
-from licensecheck.compile import compile_pack
-from licensecheck.evaluate import assess_compiled
-from licensecheck.pack import load_pack
-from licensecheck.report import render_json
-from licensecheck.schema import load_declaration_schema
+from licensecheck.engine.check import check_pack
+from licensecheck.engine.compile import compile_pack
+from licensecheck.engine.evaluate import assess_compiled
+from licensecheck.packs.loader import load_pack
+from licensecheck.formats.text import render_json
+from licensecheck.declaration.schema import load_declaration_schema
 done("import")
 from licensecheck.lang.parser import _lark
 _lark()

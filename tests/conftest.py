@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import licensecheck
-from licensecheck.models import Assessment
+from licensecheck.engine.models import Assessment
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 1, 15)
@@ -71,11 +71,11 @@ def status(result: Assessment, rule_id: str) -> str:
 
 def compile_rule(require: str, *, when: str | None = None, prelude: str = "") -> Any:
     """Compile a one-rule pack in memory (no files): fast enough for property tests."""
-    from licensecheck.check import check_pack
-    from licensecheck.compile import compile_pack
+    from licensecheck.declaration.schema import load_declaration_schema
+    from licensecheck.engine.check import check_pack
+    from licensecheck.engine.compile import compile_pack
     from licensecheck.lang.parser import parse_module
-    from licensecheck.pack import LoadedPack, PackManifest
-    from licensecheck.schema import load_declaration_schema
+    from licensecheck.packs.loader import LoadedPack, PackManifest
 
     when_field = f"when: {when}" if when else ""
     text = f'{prelude}\nrule T-1 {{ title: "t" domain: d severity: low cite: "c" remediation: "r" {when_field}\n require: {require} }}'
@@ -93,8 +93,8 @@ def evaluate_rule(
     compiled: Any, data: Mapping[str, Any], as_of: dt.date = AS_OF, *, traced: bool = False
 ) -> str:
     """Status of the single rule of ``compiled`` on raw declaration data (no validation)."""
-    from licensecheck.compile import Trace
-    from licensecheck.evaluate import run_rule
+    from licensecheck.engine.compile import Trace
+    from licensecheck.engine.evaluate import run_rule
 
     rule = compiled.traced_rule("T-1") if traced else compiled.rules[0]
     return run_rule(rule, dict(data), as_of, Trace() if traced else None).status

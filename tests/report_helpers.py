@@ -11,8 +11,8 @@ from functools import cache
 
 import licensecheck
 from conftest import REPO
-from licensecheck.compile import CompiledPack
-from licensecheck.models import Assessment, Finding
+from licensecheck.engine.compile import CompiledPack
+from licensecheck.engine.models import Assessment, Finding
 
 AS_OF = dt.date(2026, 1, 15)
 PACK = "cn-credit-reporting"

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 import licensecheck
 from conftest import REPO
+from licensecheck.authoring.skeleton import ELEMENT, leaves, read_fields
 from licensecheck.cli import main
-from licensecheck.skeleton import ELEMENT, leaves, read_fields
 
 POLICIES = REPO / "policies"
 BUNDLED = sorted(p.name for p in POLICIES.iterdir() if (p / "pack.yaml").is_file())
@@ -461,8 +461,8 @@ def test_init_includes_extension_fields_and_refuses_to_overwrite(scaffolded: Pat
 def test_schema_pack_test_is_the_shipped_schema_and_fits_the_bundled_cases() -> None:
     import jsonschema
 
-    from licensecheck.declaration import parse_declaration_text
-    from licensecheck.packtest import case_files
+    from licensecheck.authoring.packtest import case_files
+    from licensecheck.declaration.loader import parse_declaration_text
 
     code, out, _ = run("schema", "pack-test")
     assert code == 0

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import licensecheck
-from licensecheck.compile import CompiledPack
-from licensecheck.packtest import case_files, run_case
+from licensecheck.authoring.packtest import case_files, run_case
+from licensecheck.engine.compile import CompiledPack
 
 POLICIES = Path(__file__).resolve().parent.parent / "policies"
 PACKS = sorted(p.name for p in POLICIES.iterdir() if (p / "pack.yaml").is_file())

@@ -8,8 +8,8 @@ import pytest
 
 import licensecheck
 from conftest import REPO, Assess
-from licensecheck.catalogue import render_catalogue
-from licensecheck.describe import requirement_text
+from licensecheck.authoring.catalogue import render_catalogue
+from licensecheck.lang.describe import requirement_text
 from licensecheck.lang.parser import parse_expression
 
 PACKS = sorted(p.name for p in (REPO / "policies").iterdir() if (p / "pack.yaml").is_file())

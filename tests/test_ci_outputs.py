@@ -18,7 +18,7 @@ from external import (
     oscal_validator,
     sarif_validator,
 )
-from licensecheck.github_annotations import command, escape_data, escape_property
+from licensecheck.formats.github import command, escape_data, escape_property
 from test_cli import run
 from test_examples import EXAMPLES
 

@@ -11,9 +11,9 @@ import pytest
 
 import licensecheck
 from conftest import AS_OF, REPO
-from licensecheck.check import CheckedPack
 from licensecheck.cli import main
-from licensecheck.compile import CompiledPack
+from licensecheck.engine.check import CheckedPack
+from licensecheck.engine.compile import CompiledPack
 from licensecheck.errors import Diagnostic
 
 RULE = 'rule {id} {{ title: "{title}" domain: {domain} severity: {severity} cite: "c" remediation: "r" require: {require} }}\n'
@@ -456,7 +456,7 @@ def test_an_invalid_schema_fragment_is_an_error_at_its_line(tmp_path: Path) -> N
 
 
 def test_a_pack_without_fragments_uses_the_declaration_schema_itself() -> None:
-    from licensecheck.schema import load_declaration_schema
+    from licensecheck.declaration.schema import load_declaration_schema
 
     pack = licensecheck.prepare_pack(REPO / "policies" / "starter")
     assert pack.checked.schema is load_declaration_schema()

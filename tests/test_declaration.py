@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from licensecheck.declaration import (
+from licensecheck.declaration.loader import (
     Declaration,
     Limits,
     format_path,
@@ -24,9 +24,9 @@ from licensecheck.declaration import (
     parse_declaration_text,
     validate,
 )
+from licensecheck.declaration.schema import build_schema, load_declaration_schema
 from licensecheck.errors import DeclarationError, Diagnostic
 from licensecheck.resources import examples_dir
-from licensecheck.schema import build_schema, load_declaration_schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "declarations"
 MINIMAL = "schema_version: 1\ncompany:\n  name: Acme\n"

@@ -174,6 +174,6 @@ def test_the_tutorial_runs_from_an_empty_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("step", [s for s in STEPS if s.path and s.path.endswith(".rules")])
 def test_rules_files_on_the_page_are_formatted(step: Step) -> None:
-    from licensecheck.fmt import format_rules
+    from licensecheck.authoring.fmt import format_rules
 
     assert format_rules(step.content) == step.content

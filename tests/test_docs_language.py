@@ -38,13 +38,13 @@ import pytest
 import yaml
 
 import licensecheck
-from licensecheck import check as check_module
-from licensecheck import compose as compose_module
-from licensecheck import extensions as extensions_module
+from licensecheck.engine import check as check_module
+from licensecheck.engine import compose as compose_module
 from licensecheck.lang import nodes as n
 from licensecheck.lang import parser as parser_module
 from licensecheck.lang.parser import parse_module
 from licensecheck.lang.values import Duration
+from licensecheck.packs import extensions as extensions_module
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "language.md"

@@ -12,7 +12,7 @@ from functools import cache
 
 import licensecheck
 from conftest import REPO
-from licensecheck.compile import CompiledPack
+from licensecheck.engine.compile import CompiledPack
 
 AS_OF = dt.date(2026, 1, 15)
 CN = ["cn-credit-reporting", "cn-data-collection-conduct"]

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from licensecheck import PackError
-from licensecheck.describe import expression_text
-from licensecheck.fmt import WIDTH, format_rules
+from licensecheck.authoring.fmt import WIDTH, format_rules
 from licensecheck.lang import nodes as n
+from licensecheck.lang.describe import expression_text
 from licensecheck.lang.parser import parse_module, parse_module_layout
 from test_parser import _expressions
 

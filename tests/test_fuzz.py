@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import licensecheck
 from conftest import REPO
-from licensecheck.compile import CompiledPack
-from licensecheck.evaluate import evaluate_rules
-from licensecheck.schema import SchemaNode, load_declaration_schema
+from licensecheck.declaration.schema import SchemaNode, load_declaration_schema
+from licensecheck.engine.compile import CompiledPack
+from licensecheck.engine.evaluate import evaluate_rules
 
 AS_OF = dt.date(2026, 1, 15)
 PACKS = sorted(p.name for p in (REPO / "policies").iterdir() if (p / "pack.yaml").is_file())

@@ -77,7 +77,7 @@ def test_action_yml_is_valid_and_its_script_runs(tmp_path: Path) -> None:
     assert action["outputs"]["sarif-file"]["value"] == "${{ steps.check.outputs.sarif-file }}"
 
     outputs = tmp_path / "github_output"
-    sarif = tmp_path / "out" / "licensecheck.sarif"
+    sarif = tmp_path / "out" / "licensecheck.formats.sarif"
     sarif.parent.mkdir()
     env = {
         **os.environ,

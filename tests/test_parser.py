@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from licensecheck import PackError
-from licensecheck.describe import expression_text
 from licensecheck.lang import nodes as n
+from licensecheck.lang.describe import expression_text
 from licensecheck.lang.parser import parse_expression, parse_module
 from licensecheck.lang.values import Duration
 

@@ -10,8 +10,8 @@ import pytest
 
 import licensecheck
 from conftest import MakePack
-from licensecheck.planning import DECLARE_DAYS, DEFAULT_FIX_DAYS, PHASES, Plan
-from licensecheck.schedule import WorkingDays
+from licensecheck.reports.plan import DECLARE_DAYS, DEFAULT_FIX_DAYS, PHASES, Plan
+from licensecheck.reports.schedule import WorkingDays
 from report_helpers import AS_OF, FIRMS, assessment, blocking_ids, expected_score, in_repo, pack
 
 

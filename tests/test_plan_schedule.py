@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from licensecheck.errors import LicenseCheckError, Span
-from licensecheck.schedule import Job, ScheduleError, WorkingDays, schedule, topological_order
+from licensecheck.reports.schedule import (
+    Job,
+    ScheduleError,
+    WorkingDays,
+    schedule,
+    topological_order,
+)
 
 
 def job(job_id: str, duration: int, *deps: str, priority: int = 0) -> Job:

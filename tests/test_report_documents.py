@@ -18,8 +18,8 @@ from click.testing import CliRunner
 import licensecheck
 from conftest import REPO
 from licensecheck.cli import main
-from licensecheck.documents import CSV_COLUMNS
-from licensecheck.models import SEVERITIES, STATUSES
+from licensecheck.engine.models import SEVERITIES, STATUSES
+from licensecheck.reports.documents import CSV_COLUMNS
 from report_helpers import AS_OF, FIRMS, PACK, assessment, in_repo, pack
 
 Golden = Callable[[str, str], None]
@@ -418,7 +418,7 @@ def test_check_does_not_import_jinja(tmp_path: Path) -> None:
         "    main(['--no-config', 'check', 'examples/state-backed-data-co.yaml', '--pack', 'starter'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print('jinja2' in sys.modules, 'licensecheck.reporting' in sys.modules)\n"
+        "print('jinja2' in sys.modules, 'licensecheck.reports.gap' in sys.modules)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False

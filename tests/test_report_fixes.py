@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import AS_OF, compile_rule
-from licensecheck.declaration import Declaration
-from licensecheck.evaluate import run_rule
-from licensecheck.fix_words import edit_sentences, value_text
-from licensecheck.fixes import Fix, apply_edits, smallest_fix
+from licensecheck.declaration.loader import Declaration
+from licensecheck.engine.evaluate import run_rule
+from licensecheck.reports.fix_words import edit_sentences, value_text
+from licensecheck.reports.fixes import Fix, apply_edits, smallest_fix
 
 
 def fix(require: str, data: dict[str, Any], *, when: str | None = None, prelude: str = "") -> Fix:
@@ -320,7 +320,7 @@ def test_sentences_exist_in_both_languages(lang: str) -> None:
     ],
 )
 def test_requirement_words_in_chinese(expression: str, zh: str) -> None:
-    from licensecheck.describe import requirement_text
+    from licensecheck.lang.describe import requirement_text
     from licensecheck.lang.parser import parse_expression
 
     assert requirement_text(parse_expression(expression), lang="zh") == zh

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 import licensecheck
 from conftest import MakePack
-from licensecheck.describe import requirement_text
-from licensecheck.models import SEVERITIES, Finding
-from licensecheck.reporting import GapReport, score_range
+from licensecheck.engine.models import SEVERITIES, Finding
+from licensecheck.lang.describe import requirement_text
+from licensecheck.reports.gap import GapReport, score_range
 from report_helpers import (
     AS_OF,
     FIRMS,

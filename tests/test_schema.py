@@ -9,14 +9,14 @@ from typing import Any
 import jsonschema
 import pytest
 
-from licensecheck.resources import schemas_dir
-from licensecheck.schema import (
+from licensecheck.declaration.schema import (
     ANY,
     SchemaDefinitionError,
     SchemaNode,
     build_schema,
     load_declaration_schema,
 )
+from licensecheck.resources import schemas_dir
 
 SCHEMA_PATH = schemas_dir() / "declaration.schema.json"
 

@@ -11,16 +11,16 @@ from hypothesis import strategies as st
 
 import licensecheck
 from conftest import AS_OF, REPO
-from licensecheck.compile import CompiledPack
-from licensecheck.evaluate import run_rule
-from licensecheck.schema_export import GENERATED, generated_schema
+from licensecheck.authoring.schema_export import GENERATED, generated_schema
+from licensecheck.engine.compile import CompiledPack
+from licensecheck.engine.evaluate import run_rule
 
 
 @pytest.mark.parametrize("name", sorted(GENERATED))
 def test_generated_schema_is_in_sync(name: str) -> None:
     shipped = json.loads((REPO / "schemas" / GENERATED[name]).read_text(encoding="utf-8"))
     assert shipped == generated_schema(name), (
-        f"run: python -m licensecheck.schema_export ({GENERATED[name]})"
+        f"run: python -m licensecheck.authoring.schema_export ({GENERATED[name]})"
     )
 
 

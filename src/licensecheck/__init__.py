@@ -11,8 +11,7 @@ The functions below are the public API; the CLI (``cli.py``) is a thin layer ove
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .api import (
     assess,
     assess_many,
@@ -40,6 +39,7 @@ from .api import (
     run_pack_tests,
     waiver_fingerprint,
 )
+from .engine.models import Assessment, Finding, Witness
 from .errors import (
     DeclarationError,
     Diagnostic,
@@ -50,7 +50,6 @@ from .errors import (
     UsageError,
     WaiverError,
 )
-from .models import Assessment, Finding, Witness
 
 __all__ = [
     "Assessment",

@@ -1,0 +1,303 @@
+"""Batches: declaration files and folders + one pack → one result per file, in input order.
+
+Input: paths (a folder stands for the ``*.yaml``, ``*.yml`` and ``*.json`` files below it,
+hidden ones skipped, in sorted order), a compiled pack and the assessment options (date,
+language, waivers, baseline reports). Output: :class:`BatchItem` results, one per file,
+each an assessment or the diagnostics of a file that could not be assessed, and a
+:class:`BatchReport` (the JSON form) with a combined summary.
+
+``jobs > 1`` runs the files in that many worker processes. Each worker receives the parsed
+pack once (pickled) and compiles it itself; results come back in input order and are the
+same objects a serial run makes, so every output format is byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .._version import __version__
+from ..declaration.loader import Limits, current_limits, set_process_limits
+from ..errors import Diagnostic, LicenseCheckError, UsageError
+from ..packs.loader import LoadedPack
+from .compile import CompiledPack
+from .evaluate import pack_info
+from .models import STATUSES, Assessment, PackInfo, ToolInfo
+
+if TYPE_CHECKING:
+    from .baseline import Baseline
+    from .waivers import WaiverSet
+
+DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def expand_paths(
+    paths: Iterable[str | os.PathLike[str]], *, exclude: Iterable[str | os.PathLike[str]] = ()
+) -> list[str]:
+    """Files as given; folders replaced by the declaration files below them (sorted), except
+    ``exclude`` (the run's waiver file, baseline and output, which may sit among them).
+
+    Raises :class:`UsageError` for a path that does not exist or a folder without
+    declarations. A file named twice is assessed once.
+    """
+    skipped = {Path(p).resolve() for p in exclude}
+    found: list[str] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        shown = os.fspath(raw)
+        path = Path(shown)
+        if path.is_dir():
+            files = sorted(
+                str(p)
+                for p in path.rglob("*")
+                if p.suffix.lower() in DECLARATION_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.resolve() not in skipped
+            )
+            if not files:
+                problems.append(
+                    Diagnostic(
+                        "usage",
+                        f"folder {shown} holds no declarations ({', '.join(DECLARATION_SUFFIXES)})",
+                    )
+                )
+            found.extend(files)
+        elif path.exists():
+            found.append(shown)
+        else:
+            problems.append(Diagnostic("usage", f"{shown} does not exist"))
+    if problems:
+        raise UsageError(problems)
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One file of a batch: its assessment, or the problems that stopped it."""
+
+    source: str
+    assessment: Assessment | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    as_of: dt.date
+    lang: str = "en"
+    waivers: WaiverSet | None = None
+    baseline: Baseline | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The result of assessing several files with one pack."""
+
+    items: tuple[BatchItem, ...]
+    pack: CompiledPack | None = field(repr=False)
+    options: BatchOptions
+
+    @property
+    def pack_info(self) -> PackInfo:
+        """The pack as the reports name it (from the compiled pack, else an assessment)."""
+        if self.pack is not None:
+            return pack_info(self.pack, self.options.lang)
+        if not self.assessments:
+            raise ValueError("a batch without a pack needs an assessment")
+        return self.assessments[0].pack
+
+    @property
+    def assessments(self) -> list[Assessment]:
+        return [item.assessment for item in self.items if item.assessment is not None]
+
+    @property
+    def errors(self) -> list[BatchItem]:
+        return [item for item in self.items if item.assessment is None]
+
+
+def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> BatchItem:
+    """Assess one file; a :class:`LicenseCheckError` becomes the item's diagnostics."""
+    from .pipeline import assess
+
+    try:
+        assessment = assess(
+            source,
+            pack,
+            as_of=options.as_of,
+            lang=options.lang,
+            waivers=options.waivers,
+            baseline=options.baseline,
+        )
+    except LicenseCheckError as exc:
+        return BatchItem(source, None, exc.diagnostics)
+    return BatchItem(source, assessment)
+
+
+def run_batch(
+    sources: Sequence[str], pack: CompiledPack, options: BatchOptions, *, jobs: int = 1
+) -> Iterator[BatchItem]:
+    """Assess ``sources`` in order, serially or in ``jobs`` worker processes."""
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            yield assess_file(source, pack, options)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(jobs, len(sources))
+    chunk = max(1, min(64, len(sources) // (workers * 8)))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(pack.checked.loaded, options, current_limits()),
+    )
+    try:
+        yield from pool.map(_work, sources, chunksize=chunk)
+    finally:  # interrupted or done: drop the files not started yet
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER: list[tuple[CompiledPack, BatchOptions]] = []
+
+
+def _start_worker(loaded: LoadedPack, options: BatchOptions, limits: Limits) -> None:
+    import signal
+
+    from .pipeline import prepare_pack
+
+    set_process_limits(limits)  # spawned workers start with the defaults: carry --max-* over
+
+    # Ctrl-C reaches the whole process group: the parent alone reports it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    _WORKER.append((prepare_pack(loaded), options))
+
+
+def _work(source: str) -> BatchItem:
+    pack, options = _WORKER[0]
+    return assess_file(source, pack, options)
+
+
+# ---------------------------------------------------------------------------- the JSON form
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ErrorInfo(_Model):
+    """A problem that stopped a file from being assessed."""
+
+    code: str
+    message: str
+    file: str | None
+    line: int | None
+    column: int | None
+
+
+class FileResult(_Model):
+    declaration: str = Field(description="The declaration file as given (or found in a folder).")
+    outcome: Literal["ready", "not_ready", "error"]
+    score: int | None = Field(description="Readiness score; null when the file had errors.")
+    report: Assessment | None = Field(description="The file's report; null when it had errors.")
+    errors: list[ErrorInfo] = Field(default_factory=list)
+
+
+class BatchSummary(_Model):
+    files: int
+    ready: int
+    not_ready: int
+    errors: int = Field(description="Files that could not be assessed.")
+    by_status: dict[str, int] = Field(description="Status -> findings over all assessed files.")
+
+
+class BatchReport(_Model):
+    """``licensecheck check --format json`` with several declarations: one result per file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="licensecheck batch report")
+
+    tool: ToolInfo
+    pack: PackInfo
+    as_of: dt.date
+    summary: BatchSummary
+    results: list[FileResult]
+
+
+def outcome(item: BatchItem) -> Literal["ready", "not_ready", "error"]:
+    if item.assessment is None:
+        return "error"
+    return "ready" if item.assessment.summary.ready else "not_ready"
+
+
+def batch_report(batch: Batch) -> BatchReport:
+    by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
+    for a in batch.assessments:
+        for status, n in a.summary.counts.by_status.items():
+            by_status[status] += n
+    outcomes = [outcome(item) for item in batch.items]
+    return BatchReport(
+        tool=ToolInfo(name="licensecheck", version=__version__),
+        pack=batch.pack_info,
+        as_of=batch.options.as_of,
+        summary=BatchSummary(
+            files=len(batch.items),
+            ready=outcomes.count("ready"),
+            not_ready=outcomes.count("not_ready"),
+            errors=outcomes.count("error"),
+            by_status=by_status,
+        ),
+        results=[
+            FileResult(
+                declaration=item.source,
+                outcome=result,
+                score=item.assessment.summary.score if item.assessment else None,
+                report=item.assessment,
+                errors=[_error_info(d) for d in item.diagnostics],
+            )
+            for item, result in zip(batch.items, outcomes, strict=True)
+        ],
+    )
+
+
+def _error_info(d: Diagnostic) -> ErrorInfo:
+    return ErrorInfo(
+        code=d.code,
+        message=d.message,
+        file=d.span.file if d.span else None,
+        line=d.span.line if d.span else None,
+        column=d.span.column if d.span else None,
+    )
+
+
+def render_batch_json(batch: Batch) -> str:
+    return batch_report(batch).model_dump_json(indent=2) + "\n"
+
+
+def render_batch_summary(batch: Batch) -> str:
+    """The combined summary closing a text report of several files."""
+    report = batch_report(batch)
+    s = report.summary
+    lines = [
+        f"{s.files} files  ·  {s.ready} ready  ·  {s.not_ready} not ready  ·  {s.errors} with errors"
+    ]
+    width = max((len(r.declaration) for r in report.results), default=0)
+    for r in report.results:
+        verdict = {"ready": "READY", "not_ready": "NOT READY", "error": "ERROR"}[r.outcome]
+        score = f"{r.score:>3}/100" if r.score is not None else "       "
+        detail = ""
+        if r.report is not None:
+            counts = r.report.summary.counts.by_status
+            detail = " · ".join(
+                f"{counts[k]} {k}" for k in ("fail", "unknown", "error", "waived") if counts[k]
+            )
+        elif r.errors:
+            detail = f"{len(r.errors)} problem{'s' if len(r.errors) != 1 else ''}"
+        lines.append(f"  {verdict:<10} {score}  {r.declaration:<{width}}  {detail}".rstrip())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,483 @@
+"""Evaluate a compiled pack against a declaration: statuses, witnesses, summary.
+
+Input: a :class:`~licensecheck.engine.compile.CompiledPack`, a loaded
+:class:`~licensecheck.declaration.loader.Declaration` and the assessment date. Output: an
+:class:`~licensecheck.engine.models.Assessment`. Each rule runs on its own: an ``error`` in one
+never stops the rest. Rules that fail or are unknown run a second time with tracing on,
+and the trace is reduced to the few declaration paths that decided the outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from .._version import __version__
+from ..declaration.loader import Declaration, format_path
+from ..errors import RuleRuntimeError
+from ..lang import nodes as n
+from ..lang.describe import FLIPPED_OPERATORS, NEGATED_OPERATORS, expression_text, literal_text
+from ..lang.values import UNKNOWN, display
+from .check import Rule
+from .compile import CompiledPack, CompiledRule, Env, PathKey, Trace, TraceNode
+from .models import (
+    SEVERITIES,
+    SEVERITY_WEIGHTS,
+    STATUSES,
+    Assessment,
+    Counts,
+    Finding,
+    PackInfo,
+    Status,
+    Summary,
+    ToolInfo,
+    Witness,
+)
+
+MAX_WITNESSES = 50
+MAX_ELEMENTS_EXPLAINED = 5
+
+
+class RuleOutcome(NamedTuple):
+    status: Status
+    trace: Trace | None = None
+    error: str | None = None
+    #: which part decided the status: "when" (the rule's applicability) or "require"
+    decided_by: str = "require"
+
+
+# Untraced outcomes without an error are the same few values: build them once.
+_PLAIN_OUTCOMES: dict[tuple[Status, str], RuleOutcome] = {
+    (status, part): RuleOutcome(status, None, None, part)
+    for status in ("pass", "fail", "unknown", "not_applicable")
+    for part in ("when", "require")
+}
+
+
+def run_rule(
+    compiled: CompiledRule, data: dict[str, Any], today: dt.date, trace: Trace | None = None
+) -> RuleOutcome:
+    """The status of one rule, optionally recording a trace."""
+    return _run(compiled, Env(data, today, trace=trace), trace)
+
+
+def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
+    """The untraced outcome of every rule of ``pack`` on one declaration.
+
+    The rules share one environment, so a predicate that several rules use is evaluated
+    once; each rule's step budget starts afresh.
+    """
+    env = Env(data, today)
+    return [_run(compiled, env, None) for compiled in pack.rules]
+
+
+def _run(compiled: CompiledRule, env: Env, trace: Trace | None) -> RuleOutcome:
+    env.steps = 0
+    try:
+        if compiled.when is not None:
+            applies = compiled.when(env)
+            if applies is not True:
+                if applies is False:
+                    return _outcome("not_applicable", "when", trace)
+                if applies is UNKNOWN:
+                    return _outcome("unknown", "when", trace)
+                return RuleOutcome("error", trace, "'when' did not give true or false")
+        result = compiled.require(env)
+    except RuleRuntimeError as exc:
+        return RuleOutcome("error", trace, exc.diagnostics[0].message)
+    except RecursionError:
+        return RuleOutcome("error", trace, "the rule nests too deeply to evaluate")
+    if result is True:
+        return _outcome("pass", "require", trace)
+    if result is False:
+        return _outcome("fail", "require", trace)
+    if result is UNKNOWN:
+        return _outcome("unknown", "require", trace)
+    return RuleOutcome("error", trace, "'require' did not give true or false")
+
+
+def _outcome(status: Status, part: str, trace: Trace | None) -> RuleOutcome:
+    return (
+        _PLAIN_OUTCOMES[status, part] if trace is None else RuleOutcome(status, trace, None, part)
+    )
+
+
+def text(texts: Mapping[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def assess_compiled(
+    pack: CompiledPack, declaration: Declaration, as_of: dt.date, lang: str = "en"
+) -> Assessment:
+    outcomes = evaluate_rules(pack, declaration.data, as_of)
+    findings = [
+        _finding(pack, compiled, outcome, declaration, as_of, lang)
+        for compiled, outcome in zip(pack.rules, outcomes, strict=True)
+    ]
+    findings.sort(key=lambda f: f.rule_id)
+    return Assessment(
+        tool=ToolInfo(name="licensecheck", version=__version__),
+        pack=pack_info(pack, lang),
+        declaration=declaration.source,
+        as_of=as_of,
+        lang=lang,
+        summary=summarize(findings),
+        findings=findings,
+    )
+
+
+def pack_info(pack: CompiledPack, lang: str = "en") -> PackInfo:
+    """The pack as reports describe it: id, version, title, domain titles in ``lang``."""
+    return PackInfo(
+        id=pack.checked.id,
+        version=pack.checked.version,
+        title=pack.checked.title,
+        domains={key: text(titles, lang) for key, titles in sorted(pack.checked.domains.items())},
+    )
+
+
+def _finding(
+    pack: CompiledPack,
+    compiled: CompiledRule,
+    outcome: RuleOutcome,
+    declaration: Declaration,
+    as_of: dt.date,
+    lang: str,
+) -> Finding:
+    rule = compiled.rule
+    base: dict[str, Any] = {
+        "rule_id": rule.id,
+        "title": text(rule.title, lang),
+        "domain": rule.domain,
+        "severity": rule.severity,
+        "cite": list(rule.cite),
+        "remediation": text(rule.remediation, lang) or None,
+        "effort_days": rule.effort.days if rule.effort else None,
+        "after": list(rule.after),
+    }
+    if rule.effective_from is not None and as_of < rule.effective_from:
+        message = f"not yet in force (takes effect on {rule.effective_from.isoformat()})"
+        return Finding(status="not_applicable", message=message, **base)
+    witnesses: list[Witness] = []
+    if outcome.status in ("fail", "unknown"):
+        traced = run_rule(pack.traced_rule(rule.id), declaration.data, as_of, Trace())
+        witnesses = _witnesses(traced, declaration)
+    in_grace = (
+        outcome.status == "fail" and rule.grace_until is not None and as_of <= rule.grace_until
+    )
+    message = _message(rule, outcome, witnesses, lang)
+    if in_grace and rule.grace_until is not None:
+        message += f" (grace period until {rule.grace_until.isoformat()})"
+    return Finding(
+        status=outcome.status, message=message, in_grace=in_grace, witnesses=witnesses, **base
+    )
+
+
+def _message(rule: Rule, outcome: RuleOutcome, witnesses: list[Witness], lang: str) -> str:
+    if outcome.status == "error":
+        return f"the rule could not be evaluated: {outcome.error}"
+    if outcome.status == "pass":
+        return "requirement met"
+    if outcome.status == "not_applicable":
+        assert rule.when is not None
+        return f"does not apply: {expression_text(rule.when, limit=120)} is false"
+    if outcome.status == "unknown":
+        missing = [w.path for w in witnesses if w.actual is None]
+        what = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        stage = (
+            "whether the rule applies"
+            if outcome.decided_by == "when"
+            else "whether the requirement is met"
+        )
+        return (
+            f"cannot tell {stage}: declare {what}"
+            if missing
+            else f"cannot tell {stage} from the declaration"
+        )
+    return (
+        text(rule.message, lang)
+        or f"requirement not met: {expression_text(rule.require, limit=160)}"
+    )
+
+
+def summarize(findings: list[Finding]) -> Summary:
+    by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
+    by_severity: dict[str, dict[str, int]] = {s: dict.fromkeys(STATUSES, 0) for s in SEVERITIES}
+    by_domain: dict[str, dict[str, int]] = {}
+    total = passed = 0
+    ready = True
+    for f in findings:
+        by_status[f.status] += 1
+        by_severity[f.severity][f.status] += 1
+        by_domain.setdefault(f.domain, dict.fromkeys(STATUSES, 0))[f.status] += 1
+        weight = SEVERITY_WEIGHTS[f.severity]
+        if f.status in ("pass", "fail", "unknown", "error"):
+            total += weight
+            passed += weight if f.status == "pass" else 0
+        if (
+            f.severity in ("critical", "high")
+            and f.status in ("fail", "unknown", "error")
+            and not f.in_grace
+        ):
+            ready = False
+    score = int(100 * passed / total + 0.5) if total else 100
+    counts = Counts(
+        by_status=by_status, by_severity=by_severity, by_domain=dict(sorted(by_domain.items()))
+    )
+    return Summary(score=score, ready=ready, counts=counts)
+
+
+# ---------------------------------------------------------------- witnesses
+
+
+@dataclass(frozen=True)
+class _RawWitness:
+    path: PathKey | None
+    actual: Any
+    expected: str | None
+
+
+def _witnesses(outcome: RuleOutcome, declaration: Declaration) -> list[Witness]:
+    if outcome.trace is None or not outcome.trace.root.children:
+        return []
+    decided = outcome.trace.root.children[-1]  # `when` (if it decided) or `require`
+    raw = list(_explain(decided, True))
+    seen: set[tuple[Any, ...]] = set()
+    result: list[Witness] = []
+    for w in raw:
+        key = (w.path, w.expected)
+        if key in seen or w.path is None:
+            continue
+        seen.add(key)
+        result.append(_witness(w, declaration))
+        if len(result) >= MAX_WITNESSES:
+            break
+    return result
+
+
+def _witness(raw: _RawWitness, declaration: Declaration) -> Witness:
+    assert raw.path is not None
+    # an absent top-level section has no place in the file: point at the file alone
+    where = declaration.locate(raw.path) if declaration.position(raw.path[:1]) else None
+    return Witness(
+        path=format_path(raw.path),
+        line=where[0] if where else None,
+        column=where[1] if where else None,
+        actual=None if raw.actual is UNKNOWN else _display_actual(raw.actual),
+        expected=raw.expected,
+        element=_element_label(declaration.data, raw.path),
+    )
+
+
+def _element_label(data: Any, path: PathKey) -> str | None:
+    label = None
+    value = data
+    for key in path:
+        if isinstance(value, dict) and isinstance(key, str):
+            value = value.get(key)
+        elif isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+            value = value[key]
+            if isinstance(value, dict):
+                found = value.get("id") or value.get("name")
+                label = str(found) if found is not None else label
+        else:
+            break
+    return label
+
+
+def _explain(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
+    """The declaration paths that made ``node`` come out other than ``want``."""
+    value = node.value
+    if value is UNKNOWN:
+        yield from _absent(node)
+        return
+    expr = node.expr
+    kids = [c for c in node.children if c.element is None]
+    if isinstance(expr, n.Not):
+        yield from _explain(kids[0], not want)
+    elif isinstance(expr, n.BoolOp):
+        for child in kids:  # the parts that decided it; an unknown part did not
+            if child.value is (not want):
+                yield from _explain(child, want)
+    elif isinstance(expr, n.Compare):
+        yield from _compare_witness(node, want)
+    elif isinstance(expr, n.Quantifier):
+        yield from _quantifier_witness(node, want)
+    elif isinstance(expr, n.If) and kids:
+        chosen = kids[1] if kids[0].value is True else kids[-1]
+        yield from _explain(chosen, want)
+    elif isinstance(expr, n.Call) and expr.func == "declared":
+        target = first_path_read(kids[0]) if kids else None
+        if target is not None:
+            yield _RawWitness(target.path, target.value, "declared" if want else "not declared")
+    elif node.path is not None and not kids:
+        yield _RawWitness(node.path, value, literal_text(want))
+    elif kids:  # a predicate or a path through one: explain its body
+        yield from _explain(kids[-1], want)
+
+
+def _absent(node: TraceNode) -> Iterator[_RawWitness]:
+    """Declaration paths read as absent somewhere below an unknown result."""
+    if node.path is not None and node.value is UNKNOWN and not node.children:
+        yield _RawWitness(node.path, UNKNOWN, None)
+        return
+    if isinstance(node.expr, n.Coalesce):
+        return  # `??` supplied a default: the absence did not matter
+    for child in node.children:
+        # an unknown part, or a list literal holding one (x in [a.b, 5])
+        holds_unknown = isinstance(child.value, list) and any(v is UNKNOWN for v in child.value)
+        if child.element is None and (child.value is UNKNOWN or holds_unknown):
+            yield from _absent(child)
+    if node.path is not None and node.value is UNKNOWN and node.children:
+        # a path whose base read was absent part-way (e.g. x.a.b with x.a missing)
+        yield _RawWitness(node.path, UNKNOWN, None)
+
+
+def first_path_read(node: TraceNode) -> TraceNode | None:
+    if node.path is not None:
+        return node
+    for child in node.children:
+        if child.element is None:
+            found = first_path_read(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _compare_witness(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
+    expr = node.expr
+    assert isinstance(expr, n.Compare)
+    kids = [c for c in node.children if c.element is None]
+    if len(kids) < 2:
+        return
+    left, right = kids[0], kids[1]
+    subject, other, other_expr = left, right, expr.right
+    op: str = expr.op
+    if first_path_read(left) is None and first_path_read(right) is not None:
+        subject, other, other_expr = right, left, expr.left
+        op = FLIPPED_OPERATORS.get(op, op)
+        if op in ("in", "not in", "contains"):
+            op = {"in": "contains", "not in": "does not contain", "contains": "in"}[op]
+    if not want:
+        op = NEGATED_OPERATORS.get(op, f"not {op}")
+    expected = f"{op} {_value_text(other_expr, other.value)}"
+    if isinstance(subject.expr, n.Aggregate):
+        yield from _aggregate_witness(subject, expected)
+        return
+    target = subject if subject.path is not None else first_path_read(subject)
+    if target is None:
+        return
+    if target is subject:
+        yield _RawWitness(target.path, subject.value, expected)
+    elif isinstance(subject.expr, n.Coalesce) and target.value is UNKNOWN:
+        yield _RawWitness(
+            target.path, _Text(f"not declared (default {display(subject.value)})"), expected
+        )
+    else:  # a computed value (date + 1 year, len(x), …): show the declared value and the whole test
+        assert subject.expr is not None
+        yield _RawWitness(
+            target.path, target.value, f"{expression_text(subject.expr, limit=80)} {expected}"
+        )
+
+
+def _value_text(expr: n.Expr, value: Any) -> str:
+    source = expression_text(expr, limit=60)
+    if isinstance(expr, n.Literal_ | n.ListExpr):
+        return source
+    shown = display(value)
+    return source if shown == source else f"{source} ({shown})"
+
+
+def _aggregate_witness(node: TraceNode, expected: str) -> Iterator[_RawWitness]:
+    coll = next((c for c in node.children if c.element is None), None)
+    if coll is not None and coll.path is not None:
+        yield _RawWitness(coll.path, node.value, expected)
+    for element, children in trace_elements(node):
+        if all(c.value is True for c in children[:1]) and element.path is not None:
+            yield _RawWitness(element.path, _label_value(element.value), "counted")
+
+
+def _label_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value.get("id") or value.get("name") or "{…}"
+    return value
+
+
+def trace_elements(node: TraceNode) -> Iterator[tuple[TraceNode, list[TraceNode]]]:
+    """Pairs (element mark, the sub-evaluations made for that element)."""
+    current: TraceNode | None = None
+    group: list[TraceNode] = []
+    for child in node.children:
+        if child.element is not None:
+            if current is not None:
+                yield current, group
+            current, group = child, []
+        elif current is not None:
+            group.append(child)
+    if current is not None:
+        yield current, group
+
+
+def _quantifier_witness(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
+    expr = node.expr
+    assert isinstance(expr, n.Quantifier)
+    has_filter = expr.filter is not None
+    # the body must hold (all) or must not hold (none) for each element; `any` needs one
+    body_want = want if expr.kind != "none" else not want
+    # which body value made the quantifier come out as it did (the opposite of body_want)
+    offending_value = not body_want if expr.kind != "any" else True
+    offenders = []
+    for element, children in trace_elements(node):
+        filt = children[0] if has_filter and children else None
+        body = children[-1] if children and (not has_filter or len(children) > 1) else None
+        if body is None or (filt is not None and filt.value is False):
+            continue
+        if body.value is offending_value and (expr.kind != "any" or not want):
+            offenders.append((element, body))
+    if (expr.kind == "any" and want) or (expr.kind == "all" and not want):
+        coll = next((c for c in node.children if c.element is None), None)
+        count = sum(1 for _ in trace_elements(node))
+        if coll is not None and coll.path is not None:
+            quality = "qualifies" if expr.kind == "any" else "fails"
+            actual = (
+                "an empty list"
+                if count == 0
+                else f"{count} element{'s' if count != 1 else ''}, none {quality}"
+            )
+            condition = expression_text(expr.body, limit=100)
+            needed = (
+                f"at least one {expr.var} where {condition}"
+                if want
+                else f"some {expr.var} where not ({condition})"
+            )
+            yield _RawWitness(coll.path, _Text(actual), needed)
+        if expr.kind == "any" and want:  # why each element fell short (the first few)
+            for _element, children in list(trace_elements(node))[:MAX_ELEMENTS_EXPLAINED]:
+                body = children[-1] if children else None
+                if (
+                    body is not None
+                    and body.value is False
+                    and (not has_filter or children[0].value is True)
+                ):
+                    yield from _explain(body, True)
+        return
+    for element, body in offenders:
+        inner = list(_explain(body, body_want if expr.kind != "any" else False))
+        if inner:
+            yield from inner
+        elif element.path is not None:
+            yield _RawWitness(
+                element.path,
+                _label_value(element.value),
+                f"{'not ' if not body_want else ''}{expression_text(expr.body, limit=100)}",
+            )
+
+
+class _Text(str):
+    """Already-rendered text for a witness's ``actual`` (shown without quotes)."""
+
+
+def _display_actual(value: Any) -> str:
+    return str(value) if isinstance(value, _Text) else display(value)

@@ -1,0 +1,163 @@
+"""The single-file pipeline: a pack and a declaration in, one assessment out.
+
+Input: a pack (id, folder, or an already loaded, checked or compiled pack), a declaration
+(file, mapping or loaded), the date ``as_of`` and options (language, waivers, baseline).
+Output: an :class:`~licensecheck.engine.models.Assessment`. Each step is done once: the date is
+parsed once, the language checked once, the pack compiled once and reused; batches, pack tests
+and the public API all call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from ..declaration.loader import Declaration
+from ..declaration.loader import load_declaration as _load_declaration
+from ..declaration.schema import DeclarationSchema, load_declaration_schema
+from ..errors import Diagnostic, UsageError
+from ..packs.loader import LoadedPack, load_pack
+from .check import CheckedPack, check_pack
+from .compile import CompiledPack, compile_pack
+from .evaluate import assess_compiled
+from .models import Assessment
+
+if TYPE_CHECKING:
+    from .baseline import Baseline
+    from .waivers import WaiverSet
+
+LANGUAGES = ("en", "zh")
+
+PackRef = str | os.PathLike[str] | LoadedPack | CheckedPack | CompiledPack
+DeclarationRef = str | os.PathLike[str] | Mapping[str, Any] | Declaration
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` itself, or a usage error naming the languages."""
+    if lang not in LANGUAGES:
+        raise UsageError(
+            Diagnostic("usage", f"unknown language '{lang}'; use one of {', '.join(LANGUAGES)}")
+        )
+    return lang
+
+
+def prepare_pack(
+    pack: PackRef,
+    *,
+    schema: DeclarationSchema | None = None,
+    pack_path: Sequence[str | os.PathLike[str]] | None = None,
+) -> CompiledPack:
+    """Load (by id or folder), statically check and compile a pack.
+
+    A pack id is searched in ``pack_path`` (folders holding pack folders), then in the
+    ``LICENSECHECK_PACK_PATH`` folders, then among the bundled packs. Raises
+    :class:`~licensecheck.errors.PackError` listing every problem. The result can be reused
+    for any number of declarations.
+    """
+    if isinstance(pack, CompiledPack):
+        return pack
+    if isinstance(pack, CheckedPack):
+        return compile_pack(pack)
+    with _no_garbage_collection():  # building thousands of nodes triggers useless GC passes
+        loaded = pack if isinstance(pack, LoadedPack) else load_pack(pack, pack_path=pack_path)
+        return compile_pack(check_pack(loaded, schema or load_declaration_schema()))
+
+
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_declaration(
+    declaration: DeclarationRef, *, schema: DeclarationSchema | None = None
+) -> Declaration:
+    """Read and validate a declaration file (YAML or JSON) or an in-memory mapping."""
+    if isinstance(declaration, Declaration):
+        return declaration
+    return _load_declaration(declaration, schema=schema or load_declaration_schema())
+
+
+def parse_as_of(value: str | dt.date | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            Diagnostic("usage", f"--as-of: '{value}' is not a date (YYYY-MM-DD)")
+        ) from None
+
+
+def assess(
+    declaration: DeclarationRef,
+    pack: PackRef,
+    *,
+    as_of: str | dt.date | None = None,
+    lang: str = "en",
+    waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    baseline: str | os.PathLike[str] | Baseline | Assessment | None = None,
+) -> Assessment:
+    """Assess one declaration against one pack on the date ``as_of`` (default: today).
+
+    ``waivers``: a waiver file (or :func:`load_waivers` result); covered gaps become
+    ``waived`` and every waiver's state is recorded. ``baseline``: an earlier JSON report
+    (file, :func:`load_baseline` result or :class:`Assessment`); each finding is marked new,
+    worsened, improved, unchanged or fixed, and :func:`exit_code` counts only new and
+    worsened gaps.
+    """
+    check_lang(lang)
+    day = parse_as_of(as_of)
+    compiled = prepare_pack(pack)
+    waiver_set = prepare_waivers(waivers, compiled) if waivers is not None else None
+    loaded = load_declaration(declaration, schema=compiled.checked.schema)
+    result = assess_compiled(compiled, loaded, day, lang)
+    if waiver_set is not None:
+        from .waivers import apply_waivers
+
+        result = apply_waivers(result, waiver_set, loaded)
+    if baseline is not None:
+        from .baseline import apply_baseline
+
+        if isinstance(baseline, Assessment):
+            result = apply_baseline(result, baseline, baseline.declaration)
+        else:
+            base = load_baseline(baseline)
+            result = apply_baseline(result, base.for_declaration(loaded.source), base.source)
+    return result
+
+
+def load_waivers(path: str | os.PathLike[str]) -> WaiverSet:
+    """Read and validate a waiver file on its own (schema, paths, duplicates)."""
+    from .waivers import load_waivers as _load
+
+    return _load(path)
+
+
+def prepare_waivers(waivers: str | os.PathLike[str] | WaiverSet, pack: PackRef) -> WaiverSet:
+    """Load a waiver file (unless already loaded) and check it against ``pack``: unknown
+    rules and critical rules without ``approved_by`` raise :class:`WaiverError`."""
+    from .waivers import WaiverSet, check_waivers
+
+    waiver_set = waivers if isinstance(waivers, WaiverSet) else load_waivers(waivers)
+    check_waivers(waiver_set, prepare_pack(pack))
+    return waiver_set
+
+
+def load_baseline(baseline: str | os.PathLike[str] | Baseline) -> Baseline:
+    """Read a JSON report (``check --format json``, one file or a batch) as a baseline."""
+    from .baseline import Baseline
+    from .baseline import load_baseline as _load
+
+    return baseline if isinstance(baseline, Baseline) else _load(baseline)

@@ -1,0 +1,90 @@
+"""GitHub Actions annotations: a batch of assessments → workflow commands, one per gap.
+
+Each ``fail``, ``unknown`` or ``error`` finding becomes
+``::error file=F,line=L,col=C,title=T::MESSAGE`` at its first located witness: ``error`` when
+the gap counts toward the exit code (at or above ``--fail-on``, not in grace, new or worse
+than the baseline), ``warning`` otherwise, so the annotations that turn a check red are
+exactly the ones that fail the build. Waived findings are not annotated. A file that could
+not be assessed gets an ``error`` at each problem's position. A plain summary line per file
+closes the output.
+
+Escaping follows the Actions toolkit: in the message ``%``, CR and LF become ``%25``,
+``%0D``, ``%0A``; in property values ``:`` and ``,`` also become ``%3A`` and ``%2C``.
+"""
+
+from __future__ import annotations
+
+from ..engine.batch import Batch
+from ..engine.gate import blocks
+from ..engine.models import Assessment, Finding
+from ..errors import Diagnostic
+from ..output import relative_path
+from .text import finding_notes, witness_text
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, **properties: object) -> str:
+    """One workflow command line, e.g. ``::error file=a.yaml,line=3::text``."""
+    shown = ",".join(
+        f"{key}={escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None
+    )
+    return f"::{level}{' ' + shown if shown else ''}::{escape_data(message)}"
+
+
+def render_github(batch: Batch, *, fail_on: str = "high") -> str:
+    lines: list[str] = []
+    for item in batch.items:
+        if item.assessment is None:
+            lines.extend(_problem(d, item.source) for d in item.diagnostics)
+            continue
+        for finding in item.assessment.findings:
+            if finding.status in ("fail", "unknown", "error"):
+                lines.append(_annotation(item.assessment, finding, fail_on))
+    for item in batch.items:
+        lines.append(_summary(item.source, item.assessment))
+    return "\n".join(lines) + "\n"
+
+
+def _annotation(a: Assessment, f: Finding, fail_on: str) -> str:
+    level = "error" if blocks(f, fail_on) else "warning"
+    witness = next((w for w in f.witnesses if w.line is not None), None)
+    body = [f.message]
+    body.extend(witness_text(w) for w in f.witnesses)
+    body.extend(finding_notes(f))
+    status = f.status + (", in grace period" if f.in_grace else "")
+    return command(
+        level,
+        "\n".join(body),
+        file=relative_path(a.declaration) or a.declaration,
+        line=witness.line if witness else None,
+        col=witness.column if witness else None,
+        title=f"{f.rule_id} ({f.severity}, {status}): {f.title}",
+    )
+
+
+def _problem(d: Diagnostic, source: str) -> str:
+    return command(
+        "error",
+        d.message,
+        file=relative_path(d.span.file if d.span else source) or source,
+        line=d.span.line if d.span else None,
+        col=d.span.column if d.span else None,
+        title=f"licensecheck: {d.code}",
+    )
+
+
+def _summary(source: str, a: Assessment | None) -> str:
+    if a is None:
+        return f"{source}: could not be assessed"
+    verdict = "READY" if a.summary.ready else "NOT READY"
+    counts = " · ".join(f"{n} {s}" for s, n in a.summary.counts.by_status.items() if n)
+    return f"{source}: {verdict}  score {a.summary.score}/100  ·  {counts}"

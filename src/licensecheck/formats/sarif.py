@@ -1,0 +1,320 @@
+"""SARIF 2.1.0: a batch of assessments (and the pack) → one SARIF log with one run.
+
+- ``tool.driver.rules``: every rule of the pack, sorted by id: ``name``, the title as
+  ``shortDescription``, the requirement (generated from the rule's expression) as
+  ``fullDescription``, citation, remediation and effort as ``help`` (text and Markdown), and
+  ``defaultConfiguration.level`` from the severity (critical and high ``error``, medium
+  ``warning``, low ``note``); ``properties`` carry the domain, the severity and a
+  ``security-severity`` score for code-scanning dashboards.
+- ``results``: every ``fail``, ``unknown`` and ``error`` finding, located at its first witness
+  (declaration file, line, column; the URI relative to the working directory), the other
+  witnesses as ``relatedLocations``. ``partialFingerprints`` hash the rule id and the file,
+  never a line number, so a dashboard tracks one gap across commits while lines move.
+  Waived findings are results with an accepted external ``suppression``; with a baseline,
+  each result has a ``baselineState``.
+- ``invocations``: ``executionSuccessful`` is false when a file could not be assessed, and
+  its problems are ``toolExecutionNotifications`` at their positions.
+
+No timestamps or absolute paths: the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+from ..engine.batch import Batch
+from ..engine.check import Rule
+from ..engine.evaluate import text
+from ..engine.models import Finding, Witness
+from ..errors import Diagnostic
+from ..lang.describe import requirement_text
+from ..output import relative_path
+from .text import witness_text
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+SECURITY_SEVERITY = {"critical": "9.0", "high": "7.0", "medium": "5.0", "low": "3.0"}
+GAP_STATUSES = ("fail", "unknown", "error")
+_BASELINE_STATES = {
+    "new": "new",
+    "worsened": "updated",
+    "unchanged": "unchanged",
+    "improved": "unchanged",
+    "fixed": "unchanged",  # a gap before, waived now: the result exists in both
+}
+
+
+def artifact_uri(source: str) -> str:
+    """A declaration path as a URI reference: relative to the working directory with ``/``
+    separators when the file is below it, else an absolute ``file:`` URI."""
+    relative = relative_path(source)
+    if relative is not None:
+        return urllib.parse.quote(relative)
+    return Path(source).resolve().as_uri()
+
+
+def render_sarif(batch: Batch) -> str:
+    return json.dumps(sarif_log(batch), indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_log(batch: Batch) -> dict[str, Any]:
+    rules = _rules(batch)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    artifacts: list[dict[str, Any]] = []
+    artifact_index: dict[str, int] = {}
+    results: list[dict[str, Any]] = []
+    with_baseline = any(a.baseline is not None for a in batch.assessments)
+    for item in batch.items:
+        uri = artifact_uri(item.source)
+        if uri not in artifact_index:
+            artifact_index[uri] = len(artifacts)
+            artifacts.append({"location": {"uri": uri}, "roles": ["analysisTarget"]})
+        if item.assessment is None:
+            continue
+        for finding in item.assessment.findings:
+            if finding.status in (*GAP_STATUSES, "waived"):
+                results.append(_result(finding, uri, artifact_index[uri], index, with_baseline))
+    notifications = [
+        _notification(d, artifact_index) for item in batch.errors for d in item.diagnostics
+    ]
+    invocation: dict[str, Any] = {"executionSuccessful": not notifications}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    info = batch.pack_info
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "licensecheck",
+                "semanticVersion": __version__,
+                "version": __version__,
+                "rules": rules,
+            }
+        },
+        "invocations": [invocation],
+        "artifacts": artifacts,
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "pack": info.id,
+            "packVersion": info.version,
+            "asOf": batch.options.as_of.isoformat(),
+        },
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+def _rules(batch: Batch) -> list[dict[str, Any]]:
+    lang = batch.options.lang
+    if batch.pack is not None:
+        checked = batch.pack.checked
+        consts = dict(checked.consts)
+        return [_pack_rule(r, consts, lang) for r in sorted(checked.rules, key=lambda r: r.id)]
+    seen: dict[str, Finding] = {}
+    for assessment in batch.assessments:
+        for finding in assessment.findings:
+            seen.setdefault(finding.rule_id, finding)
+    return [_finding_rule(seen[rule_id]) for rule_id in sorted(seen)]
+
+
+def _pack_rule(rule: Rule, consts: dict[str, Any], lang: str) -> dict[str, Any]:
+    requirement = requirement_text(rule.require, consts)
+    if rule.when is not None:
+        requirement = f"When {requirement_text(rule.when, consts)}: {requirement}"
+    return _rule_object(
+        rule_id=rule.id,
+        name=text(rule.title, "en"),
+        title=text(rule.title, lang),
+        requirement=requirement,
+        severity=rule.severity,
+        domain=rule.domain,
+        cite=list(rule.cite),
+        remediation=text(rule.remediation, lang) or None,
+        effort_days=rule.effort.days if rule.effort else None,
+    )
+
+
+def _finding_rule(finding: Finding) -> dict[str, Any]:
+    return _rule_object(
+        rule_id=finding.rule_id,
+        name=finding.title,
+        title=finding.title,
+        requirement=finding.title,
+        severity=finding.severity,
+        domain=finding.domain,
+        cite=finding.cite,
+        remediation=finding.remediation,
+        effort_days=finding.effort_days,
+    )
+
+
+def _rule_object(
+    *,
+    rule_id: str,
+    name: str,
+    title: str,
+    requirement: str,
+    severity: str,
+    domain: str,
+    cite: list[str],
+    remediation: str | None,
+    effort_days: float | None,
+) -> dict[str, Any]:
+    help_text = [f"Requirement: {requirement}"]
+    help_md = [f"**Requirement:** {requirement}"]
+    if cite:
+        help_text.append("Cite: " + "; ".join(cite))
+        help_md.append("**Cite:** " + "; ".join(cite))
+    if remediation:
+        help_text.append(f"Remediation: {remediation}")
+        help_md.append(f"**Remediation:** {remediation}")
+    if effort_days is not None:
+        effort = f"{effort_days:g} days"
+        help_text.append(f"Effort: {effort}")
+        help_md.append(f"**Effort:** {effort}")
+    return {
+        "id": rule_id,
+        "name": _pascal(name) or rule_id,
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": requirement},
+        "help": {"text": "\n".join(help_text), "markdown": "\n\n".join(help_md)},
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": {
+            "tags": ["compliance", domain, severity],
+            "domain": domain,
+            "severity": severity,
+            "security-severity": SECURITY_SEVERITY[severity],
+            "cite": cite,
+        },
+    }
+
+
+def _pascal(title: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in re.findall(r"\w+", title))
+
+
+# ---------------------------------------------------------------------------- results
+
+
+def _result(
+    finding: Finding, uri: str, artifact: int, index: dict[str, int], with_baseline: bool
+) -> dict[str, Any]:
+    status = original_status(finding)
+    level = LEVELS[finding.severity]
+    if status == "unknown" and level == "error":
+        level = "warning"
+    if status == "error":
+        level = "error"
+    located = [w for w in finding.witnesses if w.line is not None] or list(finding.witnesses)
+    primary = located[0] if located else None
+    message = f"{finding.title}: {finding.message}"
+    if finding.in_grace:
+        message += " [in grace period]"
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": index.get(finding.rule_id, -1),
+        "kind": "fail",
+        "level": level,
+        "message": {"text": message},
+        "locations": [_location(primary, uri, artifact, 1)],
+        "partialFingerprints": {"licensecheckGap/v1": _fingerprint(finding.rule_id, uri)},
+        "properties": {
+            "status": status,
+            "severity": finding.severity,
+            "domain": finding.domain,
+            "inGrace": finding.in_grace,
+            "witnesses": [
+                {k: v for k, v in w.model_dump().items() if v is not None}
+                for w in finding.witnesses
+            ],
+        },
+    }
+    if result["ruleIndex"] < 0:
+        del result["ruleIndex"]
+    related = located[1:]
+    if related:
+        result["relatedLocations"] = [
+            {**_location(w, uri, artifact, i + 2), "message": {"text": witness_text(w)}}
+            for i, w in enumerate(related)
+        ]
+    if finding.status == "waived" and finding.waiver is not None:
+        waiver = finding.waiver
+        suppression: dict[str, Any] = {
+            "kind": "external",
+            "status": "accepted",
+            "justification": waiver.reason,
+            "location": {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(waiver.file)},
+                    "region": {"startLine": waiver.line},
+                }
+            },
+            "properties": {"waiver": waiver.id},
+        }
+        if waiver.approved_by:
+            suppression["properties"]["approvedBy"] = waiver.approved_by
+        if waiver.expires_on:
+            suppression["properties"]["expiresOn"] = waiver.expires_on.isoformat()
+        result["suppressions"] = [suppression]
+    if with_baseline:
+        result["baselineState"] = _BASELINE_STATES.get(finding.baseline or "", "new")
+    return result
+
+
+def original_status(finding: Finding) -> str:
+    """The status of a finding before a waiver covered it."""
+    if finding.status == "waived" and finding.waiver and finding.waiver.finding_status:
+        return finding.waiver.finding_status
+    return finding.status
+
+
+def _location(witness: Witness | None, uri: str, artifact: int, ident: int) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": 1}
+    if witness is not None and witness.line is not None:
+        region = {"startLine": witness.line, "startColumn": witness.column or 1}
+    location: dict[str, Any] = {
+        "id": ident,
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri, "index": artifact},
+            "region": region,
+        },
+    }
+    if witness is not None:
+        location["logicalLocations"] = [{"fullyQualifiedName": witness.path, "kind": "member"}]
+    return location
+
+
+def _fingerprint(rule_id: str, uri: str) -> str:
+    return hashlib.sha256(f"{rule_id}\0{uri}".encode()).hexdigest()[:32]
+
+
+def _notification(d: Diagnostic, artifacts: dict[str, int]) -> dict[str, Any]:
+    notification: dict[str, Any] = {
+        "level": "error" if d.level == "error" else "warning",
+        "message": {"text": d.message},
+        "descriptor": {"id": d.code},
+    }
+    if d.span is not None:
+        uri = artifact_uri(d.span.file)
+        artifact: dict[str, Any] = {"uri": uri}
+        if uri in artifacts:
+            artifact["index"] = artifacts[uri]
+        notification["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact,
+                    "region": {"startLine": d.span.line, "startColumn": d.span.column},
+                }
+            }
+        ]
+    return notification

@@ -1,0 +1,645 @@
+"""Load a policy pack: find its folder, read and validate ``pack.yaml``, parse its rules.
+
+Input: a pack id (found on the pack search path, then among the bundled packs) or a folder
+path. Output: a :class:`LoadedPack` holding the manifest (with the source positions of its
+keys), the parsed modules, the pack's ``schema.json`` fragment and the loaded parents
+(``extends``: several parents, several levels, each with an optional version constraint).
+A pack reached twice (a diamond) is loaded once. Nothing is checked here beyond syntax, the
+manifest's shape, version constraints and ``extends`` cycles; :mod:`licensecheck.engine.check` does
+the rest, including applying ``overrides`` and ``disable``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from ..declaration.loader import Declaration, Positions, parse_declaration_text
+from ..errors import (
+    DeclarationError,
+    Diagnostic,
+    PackError,
+    Span,
+    UsageError,
+    did_you_mean,
+    source_snippet,
+)
+from ..lang import nodes as n
+from ..lang.parser import parse_module
+from ..resources import policies_dir
+
+PACK_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+DOMAIN_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+DURATION_PATTERN = r"^\d(_?\d)*(\.\d(_?\d)*)? (day|days|month|months|year|years)$"
+DISABLE_PATTERN = r"^([A-Z][A-Z0-9]*(-[A-Z0-9]+)+|[A-Za-z_][A-Za-z0-9_]*)$"
+MAX_RULES_FILE_BYTES = 2 * 1024 * 1024
+MAX_SCHEMA_FILE_BYTES = 1024 * 1024
+#: The pack's declaration-schema fragment: the fields of ``extensions.<pack-id>``
+SCHEMA_FRAGMENT_FILE = "schema.json"
+#: Folders searched for packs by id before the bundled ones (``os.pathsep``-separated)
+PACK_PATH_ENV = "LICENSECHECK_PACK_PATH"
+
+
+class DomainInfo(BaseModel):
+    """A domain of requirements (licensing, consent, security, …) and its display names."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    title: str = Field(description="Display name of the domain.")
+    title_zh: str | None = Field(
+        default=None, alias="title@zh", description="Chinese display name."
+    )
+    description: str | None = Field(default=None, description="What the domain covers.")
+
+
+class RuleOverride(BaseModel):
+    """Changes a pack makes to one inherited rule (``overrides: {RULE-ID: {...}}``)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    title: str | None = Field(default=None, description="New title.")
+    title_zh: str | None = Field(default=None, alias="title@zh", description="New Chinese title.")
+    severity: Literal["critical", "high", "medium", "low"] | None = Field(
+        default=None, description="New severity."
+    )
+    effort: str | None = Field(
+        default=None,
+        pattern=DURATION_PATTERN,
+        description="New remediation effort, a duration such as '30 days' or '6 months'.",
+    )
+    remediation: str | None = Field(default=None, description="New remediation text.")
+    remediation_zh: str | None = Field(
+        default=None, alias="remediation@zh", description="New Chinese remediation text."
+    )
+    message: str | None = Field(default=None, description="New failure message.")
+    message_zh: str | None = Field(
+        default=None, alias="message@zh", description="New Chinese failure message."
+    )
+    after: list[Annotated[str, StringConstraints(pattern=RULE_ID_PATTERN)]] | None = Field(
+        default=None,
+        description="Replaces the rule's 'after' list: rules whose remediation must come first.",
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """The overridden fields (by their pack.yaml keys) and their new values."""
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class PackManifest(BaseModel):
+    """``pack.yaml``: what a policy pack is and how it relates to others."""
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, title="licensecheck pack manifest"
+    )
+
+    id: str = Field(
+        pattern=PACK_ID_PATTERN,
+        description="Pack id: lower-case words joined by dashes; the folder name.",
+    )
+    version: str = Field(
+        pattern=r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$", description="Semantic version of the pack."
+    )
+    title: str = Field(description="Display name of the pack.")
+    title_zh: str | None = Field(
+        default=None, alias="title@zh", description="Chinese display name."
+    )
+    description: str = Field(default="", description="What the pack checks, in a few sentences.")
+    jurisdiction: str | None = Field(
+        default=None, description="Where the requirements apply (ISO 3166 code, EU, …)."
+    )
+    languages: list[str] = Field(
+        default_factory=lambda: ["en"], description="Languages the rule texts are written in."
+    )
+    extends: str | list[str] | None = Field(
+        default=None,
+        description="Parent pack(s): each a pack id (searched on the pack path, then among the "
+        "bundled packs) or a folder path relative to this pack, optionally followed by a "
+        "version constraint, e.g. 'cn-personal-information >=1.2,<2'.",
+    )
+    overrides: dict[Annotated[str, StringConstraints(pattern=RULE_ID_PATTERN)], RuleOverride] = (
+        Field(
+            default_factory=dict,
+            description="Inherited rule id -> the fields this pack changes (severity, effort, "
+            "remediation, message, after, title; text fields also with an @zh variant).",
+        )
+    )
+    disable: list[
+        Annotated[
+            str,
+            StringConstraints(pattern=DISABLE_PATTERN),
+        ]
+    ] = Field(
+        default_factory=list,
+        description="Inherited rule ids (CR-LIC-001) or whole domains (licensing) to leave out.",
+    )
+    declaration_schema: list[int] = Field(
+        default_factory=lambda: [1],
+        description="Declaration schema_version values the pack supports.",
+    )
+    domains: dict[str, DomainInfo] = Field(
+        default_factory=dict,
+        description="The domains rules may use; when given, any other domain is an error.",
+    )
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A small input file read with positions (``pack.yaml``, ``schema.json``)."""
+
+    shown: str  # the path as messages show it
+    text: str
+    positions: Positions | None = None
+
+    def span(self, *path: str | int) -> Span:
+        """Where ``path`` (or its deepest present prefix) is; the file's start otherwise."""
+        where = _position(self.positions, path) if self.positions is not None else None
+        return Span(self.shown, *(where or (1, 1)))
+
+    def snippet(self, span: Span) -> str:
+        return source_snippet(self.text, span.line, span.column)
+
+
+@dataclass
+class LoadedPack:
+    manifest: PackManifest
+    root: Path
+    modules: list[n.Module]
+    texts: dict[str, str] = field(default_factory=dict)  # display path -> source text
+    parents: list[LoadedPack] = field(default_factory=list)
+    manifest_file: SourceFile | None = None
+    #: the pack's schema.json: a JSON Schema of its section ``extensions.<pack-id>``
+    schema_fragment: dict[str, Any] | None = None
+    schema_file: SourceFile | None = None
+
+    @property
+    def parent(self) -> LoadedPack | None:
+        """The first parent (packs written before ``extends`` took a list)."""
+        return self.parents[0] if self.parents else None
+
+    def lineage(self) -> Iterator[LoadedPack]:
+        """Every pack this one builds on, each once, ancestors before descendants (parents in
+        the order ``extends`` lists them), then this pack."""
+        seen: set[Path] = set()
+
+        def visit(pack: LoadedPack) -> Iterator[LoadedPack]:
+            for parent in pack.parents:
+                if parent.root not in seen:
+                    yield from visit(parent)
+            if pack.root not in seen:
+                seen.add(pack.root)
+                yield pack
+
+        return visit(self)
+
+    def all_domains(self, *, keep_disabled: bool = False) -> dict[str, dict[str, str]]:
+        """Every domain of the lineage (a later pack may retitle one), except (unless
+        ``keep_disabled``) those a pack's ``disable`` leaves out."""
+        domains: dict[str, dict[str, str]] = {}
+        for pack in self.lineage():
+            for key, info in pack.manifest.domains.items():
+                domains[key] = {
+                    "en": info.title,
+                    **({"zh": info.title_zh} if info.title_zh else {}),
+                }
+            for key in () if keep_disabled else pack.manifest.disable:
+                domains.pop(key, None)
+        return domains
+
+
+def bundled_pack_ids() -> list[str]:
+    root = policies_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file())
+
+
+# ---------------------------------------------------------------- the pack search path
+
+_SCOPED_PACK_PATH: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar(
+    "licensecheck_pack_path", default=()
+)
+
+
+def pack_search_path(pack_path: Iterable[str | os.PathLike[str]] | None = None) -> list[Path]:
+    """The folders searched for packs by id, first to last: ``pack_path`` (or the folders a
+    :func:`using_pack_path` block set), then those of ``LICENSECHECK_PACK_PATH``.
+
+    A folder given explicitly must exist (a typo is an error); missing folders named by the
+    environment variable are skipped, as ``PATH`` does.
+    """
+    explicit = [Path(p) for p in pack_path] if pack_path is not None else []
+    explicit += [p for p in _SCOPED_PACK_PATH.get() if p not in explicit]
+    for folder in explicit:
+        if not folder.is_dir():
+            raise UsageError(
+                Diagnostic("usage", f"--pack-path: {folder} is not a folder", hint=PACK_PATH_HINT)
+            )
+    from_env = [Path(p) for p in os.environ.get(PACK_PATH_ENV, "").split(os.pathsep) if p]
+    return [*explicit, *(p for p in from_env if p.is_dir() and p not in explicit)]
+
+
+PACK_PATH_HINT = f"--pack-path and {PACK_PATH_ENV} name folders that hold pack folders (FOLDER/PACK-ID/pack.yaml)"
+
+
+@contextlib.contextmanager
+def using_pack_path(pack_path: Sequence[str | os.PathLike[str]]) -> Iterator[None]:
+    """Within the block, packs are also searched in ``pack_path`` (the CLI's ``--pack-path``)."""
+    token = _SCOPED_PACK_PATH.set(tuple(Path(p) for p in pack_path))
+    try:
+        yield
+    finally:
+        _SCOPED_PACK_PATH.reset(token)
+
+
+def resolve_pack_dir(
+    ref: str | os.PathLike[str],
+    relative_to: Path | None = None,
+    search: Sequence[Path] | None = None,
+) -> Path:
+    """A pack folder from an id or a path; raise :class:`UsageError` if there is none.
+
+    An id is looked up beside the pack that extends it (``relative_to``), then in the
+    ``search`` folders, then among the bundled packs, then in the working directory. A path
+    is relative to the extending pack, else to the working directory.
+    """
+    text = os.fspath(ref)
+    search = pack_search_path() if search is None else search
+    is_id = re.match(PACK_ID_PATTERN, text) is not None
+    candidates: list[Path] = []
+    if is_id:
+        if relative_to is not None:
+            candidates.append(relative_to.parent / text)
+        candidates.extend(folder / text for folder in search)
+        candidates.append(policies_dir() / text)
+    elif relative_to is not None:
+        candidates.append(relative_to / text)
+    candidates.append(Path(text))
+    for candidate in candidates:
+        if (candidate / "pack.yaml").is_file():
+            return candidate
+    if Path(text).is_file() and Path(text).name == "pack.yaml":
+        return Path(text).parent
+    known = sorted({*bundled_pack_ids(), *(p.name for f in search for p in _pack_folders(f))})
+    suggestion = did_you_mean(text, known)
+    where = "on the pack path or " if search else ""
+    message = f"no pack '{text}': not a pack id {where}among the bundled packs, and not a folder with a pack.yaml"
+    if suggestion:
+        message += f" (did you mean '{suggestion}'?)"
+    raise UsageError(Diagnostic("unknown-pack", message, hint="packs: " + ", ".join(known)))
+
+
+def _pack_folders(folder: Path) -> Iterator[Path]:
+    with contextlib.suppress(OSError):
+        for child in sorted(folder.iterdir()):
+            if (child / "pack.yaml").is_file():
+                yield child
+
+
+# ---------------------------------------------------------------- loading
+
+_EXTENDS_ENTRY = re.compile(r"^\s*(?P<ref>\S+)(?:\s+(?P<spec>\S.*?))?\s*$")
+
+
+def parse_extends(entry: str) -> tuple[str, str | None]:
+    """``"cn-personal-information >=1.2,<2"`` -> ``("cn-personal-information", ">=1.2,<2")``."""
+    match = _EXTENDS_ENTRY.match(entry)
+    if match is None:
+        return entry, None
+    return match.group("ref"), match.group("spec")
+
+
+def extends_entries(manifest: PackManifest) -> list[str]:
+    if manifest.extends is None:
+        return []
+    return [manifest.extends] if isinstance(manifest.extends, str) else list(manifest.extends)
+
+
+def load_pack(
+    ref: str | os.PathLike[str], *, pack_path: Iterable[str | os.PathLike[str]] | None = None
+) -> LoadedPack:
+    """Read a pack and, through ``extends``, its ancestors; syntax errors are collected per file.
+
+    ``pack_path`` lists folders to search for packs by id before the bundled packs (see
+    :func:`pack_search_path`).
+    """
+    return _Loader(pack_search_path(pack_path)).load(ref, None, (), None)
+
+
+class _Loader:
+    """Loads a pack graph: each folder once (diamonds share it), cycles and clashes reported
+    at the ``extends`` entry that causes them."""
+
+    def __init__(self, search: list[Path]) -> None:
+        self.search = search
+        self.loaded: dict[Path, LoadedPack] = {}
+
+    def load(
+        self,
+        ref: str | os.PathLike[str],
+        child: LoadedPack | None,
+        stack: tuple[Path, ...],
+        via: Span | None,
+    ) -> LoadedPack:
+        try:
+            root = resolve_pack_dir(ref, child.root if child else None, self.search).resolve()
+        except UsageError as exc:
+            if child is None or via is None:
+                raise
+            raise PackError(self._at(child, via, exc.diagnostics[0].message, "extends")) from None
+        if root in stack:
+            assert child is not None and via is not None
+            chain = " -> ".join(p.name for p in (*stack[stack.index(root) :], root))
+            raise PackError(self._at(child, via, f"'extends' forms a cycle: {chain}", "extends"))
+        if root in self.loaded:
+            return self.loaded[root]
+        manifest, source = _load_manifest(root / "pack.yaml")
+        for other in self.loaded.values():
+            if other.manifest.id == manifest.id and other.root != root:
+                assert child is not None and via is not None
+                raise PackError(
+                    self._at(
+                        child,
+                        via,
+                        f"two different packs are named '{manifest.id}': {display_path(other.root)} "
+                        f"and {display_path(root)}",
+                        "extends",
+                    )
+                )
+        pack = LoadedPack(manifest=manifest, root=root, modules=[], manifest_file=source)
+        for index, entry in enumerate(extends_entries(manifest)):
+            span = (
+                source.span("extends", index)
+                if isinstance(manifest.extends, list)
+                else source.span("extends")
+            )
+            parent_ref, spec = parse_extends(entry)
+            if not parent_ref.strip():
+                raise PackError(self._at(pack, span, "an 'extends' entry is empty", "extends"))
+            parent = self.load(parent_ref, pack, (*stack, root), span)
+            if spec is not None:
+                self._check_version(pack, parent, spec, span)
+            if parent not in pack.parents:
+                pack.parents.append(parent)
+        pack.modules, pack.texts = _parse_rules_files(root)
+        pack.schema_fragment, pack.schema_file = _load_schema_fragment(root)
+        self.loaded[root] = pack
+        return pack
+
+    def _check_version(self, child: LoadedPack, parent: LoadedPack, spec: str, span: Span) -> None:
+        # imported here: only packs with a version constraint pay for it at start-up
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            constraint = SpecifierSet(spec)
+        except InvalidSpecifier:
+            raise PackError(
+                self._at(
+                    child,
+                    span,
+                    f"'{spec}' is not a version constraint (write e.g. '>=1.2,<2')",
+                    "extends",
+                )
+            ) from None
+        version = parent.manifest.version
+        try:
+            satisfied = constraint.contains(Version(version), prereleases=True)
+        except InvalidVersion:
+            satisfied = False
+        if not satisfied:
+            raise PackError(
+                self._at(
+                    child,
+                    span,
+                    f"{parent.manifest.id} is version {version}, which does not satisfy '{spec}'",
+                    "extends-version",
+                    hint=f"found at {display_path(parent.root)}",
+                )
+            )
+
+    @staticmethod
+    def _at(
+        pack: LoadedPack, span: Span, message: str, code: str, hint: str | None = None
+    ) -> Diagnostic:
+        snippet = pack.manifest_file.snippet(span) if pack.manifest_file else None
+        return Diagnostic(code, message, span, snippet=snippet, hint=hint)
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when inside it, else absolute."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def _parse_rules_files(root: Path) -> tuple[list[n.Module], dict[str, str]]:
+    modules: list[n.Module] = []
+    texts: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    files = sorted(root.glob("*.rules"))
+    if not files:
+        problems.append(
+            Diagnostic(
+                "empty-pack",
+                "the pack has no *.rules files",
+                Span(display_path(root / "pack.yaml"), 1, 1),
+            )
+        )
+    for path in files:
+        shown = display_path(path)
+        text = _read_text(path, shown, root)
+        texts[shown] = text
+        try:
+            modules.append(parse_module(text, shown))
+        except PackError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise PackError(problems)
+    return modules, texts
+
+
+def _read_text(path: Path, shown: str, root: Path) -> str:
+    span = Span(shown, 1, 1)
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
+        raise PackError(Diagnostic("outside-pack", f"{shown} points outside the pack folder", span))
+    try:
+        if resolved.stat().st_size > MAX_RULES_FILE_BYTES:
+            raise PackError(
+                Diagnostic(
+                    "too-large", f"{shown} is larger than {MAX_RULES_FILE_BYTES} bytes", span
+                )
+            )
+        return resolved.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PackError(
+            Diagnostic("encoding", f"{shown} is not UTF-8 text (byte {exc.start})", span)
+        ) from None
+    except OSError as exc:
+        raise PackError(
+            Diagnostic("unreadable", f"cannot read {shown}: {exc.strerror}", span)
+        ) from None
+
+
+def read_source(path: Path, root: Path, *, json_file: bool = False) -> tuple[Any, SourceFile]:
+    """Read a small YAML (or JSON) file of a pack with the positions of its keys."""
+    shown = display_path(path)
+    text = _read_text(path, shown, root)
+    try:
+        data, positions = parse_declaration_text(text, shown, json=json_file)
+    except DeclarationError as exc:  # the shared YAML reader speaks of declarations
+        raise PackError(exc.diagnostics) from None
+    return data, SourceFile(shown, text, positions)
+
+
+def _load_manifest(path: Path) -> tuple[PackManifest, SourceFile]:
+    data, source = read_source(path, path.parent.resolve())
+    try:
+        manifest = PackManifest.model_validate(data)
+    except ValidationError as exc:
+        raise PackError(
+            validation_diagnostics(exc, data, source, "pack.yaml", _manifest_keys, "manifest")
+        ) from None
+    if manifest.id != path.parent.name:
+        span = source.span("id")
+        raise PackError(
+            Diagnostic(
+                "manifest",
+                f"pack id '{manifest.id}' differs from its folder name '{path.parent.name}'",
+                span,
+                snippet=source.snippet(span),
+            )
+        )
+    return manifest, source
+
+
+def _model_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _manifest_keys(loc: tuple[str | int, ...]) -> list[str]:
+    """The keys allowed where an unknown key ``loc[-1]`` was found."""
+    if len(loc) == 1:
+        return _model_keys(PackManifest)
+    if len(loc) == 3 and loc[0] == "overrides":
+        return _model_keys(RuleOverride)
+    if len(loc) == 3 and loc[0] == "domains":
+        return _model_keys(DomainInfo)
+    return []
+
+
+def _position(positions: Positions, path: tuple[str | int, ...]) -> tuple[int, int] | None:
+    return Declaration(data={}, positions=positions).locate(path)
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """``loc`` without pydantic's type tags (``str``, ``list[str]``): only real keys and indexes."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if part == "[key]":  # pydantic's marker of a dict key's own error
+            continue
+        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part == loc[-1]:
+            pass  # a missing or unknown key: keep it in the message
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+#: Plain words for the patterns of the manifest's fields
+_PATTERN_WORDS = {
+    RULE_ID_PATTERN: "not a rule id: write one such as CR-LIC-001",
+    DURATION_PATTERN: "not a duration: write one such as '30 days', '6 months' or '1 year'",
+    DISABLE_PATTERN: "not a rule id (CR-LIC-001) or a domain name (licensing)",
+    PACK_ID_PATTERN: "not a pack id: lower-case words joined by dashes, such as acme-credit",
+}
+
+
+def validation_diagnostics(
+    exc: ValidationError,
+    data: Any,
+    source: SourceFile,
+    label: str,
+    known_keys: Callable[[tuple[str | int, ...]], list[str]],
+    code: str,
+) -> list[Diagnostic]:
+    """Pydantic's errors about a YAML file as diagnostics at the line and column of each key,
+    with "did you mean" for misspelt keys."""
+    messages: dict[tuple[str | int, ...], list[str]] = {}
+    unknown: list[tuple[str | int, ...]] = []
+    for error in exc.errors():
+        loc = _data_path(data, tuple(error["loc"]))
+        if error["type"] == "extra_forbidden":
+            unknown.append(loc)
+            continue
+        pattern = (error.get("ctx") or {}).get("pattern")
+        text = _PATTERN_WORDS.get(str(pattern)) or error["msg"][0].lower() + error["msg"][1:]
+        if text not in messages.setdefault(loc, []):
+            messages[loc].append(text)
+    diagnostics = []
+    for loc in unknown:
+        suggestion = did_you_mean(str(loc[-1]), known_keys(loc))
+        dotted = ".".join(str(p) for p in loc)
+        message = f"unknown key '{dotted}' in {label}" + (
+            f" (did you mean '{suggestion}'?)" if suggestion else ""
+        )
+        span = source.span(*loc)
+        diagnostics.append(Diagnostic(code, message, span, snippet=source.snippet(span)))
+    for loc, texts in messages.items():
+        dotted = ".".join(str(p) for p in loc) or "(top)"
+        span = source.span(*loc)
+        diagnostics.append(
+            Diagnostic(
+                code, f"{label}: {dotted}: {' or '.join(texts)}", span, snippet=source.snippet(span)
+            )
+        )
+    return diagnostics
+
+
+def _load_schema_fragment(root: Path) -> tuple[dict[str, Any] | None, SourceFile | None]:
+    """The pack's ``schema.json``, if it has one: a JSON Schema object for its extension fields."""
+    path = root / SCHEMA_FRAGMENT_FILE
+    if not path.is_file():
+        return None, None
+    if path.stat().st_size > MAX_SCHEMA_FILE_BYTES:
+        shown = display_path(path)
+        raise PackError(
+            Diagnostic(
+                "too-large",
+                f"{shown} is larger than {MAX_SCHEMA_FILE_BYTES} bytes",
+                Span(shown, 1, 1),
+            )
+        )
+    shown = display_path(path)
+    text = _read_text(path, shown, root)
+    try:
+        is_object = isinstance(json.loads(text), dict)
+    except ValueError:
+        is_object = True  # not JSON at all: the reader below says where
+    if not is_object:
+        raise PackError(
+            Diagnostic(
+                "schema-fragment",
+                f"{shown} must hold a JSON Schema object, such as "
+                '{"type": "object", "properties": {…}}',
+                Span(shown, 1, 1),
+            )
+        )
+    return read_source(path, root, json_file=True)

@@ -1,0 +1,231 @@
+"""Schedule jobs with dependencies on a few parallel workstreams, over working days.
+
+Input: :class:`Job` s (duration in working days, dependencies, a priority key) and the number
+of workstreams. Output: a :class:`Slot` per job — start and end as working-day offsets (end
+exclusive), the workstream, and whether the job is on the critical path. A
+:class:`WorkingDays` calendar turns offsets into dates (Monday to Friday; no holidays).
+
+The algorithm is the parallel list schedule used by project planners: walk forward in time;
+whenever a workstream is free, start the job of highest priority (lowest key) whose
+dependencies have all finished. It never leaves a workstream idle while a job could run, and
+it is deterministic: ties break on the priority key, then the job id. A job inherits the
+priority of the most urgent job that waits for it (so the prerequisite of an urgent job is
+urgent too, not left at the back of the queue). A dependency cycle is rejected with a
+:class:`ScheduleError` naming the cycle.
+
+The critical path is computed on the schedule as planned: a job is critical when it has no
+slack, i.e. delaying it by a day would delay the end of the whole plan, given its
+dependencies and the order of the jobs on each workstream (a job waiting for a free
+workstream depends on the job before it there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Diagnostic, LicenseCheckError, Span
+
+
+class ScheduleError(LicenseCheckError):
+    """Jobs cannot be scheduled: a dependency cycle, an unknown dependency, a bad capacity."""
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    duration: int
+    depends_on: tuple[str, ...] = ()
+    #: lower runs first among jobs that could start at the same time
+    priority: tuple[Any, ...] = ()
+    #: where the job comes from (a rule's position), for error messages
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Slot:
+    id: str
+    start: int
+    end: int
+    workstream: int
+    critical: bool
+
+
+def schedule(jobs: Sequence[Job], capacity: int) -> dict[str, Slot]:
+    """Start and end offsets (working days, end exclusive) for every job."""
+    if capacity < 1:
+        raise ScheduleError(Diagnostic("usage", f"capacity must be at least 1, got {capacity}"))
+    by_id = _index(jobs)
+    order = topological_order(jobs)  # also rejects cycles before any scheduling
+    rank = {job_id: i for i, job_id in enumerate(order)}
+    waiting = {j.id: len(set(j.depends_on)) for j in jobs}
+    dependants: dict[str, list[str]] = {j.id: [] for j in jobs}
+    for j in jobs:
+        for dep in set(j.depends_on):
+            dependants[dep].append(j.id)
+
+    urgency = _inherited_priorities(by_id, order, dependants)
+
+    def key(job_id: str) -> tuple[Any, ...]:
+        return (urgency[job_id], by_id[job_id].priority, rank[job_id], job_id)
+
+    ready = [key(j.id) for j in jobs if waiting[j.id] == 0]
+    heapq.heapify(ready)
+    free = list(range(1, capacity + 1))  # workstream numbers, lowest first
+    running: list[tuple[int, int, str]] = []  # (end, workstream, job id)
+    placed: dict[str, tuple[int, int, int]] = {}  # id -> (start, end, workstream)
+    now = 0
+    while len(placed) < len(jobs):
+        while ready and free:
+            job_id = heapq.heappop(ready)[-1]
+            stream = heapq.heappop(free)
+            end = now + max(by_id[job_id].duration, 0)
+            placed[job_id] = (now, end, stream)
+            heapq.heappush(running, (end, stream, job_id))
+        if not running:  # cannot happen once cycles are rejected; guards an endless loop
+            raise ScheduleError(Diagnostic("schedule", "no job can start"))
+        now = running[0][0]
+        while running and running[0][0] == now:
+            _end, stream, done = heapq.heappop(running)
+            heapq.heappush(free, stream)
+            for nxt in dependants[done]:
+                waiting[nxt] -= 1
+                if waiting[nxt] == 0:
+                    heapq.heappush(ready, key(nxt))
+    critical = _critical(jobs, placed)
+    return {
+        job_id: Slot(job_id, start, end, stream, job_id in critical)
+        for job_id, (start, end, stream) in placed.items()
+    }
+
+
+def _inherited_priorities(
+    by_id: Mapping[str, Job], order: Sequence[str], dependants: Mapping[str, list[str]]
+) -> dict[str, tuple[Any, ...]]:
+    """Each job's priority or, if more urgent, that of any job that (transitively) waits for it."""
+    urgency: dict[str, tuple[Any, ...]] = {}
+    for job_id in reversed(order):  # dependants come later in the order: already known
+        urgency[job_id] = min([by_id[job_id].priority, *(urgency[d] for d in dependants[job_id])])
+    return urgency
+
+
+def _index(jobs: Sequence[Job]) -> dict[str, Job]:
+    by_id: dict[str, Job] = {}
+    for job in jobs:
+        if job.id in by_id:
+            raise ScheduleError(
+                Diagnostic("schedule", f"two jobs have the id '{job.id}'", job.span)
+            )
+        by_id[job.id] = job
+    for job in jobs:
+        for dep in job.depends_on:
+            if dep not in by_id:
+                raise ScheduleError(
+                    Diagnostic("schedule", f"'{job.id}' depends on unknown job '{dep}'", job.span)
+                )
+    return by_id
+
+
+def topological_order(jobs: Sequence[Job]) -> list[str]:
+    """Job ids with every job after its dependencies; a cycle raises :class:`ScheduleError`."""
+    by_id = {j.id: j for j in jobs}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    order: list[str] = []
+    for root in sorted(by_id):
+        if root in state:
+            continue
+        stack: list[tuple[str, Iterable[str]]] = [(root, iter(sorted(set(by_id[root].depends_on))))]
+        state[root] = 1
+        path = [root]
+        while stack:
+            node, deps = stack[-1]
+            dep = next(iter(deps), None)
+            if dep is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                order.append(node)
+                continue
+            if state.get(dep) == 1:
+                cycle = [*path[path.index(dep) :], dep]
+                raise ScheduleError(
+                    Diagnostic(
+                        "cycle",
+                        "tasks depend on each other in a cycle: " + " -> ".join(cycle),
+                        by_id[dep].span,
+                    )
+                )
+            if dep not in state and dep in by_id:
+                state[dep] = 1
+                path.append(dep)
+                stack.append((dep, iter(sorted(set(by_id[dep].depends_on)))))
+    return order
+
+
+def _critical(jobs: Sequence[Job], placed: Mapping[str, tuple[int, int, int]]) -> set[str]:
+    """Jobs with zero slack against the plan's end (dependency and workstream edges)."""
+    if not placed:
+        return set()
+    successors: dict[str, set[str]] = {j.id: set() for j in jobs}
+    for j in jobs:
+        for dep in j.depends_on:
+            successors[dep].add(j.id)
+    streams: dict[int, list[str]] = {}
+    for job_id, (_start, _end, stream) in sorted(placed.items(), key=lambda kv: kv[1]):
+        streams.setdefault(stream, []).append(job_id)
+    for sequence in streams.values():
+        for before, after in itertools.pairwise(sequence):
+            successors[before].add(after)
+    finish = max(end for _s, end, _w in placed.values())
+    latest: dict[str, int] = {}
+    # latest finish: a job must end by the latest start of each successor, and successors
+    # start no earlier than the job ends, so walk the jobs from the last-starting back
+    backwards = sorted(placed.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+    for job_id, _slot in backwards:
+        latest[job_id] = min(
+            (latest[s] - (placed[s][1] - placed[s][0]) for s in successors[job_id] if s in latest),
+            default=finish,
+        )
+    return {job_id for job_id, (_s, end, _w) in placed.items() if latest[job_id] == end}
+
+
+# ---------------------------------------------------------------- calendar
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """Working-day offsets from a start date: 0 is the first working day on or after it."""
+
+    start: dt.date
+
+    @property
+    def first(self) -> dt.date:
+        day = self.start
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        return day
+
+    def date(self, offset: int) -> dt.date:
+        """The working day ``offset`` working days after the first (Monday to Friday)."""
+        first = self.first
+        weeks, rest = divmod(offset, 5)
+        day = first + dt.timedelta(weeks=weeks)
+        for _ in range(rest):
+            day += dt.timedelta(days=1)
+            while day.weekday() >= 5:
+                day += dt.timedelta(days=1)
+        return day
+
+    def offset(self, day: dt.date) -> int:
+        """Working days from the first working day to ``day`` (inverse of :meth:`date`)."""
+        first = self.first
+        count = 0
+        while first < day:
+            first += dt.timedelta(days=1)
+            if first.weekday() < 5:
+                count += 1
+        return count

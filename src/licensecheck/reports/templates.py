@@ -1,0 +1,158 @@
+"""The Jinja2 environments report templates run in, and rendering with clear errors.
+
+Bundled templates come from ``templates/``; undefined variables are errors
+(``StrictUndefined``) so a template typo cannot silently print nothing. HTML templates are
+autoescaped; Markdown output escapes what would break a table or a heading. A user's own
+templates (``--templates DIR``) run in Jinja2's sandbox and can read nothing outside DIR;
+their mistakes come back as :class:`~licensecheck.errors.UsageError` naming the template
+file and line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from ..errors import Diagnostic, Span, UsageError, source_snippet
+from ..resources import templates_dir
+
+_MARKDOWN_SPECIAL = str.maketrans({"|": "\\|", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
+
+
+def markdown_escape(value: object) -> str:
+    """Text safe inside a Markdown table cell or heading."""
+    return str(value).translate(_MARKDOWN_SPECIAL)
+
+
+@cache
+def template_environment(*, markdown: bool = False) -> Environment:
+    return _with_filters(
+        Environment(loader=FileSystemLoader(str(templates_dir())), **_options(markdown))
+    )
+
+
+def _options(markdown: bool) -> dict[str, Any]:
+    """What bundled and user templates share: strict names, HTML autoescaping, tidy blocks."""
+    return {
+        "undefined": StrictUndefined,
+        "autoescape": not markdown,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
+
+
+def _with_filters(env: EnvironmentType) -> EnvironmentType:
+    env.filters["md"] = markdown_escape
+    env.filters["code"] = inline_code
+    return env
+
+
+EnvironmentType = TypeVar("EnvironmentType", bound=Environment)
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def inline_code(value: object) -> Markup:
+    """HTML for text with `code` spans (the sentences of a smallest change): escaped, with
+    each backtick span in ``<code>``."""
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", str(escape(value))))
+
+
+class _ConfinedLoader(FileSystemLoader):
+    """A loader that refuses any file whose real path is outside its folder (symlinks)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.root = os.path.realpath(folder)
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if os.path.commonpath([real, self.root]) != self.root:
+            raise TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+def user_environment(folder: Path, *, markdown: bool = False) -> SandboxedEnvironment:
+    """A sandboxed environment over a user's template folder, with the bundled filters."""
+    return _with_filters(SandboxedEnvironment(loader=_ConfinedLoader(folder), **_options(markdown)))
+
+
+def render_template(
+    name: str, context: Mapping[str, Any], *, markdown: bool, folder: Path | None = None
+) -> str:
+    """Render template ``name`` (bundled, or from the user's ``folder`` in the sandbox)."""
+    if folder is not None and not folder.is_dir():
+        raise UsageError(Diagnostic("usage", f"--templates {folder}: no such folder"))
+    env = (
+        template_environment(markdown=markdown)
+        if folder is None
+        else user_environment(folder, markdown=markdown)
+    )
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateNotFound as exc:
+        if exc.name != name:  # an {% include %} or {% extends %} of something not there
+            filename, line = _template_frame(exc.__traceback__, _root(folder))
+            raise _template_error(
+                f"'{exc.name}' is not in the --templates folder", filename, line, None
+            ) from None
+        raise UsageError(
+            Diagnostic(
+                "template",
+                f"--templates {folder}: no template '{name}' (start from a copy of the bundled "
+                f"{templates_dir() / name})",
+            )
+        ) from None
+    except TemplateSyntaxError as exc:
+        raise _template_error(
+            exc.message or str(exc), exc.filename, exc.lineno, exc.source
+        ) from None
+    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        filename, line = _template_frame(exc.__traceback__, _root(folder))
+        raise _template_error(str(exc), filename, line, None) from None
+
+
+def _root(folder: Path | None) -> str:
+    return os.path.realpath(folder if folder is not None else templates_dir())
+
+
+def _template_frame(tb: TracebackType | None, root: str) -> tuple[str | None, int]:
+    """The template file and line an exception was raised at: Jinja rewrites the traceback
+    so that template code appears as frames of the template file."""
+    found: tuple[str | None, int] = (None, 1)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if os.path.realpath(filename).startswith(root + os.sep):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _template_error(
+    message: str, filename: str | None, line: int, source: str | None
+) -> UsageError:
+    where = filename or "<template>"
+    if source is None and filename and os.path.isfile(filename):
+        source = Path(filename).read_text(encoding="utf-8", errors="replace")
+    snippet = source_snippet(source, line, 1) if source else None
+    return UsageError(
+        Diagnostic("template", f"template error: {message}", Span(where, line, 1), snippet=snippet)
+    )
