@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import licensecheck
-from conftest import MakePack
+from helpers.rules import MakePack
 
 HEAD = 'title: "x" domain: d severity: low'
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import licensecheck
-from conftest import AS_OF, REPO
+from helpers.paths import REPO
+from helpers.rules import AS_OF
 from licensecheck.cli import main
 from licensecheck.engine.check import CheckedPack
 from licensecheck.engine.compile import CompiledPack

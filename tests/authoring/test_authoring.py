@@ -8,23 +8,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 import licensecheck
-from conftest import REPO
+from helpers.cli import run
+from helpers.paths import REPO
 from licensecheck.authoring.skeleton import ELEMENT, leaves, read_fields
-from licensecheck.cli import main
 
 POLICIES = REPO / "policies"
 BUNDLED = sorted(p.name for p in POLICIES.iterdir() if (p / "pack.yaml").is_file())
 TESTED = [p for p in BUNDLED if (POLICIES / p / "tests").is_dir()]
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

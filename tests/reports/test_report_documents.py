@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 import licensecheck
-from conftest import REPO
+from helpers.paths import REPO
+from helpers.reports import AS_OF, FIRMS, PACK, assessment, in_repo, pack
 from licensecheck.cli import main
 from licensecheck.engine.models import SEVERITIES, STATUSES
 from licensecheck.reports.documents import CSV_COLUMNS
-from report_helpers import AS_OF, FIRMS, PACK, assessment, in_repo, pack
 
 Golden = Callable[[str, str], None]
 EXT = {"markdown": "md", "html": "html", "json": "json", "csv": "csv"}

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import paths
 from licensecheck.declaration.loader import (
     Declaration,
     Limits,
@@ -28,7 +29,7 @@ from licensecheck.declaration.schema import build_schema, load_declaration_schem
 from licensecheck.errors import DeclarationError, Diagnostic
 from licensecheck.resources import examples_dir
 
-FIXTURES = Path(__file__).parent / "fixtures" / "declarations"
+FIXTURES = paths.FIXTURES / "declarations"
 MINIMAL = "schema_version: 1\ncompany:\n  name: Acme\n"
 
 
