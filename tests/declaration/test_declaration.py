@@ -538,7 +538,9 @@ def test_recursive_aliases_are_errors(text: str) -> None:
 
 def test_undefined_alias_is_an_error() -> None:
     (error,) = _errors(_parse, "a: *nowhere\n")
-    assert "no anchor" in error.message or "invalid YAML" in error.message
+    assert error.code == "syntax"
+    assert error.message == "the alias *nowhere has no anchor &nowhere before it"
+    assert _where([error]) == [(1, 4)]
 
 
 @pytest.mark.parametrize(

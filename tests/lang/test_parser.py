@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 from helpers.expressions import expressions, lit, name
 from helpers.paths import REPO
 from licensecheck import PackError
+from licensecheck.authoring.fmt import format_rules
 from licensecheck.lang import nodes as n
 from licensecheck.lang.describe import expression_text
 from licensecheck.lang.parser import parse_expression, parse_module
@@ -146,14 +146,30 @@ def test_random_text_raises_only_pack_errors(text: str) -> None:
     try:
         parse_module(text, "fuzz.rules")
     except PackError as exc:
-        assert exc.diagnostics and exc.diagnostics[0].span is not None
+        assert_positioned_inside(exc, text)
+
+
+def assert_positioned_inside(error: PackError, text: str) -> None:
+    """Every diagnostic points at a line and column of ``text`` (or just past its end)."""
+    assert error.diagnostics
+    lines = text.split("\n")
+    for d in error.diagnostics:
+        assert d.span is not None and d.span.file == "fuzz.rules", d.render()
+        assert 1 <= d.span.line <= len(lines), d.render()
+        assert 1 <= d.span.column <= len(lines[d.span.line - 1]) + 1, d.render()
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
-def test_arbitrary_unicode_raises_only_pack_errors(text: str) -> None:
-    with contextlib.suppress(PackError):
-        parse_module(text, "fuzz.rules")
+def test_arbitrary_unicode_is_a_module_or_a_positioned_pack_error(text: str) -> None:
+    """Any text either parses, and then the formatter prints it back to the same tree, or
+    raises a PackError pointing inside the text: never another exception."""
+    try:
+        module = parse_module(text, "fuzz.rules")
+    except PackError as exc:
+        assert_positioned_inside(exc, text)
+    else:
+        assert parse_module(format_rules(text, "fuzz.rules"), "fuzz.rules") == module
 
 
 # ---------------------------------------------------------------- printer round trip
