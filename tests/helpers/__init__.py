@@ -2,6 +2,7 @@
 
 - ``paths``: the repository and the test data folders (goldens, fixtures, hostile inputs).
 - ``rules``: the assessment date, throw-away one-rule packs and the statuses they give.
+- ``packs``: pack folders on disk with parents, overrides and several rules.
 - ``cli``: running the command line in-process or as a subprocess.
 - ``examples``: the example firms and the packs and dates each is assessed with.
 - ``expressions``: Hypothesis strategies for syntax trees of the rules language.
