@@ -1,4 +1,5 @@
-"""Shared fixtures: build throw-away packs from rule text and assess declarations with them."""
+"""Shared fixtures: build throw-away packs from rule text, assess declarations with them, compare
+with goldens. Plain helpers (paths, CLI runner, strategies) are in the ``helpers`` package."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import pytest
 import licensecheck
 from licensecheck.engine.models import Assessment
 
-REPO = Path(__file__).resolve().parent.parent
-AS_OF = dt.date(2026, 1, 15)
+# Helpers imported below are plain modules: have pytest rewrite their asserts too.
+pytest.register_assert_rewrite("helpers")
 
-MakePack = Callable[..., Path]
+from helpers.paths import GOLDEN  # noqa: E402
+from helpers.rules import AS_OF, Assess, MakePack  # noqa: E402
 
 
 @pytest.fixture
@@ -48,9 +50,6 @@ def make_pack(tmp_path: Path) -> MakePack:
     return make
 
 
-Assess = Callable[..., Assessment]
-
-
 @pytest.fixture
 def assess(make_pack: MakePack) -> Assess:
     """Assess ``declaration`` (a mapping; schema_version and company.name are added) with ``rules``."""
@@ -63,52 +62,12 @@ def assess(make_pack: MakePack) -> Assess:
     return run
 
 
-def status(result: Assessment, rule_id: str) -> str:
-    finding = result.finding(rule_id)
-    assert finding is not None, f"no finding for {rule_id}"
-    return finding.status
-
-
-def compile_rule(require: str, *, when: str | None = None, prelude: str = "") -> Any:
-    """Compile a one-rule pack in memory (no files): fast enough for property tests."""
-    from licensecheck.declaration.schema import load_declaration_schema
-    from licensecheck.engine.check import check_pack
-    from licensecheck.engine.compile import compile_pack
-    from licensecheck.lang.parser import parse_module
-    from licensecheck.packs.loader import LoadedPack, PackManifest
-
-    when_field = f"when: {when}" if when else ""
-    text = f'{prelude}\nrule T-1 {{ title: "t" domain: d severity: low cite: "c" remediation: "r" {when_field}\n require: {require} }}'
-    manifest = PackManifest(id="t", version="1.0.0", title="t")
-    loaded = LoadedPack(
-        manifest=manifest,
-        root=REPO,
-        modules=[parse_module(text, "t.rules")],
-        texts={"t.rules": text},
-    )
-    return compile_pack(check_pack(loaded, load_declaration_schema()))
-
-
-def evaluate_rule(
-    compiled: Any, data: Mapping[str, Any], as_of: dt.date = AS_OF, *, traced: bool = False
-) -> str:
-    """Status of the single rule of ``compiled`` on raw declaration data (no validation)."""
-    from licensecheck.engine.compile import Trace
-    from licensecheck.engine.evaluate import run_rule
-
-    rule = compiled.traced_rule("T-1") if traced else compiled.rules[0]
-    return run_rule(rule, dict(data), as_of, Trace() if traced else None).status
-
-
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens",
         action="store_true",
         help="Rewrite tests/golden/* from the current output (review the diff).",
     )
-
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 @pytest.fixture

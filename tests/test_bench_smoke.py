@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from helpers.paths import REPO
 
 
 def test_bench_quick_run() -> None:

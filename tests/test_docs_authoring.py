@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from helpers.paths import REPO
+
 DOC = REPO / "docs" / "authoring.md"
 ELLIPSIS = "…"
 

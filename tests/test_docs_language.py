@@ -38,6 +38,7 @@ import pytest
 import yaml
 
 import licensecheck
+from helpers.paths import REPO
 from licensecheck.engine import check as check_module
 from licensecheck.engine import compose as compose_module
 from licensecheck.lang import nodes as n
@@ -46,7 +47,6 @@ from licensecheck.lang.parser import parse_module
 from licensecheck.lang.values import Duration
 from licensecheck.packs import extensions as extensions_module
 
-REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "language.md"
 AS_OF = dt.date(2026, 1, 15)
 DEFAULT_DOMAINS = ("licensing", "collection", "consent", "security", "governance")

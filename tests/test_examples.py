@@ -6,26 +6,13 @@ tests/golden/examples.json (regenerate with pytest --update-goldens).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from functools import cache
 
 import licensecheck
-from conftest import REPO
+from helpers.examples import EXAMPLES
+from helpers.paths import REPO
 from licensecheck.engine.compile import CompiledPack
-
-AS_OF = dt.date(2026, 1, 15)
-CN = ["cn-credit-reporting", "cn-data-collection-conduct"]
-
-EXAMPLES: dict[str, tuple[list[str], dt.date]] = {
-    "crawler-firm-2019": (CN, AS_OF),
-    "three-factor-reseller": (CN, AS_OF),
-    "risk-scoring-vendor": (CN, AS_OF),
-    "state-backed-data-co": (CN, AS_OF),
-    "demo-credit-scoring": (["starter", *CN], AS_OF),
-    "us-data-broker": (["us-data-broker"], dt.date(2026, 11, 15)),
-    "eu-data-broker": (["eu-gdpr-data-broker"], dt.date(2026, 11, 15)),
-}
 
 
 @cache

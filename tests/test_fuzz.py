@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import licensecheck
-from conftest import REPO
+from helpers.paths import REPO
 from licensecheck.declaration.schema import SchemaNode, load_declaration_schema
 from licensecheck.engine.compile import CompiledPack
 from licensecheck.engine.evaluate import evaluate_rules

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
+from helpers.paths import HOSTILE, REPO
 from licensecheck.cli import main
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
 DECLARATIONS = sorted((HOSTILE / "declarations").iterdir())
 RULES = sorted((HOSTILE / "rules").iterdir())
 EXAMPLE = REPO / "examples" / "demo-credit-scoring.yaml"

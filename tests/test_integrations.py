@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
-from external import assert_valid, json_validator, sarif_validator
+from helpers.external_schemas import assert_valid, json_validator, sarif_validator
+from helpers.paths import REPO
 from licensecheck.config import Config
 
 QUIET_FIRM = "schema_version: 1\ncompany: {name: Quiet Co}\nbusiness_lines: []\ndata_sources: []\nrecipients: []\n"

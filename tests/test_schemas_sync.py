@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import licensecheck
-from conftest import AS_OF, REPO
+from helpers.paths import REPO
+from helpers.rules import AS_OF
 from licensecheck.authoring.schema_export import GENERATED, generated_schema
 from licensecheck.engine.compile import CompiledPack
 from licensecheck.engine.evaluate import run_rule

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 
@@ -10,20 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from helpers.expressions import expressions, lit, name
+from helpers.paths import REPO
 from licensecheck import PackError
+from licensecheck.authoring.fmt import format_rules
 from licensecheck.lang import nodes as n
 from licensecheck.lang.describe import expression_text
 from licensecheck.lang.parser import parse_expression, parse_module
 from licensecheck.lang.values import Duration
-
-
-def name(text: str) -> n.Name:
-    return n.Name(text)
-
-
-def lit(value: object) -> n.Literal_:
-    return n.Literal_(value)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -153,77 +146,33 @@ def test_random_text_raises_only_pack_errors(text: str) -> None:
     try:
         parse_module(text, "fuzz.rules")
     except PackError as exc:
-        assert exc.diagnostics and exc.diagnostics[0].span is not None
+        assert_positioned_inside(exc, text)
+
+
+def assert_positioned_inside(error: PackError, text: str) -> None:
+    """Every diagnostic points at a line and column of ``text`` (or just past its end)."""
+    assert error.diagnostics
+    lines = text.split("\n")
+    for d in error.diagnostics:
+        assert d.span is not None and d.span.file == "fuzz.rules", d.render()
+        assert 1 <= d.span.line <= len(lines), d.render()
+        assert 1 <= d.span.column <= len(lines[d.span.line - 1]) + 1, d.render()
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
-def test_arbitrary_unicode_raises_only_pack_errors(text: str) -> None:
-    with contextlib.suppress(PackError):
-        parse_module(text, "fuzz.rules")
+def test_arbitrary_unicode_is_a_module_or_a_positioned_pack_error(text: str) -> None:
+    """Any text either parses, and then the formatter prints it back to the same tree, or
+    raises a PackError pointing inside the text: never another exception."""
+    try:
+        module = parse_module(text, "fuzz.rules")
+    except PackError as exc:
+        assert_positioned_inside(exc, text)
+    else:
+        assert parse_module(format_rules(text, "fuzz.rules"), "fuzz.rules") == module
 
 
 # ---------------------------------------------------------------- printer round trip
-
-NAMES = st.sampled_from(["a", "b", "x", "company", "K"])
-FIELDS = st.sampled_from(["name", "kind", "level", "ok"])
-LITERALS = st.one_of(
-    st.booleans(),
-    st.integers(min_value=0, max_value=10**9),
-    st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
-    st.text(max_size=8),
-    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)),
-    st.builds(
-        Duration, st.integers(min_value=0, max_value=100), st.sampled_from(["day", "month", "year"])
-    ),
-).map(lit)
-
-
-def _expressions() -> st.SearchStrategy[n.Expr]:
-    leaves = st.one_of(LITERALS, NAMES.map(name))
-
-    def extend(children: st.SearchStrategy[n.Expr]) -> st.SearchStrategy[n.Expr]:
-        return st.one_of(
-            st.builds(n.Attr, children, FIELDS),
-            st.builds(n.Index, children, children),
-            st.builds(n.Not, children),
-            st.builds(n.Neg, children),
-            st.builds(n.BoolOp, st.sampled_from(["and", "or"]), children, children),
-            st.builds(
-                n.Compare,
-                st.sampled_from(
-                    ["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "matches"]
-                ),
-                children,
-                children,
-            ),
-            st.builds(n.Arith, st.sampled_from(["+", "-", "*", "/"]), children, children),
-            st.builds(n.Coalesce, children, children),
-            st.builds(n.If, children, children, children),
-            st.builds(
-                n.Quantifier,
-                st.sampled_from(["all", "any", "none"]),
-                NAMES,
-                children,
-                st.none() | children,
-                children,
-            ),
-            st.builds(
-                n.Aggregate, st.just("count"), NAMES, children, st.none() | children, st.none()
-            ),
-            st.builds(
-                n.Aggregate,
-                st.sampled_from(["sum", "min", "max"]),
-                NAMES,
-                children,
-                st.none() | children,
-                children,
-            ),
-            st.builds(n.ListExpr, st.lists(children, max_size=3).map(tuple)),
-            st.builds(n.Call, st.sampled_from(["len", "lower", "declared"]), st.tuples(children)),
-        )
-
-    return st.recursive(leaves, extend, max_leaves=12)
 
 
 def _normalise(expr: n.Expr) -> n.Expr:
@@ -244,7 +193,7 @@ def _normalise(expr: n.Expr) -> n.Expr:
 
 
 @settings(max_examples=500, deadline=None)
-@given(_expressions())
+@given(expressions())
 def test_print_then_parse_gives_the_same_tree(expr: n.Expr) -> None:
     text = expression_text(expr)
     assert parse_expression(text) == _normalise(expr)

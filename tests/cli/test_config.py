@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import licensecheck
-from conftest import REPO
-from test_cli import run
+from helpers.cli import run
+from helpers.paths import REPO
 
 DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
 CRAWLER = REPO / "examples" / "crawler-firm-2019.yaml"

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import paths
 from licensecheck.declaration.loader import (
     Declaration,
     Limits,
@@ -28,7 +29,7 @@ from licensecheck.declaration.schema import build_schema, load_declaration_schem
 from licensecheck.errors import DeclarationError, Diagnostic
 from licensecheck.resources import examples_dir
 
-FIXTURES = Path(__file__).parent / "fixtures" / "declarations"
+FIXTURES = paths.FIXTURES / "declarations"
 MINIMAL = "schema_version: 1\ncompany:\n  name: Acme\n"
 
 
@@ -537,7 +538,9 @@ def test_recursive_aliases_are_errors(text: str) -> None:
 
 def test_undefined_alias_is_an_error() -> None:
     (error,) = _errors(_parse, "a: *nowhere\n")
-    assert "no anchor" in error.message or "invalid YAML" in error.message
+    assert error.code == "syntax"
+    assert error.message == "the alias *nowhere has no anchor &nowhere before it"
+    assert _where([error]) == [(1, 4)]
 
 
 @pytest.mark.parametrize(

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO
-from external import (
+from helpers.cli import run
+from helpers.examples import EXAMPLES
+from helpers.external_schemas import (
     assert_valid,
     assert_valid_junit,
     oscal_validator,
     sarif_validator,
 )
+from helpers.paths import REPO
 from licensecheck.formats.github import command, escape_data, escape_property
-from test_cli import run
-from test_examples import EXAMPLES
 
 AS_OF = "2026-01-15"
 EXAMPLE_RUNS = [

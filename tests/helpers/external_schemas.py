@@ -17,7 +17,10 @@ import jsonschema
 import pytest
 from jsonschema import validators
 
-EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external-schemas"
+from .paths import REPO
+
+#: beside the repository checkout, as in the project's layout
+EXTERNAL = REPO.parent / "shared" / "external-schemas"
 
 
 def external(name: str) -> Path:

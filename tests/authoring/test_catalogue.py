@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import licensecheck
-from conftest import REPO, Assess
+from helpers.paths import REPO
+from helpers.rules import Assess
 from licensecheck.authoring.catalogue import render_catalogue
 from licensecheck.lang.describe import requirement_text
 from licensecheck.lang.parser import parse_expression
@@ -23,7 +24,7 @@ def test_docs_packs_are_in_sync(pack_id: str, request: pytest.FixtureRequest) ->
         target.parent.mkdir(exist_ok=True)
         target.write_text(rendered, encoding="utf-8")
     assert target.exists() and target.read_text(encoding="utf-8") == rendered, (
-        f"docs/packs/{pack_id}.md is stale: run python -m pytest tests/test_catalogue.py --update-goldens"
+        f"docs/packs/{pack_id}.md is stale: run python -m pytest tests/authoring/test_catalogue.py --update-goldens"
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import licensecheck
-from conftest import MakePack
+from helpers.rules import MakePack
 
 HEAD = 'title: "x" domain: d severity: low'
 
@@ -206,10 +206,22 @@ def test_static_error(
 
 
 def test_all_errors_reported_at_once(make_pack: MakePack) -> None:
-    rules = "\n".join(e[0] for e in ERRORS[:6])
+    """Six different mistakes in one file: each reported once, at its line, in file order."""
+    # Each snippet gets its own rule id, or duplicate-rule errors would mask the six.
+    snippets = [
+        rules.replace("rule A-1", f"rule A-{i}") for i, (rules, *_) in enumerate(ERRORS[:6])
+    ]
     with pytest.raises(licensecheck.PackError) as caught:
-        licensecheck.prepare_pack(make_pack(rules.replace("rule A-1", "rule A-1")))
-    assert len(caught.value.diagnostics) >= 5
+        licensecheck.prepare_pack(make_pack("\n".join(snippets)))
+    found = [(d.code, d.span and d.span.line) for d in caught.value.diagnostics]
+    assert found == [
+        ("name-clash", 1),
+        ("not-constant", 3),
+        ("predicate-cycle", 5),
+        ("unknown-name", 8),
+        ("unknown-path", 9),
+        ("not-an-object", 10),
+    ], caught.value.render()
 
 
 def test_warnings(make_pack: MakePack) -> None:

@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 import licensecheck
-from conftest import REPO
+from helpers.paths import REPO
+from helpers.reports import AS_OF, FIRMS, PACK, assessment, in_repo, pack
 from licensecheck.cli import main
 from licensecheck.engine.models import SEVERITIES, STATUSES
 from licensecheck.reports.documents import CSV_COLUMNS
-from report_helpers import AS_OF, FIRMS, PACK, assessment, in_repo, pack
 
 Golden = Callable[[str, str], None]
 EXT = {"markdown": "md", "html": "html", "json": "json", "csv": "csv"}
@@ -247,7 +247,14 @@ def test_csv_imports_as_a_table() -> None:
 def test_json_follows_the_generated_schema(kind: str, schema: str, firm: str) -> None:
     text = report_text(firm, "json") if kind == "report" else plan_text(firm, "json", what_if=True)
     document = json.loads((REPO / "schemas" / f"{schema}.schema.json").read_text(encoding="utf-8"))
-    jsonschema.validate(json.loads(text), document)
+    validator = jsonschema.Draft202012Validator(document)
+    data = json.loads(text)
+    validator.validate(data)
+    # The output and the schema come from one model: show the committed schema really constrains,
+    # refusing what the output must never be (a field lost, one invented, a number as words).
+    lost = {k: v for k, v in data.items() if k != "score"}
+    for broken in (lost, {**data, "invented": 1}, {**data, "score": "high"}):
+        assert not validator.is_valid(broken)
 
 
 @pytest.mark.parametrize("firm", sorted(FIRMS))

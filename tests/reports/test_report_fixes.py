@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, compile_rule
+from helpers.rules import AS_OF, compile_rule
 from licensecheck.declaration.loader import Declaration
 from licensecheck.engine.evaluate import run_rule
 from licensecheck.reports.fix_words import edit_sentences, value_text

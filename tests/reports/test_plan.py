@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 import licensecheck
-from conftest import MakePack
+from helpers.reports import AS_OF, FIRMS, assessment, blocking_ids, expected_score, in_repo, pack
+from helpers.rules import MakePack
 from licensecheck.reports.plan import DECLARE_DAYS, DEFAULT_FIX_DAYS, PHASES, Plan
 from licensecheck.reports.schedule import WorkingDays
-from report_helpers import AS_OF, FIRMS, assessment, blocking_ids, expected_score, in_repo, pack
 
 
 def plan(firm: str, **options: Any) -> Plan:

@@ -10,11 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import licensecheck
-from conftest import MakePack
-from licensecheck.engine.models import SEVERITIES, Finding
-from licensecheck.lang.describe import requirement_text
-from licensecheck.reports.gap import GapReport, score_range
-from report_helpers import (
+from helpers.reports import (
     AS_OF,
     FIRMS,
     assessment,
@@ -23,6 +19,10 @@ from report_helpers import (
     in_repo,
     pack,
 )
+from helpers.rules import MakePack
+from licensecheck.engine.models import SEVERITIES, Finding
+from licensecheck.lang.describe import requirement_text
+from licensecheck.reports.gap import GapReport, score_range
 
 
 def report(firm: str, lang: str = "en") -> GapReport:

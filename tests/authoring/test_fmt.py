@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from helpers.expressions import expressions
+from helpers.paths import REPO
 from licensecheck import PackError
 from licensecheck.authoring.fmt import WIDTH, format_rules
 from licensecheck.lang import nodes as n
 from licensecheck.lang.describe import expression_text
 from licensecheck.lang.parser import parse_module, parse_module_layout
-from test_parser import _expressions
 
 # ---------------------------------------------------------------- whole rules files, with comments
 
@@ -31,15 +31,15 @@ COMMENT = st.text(alphabet=st.sampled_from(list("abc XYZ#:{}\"'中-")), max_size
 @st.composite
 def rule_defs(draw: st.DrawFn) -> n.RuleDef:
     fields = draw(
-        st.lists(st.builds(n.RuleField, FIELD_KEYS, _expressions()), max_size=4).map(tuple)
+        st.lists(st.builds(n.RuleField, FIELD_KEYS, expressions()), max_size=4).map(tuple)
     )
     after = draw(st.none() | st.lists(RULE_IDS.map(lambda i: n.RuleRef(i)), max_size=3).map(tuple))
     return n.RuleDef(draw(RULE_IDS), fields, after)
 
 
 DEFINITIONS = st.one_of(
-    st.builds(n.Const, NAMES, _expressions()),
-    st.builds(n.Predicate, NAMES, _expressions()),
+    st.builds(n.Const, NAMES, expressions()),
+    st.builds(n.Predicate, NAMES, expressions()),
     rule_defs(),
 )
 

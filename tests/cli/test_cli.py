@@ -10,30 +10,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from conftest import REPO
-from licensecheck.cli import main
+from helpers.cli import run, run_process
+from helpers.paths import REPO
 
 EXAMPLE = REPO / "examples" / "demo-credit-scoring.yaml"
 AS_OF = "2026-01-15"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
-def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "licensecheck", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
 
 
 def relative_example() -> str:

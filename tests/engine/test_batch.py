@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 import licensecheck
-from conftest import REPO
-from test_cli import run
+from helpers.cli import run
+from helpers.paths import REPO
 
 DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
 AS_OF = "2026-01-15"

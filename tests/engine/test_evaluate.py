@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import licensecheck
-from conftest import AS_OF, Assess, compile_rule, evaluate_rule, status
+from helpers.rules import AS_OF, Assess, compile_rule, evaluate_rule, status
 
 # ---------------------------------------------------------------- Kleene logic (property)
 

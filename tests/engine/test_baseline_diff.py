@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 
 import licensecheck
-from conftest import REPO
-from external import assert_valid, sarif_validator
-from test_cli import run
+from helpers.cli import run
+from helpers.external_schemas import assert_valid, sarif_validator
+from helpers.paths import REPO
 
 DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
 AS_OF = "2026-01-15"

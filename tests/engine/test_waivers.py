@@ -11,10 +11,11 @@ import jsonschema
 import pytest
 
 import licensecheck
-from conftest import REPO, MakePack
-from external import assert_valid, assert_valid_junit, sarif_validator
+from helpers.cli import run
+from helpers.external_schemas import assert_valid, assert_valid_junit, sarif_validator
+from helpers.paths import REPO
+from helpers.rules import MakePack
 from licensecheck.errors import WaiverError
-from test_cli import run
 
 DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
 AS_OF = "2026-01-15"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Assess, status
+from helpers.rules import Assess, status
 
 SPEC_PACK = """
 const MIN_CAPITAL = 50_000_000

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 import licensecheck
+from helpers.paths import REPO
 from licensecheck.authoring.packtest import case_files, run_case
 from licensecheck.engine.compile import CompiledPack
 
-POLICIES = Path(__file__).resolve().parent.parent / "policies"
+POLICIES = REPO / "policies"
 PACKS = sorted(p.name for p in POLICIES.iterdir() if (p / "pack.yaml").is_file())
 
 

@@ -3,18 +3,18 @@ independent re-computation of the readiness score to test reported numbers again
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
 import licensecheck
-from conftest import REPO
 from licensecheck.engine.compile import CompiledPack
 from licensecheck.engine.models import Assessment, Finding
 
-AS_OF = dt.date(2026, 1, 15)
+from .paths import REPO
+from .rules import AS_OF
+
 PACK = "cn-credit-reporting"
 #: short name -> declaration path relative to the repository (as the goldens show it)
 FIRMS = {

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import licensecheck
-from report_helpers import AS_OF, FIRMS, in_repo, pack
+from helpers.reports import AS_OF, FIRMS, in_repo, pack
 
 A4_WINDOW = "1240,1754"  # A4 at 150 dpi
 FLAGS = [
