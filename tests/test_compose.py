@@ -12,8 +12,8 @@ import pytest
 import licensecheck
 from conftest import AS_OF, REPO
 from licensecheck.cli import main
-from licensecheck.engine.check import CheckedPack
 from licensecheck.engine.compile import CompiledPack
+from licensecheck.engine.rules import CheckedPack
 from licensecheck.errors import Diagnostic
 
 RULE = 'rule {id} {{ title: "{title}" domain: {domain} severity: {severity} cite: "c" remediation: "r" require: {require} }}\n'

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.check import Rule
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import text
 from ..engine.models import SEVERITIES
+from ..engine.rules import Rule
 from ..lang.describe import requirement_text
 from ..packs.loader import extends_entries
 from ..reports.templates import template_environment

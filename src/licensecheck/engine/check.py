@@ -22,7 +22,8 @@ from ..lang.operations import arithmetic, compile_pattern
 from ..lang.values import Duration, display
 from ..packs.extensions import with_extensions
 from ..packs.loader import LoadedPack
-from .compose import AppliedOverride, compose
+from .compose import compose
+from .rules import CheckedPack, Rule
 
 SEVERITIES = ("critical", "high", "medium", "low")
 BUILTIN_NAMES = frozenset({"today"})
@@ -45,53 +46,6 @@ RULE_FIELDS = (
     "grace_until",
 )
 MAX_PATTERN_LENGTH = 1000
-
-Text = Mapping[str, str]  # language -> text; "en" is the unsuffixed default
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A checked rule, ready to compile."""
-
-    id: str
-    pack_id: str
-    title: Text
-    domain: str
-    severity: str
-    require: n.Expr
-    when: n.Expr | None
-    cite: tuple[str, ...]
-    message: Text
-    remediation: Text
-    effort: Duration | None
-    after: tuple[str, ...]
-    evidence: tuple[str, ...]
-    tags: tuple[str, ...]
-    effective_from: dt.date | None
-    grace_until: dt.date | None
-    span: Span
-    #: fields changed by ``overrides`` in pack.yaml files, in the order they were applied
-    overrides: tuple[AppliedOverride, ...] = ()
-
-
-@dataclass(frozen=True)
-class CheckedPack:
-    id: str
-    version: str
-    title: str
-    rules: tuple[Rule, ...]
-    consts: Mapping[str, Any]
-    predicates: Mapping[str, n.Expr]
-    domains: Mapping[str, Text]
-    warnings: tuple[Diagnostic, ...]
-    schema: DeclarationSchema
-    loaded: LoadedPack
-    #: rule id -> id of the pack whose ``disable`` left it out
-    disabled: Mapping[str, str] = field(default_factory=dict)
-
-    def rule(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
-
 
 # ---------------------------------------------------------------- types
 

@@ -33,7 +33,7 @@ from ..lang.operations import (
     values_equal,
 )
 from ..lang.values import UNKNOWN, Duration, type_name
-from .check import CheckedPack, Rule
+from .rules import CheckedPack, Rule
 
 Fn = Callable[["Env"], Any]
 PathKey = tuple[str | int, ...]

@@ -20,7 +20,6 @@ from ..errors import RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.describe import FLIPPED_OPERATORS, NEGATED_OPERATORS, expression_text, literal_text
 from ..lang.values import UNKNOWN, display
-from .check import Rule
 from .compile import CompiledPack, CompiledRule, Env, PathKey, Trace, TraceNode
 from .models import (
     SEVERITIES,
@@ -35,6 +34,7 @@ from .models import (
     ToolInfo,
     Witness,
 )
+from .rules import Rule
 
 MAX_WITNESSES = 50
 MAX_ELEMENTS_EXPLAINED = 5

@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..declaration.loader import Declaration, format_path, parse_path
 from ..declaration.schema import DeclarationSchema, SchemaNode
 from ..engine.baseline import DiffReport
-from ..engine.check import Rule
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import run_rule, summarize
 from ..engine.models import (
@@ -35,6 +34,7 @@ from ..engine.models import (
     ToolInfo,
     Witness,
 )
+from ..engine.rules import Rule
 from ..errors import Diagnostic, UsageError
 from ..lang.describe import requirement_text
 from ..lang.values import UNKNOWN

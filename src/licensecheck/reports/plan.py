@@ -34,10 +34,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine.check import Rule
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import summarize, text
 from ..engine.models import SEVERITIES, Assessment, Finding, PackInfo, Summary, ToolInfo
+from ..engine.rules import Rule
 from ..errors import Diagnostic, UsageError, did_you_mean
 from .gap import fail_on_threshold, is_blocking, pack_title, untranslated
 from .schedule import Job, WorkingDays, schedule
