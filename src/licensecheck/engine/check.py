@@ -23,9 +23,9 @@ from ..lang.values import Duration, display
 from ..packs.extensions import with_extensions
 from ..packs.loader import LoadedPack
 from .compose import compose
+from .models import SEVERITIES
 from .rules import CheckedPack, Rule
 
-SEVERITIES = ("critical", "high", "medium", "low")
 BUILTIN_NAMES = frozenset({"today"})
 BUILTIN_FUNCTIONS = {"declared": 1, "len": 1, "lower": 1, "upper": 1, "days_since": 1}
 TEXT_FIELDS = ("title", "message", "remediation")
