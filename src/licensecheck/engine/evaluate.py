@@ -20,7 +20,7 @@ from ..errors import RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.describe import FLIPPED_OPERATORS, NEGATED_OPERATORS, expression_text, literal_text
 from ..lang.values import UNKNOWN, display
-from .compile import CompiledPack, CompiledRule, Env, PathKey, Trace, TraceNode
+from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
     SEVERITIES,
@@ -36,6 +36,7 @@ from .models import (
     Witness,
 )
 from .rules import Rule
+from .runtime import Env, PathKey, Trace, TraceNode
 
 MAX_WITNESSES = 50
 MAX_ELEMENTS_EXPLAINED = 5
