@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import importlib
 import inspect
+import pkgutil
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,7 +42,10 @@ import yaml
 import licensecheck
 from helpers.paths import REPO
 from licensecheck.engine import check as check_module
+from licensecheck.engine import checks as checks_package
 from licensecheck.engine import compose as compose_module
+from licensecheck.engine.checks import names as names_module
+from licensecheck.engine.checks import rule_fields as rule_fields_module
 from licensecheck.lang import nodes as n
 from licensecheck.lang import parser as parser_module
 from licensecheck.lang.parser import parse_module
@@ -472,8 +477,8 @@ CONSTRUCTS: dict[str, Check] = {
     "predicate": definition(n.Predicate),
     "rule": definition(n.RuleDef),
     # rule fields
-    **{f"field {key}": rule_field(key) for key in check_module.RULE_FIELDS},
-    **{f"field {key}@zh": rule_field(f"{key}@zh") for key in check_module.TEXT_FIELDS},
+    **{f"field {key}": rule_field(key) for key in rule_fields_module.RULE_FIELDS},
+    **{f"field {key}@zh": rule_field(f"{key}@zh") for key in rule_fields_module.TEXT_FIELDS},
     # paths
     "path": has(n.Attr),
     "index by number": has(
@@ -559,7 +564,7 @@ CONSTRUCTS: dict[str, Check] = {
     "today": has(n.Name, lambda x: x.name == "today"),
     **{
         f"function {f}": has(n.Call, lambda x, f=f: x.func == f)
-        for f in check_module.BUILTIN_FUNCTIONS
+        for f in names_module.BUILTIN_FUNCTIONS
     },
     "??": has(n.Coalesce),
     "?? chained": has(n.Coalesce, lambda x: isinstance(x.default, n.Coalesce)),
@@ -585,14 +590,25 @@ def test_every_status_appears_in_a_result() -> None:
 
 
 def _codes_in_source(module: Any) -> set[str]:
-    """Diagnostic codes a module reports: self.error("code", …), self.warn("code", …), …"""
+    """Diagnostic codes a module reports: state.error("code", …), self.warn("code", …), …"""
     text = inspect.getsource(module)
-    calls = r'(?:self\.error|self\.warn|Diagnostic|self\._error)\(\s*(?:pack,\s*)?"([a-z-]+)"'
+    calls = (
+        r'(?:(?:self|state)\.(?:error|warn)|Diagnostic|self\._error)\(\s*(?:pack,\s*)?"([a-z-]+)"'
+    )
     return set(re.findall(calls, text))
 
 
 #: The modules whose diagnostics are static checks of a pack (each needs an example here)
-CHECK_MODULES = (check_module, parser_module, compose_module, extensions_module)
+CHECK_MODULES = (
+    check_module,
+    *(
+        importlib.import_module(f"{checks_package.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(checks_package.__path__)
+    ),
+    parser_module,
+    compose_module,
+    extensions_module,
+)
 
 
 WARNING_CODES = {"missing-cite", "missing-remediation", "unused", "unlisted-domains"}

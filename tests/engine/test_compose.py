@@ -12,8 +12,8 @@ import licensecheck
 from helpers.packs import error_of, rule, write_pack
 from helpers.rules import AS_OF
 from licensecheck.cli import main
-from licensecheck.engine.check import CheckedPack
 from licensecheck.engine.compile import CompiledPack
+from licensecheck.engine.rules import CheckedPack
 
 
 def checked(folder: Path, **kwargs: object) -> CheckedPack:

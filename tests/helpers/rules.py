@@ -49,8 +49,8 @@ def evaluate_rule(
     compiled: Any, data: Mapping[str, Any], as_of: dt.date = AS_OF, *, traced: bool = False
 ) -> str:
     """Status of the single rule of ``compiled`` on raw declaration data (no validation)."""
-    from licensecheck.engine.compile import Trace
     from licensecheck.engine.evaluate import run_rule
+    from licensecheck.engine.runtime import Trace
 
     rule = compiled.traced_rule("T-1") if traced else compiled.rules[0]
     return run_rule(rule, dict(data), as_of, Trace() if traced else None).status

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.check import Rule
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import text
+from ..engine.gate import severity_rank
 from ..engine.models import SEVERITIES
+from ..engine.rules import Rule
 from ..lang.describe import requirement_text
 from ..packs.loader import extends_entries
 from ..reports.templates import template_environment
@@ -45,7 +46,7 @@ def render_catalogue(pack: CompiledPack) -> str:
     domains = []
     for key in sorted({r.domain for r in own}, key=lambda d: (order.get(d, len(order)), d)):
         rules = sorted(
-            (r for r in own if r.domain == key), key=lambda r: (SEVERITIES.index(r.severity), r.id)
+            (r for r in own if r.domain == key), key=lambda r: (severity_rank(r.severity), r.id)
         )
         titles = checked.domains.get(key, {})
         domains.append(

@@ -18,10 +18,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..declaration.loader import Declaration, format_path
-from ..engine.check import CheckedPack, Rule
-from ..engine.compile import CompiledPack, Trace, TraceNode
+from ..engine.compile import CompiledPack
 from ..engine.evaluate import run_rule, text
 from ..engine.models import Finding
+from ..engine.rules import CheckedPack, Rule
+from ..engine.runtime import Trace, TraceNode
 from ..errors import Diagnostic, UsageError, did_you_mean
 from ..lang import nodes as n
 from ..lang.describe import requirement_text

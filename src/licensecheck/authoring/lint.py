@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..declaration.schema import DeclarationSchema, load_declaration_schema
-from ..engine.check import CheckedPack, pack_diagnostics
+from ..engine.check import pack_diagnostics
+from ..engine.rules import CheckedPack
 from ..errors import Diagnostic, LicenseCheckError, PackError, Span, source_snippet
 from ..lang import nodes as n
 from ..packs.loader import RULE_ID_PATTERN, LoadedPack, SourceFile, load_pack, read_source

@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..engine.check import CheckedPack, Rule
 from ..engine.compile import CompiledPack
 from ..engine.models import Status
+from ..engine.rules import CheckedPack, Rule
 from ..errors import DeclarationError, Diagnostic, PackError
 from ..lang import nodes as n
 from ..packs.loader import SourceFile, display_path, read_source, validation_diagnostics

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..declaration.schema import SchemaNode
-from ..engine.check import CheckedPack, Rule
+from ..engine.rules import CheckedPack, Rule
 from ..lang import nodes as n
 
 #: The marker of "an element of this list" in a read path: ``data_sources[].kind``

@@ -28,8 +28,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import Diagnostic, ReportError, Span
+from .gate import exit_code_for, gap_blocks, severity_rank
 from .models import (
-    SEVERITIES,
     Assessment,
     BaselineInfo,
     BaselineState,
@@ -158,7 +158,7 @@ def diff_assessments(old: Assessment, new: Assessment) -> DiffReport:
             )
         )
     for entries in groups.values():
-        entries.sort(key=lambda e: (SEVERITIES.index(e.severity), e.rule_id))
+        entries.sort(key=lambda e: (severity_rank(e.severity), e.rule_id))
     return DiffReport(
         tool=new.tool,
         pack=new.pack,
@@ -182,13 +182,19 @@ def _side(a: Assessment) -> DiffSide:
 
 def diff_exit_code(report: DiffReport, fail_on: str) -> int:
     """1 when a new or worsened gap (outside its grace period) is at or above ``fail_on``."""
-    if fail_on == "none":
-        return 0
-    threshold = SEVERITIES.index(fail_on)
-    for entry in (*report.new, *report.worsened):
-        if not entry.in_grace and SEVERITIES.index(entry.severity) <= threshold:
-            return 1
-    return 0
+    return exit_code_for(
+        (
+            gap_blocks(
+                entry,
+                fail_on,
+                status=entry.new_status,
+                in_grace=entry.in_grace,
+                baseline=entry.change,
+            )
+            for entry in (*report.new, *report.worsened)
+        ),
+        fail_on,
+    )
 
 
 def apply_baseline(assessment: Assessment, baseline: Assessment | None, source: str) -> Assessment:

@@ -16,16 +16,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import Diagnostic, Span, did_you_mean
 from ..lang import nodes as n
 from ..lang.parser import parse_expression
 from ..lang.values import Duration
 from ..packs.loader import RULE_ID_PATTERN, LoadedPack, RuleOverride
-
-if TYPE_CHECKING:
-    from .check import Rule
+from .rules import AppliedOverride, Rule
 
 #: The rule fields an override may change (pack.yaml keys)
 OVERRIDABLE = (
@@ -39,17 +37,6 @@ OVERRIDABLE = (
     "message@zh",
     "after",
 )
-
-
-@dataclass(frozen=True)
-class AppliedOverride:
-    """One field of a rule changed by a pack's ``overrides`` (shown by ``explain``)."""
-
-    pack_id: str
-    key: str  # the pack.yaml key: severity, title@zh, after, …
-    before: str
-    after: str
-    span: Span
 
 
 @dataclass

@@ -20,8 +20,8 @@ from ..errors import RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.describe import FLIPPED_OPERATORS, NEGATED_OPERATORS, expression_text, literal_text
 from ..lang.values import UNKNOWN, display
-from .check import Rule
-from .compile import CompiledPack, CompiledRule, Env, PathKey, Trace, TraceNode
+from .compile import CompiledPack, CompiledRule
+from .gate import blocks_readiness
 from .models import (
     SEVERITIES,
     SEVERITY_WEIGHTS,
@@ -35,6 +35,8 @@ from .models import (
     ToolInfo,
     Witness,
 )
+from .rules import Rule
+from .runtime import Env, PathKey, Trace, TraceNode
 
 MAX_WITNESSES = 50
 MAX_ELEMENTS_EXPLAINED = 5
@@ -216,11 +218,7 @@ def summarize(findings: list[Finding]) -> Summary:
         if f.status in ("pass", "fail", "unknown", "error"):
             total += weight
             passed += weight if f.status == "pass" else 0
-        if (
-            f.severity in ("critical", "high")
-            and f.status in ("fail", "unknown", "error")
-            and not f.in_grace
-        ):
+        if blocks_readiness(f):
             ready = False
     score = int(100 * passed / total + 0.5) if total else 100
     counts = Counts(

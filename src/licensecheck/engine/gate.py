@@ -8,15 +8,16 @@ gap reports, plans, baseline diffs and GitHub annotations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from ..errors import Diagnostic, UsageError
 from .models import SEVERITIES, Assessment
 
-if TYPE_CHECKING:
-    from .batch import Batch
-
 DEFAULT_FAIL_ON = "high"
+#: Readiness (the summary's ``ready``) does not move with ``--fail-on``: a firm is ready when
+#: no critical or high gap is left.
+READINESS_THRESHOLD = "high"
 FAIL_ON_CHOICES: tuple[str, ...] = (*SEVERITIES, "none")
 GAP_STATUSES = frozenset({"fail", "unknown", "error"})
 
@@ -49,7 +50,9 @@ def at_or_above(item: Gradable, fail_on: str = DEFAULT_FAIL_ON) -> bool:
     return severity_rank(item.severity) <= severity_rank(check_fail_on(fail_on))
 
 
-def counts_as_gap(status: str, *, in_grace: bool = False, baseline: str | None = None) -> bool:
+def counts_as_gap(
+    status: str | None, *, in_grace: bool = False, baseline: str | None = None
+) -> bool:
     """A ``fail``, ``unknown`` or ``error`` outside its grace period that, with a baseline, is
     new or worse."""
     if status not in GAP_STATUSES or in_grace:
@@ -66,15 +69,56 @@ class _Finding(Gradable, Protocol):
     def baseline(self) -> str | None: ...
 
 
+def gap_blocks(
+    item: Gradable,
+    fail_on: str,
+    *,
+    status: str | None,
+    in_grace: bool = False,
+    baseline: str | None = None,
+) -> bool:
+    """Whether ``item`` (a finding, a plan's task, a gap report's gap, a diff entry) makes the
+    exit code 1 at ``fail_on``, given its status, grace and, with a baseline, its change."""
+    return counts_as_gap(status, in_grace=in_grace, baseline=baseline) and at_or_above(
+        item, fail_on
+    )
+
+
 def blocks(finding: _Finding, fail_on: str = DEFAULT_FAIL_ON) -> bool:
     """Whether ``finding`` makes the exit code 1: a gap (``fail``, ``unknown``, ``error``) at or
     above ``fail_on``, not in its grace period and, with a baseline, new or worsened."""
-    return counts_as_gap(
-        finding.status, in_grace=finding.in_grace, baseline=finding.baseline
-    ) and at_or_above(finding, fail_on)
+    return gap_blocks(
+        finding,
+        fail_on,
+        status=finding.status,
+        in_grace=finding.in_grace,
+        baseline=finding.baseline,
+    )
 
 
-def exit_code(result: Assessment | Batch, fail_on: str = DEFAULT_FAIL_ON) -> int:
+def blocks_readiness(finding: _Finding) -> bool:
+    """Whether ``finding`` keeps the firm from being ready: a critical or high gap outside its
+    grace period (baselines do not matter: readiness is about the declaration now)."""
+    return gap_blocks(
+        finding, READINESS_THRESHOLD, status=finding.status, in_grace=finding.in_grace
+    )
+
+
+def exit_code_for(blocking: Iterable[bool], fail_on: str) -> int:
+    """1 when any item blocks at ``fail_on``, else 0 (``fail_on`` is checked even when there
+    is no item); ``blocking`` is the items' :func:`gap_blocks` verdicts, computed lazily."""
+    check_fail_on(fail_on)
+    return 1 if any(blocking) else 0
+
+
+class _Batch(Protocol):
+    @property
+    def errors(self) -> Sequence[object]: ...
+    @property
+    def assessments(self) -> Sequence[Assessment]: ...
+
+
+def exit_code(result: Assessment | _Batch, fail_on: str = DEFAULT_FAIL_ON) -> int:
     """0 when no gap is at or above ``fail_on``, else 1 (``none`` never fails); for a batch,
     2 when a file could not be assessed.
 
@@ -86,4 +130,4 @@ def exit_code(result: Assessment | Batch, fail_on: str = DEFAULT_FAIL_ON) -> int
         if result.errors:
             return 2
         return max((exit_code(a, fail_on) for a in result.assessments), default=0)
-    return 1 if any(blocks(f, fail_on) for f in result.findings) else 0
+    return exit_code_for((blocks(f, fail_on) for f in result.findings), fail_on)

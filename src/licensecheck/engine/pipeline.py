@@ -21,10 +21,11 @@ from ..declaration.loader import load_declaration as _load_declaration
 from ..declaration.schema import DeclarationSchema, load_declaration_schema
 from ..errors import Diagnostic, UsageError
 from ..packs.loader import LoadedPack, load_pack
-from .check import CheckedPack, check_pack
+from .check import check_pack
 from .compile import CompiledPack, compile_pack
 from .evaluate import assess_compiled
 from .models import Assessment
+from .rules import CheckedPack
 
 if TYPE_CHECKING:
     from .baseline import Baseline

@@ -15,7 +15,7 @@ Escaping follows the Actions toolkit: in the message ``%``, CR and LF become ``%
 from __future__ import annotations
 
 from ..engine.batch import Batch
-from ..engine.gate import blocks
+from ..engine.gate import DEFAULT_FAIL_ON, blocks
 from ..engine.models import Assessment, Finding
 from ..errors import Diagnostic
 from ..output import relative_path
@@ -40,7 +40,7 @@ def command(level: str, message: str, **properties: object) -> str:
     return f"::{level}{' ' + shown if shown else ''}::{escape_data(message)}"
 
 
-def render_github(batch: Batch, *, fail_on: str = "high") -> str:
+def render_github(batch: Batch, *, fail_on: str = DEFAULT_FAIL_ON) -> str:
     lines: list[str] = []
     for item in batch.items:
         if item.assessment is None:

@@ -29,9 +29,9 @@ from typing import Any
 
 from .._version import __version__
 from ..engine.batch import Batch
-from ..engine.check import Rule
 from ..engine.evaluate import text
 from ..engine.models import Finding, Witness
+from ..engine.rules import Rule
 from ..errors import Diagnostic
 from ..lang.describe import requirement_text
 from ..output import relative_path

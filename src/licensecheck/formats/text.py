@@ -11,7 +11,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from ..engine.models import SEVERITIES, STATUSES, Assessment, Finding, Witness
+from ..engine.gate import severity_rank
+from ..engine.models import STATUSES, Assessment, Finding, Witness
 
 Style = Callable[..., str]
 
@@ -193,7 +194,7 @@ def _domains_worst_first(findings: list[Finding]) -> list[tuple[str, list[Findin
 
 
 def _finding_rank(f: Finding) -> tuple[int, int, str]:
-    return (_STATUS_RANK[f.status], SEVERITIES.index(f.severity), f.rule_id)
+    return (_STATUS_RANK[f.status], severity_rank(f.severity), f.rule_id)
 
 
 def _tally(findings: list[Finding], labels: dict[str, str]) -> str:

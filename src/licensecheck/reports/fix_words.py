@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..declaration.loader import format_path
-from ..engine.compile import PathKey
+from ..engine.runtime import PathKey
 from ..lang.describe import requirement_text
 from ..lang.values import UNKNOWN, display
 from .fixes import Edit

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..declaration.loader import Declaration
-from ..engine.compile import CompiledPack, PathKey, Trace, TraceNode
+from ..engine.compile import CompiledPack
 from ..engine.evaluate import first_path_read, run_rule, trace_elements
+from ..engine.runtime import PathKey, Trace, TraceNode
 from ..errors import RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.describe import FLIPPED_OPERATORS, NEGATED_OPERATORS

@@ -13,6 +13,7 @@ the single source of ``schemas/gap-report.schema.json``; rendering it to Markdow
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -21,11 +22,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..declaration.loader import Declaration, format_path, parse_path
 from ..declaration.schema import DeclarationSchema, SchemaNode
 from ..engine.baseline import DiffReport
-from ..engine.check import Rule
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import run_rule, summarize
+from ..engine.gate import (
+    DEFAULT_FAIL_ON,
+    blocks_readiness,
+    exit_code_for,
+    gap_blocks,
+    severity_rank,
+)
 from ..engine.models import (
-    SEVERITIES,
     STATUSES,
     Assessment,
     BaselineInfo,
@@ -35,7 +41,7 @@ from ..engine.models import (
     ToolInfo,
     Witness,
 )
-from ..errors import Diagnostic, UsageError
+from ..engine.rules import Rule
 from ..lang.describe import requirement_text
 from ..lang.values import UNKNOWN
 from .fix_words import WORDS, edit_sentences, place_of, value_text
@@ -188,35 +194,28 @@ class GapReport(_Model):
         "and fixed (null without a baseline, or when it holds no report of this declaration).",
     )
 
-    def exit_code(self, fail_on: str = "high") -> int:
+    def exit_code(self, fail_on: str = DEFAULT_FAIL_ON) -> int:
         """1 when a gap (fail, unknown, error; not in its grace period) is at or above
         ``fail_on`` — with a baseline, only new or worsened gaps count — else 0."""
-        threshold = fail_on_threshold(fail_on)
-        if threshold is None:
-            return 0
-        gaps = [(g.rule_id, g.severity) for d in self.domains for g in d.gaps if not g.in_grace]
-        gaps += [(u.rule_id, u.severity) for u in self.unknown_rules]
-        counted = None
+        changed = None
         if self.changes is not None:
-            counted = {e.rule_id for e in (*self.changes.new, *self.changes.worsened)}
-        return int(
-            any(
-                SEVERITIES.index(severity) <= threshold and (counted is None or rule_id in counted)
-                for rule_id, severity in gaps
+            changed = {e.rule_id: e.change for e in (*self.changes.new, *self.changes.worsened)}
+
+        def baseline(rule_id: str) -> str | None:  # a gap neither new nor worse does not count
+            return None if changed is None else changed.get(rule_id, "unchanged")
+
+        gaps = (
+            gap_blocks(
+                g, fail_on, status=g.status, in_grace=g.in_grace, baseline=baseline(g.rule_id)
             )
+            for d in self.domains
+            for g in d.gaps
         )
-
-
-def fail_on_threshold(fail_on: str) -> int | None:
-    """The index in SEVERITIES of ``--fail-on`` (None for ``none``); a usage error otherwise."""
-    if fail_on == "none":
-        return None
-    if fail_on not in SEVERITIES:
-        choices = ", ".join((*SEVERITIES, "none"))
-        raise UsageError(
-            Diagnostic("usage", f"unknown --fail-on '{fail_on}'; use one of {choices}")
+        unknown = (
+            gap_blocks(u, fail_on, status="unknown", baseline=baseline(u.rule_id))
+            for u in self.unknown_rules
         )
-    return SEVERITIES.index(fail_on)
+        return exit_code_for(itertools.chain(gaps, unknown), fail_on)
 
 
 # ---------------------------------------------------------------- building
@@ -267,7 +266,7 @@ def build_gap_report(
                 domain=f.domain,
             )
             for f in sorted(assessment.findings, key=_gap_order)
-            if is_blocking(f)
+            if blocks_readiness(f)
         ],
         counts=summary.counts,
         domains=_domains(assessment, rules, consts, fixes),
@@ -278,17 +277,8 @@ def build_gap_report(
     )
 
 
-def is_blocking(f: Finding) -> bool:
-    """A gap that keeps the firm from being ready (the summary's ``ready`` definition)."""
-    return (
-        f.severity in ("critical", "high")
-        and f.status in ("fail", "unknown", "error")
-        and not f.in_grace
-    )
-
-
 def _gap_order(f: Finding) -> tuple[int, int, str]:
-    return (SEVERITIES.index(f.severity), STATUSES.index(f.status), f.rule_id)
+    return (severity_rank(f.severity), STATUSES.index(f.status), f.rule_id)
 
 
 def pack_title(pack: CompiledPack, lang: str) -> str:
@@ -551,7 +541,6 @@ __all__ = [
     "SmallestChange",
     "UnknownRule",
     "build_gap_report",
-    "is_blocking",
     "score_range",
     "untranslated",
 ]

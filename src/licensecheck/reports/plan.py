@@ -34,12 +34,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine.check import Rule
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import summarize, text
-from ..engine.models import SEVERITIES, Assessment, Finding, PackInfo, Summary, ToolInfo
+from ..engine.gate import (
+    DEFAULT_FAIL_ON,
+    blocks_readiness,
+    exit_code_for,
+    gap_blocks,
+    severity_rank,
+)
+from ..engine.models import Assessment, Finding, PackInfo, Summary, ToolInfo
+from ..engine.rules import Rule
 from ..errors import Diagnostic, UsageError, did_you_mean
-from .gap import fail_on_threshold, is_blocking, pack_title, untranslated
+from .gap import pack_title, untranslated
 from .schedule import Job, WorkingDays, schedule
 
 Phase = Literal["stop", "structural", "evidence", "application"]
@@ -166,13 +173,11 @@ class Plan(_Model):
     assumptions: Assumptions | None = None
     what_if: list[WhatIf] | None = None
 
-    def exit_code(self, fail_on: str = "high") -> int:
+    def exit_code(self, fail_on: str = DEFAULT_FAIL_ON) -> int:
         """1 when a task (a gap outside its grace period) is at or above ``fail_on``, else 0."""
-        threshold = fail_on_threshold(fail_on)
-        if threshold is None:
-            return 0
-        return int(
-            any(SEVERITIES.index(t.severity) <= threshold for t in self.tasks if not t.in_grace)
+        return exit_code_for(
+            (gap_blocks(t, fail_on, status=t.status, in_grace=t.in_grace) for t in self.tasks),
+            fail_on,
         )
 
 
@@ -353,7 +358,7 @@ class _Draft:
                 id=ids[f.rule_id],
                 duration=_effort(f),
                 depends_on=tuple(ids[a] for a in self.rules[f.rule_id].after if a in ids),
-                priority=(PHASES.index(phases[f.rule_id]), SEVERITIES.index(f.severity)),
+                priority=(PHASES.index(phases[f.rule_id]), severity_rank(f.severity)),
                 span=self.rules[f.rule_id].span,
             )
             for f in gaps
@@ -389,7 +394,7 @@ class _Draft:
         summary = projected(findings, done)
         first = self.calendar.first
         blocking_ends = [
-            t.end for t, f in zip(tasks, self._findings(tasks), strict=True) if is_blocking(f)
+            t.end for t, f in zip(tasks, self._findings(tasks), strict=True) if blocks_readiness(f)
         ]
         ready_on = max(blocking_ends, default=first)
         completes_on = max((t.end for t in tasks), default=first)
@@ -428,7 +433,7 @@ def _what_if(draft: _Draft, base: _Scheduled, fixed: Sequence[str]) -> list[What
     result = []
     for task in base.tasks:
         finding = by_rule[task.rule_id]
-        if not is_blocking(finding):
+        if not blocks_readiness(finding):
             continue
         alternative = draft.run([*fixed, task.rule_id])
         result.append(
@@ -442,4 +447,4 @@ def _what_if(draft: _Draft, base: _Scheduled, fixed: Sequence[str]) -> list[What
                 days_earlier=(base.ready_on - alternative.ready_on).days,
             )
         )
-    return sorted(result, key=lambda w: (-w.days_earlier, SEVERITIES.index(w.severity), w.rule_id))
+    return sorted(result, key=lambda w: (-w.days_earlier, severity_rank(w.severity), w.rule_id))

@@ -1,0 +1,78 @@
+"""The checked rule and the checked pack: what the static checks hand to composition and
+the compiler.
+
+Input: nothing (plain data types). Output: :class:`Rule`, :class:`CheckedPack` and
+:class:`AppliedOverride`, shared by :mod:`.check` (which builds them), :mod:`.compose`
+(which inherits, overrides and disables rules) and everything downstream. Living apart from
+both, they let the checker depend on composition without composition depending back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..declaration.schema import DeclarationSchema
+from ..errors import Diagnostic, Span
+from ..lang import nodes as n
+from ..lang.values import Duration
+from ..packs.loader import LoadedPack
+
+Text = Mapping[str, str]  # language -> text; "en" is the unsuffixed default
+
+
+@dataclass(frozen=True)
+class AppliedOverride:
+    """One field of a rule changed by a pack's ``overrides`` (shown by ``explain``)."""
+
+    pack_id: str
+    key: str  # the pack.yaml key: severity, title@zh, after, …
+    before: str
+    after: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A checked rule, ready to compile."""
+
+    id: str
+    pack_id: str
+    title: Text
+    domain: str
+    severity: str
+    require: n.Expr
+    when: n.Expr | None
+    cite: tuple[str, ...]
+    message: Text
+    remediation: Text
+    effort: Duration | None
+    after: tuple[str, ...]
+    evidence: tuple[str, ...]
+    tags: tuple[str, ...]
+    effective_from: dt.date | None
+    grace_until: dt.date | None
+    span: Span
+    #: fields changed by ``overrides`` in pack.yaml files, in the order they were applied
+    overrides: tuple[AppliedOverride, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckedPack:
+    id: str
+    version: str
+    title: str
+    rules: tuple[Rule, ...]
+    consts: Mapping[str, Any]
+    predicates: Mapping[str, n.Expr]
+    domains: Mapping[str, Text]
+    warnings: tuple[Diagnostic, ...]
+    schema: DeclarationSchema
+    loaded: LoadedPack
+    #: rule id -> id of the pack whose ``disable`` left it out
+    disabled: Mapping[str, str] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)

@@ -1,0 +1,604 @@
+"""What compiled rules run on: the evaluation state, the trace, and the closures' helpers.
+
+Input: nothing at import; at run time, a declaration's data, a date and (when tracing) a
+:class:`Trace`. Output: :class:`Env` (what one rule evaluation reads), :class:`Trace` and
+:class:`TraceNode` (what it recorded), and the building blocks :mod:`.compile` assembles rules
+from: three-valued logic (:func:`truth`, :func:`negate`, :func:`member`), the untraced hot
+loops of quantifiers and aggregates with their step budget, path readers and comparisons.
+Everything here is on the evaluation's fast path: names are read as module globals, and the
+common cases are unrolled rather than abstracted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from ..declaration.loader import current_limits
+from ..errors import Diagnostic, RuleRuntimeError
+from ..lang import nodes as n
+from ..lang.operations import (
+    arithmetic,
+    compile_pattern,
+    kind_of,
+    ordered,
+    runtime_error,
+    values_equal,
+)
+from ..lang.values import UNKNOWN, type_name
+
+Fn = Callable[["Env"], Any]
+PathKey = tuple[str | int, ...]
+
+
+class BudgetExceeded(RuleRuntimeError):
+    """A rule visited more list elements than its evaluation budget allows."""
+
+
+# ---------------------------------------------------------------- environment and trace
+
+
+class Env:
+    """The state one rule evaluation reads: the declaration, bound variables, the date."""
+
+    __slots__ = ("max_steps", "memo", "paths", "root", "steps", "today", "trace", "vars")
+
+    def __init__(
+        self,
+        root: dict[str, Any],
+        today: dt.date,
+        *,
+        trace: Trace | None = None,
+        max_steps: int | None = None,
+    ) -> None:
+        self.root = root
+        self.today = today
+        self.vars: dict[str, Any] = {}
+        self.paths: dict[str, PathKey | None] = {}
+        self.trace = trace
+        self.steps = 0
+        self.max_steps = max_steps or current_limits().max_rule_steps
+        #: predicate results: a predicate has no free variables, so within one declaration
+        #: and date its value never changes, however many rules ask
+        self.memo: dict[str, Any] = {}
+
+
+@dataclass(eq=False)
+class TraceNode:
+    """One evaluated sub-expression: its value, what it read, and its sub-evaluations."""
+
+    expr: n.Expr | None
+    value: Any = UNKNOWN
+    path: PathKey | None = None  # for path expressions: the concrete declaration path read
+    children: list[TraceNode] = field(default_factory=list)
+    #: for element marks inside a quantifier: the element's path and value
+    element: tuple[PathKey | None, Any] | None = None
+
+
+@dataclass(eq=False)
+class Trace:
+    root: TraceNode = field(default_factory=lambda: TraceNode(None))
+    current: TraceNode | None = None
+    last_path: PathKey | None = None
+
+    def __post_init__(self) -> None:
+        self.current = self.root
+
+
+def memoised(name: str, fn: Fn) -> Fn:
+    def predicate(e: Env) -> Any:
+        value = e.memo.get(name, _UNSET)
+        if value is _UNSET:
+            value = e.memo[name] = fn(e)
+        return value
+
+    return predicate
+
+
+def once_per_day(fn: Fn) -> Fn:
+    """Memoise a value that depends only on the assessment date."""
+    memo: list[tuple[dt.date | None, Any]] = [(None, None)]
+
+    def cached(e: Env) -> Any:
+        day, value = memo[0]  # one tuple, so concurrent readers never see a torn pair
+        if day != e.today:
+            value = fn(e)
+            memo[0] = (e.today, value)
+        return value
+
+    return cached
+
+
+def traced(expr: n.Expr, inner: Fn) -> Fn:
+    def run(e: Env) -> Any:
+        trace = e.trace
+        if trace is None:
+            return inner(e)
+        parent = trace.current
+        assert parent is not None
+        node = TraceNode(expr)
+        parent.children.append(node)
+        trace.current = node
+        try:
+            node.value = inner(e)
+        finally:
+            trace.current = parent
+        return node.value
+
+    return run
+
+
+# ---------------------------------------------------------------- runtime helpers
+
+
+def member(item: Any, items: Any, node: n.Node) -> Any:
+    if item is UNKNOWN or items is UNKNOWN:
+        return UNKNOWN
+    if type(items) is not list:
+        raise runtime_error(f"'in' needs a list, got {type_name(items)}", node)
+    item_type = type(item)
+    if item_type in _EXACT_MEMBERS:  # text, booleans, dates: equal only to their own type
+        for candidate in items:
+            if type(candidate) is item_type and candidate == item:
+                return True
+        return UNKNOWN if any(c is None or c is UNKNOWN for c in items) else False
+    kind = kind_of(item)
+    saw_unknown = False
+    for candidate in items:
+        if candidate is UNKNOWN or candidate is None:
+            saw_unknown = True
+        elif kind_of(candidate) == kind and values_equal(item, candidate, node):
+            return True
+    return UNKNOWN if saw_unknown else False
+
+
+_EXACT_MEMBERS: Final = frozenset({str, bool, dt.date})
+
+
+def negate(value: Any, node: n.Node) -> Any:
+    if value is True:
+        return False
+    if value is False:
+        return True
+    return truth(value, node, "'not'")
+
+
+def for_witnesses(fn: Fn, e: Env) -> None:
+    """When tracing, evaluate a side that short-circuiting skipped, so every failing part of
+    an `and` is reported at once; the result is already decided, so errors are ignored."""
+    with contextlib.suppress(RuleRuntimeError):
+        fn(e)
+
+
+def truth(value: Any, node: n.Node, what: str) -> Any:
+    if value is True or value is False or value is UNKNOWN:
+        return value
+    raise runtime_error(f"{what} needs true/false, got {type_name(value)}", node)
+
+
+# ---------------------------------------------------------------- loops (quantifiers, aggregates) and the step budget
+
+
+def filtered(kind: str, f: Any, b: Any) -> Any:
+    """An element's contribution when its filter is ``f`` (not false) and its body ``b``."""
+    if f is UNKNOWN:  # all ≡ not F or B;  any/none ≡ F and B  (Kleene)
+        if kind == "all":
+            return True if b is True else UNKNOWN
+        return False if b is False else UNKNOWN
+    return b
+
+
+def _charge(e: Env, steps: int, node: n.Node) -> None:
+    e.steps += steps
+    if e.steps > e.max_steps:
+        raise BudgetExceeded(
+            Diagnostic(
+                "budget", f"the rule visited more than {e.max_steps} list elements", node.span
+            )
+        )
+
+
+def _collection(items: Any, node: n.Quantifier | n.Aggregate) -> None:
+    if type(items) is not list:
+        raise runtime_error(f"'{node.kind}' needs a list, got {type_name(items)}", node)
+
+
+def fast_quantifier(expr: n.Quantifier, coll: Fn, filt: Fn | None, body: Fn) -> Fn:
+    """The untraced quantifier: a plain loop that stops at the first deciding element."""
+    kind, var = expr.kind, expr.var
+    decisive = kind != "all"  # all: decided by a false element; any/none: by a true one
+    what = f"'{kind}'"
+
+    def quantifier(e: Env) -> Any:
+        items = coll(e)
+        if items is UNKNOWN:
+            return UNKNOWN
+        _collection(items, expr)
+        _charge(e, len(items), expr)
+        variables = e.vars
+        saved = variables.get(var, _UNSET)
+        saw_unknown = decided = False
+        try:
+            for item in items:
+                variables[var] = UNKNOWN if item is None else item
+                if filt is None:
+                    b = body(e)
+                else:
+                    f = filt(e)
+                    if f is False:
+                        continue
+                    b = body(e)
+                    if f is not True:
+                        b = filtered(kind, truth(f, expr, "'where'"), truth(b, expr, what))
+                if b is decisive:
+                    decided = True
+                    break
+                if b is not True and b is not False:
+                    truth(b, expr, what)  # raises unless b is UNKNOWN
+                    saw_unknown = True
+        finally:
+            _restore(variables, var, saved)
+        result = decisive if decided else (UNKNOWN if saw_unknown else not decisive)
+        return (not result) if kind == "none" and result is not UNKNOWN else result
+
+    return quantifier
+
+
+def fast_aggregate(expr: n.Aggregate, coll: Fn, filt: Fn | None, body: Fn | None) -> Fn:
+    kind, var = expr.kind, expr.var
+
+    def aggregate(e: Env) -> Any:
+        items = coll(e)
+        if items is UNKNOWN:
+            return UNKNOWN
+        _collection(items, expr)
+        _charge(e, len(items), expr)
+        variables = e.vars
+        saved = variables.get(var, _UNSET)
+        values: list[Any] = []
+        saw_unknown = False
+        try:
+            for item in items:
+                value = UNKNOWN if item is None else item
+                variables[var] = value
+                if filt is not None:
+                    f = filt(e)
+                    if f is False:
+                        continue
+                    if f is not True:
+                        truth(f, expr, "'where'")  # raises unless f is UNKNOWN
+                        saw_unknown = True
+                        break  # one unknown element makes the whole aggregate unknown
+                if body is not None:
+                    value = body(e)
+                if value is UNKNOWN:
+                    saw_unknown = True
+                    break
+                values.append(value)
+        finally:
+            _restore(variables, var, saved)
+        if saw_unknown:
+            return UNKNOWN
+        return len(values) if kind == "count" else fold(kind, values, expr)
+
+    return aggregate
+
+
+def _restore(variables: dict[str, Any], var: str, saved: Any) -> None:
+    if saved is _UNSET:
+        variables.pop(var, None)
+    else:
+        variables[var] = saved
+
+
+class Loop:
+    """Iterates a collection, binding the variable (and, when tracing, its path)."""
+
+    def __init__(
+        self, expr: n.Quantifier | n.Aggregate, coll: Fn, var: str, coll_is_path: bool
+    ) -> None:
+        self.expr = expr
+        self.coll = coll
+        self.var = var
+        self.coll_is_path = coll_is_path
+
+    def items(self, e: Env) -> Any:
+        if e.trace is not None:
+            e.trace.last_path = None
+        items = self.coll(e)
+        if items is not UNKNOWN:
+            _collection(items, self.expr)
+        return items
+
+    def bind(self, e: Env, items: list[Any]) -> Iterator[Any]:
+        trace = e.trace
+        base = trace.last_path if trace is not None and self.coll_is_path else None
+        var = self.var
+        variables = e.vars
+        saved = variables.get(var, _UNSET)
+        saved_path = e.paths.get(var)
+        try:
+            for index, item in enumerate(items):
+                _charge(e, 1, self.expr)
+                value = UNKNOWN if item is None else item
+                variables[var] = value
+                if trace is not None:
+                    path = (*base, index) if base is not None else None
+                    e.paths[var] = path
+                    assert trace.current is not None
+                    trace.current.children.append(
+                        TraceNode(None, value, path, element=(path, value))
+                    )
+                yield value
+        finally:
+            _restore(variables, var, saved)
+            e.paths[var] = saved_path
+
+
+_UNSET: Final = object()
+
+
+def fold(kind: str, values: Sequence[Any], node: n.Node) -> Any:
+    if kind == "sum":
+        total: Any = 0
+        for v in values:
+            total = arithmetic("+", total, v, node)
+        return total
+    if not values:
+        return UNKNOWN
+    best = values[0]
+    for v in values[1:]:
+        ordered(best, v, node)
+        if (v < best) if kind == "min" else (v > best):
+            best = v
+    return best
+
+
+# ---------------------------------------------------------------- paths
+
+
+def _step(value: Any, key: Any, node: n.Node) -> Any:
+    if type(key) is str:
+        if type(value) is dict:
+            found = value.get(key)
+            return UNKNOWN if found is None else found
+        raise runtime_error(f"{type_name(value)} has no field '{key}'", node)
+    if type(key) is int:
+        if type(value) is list:
+            found = value[key] if 0 <= key < len(value) else None
+            return UNKNOWN if found is None else found
+        raise runtime_error(f"{type_name(value)} cannot be indexed by a number", node)
+    if key is UNKNOWN:
+        return UNKNOWN
+    raise runtime_error(f"an index must be text or a whole number, not {key!r}", node)
+
+
+def fixed_path_reader(
+    expr: n.Expr,
+    keys: tuple[str | int, ...],
+    *,
+    variable: str | None = None,
+    field: str | None = None,
+) -> Fn:
+    """Read fixed keys below a quantifier variable or a top-level field, without tracing:
+    the hot path of every rule, so the common one- and two-key reads are unrolled."""
+
+    def slow(value: Any, position: int) -> Any:
+        for key in keys[position:]:
+            if value is None or value is UNKNOWN:
+                return UNKNOWN
+            value = (
+                value.get(key)
+                if type(value) is dict and type(key) is str
+                else _step(value, key, expr)
+            )
+        return UNKNOWN if value is None else value
+
+    one_key = len(keys) == 1 and type(keys[0]) is str
+    two_keys = len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str
+    k1 = keys[0] if keys else ""
+    k2 = keys[1] if len(keys) > 1 else ""
+    if variable is not None and one_key:
+
+        def variable_field(e: Env) -> Any:
+            value = e.vars[variable]
+            if type(value) is dict:
+                value = value.get(k1)
+                return UNKNOWN if value is None else value
+            return slow(value, 0)
+
+        return variable_field
+    if variable is not None and two_keys:
+
+        def variable_two_keys(e: Env) -> Any:
+            value = e.vars[variable]
+            if type(value) is dict:
+                value = value.get(k1)
+                if type(value) is dict:
+                    value = value.get(k2)
+                    return UNKNOWN if value is None else value
+                return slow(value, 1)
+            return slow(value, 0)
+
+        return variable_two_keys
+    if variable is not None:
+        return lambda e: slow(e.vars[variable], 0)
+    assert field is not None
+    if one_key:
+
+        def field_key(e: Env) -> Any:
+            value = e.root.get(field)
+            if type(value) is dict:
+                value = value.get(k1)
+                return UNKNOWN if value is None else value
+            return slow(value, 0)
+
+        return field_key
+    if two_keys:
+
+        def field_two_keys(e: Env) -> Any:
+            value = e.root.get(field)
+            if type(value) is dict:
+                value = value.get(k1)
+                if type(value) is dict:
+                    value = value.get(k2)
+                    return UNKNOWN if value is None else value
+                return slow(value, 1)
+            return slow(value, 0)
+
+        return field_two_keys
+    return lambda e: slow(e.root.get(field), 0)
+
+
+def path_reader(
+    expr: n.Expr,
+    base: Fn,
+    base_path: Callable[[Env], PathKey | None],
+    steps: tuple[str | int | Fn, ...],
+) -> Fn:
+    """Read ``base.step.step…``; absent anywhere gives UNKNOWN. Tracing records the path."""
+    static = all(not callable(s) for s in steps)
+
+    def read(e: Env) -> Any:
+        value = base(e)
+        if e.trace is not None:
+            return _read_traced(e, value)
+        if static:
+            for key in steps:
+                if value is UNKNOWN:
+                    return UNKNOWN
+                value = _step(value, key, expr)
+            return value
+        for step in steps:
+            if value is UNKNOWN:
+                return UNKNOWN
+            value = _step(value, step(e) if callable(step) else step, expr)
+        return value
+
+    def _read_traced(e: Env, value: Any) -> Any:
+        assert e.trace is not None
+        keys: list[str | int] = []
+        for step in steps:
+            key = step(e) if callable(step) else step
+            if isinstance(key, str | int) and not isinstance(key, bool):
+                keys.append(key)
+            if value is not UNKNOWN:
+                value = _step(value, key, expr)
+        prefix = base_path(e)
+        if prefix is not None:
+            path = (*prefix, *keys)  # truncated where a dynamic index was unknown
+            e.trace.last_path = path
+            if e.trace.current is not None and e.trace.current.expr is expr:
+                e.trace.current.path = path
+        return value
+
+    return read
+
+
+# ---------------------------------------------------------------- comparisons
+
+
+OPERATORS: Final = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+#: Types whose values Python compares exactly as the language does (durations and mixed
+#: number types take the general path; booleans only take part in == and !=).
+_PLAIN_EQUALITY: Final = frozenset({str, int, float, bool, dt.date})
+_PLAIN_ORDER: Final = frozenset({str, int, float, dt.date})
+
+
+def variable_field_comparison(
+    expr: n.Compare, op: str, left: Fn, variable: str, key: str
+) -> Fn | None:
+    """``x.key OP constant`` in one closure (the commonest quantifier body or filter)."""
+    assert isinstance(expr.right, n.Literal_)
+    constant = expr.right.value
+    plain = _PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER
+    if constant is None or type(constant) not in plain:
+        return None
+    constant_type, apply = type(constant), OPERATORS[op]
+
+    def compare_field(e: Env) -> Any:
+        value = e.vars[variable]
+        if type(value) is dict:
+            actual = value.get(key)
+            if type(actual) is constant_type:
+                return apply(actual, constant)
+        actual = left(e)  # absent, or another type: the general path decides
+        if actual is UNKNOWN:
+            return UNKNOWN
+        return _general_comparison(op, actual, constant, expr)
+
+    return compare_field
+
+
+def _general_comparison(op: str, a: Any, b: Any, expr: n.Compare) -> bool:
+    if op == "==":
+        return values_equal(a, b, expr)
+    if op == "!=":
+        return not values_equal(a, b, expr)
+    ordered(a, b, expr)
+    return bool(OPERATORS[op](a, b))
+
+
+def comparison(expr: n.Compare, op: str, left: Fn, right: Fn, *, fuse_constant: bool) -> Fn:
+    apply = OPERATORS[op]
+    plain = _PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER
+    if fuse_constant and isinstance(expr.right, n.Literal_) and expr.right.value is not None:
+        constant = expr.right.value
+        constant_type = type(constant)
+        fast = constant_type in plain
+
+        def compare_constant(e: Env) -> Any:
+            a = left(e)
+            if a is UNKNOWN:
+                return UNKNOWN
+            if fast and type(a) is constant_type:
+                return apply(a, constant)
+            return _general_comparison(op, a, constant, expr)
+
+        return compare_constant
+
+    def compare(e: Env) -> Any:
+        a = left(e)
+        if a is UNKNOWN:
+            return UNKNOWN
+        b = right(e)
+        if b is UNKNOWN:
+            return UNKNOWN
+        if type(a) is type(b) and type(a) in plain:
+            return apply(a, b)
+        return _general_comparison(op, a, b, expr)
+
+    return compare
+
+
+def matches(expr: n.Compare, left: Fn, right: Fn) -> Fn:
+    fixed = expr.right.value if isinstance(expr.right, n.Literal_) else None
+    fixed_pattern = compile_pattern(fixed) if isinstance(fixed, str) else None  # checked at load
+
+    def matches(e: Env) -> Any:
+        text = left(e)
+        if text is UNKNOWN:
+            return UNKNOWN
+        pattern = right(e)
+        if pattern is UNKNOWN:
+            return UNKNOWN
+        if type(text) is not str or type(pattern) is not str:
+            raise runtime_error(f"'matches' needs text, got {type_name(text)}", expr)
+        try:
+            regex = fixed_pattern or compile_pattern(pattern)
+        except ValueError as exc:
+            raise runtime_error(f"invalid regular expression: {exc}", expr) from None
+        return regex.found_in(text)
+
+    return matches
