@@ -43,12 +43,12 @@ import declarations
 import genpack
 import handwritten
 import licensecheck
-from licensecheck.engine.pipeline import _no_garbage_collection as no_garbage_collection
 from licensecheck.declaration.loader import Declaration
 from licensecheck.declaration.schema import load_declaration_schema
 from licensecheck.engine.check import check_pack
 from licensecheck.engine.compile import CompiledPack, compile_pack
 from licensecheck.engine.evaluate import assess_compiled, evaluate_rules, run_rule
+from licensecheck.engine.pipeline import _no_garbage_collection as no_garbage_collection
 from licensecheck.lang import parser
 from licensecheck.packs.loader import load_pack
 
