@@ -463,3 +463,16 @@ def test_limits_reach_batch_worker_processes(tmp_path: Path) -> None:
     )
     text = out.read_text(encoding="utf-8")
     assert text.count("more than 2 list elements") >= 2 * 5
+
+
+def test_fmt_refuses_an_over_limit_rules_file_as_lint_does(tmp_path: Path) -> None:
+    from licensecheck.packs.loader import MAX_RULES_FILE_BYTES
+
+    pack = one_rule_file_pack(tmp_path, "")
+    with (pack / "main.rules").open("r+b") as handle:
+        handle.truncate(MAX_RULES_FILE_BYTES + 1)  # sparse: the size is refused before reading
+    expected = f"main.rules:1:1: error: the rules file is larger than {MAX_RULES_FILE_BYTES} bytes"
+    for command in ("lint", "fmt"):  # lint reports on stdout, fmt on stderr
+        result = CliRunner().invoke(main, ["packs", command, str(pack)])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert expected in result.output, (command, result.output)

@@ -22,9 +22,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError, Diagnostic, Span, did_you_mean
+from .sources.text import FileKind, read_source_text
 
 CONFIG_FILE = "licensecheck.toml"
 PYPROJECT = "pyproject.toml"
+#: The configuration, for the one file reader's messages
+CONFIGURATION = FileKind("configuration file", ConfigError)
 
 
 class Config(BaseModel):
@@ -99,9 +102,9 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def _has_tool_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
+        text = read_source_text(pyproject, CONFIGURATION)
+    except ConfigError:
+        return False  # not ours to complain about: it has no licensecheck table we can see
     return re.search(r"^\s*\[\s*tool\s*\.\s*licensecheck\s*\]", text, re.MULTILINE) is not None
 
 
@@ -114,14 +117,7 @@ def load_config(
     if found is None:
         return LoadedConfig()
     shown = os.fspath(found)
-    try:
-        text = found.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(
-            Diagnostic("config", f"configuration file {shown} does not exist")
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(Diagnostic("config", f"cannot read {shown}: {exc}")) from None
+    text = read_source_text(found, CONFIGURATION, shown=shown)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

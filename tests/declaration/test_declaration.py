@@ -17,17 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import paths
-from licensecheck.declaration.loader import (
-    Declaration,
-    Limits,
-    format_path,
-    load_declaration,
-    parse_declaration_text,
-    validate,
-)
+from licensecheck.declaration.loader import Declaration, load_declaration, parse_declaration_text
 from licensecheck.declaration.schema import build_schema, load_declaration_schema
+from licensecheck.declaration.validate import validate
 from licensecheck.errors import DeclarationError, Diagnostic
 from licensecheck.resources import examples_dir
+from licensecheck.sources.limits import Limits
+from licensecheck.sources.paths import format_path
 
 FIXTURES = paths.FIXTURES / "declarations"
 MINIMAL = "schema_version: 1\ncompany:\n  name: Acme\n"

@@ -426,14 +426,14 @@ def test_the_readme_waiver_example_applies(tmp_path: Path) -> None:
     "text", ["a", "data_sources[2].consent.separate", 'extensions["client-acme"].x', "a[0][1]"]
 )
 def test_parse_path_is_the_inverse_of_format_path(text: str) -> None:
-    from licensecheck.declaration.loader import format_path, parse_path
+    from licensecheck.sources.paths import format_path, parse_path
 
     assert format_path(parse_path(text)) == text
 
 
 @pytest.mark.parametrize("text", ["", ".a", "a.", "a[0", "a[-1]", "a b", "[0]", "a..b", "a[0]b"])
 def test_parse_path_rejects_what_is_not_a_path(text: str) -> None:
-    from licensecheck.declaration.loader import parse_path
+    from licensecheck.sources.paths import parse_path
 
     with pytest.raises(ValueError):
         parse_path(text)

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from ..declaration.loader import Declaration, format_path
+from ..declaration.loader import Declaration
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import run_rule, text
 from ..engine.models import Finding
@@ -27,6 +27,7 @@ from ..errors import Diagnostic, UsageError, did_you_mean
 from ..lang import nodes as n
 from ..lang.describe import requirement_text
 from ..lang.values import UNKNOWN, display
+from ..sources.paths import format_path
 from .fmt import expression_flat, expression_lines
 from .skeleton import format_read, rule_reads, schema_at, value_words
 

@@ -30,6 +30,8 @@ from ..lang import describe
 from ..lang import nodes as n
 from ..lang.parser import parse_module_layout
 from ..output import write_output
+from ..packs.loader import RULES_FILE
+from ..sources.text import read_source_text
 
 WIDTH = 100
 INDENT = "    "
@@ -103,18 +105,9 @@ def rules_files(target: str | os.PathLike[str]) -> list[Path]:
 
 
 def read_rules_text(path: Path) -> str:
-    """A rules file's text; a file that cannot be read or is not UTF-8 is a :class:`PackError`."""
-    span = Span(str(path), 1, 1)
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PackError(
-            Diagnostic("encoding", f"{path} is not UTF-8 text (byte {exc.start})", span)
-        ) from None
-    except OSError as exc:
-        raise PackError(
-            Diagnostic("unreadable", f"cannot read {path}: {exc.strerror}", span)
-        ) from None
+    """A rules file's text, read as ``packs lint`` and ``check`` read it (same size limit,
+    same errors); a file that cannot be read is a :class:`PackError`."""
+    return read_source_text(path, RULES_FILE)
 
 
 def format_paths(target: str | os.PathLike[str], *, write: bool = False) -> list[FormatResult]:

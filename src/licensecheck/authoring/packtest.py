@@ -24,7 +24,8 @@ from ..engine.models import Status
 from ..engine.rules import CheckedPack, Rule
 from ..errors import DeclarationError, Diagnostic, PackError
 from ..lang import nodes as n
-from ..packs.loader import SourceFile, display_path, read_source, validation_diagnostics
+from ..packs.loader import PATTERN_WORDS, SourceFile, display_path, read_source
+from ..sources.validation import validation_diagnostics
 
 #: Cases are evaluated on a fixed date unless they name one, so they never rot.
 DEFAULT_CASE_DATE = dt.date(2026, 1, 1)
@@ -185,10 +186,6 @@ def _read_yaml(path: Path) -> tuple[Any, SourceFile]:
     return read_source(path, path.parent.resolve())
 
 
-def _case_keys(loc: tuple[str | int, ...]) -> list[str]:
-    return list(PackTestCase.model_fields) if len(loc) == 1 else []
-
-
 def load_case(path: Path) -> tuple[PackTestCase, dict[str, Any]]:
     """The case and the full declaration it describes."""
     data, source = _read_yaml(path)
@@ -196,7 +193,16 @@ def load_case(path: Path) -> tuple[PackTestCase, dict[str, Any]]:
         case = PackTestCase.model_validate(data)
     except ValidationError as exc:
         raise PackError(
-            validation_diagnostics(exc, data, source, "test case", _case_keys, "test-case")
+            validation_diagnostics(
+                exc,
+                data,
+                PackTestCase,
+                source,
+                label="test case",
+                code="test-case",
+                pack_wording=True,
+                pattern_words=PATTERN_WORDS,
+            )
         ) from None
     declaration = case.declaration
     if case.base is not None:

@@ -23,11 +23,11 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import Diagnostic, ReportError, Span
+from ..sources.text import FileKind, read_source_text
 from .gate import exit_code_for, gap_blocks, severity_rank
 from .models import (
     Assessment,
@@ -227,14 +227,20 @@ def counts_toward_exit(finding: Finding) -> bool:
 # ---------------------------------------------------------------------------- reading reports
 
 
+#: A JSON report read back, for the one file reader: a batch report of many declarations can
+#: be far larger than one declaration, so it has its own bound
+REPORT_FILE = FileKind(
+    "report", ReportError, max_bytes=256 * 1024 * 1024, missing="report {path} does not exist"
+)
+
+
 def is_report(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` holds a licensecheck JSON report (single or batch), not a declaration."""
     if not os.fspath(path).lower().endswith(".json"):
         return False
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(read_source_text(path, REPORT_FILE))
+    except (ReportError, json.JSONDecodeError):
         return False  # the declaration reader will say what is wrong with it
     return isinstance(data, dict) and "tool" in data and ("findings" in data or "results" in data)
 
@@ -243,12 +249,7 @@ def load_reports(path: str | os.PathLike[str]) -> dict[str, Assessment]:
     """The assessments in a JSON report file, by declaration path: one for a ``check
     --format json`` report, one per valid file for a batch report."""
     shown = os.fspath(path)
-    try:
-        text = Path(shown).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ReportError(Diagnostic("io", f"report {shown} does not exist")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(Diagnostic("io", f"cannot read report {shown}: {exc}")) from None
+    text = read_source_text(shown, REPORT_FILE)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

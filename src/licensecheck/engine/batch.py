@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._version import __version__
-from ..declaration.loader import Limits, current_limits, set_process_limits
 from ..errors import Diagnostic, LicenseCheckError, UsageError
 from ..packs.loader import LoadedPack
+from ..sources.limits import Limits, current_limits, set_process_limits
 from .compile import CompiledPack
 from .evaluate import pack_info
 from .models import STATUSES, Assessment, PackInfo, ToolInfo

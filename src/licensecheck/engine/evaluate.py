@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .._version import __version__
-from ..declaration.loader import Declaration, format_path
+from ..declaration.loader import Declaration
 from ..errors import RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.describe import FLIPPED_OPERATORS, NEGATED_OPERATORS, expression_text, literal_text
 from ..lang.values import UNKNOWN, display
+from ..sources.paths import format_path
 from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (

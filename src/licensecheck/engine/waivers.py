@@ -29,9 +29,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..declaration.loader import Declaration, PathKey, format_path, parse_path
+from ..declaration.loader import Declaration
 from ..errors import Diagnostic, WaiverError, did_you_mean
 from ..sources.modelfile import ModelFile, read_model_file
+from ..sources.paths import PathKey, format_path, parse_path
 from .compile import CompiledPack
 from .evaluate import summarize
 from .models import Assessment, Finding, WaiverRecord, WaiverState

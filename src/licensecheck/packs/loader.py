@@ -16,26 +16,21 @@ import contextvars
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from ..declaration.loader import Declaration, Positions, parse_declaration_text
-from ..errors import (
-    DeclarationError,
-    Diagnostic,
-    PackError,
-    Span,
-    UsageError,
-    did_you_mean,
-    source_snippet,
-)
+from ..errors import Diagnostic, PackError, Span, UsageError, did_you_mean
 from ..lang import nodes as n
 from ..lang.parser import parse_module
 from ..resources import policies_dir
+from ..sources.located import SourceFile as SourceFile
+from ..sources.parse import parse_text
+from ..sources.text import FileKind, read_source_text
+from ..sources.validation import validation_diagnostics
 
 PACK_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
@@ -44,6 +39,10 @@ DURATION_PATTERN = r"^\d(_?\d)*(\.\d(_?\d)*)? (day|days|month|months|year|years)
 DISABLE_PATTERN = r"^([A-Z][A-Z0-9]*(-[A-Z0-9]+)+|[A-Za-z_][A-Za-z0-9_]*)$"
 MAX_RULES_FILE_BYTES = 2 * 1024 * 1024
 MAX_SCHEMA_FILE_BYTES = 1024 * 1024
+#: The files of a pack, for the one file reader: what messages call them, and their limits
+RULES_FILE = FileKind("rules file", PackError, MAX_RULES_FILE_BYTES)
+PACK_FILE = FileKind("pack file", PackError, MAX_RULES_FILE_BYTES)
+SCHEMA_FILE = FileKind("schema file", PackError, MAX_SCHEMA_FILE_BYTES)
 #: The pack's declaration-schema fragment: the fields of ``extensions.<pack-id>``
 SCHEMA_FRAGMENT_FILE = "schema.json"
 #: Folders searched for packs by id before the bundled ones (``os.pathsep``-separated)
@@ -150,23 +149,6 @@ class PackManifest(BaseModel):
         default_factory=dict,
         description="The domains rules may use; when given, any other domain is an error.",
     )
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A small input file read with positions (``pack.yaml``, ``schema.json``)."""
-
-    shown: str  # the path as messages show it
-    text: str
-    positions: Positions | None = None
-
-    def span(self, *path: str | int) -> Span:
-        """Where ``path`` (or its deepest present prefix) is; the file's start otherwise."""
-        where = _position(self.positions, path) if self.positions is not None else None
-        return Span(self.shown, *(where or (1, 1)))
-
-    def snippet(self, span: Span) -> str:
-        return source_snippet(self.text, span.line, span.column)
 
 
 @dataclass
@@ -459,7 +441,7 @@ def _parse_rules_files(root: Path) -> tuple[list[n.Module], dict[str, str]]:
         )
     for path in files:
         shown = display_path(path)
-        text = _read_text(path, shown, root)
+        text = _read_text(path, shown, root, RULES_FILE)
         texts[shown] = text
         try:
             modules.append(parse_module(text, shown))
@@ -470,37 +452,33 @@ def _parse_rules_files(root: Path) -> tuple[list[n.Module], dict[str, str]]:
     return modules, texts
 
 
-def _read_text(path: Path, shown: str, root: Path) -> str:
-    span = Span(shown, 1, 1)
+def _read_text(path: Path, shown: str, root: Path, kind: FileKind) -> str:
+    """A file of the pack, which must not lead (by a symlink) outside the pack's folder."""
     resolved = path.resolve()
     if not resolved.is_relative_to(root):
-        raise PackError(Diagnostic("outside-pack", f"{shown} points outside the pack folder", span))
-    try:
-        if resolved.stat().st_size > MAX_RULES_FILE_BYTES:
-            raise PackError(
-                Diagnostic(
-                    "too-large", f"{shown} is larger than {MAX_RULES_FILE_BYTES} bytes", span
-                )
-            )
-        return resolved.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
         raise PackError(
-            Diagnostic("encoding", f"{shown} is not UTF-8 text (byte {exc.start})", span)
-        ) from None
-    except OSError as exc:
-        raise PackError(
-            Diagnostic("unreadable", f"cannot read {shown}: {exc.strerror}", span)
-        ) from None
+            Diagnostic("outside-pack", f"{shown} points outside the pack folder", Span(shown, 1, 1))
+        )
+    return read_source_text(resolved, kind, shown=shown)
 
 
-def read_source(path: Path, root: Path, *, json_file: bool = False) -> tuple[Any, SourceFile]:
-    """Read a small YAML (or JSON) file of a pack with the positions of its keys."""
+def read_source(path: Path, root: Path) -> tuple[Any, SourceFile]:
+    """Read a small YAML file of a pack with the positions of its keys."""
     shown = display_path(path)
-    text = _read_text(path, shown, root)
-    try:
-        data, positions = parse_declaration_text(text, shown, json=json_file)
-    except DeclarationError as exc:  # the shared YAML reader speaks of declarations
-        raise PackError(exc.diagnostics) from None
+    return _parse_source(_read_text(path, shown, root, PACK_FILE), shown, json_file=False)
+
+
+def _parse_source(text: str, shown: str, *, json_file: bool) -> tuple[Any, SourceFile]:
+    data, positions = parse_text(
+        text,
+        shown,
+        noun=PACK_FILE.noun,
+        error=PackError,
+        json=json_file,
+        not_a_mapping=lambda found: (
+            f"the {PACK_FILE.noun} must be a mapping, but this file holds {found}"
+        ),
+    )
     return data, SourceFile(shown, text, positions)
 
 
@@ -510,7 +488,16 @@ def _load_manifest(path: Path) -> tuple[PackManifest, SourceFile]:
         manifest = PackManifest.model_validate(data)
     except ValidationError as exc:
         raise PackError(
-            validation_diagnostics(exc, data, source, "pack.yaml", _manifest_keys, "manifest")
+            validation_diagnostics(
+                exc,
+                data,
+                PackManifest,
+                source,
+                label="pack.yaml",
+                code="manifest",
+                pack_wording=True,
+                pattern_words=PATTERN_WORDS,
+            )
         ) from None
     if manifest.id != path.parent.name:
         span = source.span("id")
@@ -525,46 +512,8 @@ def _load_manifest(path: Path) -> tuple[PackManifest, SourceFile]:
     return manifest, source
 
 
-def _model_keys(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items()]
-
-
-def _manifest_keys(loc: tuple[str | int, ...]) -> list[str]:
-    """The keys allowed where an unknown key ``loc[-1]`` was found."""
-    if len(loc) == 1:
-        return _model_keys(PackManifest)
-    if len(loc) == 3 and loc[0] == "overrides":
-        return _model_keys(RuleOverride)
-    if len(loc) == 3 and loc[0] == "domains":
-        return _model_keys(DomainInfo)
-    return []
-
-
-def _position(positions: Positions, path: tuple[str | int, ...]) -> tuple[int, int] | None:
-    return Declaration(data={}, positions=positions).locate(path)
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    """``loc`` without pydantic's type tags (``str``, ``list[str]``): only real keys and indexes."""
-    path: list[str | int] = []
-    node = data
-    for part in loc:
-        if part == "[key]":  # pydantic's marker of a dict key's own error
-            continue
-        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if in_dict or in_list:
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part == loc[-1]:
-            pass  # a missing or unknown key: keep it in the message
-        else:
-            continue
-        path.append(part)
-    return tuple(path)
-
-
 #: Plain words for the patterns of the manifest's fields
-_PATTERN_WORDS = {
+PATTERN_WORDS = {
     RULE_ID_PATTERN: "not a rule id: write one such as CR-LIC-001",
     DURATION_PATTERN: "not a duration: write one such as '30 days', '6 months' or '1 year'",
     DISABLE_PATTERN: "not a rule id (CR-LIC-001) or a domain name (licensing)",
@@ -572,63 +521,13 @@ _PATTERN_WORDS = {
 }
 
 
-def validation_diagnostics(
-    exc: ValidationError,
-    data: Any,
-    source: SourceFile,
-    label: str,
-    known_keys: Callable[[tuple[str | int, ...]], list[str]],
-    code: str,
-) -> list[Diagnostic]:
-    """Pydantic's errors about a YAML file as diagnostics at the line and column of each key,
-    with "did you mean" for misspelt keys."""
-    messages: dict[tuple[str | int, ...], list[str]] = {}
-    unknown: list[tuple[str | int, ...]] = []
-    for error in exc.errors():
-        loc = _data_path(data, tuple(error["loc"]))
-        if error["type"] == "extra_forbidden":
-            unknown.append(loc)
-            continue
-        pattern = (error.get("ctx") or {}).get("pattern")
-        text = _PATTERN_WORDS.get(str(pattern)) or error["msg"][0].lower() + error["msg"][1:]
-        if text not in messages.setdefault(loc, []):
-            messages[loc].append(text)
-    diagnostics = []
-    for loc in unknown:
-        suggestion = did_you_mean(str(loc[-1]), known_keys(loc))
-        dotted = ".".join(str(p) for p in loc)
-        message = f"unknown key '{dotted}' in {label}" + (
-            f" (did you mean '{suggestion}'?)" if suggestion else ""
-        )
-        span = source.span(*loc)
-        diagnostics.append(Diagnostic(code, message, span, snippet=source.snippet(span)))
-    for loc, texts in messages.items():
-        dotted = ".".join(str(p) for p in loc) or "(top)"
-        span = source.span(*loc)
-        diagnostics.append(
-            Diagnostic(
-                code, f"{label}: {dotted}: {' or '.join(texts)}", span, snippet=source.snippet(span)
-            )
-        )
-    return diagnostics
-
-
 def _load_schema_fragment(root: Path) -> tuple[dict[str, Any] | None, SourceFile | None]:
     """The pack's ``schema.json``, if it has one: a JSON Schema object for its extension fields."""
     path = root / SCHEMA_FRAGMENT_FILE
     if not path.is_file():
         return None, None
-    if path.stat().st_size > MAX_SCHEMA_FILE_BYTES:
-        shown = display_path(path)
-        raise PackError(
-            Diagnostic(
-                "too-large",
-                f"{shown} is larger than {MAX_SCHEMA_FILE_BYTES} bytes",
-                Span(shown, 1, 1),
-            )
-        )
     shown = display_path(path)
-    text = _read_text(path, shown, root)
+    text = _read_text(path, shown, root, SCHEMA_FILE)
     try:
         is_object = isinstance(json.loads(text), dict)
     except ValueError:
@@ -642,4 +541,4 @@ def _load_schema_fragment(root: Path) -> tuple[dict[str, Any] | None, SourceFile
                 Span(shown, 1, 1),
             )
         )
-    return read_source(path, root, json_file=True)
+    return _parse_source(text, shown, json_file=True)

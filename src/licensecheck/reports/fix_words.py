@@ -15,10 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..declaration.loader import format_path
 from ..engine.runtime import PathKey
 from ..lang.describe import requirement_text
 from ..lang.values import UNKNOWN, display
+from ..sources.paths import format_path
 from .fixes import Edit
 
 

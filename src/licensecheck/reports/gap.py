@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..declaration.loader import Declaration, format_path, parse_path
+from ..declaration.loader import Declaration
 from ..declaration.schema import DeclarationSchema, SchemaNode
 from ..engine.baseline import DiffReport
 from ..engine.compile import CompiledPack
@@ -44,6 +44,7 @@ from ..engine.models import (
 from ..engine.rules import Rule
 from ..lang.describe import requirement_text
 from ..lang.values import UNKNOWN
+from ..sources.paths import format_path, parse_path
 from .fix_words import WORDS, edit_sentences, place_of, value_text
 from .fixes import Edit, Fix, smallest_fix
 

@@ -1,0 +1,87 @@
+"""YAML or JSON text → plain values with positions, within the limits in force.
+
+The one entry of the two readers: the text's size, a tolerated BOM, an empty file, a file
+that must hold a mapping, and over-long lists and strings are all checked here, so every
+file read with positions is bounded the same way.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+
+from ..errors import LicenseCheckError
+from .json_reader import parse_json
+from .limits import Limits, current_limits
+from .paths import Positions
+from .text import SourceText
+from .words import describe
+from .yaml_reader import parse_yaml
+
+__all__ = ["parse_text"]
+
+
+def parse_text(
+    text: str,
+    name: str,
+    *,
+    noun: str,
+    error: type[LicenseCheckError],
+    json: bool = False,
+    limits: Limits | None = None,
+    not_a_mapping: Callable[[str], str] | None = None,
+) -> tuple[object, Positions]:
+    """The value of ``text`` (JSON if ``json``, else YAML) and the position of every part.
+
+    ``noun`` names the file in messages (``the {noun} is empty``) and ``error`` is raised.
+    With ``not_a_mapping``, the value must be a mapping; it words the complaint, given the
+    value found in words (``a list``).
+    """
+    limits = limits or current_limits()
+    if len(text) > limits.max_bytes:
+        source = SourceText(name, "", noun, error)
+        raise source.fail(1, 1, f"the {noun} is larger than {limits.max_bytes} bytes")
+    source = SourceText(name, text.removeprefix(codecs.BOM_UTF8.decode()), noun, error)
+    value, positions = parse_json(source, limits) if json else parse_yaml(source, limits)
+    if value is None:
+        raise source.fail(1, 1, f"the {noun} is empty")
+    if not_a_mapping is not None and not isinstance(value, dict):
+        message = not_a_mapping(describe(value))
+        raise source.fail(positions.line, positions.column, message, code="schema")
+    _check_sizes(value, positions, source, limits)
+    return value, positions
+
+
+def _check_sizes(value: object, positions: Positions, source: SourceText, limits: Limits) -> None:
+    """Reject over-long lists and strings, naming where the first one starts.
+
+    Iterative, and each container is visited once even when YAML aliases share it.
+    """
+    stack: list[tuple[object, Positions | None]] = [(value, positions)]
+    seen: set[int] = set()
+    while stack:
+        item, where = stack.pop()
+        line, column = (where.line, where.column) if where is not None else (1, 1)
+        if isinstance(item, str):
+            if len(item) > limits.max_string_length:
+                raise source.fail(
+                    line,
+                    column,
+                    f"a text value is longer than {limits.max_string_length} characters",
+                    code="limit",
+                )
+            continue
+        if not isinstance(item, dict | list) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, list):
+            if len(item) > limits.max_list_length:
+                raise source.fail(
+                    line,
+                    column,
+                    f"a list holds more than {limits.max_list_length} items",
+                    code="limit",
+                )
+            stack.extend((child, where.get(i) if where else None) for i, child in enumerate(item))
+        else:
+            stack.extend((child, where.get(key) if where else None) for key, child in item.items())

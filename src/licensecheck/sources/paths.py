@@ -1,0 +1,119 @@
+"""Paths into read values and where each value sits in its file.
+
+A path is a tuple of keys and indexes (:data:`PathKey`); :func:`format_path` writes it as the
+rule language does (``data_sources[2].consent``) and :func:`parse_path` reads it back.
+:class:`Positions` is the tree of ``line:column`` the YAML and JSON readers build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import TypeAlias
+
+__all__ = ["PathKey", "Positions", "format_path", "parse_path"]
+
+PathKey: TypeAlias = tuple[str | int, ...]
+
+Children: TypeAlias = "dict[str, Positions] | list[Positions] | None"
+
+
+class Positions:
+    """Where one value sits in the source, and where its children sit.
+
+    ``line`` and ``column`` are 1-based. For a mapping entry they are those of the *key*; for a
+    list item, those of the item. ``children`` is a dict (mapping) or list (sequence) of
+    :class:`Positions`, or ``None`` for a scalar. A YAML alias shares its anchor's children.
+    """
+
+    __slots__ = ("children", "column", "line")
+
+    def __init__(self, line: int, column: int, children: Children = None) -> None:
+        self.line = line
+        self.column = column
+        self.children = children
+
+    def get(self, key: str | int) -> Positions | None:
+        children = self.children
+        if isinstance(children, dict):
+            return children.get(key) if isinstance(key, str) else None
+        if isinstance(children, list) and isinstance(key, int) and not isinstance(key, bool):
+            return children[key] if 0 <= key < len(children) else None
+        return None
+
+    def position(self, path: Sequence[str | int]) -> tuple[int, int] | None:
+        """The 1-based ``(line, column)`` of exactly ``path``; ``None`` if it is not there."""
+        node: Positions | None = self
+        for key in path:
+            if node is None:
+                return None
+            node = node.get(key)
+        return None if node is None else (node.line, node.column)
+
+    def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """The position of the deepest prefix of ``path`` (an absent key points at its parent)."""
+        node = self
+        for key in path:
+            deeper = node.get(key)
+            if deeper is None:
+                break
+            node = deeper
+        return (node.line, node.column)
+
+    def __repr__(self) -> str:
+        return f"Positions({self.line}, {self.column})"
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """A path as the rule language writes it.
+
+    ``("data_sources", 2, "consent", "separate")`` gives ``data_sources[2].consent.separate``;
+    a key that is not an identifier is a string index: ``extensions["client-acme"].x``.
+    """
+    parts: list[str] = []
+    for key in path:
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        elif _IDENTIFIER.fullmatch(key):
+            parts.append(f".{key}" if parts else key)
+        else:
+            parts.append(f"[{json.dumps(key, ensure_ascii=False)}]")
+    return "".join(parts)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+_PATH_TOKEN = re.compile(
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>[0-9]+)\]|\[(?P<key>"(?:[^"\\]|\\.)*")\]|(?P<dot>\.)"""
+)
+
+
+def parse_path(text: str) -> PathKey:
+    """``data_sources[2].consent`` → ``("data_sources", 2, "consent")``: the inverse of
+    :func:`format_path`. Raises ValueError naming the offending character."""
+    keys: list[str | int] = []
+    pos = 0
+    expect_name = True
+    while pos < len(text):
+        m = _PATH_TOKEN.match(text, pos)
+        if m is None:
+            raise ValueError(f"unexpected '{text[pos]}' at character {pos + 1}")
+        if m.group("dot"):
+            if expect_name or not keys:
+                raise ValueError(f"unexpected '.' at character {pos + 1}")
+            expect_name = True
+        elif m.group("name"):
+            if not expect_name:
+                raise ValueError(f"expected '.' or '[' at character {pos + 1}")
+            keys.append(m.group("name"))
+            expect_name = False
+        else:
+            if not keys or expect_name:
+                raise ValueError(f"unexpected '[' at character {pos + 1}")
+            index = m.group("index")
+            keys.append(int(index) if index is not None else json.loads(m.group("key")))
+        pos = m.end()
+    if expect_name:
+        raise ValueError("the path is empty or ends with '.'")
+    return tuple(keys)

@@ -1,0 +1,163 @@
+"""Reading an input file's text, and pointing at places in it.
+
+:func:`read_source_text` is the one way every input file is read (declarations, pack files,
+waiver files, the configuration, reports read back): the size limit is checked before
+reading, the bytes must be UTF-8 (a BOM is tolerated, UTF-16 is explained), and every failure
+is a diagnostic with one set of codes (``io``, ``encoding``) whose span names the file.
+:class:`SourceText` makes positioned diagnostics for the parsers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import os
+import re
+from dataclasses import dataclass, replace
+
+from ..errors import Diagnostic, LicenseCheckError, Span, source_snippet
+from .limits import Limits, current_limits
+
+__all__ = ["MEMORY_SOURCE", "FileKind", "LineIndex", "SourceText", "read_source_text"]
+
+#: The name of values that come from memory rather than a file
+MEMORY_SOURCE = "<memory>"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of input file: its name in messages, the error it raises, its size limit.
+
+    ``max_bytes`` of ``None`` means the ``--max-declaration-bytes`` limit in force.
+    ``missing`` words a missing file when a caller's wording is older than this reader's.
+    """
+
+    noun: str
+    error: type[LicenseCheckError]
+    max_bytes: int | None = None
+    missing: str = "cannot read '{path}': no such file"
+
+
+def read_source_text(
+    path: str | os.PathLike[str],
+    kind: FileKind,
+    *,
+    shown: str | None = None,
+    limits: Limits | None = None,
+) -> str:
+    """The text of ``path``, checked for size (before reading) and UTF-8.
+
+    ``shown`` is the path as messages show it (default: ``path`` as given); ``limits``
+    default to those in force. Raises ``kind.error`` naming the file.
+    """
+    name = os.fspath(path)
+    shown = name if shown is None else shown
+    limit = kind.max_bytes or (limits or current_limits()).max_bytes
+    try:
+        with open(name, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > limit:
+                raise _too_big(shown, kind, limit)
+            # Read one byte more than allowed: a pipe or special file has no honest size.
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise _io(shown, kind, kind.missing.format(path=shown)) from None
+    except IsADirectoryError:
+        raise _io(shown, kind, f"cannot read '{shown}': it is a folder") from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise _io(shown, kind, f"cannot read '{shown}': {reason}") from None
+    if len(raw) > limit:
+        raise _too_big(shown, kind, limit)
+    return _decode(raw, shown, kind)
+
+
+def _io(shown: str, kind: FileKind, message: str) -> LicenseCheckError:
+    return kind.error(Diagnostic("io", message, Span(shown, 1, 1)))
+
+
+def _too_big(shown: str, kind: FileKind, limit: int) -> LicenseCheckError:
+    return _io(shown, kind, f"the {kind.noun} is larger than {limit} bytes")
+
+
+def _decode(raw: bytes, shown: str, kind: FileKind) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise kind.error(
+            Diagnostic(
+                "encoding", "the file is UTF-16 encoded; save it as UTF-8", Span(shown, 1, 1)
+            )
+        )
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        source = SourceText(shown, raw.decode("utf-8", "replace"), kind.noun, kind.error)
+        raise source.fail(
+            line,
+            column,
+            f"the file is not valid UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded",
+            code="encoding",
+            hint="save the file with UTF-8 encoding",
+        ) from None
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """Text being parsed, to point at: its name, the text, what it is and the error to raise.
+
+    ``noun`` is the file's kind as messages name it (``declaration``).
+    """
+
+    name: str
+    text: str
+    noun: str
+    error: type[LicenseCheckError]
+
+    def without_text(self) -> SourceText:
+        """The same source, pointed at without a snippet (the text cannot be shown)."""
+        return replace(self, text="")
+
+    def diagnostic(
+        self,
+        line: int,
+        column: int,
+        message: str,
+        *,
+        code: str = "syntax",
+        hint: str | None = None,
+        width: int = 1,
+    ) -> Diagnostic:
+        if self.name == MEMORY_SOURCE and not self.text:
+            return Diagnostic(code=code, message=message, hint=hint)
+        snippet = source_snippet(self.text, line, column, width) if self.text else None
+        return Diagnostic(
+            code=code,
+            message=message,
+            span=Span(self.name, line, column),
+            snippet=snippet or None,
+            hint=hint,
+        )
+
+    def fail(
+        self,
+        line: int,
+        column: int,
+        message: str,
+        *,
+        code: str = "syntax",
+        hint: str | None = None,
+    ) -> LicenseCheckError:
+        return self.error(self.diagnostic(line, column, message, code=code, hint=hint))
+
+
+class LineIndex:
+    """Converts offsets in a text to 1-based (line, column), counting only ``\\n`` as JSON does."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1

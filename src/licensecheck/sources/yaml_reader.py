@@ -1,0 +1,371 @@
+"""YAML text → plain values and the position of every key and item.
+
+Why hand-written: it is ~16× faster than ruamel's round-trip loader and enforces limits ruamel lacks.
+
+The builder uses an explicit stack, so hostile nesting, alias bombs, custom tags and
+duplicate keys end in a positioned error, never in a crash. Plain scalars follow the YAML 1.2
+core schema (``no`` stays a string). An explicit ``null`` as a mapping value is dropped: the
+policy language treats it exactly like an absent key.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, TypeAlias
+
+import yaml
+import yaml.events
+
+from ..errors import Diagnostic, LicenseCheckError
+from .limits import Limits
+from .paths import Children, Positions
+from .text import LineIndex, SourceText
+from .words import literal, quote
+
+__all__ = ["YAML_WORD_BOOLEANS", "ScalarError", "parse_yaml", "resolve_number"]
+
+Container: TypeAlias = dict[str, Any] | list[Any]
+
+
+def parse_yaml(source: SourceText, limits: Limits) -> tuple[object, Positions]:
+    """The value of the single YAML document in ``source.text``, and its positions."""
+    return _YamlBuilder(source, limits).build()
+
+
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_STANDARD_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+# YAML 1.2 core schema numbers, plus "_" between digits for readability (50_000_000).
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+_INT = re.compile(rf"[-+]?{_DIGITS}")
+_OCT = re.compile(r"0o[0-7]+(?:_[0-7]+)*")
+_HEX = re.compile(r"0x[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*")
+_FLOAT = re.compile(rf"[-+]?(?:\.{_DIGITS}|{_DIGITS}(?:\.(?:{_DIGITS})?)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+YAML_WORD_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class ScalarError(ValueError):
+    """A scalar that cannot be a value of the file; the builder adds the position."""
+
+
+def _resolve_plain(text: str, noun: str) -> object:
+    """A plain (unquoted, untagged) scalar under the YAML 1.2 core schema.
+
+    Only ``true``/``false`` (in three spellings) are booleans, so ``NO`` (Norway) and ``on``
+    stay strings. ``2024-01-31`` stays a string too: the schema decides what is a date.
+    """
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    number = resolve_number(text, noun)
+    return text if number is None else number
+
+
+def resolve_number(text: str, noun: str) -> int | float | None:
+    try:
+        if _INT.fullmatch(text):
+            return int(text)
+        if _OCT.fullmatch(text):
+            return int(text[2:], 8)
+        if _HEX.fullmatch(text):
+            return int(text[2:], 16)
+        if _FLOAT.fullmatch(text):
+            return _finite(float(text), text)
+    except ValueError as exc:  # Python refuses integers of more than 4300 digits
+        if isinstance(exc, ScalarError):
+            raise
+        raise ScalarError(f"the number {quote(text, 40)} has too many digits") from None
+    if _SPECIAL_FLOAT.fullmatch(text):
+        raise ScalarError(f"{text} is not allowed: a {noun} holds only finite numbers")
+    return None
+
+
+def _finite(value: float, text: str) -> float:
+    if not math.isfinite(value):
+        raise ScalarError(f"the number {quote(text, 40)} is too large")
+    return value
+
+
+def _resolve_tagged(text: str, tag: str, noun: str) -> object:
+    """A scalar with an explicit standard tag such as ``!!str`` or ``!!int``."""
+    kind = tag.removeprefix(_STANDARD_TAG)
+    if kind == "str":
+        return text
+    value = _resolve_plain(text, noun)
+    if kind == "null" and value is None:
+        return None
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if kind == "int" and isinstance(value, int):
+            return value
+        if kind == "float":
+            return float(value)
+    raise ScalarError(f"{quote(text, 40)} is not a valid !!{kind} value")
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_STANDARD_TAG) if tag.startswith(_STANDARD_TAG) else tag
+
+
+class _Frame:
+    """An open mapping or sequence while the YAML events are being consumed."""
+
+    __slots__ = ("anchor", "children", "expect_key", "key", "key_pos", "start_count", "value")
+
+    def __init__(
+        self,
+        value: Container,
+        children: Children,
+        anchor: str | None,
+        start_count: int,
+    ) -> None:
+        self.value = value
+        self.children = children
+        self.anchor = anchor
+        self.start_count = start_count
+        self.expect_key = isinstance(value, dict)
+        self.key: str | None = None  # None: drop the coming value (its key was bad)
+        self.key_pos: Positions | None = None
+
+
+class _YamlBuilder:
+    """Builds values and positions from ``yaml.parse`` events with an explicit stack.
+
+    No recursion, so nesting depth cannot exhaust the Python stack, and nothing is
+    constructed from tags, so a document cannot run code. Aliases share the anchored Python
+    object (no copy) but add its size to the running count of values.
+    """
+
+    def __init__(self, source: SourceText, limits: Limits) -> None:
+        self.source = source
+        self.text = source.text
+        self.noun = source.noun
+        self.limits = limits
+        self.stack: list[_Frame] = []
+        # anchor name -> (value, positions of its children, number of values it holds)
+        self.anchors: dict[str, tuple[object, Children, int]] = {}
+        self.count = 0
+        self.documents = 0
+        self.root: object = None
+        self.root_pos = Positions(1, 1)
+        self.problems: list[Diagnostic] = []
+
+    def build(self) -> tuple[object, Positions]:
+        try:
+            for event in yaml.parse(self.text, Loader=_Loader):
+                self.handle(event)
+        except yaml.MarkedYAMLError as exc:
+            raise self.syntax_error(exc) from None
+        except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
+            raise self.reader_error(exc) from None
+        except UnicodeError:  # lone surrogates in a str built in memory
+            raise self.source.without_text().fail(1, 1, "the text is not valid Unicode") from None
+        if self.problems:
+            raise self.source.error(sorted(self.problems, key=Diagnostic.sort_key))
+        return self.root, self.root_pos
+
+    # -- events
+
+    def handle(self, event: yaml.events.Event) -> None:
+        if isinstance(event, yaml.ScalarEvent):
+            self.scalar(event)
+        elif isinstance(event, yaml.AliasEvent):
+            self.alias(event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self.start(event)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            self.end()
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                line, column = self.mark(event)
+                raise self.fail(
+                    line,
+                    column,
+                    "the file holds more than one YAML document ('---'); "
+                    f"a {self.noun} is a single document",
+                )
+
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        line, column = self.mark(event)
+        plain = event.tag is None and event.implicit[0]
+        try:
+            value = self.scalar_value(event, plain)
+        except ScalarError as exc:
+            raise self.fail(line, column, str(exc)) from None
+        if plain and value == "<<" and self.stack and self.stack[-1].expect_key:
+            self.problem(
+                line, column, "YAML merge keys ('<<') are not supported: write the keys out"
+            )
+        self.add_values(1, line, column)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, None, 1)
+        self.place(value, Positions(line, column), event)
+
+    def scalar_value(self, event: yaml.ScalarEvent, plain: bool) -> object:
+        tag = event.tag
+        if plain:
+            return _resolve_plain(event.value, self.noun)
+        if tag is None or tag == "!":  # quoted, or the non-specific tag: always a string
+            return event.value
+        if tag in _SCALAR_TAGS:
+            return _resolve_tagged(event.value, tag, self.noun)
+        raise ScalarError(self.tag_message(tag))
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        line, column = self.mark(event)
+        name = event.anchor or ""
+        if any(frame.anchor == name for frame in self.stack):
+            raise self.fail(line, column, f"the alias *{name} refers to itself (a recursive alias)")
+        if name not in self.anchors:
+            raise self.fail(line, column, f"the alias *{name} has no anchor &{name} before it")
+        value, children, size = self.anchors[name]
+        self.count += size
+        if self.count > self.limits.max_values:
+            raise self.fail(
+                line,
+                column,
+                f"the alias *{name} expands to more than {self.limits.max_values} values: "
+                "is this a YAML alias bomb?",
+                code="limit",
+            )
+        self.place(value, Positions(line, column, children), event)
+
+    def start(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
+        line, column = self.mark(event)
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        if event.tag not in (None, "!", _STANDARD_TAG + ("map" if is_map else "seq")):
+            raise self.fail(line, column, self.tag_message(event.tag or ""))
+        if len(self.stack) >= self.limits.max_depth:
+            raise self.fail(
+                line,
+                column,
+                f"the {self.noun} is nested more than {self.limits.max_depth} levels deep",
+                code="limit",
+            )
+        start_count = self.count
+        self.add_values(1, line, column)
+        value: dict[str, Any] | list[Any] = {} if is_map else []
+        children: Children = {} if is_map else []
+        self.place(value, Positions(line, column, children), event)
+        self.stack.append(_Frame(value, children, event.anchor, start_count))
+
+    def end(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            size = self.count - frame.start_count
+            self.anchors[frame.anchor] = (frame.value, frame.children, size)
+
+    # -- building
+
+    def place(self, value: object, pos: Positions, event: yaml.events.NodeEvent) -> None:
+        """Put a finished (or just opened) value where the enclosing container expects it."""
+        if not self.stack:
+            self.root, self.root_pos = value, pos
+            return
+        frame = self.stack[-1]
+        if isinstance(frame.value, list) and isinstance(frame.children, list):
+            frame.value.append(value)
+            frame.children.append(pos)
+        elif frame.expect_key:
+            self.take_key(frame, value, pos, event)
+        else:
+            self.take_value(frame, value, pos)
+
+    def take_key(
+        self, frame: _Frame, key: object, pos: Positions, event: yaml.events.Event
+    ) -> None:
+        frame.expect_key = False
+        frame.key, frame.key_pos = None, pos
+        if not isinstance(key, str):
+            self.problem(pos.line, pos.column, self.key_message(key, event))
+            return
+        first = frame.children.get(key) if isinstance(frame.children, dict) else None
+        if first is not None:
+            self.problem(
+                pos.line,
+                pos.column,
+                f"duplicate key '{key}' (first defined on line {first.line})",
+                width=len(key),
+            )
+        frame.key = key
+
+    def take_value(self, frame: _Frame, value: object, pos: Positions) -> None:
+        frame.expect_key = True
+        key, key_pos, table, children = frame.key, frame.key_pos, frame.value, frame.children
+        if key is None or key_pos is None:
+            return  # the key was reported as bad: drop its value
+        if isinstance(table, dict) and isinstance(children, dict):
+            # The entry is found at its key; its children are the value's.
+            children[key] = Positions(key_pos.line, key_pos.column, pos.children)
+            if value is not None:  # an explicit null is the same as an absent key
+                table[key] = value
+
+    def add_values(self, n: int, line: int, column: int) -> None:
+        self.count += n
+        if self.count > self.limits.max_values:
+            raise self.fail(
+                line,
+                column,
+                f"the {self.noun} holds more than {self.limits.max_values} values",
+                code="limit",
+            )
+
+    # -- messages
+
+    @staticmethod
+    def mark(event: yaml.events.Event) -> tuple[int, int]:
+        mark = event.start_mark
+        return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+    def tag_message(self, tag: str) -> str:
+        return (
+            f"the tag {_show_tag(tag)} is not allowed: a {self.noun} holds only plain data "
+            "(text, numbers, true/false, dates, lists and mappings)"
+        )
+
+    @staticmethod
+    def key_message(key: object, event: yaml.events.Event) -> str:
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            return "a key must be text, not a list or mapping"
+        if key is None:
+            return "a key must be text, but this key is empty (null)"
+        return f"the key {literal(key)} is not text: put it in quotes"
+
+    def problem(self, line: int, column: int, message: str, *, width: int = 1) -> None:
+        self.problems.append(
+            self.source.diagnostic(line, column, message, code="syntax", width=width)
+        )
+
+    def fail(
+        self, line: int, column: int, message: str, *, code: str = "syntax"
+    ) -> LicenseCheckError:
+        return self.source.error(
+            [*self.problems, self.source.diagnostic(line, column, message, code=code)]
+        )
+
+    def syntax_error(self, exc: yaml.MarkedYAMLError) -> LicenseCheckError:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        hint = None
+        if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+            hint = f"{exc.context} on line {exc.context_mark.line + 1}"
+        elif exc.context:
+            hint = exc.context
+        return self.source.fail(line, column, f"invalid YAML: {problem}", code="syntax", hint=hint)
+
+    def reader_error(self, exc: yaml.YAMLError) -> LicenseCheckError:
+        index = getattr(exc, "position", 0)
+        index = index if isinstance(index, int) and 0 <= index <= len(self.text) else 0
+        line, column = LineIndex(self.text).at(index)
+        character = getattr(exc, "character", None)
+        what = f"the character {character!r}" if isinstance(character, str) else "a character"
+        return self.source.fail(line, column, f"{what} is not allowed in a YAML file")
