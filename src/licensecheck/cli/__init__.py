@@ -4,6 +4,12 @@ Each command parses options, calls the API, renders the result and maps it to an
 code: 0 ready (nothing at or above ``--fail-on``), 1 gaps at or above it, 2 usage or
 input error. Errors from the library are rendered as ``file:line:col: message`` lines on
 stderr, never as a traceback.
+
+This module holds the group (``main``: configuration, limits, errors and signals); the
+commands live one group a module: :mod:`.check` (check, validate, diff), :mod:`.reports`
+(report, plan), :mod:`.packs`, :mod:`.waivers` and :mod:`.authoring` (init, explain,
+schema). Options several commands take are declared once in :mod:`.options`; diagnostics,
+outputs and the colour decision are written by :mod:`.render`.
 """
 
 from __future__ import annotations
