@@ -84,8 +84,9 @@ def lint_waivers(
     from .engine.waivers import WaiverSet, lint_waiver_set, waiver_pack
 
     waiver_set = waivers if isinstance(waivers, WaiverSet) else load_waivers(waivers)
-    chosen = pack if pack is not None else waiver_pack(waiver_set)
-    return lint_waiver_set(waiver_set, prepare_pack(chosen), parse_as_of(as_of))
+    compiled = prepare_pack(pack if pack is not None else waiver_pack(waiver_set))
+    checked = prepare_waivers(waiver_set, compiled)  # errors against the pack before the date
+    return lint_waiver_set(checked, compiled, parse_as_of(as_of))
 
 
 def waiver_fingerprint(
