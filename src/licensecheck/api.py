@@ -1,5 +1,9 @@
 """The Python API: everything the CLI does, callable from code.
 
+This module is the public facade only: each function states the contract (signature,
+defaults, docstring) and delegates to the module that does the work. Nothing inside the
+package imports it except ``licensecheck/__init__`` and the CLI.
+
 >>> import licensecheck
 >>> result = licensecheck.assess("examples/demo-credit-scoring.yaml", "starter", as_of="2026-01-01")
 >>> result.summary.score, result.summary.ready  # doctest: +SKIP
