@@ -1,5 +1,9 @@
 """The Python API: everything the CLI does, callable from code.
 
+This module is the public facade only: each function states the contract (signature,
+defaults, docstring) and delegates to the module that does the work. Nothing inside the
+package imports it except ``licensecheck/__init__`` and the CLI.
+
 >>> import licensecheck
 >>> result = licensecheck.assess("examples/demo-credit-scoring.yaml", "starter", as_of="2026-01-01")
 >>> result.summary.score, result.summary.ready  # doctest: +SKIP
@@ -12,15 +16,13 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .engine.evaluate import assess_compiled
-from .engine.gate import FAIL_ON_CHOICES, blocks, exit_code
-from .engine.models import Assessment
+from .authoring.schema_export import SCHEMA_NAMES
+from .engine.gate import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, blocks, exit_code
 from .engine.pipeline import (
     LANGUAGES,
     DeclarationRef,
     PackRef,
     assess,
-    check_lang,
     load_baseline,
     load_declaration,
     load_waivers,
@@ -28,7 +30,8 @@ from .engine.pipeline import (
     prepare_pack,
     prepare_waivers,
 )
-from .errors import Diagnostic, UsageError
+from .formats.dispatch import DIFF_FORMATS, FORMATS
+from .packs.listing import DEFAULT_PACK
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -39,13 +42,21 @@ if TYPE_CHECKING:
     from .config import LoadedConfig
     from .engine.baseline import Baseline, DiffReport
     from .engine.batch import Batch, BatchItem
+    from .engine.models import Assessment
     from .engine.waivers import WaiverSet
+    from .errors import Diagnostic
+    from .packs.listing import PackSummary
     from .reports.gap import GapReport
     from .reports.plan import Plan
 
 __all__ = [
+    "DEFAULT_FAIL_ON",
+    "DEFAULT_PACK",
+    "DIFF_FORMATS",
     "FAIL_ON_CHOICES",
+    "FORMATS",
     "LANGUAGES",
+    "SCHEMA_NAMES",
     "DeclarationRef",
     "PackRef",
     "assess",
@@ -74,13 +85,12 @@ def lint_waivers(
 
     ``pack`` defaults to the file's ``pack:`` key, else the starter pack.
     """
-    from .engine.waivers import WaiverSet, check_waivers, expired_diagnostics
+    from .engine.waivers import WaiverSet, lint_waiver_set, waiver_pack
 
     waiver_set = waivers if isinstance(waivers, WaiverSet) else load_waivers(waivers)
-    chosen = pack if pack is not None else (waiver_set.file.model.pack or "starter")
-    warnings = check_waivers(waiver_set, prepare_pack(chosen))
-    warnings += expired_diagnostics(waiver_set, parse_as_of(as_of))
-    return sorted(warnings, key=Diagnostic.sort_key)
+    compiled = prepare_pack(pack if pack is not None else waiver_pack(waiver_set))
+    checked = prepare_waivers(waiver_set, compiled)  # errors against the pack before the date
+    return lint_waiver_set(checked, compiled, parse_as_of(as_of))
 
 
 def waiver_fingerprint(
@@ -93,32 +103,13 @@ def waiver_fingerprint(
     as_of: str | dt.date | None = None,
 ) -> str:
     """The ``fingerprint`` to record in a waiver of ``rule_id`` with this scope."""
-    from .declaration.loader import parse_path
-    from .engine.waivers import fingerprint, scope_paths
+    from .engine.waivers import waiver_fingerprint as _fingerprint
 
     compiled = prepare_pack(pack)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    result = assess_compiled(compiled, loaded, parse_as_of(as_of), "en")
-    finding = result.finding(rule_id)
-    if finding is None:
-        raise UsageError(Diagnostic("usage", f"pack {compiled.checked.id} has no rule '{rule_id}'"))
-    try:
-        parsed = parse_path(path) if path is not None else None
-    except ValueError as exc:
-        raise UsageError(Diagnostic("usage", f"--path '{path}' is not a path: {exc}")) from None
-    scope = scope_paths(loaded.data, path=parsed, element=element)
-    if scope == []:
-        what = path if path is not None else f"element '{element}'"
-        raise UsageError(Diagnostic("usage", f"{what} is not in {loaded.source}"))
-    value = fingerprint(finding, scope, loaded.data)
-    if value is None:
-        raise UsageError(
-            Diagnostic(
-                "usage",
-                f"{rule_id} is {finding.status} for {loaded.source}: there is no gap to waive",
-            )
-        )
-    return value
+    return _fingerprint(
+        compiled, loaded, rule_id, path=path, element=element, as_of=parse_as_of(as_of)
+    )
 
 
 def load_config(
@@ -161,27 +152,18 @@ def assess_many(
     instead of stopping the batch. ``jobs`` worker processes give the same results as a
     serial run. ``on_result`` is called after each file (for progress bars).
     """
-    from .engine.batch import Batch, BatchOptions, expand_paths, run_batch
+    from .engine.batch import assess_many as _assess_many
 
-    check_lang(lang)
-    if jobs < 1:
-        raise UsageError(Diagnostic("usage", f"--jobs must be at least 1, not {jobs}"))
-    compiled = prepare_pack(pack)
-    options = BatchOptions(
-        as_of=parse_as_of(as_of),
+    return _assess_many(
+        declarations,
+        pack,
+        as_of=as_of,
         lang=lang,
-        waivers=prepare_waivers(waivers, compiled) if waivers is not None else None,
-        baseline=load_baseline(baseline) if baseline is not None else None,
+        waivers=waivers,
+        baseline=baseline,
+        jobs=jobs,
+        on_result=on_result,
     )
-    items = []
-    for item in run_batch(expand_paths(declarations), compiled, options, jobs=jobs):
-        items.append(item)
-        if on_result is not None:
-            on_result(item)
-    return Batch(tuple(items), compiled, options)
-
-
-FORMATS = ("text", "json", "sarif", "junit", "github", "oscal")
 
 
 def render(
@@ -199,59 +181,9 @@ def render(
     ``pack`` (for a single assessment) adds the rules' requirement texts to SARIF and
     OSCAL; ``fail_on`` decides which GitHub annotations are errors.
     """
-    from .engine.batch import Batch, BatchItem, BatchOptions
+    from .formats.dispatch import render as _render
 
-    if fmt not in FORMATS:
-        raise UsageError(
-            Diagnostic("usage", f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
-        )
-    if isinstance(result, Assessment):
-        if fmt in ("text", "json"):
-            from .formats.text import render_json, render_text
-
-            if fmt == "json":
-                return render_json(result)
-            return render_text(result, verbose=verbose, **({"style": style} if style else {}))
-        compiled = prepare_pack(pack) if pack is not None else None
-        batch = Batch(
-            (BatchItem(result.declaration, result),),
-            compiled,
-            BatchOptions(as_of=result.as_of, lang=result.lang),
-        )
-        return _render_batch(batch, fmt, fail_on=fail_on, verbose=verbose, style=style)
-    return _render_batch(result, fmt, fail_on=fail_on, verbose=verbose, style=style)
-
-
-def _render_batch(
-    batch: Batch, fmt: str, *, fail_on: str, verbose: bool, style: Callable[..., str] | None
-) -> str:
-    if fmt == "sarif":
-        from .formats.sarif import render_sarif
-
-        return render_sarif(batch)
-    if fmt == "junit":
-        from .formats.junit import render_junit
-
-        return render_junit(batch)
-    if fmt == "github":
-        from .formats.github import render_github
-
-        return render_github(batch, fail_on=fail_on)
-    if fmt == "oscal":
-        from .formats.oscal import render_assessment_results
-
-        return render_assessment_results(batch)
-    from .engine.batch import render_batch_json, render_batch_summary
-    from .formats.text import render_text
-
-    if fmt == "json":
-        return render_batch_json(batch)
-    parts = [
-        render_text(item.assessment, verbose=verbose, **({"style": style} if style else {}))
-        for item in batch.items
-        if item.assessment is not None
-    ]
-    return "\n".join([*parts, render_batch_summary(batch)])
+    return _render(result, fmt, pack=pack, fail_on=fail_on, verbose=verbose, style=style)
 
 
 def compare(
@@ -265,44 +197,35 @@ def compare(
     """``licensecheck diff``: compare two declarations (assessed with ``pack`` on ``as_of``)
     or two JSON reports (files or :class:`Assessment`): fixed, new, worsened, improved and
     unchanged gaps, and the score change."""
-    from .engine.baseline import diff_assessments
+    import functools
 
-    before = _diff_side(old, pack, as_of, lang)
-    after = _diff_side(new, pack, as_of, lang)
-    if before.pack.id != after.pack.id:
-        raise UsageError(
-            Diagnostic(
-                "usage",
-                f"{before.declaration} and {after.declaration} were assessed with different "
-                f"packs ({before.pack.id}, {after.pack.id}): compare like with like",
-            )
-        )
-    return diff_assessments(before, after)
+    from .engine.baseline import compare as _compare
+
+    assess_declaration = (
+        functools.partial(assess, pack=pack, as_of=as_of, lang=lang) if pack is not None else None
+    )
+    return _compare(old, new, assess_declaration)
 
 
-def _diff_side(
-    side: DeclarationRef | Assessment,
-    pack: PackRef | None,
-    as_of: str | dt.date | None,
-    lang: str,
-) -> Assessment:
-    from .engine.baseline import is_report, load_reports
+def render_diff(
+    report: DiffReport,
+    fmt: str = "text",
+    *,
+    verbose: bool = False,
+    style: Callable[..., str] | None = None,
+) -> str:
+    """A :func:`compare` result as ``text`` (``verbose``: with the unchanged gaps; ``style``
+    colours it like :func:`click.style`) or ``json`` (schemas/diff.schema.json)."""
+    from .formats.dispatch import render_diff as _render
 
-    if isinstance(side, Assessment):
-        return side
-    if isinstance(side, str | os.PathLike) and is_report(side):
-        reports = load_reports(side)
-        if len(reports) != 1:
-            raise UsageError(
-                Diagnostic(
-                    "usage",
-                    f"{os.fspath(side)} holds {len(reports)} reports; diff compares one with one",
-                )
-            )
-        return next(iter(reports.values()))
-    if pack is None:
-        raise UsageError(Diagnostic("usage", "comparing declarations needs a pack (--pack)"))
-    return assess(side, pack, as_of=as_of, lang=lang)
+    return _render(report, fmt, verbose=verbose, style=style)
+
+
+def json_schema(name: str) -> str:
+    """The JSON Schema of a public format, by one of :data:`SCHEMA_NAMES`, as JSON text."""
+    from .authoring.schema_export import schema_text
+
+    return schema_text(name)
 
 
 # ---------------------------------------------------------------------------- gap reports and plans
@@ -321,16 +244,11 @@ def gap_report(
     each gap with what the rule requires and the smallest declaration change, the unknowns as
     a questionnaire and, with ``baseline`` (an earlier ``check --format json`` report), what
     changed. Render it with :func:`render_report`."""
-    from .engine.baseline import diff_assessments
-    from .reports.gap import build_gap_report
+    from .reports.gap import gap_report as _gap_report
 
-    compiled = prepare_pack(pack)
-    loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    base = load_baseline(baseline) if baseline is not None else None
-    result = assess(loaded, compiled, as_of=as_of, lang=lang, baseline=base, waivers=waivers)
-    old = base.for_declaration(loaded.source) if base is not None else None
-    changes = diff_assessments(old, result) if old is not None else None
-    return build_gap_report(result, compiled, loaded, changes=changes)
+    return _gap_report(
+        declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
+    )
 
 
 def plan(
@@ -350,21 +268,18 @@ def plan(
     workstreams, with the critical path, milestones and a projected licence-ready date.
     ``assume_fixed`` plans as if those rules passed; ``what_if`` adds, for each blocking gap,
     the score and date if it alone were fixed. Render it with :func:`render_plan`."""
-    from .reports.plan import build_plan
+    from .reports.plan import plan_declaration
 
-    compiled = prepare_pack(pack)
-    loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    result = assess(loaded, compiled, as_of=as_of, lang=lang, waivers=waivers)
-    first = parse_as_of(start) if start is not None else result.as_of
-    company = loaded.data.get("company", {})
-    return build_plan(
-        result,
-        compiled,
-        company=str(company.get("name", "")) if isinstance(company, dict) else "",
-        start=first,
+    return plan_declaration(
+        declaration,
+        pack,
+        as_of=as_of,
+        lang=lang,
+        start=start,
         capacity=capacity,
         assume_fixed=assume_fixed,
         what_if=what_if,
+        waivers=waivers,
     )
 
 
@@ -373,11 +288,9 @@ def render_report(
 ) -> str:
     """A gap report as ``markdown``, ``html`` (one self-contained file) or ``json``;
     ``templates``: a folder of your own Jinja2 templates (run in the sandbox)."""
-    from pathlib import Path
+    from .formats.dispatch import render_report as _render
 
-    from .reports.documents import render_report as _render
-
-    return _render(report, fmt, templates=Path(templates) if templates is not None else None)
+    return _render(report, fmt, templates=templates)
 
 
 def render_plan(
@@ -389,16 +302,26 @@ def render_plan(
 ) -> str:
     """A plan as ``markdown``, ``html`` (with a Gantt chart), ``json``, ``csv`` (``bom``:
     start with a UTF-8 byte-order mark for Excel) or ``oscal`` (an OSCAL POA&M)."""
-    if fmt == "oscal":
-        from .formats.oscal import render_poam
+    from .formats.dispatch import render_plan as _render
 
-        return render_poam(plan)
-    from pathlib import Path
+    return _render(plan, fmt, templates=templates, bom=bom)
 
-    from .reports.documents import render_plan as _render
 
-    folder = Path(templates) if templates is not None else None
-    return _render(plan, fmt, templates=folder, bom=bom)
+# ---------------------------------------------------------------- packs
+
+
+def list_packs() -> list[PackSummary]:
+    """The bundled packs: id, version, title, the packs each extends and its own rules."""
+    from .packs.listing import list_packs as _list
+
+    return _list()
+
+
+def pack_catalogue(pack: PackRef) -> str:
+    """``pack`` as a Markdown rule catalogue: every rule with its citation and requirement."""
+    from .authoring.catalogue import render_catalogue
+
+    return render_catalogue(prepare_pack(pack))
 
 
 # ---------------------------------------------------------------- pack authoring
@@ -468,16 +391,11 @@ def explain_evaluation(
 ) -> str:
     """The evaluation trace of one rule on one declaration: every sub-expression with its
     value and the declaration value (and ``file:line:col``) it read."""
-    from .authoring.explain import explain_evaluation as _explain
-    from .authoring.explain import find_rule
+    from .authoring.explain import explain_declaration
 
-    compiled = prepare_pack(pack, pack_path=pack_path)
-    find_rule(compiled, rule_id)  # an unknown rule is a usage error before any reading
-    day = parse_as_of(as_of)
-    loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    finding = assess_compiled(compiled, loaded, day, lang).finding(rule_id)
-    assert finding is not None
-    return _explain(compiled, rule_id, loaded, finding, day, lang)
+    return explain_declaration(
+        rule_id, declaration, pack, as_of=as_of, lang=lang, pack_path=pack_path
+    )
 
 
 def new_pack(

@@ -57,6 +57,18 @@ class Diagnostic:
             return ("", 0, 0, self.message)
         return (self.span.file, self.span.line, self.span.column, self.message)
 
+    def to_json(self) -> dict[str, str | int | None]:
+        """The diagnostic as a JSON object (``packs lint --format json``)."""
+        return {
+            "file": self.span.file if self.span else None,
+            "line": self.span.line if self.span else None,
+            "column": self.span.column if self.span else None,
+            "level": self.level,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
 
 def source_snippet(text: str, line: int, column: int, width: int = 1) -> str:
     """The source line at ``line`` with a caret under ``column`` (both 1-based)."""

@@ -14,13 +14,15 @@ quantifier visited, so a consultant can see why the rule came out as it did.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..declaration.loader import Declaration
 from ..engine.compile import CompiledPack
-from ..engine.evaluate import run_rule, text
+from ..engine.evaluate import assess_compiled, run_rule, text
 from ..engine.models import Finding
+from ..engine.pipeline import DeclarationRef, PackRef, load_declaration, parse_as_of, prepare_pack
 from ..engine.rules import CheckedPack, Rule
 from ..engine.runtime import Trace, TraceNode
 from ..errors import Diagnostic, UsageError, did_you_mean
@@ -219,6 +221,26 @@ def explain_evaluation(
             expected = f"  (expected {w.expected})" if w.expected else ""
             lines.append(f"  {where}{w.path}{element}{actual}{expected}")
     return "\n".join(lines) + "\n"
+
+
+def explain_declaration(
+    rule_id: str,
+    declaration: DeclarationRef,
+    pack: PackRef,
+    *,
+    as_of: str | dt.date | None = None,
+    lang: str = "en",
+    pack_path: Sequence[str | os.PathLike[str]] | None = None,
+) -> str:
+    """:func:`explain_evaluation` from a pack and a declaration as given; an unknown rule is
+    a usage error before the declaration is read."""
+    compiled = prepare_pack(pack, pack_path=pack_path)
+    find_rule(compiled, rule_id)
+    day = parse_as_of(as_of)
+    loaded = load_declaration(declaration, schema=compiled.checked.schema)
+    finding = assess_compiled(compiled, loaded, day, lang).finding(rule_id)
+    assert finding is not None
+    return explain_evaluation(compiled, rule_id, loaded, finding, day, lang)
 
 
 class _TraceRenderer:

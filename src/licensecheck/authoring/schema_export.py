@@ -26,6 +26,9 @@ GENERATED: dict[str, str] = {
     "plan": "plan.schema.json",
 }
 
+#: Every schema ``licensecheck schema`` prints: the hand-kept declaration schema, then the generated ones.
+SCHEMA_NAMES: tuple[str, ...] = ("declaration", *GENERATED)
+
 
 def _model(name: str) -> type[BaseModel]:
     if name == "report":

@@ -25,27 +25,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import DeclarationError
-from ..sources.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
+from ..sources.limits import Limits, current_limits
 from ..sources.mapping import copy_mapping
 from ..sources.parse import parse_text
-from ..sources.paths import Positions, parse_path
+from ..sources.paths import Positions
 from ..sources.text import MEMORY_SOURCE, FileKind, read_source_text
 from .convert import convert
 from .schema import DeclarationSchema, load_declaration_schema
 from .validate import NOUN, validate
 
-__all__ = [
-    # re-exported for importers outside this package's owners' reach (cli, api, engine.compile);
-    # their home is licensecheck.sources.limits and licensecheck.sources.paths
-    "DEFAULT_LIMITS",
-    "Declaration",
-    "Limits",
-    "current_limits",
-    "limits_in_force",
-    "load_declaration",
-    "parse_declaration_text",
-    "parse_path",
-]
+__all__ = ["Declaration", "load_declaration", "parse_declaration_text"]
 
 #: A declaration file, for the reader's messages
 DECLARATION_FILE = FileKind(NOUN, DeclarationError)

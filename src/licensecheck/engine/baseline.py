@@ -23,10 +23,11 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import Diagnostic, ReportError, Span
+from ..errors import Diagnostic, ReportError, Span, UsageError
 from ..sources.text import FileKind, read_source_text
 from .gate import exit_code_for, gap_blocks, severity_rank
 from .models import (
@@ -172,6 +173,50 @@ def diff_assessments(old: Assessment, new: Assessment) -> DiffReport:
         improved=groups["improved"],
         unchanged=groups["unchanged"],
     )
+
+
+Side = TypeVar("Side")
+
+
+def compare(
+    old: Assessment | Side,
+    new: Assessment | Side,
+    assess_declaration: Callable[[Side], Assessment] | None,
+) -> DiffReport:
+    """``licensecheck diff``: each side an assessment, a JSON report file holding one, or a
+    declaration that ``assess_declaration`` assesses (None: no pack was given); both sides
+    must have been assessed with the same pack."""
+    before = _diff_side(old, assess_declaration)
+    after = _diff_side(new, assess_declaration)
+    if before.pack.id != after.pack.id:
+        raise UsageError(
+            Diagnostic(
+                "usage",
+                f"{before.declaration} and {after.declaration} were assessed with different "
+                f"packs ({before.pack.id}, {after.pack.id}): compare like with like",
+            )
+        )
+    return diff_assessments(before, after)
+
+
+def _diff_side(
+    side: Assessment | Side, assess_declaration: Callable[[Side], Assessment] | None
+) -> Assessment:
+    if isinstance(side, Assessment):
+        return side
+    if isinstance(side, str | os.PathLike) and is_report(side):
+        reports = load_reports(side)
+        if len(reports) != 1:
+            raise UsageError(
+                Diagnostic(
+                    "usage",
+                    f"{os.fspath(side)} holds {len(reports)} reports; diff compares one with one",
+                )
+            )
+        return next(iter(reports.values()))
+    if assess_declaration is None:
+        raise UsageError(Diagnostic("usage", "comparing declarations needs a pack (--pack)"))
+    return assess_declaration(side)
 
 
 def _side(a: Assessment) -> DiffSide:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -32,6 +32,7 @@ from .models import STATUSES, Assessment, PackInfo, ToolInfo
 
 if TYPE_CHECKING:
     from .baseline import Baseline
+    from .pipeline import PackRef
     from .waivers import WaiverSet
 
 DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
@@ -183,6 +184,39 @@ def _start_worker(loaded: LoadedPack, options: BatchOptions, limits: Limits) -> 
 def _work(source: str) -> BatchItem:
     pack, options = _WORKER[0]
     return assess_file(source, pack, options)
+
+
+def assess_many(
+    declarations: Sequence[str | os.PathLike[str]],
+    pack: PackRef,
+    *,
+    as_of: str | dt.date | None = None,
+    lang: str = "en",
+    waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    baseline: str | os.PathLike[str] | Baseline | None = None,
+    jobs: int = 1,
+    on_result: Callable[[BatchItem], None] | None = None,
+) -> Batch:
+    """The batch of ``declarations`` (folders expanded): options checked and prepared once,
+    then one item per file, in order, each passed to ``on_result`` as it arrives."""
+    from .pipeline import check_lang, load_baseline, parse_as_of, prepare_pack, prepare_waivers
+
+    check_lang(lang)
+    if jobs < 1:
+        raise UsageError(Diagnostic("usage", f"--jobs must be at least 1, not {jobs}"))
+    compiled = prepare_pack(pack)
+    options = BatchOptions(
+        as_of=parse_as_of(as_of),
+        lang=lang,
+        waivers=prepare_waivers(waivers, compiled) if waivers is not None else None,
+        baseline=load_baseline(baseline) if baseline is not None else None,
+    )
+    items = []
+    for item in run_batch(expand_paths(declarations), compiled, options, jobs=jobs):
+        items.append(item)
+        if on_result is not None:
+            on_result(item)
+    return Batch(tuple(items), compiled, options)
 
 
 # ---------------------------------------------------------------------------- the JSON form

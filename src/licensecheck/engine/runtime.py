@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..declaration.loader import current_limits
 from ..errors import Diagnostic, RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.operations import (
@@ -30,6 +29,7 @@ from ..lang.operations import (
     values_equal,
 )
 from ..lang.values import UNKNOWN, type_name
+from ..sources.limits import current_limits
 
 Fn = Callable[["Env"], Any]
 PathKey = tuple[str | int, ...]

@@ -30,11 +30,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..declaration.loader import Declaration
-from ..errors import Diagnostic, WaiverError, did_you_mean
+from ..errors import Diagnostic, UsageError, WaiverError, did_you_mean
+from ..packs.listing import DEFAULT_PACK
 from ..sources.modelfile import ModelFile, read_model_file
 from ..sources.paths import PathKey, format_path, parse_path
 from .compile import CompiledPack
-from .evaluate import summarize
+from .evaluate import assess_compiled, summarize
 from .models import Assessment, Finding, WaiverRecord, WaiverState
 
 WHAT = "waiver file"
@@ -249,6 +250,18 @@ def _expired(waiver: Waiver, as_of: dt.date) -> bool:
 
 def _expired_text(day: dt.date) -> str:
     return f"expired on {day.isoformat()}"
+
+
+def waiver_pack(waivers: WaiverSet, default: str = DEFAULT_PACK) -> str:
+    """The pack a waiver file is checked against when none is given: its ``pack:`` key."""
+    return waivers.file.model.pack or default
+
+
+def lint_waiver_set(waivers: WaiverSet, pack: CompiledPack, as_of: dt.date) -> list[Diagnostic]:
+    """``waivers lint``: raise on errors (see :func:`check_waivers`), return the warnings,
+    the waivers expired by ``as_of`` among them, in file order."""
+    warnings = check_waivers(waivers, pack) + expired_diagnostics(waivers, as_of)
+    return sorted(warnings, key=Diagnostic.sort_key)
 
 
 # ---------------------------------------------------------------------------- applying
@@ -474,6 +487,39 @@ def fingerprint(
         covered, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
     )
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def waiver_fingerprint(
+    pack: CompiledPack,
+    declaration: Declaration,
+    rule_id: str,
+    *,
+    path: str | None = None,
+    element: str | None = None,
+    as_of: dt.date,
+) -> str:
+    """The fingerprint a waiver of ``rule_id`` with this scope records for ``declaration``;
+    a usage error when the rule, the scope or the gap to waive is not there."""
+    finding = assess_compiled(pack, declaration, as_of, "en").finding(rule_id)
+    if finding is None:
+        raise UsageError(Diagnostic("usage", f"pack {pack.checked.id} has no rule '{rule_id}'"))
+    try:
+        parsed = parse_path(path) if path is not None else None
+    except ValueError as exc:
+        raise UsageError(Diagnostic("usage", f"--path '{path}' is not a path: {exc}")) from None
+    scope = scope_paths(declaration.data, path=parsed, element=element)
+    if scope == []:
+        what = path if path is not None else f"element '{element}'"
+        raise UsageError(Diagnostic("usage", f"{what} is not in {declaration.source}"))
+    value = fingerprint(finding, scope, declaration.data)
+    if value is None:
+        raise UsageError(
+            Diagnostic(
+                "usage",
+                f"{rule_id} is {finding.status} for {declaration.source}: there is no gap to waive",
+            )
+        )
+    return value
 
 
 def _json_default(value: object) -> str:

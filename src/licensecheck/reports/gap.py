@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..declaration.loader import Declaration
 from ..declaration.schema import DeclarationSchema, SchemaNode
-from ..engine.baseline import DiffReport
+from ..engine.baseline import DiffReport, diff_assessments
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import run_rule, summarize
 from ..engine.gate import (
@@ -41,12 +42,24 @@ from ..engine.models import (
     ToolInfo,
     Witness,
 )
+from ..engine.pipeline import (
+    DeclarationRef,
+    PackRef,
+    assess,
+    load_baseline,
+    load_declaration,
+    prepare_pack,
+)
 from ..engine.rules import Rule
 from ..lang.describe import requirement_text
 from ..lang.values import UNKNOWN
 from ..sources.paths import format_path, parse_path
 from .fix_words import WORDS, edit_sentences, place_of, value_text
 from .fixes import Edit, Fix, smallest_fix
+
+if TYPE_CHECKING:
+    from ..engine.baseline import Baseline
+    from ..engine.waivers import WaiverSet
 
 GAP_STATUSES = ("fail", "error")
 #: Rule texts a translation can be missing for (``--lang zh``).
@@ -231,6 +244,26 @@ def score_range(findings: list[Finding]) -> ScoreRange:
 
 def _with_status(finding: Finding, status: str) -> Finding:
     return finding.model_copy(update={"status": status, "in_grace": False})
+
+
+def gap_report(
+    declaration: DeclarationRef,
+    pack: PackRef,
+    *,
+    as_of: str | dt.date | None = None,
+    lang: str = "en",
+    baseline: str | os.PathLike[str] | Baseline | None = None,
+    waivers: str | os.PathLike[str] | WaiverSet | None = None,
+) -> GapReport:
+    """Assess ``declaration`` (with ``waivers``; marked against ``baseline``) and build its
+    gap report, with what changed since the baseline's report of the same file."""
+    compiled = prepare_pack(pack)
+    loaded = load_declaration(declaration, schema=compiled.checked.schema)
+    base = load_baseline(baseline) if baseline is not None else None
+    result = assess(loaded, compiled, as_of=as_of, lang=lang, baseline=base, waivers=waivers)
+    old = base.for_declaration(loaded.source) if base is not None else None
+    changes = diff_assessments(old, result) if old is not None else None
+    return build_gap_report(result, compiled, loaded, changes=changes)
 
 
 def build_gap_report(

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,10 +45,21 @@ from ..engine.gate import (
     severity_rank,
 )
 from ..engine.models import Assessment, Finding, PackInfo, Summary, ToolInfo
+from ..engine.pipeline import (
+    DeclarationRef,
+    PackRef,
+    assess,
+    load_declaration,
+    parse_as_of,
+    prepare_pack,
+)
 from ..engine.rules import Rule
 from ..errors import Diagnostic, UsageError, did_you_mean
 from .gap import pack_title, untranslated
 from .schedule import Job, WorkingDays, schedule
+
+if TYPE_CHECKING:
+    from ..engine.waivers import WaiverSet
 
 Phase = Literal["stop", "structural", "evidence", "application"]
 PHASES: tuple[Phase, ...] = ("stop", "structural", "evidence", "application")
@@ -236,6 +248,35 @@ def projected(findings: Iterable[Finding], fixed: Iterable[str]) -> Summary:
 
 
 # ---------------------------------------------------------------- the plan
+
+
+def plan_declaration(
+    declaration: DeclarationRef,
+    pack: PackRef,
+    *,
+    as_of: str | dt.date | None = None,
+    lang: str = "en",
+    start: str | dt.date | None = None,
+    capacity: int = DEFAULT_CAPACITY,
+    assume_fixed: Sequence[str] = (),
+    what_if: bool = False,
+    waivers: str | os.PathLike[str] | WaiverSet | None = None,
+) -> Plan:
+    """Assess ``declaration`` (with ``waivers``) and plan its remediation for the company it
+    names; :func:`build_plan` says where the plan starts when ``start`` is not given."""
+    compiled = prepare_pack(pack)
+    loaded = load_declaration(declaration, schema=compiled.checked.schema)
+    result = assess(loaded, compiled, as_of=as_of, lang=lang, waivers=waivers)
+    company = loaded.data.get("company", {})
+    return build_plan(
+        result,
+        compiled,
+        company=str(company.get("name", "")) if isinstance(company, dict) else "",
+        start=parse_as_of(start) if start is not None else None,
+        capacity=capacity,
+        assume_fixed=assume_fixed,
+        what_if=what_if,
+    )
 
 
 def build_plan(

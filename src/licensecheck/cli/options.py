@@ -1,0 +1,115 @@
+"""Options several commands take, each declared once: the same name, type, default and help
+everywhere (a command passes its own help text where the option means something narrower)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..api import DEFAULT_FAIL_ON, DEFAULT_PACK, FAIL_ON_CHOICES, LANGUAGES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+AS_OF_HELP = "Assessment date (YYYY-MM-DD) used as 'today'; default: the current date."
+GAP = "a gap (fail, unknown or error)"
+
+
+def pack_path_option(f: F) -> F:
+    """``--pack-path``: the command body runs with these folders on the pack search path."""
+
+    @functools.wraps(f)
+    def with_pack_path(*args: Any, pack_path: tuple[Path, ...] = (), **kwargs: Any) -> Any:
+        from ..packs.loader import using_pack_path
+
+        with using_pack_path(pack_path):
+            return f(*args, **kwargs)
+
+    return click.option(
+        "--pack-path",
+        "pack_path",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="A folder of pack folders searched for pack ids before the bundled packs "
+        "(repeatable; the LICENSECHECK_PACK_PATH environment variable adds more).",
+    )(with_pack_path)  # type: ignore[return-value]
+
+
+def pack_option(f: F) -> F:
+    """``--pack`` and ``--pack-path``."""
+    return click.option(
+        "--pack",
+        "-p",
+        default=DEFAULT_PACK,
+        show_default=True,
+        help="A pack id (bundled, see 'licensecheck packs list', or on the pack path) "
+        "or a pack folder.",
+    )(pack_path_option(f))
+
+
+def output_option(f: F) -> F:
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to this file instead of stdout.",
+    )(f)
+
+
+def fail_on_option(what: str = GAP) -> Callable[[F], F]:
+    """``--fail-on``: the severity from which ``what`` makes the exit status 1."""
+    return click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON_CHOICES),
+        default=DEFAULT_FAIL_ON,
+        show_default=True,
+        help=f"Exit 1 when {what} has this severity or worse.",
+    )
+
+
+def as_of_option(help: str = AS_OF_HELP) -> Callable[[F], F]:
+    return click.option("--as-of", help=help)
+
+
+def lang_option(f: F) -> F:
+    return click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)(f)
+
+
+def format_option(
+    choices: tuple[str, ...], default: str, help: str | None = None
+) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+def waivers_option(f: F) -> F:
+    return click.option(
+        "--waivers",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="A waiver file (YAML): accepted gaps are reported as waived.",
+    )(f)
+
+
+def baseline_option(help: str) -> Callable[[F], F]:
+    return click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help=help)
+
+
+def verbose_option(help: str) -> Callable[[F], F]:
+    return click.option("--verbose", "-v", is_flag=True, help=help)
+
+
+def color_option(f: F) -> F:
+    return click.option(
+        "--color/--no-color",
+        default=None,
+        help="Colour the text output (default: only on a terminal).",
+    )(f)

@@ -1,0 +1,154 @@
+"""``packs``: list, document, scaffold, lint, test and format policy packs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .options import format_option, output_option, pack_path_option, verbose_option
+from .render import EXIT_GAPS, EXIT_OK, emit
+
+TEXT_OR_JSON = ("text", "json")
+
+
+@click.group()
+def packs() -> None:
+    """Policy packs: list, document, scaffold, lint, test and format them."""
+
+
+@packs.command("list")
+@format_option(TEXT_OR_JSON, "text")
+def packs_list(fmt: str) -> None:
+    """List the bundled packs."""
+    from ..api import list_packs
+    from ..packs.listing import render_pack_list
+
+    emit(render_pack_list(list_packs(), fmt), None, [])
+
+
+@packs.command("doc")
+@click.argument("pack")
+@output_option
+def packs_doc(pack: str, output: Path | None) -> None:
+    """Render PACK (a bundled id or a folder) as a Markdown rule catalogue."""
+    from ..api import pack_catalogue
+
+    emit(pack_catalogue(pack), output, [])
+
+
+# ---------------------------------------------------------------------------- pack authoring
+
+
+@packs.command("new")
+@click.argument("name")
+@click.option("--extends", "extends", help="A pack to build on (an id or a folder).")
+@click.option("--title", help="The pack's display name (default: NAME).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    help="The folder to create the pack in (default: the current folder).",
+)
+@pack_path_option
+def packs_new(name: str, extends: str | None, title: str | None, directory: Path) -> None:
+    """Scaffold the pack NAME: pack.yaml, one example rule and tests that pass."""
+    from ..api import new_pack
+
+    folder = new_pack(name, directory, extends=extends, title=title)
+    click.echo(f"created {folder}/: pack.yaml, main.rules, tests/ (3 cases)")
+    click.echo(f"next: licensecheck packs test {folder}")
+
+
+@packs.command("lint")
+@click.argument("pack")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@format_option(TEXT_OR_JSON, "text")
+@pack_path_option
+def packs_lint(pack: str, strict: bool, fmt: str) -> None:
+    """Every static check of PACK (a folder or an id), errors and warnings, at file:line:col.
+
+    Exit status: 0 no errors (warnings allowed unless --strict), 2 errors.
+    """
+    from ..api import lint_pack
+
+    result = lint_pack(pack, strict=strict)
+    if fmt == "json":
+        data = {
+            "pack": result.pack,
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "diagnostics": [d.to_json() for d in result.diagnostics],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for diagnostic in result.diagnostics:
+            click.echo(diagnostic.render())
+        summary = f"{result.errors} error{'s' if result.errors != 1 else ''}, " + (
+            f"{result.warnings} warning{'s' if result.warnings != 1 else ''}"
+        )
+        click.echo(f"{result.pack}: {summary}")
+    sys.exit(result.exit_code)
+
+
+@packs.command("test")
+@click.argument("pack")
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    default=0.0,
+    help="Fail (exit 1) when under this percentage of the pass/fail/unknown outcomes of the "
+    "pack's own rules is asserted by a passing case.",
+)
+@verbose_option("Show the coverage of every rule.")
+@format_option(TEXT_OR_JSON, "text")
+@pack_path_option
+def packs_test(pack: str, min_coverage: float, verbose: bool, fmt: str) -> None:
+    """Run the test cases in PACK/tests/ and report coverage.
+
+    Exit status: 0 every case passes (and coverage is at least --min-coverage), 1 otherwise,
+    2 the pack or a case file is invalid.
+    """
+    from ..api import run_pack_tests
+    from ..authoring.packtest import render_text, report_data
+
+    report = run_pack_tests(pack)
+    if fmt == "json":
+        data = {**report_data(report), "min_coverage": min_coverage}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(report, verbose=verbose), nl=False)
+        if report.coverage_percent < min_coverage:
+            click.echo(
+                f"coverage {report.coverage_percent:.0f}% is below --min-coverage {min_coverage:g}%"
+            )
+    sys.exit(EXIT_OK if report.ok(min_coverage) else EXIT_GAPS)
+
+
+@packs.command("fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not formatted.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the changes as a unified diff.")
+def packs_fmt(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
+    """Format the .rules files of PATHS (pack folders or files) in the canonical layout.
+
+    Exit status: 0 done (or, with --check, nothing to change), 1 --check found files to
+    format, 2 a file does not parse.
+    """
+    from ..api import format_pack
+
+    results = [r for path in paths for r in format_pack(path, write=not check)]
+    changed = [r for r in results if r.changed]
+    for result in changed:
+        if show_diff:
+            click.echo(result.diff(), nl=False)
+        click.echo(f"{'would reformat' if check else 'reformatted'} {result.path}")
+    unchanged = len(results) - len(changed)
+    click.echo(
+        f"{len(changed)} file{'s' if len(changed) != 1 else ''} "
+        f"{'would be ' if check else ''}reformatted, {unchanged} already formatted"
+    )
+    sys.exit(EXIT_GAPS if check and changed else EXIT_OK)

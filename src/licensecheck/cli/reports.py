@@ -1,0 +1,170 @@
+"""``report`` and ``plan``: the gap report and the remediation plan of a declaration."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .options import (
+    as_of_option,
+    baseline_option,
+    fail_on_option,
+    format_option,
+    lang_option,
+    output_option,
+    pack_option,
+    waivers_option,
+)
+from .render import emit
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _document_options(f: F) -> F:
+    """Options the ``report`` and ``plan`` commands share."""
+    for option in reversed(
+        [
+            as_of_option(),
+            lang_option,
+            waivers_option,
+            click.option(
+                "--templates",
+                type=click.Path(exists=True, file_okay=False, path_type=Path),
+                help="A folder of your own Jinja2 templates (report.md.j2, report.html.j2, "
+                "plan.md.j2, plan.html.j2), run in Jinja2's sandbox.",
+            ),
+            fail_on_option(),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+@click.command("report")
+@click.argument("declaration", type=click.Path(dir_okay=False, path_type=Path))
+@pack_option
+@format_option(
+    ("markdown", "html", "json"),
+    "markdown",
+    "markdown, html (one self-contained file with charts, printable on A4) or json "
+    "(schemas/gap-report.schema.json).",
+)
+@baseline_option(
+    "An earlier JSON report (licensecheck check --format json): the report says what "
+    "changed, and only new or worsened gaps count toward the exit status."
+)
+@_document_options
+@output_option
+def report_command(
+    declaration: Path,
+    pack: str,
+    fmt: str,
+    baseline: Path | None,
+    as_of: str | None,
+    lang: str,
+    waivers: Path | None,
+    templates: Path | None,
+    fail_on: str,
+    output: Path | None,
+) -> None:
+    """Write a gap report of DECLARATION: the summary, every gap with the smallest change to
+    the declaration that would fix it, and the information still to declare.
+
+    Exit status: 0 nothing at or above --fail-on, 1 gaps at or above it, 2 bad input.
+    """
+    from ..api import gap_report, render_report
+
+    report = gap_report(
+        declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
+    )
+    text = render_report(report, fmt, templates=templates)
+    inputs = [declaration, *(p for p in (baseline, waivers) if p is not None)]
+    emit(text, output, inputs)
+    sys.exit(report.exit_code(fail_on))
+
+
+def _rule_ids(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """``--assume-fixed A --assume-fixed B`` and ``--assume-fixed A,B`` alike."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+@click.command("plan")
+@click.argument("declaration", type=click.Path(dir_okay=False, path_type=Path))
+@pack_option
+@format_option(
+    ("markdown", "html", "json", "csv", "oscal"),
+    "markdown",
+    "markdown, html (with a Gantt chart), json (schemas/plan.schema.json), csv "
+    "(one row per task, for spreadsheets) or oscal (an OSCAL 1.0.6 POA&M).",
+)
+@click.option("--start", help="First day of the plan (YYYY-MM-DD); default: --as-of.")
+@click.option(
+    "--capacity",
+    type=click.IntRange(min=1, max=100),
+    default=2,
+    show_default=True,
+    help="Parallel workstreams: how many tasks can run at the same time.",
+)
+@click.option(
+    "--assume-fixed",
+    "assume_fixed",
+    multiple=True,
+    callback=_rule_ids,
+    metavar="RULE",
+    help="Plan as if RULE already passed (repeatable, or comma-separated); the plan shows "
+    "how the score and the ready date move.",
+)
+@click.option(
+    "--what-if",
+    is_flag=True,
+    help="Also show, for each blocking gap, the score and ready date if it alone were fixed.",
+)
+@click.option(
+    "--bom", is_flag=True, help="Start CSV output with a UTF-8 byte-order mark (for Excel)."
+)
+@_document_options
+@output_option
+def plan_command(
+    declaration: Path,
+    pack: str,
+    fmt: str,
+    start: str | None,
+    capacity: int,
+    assume_fixed: tuple[str, ...],
+    what_if: bool,
+    bom: bool,
+    as_of: str | None,
+    lang: str,
+    waivers: Path | None,
+    templates: Path | None,
+    fail_on: str,
+    output: Path | None,
+) -> None:
+    """Write a remediation plan for DECLARATION: a task per gap, in phases, scheduled over
+    working days on --capacity workstreams, with the critical path and the ready date.
+
+    Exit status: 0 no task at or above --fail-on, 1 tasks at or above it, 2 bad input.
+    """
+    from ..api import plan, render_plan
+
+    result = plan(
+        declaration,
+        pack,
+        as_of=as_of,
+        lang=lang,
+        start=start,
+        capacity=capacity,
+        assume_fixed=assume_fixed,
+        what_if=what_if,
+        waivers=waivers,
+    )
+    text = render_plan(result, fmt, templates=templates, bom=bom)
+    inputs = [declaration, *(p for p in (waivers,) if p is not None)]
+    emit(text, output, inputs)
+    sys.exit(result.exit_code(fail_on))

@@ -1,0 +1,150 @@
+"""Which renderer writes which format: one entry point per kind of result.
+
+Enters: an assessment or a batch (``check``), a diff report (``diff``), a gap report
+(``report``) or a plan (``plan``), and a format name. Leaves: the rendered text, or a usage
+error naming the formats there are. Renderers are imported when used, so that ``check``
+never loads the document templates (Jinja2).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..engine.gate import DEFAULT_FAIL_ON
+from ..errors import Diagnostic, UsageError
+
+if TYPE_CHECKING:
+    from ..engine.baseline import DiffReport
+    from ..engine.batch import Batch
+    from ..engine.models import Assessment
+    from ..engine.pipeline import PackRef
+    from ..reports.gap import GapReport
+    from ..reports.plan import Plan
+
+#: The formats of ``check``: one assessment or a batch.
+FORMATS = ("text", "json", "sarif", "junit", "github", "oscal")
+DIFF_FORMATS = ("text", "json")
+
+
+def render(
+    result: Assessment | Batch,
+    fmt: str = "text",
+    *,
+    pack: PackRef | None = None,
+    fail_on: str = DEFAULT_FAIL_ON,
+    verbose: bool = False,
+    style: Callable[..., str] | None = None,
+) -> str:
+    """An assessment or a batch in one of :data:`FORMATS`. Text and JSON of one assessment
+    are its own report; every other format sees a batch (of one)."""
+    from ..engine.batch import Batch, BatchItem, BatchOptions
+    from ..engine.models import Assessment
+
+    _check_format(fmt, FORMATS)
+    if isinstance(result, Assessment):
+        if fmt in ("text", "json"):
+            from .text import render_json, render_text
+
+            if fmt == "json":
+                return render_json(result)
+            return render_text(result, verbose=verbose, **({"style": style} if style else {}))
+        from ..engine.pipeline import prepare_pack
+
+        compiled = prepare_pack(pack) if pack is not None else None
+        batch = Batch(
+            (BatchItem(result.declaration, result),),
+            compiled,
+            BatchOptions(as_of=result.as_of, lang=result.lang),
+        )
+        return _render_batch(batch, fmt, fail_on=fail_on, verbose=verbose, style=style)
+    return _render_batch(result, fmt, fail_on=fail_on, verbose=verbose, style=style)
+
+
+def _check_format(fmt: str, choices: tuple[str, ...]) -> None:
+    if fmt not in choices:
+        raise UsageError(
+            Diagnostic("usage", f"unknown format '{fmt}'; use one of {', '.join(choices)}")
+        )
+
+
+def _render_batch(
+    batch: Batch, fmt: str, *, fail_on: str, verbose: bool, style: Callable[..., str] | None
+) -> str:
+    if fmt == "sarif":
+        from .sarif import render_sarif
+
+        return render_sarif(batch)
+    if fmt == "junit":
+        from .junit import render_junit
+
+        return render_junit(batch)
+    if fmt == "github":
+        from .github import render_github
+
+        return render_github(batch, fail_on=fail_on)
+    if fmt == "oscal":
+        from .oscal import render_assessment_results
+
+        return render_assessment_results(batch)
+    from ..engine.batch import render_batch_json, render_batch_summary
+    from .text import render_text
+
+    if fmt == "json":
+        return render_batch_json(batch)
+    parts = [
+        render_text(item.assessment, verbose=verbose, **({"style": style} if style else {}))
+        for item in batch.items
+        if item.assessment is not None
+    ]
+    return "\n".join([*parts, render_batch_summary(batch)])
+
+
+def render_diff(
+    report: DiffReport,
+    fmt: str = "text",
+    *,
+    verbose: bool = False,
+    style: Callable[..., str] | None = None,
+) -> str:
+    """A diff report as ``text`` (``verbose``: with the unchanged gaps) or ``json``."""
+    from ..engine.baseline import render_diff_json, render_diff_text
+
+    _check_format(fmt, DIFF_FORMATS)
+    if fmt == "json":
+        return render_diff_json(report)
+    return render_diff_text(report, verbose=verbose, style=style)
+
+
+def render_report(
+    report: GapReport, fmt: str = "markdown", *, templates: str | os.PathLike[str] | None = None
+) -> str:
+    """A gap report as ``markdown``, ``html`` or ``json``, with the bundled templates or those
+    in the ``templates`` folder."""
+    from pathlib import Path
+
+    from ..reports.documents import render_report as _render
+
+    return _render(report, fmt, templates=Path(templates) if templates is not None else None)
+
+
+def render_plan(
+    plan: Plan,
+    fmt: str = "markdown",
+    *,
+    templates: str | os.PathLike[str] | None = None,
+    bom: bool = False,
+) -> str:
+    """A plan as an OSCAL POA&M (``oscal``) or as one of the documents (markdown, html, json,
+    csv) the reports write."""
+    if fmt == "oscal":
+        from .oscal import render_poam
+
+        return render_poam(plan)
+    from pathlib import Path
+
+    from ..reports.documents import render_plan as _render
+
+    folder = Path(templates) if templates is not None else None
+    return _render(plan, fmt, templates=folder, bom=bom)
