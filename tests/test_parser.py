@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from conftest import REPO
 from licensecheck import PackError
 from licensecheck.lang import nodes as n
-from licensecheck.lang.describe import expression_text
 from licensecheck.lang.parser import parse_expression, parse_module
+from licensecheck.lang.printer import expression_text
 from licensecheck.lang.values import Duration
 
 
@@ -248,6 +248,49 @@ def _normalise(expr: n.Expr) -> n.Expr:
 def test_print_then_parse_gives_the_same_tree(expr: n.Expr) -> None:
     text = expression_text(expr)
     assert parse_expression(text) == _normalise(expr)
+
+
+@pytest.mark.parametrize(
+    ("source", "printed"),
+    [
+        ("(x ?? 0) >= 8", "(x ?? 0) >= 8"),
+        ("x ?? 0 >= 8", "(x ?? 0) >= 8"),  # the same tree: ?? binds tighter
+        ("(a ?? 0) + 1", "(a ?? 0) + 1"),
+        ("-(a ?? b)", "-(a ?? b)"),
+        ("all s in (a ?? b): s", "all s in (a ?? b): s"),
+        ("a ?? b ?? c", "a ?? b ?? c"),
+        ("a ?? -1", "a ?? -1"),
+        ("not a ?? b", "not a ?? b"),
+        ("a ?? b and c", "a ?? b and c"),
+    ],
+)
+def test_a_default_inside_comparison_or_arithmetic_prints_in_parentheses(
+    source: str, printed: str
+) -> None:
+    """Messages print ``??`` as the formatter does: ``(x ?? 0) >= 8``, never ``x ?? 0 >= 8``,
+    which readers take for ``x ?? (0 >= 8)``."""
+    from licensecheck.authoring.fmt import format_rules
+
+    expr = parse_expression(source)
+    assert expression_text(expr) == printed
+    assert parse_expression(printed) == expr
+    formatted = format_rules(f"predicate p = {source}\n")
+    assert formatted == f"predicate p = {printed}\n"
+
+
+def test_the_printer_s_levels_are_the_grammar_s() -> None:
+    """The printer's precedence table follows the grammar's chain of expression rules
+    (``?or_expr: and_expr | …``), loosest first."""
+    import itertools
+    import re
+
+    from licensecheck.lang import parser, printer
+
+    grammar = parser._GRAMMAR.read_text(encoding="utf-8")
+    first_choice = dict(re.findall(r"^\?(\w+): (\w+)", grammar, re.MULTILINE))
+    levels = list(printer.Level)
+    for looser, tighter in itertools.pairwise(levels):
+        assert first_choice[printer.GRAMMAR_RULES[looser]] == printer.GRAMMAR_RULES[tighter]
 
 
 def test_shipped_parser_tables_match_the_grammar() -> None:
