@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 import licensecheck
 from conftest import MakePack
 from licensecheck.engine.models import SEVERITIES, Finding
-from licensecheck.lang.describe import requirement_text
 from licensecheck.reports.gap import GapReport, score_range
+from licensecheck.reports.requirements import requirement_text
 from report_helpers import (
     AS_OF,
     FIRMS,

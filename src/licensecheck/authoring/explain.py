@@ -24,8 +24,8 @@ from ..engine.evaluate import run_rule, text
 from ..engine.models import Finding
 from ..errors import Diagnostic, UsageError, did_you_mean
 from ..lang import nodes as n
-from ..lang.describe import requirement_text
 from ..lang.values import UNKNOWN, display
+from ..reports.requirements import requirement_text
 from .fmt import expression_flat, expression_lines
 from .skeleton import format_read, rule_reads, schema_at, value_words
 
