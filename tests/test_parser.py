@@ -260,6 +260,7 @@ def test_print_then_parse_gives_the_same_tree(expr: n.Expr) -> None:
         ("all s in (a ?? b): s", "all s in (a ?? b): s"),
         ("a ?? b ?? c", "a ?? b ?? c"),
         ("a ?? -1", "a ?? -1"),
+        ("(-0.0) ?? a", "(-0.0) ?? a"),  # a negative zero is a negation too
         ("not a ?? b", "not a ?? b"),
         ("a ?? b and c", "a ?? b and c"),
     ],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from enum import IntEnum
@@ -116,7 +117,8 @@ def precedence(expr: n.Expr) -> Level:
         and isinstance(expr.value, int | float)
         and not isinstance(expr.value, bool)
     ):
-        return Level.NEG if expr.value < 0 else Level.POSTFIX  # -5 reads as a negation
+        # -5 (and -0.0) read as a negation
+        return Level.NEG if math.copysign(1, expr.value) < 0 else Level.POSTFIX
     return Level.POSTFIX
 
 
