@@ -10,8 +10,8 @@ import licensecheck
 from helpers.paths import REPO
 from helpers.rules import Assess
 from licensecheck.authoring.catalogue import render_catalogue
-from licensecheck.lang.describe import requirement_text
 from licensecheck.lang.parser import parse_expression
+from licensecheck.reports.requirements import requirement_text
 
 PACKS = sorted(p.name for p in (REPO / "policies").iterdir() if (p / "pack.yaml").is_file())
 

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.expressions import expressions
+from helpers.expressions import expressions, normalise
 from helpers.paths import REPO
 from licensecheck import PackError
-from licensecheck.authoring.fmt import WIDTH, format_rules
+from licensecheck.authoring.fmt import WIDTH, expression_flat, expression_lines, format_rules
 from licensecheck.lang import nodes as n
-from licensecheck.lang.describe import expression_text
-from licensecheck.lang.parser import parse_module, parse_module_layout
+from licensecheck.lang.parser import parse_expression, parse_module, parse_module_layout
+from licensecheck.lang.printer import expression_text
 
 # ---------------------------------------------------------------- whole rules files, with comments
 
@@ -129,6 +129,25 @@ def test_format_keeps_the_tree_and_the_comments_and_is_idempotent(text: str) -> 
     assert _comments(formatted) == _comments(text)
     assert format_rules(formatted, "x.rules") == formatted
     assert not formatted.endswith("\n\n")
+
+
+# ---------------------------------------------------------------- one printer for both users
+
+
+@settings(max_examples=300, deadline=None)
+@given(expressions(), st.integers(min_value=0, max_value=WIDTH))
+def test_the_formatter_prints_what_messages_print_and_both_parse_back(
+    expr: n.Expr, column: int
+) -> None:
+    """Messages (``expression_text``) and the formatter print the same tokens; broken over
+    lines or not, the text parses to the tree it was printed from."""
+    text = expression_text(expr)
+    assert expression_flat(expr) == text
+    assert parse_expression(text) == normalise(expr)
+    lines = expression_lines(expr, " " * column, indent="")
+    assert parse_expression("\n".join(lines)) == normalise(expr)
+    if len(lines) == 1:
+        assert lines[0] == " " * column + text
 
 
 # ---------------------------------------------------------------- the layout itself

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.expressions import expressions, lit, name
+from helpers.expressions import expressions, lit, name, normalise
 from helpers.paths import REPO
 from licensecheck import PackError
 from licensecheck.authoring.fmt import format_rules
 from licensecheck.lang import nodes as n
-from licensecheck.lang.describe import expression_text
 from licensecheck.lang.parser import parse_expression, parse_module
+from licensecheck.lang.printer import expression_text
 from licensecheck.lang.values import Duration
 
 
@@ -175,28 +174,55 @@ def test_arbitrary_unicode_is_a_module_or_a_positioned_pack_error(text: str) -> 
 # ---------------------------------------------------------------- printer round trip
 
 
-def _normalise(expr: n.Expr) -> n.Expr:
-    """The tree the parser builds for ``expr``'s meaning: ``-5`` is the literal -5, not Neg(5)."""
-    changes = {}
-    for f in dataclasses.fields(expr):
-        value = getattr(expr, f.name)
-        if isinstance(value, n.Node):
-            changes[f.name] = _normalise(value)  # type: ignore[arg-type]
-        elif isinstance(value, tuple):
-            changes[f.name] = tuple(_normalise(v) if isinstance(v, n.Node) else v for v in value)  # type: ignore[arg-type]
-    expr = dataclasses.replace(expr, **changes)
-    if isinstance(expr, n.Neg) and isinstance(expr.operand, n.Literal_):
-        value = expr.operand.value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return n.Literal_(-value)
-    return expr
-
-
 @settings(max_examples=500, deadline=None)
 @given(expressions())
 def test_print_then_parse_gives_the_same_tree(expr: n.Expr) -> None:
     text = expression_text(expr)
-    assert parse_expression(text) == _normalise(expr)
+    assert parse_expression(text) == normalise(expr)
+
+
+@pytest.mark.parametrize(
+    ("source", "printed"),
+    [
+        ("(x ?? 0) >= 8", "(x ?? 0) >= 8"),
+        ("x ?? 0 >= 8", "(x ?? 0) >= 8"),  # the same tree: ?? binds tighter
+        ("(a ?? 0) + 1", "(a ?? 0) + 1"),
+        ("-(a ?? b)", "-(a ?? b)"),
+        ("all s in (a ?? b): s", "all s in (a ?? b): s"),
+        ("a ?? b ?? c", "a ?? b ?? c"),
+        ("a ?? -1", "a ?? -1"),
+        ("(-0.0) ?? a", "(-0.0) ?? a"),  # a negative zero is a negation too
+        ("not a ?? b", "not a ?? b"),
+        ("a ?? b and c", "a ?? b and c"),
+    ],
+)
+def test_a_default_inside_comparison_or_arithmetic_prints_in_parentheses(
+    source: str, printed: str
+) -> None:
+    """Messages print ``??`` as the formatter does: ``(x ?? 0) >= 8``, never ``x ?? 0 >= 8``,
+    which readers take for ``x ?? (0 >= 8)``."""
+    from licensecheck.authoring.fmt import format_rules
+
+    expr = parse_expression(source)
+    assert expression_text(expr) == printed
+    assert parse_expression(printed) == expr
+    formatted = format_rules(f"predicate p = {source}\n")
+    assert formatted == f"predicate p = {printed}\n"
+
+
+def test_the_printer_s_levels_are_the_grammar_s() -> None:
+    """The printer's precedence table follows the grammar's chain of expression rules
+    (``?or_expr: and_expr | …``), loosest first."""
+    import itertools
+    import re
+
+    from licensecheck.lang import parser, printer
+
+    grammar = parser._GRAMMAR.read_text(encoding="utf-8")
+    first_choice = dict(re.findall(r"^\?(\w+): (\w+)", grammar, re.MULTILINE))
+    levels = list(printer.Level)
+    for looser, tighter in itertools.pairwise(levels):
+        assert first_choice[printer.GRAMMAR_RULES[looser]] == printer.GRAMMAR_RULES[tighter]
 
 
 def test_shipped_parser_tables_match_the_grammar() -> None:

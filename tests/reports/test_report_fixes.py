@@ -320,7 +320,7 @@ def test_sentences_exist_in_both_languages(lang: str) -> None:
     ],
 )
 def test_requirement_words_in_chinese(expression: str, zh: str) -> None:
-    from licensecheck.lang.describe import requirement_text
     from licensecheck.lang.parser import parse_expression
+    from licensecheck.reports.requirements import requirement_text
 
     assert requirement_text(parse_expression(expression), lang="zh") == zh

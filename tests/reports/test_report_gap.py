@@ -21,8 +21,8 @@ from helpers.reports import (
 )
 from helpers.rules import MakePack
 from licensecheck.engine.models import SEVERITIES, Finding
-from licensecheck.lang.describe import requirement_text
 from licensecheck.reports.gap import GapReport, score_range
+from licensecheck.reports.requirements import requirement_text
 
 
 def report(firm: str, lang: str = "en") -> GapReport:

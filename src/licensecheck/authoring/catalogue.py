@@ -1,7 +1,7 @@
 """Render a pack as a Markdown rule catalogue (``licensecheck packs doc``).
 
 Input: a compiled pack. Output: Markdown. Each rule's requirement is generated from its
-expression (:func:`licensecheck.lang.describe.requirement_text`), so the catalogue always says
+expression (:func:`licensecheck.reports.requirements.requirement_text`), so the catalogue always says
 what is evaluated. The layout lives in ``templates/pack-catalogue.md.j2``.
 """
 
@@ -14,8 +14,8 @@ from ..engine.evaluate import text
 from ..engine.gate import severity_rank
 from ..engine.models import SEVERITIES
 from ..engine.rules import Rule
-from ..lang.describe import requirement_text
 from ..packs.loader import extends_entries
+from ..reports.requirements import requirement_text
 from ..reports.templates import template_environment
 
 

@@ -27,8 +27,8 @@ from ..engine.rules import CheckedPack, Rule
 from ..engine.runtime import Trace, TraceNode
 from ..errors import Diagnostic, UsageError, did_you_mean
 from ..lang import nodes as n
-from ..lang.describe import requirement_text
 from ..lang.values import UNKNOWN, display
+from ..reports.requirements import requirement_text
 from ..sources.paths import format_path
 from .fmt import expression_flat, expression_lines
 from .skeleton import format_read, rule_reads, schema_at, value_words

@@ -19,15 +19,15 @@ from __future__ import annotations
 import bisect
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lark import Token
 
 from ..errors import Diagnostic, PackError, Span
-from ..lang import describe
 from ..lang import nodes as n
+from ..lang import printer
 from ..lang.parser import parse_module_layout
 from ..output import write_output
 from ..packs.loader import RULES_FILE
@@ -51,17 +51,13 @@ def format_rules(text: str, path: str = "<rules>") -> str:
 def expression_lines(expr: n.Expr, prefix: str = "", indent: str = "") -> list[str]:
     """``prefix`` and ``expr`` in the canonical layout (literals in canonical spelling);
     continuation lines start at ``indent`` plus four spaces."""
-    lines = _Printer(_canonical_literal, indent).lines(expr, len(prefix))
+    lines = _Printer(printer.canonical_literal, indent).lines(expr, len(prefix))
     return [prefix + lines[0], *lines[1:]]
 
 
 def expression_flat(expr: n.Expr) -> str:
     """``expr`` on one line, as the formatter prints it (with its clarifying parentheses)."""
-    return _Printer(_canonical_literal, "").flat(expr)
-
-
-def _canonical_literal(node: n.Literal_) -> str:
-    return describe.literal_text(node.value)
+    return printer.expression_text(expr)
 
 
 @dataclass(frozen=True)
@@ -344,7 +340,7 @@ class _Formatter:
                 return source
             if _is_number(value) and _number_value(source) == value:
                 return source
-        return describe.literal_text(value)
+        return printer.literal_text(value)
 
     def _offset(self, line: int, column: int) -> int:
         if not 1 <= line <= len(self.offsets):
@@ -392,73 +388,20 @@ def _string_value(source: str) -> object:
 
 # ---------------------------------------------------------------- the expression printer
 
-_LOWEST, _OR, _AND, _NOT, _CMP, _ADD, _MUL, _NEG, _COALESCE, _POSTFIX = range(10)
-
-
-def _needs_parentheses(expr: n.Expr, minimum: int, *, clarify: bool = True) -> bool:
-    """Parentheses where precedence needs them, and (``clarify``) around a ``??`` inside a
-    comparison or arithmetic, where its tight binding surprises readers: ``(x ?? 0) >= 8``."""
-    if clarify and isinstance(expr, n.Coalesce) and minimum in (_ADD, _MUL, _NEG):
-        return True
-    return describe.precedence(expr) < minimum
-
 
 class _Printer:
-    """Prints an expression exactly as :func:`licensecheck.lang.describe.expression_text` does
-    (same tokens, same parentheses), breaking lines where it would run past the width."""
+    """Prints an expression as :func:`licensecheck.lang.printer.expression_text` does (same
+    tokens, same parentheses: it asks that printer), breaking lines where it would run past
+    the width."""
 
     def __init__(self, literal: Callable[[n.Literal_], str], indent: str) -> None:
         self.literal = literal
         self.indent = indent
+        self.printer = printer.Printer(literal)
 
     # -- one line
     def flat(self, expr: n.Expr) -> str:
-        return "".join(self._flat_parts(expr))
-
-    def _wrap_flat(self, expr: n.Expr, minimum: int, *, clarify: bool = True) -> str:
-        text = self.flat(expr)
-        return f"({text})" if _needs_parentheses(expr, minimum, clarify=clarify) else text
-
-    def _flat_parts(self, expr: n.Expr) -> Iterator[str]:
-        if isinstance(expr, n.Literal_):
-            yield self.literal(expr)
-        elif isinstance(expr, n.ListExpr):
-            yield "[" + ", ".join(self.flat(i) for i in expr.items) + "]"
-        elif isinstance(expr, n.Name):
-            yield expr.name
-        elif isinstance(expr, n.Attr):
-            yield f"{self._wrap_flat(expr.obj, _POSTFIX)}.{expr.name}"
-        elif isinstance(expr, n.Index):
-            yield f"{self._wrap_flat(expr.obj, _POSTFIX)}[{self.flat(expr.index)}]"
-        elif isinstance(expr, n.Call):
-            yield f"{expr.func}(" + ", ".join(self.flat(a) for a in expr.args) + ")"
-        elif isinstance(expr, n.Not):
-            yield f"not {self._wrap_flat(expr.operand, _NOT)}"
-        elif isinstance(expr, n.Neg):
-            yield f"-{self._wrap_flat(expr.operand, _NEG)}"
-        elif isinstance(expr, n.BoolOp | n.Arith):
-            level = describe.precedence(expr)
-            yield f"{self._wrap_flat(expr.left, level)} {expr.op} {self._wrap_flat(expr.right, level + 1)}"
-        elif isinstance(expr, n.Compare):
-            yield f"{self._wrap_flat(expr.left, _ADD)} {expr.op} {self._wrap_flat(expr.right, _ADD)}"
-        elif isinstance(expr, n.Coalesce):
-            default = self._wrap_flat(expr.default, _NEG, clarify=False)  # a ?? b ?? c
-            yield f"{self._wrap_flat(expr.value, _POSTFIX)} ?? {default}"
-        elif isinstance(expr, n.If):
-            yield (
-                f"if {self.flat(expr.cond)} then {self.flat(expr.then)} "
-                f"else {self.flat(expr.otherwise)}"
-            )
-        else:
-            yield self._head(expr)
-            if expr.body is not None:
-                yield f": {self.flat(expr.body)}"
-
-    def _head(self, expr: n.Quantifier | n.Aggregate) -> str:
-        head = f"{expr.kind} {expr.var} in {self._wrap_flat(expr.collection, _ADD)}"
-        if expr.filter is not None:
-            head += f" where {self.flat(expr.filter)}"
-        return head
+        return self.printer.text(expr)
 
     # -- broken over lines
     def lines(self, expr: n.Expr, column: int) -> list[str]:
@@ -469,18 +412,17 @@ class _Printer:
             return [text]
         inner = self.indent + INDENT
         if isinstance(expr, n.BoolOp):
-            operands = self._chain(expr)
-            level = describe.precedence(expr)
-            first, *rest = operands
-            lines = self._wrapped(first, level, column, self.indent)
+            first_level, rest_level = printer.operand_levels(expr)
+            first, *rest = self._chain(expr)
+            lines = self._wrapped(first, first_level, column, self.indent)
             for operand in rest:
                 prefix = f"{expr.op} "
-                more = self._wrapped(operand, level + 1, len(inner) + len(prefix), inner)
+                more = self._wrapped(operand, rest_level, len(inner) + len(prefix), inner)
                 lines.append(f"{inner}{prefix}{more[0]}")
                 lines.extend(more[1:])
             return lines
         if isinstance(expr, n.Quantifier | n.Aggregate):
-            head = self._head(expr)
+            head = self.printer.head(expr)
             if expr.body is None:
                 return self._filter_lines(expr, column)
             if column + len(head) + 1 > WIDTH and expr.filter is not None:
@@ -499,12 +441,12 @@ class _Printer:
                 lines.extend(part[1:])
             return lines
         if isinstance(expr, n.Not):
-            negated = self._wrapped(expr.operand, _NOT, column + 4, self.indent)
+            (level,) = printer.operand_levels(expr)
+            negated = self._wrapped(expr.operand, level, column + 4, self.indent)
             return [f"not {negated[0]}", *negated[1:]]
         if isinstance(expr, n.Compare | n.Arith):
-            level = _ADD if isinstance(expr, n.Compare) else describe.precedence(expr)
-            right_level = _ADD if isinstance(expr, n.Compare) else level + 1
-            left_lines = self._wrapped(expr.left, level, column, self.indent)
+            left_level, right_level = printer.operand_levels(expr)
+            left_lines = self._wrapped(expr.left, left_level, column, self.indent)
             joint = f"{left_lines[-1]} {expr.op} "
             right_column = column + len(joint) if len(left_lines) == 1 else len(joint)
             right_lines = self._wrapped(expr.right, right_level, right_column, self.indent)
@@ -521,7 +463,8 @@ class _Printer:
 
     def _filter_lines(self, expr: n.Quantifier | n.Aggregate, column: int) -> list[str]:
         """``kind var in coll`` then ``where FILTER`` on the next line, the filter broken too."""
-        head = f"{expr.kind} {expr.var} in {self._wrap_flat(expr.collection, _ADD)}"
+        collection = self.printer.wrapped(expr.collection, printer.Level.ADD)
+        head = f"{expr.kind} {expr.var} in {collection}"
         if expr.filter is None:
             return [head]
         inner = self.indent + INDENT
@@ -535,16 +478,16 @@ class _Printer:
         while (
             isinstance(left, n.BoolOp)
             and left.op == expr.op
-            and describe.precedence(left) >= describe.precedence(expr)
+            and printer.precedence(left) >= printer.precedence(expr)
         ):
             operands.append(left.right)
             left = left.left
         operands.append(left)
         return operands[::-1]
 
-    def _wrapped(self, expr: n.Expr, minimum: int, column: int, indent: str) -> list[str]:
-        """``expr`` in parentheses when its precedence needs them, broken if too long."""
-        if not _needs_parentheses(expr, minimum):
+    def _wrapped(self, expr: n.Expr, minimum: printer.Level, column: int, indent: str) -> list[str]:
+        """``expr`` in parentheses when the printer puts it in them, broken if too long."""
+        if not printer.needs_parentheses(expr, minimum):
             return _Printer(self.literal, indent).lines(expr, column)
         lines = _Printer(self.literal, indent).lines(expr, column + 1)
         return (

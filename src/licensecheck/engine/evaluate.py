@@ -18,7 +18,13 @@ from .._version import __version__
 from ..declaration.loader import Declaration
 from ..errors import RuleRuntimeError
 from ..lang import nodes as n
-from ..lang.describe import FLIPPED_OPERATORS, NEGATED_OPERATORS, expression_text, literal_text
+from ..lang.printer import (
+    FLIPPED_OPERATORS,
+    NEGATED_OPERATORS,
+    Level,
+    expression_text,
+    literal_text,
+)
 from ..lang.values import UNKNOWN, display
 from ..sources.paths import format_path
 from .compile import CompiledPack, CompiledRule
@@ -377,7 +383,9 @@ def _compare_witness(node: TraceNode, want: bool) -> Iterator[_RawWitness]:
     else:  # a computed value (date + 1 year, len(x), …): show the declared value and the whole test
         assert subject.expr is not None
         yield _RawWitness(
-            target.path, target.value, f"{expression_text(subject.expr, limit=80)} {expected}"
+            target.path,
+            target.value,
+            f"{expression_text(subject.expr, limit=80, within=Level.ADD)} {expected}",
         )
 
 

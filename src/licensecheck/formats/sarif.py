@@ -33,8 +33,8 @@ from ..engine.evaluate import text
 from ..engine.models import Finding, Witness
 from ..engine.rules import Rule
 from ..errors import Diagnostic
-from ..lang.describe import requirement_text
 from ..output import relative_path
+from ..reports.requirements import requirement_text
 from .text import witness_text
 
 SCHEMA_URI = (

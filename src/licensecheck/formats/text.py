@@ -13,6 +13,7 @@ from typing import Any
 
 from ..engine.gate import severity_rank
 from ..engine.models import STATUSES, Assessment, Finding, Witness
+from ..i18n import phrases
 
 Style = Callable[..., str]
 
@@ -25,72 +26,10 @@ _STATUS_COLOURS = {
     "waived": "cyan",
 }
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "ready": "READY",
-        "not_ready": "NOT READY",
-        "score": "score",
-        "pass": "pass",
-        "fail": "fail",
-        "unknown": "unknown",
-        "not_applicable": "not applicable",
-        "waived": "waived",
-        "error": "error",
-        "at": "at",
-        "cite": "cite",
-        "fix": "fix",
-        "expected": "expected",
-        "declared": "declared",
-        "not_declared": "not declared",
-        "as_of": "as of",
-        "hidden": "{n} passing or not applicable rules not shown (use --verbose)",
-        "grace": "in grace period",
-        "waiver": "waiver",
-        "waivers": "waivers",
-        "baseline": "baseline",
-        "new": "new gap",
-        "worsened": "worsened",
-        "unchanged": "known gap",
-        "improved": "improved",
-        "fixed": "fixed",
-        "applied": "applied",
-        "expired": "expired",
-        "lapsed": "lapsed",
-        "unmatched": "unmatched",
-    },
-    "zh": {
-        "ready": "已具备条件",
-        "not_ready": "尚未具备条件",
-        "score": "得分",
-        "pass": "通过",
-        "fail": "不符合",
-        "unknown": "信息不足",
-        "not_applicable": "不适用",
-        "waived": "已豁免",
-        "error": "错误",
-        "at": "位置",
-        "cite": "依据",
-        "fix": "整改",
-        "expected": "要求",
-        "declared": "申报值",
-        "not_declared": "未申报",
-        "as_of": "评估日",
-        "hidden": "另有 {n} 条通过或不适用的规则未显示（使用 --verbose 查看）",
-        "grace": "处于宽限期",
-        "waiver": "豁免",
-        "waivers": "豁免文件",
-        "baseline": "基线",
-        "new": "新增差距",
-        "worsened": "恶化",
-        "unchanged": "已知差距",
-        "improved": "改善",
-        "fixed": "已修复",
-        "applied": "生效",
-        "expired": "已过期",
-        "lapsed": "已失效",
-        "unmatched": "未匹配",
-    },
-}
+
+def _labels(lang: str) -> dict[str, str]:
+    """The terminal report's words in ``lang``: the finding states and its own labels."""
+    return {**phrases("status.", lang), **phrases("text.", lang)}
 
 
 def _plain(text: str, **_: Any) -> str:
@@ -121,7 +60,7 @@ def render_json(assessment: Assessment) -> str:
 
 
 def render_text(assessment: Assessment, *, verbose: bool = False, style: Style = _plain) -> str:
-    labels = LABELS.get(assessment.lang, LABELS["en"])
+    labels = _labels(assessment.lang)
     lines = [_header(assessment, labels), "", _headline(assessment, labels, style)]
     lines += [*_ci_lines(assessment, labels), ""]
     hidden = 0

@@ -29,8 +29,8 @@ from ..engine.evaluate import first_path_read, run_rule, trace_elements
 from ..engine.runtime import PathKey, Trace, TraceNode
 from ..errors import RuleRuntimeError
 from ..lang import nodes as n
-from ..lang.describe import FLIPPED_OPERATORS, NEGATED_OPERATORS
 from ..lang.operations import arithmetic
+from ..lang.printer import FLIPPED_OPERATORS, NEGATED_OPERATORS
 from ..lang.values import UNKNOWN, Duration
 
 Action = Literal[

@@ -51,11 +51,12 @@ from ..engine.pipeline import (
     prepare_pack,
 )
 from ..engine.rules import Rule
-from ..lang.describe import requirement_text
+from ..i18n import PHRASES, phrase
 from ..lang.values import UNKNOWN
 from ..sources.paths import format_path, parse_path
-from .fix_words import WORDS, edit_sentences, place_of, value_text
+from .fix_words import bound_words, edit_sentences, place_of, value_text
 from .fixes import Edit, Fix, smallest_fix
+from .requirements import requirement_text
 
 if TYPE_CHECKING:
     from ..engine.baseline import Baseline
@@ -511,52 +512,26 @@ def _needs(fix: Fix | None, lang: str) -> dict[str, str]:
     """Path -> what a rule needs a declared value to be (from its fix's bounds)."""
     if fix is None:
         return {}
-    words = WORDS.get(lang, WORDS["en"])
     result = {}
     for edit in fix.edits:
         if not edit.has_target:
             continue
         if edit.op in (">=", ">", "<=", "<"):
-            key = ("date" if isinstance(edit.target, dt.date) else "") + edit.op
-            result[format_path(edit.path)] = words[key].format(t=value_text(edit.target)).strip()
+            result[format_path(edit.path)] = bound_words(edit, lang).strip()
         elif edit.op == "==":
             result[format_path(edit.path)] = value_text(edit.target)
     return result
 
 
-_KIND_WORDS = {
-    "en": {
-        "boolean": "true/false",
-        "integer": "a whole number",
-        "number": "a number",
-        "string": "text",
-        "date": "a date (YYYY-MM-DD)",
-        "array": "a list",
-        "object": "a section",
-        "any": "a value",
-        "enum": "one of the allowed values",
-    },
-    "zh": {
-        "boolean": "true/false",
-        "integer": "整数",
-        "number": "数值",
-        "string": "文本",
-        "date": "日期（YYYY-MM-DD）",
-        "array": "列表",
-        "object": "一组字段",
-        "any": "任意值",
-        "enum": "下列取值之一",
-    },
-}
-
-
 def kind_words(node: SchemaNode | None, lang: str = "en") -> str:
-    words = _KIND_WORDS.get(lang, _KIND_WORDS["en"])
+    """What a declared value is, in words: "a whole number", "one of the allowed values"."""
     if node is None:
-        return words["any"]
-    if node.enum:
-        return words["enum"]
-    return words.get(node.kind, words["any"])
+        kind = "any"
+    elif node.enum:
+        kind = "enum"
+    else:
+        kind = node.kind if f"kind.{node.kind}" in PHRASES else "any"
+    return phrase(f"kind.{kind}", lang)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -55,6 +55,7 @@ from ..engine.pipeline import (
 )
 from ..engine.rules import Rule
 from ..errors import Diagnostic, UsageError, did_you_mean
+from ..i18n import phrase
 from .gap import pack_title, untranslated
 from .schedule import Job, WorkingDays, schedule
 
@@ -63,20 +64,6 @@ if TYPE_CHECKING:
 
 Phase = Literal["stop", "structural", "evidence", "application"]
 PHASES: tuple[Phase, ...] = ("stop", "structural", "evidence", "application")
-PHASE_TITLES: dict[str, dict[str, str]] = {
-    "en": {
-        "stop": "Stop prohibited activity immediately",
-        "structural": "Structural fixes",
-        "evidence": "Documentation and evidence",
-        "application": "Certification and application",
-    },
-    "zh": {
-        "stop": "立即停止违规活动",
-        "structural": "结构性整改",
-        "evidence": "文档与证据",
-        "application": "认证与申请",
-    },
-}
 DEFAULT_FIX_DAYS = 5
 DECLARE_DAYS = 1
 DEFAULT_CAPACITY = 2
@@ -225,15 +212,11 @@ def _effort(finding: Finding) -> int:
     return max(1, math.ceil(finding.effort_days))
 
 
-_DECLARE_TITLE = {"en": "Declare: {title}", "zh": "补充申报：{title}"}
-_ERROR_TITLE = {"en": "Investigate: {title}", "zh": "核查：{title}"}
-
-
 def _task_title(finding: Finding, lang: str) -> str:
     if finding.status == "fail":
         return finding.title
-    words = _ERROR_TITLE if finding.status == "error" else _DECLARE_TITLE
-    return words.get(lang, words["en"]).format(title=finding.title)
+    key = "task.investigate" if finding.status == "error" else "task.declare"
+    return phrase(key, lang, title=finding.title)
 
 
 def projected(findings: Iterable[Finding], fixed: Iterable[str]) -> Summary:
@@ -307,7 +290,6 @@ def build_plan(
             ready_on_after=scheduled.ready_on,
         )
     lang = assessment.lang
-    titles = PHASE_TITLES.get(lang, PHASE_TITLES["en"])
     tasks = scheduled.tasks
     return Plan(
         tool=assessment.tool,
@@ -326,7 +308,7 @@ def build_plan(
         phases=[
             PhaseInfo(
                 id=p,
-                title=titles[p],
+                title=phrase(f"phase.{p}", lang),
                 tasks=sum(1 for t in tasks if t.phase == p),
                 effort_days=sum(t.effort_days for t in tasks if t.phase == p),
             )
@@ -447,7 +429,6 @@ class _Draft:
         return [by_rule[t.rule_id] for t in tasks]
 
     def _milestones(self, tasks: Sequence[Task], done: set[str]) -> list[Milestone]:
-        titles = PHASE_TITLES.get(self.assessment.lang, PHASE_TITLES["en"])
         milestones = []
         for phase in PHASES:
             mine = [t for t in tasks if t.phase == phase]
@@ -459,7 +440,7 @@ class _Draft:
             milestones.append(
                 Milestone(
                     phase=phase,
-                    title=titles[phase],
+                    title=phrase(f"phase.{phase}", self.assessment.lang),
                     date=when,
                     tasks=len(mine),
                     score=summary.score,

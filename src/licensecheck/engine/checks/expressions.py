@@ -441,6 +441,6 @@ def _is_path(expr: n.Expr) -> bool:
 
 def _path_text(expr: n.Expr) -> str:
     """A short rendering of an expression for messages (paths exactly, others abbreviated)."""
-    from ...lang.describe import expression_text
+    from ...lang.printer import expression_text
 
     return expression_text(expr, limit=60)
