@@ -32,8 +32,9 @@ class Span:
 class Diagnostic:
     """One problem found in an input file.
 
-    ``code`` is stable and machine-readable (``syntax``, ``unknown-path``, ``schema``, …);
-    ``message`` is plain language, lower case, without a trailing period.
+    ``code`` is stable and machine-readable (``syntax``, ``unknown-path``, ``schema``, …),
+    one of the constants of :mod:`licensecheck.codes`; ``message`` is plain language, lower
+    case, without a trailing period.
     """
 
     code: str
