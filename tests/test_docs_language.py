@@ -41,6 +41,7 @@ import yaml
 
 import licensecheck
 from helpers.paths import REPO
+from licensecheck import codes
 from licensecheck.engine import check as check_module
 from licensecheck.engine import checks as checks_package
 from licensecheck.engine import compose as compose_module
@@ -590,12 +591,10 @@ def test_every_status_appears_in_a_result() -> None:
 
 
 def _codes_in_source(module: Any) -> set[str]:
-    """Diagnostic codes a module reports: state.error("code", …), self.warn("code", …), …"""
+    """Diagnostic codes a module reports: state.error(codes.TYPE, …), self.warn(…), …"""
     text = inspect.getsource(module)
-    calls = (
-        r'(?:(?:self|state)\.(?:error|warn)|Diagnostic|self\._error)\(\s*(?:pack,\s*)?"([a-z-]+)"'
-    )
-    return set(re.findall(calls, text))
+    calls = r"(?:(?:self|state)\.(?:error|warn)|Diagnostic|self\._error)\(\s*(?:pack,\s*)?codes\.([A-Z_]+)"
+    return {getattr(codes, name) for name in re.findall(calls, text)}
 
 
 #: The modules whose diagnostics are static checks of a pack (each needs an example here)

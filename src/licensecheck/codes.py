@@ -87,7 +87,6 @@ IO = _code(
 ENCODING = _code(
     "encoding", "a file is not UTF-8 text", stage=("io", "declaration", "pack", "waiver")
 )
-UNREADABLE = _code("unreadable", "a rules file cannot be read", stage=("io", "pack"))
 CONFIG = _code(
     "config",
     "a configuration file (licensecheck.toml or [tool.licensecheck]) is missing, unreadable or invalid",
@@ -125,7 +124,6 @@ EMPTY_PACK = _code("empty-pack", "a pack folder holds no *.rules files", stage="
 OUTSIDE_PACK = _code(
     "outside-pack", "a file of the pack points outside the pack folder", stage="pack"
 )
-TOO_LARGE = _code("too-large", "a rules file or schema.json is larger than the limit", stage="pack")
 SCHEMA_FRAGMENT = _code(
     "schema-fragment", "a pack's schema.json is not a JSON Schema of an object", stage="pack"
 )

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import codes
 from .errors import ConfigError, Diagnostic, Span, did_you_mean
 from .sources.text import FileKind, read_source_text
 
@@ -125,7 +126,7 @@ def load_config(
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError(
             Diagnostic(
-                "config",
+                codes.CONFIG,
                 f"invalid TOML: {message[:1].lower()}{message[1:]}",
                 Span(shown, line, column),
             )
@@ -137,7 +138,7 @@ def load_config(
         prefix = "tool.licensecheck."
     if not isinstance(table, dict):
         raise ConfigError(
-            Diagnostic("config", f"{prefix or 'the file'} must be a table", Span(shown, 1, 1))
+            Diagnostic(codes.CONFIG, f"{prefix or 'the file'} must be a table", Span(shown, 1, 1))
         )
     try:
         config = Config.model_validate(table)
@@ -164,7 +165,7 @@ def _diagnostics(exc: ValidationError, text: str, shown: str, prefix: str) -> li
             )
         else:
             message = f"{prefix}{key}: {error['msg'][:1].lower()}{error['msg'][1:]}"
-        diagnostics.append(Diagnostic("config", message, Span(shown, line, 1)))
+        diagnostics.append(Diagnostic(codes.CONFIG, message, Span(shown, line, 1)))
     return diagnostics
 
 

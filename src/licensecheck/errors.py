@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from . import codes
+
 DiagnosticLevel = Literal["error", "warning"]
 
 
@@ -105,7 +107,7 @@ class LicenseCheckError(Exception):
 
     @classmethod
     def simple(
-        cls, message: str, span: Span | None = None, code: str = "input"
+        cls, message: str, span: Span | None = None, code: str = codes.INPUT
     ) -> LicenseCheckError:
         return cls(Diagnostic(code=code, message=message, span=span))
 

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import codes
 from .errors import Diagnostic, UsageError
 
 
@@ -31,11 +32,13 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
     for source in inputs:
         if source.exists() and source.resolve() == target:
             raise UsageError(
-                Diagnostic("usage", f"--output {path} would overwrite the input file {source}")
+                Diagnostic(codes.USAGE, f"--output {path} would overwrite the input file {source}")
             )
     directory = target.parent
     if not directory.is_dir():
-        raise UsageError(Diagnostic("usage", f"--output {path}: folder {directory} does not exist"))
+        raise UsageError(
+            Diagnostic(codes.USAGE, f"--output {path}: folder {directory} does not exist")
+        )
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

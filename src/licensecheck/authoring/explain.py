@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from .. import codes
 from ..declaration.loader import Declaration
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import assess_compiled, run_rule, text
@@ -52,7 +53,7 @@ def find_rule(pack: CompiledPack, rule_id: str) -> Rule:
         message = f"pack {checked.id} has no rule {rule_id}" + (
             f" (did you mean {suggestion}?)" if suggestion else ""
         )
-    raise UsageError(Diagnostic("unknown-rule", message))
+    raise UsageError(Diagnostic(codes.UNKNOWN_RULE, message))
 
 
 # ---------------------------------------------------------------- the rule in full

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from lark import Token
 
+from .. import codes
 from ..errors import Diagnostic, PackError, Span
 from ..lang import nodes as n
 from ..lang import printer
@@ -88,14 +89,16 @@ def rules_files(target: str | os.PathLike[str]) -> list[Path]:
         files = sorted(path.glob("*.rules"))
         if not files:
             raise PackError(
-                Diagnostic("empty-pack", f"{path} has no *.rules files", Span(str(path), 1, 1))
+                Diagnostic(codes.EMPTY_PACK, f"{path} has no *.rules files", Span(str(path), 1, 1))
             )
         return files
     if path.is_file():
         return [path]
     raise PackError(
         Diagnostic(
-            "usage", f"{path}: no such file or folder", hint="give a pack folder or a .rules file"
+            codes.USAGE,
+            f"{path}: no such file or folder",
+            hint="give a pack folder or a .rules file",
         )
     )
 

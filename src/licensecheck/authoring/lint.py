@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import codes
 from ..declaration.schema import DeclarationSchema, load_declaration_schema
 from ..engine.check import pack_diagnostics
 from ..engine.rules import CheckedPack
@@ -102,7 +103,7 @@ def _manifest_checks(loaded: LoadedPack, checked: CheckedPack | None) -> list[Di
             found.append(
                 _warning(
                     source,
-                    "override-own",
+                    codes.OVERRIDE_OWN,
                     f"{loaded.manifest.id} overrides its own rule {rule_id}",
                     "overrides",
                     rule_id,
@@ -119,7 +120,7 @@ def _manifest_checks(loaded: LoadedPack, checked: CheckedPack | None) -> list[Di
                 found.append(
                     _warning(
                         source,
-                        "override-unchanged",
+                        codes.OVERRIDE_UNCHANGED,
                         f"the override of {key} of {rule_id} gives the value it already has",
                         "overrides",
                         rule_id,
@@ -133,7 +134,7 @@ def _manifest_checks(loaded: LoadedPack, checked: CheckedPack | None) -> list[Di
                 found.append(
                     _warning(
                         source,
-                        "stale-translation",
+                        codes.STALE_TRANSLATION,
                         f"{rule_id}: '{key}' is overridden but '{variant}' still says "
                         f"{original['zh']!r}",
                         "overrides",
@@ -149,7 +150,7 @@ def _manifest_checks(loaded: LoadedPack, checked: CheckedPack | None) -> list[Di
             found.append(
                 _warning(
                     source,
-                    "disable-own",
+                    codes.DISABLE_OWN,
                     f"{manifest.id} disables '{item}', which it defines itself",
                     "disable",
                     index,
@@ -184,7 +185,7 @@ def _translation_checks(loaded: LoadedPack, checked: CheckedPack) -> list[Diagno
             if missing:
                 found.append(
                     Diagnostic(
-                        "missing-translation",
+                        codes.MISSING_TRANSLATION,
                         f"rule {rule.id} has no {', '.join(missing)} (pack.yaml languages "
                         f"include {lang})",
                         rule.span,
@@ -207,7 +208,7 @@ def _test_checks(loaded: LoadedPack, checked: CheckedPack | None) -> list[Diagno
         where = Span(source.shown, 1, 1) if source else None
         return [
             Diagnostic(
-                "no-tests",
+                codes.NO_TESTS,
                 f"{loaded.manifest.id} has no test cases (tests/*.yaml)",
                 where,
                 "warning",
@@ -232,7 +233,7 @@ def _test_checks(loaded: LoadedPack, checked: CheckedPack | None) -> list[Diagno
                     span = source.span(section, rule_id)
                     found.append(
                         Diagnostic(
-                            "test-unknown-rule",
+                            codes.TEST_UNKNOWN_RULE,
                             f"the test case names rule {rule_id}, which the pack does not have",
                             span,
                             snippet=source.snippet(span),

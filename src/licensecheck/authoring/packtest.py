@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .. import codes
 from ..engine.compile import CompiledPack
 from ..engine.models import Status
 from ..engine.rules import CheckedPack, Rule
@@ -199,7 +200,7 @@ def load_case(path: Path) -> tuple[PackTestCase, dict[str, Any]]:
                 PackTestCase,
                 source,
                 label="test case",
-                code="test-case",
+                code=codes.TEST_CASE,
                 pack_wording=True,
                 pattern_words=PATTERN_WORDS,
             )
@@ -212,7 +213,7 @@ def load_case(path: Path) -> tuple[PackTestCase, dict[str, Any]]:
             problem = "is outside tests/" if base_path.exists() else "does not exist"
             raise PackError(
                 Diagnostic(
-                    "test-case",
+                    codes.TEST_CASE,
                     f"base {case.base} {problem}",
                     span,
                     snippet=source.snippet(span),

@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import codes
 from ..errors import Diagnostic, UsageError
 from ..packs.loader import PACK_ID_PATTERN, load_pack
 from .fmt import format_rules
@@ -37,17 +38,17 @@ def new_pack(
     if not re.match(PACK_ID_PATTERN, pack_id):
         raise UsageError(
             Diagnostic(
-                "usage",
+                codes.USAGE,
                 f"'{pack_id}' is not a pack id: use lower-case words joined by dashes, "
                 "such as acme-credit",
             )
         )
     parent = Path(directory)
     if not parent.is_dir():
-        raise UsageError(Diagnostic("usage", f"{parent} is not a folder"))
+        raise UsageError(Diagnostic(codes.USAGE, f"{parent} is not a folder"))
     folder = parent / pack_id
     if folder.exists():
-        raise UsageError(Diagnostic("usage", f"{folder} already exists; choose another name"))
+        raise UsageError(Diagnostic(codes.USAGE, f"{folder} already exists; choose another name"))
     extends_line = ""
     if extends is not None:
         base = load_pack(extends, pack_path=pack_path)

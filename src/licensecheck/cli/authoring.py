@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .. import codes
 from ..api import SCHEMA_NAMES
 from ..errors import Diagnostic, UsageError
 from .options import as_of_option, lang_option, output_option, pack_option
@@ -53,7 +54,7 @@ def init(pack: str, output: Path | None, force: bool) -> None:
 
     if output is not None and output.exists() and not force:
         raise UsageError(
-            Diagnostic("usage", f"{output} exists; choose another file or add --force")
+            Diagnostic(codes.USAGE, f"{output} exists; choose another file or add --force")
         )
     emit(declaration_skeleton(pack), output, [])
     if output is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .. import codes
 from ..errors import LicenseCheckError
 from .options import as_of_option, pack_option
 from .render import EXIT_GAPS, EXIT_OK, EXIT_USAGE, echo_diagnostics
@@ -46,7 +47,7 @@ def waivers_lint(files: tuple[Path, ...], pack: str, as_of: str | None) -> None:
             continue
         for warning in warnings:
             click.echo(warning.render(), err=True)
-        expired = sum(1 for w in warnings if w.code == "expired")
+        expired = sum(1 for w in warnings if w.code == codes.EXPIRED)
         count = len(waiver_set.waivers)
         click.echo(
             f"{file}: {count} waiver{'s' if count != 1 else ''}, "

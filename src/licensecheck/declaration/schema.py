@@ -21,6 +21,7 @@ import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
 import jsonschema.protocols  # type: ignore[import-untyped, unused-ignore]
 
+from licensecheck import codes
 from licensecheck.errors import Diagnostic, LicenseCheckError
 from licensecheck.resources import schemas_dir
 
@@ -119,7 +120,7 @@ def load_declaration_schema() -> DeclarationSchema:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SchemaDefinitionError(
-            Diagnostic("schema-definition", f"cannot read the bundled schema {path}: {exc}")
+            Diagnostic(codes.SCHEMA_DEFINITION, f"cannot read the bundled schema {path}: {exc}")
         ) from exc
     # The bundled schema is checked against the metaschema by the test suite; checking it
     # again in every process would cost a third of the start-up time.
@@ -313,4 +314,4 @@ def _resolve_pointer(document: object, pointer: str, at: str) -> object:
 
 def _definition_error(pointer: str, message: str) -> SchemaDefinitionError:
     where = f"at '{pointer}'" if pointer else "at the top"
-    return SchemaDefinitionError(Diagnostic("schema-definition", f"schema {where}: {message}"))
+    return SchemaDefinitionError(Diagnostic(codes.SCHEMA_DEFINITION, f"schema {where}: {message}"))

@@ -15,6 +15,7 @@ from typing import Any
 
 import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
 
+from .. import codes
 from ..errors import DeclarationError, Diagnostic, did_you_mean
 from ..sources.paths import PathKey, Positions, format_path
 from ..sources.text import SourceText
@@ -80,7 +81,7 @@ def validate(
 
 def _too_many() -> Diagnostic:
     return Diagnostic(
-        code="schema",
+        code=codes.SCHEMA,
         message=f"more problems were found; only the first {MAX_DIAGNOSTICS} are shown",
     )
 
@@ -107,7 +108,7 @@ def _at(where: _Where, path: PathKey, message: str, *, hint: str | None = None) 
     line, column = positions.locate(path) if positions is not None else (1, 1)
     found = positions is not None and positions.position(path) is not None
     width = len(path[-1]) if path and isinstance(path[-1], str) and found else 1
-    return where.source.diagnostic(line, column, message, code="schema", hint=hint, width=width)
+    return where.source.diagnostic(line, column, message, code=codes.SCHEMA, hint=hint, width=width)
 
 
 def _place_name(path: PathKey) -> str:

@@ -27,6 +27,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .. import codes
 from ..errors import Diagnostic, ReportError, Span, UsageError
 from ..sources.text import FileKind, read_source_text
 from .gate import exit_code_for, gap_blocks, severity_rank
@@ -191,7 +192,7 @@ def compare(
     if before.pack.id != after.pack.id:
         raise UsageError(
             Diagnostic(
-                "usage",
+                codes.USAGE,
                 f"{before.declaration} and {after.declaration} were assessed with different "
                 f"packs ({before.pack.id}, {after.pack.id}): compare like with like",
             )
@@ -209,13 +210,13 @@ def _diff_side(
         if len(reports) != 1:
             raise UsageError(
                 Diagnostic(
-                    "usage",
+                    codes.USAGE,
                     f"{os.fspath(side)} holds {len(reports)} reports; diff compares one with one",
                 )
             )
         return next(iter(reports.values()))
     if assess_declaration is None:
-        raise UsageError(Diagnostic("usage", "comparing declarations needs a pack (--pack)"))
+        raise UsageError(Diagnostic(codes.USAGE, "comparing declarations needs a pack (--pack)"))
     return assess_declaration(side)
 
 
@@ -300,7 +301,7 @@ def load_reports(path: str | os.PathLike[str]) -> dict[str, Assessment]:
     except json.JSONDecodeError as exc:
         raise ReportError(
             Diagnostic(
-                "syntax",
+                codes.SYNTAX,
                 f"not a JSON report: {exc.msg.lower()}",
                 Span(shown, exc.lineno, exc.colno),
             )
@@ -320,7 +321,7 @@ def load_reports(path: str | os.PathLike[str]) -> dict[str, Assessment]:
             prefix = f"results[{i}].report." if len(reports) > 1 or report is not data else ""
             raise ReportError(
                 Diagnostic(
-                    "report",
+                    codes.REPORT,
                     f"not a licensecheck JSON report (licensecheck check --format json): "
                     f"{prefix}{where}: {first['msg'].lower()}",
                     Span(shown, 1, 1),

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import codes
 from .._version import __version__
 from ..errors import Diagnostic, LicenseCheckError, UsageError
 from ..packs.loader import LoadedPack
@@ -65,7 +66,7 @@ def expand_paths(
             if not files:
                 problems.append(
                     Diagnostic(
-                        "usage",
+                        codes.USAGE,
                         f"folder {shown} holds no declarations ({', '.join(DECLARATION_SUFFIXES)})",
                     )
                 )
@@ -73,7 +74,7 @@ def expand_paths(
         elif path.exists():
             found.append(shown)
         else:
-            problems.append(Diagnostic("usage", f"{shown} does not exist"))
+            problems.append(Diagnostic(codes.USAGE, f"{shown} does not exist"))
     if problems:
         raise UsageError(problems)
     return list(dict.fromkeys(found))
@@ -203,7 +204,7 @@ def assess_many(
 
     check_lang(lang)
     if jobs < 1:
-        raise UsageError(Diagnostic("usage", f"--jobs must be at least 1, not {jobs}"))
+        raise UsageError(Diagnostic(codes.USAGE, f"--jobs must be at least 1, not {jobs}"))
     compiled = prepare_pack(pack)
     options = BatchOptions(
         as_of=parse_as_of(as_of),

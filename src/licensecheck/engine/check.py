@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import codes
 from ..declaration.schema import DeclarationSchema
 from ..errors import Diagnostic, PackError, Span
 from ..packs.extensions import with_extensions
@@ -82,7 +83,7 @@ def _checked(state: CheckState) -> CheckedPack:
         _run_stages(state)
     except RecursionError:  # e.g. hundreds of predicates each using the next
         where = Span(str(state.pack.root / "pack.yaml"), 1, 1)
-        raise PackError(Diagnostic("too-deep", _TOO_DEEP, where)) from None
+        raise PackError(Diagnostic(codes.TOO_DEEP, _TOO_DEEP, where)) from None
     manifest = state.pack.manifest
     return CheckedPack(
         id=manifest.id,

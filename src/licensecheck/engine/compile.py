@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import codes
 from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
@@ -491,5 +492,5 @@ def compile_pack(pack: CheckedPack) -> CompiledPack:
     except RecursionError:
         where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
         raise PackError(
-            Diagnostic("too-deep", "the pack's predicates nest too deeply to compile", where)
+            Diagnostic(codes.TOO_DEEP, "the pack's predicates nest too deeply to compile", where)
         ) from None

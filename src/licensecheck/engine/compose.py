@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import codes
 from ..errors import Diagnostic, Span, did_you_mean
 from ..lang import nodes as n
 from ..lang.parser import parse_expression
@@ -137,7 +138,7 @@ class _Composer:
                         suggestion = did_you_mean(ref, rules)
                         self._error(
                             pack,
-                            "unknown-rule",
+                            codes.UNKNOWN_RULE,
                             f"'after' names unknown rule {ref}"
                             + (f" (did you mean {suggestion}?)" if suggestion else ""),
                             _span(pack, "overrides", rule.id, "after", index),
@@ -162,7 +163,7 @@ class _Composer:
             message = f"override of unknown rule {rule_id}" + (
                 f" (did you mean {suggestion}?)" if suggestion else ""
             )
-        self._error(pack, "unknown-override", message, span)
+        self._error(pack, codes.UNKNOWN_OVERRIDE, message, span)
 
     def _parent_conflict(
         self, pack: LoadedPack, rule_id: str, parents: list[str], differ: list[str]
@@ -170,7 +171,7 @@ class _Composer:
         fields = ", ".join(differ)
         self._error(
             pack,
-            "parent-conflict",
+            codes.PARENT_CONFLICT,
             f"parents {' and '.join(parents)} override {fields} of rule {rule_id} differently",
             _span(pack, "extends"),
             hint=f"settle it here: overrides: {{{rule_id}: {{{differ[0]}: …}}}}",
@@ -193,7 +194,7 @@ class _Composer:
             suggestion = did_you_mean(item, known)
             self._error(
                 pack,
-                "unknown-disable",
+                codes.UNKNOWN_DISABLE,
                 f"'disable' names unknown {what} '{item}'"
                 + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
                 _span(pack, "disable", index),

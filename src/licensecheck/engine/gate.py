@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from .. import codes
 from ..errors import Diagnostic, UsageError
 from .models import SEVERITIES, Assessment
 
@@ -32,7 +33,8 @@ def check_fail_on(fail_on: str) -> str:
     if fail_on not in FAIL_ON_CHOICES:
         raise UsageError(
             Diagnostic(
-                "usage", f"unknown --fail-on '{fail_on}'; use one of {', '.join(FAIL_ON_CHOICES)}"
+                codes.USAGE,
+                f"unknown --fail-on '{fail_on}'; use one of {', '.join(FAIL_ON_CHOICES)}",
             )
         )
     return fail_on

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from .. import codes
 from ..declaration.loader import Declaration
 from ..declaration.loader import load_declaration as _load_declaration
 from ..declaration.schema import DeclarationSchema, load_declaration_schema
@@ -41,7 +42,7 @@ def check_lang(lang: str) -> str:
     """``lang`` itself, or a usage error naming the languages."""
     if lang not in LANGUAGES:
         raise UsageError(
-            Diagnostic("usage", f"unknown language '{lang}'; use one of {', '.join(LANGUAGES)}")
+            Diagnostic(codes.USAGE, f"unknown language '{lang}'; use one of {', '.join(LANGUAGES)}")
         )
     return lang
 
@@ -97,7 +98,7 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(
-            Diagnostic("usage", f"--as-of: '{value}' is not a date (YYYY-MM-DD)")
+            Diagnostic(codes.USAGE, f"--as-of: '{value}' is not a date (YYYY-MM-DD)")
         ) from None
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .. import codes
 from ..errors import Diagnostic, RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.operations import (
@@ -197,7 +198,7 @@ def _charge(e: Env, steps: int, node: n.Node) -> None:
     if e.steps > e.max_steps:
         raise BudgetExceeded(
             Diagnostic(
-                "budget", f"the rule visited more than {e.max_steps} list elements", node.span
+                codes.BUDGET, f"the rule visited more than {e.max_steps} list elements", node.span
             )
         )
 

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .. import codes
 from ..declaration.loader import Declaration
 from ..errors import Diagnostic, UsageError, WaiverError, did_you_mean
 from ..packs.listing import DEFAULT_PACK
@@ -143,7 +144,9 @@ def load_waivers(path: str | os.PathLike[str]) -> WaiverSet:
             except ValueError as exc:
                 problems.append(
                     file.diagnostic(
-                        ("waivers", i, "path"), "waiver", f"'{waiver.path}' is not a path: {exc}"
+                        ("waivers", i, "path"),
+                        codes.WAIVER,
+                        f"'{waiver.path}' is not a path: {exc}",
                     )
                 )
         scopes.append(scope)
@@ -152,7 +155,7 @@ def load_waivers(path: str | os.PathLike[str]) -> WaiverSet:
                 problems.append(
                     file.diagnostic(
                         ("waivers", i, "id"),
-                        "duplicate-waiver",
+                        codes.DUPLICATE_WAIVER,
                         f"waiver id '{waiver.id}' is used twice (first as waivers[{seen_ids[waiver.id]}])",
                     )
                 )
@@ -162,7 +165,7 @@ def load_waivers(path: str | os.PathLike[str]) -> WaiverSet:
             problems.append(
                 file.diagnostic(
                     ("waivers", i),
-                    "duplicate-waiver",
+                    codes.DUPLICATE_WAIVER,
                     f"waivers[{seen_scopes[key]}] already waives {waiver.rule} with the same scope",
                 )
             )
@@ -189,7 +192,7 @@ def check_waivers(waivers: WaiverSet, pack: CompiledPack) -> list[Diagnostic]:
             errors.append(
                 waivers.file.diagnostic(
                     (*where, "rule"),
-                    "unknown-rule",
+                    codes.UNKNOWN_RULE,
                     f"waiver for unknown rule '{waiver.rule}': pack {pack.checked.id} has no such rule"
                     + (f" (did you mean '{guess}'?)" if guess else ""),
                 )
@@ -199,7 +202,7 @@ def check_waivers(waivers: WaiverSet, pack: CompiledPack) -> list[Diagnostic]:
             errors.append(
                 waivers.file.diagnostic(
                     where,
-                    "approval-required",
+                    codes.APPROVAL_REQUIRED,
                     f"{waiver.rule} is a critical rule: its waiver needs 'approved_by'",
                 )
             )
@@ -208,7 +211,7 @@ def check_waivers(waivers: WaiverSet, pack: CompiledPack) -> list[Diagnostic]:
             warnings.append(
                 waivers.file.diagnostic(
                     where,
-                    "no-expiry",
+                    codes.NO_EXPIRY,
                     f"{name} has no 'expires_on': it never expires",
                     level="warning",
                 )
@@ -217,7 +220,7 @@ def check_waivers(waivers: WaiverSet, pack: CompiledPack) -> list[Diagnostic]:
             warnings.append(
                 waivers.file.diagnostic(
                     where,
-                    "no-fingerprint",
+                    codes.NO_FINGERPRINT,
                     f"{name} has no 'fingerprint': it keeps applying when the declaration changes",
                     level="warning",
                     hint="licensecheck waivers fingerprint DECLARATION "
@@ -235,7 +238,7 @@ def expired_diagnostics(waivers: WaiverSet, as_of: dt.date) -> list[Diagnostic]:
     return [
         waivers.file.diagnostic(
             ("waivers", i, "expires_on"),
-            "expired",
+            codes.EXPIRED,
             f"{waivers.waiver_id(i)} ({w.rule}) {_expired_text(w.expires_on)}",
             level="warning",
         )
@@ -502,20 +505,20 @@ def waiver_fingerprint(
     a usage error when the rule, the scope or the gap to waive is not there."""
     finding = assess_compiled(pack, declaration, as_of, "en").finding(rule_id)
     if finding is None:
-        raise UsageError(Diagnostic("usage", f"pack {pack.checked.id} has no rule '{rule_id}'"))
+        raise UsageError(Diagnostic(codes.USAGE, f"pack {pack.checked.id} has no rule '{rule_id}'"))
     try:
         parsed = parse_path(path) if path is not None else None
     except ValueError as exc:
-        raise UsageError(Diagnostic("usage", f"--path '{path}' is not a path: {exc}")) from None
+        raise UsageError(Diagnostic(codes.USAGE, f"--path '{path}' is not a path: {exc}")) from None
     scope = scope_paths(declaration.data, path=parsed, element=element)
     if scope == []:
         what = path if path is not None else f"element '{element}'"
-        raise UsageError(Diagnostic("usage", f"{what} is not in {declaration.source}"))
+        raise UsageError(Diagnostic(codes.USAGE, f"{what} is not in {declaration.source}"))
     value = fingerprint(finding, scope, declaration.data)
     if value is None:
         raise UsageError(
             Diagnostic(
-                "usage",
+                codes.USAGE,
                 f"{rule_id} is {finding.status} for {declaration.source}: there is no gap to waive",
             )
         )

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .. import codes
 from ..engine.gate import DEFAULT_FAIL_ON
 from ..errors import Diagnostic, UsageError
 
@@ -65,7 +66,7 @@ def render(
 def _check_format(fmt: str, choices: tuple[str, ...]) -> None:
     if fmt not in choices:
         raise UsageError(
-            Diagnostic("usage", f"unknown format '{fmt}'; use one of {', '.join(choices)}")
+            Diagnostic(codes.USAGE, f"unknown format '{fmt}'; use one of {', '.join(choices)}")
         )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from .. import codes
 from ..engine.batch import Batch, BatchItem
 from ..engine.models import Assessment, Finding
 from .text import finding_notes, witness_text
@@ -137,7 +138,7 @@ def _error_suite(root: ET.Element, index: int, item: BatchItem, pack_id: str, da
         "error",
         {
             "message": _clean(first.message if first else "could not be assessed"),
-            "type": first.code if first else "input",
+            "type": first.code if first else codes.INPUT,
         },
     )
     element.text = _clean("\n".join(d.render() for d in item.diagnostics) + "\n")

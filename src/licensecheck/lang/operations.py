@@ -7,6 +7,7 @@ import datetime as dt
 from functools import cache
 from typing import Any, Final
 
+from .. import codes
 from ..errors import Diagnostic, RuleRuntimeError
 from . import nodes as n
 from .values import Duration, add_duration, type_name
@@ -15,7 +16,7 @@ MAX_PATTERN_LENGTH: Final = 1000
 
 
 def runtime_error(message: str, node: n.Node) -> RuleRuntimeError:
-    return RuleRuntimeError(Diagnostic("runtime", message, node.span))
+    return RuleRuntimeError(Diagnostic(codes.RUNTIME, message, node.span))
 
 
 _KINDS: Final[dict[type, str]] = {

@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
+from .. import codes
 from ..errors import Diagnostic, PackError, Span, source_snippet
 from . import nodes as n
 from .values import Duration, DurationUnit
@@ -157,7 +158,7 @@ def _check_depth(expr: n.Expr, text: str) -> None:
             span = node.span
             raise PackError(
                 Diagnostic(
-                    "too-deep",
+                    codes.TOO_DEEP,
                     f"this expression nests more than {MAX_EXPRESSION_DEPTH} levels deep",
                     span,
                     snippet=source_snippet(text, span.line, span.column),
@@ -182,7 +183,7 @@ def _parse(text: str, path: str, start: str, layout: list[Token] | None = None) 
             raise
         except RecursionError:
             raise PackError(
-                Diagnostic("syntax", "the rules are nested too deeply", Span(path, 1, 1))
+                Diagnostic(codes.SYNTAX, "the rules are nested too deeply", Span(path, 1, 1))
             ) from None
 
 
@@ -263,7 +264,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             message = f"unexpected {str(token)!r}"
         hint = _token_hint(exc, token, text[: exc.pos_in_stream or 0])
     return Diagnostic(
-        code="syntax",
+        code=codes.SYNTAX,
         message=message,
         span=Span(path, line, column),
         snippet=source_snippet(text, line, column),
@@ -395,7 +396,7 @@ class _ToAst(Transformer[Token, Any]):
 
     def _error(self, message: str, span: Span, hint: str | None = None) -> PackError:
         snippet = source_snippet(self.text, span.line, span.column)
-        return PackError(Diagnostic("syntax", message, span, snippet=snippet, hint=hint))
+        return PackError(Diagnostic(codes.SYNTAX, message, span, snippet=snippet, hint=hint))
 
     # -- top level
     def start(self, *definitions: n.Definition) -> n.Module:

@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
 
+from .. import codes
 from ..declaration.schema import DeclarationSchema, build_schema
 from ..errors import Diagnostic, LicenseCheckError, PackError
 from .loader import LoadedPack, SourceFile
@@ -63,7 +64,7 @@ def with_extensions(schema: DeclarationSchema, pack: LoadedPack) -> DeclarationS
             for pack_id, _, _ in fragments:  # point inside the fragment, not the merged document
                 message = message.replace(f"/properties/extensions/properties/{pack_id}", "")
             span = fragments[0][2].span()
-            problems.append(Diagnostic("schema-fragment", f"{shown}: {message}", span))
+            problems.append(Diagnostic(codes.SCHEMA_FRAGMENT, f"{shown}: {message}", span))
         raise PackError(problems) from None
 
 
@@ -76,7 +77,7 @@ def _fragment_problems(fragment: dict[str, Any], source: SourceFile) -> list[Dia
         where = "/".join(str(p) for p in path) or "the top"
         problems.append(
             Diagnostic(
-                "schema-fragment",
+                codes.SCHEMA_FRAGMENT,
                 f"schema.json is not a valid JSON Schema at {where}: {error.message}",
                 span,
                 snippet=source.snippet(span),
@@ -87,7 +88,7 @@ def _fragment_problems(fragment: dict[str, Any], source: SourceFile) -> list[Dia
         span = source.span("type")
         problems.append(
             Diagnostic(
-                "schema-fragment",
+                codes.SCHEMA_FRAGMENT,
                 f"schema.json describes the pack's section under 'extensions', an object, "
                 f"not {kind!r}",
                 span,

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from .. import codes
 from ..errors import Diagnostic, PackError, Span, UsageError, did_you_mean
 from ..lang import nodes as n
 from ..lang.parser import parse_module
@@ -224,7 +225,9 @@ def pack_search_path(pack_path: Iterable[str | os.PathLike[str]] | None = None) 
     for folder in explicit:
         if not folder.is_dir():
             raise UsageError(
-                Diagnostic("usage", f"--pack-path: {folder} is not a folder", hint=PACK_PATH_HINT)
+                Diagnostic(
+                    codes.USAGE, f"--pack-path: {folder} is not a folder", hint=PACK_PATH_HINT
+                )
             )
     from_env = [Path(p) for p in os.environ.get(PACK_PATH_ENV, "").split(os.pathsep) if p]
     return [*explicit, *(p for p in from_env if p.is_dir() and p not in explicit)]
@@ -277,7 +280,7 @@ def resolve_pack_dir(
     message = f"no pack '{text}': not a pack id {where}among the bundled packs, and not a folder with a pack.yaml"
     if suggestion:
         message += f" (did you mean '{suggestion}'?)"
-    raise UsageError(Diagnostic("unknown-pack", message, hint="packs: " + ", ".join(known)))
+    raise UsageError(Diagnostic(codes.UNKNOWN_PACK, message, hint="packs: " + ", ".join(known)))
 
 
 def _pack_folders(folder: Path) -> Iterator[Path]:
@@ -337,11 +340,15 @@ class _Loader:
         except UsageError as exc:
             if child is None or via is None:
                 raise
-            raise PackError(self._at(child, via, exc.diagnostics[0].message, "extends")) from None
+            raise PackError(
+                self._at(child, via, exc.diagnostics[0].message, codes.EXTENDS)
+            ) from None
         if root in stack:
             assert child is not None and via is not None
             chain = " -> ".join(p.name for p in (*stack[stack.index(root) :], root))
-            raise PackError(self._at(child, via, f"'extends' forms a cycle: {chain}", "extends"))
+            raise PackError(
+                self._at(child, via, f"'extends' forms a cycle: {chain}", codes.EXTENDS)
+            )
         if root in self.loaded:
             return self.loaded[root]
         manifest, source = _load_manifest(root / "pack.yaml")
@@ -354,7 +361,7 @@ class _Loader:
                         via,
                         f"two different packs are named '{manifest.id}': {display_path(other.root)} "
                         f"and {display_path(root)}",
-                        "extends",
+                        codes.EXTENDS,
                     )
                 )
         pack = LoadedPack(manifest=manifest, root=root, modules=[], manifest_file=source)
@@ -366,7 +373,7 @@ class _Loader:
             )
             parent_ref, spec = parse_extends(entry)
             if not parent_ref.strip():
-                raise PackError(self._at(pack, span, "an 'extends' entry is empty", "extends"))
+                raise PackError(self._at(pack, span, "an 'extends' entry is empty", codes.EXTENDS))
             parent = self.load(parent_ref, pack, (*stack, root), span)
             if spec is not None:
                 self._check_version(pack, parent, spec, span)
@@ -390,7 +397,7 @@ class _Loader:
                     child,
                     span,
                     f"'{spec}' is not a version constraint (write e.g. '>=1.2,<2')",
-                    "extends",
+                    codes.EXTENDS,
                 )
             ) from None
         version = parent.manifest.version
@@ -404,7 +411,7 @@ class _Loader:
                     child,
                     span,
                     f"{parent.manifest.id} is version {version}, which does not satisfy '{spec}'",
-                    "extends-version",
+                    codes.EXTENDS_VERSION,
                     hint=f"found at {display_path(parent.root)}",
                 )
             )
@@ -434,7 +441,7 @@ def _parse_rules_files(root: Path) -> tuple[list[n.Module], dict[str, str]]:
     if not files:
         problems.append(
             Diagnostic(
-                "empty-pack",
+                codes.EMPTY_PACK,
                 "the pack has no *.rules files",
                 Span(display_path(root / "pack.yaml"), 1, 1),
             )
@@ -457,7 +464,9 @@ def _read_text(path: Path, shown: str, root: Path, kind: FileKind) -> str:
     resolved = path.resolve()
     if not resolved.is_relative_to(root):
         raise PackError(
-            Diagnostic("outside-pack", f"{shown} points outside the pack folder", Span(shown, 1, 1))
+            Diagnostic(
+                codes.OUTSIDE_PACK, f"{shown} points outside the pack folder", Span(shown, 1, 1)
+            )
         )
     return read_source_text(resolved, kind, shown=shown)
 
@@ -494,7 +503,7 @@ def _load_manifest(path: Path) -> tuple[PackManifest, SourceFile]:
                 PackManifest,
                 source,
                 label="pack.yaml",
-                code="manifest",
+                code=codes.MANIFEST,
                 pack_wording=True,
                 pattern_words=PATTERN_WORDS,
             )
@@ -503,7 +512,7 @@ def _load_manifest(path: Path) -> tuple[PackManifest, SourceFile]:
         span = source.span("id")
         raise PackError(
             Diagnostic(
-                "manifest",
+                codes.MANIFEST,
                 f"pack id '{manifest.id}' differs from its folder name '{path.parent.name}'",
                 span,
                 snippet=source.snippet(span),
@@ -535,7 +544,7 @@ def _load_schema_fragment(root: Path) -> tuple[dict[str, Any] | None, SourceFile
     if not is_object:
         raise PackError(
             Diagnostic(
-                "schema-fragment",
+                codes.SCHEMA_FRAGMENT,
                 f"{shown} must hold a JSON Schema object, such as "
                 '{"type": "object", "properties": {…}}',
                 Span(shown, 1, 1),

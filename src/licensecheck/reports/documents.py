@@ -16,6 +16,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from .. import codes
 from ..engine.models import SEVERITIES, STATUSES
 from ..errors import Diagnostic, UsageError
 from ..i18n import phrases
@@ -43,7 +44,9 @@ def labels(lang: str) -> dict[str, str]:
 def _check_format(fmt: str, choices: tuple[str, ...], what: str) -> None:
     if fmt not in choices:
         raise UsageError(
-            Diagnostic("usage", f"unknown {what} format '{fmt}'; use one of {', '.join(choices)}")
+            Diagnostic(
+                codes.USAGE, f"unknown {what} format '{fmt}'; use one of {', '.join(choices)}"
+            )
         )
 
 

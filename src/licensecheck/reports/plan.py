@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import codes
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import summarize, text
 from ..engine.gate import (
@@ -273,7 +274,7 @@ def build_plan(
     what_if: bool = False,
 ) -> Plan:
     if capacity < 1:
-        raise UsageError(Diagnostic("usage", f"--capacity must be at least 1, got {capacity}"))
+        raise UsageError(Diagnostic(codes.USAGE, f"--capacity must be at least 1, got {capacity}"))
     rules = {r.id: r for r in pack.checked.rules}
     fixed = _check_rule_ids(assume_fixed, rules)
     calendar = WorkingDays(start or assessment.as_of)
@@ -328,7 +329,7 @@ def _check_rule_ids(ids: Sequence[str], rules: Mapping[str, Rule]) -> list[str]:
             guess = did_you_mean(rule_id, rules)
             hint = f" (did you mean '{guess}'?)" if guess else ""
             problems.append(
-                Diagnostic("usage", f"--assume-fixed: the pack has no rule '{rule_id}'{hint}")
+                Diagnostic(codes.USAGE, f"--assume-fixed: the pack has no rule '{rule_id}'{hint}")
             )
     if problems:
         raise UsageError(problems)

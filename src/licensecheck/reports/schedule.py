@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span
 
 
@@ -58,7 +59,7 @@ class Slot:
 def schedule(jobs: Sequence[Job], capacity: int) -> dict[str, Slot]:
     """Start and end offsets (working days, end exclusive) for every job."""
     if capacity < 1:
-        raise ScheduleError(Diagnostic("usage", f"capacity must be at least 1, got {capacity}"))
+        raise ScheduleError(Diagnostic(codes.USAGE, f"capacity must be at least 1, got {capacity}"))
     by_id = _index(jobs)
     order = topological_order(jobs)  # also rejects cycles before any scheduling
     rank = {job_id: i for i, job_id in enumerate(order)}
@@ -87,7 +88,7 @@ def schedule(jobs: Sequence[Job], capacity: int) -> dict[str, Slot]:
             placed[job_id] = (now, end, stream)
             heapq.heappush(running, (end, stream, job_id))
         if not running:  # cannot happen once cycles are rejected; guards an endless loop
-            raise ScheduleError(Diagnostic("schedule", "no job can start"))
+            raise ScheduleError(Diagnostic(codes.SCHEDULE, "no job can start"))
         now = running[0][0]
         while running and running[0][0] == now:
             _end, stream, done = heapq.heappop(running)
@@ -118,14 +119,16 @@ def _index(jobs: Sequence[Job]) -> dict[str, Job]:
     for job in jobs:
         if job.id in by_id:
             raise ScheduleError(
-                Diagnostic("schedule", f"two jobs have the id '{job.id}'", job.span)
+                Diagnostic(codes.SCHEDULE, f"two jobs have the id '{job.id}'", job.span)
             )
         by_id[job.id] = job
     for job in jobs:
         for dep in job.depends_on:
             if dep not in by_id:
                 raise ScheduleError(
-                    Diagnostic("schedule", f"'{job.id}' depends on unknown job '{dep}'", job.span)
+                    Diagnostic(
+                        codes.SCHEDULE, f"'{job.id}' depends on unknown job '{dep}'", job.span
+                    )
                 )
     return by_id
 
@@ -154,7 +157,7 @@ def topological_order(jobs: Sequence[Job]) -> list[str]:
                 cycle = [*path[path.index(dep) :], dep]
                 raise ScheduleError(
                     Diagnostic(
-                        "cycle",
+                        codes.CYCLE,
                         "tasks depend on each other in a cycle: " + " -> ".join(cycle),
                         by_id[dep].span,
                     )

@@ -29,6 +29,7 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from .. import codes
 from ..errors import Diagnostic, Span, UsageError, source_snippet
 from ..resources import templates_dir
 
@@ -100,7 +101,7 @@ def render_template(
 ) -> str:
     """Render template ``name`` (bundled, or from the user's ``folder`` in the sandbox)."""
     if folder is not None and not folder.is_dir():
-        raise UsageError(Diagnostic("usage", f"--templates {folder}: no such folder"))
+        raise UsageError(Diagnostic(codes.USAGE, f"--templates {folder}: no such folder"))
     env = (
         template_environment(markdown=markdown)
         if folder is None
@@ -116,7 +117,7 @@ def render_template(
             ) from None
         raise UsageError(
             Diagnostic(
-                "template",
+                codes.TEMPLATE,
                 f"--templates {folder}: no template '{name}' (start from a copy of the bundled "
                 f"{templates_dir() / name})",
             )
@@ -154,5 +155,7 @@ def _template_error(
         source = Path(filename).read_text(encoding="utf-8", errors="replace")
     snippet = source_snippet(source, line, 1) if source else None
     return UsageError(
-        Diagnostic("template", f"template error: {message}", Span(where, line, 1), snippet=snippet)
+        Diagnostic(
+            codes.TEMPLATE, f"template error: {message}", Span(where, line, 1), snippet=snippet
+        )
     )

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .. import codes
 from ..errors import Diagnostic, LicenseCheckError
 from .limits import Limits
 from .paths import Positions
@@ -175,7 +176,7 @@ class _JsonScanner:
                     line,
                     column,
                     f"the {self.noun} is nested more than {self.limits.max_depth} levels deep",
-                    code="limit",
+                    code=codes.LIMIT,
                 )
             children: dict[str, Positions] | list[Positions] = {} if char == "{" else []
             self.attach(Positions(line, column, children))
@@ -210,7 +211,7 @@ class _JsonScanner:
                     line,
                     column,
                     f"duplicate key '{key}' (first defined on line {first.line})",
-                    code="syntax",
+                    code=codes.SYNTAX,
                     width=len(key) + 2,
                 )
             )
@@ -248,5 +249,5 @@ class _JsonScanner:
                 line,
                 column,
                 f"the {self.noun} holds more than {self.limits.max_values} values",
-                code="limit",
+                code=codes.LIMIT,
             )

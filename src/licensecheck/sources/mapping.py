@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
+from .. import codes
 from ..errors import Diagnostic, LicenseCheckError
 from .limits import Limits
 from .paths import PathKey, format_path
@@ -95,8 +96,8 @@ def _store(container: _Container, key: Any, value: object) -> None:
 
 def _at(path: PathKey, message: str) -> Diagnostic:
     where = format_path(path) or "the top level"
-    return Diagnostic(code="schema", message=f"{where}: {message}")
+    return Diagnostic(code=codes.SCHEMA, message=f"{where}: {message}")
 
 
 def _limit(error: type[LicenseCheckError], message: str) -> LicenseCheckError:
-    return error(Diagnostic(code="limit", message=message))
+    return error(Diagnostic(code=codes.LIMIT, message=message))

@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span
 from .located import SourceFile
 from .parse import parse_text
@@ -65,7 +66,7 @@ def read_model_file(
     shown = os.fspath(path)
     text = read_source_text(shown, FileKind(what, error))
     if not text.strip():
-        raise error(Diagnostic("empty", f"the {what} is empty", Span(shown, 1, 1)))
+        raise error(Diagnostic(codes.EMPTY, f"the {what} is empty", Span(shown, 1, 1)))
     data, positions = parse_text(
         text,
         shown,
@@ -79,6 +80,6 @@ def read_model_file(
     except ValidationError as exc:
         file = SourceFile(shown, text, positions)
         raise error(
-            validation_diagnostics(exc, data, model, file, label=f"the {what}", code="schema")
+            validation_diagnostics(exc, data, model, file, label=f"the {what}", code=codes.SCHEMA)
         ) from None
     return ModelFile(validated, shown, text, positions)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable
 
+from .. import codes
 from ..errors import LicenseCheckError
 from .json_reader import parse_json
 from .limits import Limits, current_limits
@@ -47,7 +48,7 @@ def parse_text(
         raise source.fail(1, 1, f"the {noun} is empty")
     if not_a_mapping is not None and not isinstance(value, dict):
         message = not_a_mapping(describe(value))
-        raise source.fail(positions.line, positions.column, message, code="schema")
+        raise source.fail(positions.line, positions.column, message, code=codes.SCHEMA)
     _check_sizes(value, positions, source, limits)
     return value, positions
 
@@ -68,7 +69,7 @@ def _check_sizes(value: object, positions: Positions, source: SourceText, limits
                     line,
                     column,
                     f"a text value is longer than {limits.max_string_length} characters",
-                    code="limit",
+                    code=codes.LIMIT,
                 )
             continue
         if not isinstance(item, dict | list) or id(item) in seen:
@@ -80,7 +81,7 @@ def _check_sizes(value: object, positions: Positions, source: SourceText, limits
                     line,
                     column,
                     f"a list holds more than {limits.max_list_length} items",
-                    code="limit",
+                    code=codes.LIMIT,
                 )
             stack.extend((child, where.get(i) if where else None) for i, child in enumerate(item))
         else:

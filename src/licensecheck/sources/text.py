@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 
+from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span, source_snippet
 from .limits import Limits, current_limits
 
@@ -72,7 +73,7 @@ def read_source_text(
 
 
 def _io(shown: str, kind: FileKind, message: str) -> LicenseCheckError:
-    return kind.error(Diagnostic("io", message, Span(shown, 1, 1)))
+    return kind.error(Diagnostic(codes.IO, message, Span(shown, 1, 1)))
 
 
 def _too_big(shown: str, kind: FileKind, limit: int) -> LicenseCheckError:
@@ -83,7 +84,7 @@ def _decode(raw: bytes, shown: str, kind: FileKind) -> str:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise kind.error(
             Diagnostic(
-                "encoding", "the file is UTF-16 encoded; save it as UTF-8", Span(shown, 1, 1)
+                codes.ENCODING, "the file is UTF-16 encoded; save it as UTF-8", Span(shown, 1, 1)
             )
         )
     raw = raw.removeprefix(codecs.BOM_UTF8)
@@ -98,7 +99,7 @@ def _decode(raw: bytes, shown: str, kind: FileKind) -> str:
             line,
             column,
             f"the file is not valid UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded",
-            code="encoding",
+            code=codes.ENCODING,
             hint="save the file with UTF-8 encoding",
         ) from None
 
@@ -125,7 +126,7 @@ class SourceText:
         column: int,
         message: str,
         *,
-        code: str = "syntax",
+        code: str = codes.SYNTAX,
         hint: str | None = None,
         width: int = 1,
     ) -> Diagnostic:
@@ -146,7 +147,7 @@ class SourceText:
         column: int,
         message: str,
         *,
-        code: str = "syntax",
+        code: str = codes.SYNTAX,
         hint: str | None = None,
     ) -> LicenseCheckError:
         return self.error(self.diagnostic(line, column, message, code=code, hint=hint))

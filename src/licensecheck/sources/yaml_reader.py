@@ -17,6 +17,7 @@ from typing import Any, TypeAlias
 import yaml
 import yaml.events
 
+from .. import codes
 from ..errors import Diagnostic, LicenseCheckError
 from .limits import Limits
 from .paths import Children, Positions
@@ -234,7 +235,7 @@ class _YamlBuilder:
                 column,
                 f"the alias *{name} expands to more than {self.limits.max_values} values: "
                 "is this a YAML alias bomb?",
-                code="limit",
+                code=codes.LIMIT,
             )
         self.place(value, Positions(line, column, children), event)
 
@@ -248,7 +249,7 @@ class _YamlBuilder:
                 line,
                 column,
                 f"the {self.noun} is nested more than {self.limits.max_depth} levels deep",
-                code="limit",
+                code=codes.LIMIT,
             )
         start_count = self.count
         self.add_values(1, line, column)
@@ -315,7 +316,7 @@ class _YamlBuilder:
                 line,
                 column,
                 f"the {self.noun} holds more than {self.limits.max_values} values",
-                code="limit",
+                code=codes.LIMIT,
             )
 
     # -- messages
@@ -341,11 +342,11 @@ class _YamlBuilder:
 
     def problem(self, line: int, column: int, message: str, *, width: int = 1) -> None:
         self.problems.append(
-            self.source.diagnostic(line, column, message, code="syntax", width=width)
+            self.source.diagnostic(line, column, message, code=codes.SYNTAX, width=width)
         )
 
     def fail(
-        self, line: int, column: int, message: str, *, code: str = "syntax"
+        self, line: int, column: int, message: str, *, code: str = codes.SYNTAX
     ) -> LicenseCheckError:
         return self.source.error(
             [*self.problems, self.source.diagnostic(line, column, message, code=code)]
@@ -360,7 +361,9 @@ class _YamlBuilder:
             hint = f"{exc.context} on line {exc.context_mark.line + 1}"
         elif exc.context:
             hint = exc.context
-        return self.source.fail(line, column, f"invalid YAML: {problem}", code="syntax", hint=hint)
+        return self.source.fail(
+            line, column, f"invalid YAML: {problem}", code=codes.SYNTAX, hint=hint
+        )
 
     def reader_error(self, exc: yaml.YAMLError) -> LicenseCheckError:
         index = getattr(exc, "position", 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import codes
 from ...errors import RuleRuntimeError
 from ...lang import nodes as n
 from ...lang.operations import arithmetic
@@ -38,7 +39,9 @@ class _ConstFolder:
             members = self.folding[self.folding.index(name) :]
             cycle = " -> ".join([*members, name])
             self.state.error(
-                "const-cycle", f"consts refer to each other in a cycle: {cycle}", definition.span
+                codes.CONST_CYCLE,
+                f"consts refer to each other in a cycle: {cycle}",
+                definition.span,
             )
             self.state.failed_consts.update(members)  # reported once, as the cycle
             return _NOT_CONSTANT
@@ -49,7 +52,7 @@ class _ConstFolder:
             if name not in self.state.failed_consts:
                 self.state.failed_consts.add(name)
                 self.state.error(
-                    "not-constant",
+                    codes.NOT_CONSTANT,
                     f"const '{name}' must be a fixed value (literals, lists, other consts and arithmetic on them)",
                     definition.value.span,
                     hint="use 'predicate' for conditions on the declaration",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ... import codes
 from ...errors import Span, did_you_mean
 from ...lang import nodes as n
 from ...lang.values import display
@@ -32,7 +33,7 @@ def _check_enum_values(state: CheckState, typ: Type, values: Iterable[Any], span
         if isinstance(value, str) and value not in typ.enum:
             suggestion = did_you_mean(value, allowed)
             state.error(
-                "unknown-value",
+                codes.UNKNOWN_VALUE,
                 f"{display(value)} is never a value of this field; allowed: {', '.join(allowed)}"
                 + (f" (did you mean {display(suggestion)}?)" if suggestion else ""),
                 span,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ... import codes
 from ...errors import Span, did_you_mean
 from ...lang import nodes as n
 from ...lang.operations import compile_pattern
@@ -63,7 +64,9 @@ class ExpressionChecker:
         if name in in_progress:
             cycle = " -> ".join([*in_progress[in_progress.index(name) :], name])
             self.state.error(
-                "predicate-cycle", f"predicates refer to each other in a cycle: {cycle}", body.span
+                codes.PREDICATE_CYCLE,
+                f"predicates refer to each other in a cycle: {cycle}",
+                body.span,
             )
             self.state.predicate_types[name] = ANY
             return ANY
@@ -111,7 +114,7 @@ class ExpressionChecker:
         ]
         suggestion = did_you_mean(name, visible)
         self.state.error(
-            "unknown-name",
+            codes.UNKNOWN_NAME,
             f"unknown name '{name}'" + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
             expr.span,
             hint=None
@@ -130,14 +133,14 @@ class ExpressionChecker:
         where = _path_text(obj)
         if base.kind == "list":
             self.state.error(
-                "not-an-object",
+                codes.NOT_AN_OBJECT,
                 f"'{where}' is a list: use a quantifier such as 'any x in {where}: x.{key} …'",
                 expr.span,
             )
             return ANY
         if base.kind != "object" or base.schema is None:
             self.state.error(
-                "not-an-object",
+                codes.NOT_AN_OBJECT,
                 f"'{where}' is {base.words()}, so it has no field '{key}'",
                 expr.span,
             )
@@ -147,7 +150,7 @@ class ExpressionChecker:
             choices = list(base.schema.properties)
             suggestion = did_you_mean(key, choices)
             self.state.error(
-                "unknown-path",
+                codes.UNKNOWN_PATH,
                 f"the declaration schema has no field '{key}' in '{where}'"
                 + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
                 expr.span,
@@ -164,10 +167,12 @@ class ExpressionChecker:
         if base.kind == "list":
             literal = expr.index.value if isinstance(expr.index, n.Literal_) else None
             if isinstance(literal, float):
-                self.state.error("type", "a list index must be a whole number", expr.index.span)
+                self.state.error(codes.TYPE, "a list index must be a whole number", expr.index.span)
             elif index.kind not in ("number", "any"):
                 self.state.error(
-                    "type", f"a list index must be a number, not {index.words()}", expr.index.span
+                    codes.TYPE,
+                    f"a list index must be a number, not {index.words()}",
+                    expr.index.span,
                 )
             return base.item or ANY
         if base.kind == "object":
@@ -175,12 +180,12 @@ class ExpressionChecker:
                 return self._member(base, expr.index.value, expr, expr.obj)
             if index.kind not in ("string", "any"):
                 self.state.error(
-                    "type", f"a field name must be text, not {index.words()}", expr.index.span
+                    codes.TYPE, f"a field name must be text, not {index.words()}", expr.index.span
                 )
             return ANY
         if base.kind != "any":
             self.state.error(
-                "type",
+                codes.TYPE,
                 f"'{_path_text(expr.obj)}' is {base.words()} and cannot be indexed",
                 expr.span,
             )
@@ -191,7 +196,7 @@ class ExpressionChecker:
         if arity is None:
             suggestion = did_you_mean(expr.func, BUILTIN_FUNCTIONS)
             self.state.error(
-                "unknown-function",
+                codes.UNKNOWN_FUNCTION,
                 f"unknown function '{expr.func}'"
                 + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
                 expr.span,
@@ -200,7 +205,9 @@ class ExpressionChecker:
             return ANY
         if len(expr.args) != arity:
             self.state.error(
-                "arity", f"'{expr.func}' takes {arity} argument, not {len(expr.args)}", expr.span
+                codes.ARITY,
+                f"'{expr.func}' takes {arity} argument, not {len(expr.args)}",
+                expr.span,
             )
             return ANY
         (arg,) = expr.args
@@ -208,7 +215,7 @@ class ExpressionChecker:
         if expr.func == "declared":
             if not _is_path(arg):
                 self.state.error(
-                    "type", "'declared' takes a declaration path such as company.uscc", arg.span
+                    codes.TYPE, "'declared' takes a declaration path such as company.uscc", arg.span
                 )
             return BOOL
         wanted: dict[str, tuple[tuple[TypeKind, ...], Type]] = {
@@ -220,7 +227,7 @@ class ExpressionChecker:
         kinds, result = wanted[expr.func]
         if arg_type.kind not in (*kinds, "any"):
             self.state.error(
-                "type",
+                codes.TYPE,
                 f"'{expr.func}' takes {' or '.join(KIND_WORDS[k] for k in kinds)}, not {arg_type.words()}",
                 arg.span,
             )
@@ -235,7 +242,7 @@ class ExpressionChecker:
     def _infer_neg(self, expr: n.Neg, scope: Scope) -> Type:
         t = self.infer(expr.operand, scope)
         if t.kind not in ("number", "duration", "any"):
-            self.state.error("type", f"'-' needs a number, not {t.words()}", expr.span)
+            self.state.error(codes.TYPE, f"'-' needs a number, not {t.words()}", expr.span)
         return t if t.kind != "any" else ANY
 
     def _infer_boolop(self, expr: n.BoolOp, scope: Scope) -> Type:
@@ -246,7 +253,7 @@ class ExpressionChecker:
     def expect_bool(self, t: Type, expr: n.Expr, what: str) -> None:
         if t.kind not in ("bool", "any"):
             self.state.error(
-                "type",
+                codes.TYPE,
                 f"{what} needs true/false, but '{_path_text(expr)}' is {t.words()}",
                 expr.span,
                 hint='compare it with something, e.g. x == "value" or x > 0',
@@ -258,7 +265,7 @@ class ExpressionChecker:
         op = expr.op
         if Type("null") in (left, right) or _is_null(expr.left) or _is_null(expr.right):
             self.state.error(
-                "type",
+                codes.TYPE,
                 "comparing with null is always unknown (an explicit null counts as absent)",
                 expr.span,
                 hint="use declared(path) to test whether a field is present",
@@ -269,7 +276,7 @@ class ExpressionChecker:
         elif op == "contains":
             if right.kind == "list" or left.kind not in ("list", "string", "any"):
                 self.state.error(
-                    "type",
+                    codes.TYPE,
                     f"'contains' needs a list or text on the left, not {left.words()}",
                     expr.left.span,
                 )
@@ -277,7 +284,7 @@ class ExpressionChecker:
                 self._check_membership(right, left, expr.right, expr.left, expr)
             elif not compatible(right, STRING):
                 self.state.error(
-                    "type", f"text can only contain text, not {right.words()}", expr.right.span
+                    codes.TYPE, f"text can only contain text, not {right.words()}", expr.right.span
                 )
         elif op == "matches":
             self._check_matches(left, right, expr)
@@ -293,7 +300,7 @@ class ExpressionChecker:
             if {left.kind, right.kind} == {"date", "string"}:
                 hint = "write dates without quotes: 2024-01-31"
             self.state.error(
-                "type",
+                codes.TYPE,
                 f"cannot compare {left.words()} ('{_path_text(expr.left)}') with {right.words()} ('{_path_text(expr.right)}')",
                 expr.span,
                 hint=hint,
@@ -301,7 +308,9 @@ class ExpressionChecker:
             return
         kind = left.kind if left.kind != "any" else right.kind
         if op not in ("==", "!=") and kind in ("bool", "list", "object"):
-            self.state.error("type", f"'{op}' does not apply to {Type(kind).words()}", expr.span)
+            self.state.error(
+                codes.TYPE, f"'{op}' does not apply to {Type(kind).words()}", expr.span
+            )
         check_enum(self.state, left, expr.right)
         check_enum(self.state, right, expr.left)
 
@@ -310,7 +319,7 @@ class ExpressionChecker:
     ) -> None:
         if coll.kind not in ("list", "any"):
             self.state.error(
-                "type",
+                codes.TYPE,
                 f"'{expr.op}' needs a list on the right, but '{_path_text(coll_expr)}' is {coll.words()}",
                 coll_expr.span,
             )
@@ -318,7 +327,7 @@ class ExpressionChecker:
         element = coll.item or ANY
         if not compatible(item, element):
             self.state.error(
-                "type",
+                codes.TYPE,
                 f"a list of {element.words()} cannot contain {item.words()}",
                 expr.span,
             )
@@ -333,19 +342,21 @@ class ExpressionChecker:
     def _check_matches(self, left: Type, right: Type, expr: n.Compare) -> None:
         if not compatible(left, STRING):
             self.state.error(
-                "type", f"'matches' needs text on the left, not {left.words()}", expr.left.span
+                codes.TYPE, f"'matches' needs text on the left, not {left.words()}", expr.left.span
             )
         if not isinstance(expr.right, n.Literal_) or not isinstance(expr.right.value, str):
             if not compatible(right, STRING):
                 self.state.error(
-                    "type", "'matches' needs a pattern (text) on the right", expr.right.span
+                    codes.TYPE, "'matches' needs a pattern (text) on the right", expr.right.span
                 )
             return
         pattern = expr.right.value
         try:
             compile_pattern(pattern)
         except ValueError as exc:
-            self.state.error("bad-pattern", f"invalid regular expression: {exc}", expr.right.span)
+            self.state.error(
+                codes.BAD_PATTERN, f"invalid regular expression: {exc}", expr.right.span
+            )
 
     def _infer_arith(self, expr: n.Arith, scope: Scope) -> Type:
         left = self.infer(expr.left, scope)
@@ -353,7 +364,7 @@ class ExpressionChecker:
         result = arith_result(expr.op, left.kind, right.kind)
         if result is None:
             self.state.error(
-                "type",
+                codes.TYPE,
                 f"cannot compute {left.words()} {expr.op} {right.words()}",
                 expr.span,
                 hint="dates take durations (date + 30 days); numbers take numbers",
@@ -367,7 +378,7 @@ class ExpressionChecker:
         check_enum(self.state, value, expr.default)
         if not compatible(value, default):
             self.state.error(
-                "type",
+                codes.TYPE,
                 f"'??' default is {default.words()} but the value is {value.words()}",
                 expr.default.span,
             )
@@ -379,7 +390,7 @@ class ExpressionChecker:
         otherwise = self.infer(expr.otherwise, scope)
         if not compatible(then, otherwise):
             self.state.error(
-                "type",
+                codes.TYPE,
                 f"'then' gives {then.words()} but 'else' gives {otherwise.words()}",
                 expr.span,
             )
@@ -389,7 +400,9 @@ class ExpressionChecker:
         coll = self.infer(coll_expr, scope)
         if coll.kind not in ("list", "any"):
             self.state.error(
-                "type", f"'{_path_text(coll_expr)}' is {coll.words()}, not a list", coll_expr.span
+                codes.TYPE,
+                f"'{_path_text(coll_expr)}' is {coll.words()}, not a list",
+                coll_expr.span,
             )
         for clash, what in (
             (scope.variables, "a variable of an enclosing quantifier"),
@@ -400,7 +413,7 @@ class ExpressionChecker:
         ):
             if var in clash:
                 self.state.error(
-                    "name-clash", f"variable '{var}' hides {what}; choose another name", span
+                    codes.NAME_CLASH, f"variable '{var}' hides {what}; choose another name", span
                 )
                 break
         return scope.bind(var, coll.item or ANY if coll.kind == "list" else ANY)
@@ -424,7 +437,7 @@ class ExpressionChecker:
         )
         if body.kind not in allowed:
             self.state.error(
-                "type", f"'{expr.kind}' needs numbers, not {body.words()}", expr.body.span
+                codes.TYPE, f"'{expr.kind}' needs numbers, not {body.words()}", expr.body.span
             )
         return body if body.kind != "any" else (NUMBER if expr.kind == "sum" else ANY)
 

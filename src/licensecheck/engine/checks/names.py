@@ -9,6 +9,7 @@ twice, and a warning for each own const or predicate never used.
 
 from __future__ import annotations
 
+from ... import codes
 from ...lang import nodes as n
 from .state import CheckState
 
@@ -27,18 +28,18 @@ def collect_names(state: CheckState) -> None:
                 name = definition.name
                 if name in state.top_fields:
                     state.error(
-                        "name-clash",
+                        codes.NAME_CLASH,
                         f"'{name}' is a top-level declaration field and cannot be redefined",
                         definition.span,
                     )
                     continue
                 if name in BUILTIN_NAMES or name in BUILTIN_FUNCTIONS:
-                    state.error("name-clash", f"'{name}' is a built-in name", definition.span)
+                    state.error(codes.NAME_CLASH, f"'{name}' is a built-in name", definition.span)
                     continue
                 if name in state.definition_spans:
                     first = state.definition_spans[name]
                     state.error(
-                        "duplicate-name",
+                        codes.DUPLICATE_NAME,
                         f"'{name}' is defined twice (first at {first.format()})",
                         definition.span,
                     )
@@ -56,4 +57,4 @@ def warn_unused(state: CheckState) -> None:
     """The pack's own consts and predicates that no const, predicate or rule uses."""
     for name in sorted(state.own_names - state.used_names):
         kind = "constant" if name in state.consts else "predicate"
-        state.warn("unused", f"{kind} '{name}' is never used", state.definition_spans[name])
+        state.warn(codes.UNUSED, f"{kind} '{name}' is never used", state.definition_spans[name])

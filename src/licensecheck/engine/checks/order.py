@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ... import codes
 from ...errors import did_you_mean
 from .state import CheckState
 
@@ -21,7 +22,7 @@ def check_after_references(state: CheckState) -> None:
             if ref.rule_id not in rules:
                 suggestion = did_you_mean(ref.rule_id, rules)
                 state.error(
-                    "unknown-rule",
+                    codes.UNKNOWN_RULE,
                     f"'after' names unknown rule {ref.rule_id}"
                     + (f" (did you mean {suggestion}?)" if suggestion else ""),
                     ref.span,
@@ -33,7 +34,7 @@ def check_after_cycles(state: CheckState) -> None:
     graph = {rule_id: list(rule.after) for rule_id, rule in rules.items()}
     for cycle in _find_cycles(graph):
         state.error(
-            "after-cycle",
+            codes.AFTER_CYCLE,
             "remediation order has a cycle: " + " -> ".join([*cycle, cycle[0]]),
             rules[cycle[0]].span,
         )

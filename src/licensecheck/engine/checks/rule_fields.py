@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from ... import codes
 from ...errors import did_you_mean
 from ...lang import nodes as n
 from ...lang.values import Duration
@@ -52,7 +53,7 @@ def collect_rule_definitions(state: CheckState) -> None:
                 if definition.rule_id in found:
                     first = found[definition.rule_id][0].span
                     state.error(
-                        "duplicate-rule",
+                        codes.DUPLICATE_RULE,
                         f"rule {definition.rule_id} is defined twice (first at {first.format()})",
                         definition.span,
                     )
@@ -82,7 +83,7 @@ class _RuleChecker:
             if base not in RULE_FIELDS:
                 suggestion = did_you_mean(base, RULE_FIELDS)
                 self.state.error(
-                    "unknown-field",
+                    codes.UNKNOWN_FIELD,
                     f"unknown rule field '{base}'"
                     + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
                     f.span,
@@ -90,21 +91,23 @@ class _RuleChecker:
                 continue
             if lang and base not in TEXT_FIELDS:
                 self.state.error(
-                    "unknown-field",
+                    codes.UNKNOWN_FIELD,
                     f"'{base}' has no language variants (only {', '.join(TEXT_FIELDS)} do)",
                     f.span,
                 )
                 continue
             if f.key in fields:
                 self.state.error(
-                    "duplicate-field", f"'{f.key}' is given twice in rule {rule.rule_id}", f.span
+                    codes.DUPLICATE_FIELD,
+                    f"'{f.key}' is given twice in rule {rule.rule_id}",
+                    f.span,
                 )
                 continue
             fields[f.key] = f
         for required in ("title", "domain", "severity", "require"):
             if required not in fields:
                 self.state.error(
-                    "missing-field", f"rule {rule.rule_id} has no '{required}'", rule.span
+                    codes.MISSING_FIELD, f"rule {rule.rule_id} has no '{required}'", rule.span
                 )
 
         texts = {key: self._texts(fields, key) for key in TEXT_FIELDS}
@@ -115,7 +118,7 @@ class _RuleChecker:
         if severity is not None and severity not in SEVERITIES:
             suggestion = did_you_mean(severity, SEVERITIES)
             self.state.error(
-                "unknown-severity",
+                codes.UNKNOWN_SEVERITY,
                 f"unknown severity '{severity}'; use one of {', '.join(SEVERITIES)}"
                 + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
                 fields["severity"].value.span,
@@ -132,14 +135,14 @@ class _RuleChecker:
         cite = self._strings(fields.get("cite"), "cite")
         if "cite" not in fields:
             self.state.warn(
-                "missing-cite",
+                codes.MISSING_CITE,
                 f"rule {rule.rule_id} has no 'cite'",
                 rule.span,
                 "name the law and article it enforces",
             )
         if not texts["remediation"]:
             self.state.warn(
-                "missing-remediation",
+                codes.MISSING_REMEDIATION,
                 f"rule {rule.rule_id} has no 'remediation'",
                 rule.span,
                 "say what to do first",
@@ -178,7 +181,7 @@ class _RuleChecker:
             if isinstance(f.value, n.Literal_) and isinstance(f.value.value, str):
                 result[lang or "en"] = f.value.value
             else:
-                self.state.error("field-type", f"'{key}' must be a quoted string", f.value.span)
+                self.state.error(codes.FIELD_TYPE, f"'{key}' must be a quoted string", f.value.span)
         return result
 
     def _identifier(self, f: n.RuleField, key: str) -> str | None:
@@ -186,7 +189,9 @@ class _RuleChecker:
             return f.value.name
         if isinstance(f.value, n.Literal_) and isinstance(f.value.value, str):
             return f.value.value
-        self.state.error("field-type", f"'{key}' must be a name such as licensing", f.value.span)
+        self.state.error(
+            codes.FIELD_TYPE, f"'{key}' must be a name such as licensing", f.value.span
+        )
         return None
 
     def _check_domain(self, domain: str, f: n.RuleField, loaded: LoadedPack) -> None:
@@ -194,14 +199,14 @@ class _RuleChecker:
         if known and domain not in known:
             suggestion = did_you_mean(domain, known)
             self.state.error(
-                "unknown-domain",
+                codes.UNKNOWN_DOMAIN,
                 f"domain '{domain}' is not listed in pack.yaml"
                 + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
                 f.value.span,
             )
         elif not known and loaded is self.state.pack:
             self.state.warn(
-                "unlisted-domains",
+                codes.UNLISTED_DOMAINS,
                 f"pack.yaml lists no domains, so '{domain}' is not checked",
                 f.value.span,
             )
@@ -220,7 +225,9 @@ class _RuleChecker:
                 for i in value.items
                 if isinstance(i, n.Literal_) and isinstance(i.value, str)
             )
-        self.state.error("field-type", f"'{key}' must be a string or a list of strings", value.span)
+        self.state.error(
+            codes.FIELD_TYPE, f"'{key}' must be a string or a list of strings", value.span
+        )
         return ()
 
     def _literal(self, f: n.RuleField | None, kind: type, words: str) -> Any:
@@ -228,5 +235,5 @@ class _RuleChecker:
             return None
         if isinstance(f.value, n.Literal_) and isinstance(f.value.value, kind):
             return f.value.value
-        self.state.error("field-type", f"'{f.key}' must be {words}", f.value.span)
+        self.state.error(codes.FIELD_TYPE, f"'{f.key}' must be {words}", f.value.span)
         return None
