@@ -1,12 +1,15 @@
-"""licensecheck: licensing-readiness policy-as-code for data companies.
+r"""licensecheck: licensing-readiness policy-as-code for data companies.
 
-The pipeline, one module a stage::
+The pipeline, one subpackage a stage (docs/architecture.md draws it)::
 
-    declaration.py (load a declaration)   pack.py (load a pack)
-                    \\                      /
-                     check.py (static checks) -> compile.py -> evaluate.py -> report.py
+    sources/ (read files with positions) -> declaration/ (validate)    packs/ (load packs)
+                                        \                             /
+                                         engine/ (check, compile, evaluate, gate)
+                                                        |
+                              reports/ (gap reports, plans)   formats/ (SARIF, JUnit, ...)
 
-The functions below are the public API; the CLI (``cli.py``) is a thin layer over them.
+The functions below are the public API (:mod:`licensecheck.api`); the CLI (:mod:`licensecheck.cli`)
+is a thin layer over them.
 """
 
 from __future__ import annotations
