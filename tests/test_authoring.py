@@ -138,7 +138,7 @@ def test_case_statuses_are_checked_against_the_status_list(scaffolded: Path) -> 
 
 @pytest.mark.parametrize("pack_id", TESTED)
 def test_bundled_pack_tests_pass_through_the_cli(pack_id: str) -> None:
-    code, out, _ = run("packs", "test", POLICIES / pack_id, "--min-coverage", "65")
+    code, out, _ = run("packs", "test", POLICIES / pack_id, "--min-coverage", "80")
     assert code == 0, out
     assert " 0 failed" not in out and "cases passed" in out
 
