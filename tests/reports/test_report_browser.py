@@ -135,7 +135,7 @@ HEADLINES = {
         'id="score">13<',
     ),
     "report-zh": ("许可准备度差距报告: Hangzhou Example Data Technology", 'id="score">13<'),
-    "plan-en": ("Remediation plan: Hangzhou Example Data Technology", 'id="ready-on">2030-12-02<'),
+    "plan-en": ("Remediation plan: Hangzhou Example Data Technology", 'id="ready-on">2030-12-05<'),
 }
 
 
