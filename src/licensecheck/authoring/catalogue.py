@@ -67,6 +67,8 @@ def render_catalogue(pack: CompiledPack) -> str:
             "description": manifest.description,
             "jurisdiction": manifest.jurisdiction,
             "extends": ", ".join(extends_entries(manifest)) or None,
+            "reviewed_on": manifest.reviewed_on,
+            "sources": manifest.sources,
         },
         "counts": {s: sum(1 for r in own if r.severity == s) for s in SEVERITIES},
         "total": len(own),

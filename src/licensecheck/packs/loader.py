@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import json
 import os
 import re
@@ -95,6 +96,22 @@ class RuleOverride(BaseModel):
         return self.model_dump(by_alias=True, exclude_none=True)
 
 
+class PackSource(BaseModel):
+    """A legal text a pack's rules are drawn from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(
+        min_length=1, description="The text's name, e.g. 'PIPL' or '征信业管理条例'."
+    )
+    # Reports link to it: only web addresses, never javascript: or a path on the reader's disk.
+    url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s<>\"]+$",
+        description="Where to read it (http or https).",
+    )
+
+
 class PackManifest(BaseModel):
     """``pack.yaml``: what a policy pack is and how it relates to others."""
 
@@ -141,6 +158,15 @@ class PackManifest(BaseModel):
     ] = Field(
         default_factory=list,
         description="Inherited rule ids (CR-LIC-001) or whole domains (licensing) to leave out.",
+    )
+    reviewed_on: dt.date | None = Field(
+        default=None,
+        description="The date the pack's legal content was last checked against its sources "
+        "(YYYY-MM-DD); shown in the catalogue and in reports.",
+    )
+    sources: list[PackSource] = Field(
+        default_factory=list,
+        description="The legal texts the rules are drawn from, each a title and a link.",
     )
     declaration_schema: list[int] = Field(
         default_factory=lambda: [1],

@@ -53,6 +53,7 @@ from ..engine.pipeline import (
 from ..engine.rules import Rule
 from ..i18n import PHRASES, phrase
 from ..lang.values import UNKNOWN
+from ..packs.loader import PackSource
 from ..sources.paths import format_path, parse_path
 from .fix_words import bound_words, edit_sentences, place_of, value_text
 from .fixes import Edit, Fix, smallest_fix
@@ -183,6 +184,13 @@ class GapReport(_Model):
 
     tool: ToolInfo
     pack: PackInfo
+    pack_reviewed_on: dt.date | None = Field(
+        default=None,
+        description="When the pack's legal content was last checked (pack.yaml reviewed_on).",
+    )
+    pack_sources: list[PackSource] = Field(
+        default_factory=list, description="The legal texts the pack's rules are drawn from."
+    )
     company: str = Field(description="company.name from the declaration.")
     declaration: str
     as_of: dt.date
@@ -285,6 +293,8 @@ def build_gap_report(
     return GapReport(
         tool=assessment.tool,
         pack=assessment.pack.model_copy(update={"title": pack_title(pack, lang)}),
+        pack_reviewed_on=checked.loaded.manifest.reviewed_on,
+        pack_sources=checked.loaded.manifest.sources,
         company=str(company.get("name", "")) if isinstance(company, dict) else "",
         declaration=assessment.declaration,
         as_of=assessment.as_of,
