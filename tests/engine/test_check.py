@@ -363,3 +363,18 @@ def test_unknown_inside_a_list_literal_is_named(assess: Any) -> None:
     finding = assess(rules, {"company": {"headcount": 6}}).findings[0]
     assert finding.status == "unknown"
     assert [w.path for w in finding.witnesses] == ["company.registered_capital_cny"]
+
+
+@pytest.mark.parametrize(
+    ("left", "hinted"),
+    [("security.audit_logging.retention_days", True), ("company.headcount", False)],
+)
+def test_the_days_hint_only_comes_with_a_days_field(
+    make_pack: MakePack, left: str, hinted: bool
+) -> None:
+    rules = f'rule A-1 {{ title: "x" domain: d severity: low require: {left} > 10 days }}'
+    with pytest.raises(licensecheck.PackError) as caught:
+        licensecheck.prepare_pack(make_pack(rules))
+    (diagnostic,) = caught.value.diagnostics
+    assert "cannot compare a number" in diagnostic.message
+    assert (diagnostic.hint is not None) == hinted, diagnostic.render()
