@@ -122,6 +122,35 @@ def test_a_malformed_case_is_an_input_error_with_its_position(scaffolded: Path) 
     assert "acme-credit/tests/typo.yaml:1:1: error: test case: expect: field required" in err
 
 
+def test_an_invalid_case_declaration_is_an_input_error_at_the_case_line(
+    scaffolded: Path,
+) -> None:
+    case = scaffolded / "tests" / "pass.yaml"
+    case.write_text(
+        case.read_text().replace("{name: Example Co}", "{name: Example Co, headcont: 2}")
+    )
+    code, out, err = run("packs", "test", "acme-credit")
+    assert code == 2, out
+    assert (
+        "acme-credit/tests/pass.yaml:4:31: error: unknown key 'headcont' in company "
+        "(did you mean 'headcount'?)" in err
+    )
+    assert "<input>" not in err and "no such rule" not in out + err
+
+
+def test_a_case_may_expect_a_disabled_rule(scaffolded: Path) -> None:
+    manifest = scaffolded / "pack.yaml"
+    manifest.write_text(manifest.read_text().replace("# disable: [", "disable: ["))
+    case = scaffolded / "tests" / "pass.yaml"
+    case.write_text(case.read_text() + "  CR-XB-001: disabled\n")
+    code, out, err = run("packs", "test", "acme-credit")
+    assert code == 0, out + err
+    case.write_text(case.read_text().replace("CR-XB-001: disabled", "CR-LIC-001: disabled"))
+    code, out, _ = run("packs", "test", "acme-credit")
+    assert code == 1
+    assert "      - CR-LIC-001: disabled\n      + CR-LIC-001: " in out
+
+
 def test_case_statuses_are_checked_against_the_status_list(scaffolded: Path) -> None:
     (scaffolded / "tests" / "bad.yaml").write_text("expect:\n  AC-CLI-001: passed\n")
     code, _, err = run("packs", "test", "acme-credit")
