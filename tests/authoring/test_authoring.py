@@ -545,3 +545,33 @@ def test_init_golden(golden: object) -> None:
     code, out, _ = run("init", "--pack", "starter")
     assert code == 0
     golden("init/starter.yaml", out)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("description", "comment"),
+    [
+        ("Licence number (PIPL Art. 38). More.", "Licence number (PIPL Art. 38)"),
+        ("Under PIPL Art. 6 the purpose is clear. More.", "Under PIPL Art. 6 the purpose is clear"),
+        ("Its name, e.g. a bank. Shown in reports.", "Its name, e.g. a bank"),
+        ("The basis. legitimate_interests is GDPR only.", "The basis"),
+        (
+            "Valid until; leave out if it never expires.",
+            "Valid until; leave out if it never expires",
+        ),
+        ("Where (Cal. Civ. Code § 1). Decides.", "Where (Cal. Civ. Code § 1)"),
+        ("No sentence end at all (e.g. CN).", "No sentence end at all (e.g. CN)"),
+    ],
+)
+def test_init_comments_stop_at_a_real_sentence_end(description: str, comment: str) -> None:
+    from licensecheck.authoring.skeleton import _first_sentence
+
+    assert _first_sentence(description) == comment
+
+
+def test_init_comments_keep_article_numbers() -> None:
+    code, out, _ = run("init", "--pack", "cn-personal-information")
+    assert code == 0
+    # were cut at "…needs…" and "…interes…"
+    assert "(PIPL Art. 6; for sensitive" in out
+    assert "rights and interests (PIPL Art. 30;" in out
+    assert "…" not in out
