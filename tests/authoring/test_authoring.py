@@ -575,3 +575,33 @@ def test_init_comments_keep_article_numbers() -> None:
     assert "(PIPL Art. 6; for sensitive" in out
     assert "rights and interests (PIPL Art. 30;" in out
     assert "…" not in out
+
+
+def test_the_commented_inheritance_examples_name_the_parents_rules(scaffolded: Path) -> None:
+    manifest = scaffolded / "pack.yaml"
+    text = manifest.read_text()
+    parent = licensecheck.prepare_pack("cn-credit-reporting").checked
+    overridden = text.split("#   ", 1)[1].split(":", 1)[0]
+    assert overridden in {r.id for r in parent.rules}
+    # uncommented, the examples load: every rule and domain they name exists
+    manifest.write_text(
+        text.replace("# overrides:", "overrides:")
+        .replace("#   ", "  ")
+        .replace("# disable:", "disable:")
+    )
+    code, out, err = run("packs", "lint", "acme-credit")
+    assert code == 0, out + err
+
+
+def test_packs_doc_shows_overrides_and_disabled_rules_and_takes_pack_path(tmp_path: Path) -> None:
+    folder = tmp_path / "packs" / "acme-doc"
+    folder.mkdir(parents=True)
+    (folder / "pack.yaml").write_text(
+        'id: acme-doc\nversion: 0.1.0\ntitle: "A"\nextends: starter\n'
+        "overrides:\n  ST-LIC-001: {severity: high}\ndisable: [ST-GOV-002]\n"
+    )
+    (folder / "main.rules").write_text("# nothing of its own\n")
+    code, out, err = run("packs", "doc", "acme-doc", "--pack-path", str(tmp_path / "packs"))
+    assert code == 0, err
+    assert "| ST-LIC-001 |" in out and "severity: critical → high (`acme-doc`)" in out
+    assert "## Disabled rules" in out and "| ST-GOV-002 | `acme-doc` |" in out
