@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine.gate import severity_rank
-from ..engine.models import STATUSES, Assessment, Finding, Witness
-from ..i18n import phrases
+from ..engine.models import SEVERITIES, STATUSES, Assessment, Finding, Witness
+from ..i18n import phrase, phrases
 
 Style = Callable[..., str]
 
@@ -28,8 +28,10 @@ _STATUS_COLOURS = {
 
 
 def _labels(lang: str) -> dict[str, str]:
-    """The terminal report's words in ``lang``: the finding states and its own labels."""
-    return {**phrases("status.", lang), **phrases("text.", lang)}
+    """The terminal report's words in ``lang``: the finding states, its own labels and the
+    severities (``severity.critical``), all from the phrasebook."""
+    severities = {f"severity.{s}": phrase(f"document.{s}", lang) for s in SEVERITIES}
+    return {**phrases("status.", lang), **phrases("text.", lang), **severities}
 
 
 def _plain(text: str, **_: Any) -> str:
@@ -157,7 +159,8 @@ def _finding_lines(f: Finding, source: str, labels: dict[str, str], style: Style
     tags = f"  [{labels['grace']}]" if f.in_grace else ""
     if f.baseline is not None:
         tags += f"  [{labels[f.baseline]}]"
-    lines = [f"  {badge} {f.severity:<8} {f.rule_id}  {f.title}{tags}"]
+    severity = _pad(labels[f"severity.{f.severity}"], 8)
+    lines = [f"  {badge} {severity} {f.rule_id}  {f.title}{tags}"]
     indent = " " * 11
     if f.status != "pass":
         lines.append(f"{indent}{f.message}")
