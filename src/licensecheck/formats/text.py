@@ -104,10 +104,15 @@ def _ci_lines(a: Assessment, labels: dict[str, str]) -> list[str]:
             if f.baseline is not None:
                 changes[f.baseline] = changes.get(f.baseline, 0) + 1
         order = ("new", "worsened", "improved", "unchanged", "fixed")
-        tally = " · ".join(f"{changes[c]} {labels[c]}" for c in order if c in changes)
+        tally = " · ".join(_counted(changes[c], c, labels) for c in order if c in changes)
         score = f" ({labels['score']} {a.baseline.score})" if a.baseline.score is not None else ""
         lines.append(f"{labels['baseline']} {a.baseline.report}{score}: {tally or '-'}")
     return lines
+
+
+def _counted(n: int, key: str, labels: dict[str, str]) -> str:
+    """``1 new gap``, ``84 known gaps``: the label's ``_many`` form when there is one."""
+    return f"{n} {labels[key] if n == 1 else labels.get(key + '_many', labels[key])}"
 
 
 def _header(a: Assessment, labels: dict[str, str]) -> str:
