@@ -651,3 +651,9 @@ def test_the_page_has_many_examples() -> None:
     assert len(_of_kind("example")) >= 30
     assert len(_of_kind("error")) >= 50
     assert len(_of_kind("warning")) == len(WARNING_CODES)
+
+
+def test_the_docs_cite_no_file_outside_the_repository() -> None:
+    """The language's specification is docs/language.md; shared/spec/ is not shipped."""
+    for page in (REPO / "docs").glob("*.md"):
+        assert "shared/spec/" not in page.read_text(encoding="utf-8"), page.name

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
+import yaml
 
+from helpers.cli import run
+from helpers.paths import REPO
 from licensecheck.i18n import PHRASES, phrase, phrases
 
 
@@ -29,3 +33,29 @@ def test_a_language_without_phrases_gets_english() -> None:
 def test_labels_are_the_phrases_under_a_prefix() -> None:
     assert phrases("status.", "en")["not_applicable"] == "not applicable"
     assert "fail" not in phrases("document.", "en")
+
+
+def test_chinese_text_output_and_titles_are_chinese_throughout(tmp_path: Path) -> None:
+    code, out, _ = run(
+        "check", "examples/demo-credit-scoring.yaml", "--as-of", "2026-01-15", "--lang", "zh"
+    )
+    assert code == 1
+    assert "  不符合   严重     ST-COL-001" in out
+    assert " critical " not in out
+    # the zh report's title names the company by company.name_zh
+    target = tmp_path / "r.md"
+    code, _, err = run(
+        "report",
+        "examples/demo-credit-scoring.yaml",
+        "--as-of",
+        "2026-01-15",
+        "--lang",
+        "zh",
+        "-o",
+        str(target),
+    )
+    assert code in (0, 1), err
+    name_zh = yaml.safe_load((REPO / "examples/demo-credit-scoring.yaml").read_text())["company"][
+        "name_zh"
+    ]
+    assert target.read_text(encoding="utf-8").splitlines()[0].endswith(name_zh)

@@ -193,17 +193,23 @@ def compare(
     *,
     as_of: str | dt.date | None = None,
     lang: str = "en",
+    waivers: str | os.PathLike[str] | WaiverSet | None = None,
 ) -> DiffReport:
     """``licensecheck diff``: compare two declarations (assessed with ``pack`` on ``as_of``)
     or two JSON reports (files or :class:`Assessment`): fixed, new, worsened, improved and
-    unchanged gaps, and the score change."""
+    unchanged gaps, and the score change. ``waivers`` apply to the declarations assessed
+    here, so that a gap waived in a report and still waived now is not new."""
     import functools
 
     from .engine.baseline import compare as _compare
 
-    assess_declaration = (
-        functools.partial(assess, pack=pack, as_of=as_of, lang=lang) if pack is not None else None
-    )
+    assess_declaration = None
+    if pack is not None:
+        compiled = prepare_pack(pack)
+        waiver_set = prepare_waivers(waivers, compiled) if waivers is not None else None
+        assess_declaration = functools.partial(
+            assess, pack=compiled, as_of=as_of, lang=lang, waivers=waiver_set
+        )
     return _compare(old, new, assess_declaration)
 
 

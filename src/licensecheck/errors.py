@@ -47,7 +47,9 @@ class Diagnostic:
     hint: str | None = None
 
     def render(self) -> str:
-        where = self.span.format() if self.span else "<input>"
+        # without a place in a file, the problem is the call itself: name the tool, as a
+        # command-line tool does (``licensecheck: error: --as-of: …``)
+        where = self.span.format() if self.span else "licensecheck"
         lines = [f"{where}: {self.level}: {self.message}"]
         if self.snippet:
             lines.append(self.snippet)

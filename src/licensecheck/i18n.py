@@ -48,6 +48,9 @@ PHRASES: dict[str, Phrase] = {
     "text.new": Phrase("new gap", "新增差距"),
     "text.worsened": Phrase("worsened", "恶化"),
     "text.unchanged": Phrase("known gap", "已知差距"),
+    # the plural of the two nouns above, for counts other than one ("84 known gaps")
+    "text.new_many": Phrase("new gaps", "新增差距"),
+    "text.unchanged_many": Phrase("known gaps", "已知差距"),
     "text.improved": Phrase("improved", "改善"),
     "text.fixed": Phrase("fixed", "已修复"),
     "text.applied": Phrase("applied", "生效"),

@@ -122,6 +122,35 @@ def test_a_malformed_case_is_an_input_error_with_its_position(scaffolded: Path) 
     assert "acme-credit/tests/typo.yaml:1:1: error: test case: expect: field required" in err
 
 
+def test_an_invalid_case_declaration_is_an_input_error_at_the_case_line(
+    scaffolded: Path,
+) -> None:
+    case = scaffolded / "tests" / "pass.yaml"
+    case.write_text(
+        case.read_text().replace("{name: Example Co}", "{name: Example Co, headcont: 2}")
+    )
+    code, out, err = run("packs", "test", "acme-credit")
+    assert code == 2, out
+    assert (
+        "acme-credit/tests/pass.yaml:4:31: error: unknown key 'headcont' in company "
+        "(did you mean 'headcount'?)" in err
+    )
+    assert "<input>" not in err and "no such rule" not in out + err
+
+
+def test_a_case_may_expect_a_disabled_rule(scaffolded: Path) -> None:
+    manifest = scaffolded / "pack.yaml"
+    manifest.write_text(manifest.read_text() + "disable: [CR-XB-001]\n")
+    case = scaffolded / "tests" / "pass.yaml"
+    case.write_text(case.read_text() + "  CR-XB-001: disabled\n")
+    code, out, err = run("packs", "test", "acme-credit")
+    assert code == 0, out + err
+    case.write_text(case.read_text().replace("CR-XB-001: disabled", "CR-LIC-001: disabled"))
+    code, out, _ = run("packs", "test", "acme-credit")
+    assert code == 1
+    assert "      - CR-LIC-001: disabled\n      + CR-LIC-001: " in out
+
+
 def test_case_statuses_are_checked_against_the_status_list(scaffolded: Path) -> None:
     (scaffolded / "tests" / "bad.yaml").write_text("expect:\n  AC-CLI-001: passed\n")
     code, _, err = run("packs", "test", "acme-credit")
@@ -516,3 +545,63 @@ def test_init_golden(golden: object) -> None:
     code, out, _ = run("init", "--pack", "starter")
     assert code == 0
     golden("init/starter.yaml", out)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("description", "comment"),
+    [
+        ("Licence number (PIPL Art. 38). More.", "Licence number (PIPL Art. 38)"),
+        ("Under PIPL Art. 6 the purpose is clear. More.", "Under PIPL Art. 6 the purpose is clear"),
+        ("Its name, e.g. a bank. Shown in reports.", "Its name, e.g. a bank"),
+        ("The basis. legitimate_interests is GDPR only.", "The basis"),
+        (
+            "Valid until; leave out if it never expires.",
+            "Valid until; leave out if it never expires",
+        ),
+        ("Where (Cal. Civ. Code § 1). Decides.", "Where (Cal. Civ. Code § 1)"),
+        ("No sentence end at all (e.g. CN).", "No sentence end at all (e.g. CN)"),
+    ],
+)
+def test_init_comments_stop_at_a_real_sentence_end(description: str, comment: str) -> None:
+    from licensecheck.authoring.skeleton import _first_sentence
+
+    assert _first_sentence(description) == comment
+
+
+def test_init_comments_keep_article_numbers() -> None:
+    code, out, _ = run("init", "--pack", "cn-personal-information")
+    assert code == 0
+    # were cut at "…needs…" and "…interes…"
+    assert "(PIPL Art. 6; for sensitive" in out
+    assert "rights and interests (PIPL Art. 30;" in out
+    assert "…" not in out
+
+
+def test_the_commented_inheritance_examples_name_the_parents_rules(scaffolded: Path) -> None:
+    manifest = scaffolded / "pack.yaml"
+    text = manifest.read_text()
+    parent = licensecheck.prepare_pack("cn-credit-reporting").checked
+    overridden = text.split("#   ", 1)[1].split(":", 1)[0]
+    assert overridden in {r.id for r in parent.rules}
+    # uncommented, the examples load: every rule and domain they name exists
+    manifest.write_text(
+        text.replace("# overrides:", "overrides:")
+        .replace("#   ", "  ")
+        .replace("# disable:", "disable:")
+    )
+    code, out, err = run("packs", "lint", "acme-credit")
+    assert code == 0, out + err
+
+
+def test_packs_doc_shows_overrides_and_disabled_rules_and_takes_pack_path(tmp_path: Path) -> None:
+    folder = tmp_path / "packs" / "acme-doc"
+    folder.mkdir(parents=True)
+    (folder / "pack.yaml").write_text(
+        'id: acme-doc\nversion: 0.1.0\ntitle: "A"\nextends: starter\n'
+        "overrides:\n  ST-LIC-001: {severity: high}\ndisable: [ST-GOV-002]\n"
+    )
+    (folder / "main.rules").write_text("# nothing of its own\n")
+    code, out, err = run("packs", "doc", "acme-doc", "--pack-path", str(tmp_path / "packs"))
+    assert code == 0, err
+    assert "| ST-LIC-001 |" in out and "severity: critical → high (`acme-doc`)" in out
+    assert "## Disabled rules" in out and "| ST-GOV-002 | `acme-doc` |" in out

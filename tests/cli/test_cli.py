@@ -177,7 +177,7 @@ def test_bad_pack_exits_2(tmp_path: Path) -> None:
     [
         (["check", "missing.yaml"], "missing.yaml"),
         (["check", str(EXAMPLE), "--pack", "nope"], "no pack 'nope'"),
-        (["check", str(EXAMPLE), "--as-of", "2026-13-01"], "not a date"),
+        (["check", str(EXAMPLE), "--as-of", "2026-13-32"], "does not exist (month 13)"),
         (["check", str(EXAMPLE), "--format", "xml"], "Invalid value"),
     ],
 )
@@ -208,3 +208,20 @@ def test_schema_command_prints_the_shipped_schema(name: str) -> None:
 def test_module_entry_point_and_version() -> None:
     proc = run_process("--version")
     assert proc.returncode == 0 and "licensecheck" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("2026-13-01", "licensecheck: error: --as-of: '2026-13-01' does not exist (month 13)"),
+        (
+            "2026-02-30",
+            "licensecheck: error: --as-of: '2026-02-30' does not exist (2026-02 has no day 30)",
+        ),
+        ("2026-2-3", "licensecheck: error: --as-of: '2026-2-3' is not a date (YYYY-MM-DD)"),
+    ],
+)
+def test_usage_errors_name_the_tool_and_say_why_a_date_is_none(as_of: str, message: str) -> None:
+    code, _, err = run("check", str(EXAMPLE), "--as-of", as_of)
+    assert code == 2
+    assert err.strip() == message

@@ -336,6 +336,14 @@ def test_missing_required_key_is_reported_at_the_object() -> None:
     assert error.message == "the top level: missing required key 'schema_version'"
 
 
+def test_each_missing_key_is_reported_once() -> None:
+    errors = _errors(_load_text, "as_of: 2026-01-01\n")
+    assert [e.message for e in errors] == [
+        "the top level: missing required key 'company'",
+        "the top level: missing required key 'schema_version'",
+    ]
+
+
 def test_unknown_keys_one_each_at_the_key() -> None:
     text = MINIMAL + "compnay: {}\nzzz_unrelated: 1\n"
     errors = _errors(_load_text, text)

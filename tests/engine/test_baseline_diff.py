@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +84,16 @@ def test_diff_of_two_json_reports_needs_no_pack(firms: tuple[Path, Path], tmp_pa
         target = tmp_path / f"{path.stem}.json"
         run("check", str(path), "--as-of", AS_OF, "--format", "json", "-o", str(target))
         reports.append(target)
-    from_reports = run("diff", str(reports[0]), str(reports[1]), "--format", "json")[1]
-    from_declarations = run("diff", str(old), str(new), "--as-of", AS_OF, "--format", "json")[1]
+    from_reports = json.loads(run("diff", *map(str, reports), "--format", "json")[1])
+    from_declarations = json.loads(
+        run("diff", str(old), str(new), "--as-of", AS_OF, "--format", "json")[1]
+    )
+    # the same comparison; only the sides read from reports name their report files
+    assert [from_reports["before"].pop("report"), from_reports["after"].pop("report")] == [
+        str(r) for r in reports
+    ]
+    assert from_declarations["before"].pop("report") is None
+    assert from_declarations["after"].pop("report") is None
     assert from_reports == from_declarations
     # a report against a declaration of a different pack is refused
     code, _, err = run(
@@ -154,7 +163,10 @@ def test_a_baseline_counts_only_new_and_worsened_gaps(
     assert baseline.read_bytes() == before
 
     text = run("check", str(old), "--as-of", AS_OF, "--baseline", str(baseline))[1]
-    assert f"baseline {baseline} (score " in text and "known gap" in text
+    assert f"baseline {baseline} (score " in text
+    # counted in the plural, but each finding's tag in the singular
+    assert re.search(r"[0-9]+ known gaps( ·|$)", text, re.MULTILINE), text
+    assert "[known gap]" in text
 
 
 def test_sarif_baseline_states(firms: tuple[Path, Path], tmp_path: Path) -> None:
@@ -217,3 +229,43 @@ def test_bad_baselines_are_input_errors(tmp_path: Path, content: str, message: s
     assert message in err and "Traceback" not in err
     code, _, err = run("check", str(DEMO), "--baseline", str(tmp_path / "missing.json"))
     assert code == 2 and "does not exist" in err
+
+
+def test_diff_against_a_waived_baseline_applies_the_waivers(tmp_path: Path) -> None:
+    firm = tmp_path / "firm.yaml"
+    firm.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(
+        "waivers:\n  - {rule: ST-LIC-002, reason: pending, approved_by: CRO, "
+        "expires_on: 2027-01-01}\n",
+        encoding="utf-8",
+    )
+    base = tmp_path / "base.json"
+    args = ("--as-of", AS_OF, "--waivers", str(waivers))
+    assert run("check", str(firm), *args, "--format", "json", "-o", str(base))[0] == 1
+
+    code, text, err = run("diff", str(base), str(firm), *args)
+    assert code == 0, err
+    assert "0 new  ·  0 worsened" in text
+    assert f"{base} ({firm}) → {firm}" in text.splitlines()[0]
+
+    # the configuration's waivers count as --waivers
+    (tmp_path / "licensecheck.toml").write_text('waivers = "w.yaml"\n', encoding="utf-8")
+    code, out, err = run(
+        "--config",
+        str(tmp_path / "licensecheck.toml"),
+        "diff",
+        str(base),
+        str(firm),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["new"] == []
+    assert json.loads(out)["before"]["report"] == str(base)
+
+    code, text, _ = run("diff", str(base), str(firm), "--as-of", AS_OF)
+    assert code == 1  # without the waivers, the waived gap is back: waived → fail
+    assert "waived → fail" in text

@@ -217,3 +217,12 @@ def test_the_runs_own_files_in_the_folder_are_not_declarations(tmp_path: Path) -
     assert json.loads(report.read_text())["summary"]["files"] == 1
     code, _, err = run(*args, "--baseline", str(report), "-o", str(folder / "again.txt"))
     assert code == 0, err
+
+
+def test_a_batch_of_one_file_says_file(tmp_path: Path) -> None:
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run("check", str(folder), "--as-of", AS_OF)
+    assert code == 1
+    assert "1 file  ·  0 ready  ·  1 not ready  ·  0 with errors" in out

@@ -313,6 +313,29 @@ def test_manifest_errors(tmp_path: Path, manifest: str, fragment: str) -> None:
     assert "pack.yaml:" in caught.value.render()
 
 
+def test_every_manifest_error_at_once_with_suggestions(tmp_path: Path) -> None:
+    folder = tmp_path / "bad-manifest"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(
+        "id: other-name\nversion: 1.0.0\ntitel: T\nextends: starter\n"
+        "overrides:\n  ST-LIC-001: {severity: hgh}\n"
+    )
+    (folder / "r.rules").write_text('rule X-1 { title: "x" domain: d severity: low require: true }')
+    with pytest.raises(licensecheck.PackError) as caught:
+        licensecheck.prepare_pack(folder)
+    found = [(d.span and d.span.line, d.message) for d in caught.value.diagnostics]
+    assert found == [
+        (1, "pack id 'other-name' differs from its folder name 'bad-manifest'"),
+        (1, "pack.yaml: title: field required"),
+        (3, "unknown key 'titel' in pack.yaml (did you mean 'title'?)"),
+        (
+            6,
+            "pack.yaml: overrides.ST-LIC-001.severity: input should be 'critical', 'high', "
+            "'medium' or 'low' (did you mean 'high'?)",
+        ),
+    ]
+
+
 def test_unknown_pack_suggests_a_bundled_one() -> None:
     with pytest.raises(licensecheck.UsageError, match="did you mean 'starter'"):
         licensecheck.prepare_pack("stater")
@@ -363,3 +386,18 @@ def test_unknown_inside_a_list_literal_is_named(assess: Any) -> None:
     finding = assess(rules, {"company": {"headcount": 6}}).findings[0]
     assert finding.status == "unknown"
     assert [w.path for w in finding.witnesses] == ["company.registered_capital_cny"]
+
+
+@pytest.mark.parametrize(
+    ("left", "hinted"),
+    [("security.audit_logging.retention_days", True), ("company.headcount", False)],
+)
+def test_the_days_hint_only_comes_with_a_days_field(
+    make_pack: MakePack, left: str, hinted: bool
+) -> None:
+    rules = f'rule A-1 {{ title: "x" domain: d severity: low require: {left} > 10 days }}'
+    with pytest.raises(licensecheck.PackError) as caught:
+        licensecheck.prepare_pack(make_pack(rules))
+    (diagnostic,) = caught.value.diagnostics
+    assert "cannot compare a number" in diagnostic.message
+    assert (diagnostic.hint is not None) == hinted, diagnostic.render()

@@ -405,3 +405,16 @@ def test_patterns_search_like_a_regular_expression_search(pattern: str, text: st
     from licensecheck.lang.operations import compile_pattern
 
     assert compile_pattern(pattern).found_in(text) == (re2.search(pattern, text) is not None)
+
+
+def test_one_witness_per_place_and_constants_without_a_trailing_point(assess: Assess) -> None:
+    rules = """
+        const LIMIT = 5000
+        rule A-1 { title: "x" domain: d severity: low
+            require: company.headcount < LIMIT / 2 and company.headcount < 3000
+                     and company.headcount < 4000 }
+    """
+    result = assess(rules, {"company": {"headcount": 9000}})
+    (witness,) = result.findings[0].witnesses
+    assert witness.path == "company.headcount"
+    assert witness.expected == "< LIMIT / 2 (2500); < 3000; < 4000"

@@ -1,4 +1,4 @@
-"""Every example of shared/spec/policy-language.md behaves as the spec says."""
+"""A reference pack in the language of docs/language.md behaves as that page says."""
 
 from __future__ import annotations
 

@@ -91,6 +91,7 @@ def test_nodes_carry_positions() -> None:
     ("text", "line", "column", "message", "hint"),
     [
         ("rule A-1 { title: 'x' }", 1, 19, 'unexpected character "\'"', "double quotes"),
+        ('rule A-1 { title: "x }', 1, 19, "unterminated string", "close the string"),
         ("rule A-1 { require: a < b < c }", 1, 27, "unexpected '<'", "cannot be chained"),
         (
             "rule A-1 { require: a and all x in y: x }",

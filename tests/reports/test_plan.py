@@ -138,7 +138,7 @@ def test_bad_options_are_usage_errors() -> None:
         plan("state", assume_fixed=["CR-CON-03"])
     with pytest.raises(licensecheck.UsageError, match="capacity must be at least 1"):
         plan("state", capacity=0)
-    with pytest.raises(licensecheck.UsageError, match="not a date"):
+    with pytest.raises(licensecheck.UsageError, match="2026-02 has no day 30"):
         plan("state", start="2026-02-30")
 
 

@@ -134,7 +134,7 @@ HEADLINES = {
         "Licensing readiness gap report: Hangzhou Example Data Technology",
         'id="score">13<',
     ),
-    "report-zh": ("许可准备度差距报告: Hangzhou Example Data Technology", 'id="score">13<'),
+    "report-zh": ("许可准备度差距报告: 杭州示例数据科技有限公司", 'id="score">13<'),
     "plan-en": ("Remediation plan: Hangzhou Example Data Technology", 'id="ready-on">2030-12-05<'),
 }
 

@@ -37,6 +37,16 @@ def _rule_view(rule: Rule, consts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _inherited_view(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "title": rule.title.get("en", ""),
+        "severity": rule.severity,
+        "pack": rule.pack_id,
+        "overrides": [f"{o.key}: {o.before} → {o.after} (`{o.pack_id}`)" for o in rule.overrides],
+    }
+
+
 def render_catalogue(pack: CompiledPack) -> str:
     checked = pack.checked
     consts = dict(checked.consts)
@@ -73,18 +83,9 @@ def render_catalogue(pack: CompiledPack) -> str:
         "counts": {s: sum(1 for r in own if r.severity == s) for s in SEVERITIES},
         "total": len(own),
         "domains": domains,
-        "inherited": sorted(
-            (
-                {
-                    "id": r.id,
-                    "title": r.title.get("en", ""),
-                    "severity": r.severity,
-                    "pack": r.pack_id,
-                }
-                for r in inherited
-            ),
-            key=lambda r: r["id"],
-        ),
+        "inherited": sorted((_inherited_view(r) for r in inherited), key=lambda r: r["id"]),
+        # a disabled rule is not evaluated: say so rather than leave the reader to wonder
+        "disabled": [{"id": rule_id, "by": by} for rule_id, by in sorted(checked.disabled.items())],
     }
     return (
         template_environment(markdown=True).get_template("pack-catalogue.md.j2").render(**context)

@@ -31,6 +31,10 @@ from ..sources.validation import validation_diagnostics
 #: Cases are evaluated on a fixed date unless they name one, so they never rot.
 DEFAULT_CASE_DATE = dt.date(2026, 1, 1)
 
+#: What a case may expect of a rule: a status, or ``disabled`` (the pack's ``disable`` leaves
+#: the rule out, so no status is given)
+Expected = Status | Literal["disabled"]
+
 #: The outcomes coverage looks for, in display order
 COVERED_OUTCOMES: tuple[Literal["pass", "fail", "unknown"], ...] = ("pass", "fail", "unknown")
 
@@ -54,7 +58,9 @@ class PackTestCase(BaseModel):
         default_factory=dict,
         description="The declaration, or without `base` the part merged over the base.",
     )
-    expect: dict[str, Status] = Field(description="Rule id -> expected status.")
+    expect: dict[str, Expected] = Field(
+        description="Rule id -> expected status, or `disabled` for a rule the pack disables."
+    )
     expect_witnesses: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Rule id -> declaration paths the finding must name as witnesses.",
@@ -92,23 +98,17 @@ class CaseResult:
     description: str
     expectations: list[Expectation] = field(default_factory=list)
     witnesses: list[WitnessExpectation] = field(default_factory=list)
-    #: the declaration could not be loaded: every expectation fails
-    error: str | None = None
     #: every rule's status in this case (covered or not)
     statuses: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return (
-            self.error is None
-            and all(e.ok for e in self.expectations)
-            and all(w.ok for w in self.witnesses)
-        )
+        return all(e.ok for e in self.expectations) and all(w.ok for w in self.witnesses)
 
     @property
     def mismatches(self) -> list[str]:
         """Each failed expectation in one line."""
-        lines = [f"the declaration is invalid:\n{self.error}"] if self.error else []
+        lines = []
         for e in self.expectations:
             if e.actual is None:
                 lines.append(f"{e.rule_id}: no such rule in the pack")
@@ -255,14 +255,15 @@ def _run(
     try:
         assessment = assess(declaration, pack, as_of=case.as_of)
     except DeclarationError as exc:
-        result.error = exc.render()
-        result.expectations = [Expectation(r, s, None) for r, s in case.expect.items()]
-        return result
+        # the case file is wrong, not the pack: an input error at the case's own lines
+        raise PackError(_in_case_file(path, declaration, exc, pack)) from None
     result.statuses = {f.rule_id: f.status for f in assessment.findings}
+    disabled = pack.checked.disabled
     for rule_id, expected in case.expect.items():
         finding = assessment.finding(rule_id)
         if finding is None:
-            result.expectations.append(Expectation(rule_id, expected, None))
+            actual = "disabled" if rule_id in disabled else None
+            result.expectations.append(Expectation(rule_id, expected, actual))
             continue
         result.expectations.append(Expectation(rule_id, expected, finding.status, finding.message))
     for rule_id, paths in case.expect_witnesses.items():
@@ -272,11 +273,41 @@ def _run(
     return result
 
 
+def _in_case_file(
+    path: Path, declaration: dict[str, Any], error: DeclarationError, pack: CompiledPack
+) -> list[Diagnostic]:
+    """The problems of a case's declaration at their lines in the case file (a key taken from
+    the base file points at the case's ``declaration:``)."""
+    from ..declaration.validate import validate
+
+    _, source = _read_yaml(path)
+    positions = source.positions.get("declaration") if source.positions else None
+    if positions is not None:
+        found = validate(declaration, positions, source.shown, source.text, pack.checked.schema)
+        if found:
+            return found
+    # not a schema problem (or no positions): the reader's own words, at the declaration
+    span = source.span("declaration")
+    return [
+        Diagnostic(d.code, d.message, span, snippet=source.snippet(span), hint=d.hint)
+        for d in error.diagnostics
+    ]
+
+
 def run_pack_tests(pack: CompiledPack) -> PackTestReport:
     """Run every case in the pack's ``tests/`` folder and measure the coverage of the rules the
-    pack defines itself (inherited rules are covered by their own pack's tests)."""
+    pack defines itself (inherited rules are covered by their own pack's tests). A case whose
+    declaration is invalid is a :class:`PackError` at its lines, with every other such case."""
     checked = pack.checked
-    results = [_run(pack, *case) for case in load_cases(checked.loaded.root)]
+    results = []
+    problems: list[Diagnostic] = []
+    for case in load_cases(checked.loaded.root):
+        try:
+            results.append(_run(pack, *case))
+        except PackError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise PackError(problems)
     coverage = [
         RuleCoverage(rule.id, possible_outcomes(rule, checked))
         for rule in sorted(checked.rules, key=lambda r: r.id)
@@ -325,9 +356,6 @@ def render_text(report: PackTestReport, *, verbose: bool = False) -> str:
         lines.append(f"{'PASS' if case.ok else 'FAIL'}  {display_path(case.path)}{title}")
         if case.ok:
             continue
-        if case.error:
-            lines.append("      the declaration is invalid:")
-            lines.extend(f"        {line}" for line in case.error.splitlines())
         lines.append("      --- expected")
         lines.append("      +++ actual")
         for e in case.expectations:
@@ -385,7 +413,6 @@ def report_data(report: PackTestReport) -> dict[str, Any]:
                 "file": display_path(c.path),
                 "description": c.description,
                 "ok": c.ok,
-                "error": c.error,
                 "expectations": [
                     {
                         "rule_id": e.rule_id,

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import codes
+from ..engine.pipeline import prepare_pack
+from ..engine.rules import CheckedPack
 from ..errors import Diagnostic, UsageError
 from ..packs.loader import PACK_ID_PATTERN, load_pack
 from .fmt import format_rules
@@ -49,42 +51,51 @@ def new_pack(
     folder = parent / pack_id
     if folder.exists():
         raise UsageError(Diagnostic(codes.USAGE, f"{folder} already exists; choose another name"))
-    extends_line = ""
+    extends_lines = ""
     if extends is not None:
         base = load_pack(extends, pack_path=pack_path)
         major = base.manifest.version.split(".")[0]
         reference = extends if base.manifest.id == extends else os.path.relpath(base.root, folder)
-        extends_line = f'extends: "{reference} >={base.manifest.version},<{int(major) + 1}"\n'
+        extends_lines = (
+            f'extends: "{reference} >={base.manifest.version},<{int(major) + 1}"\n'
+            + _inheritance_examples(prepare_pack(base).checked)
+        )
     folder.mkdir()
     (folder / "tests").mkdir()
-    files = _files(pack_id, title or pack_id, extends_line)
+    files = _files(pack_id, title or pack_id, extends_lines)
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
 
-def _files(pack_id: str, title: str, extends_line: str) -> dict[str, str]:
-    rule_id = f"{rule_prefix(pack_id)}-CLI-001"
-    overrides = (
-        textwrap.dedent(
-            """\
-            # Change inherited rules (severity, effort, remediation, message, title, after):
-            # overrides:
-            #   CR-LIC-001: {severity: high, effort: 90 days}
-            # Leave out inherited rules or whole domains:
-            # disable: [CR-XB-001, onshore_storage]
-            """
-        )
-        if extends_line
-        else ""
+def _inheritance_examples(parent: CheckedPack) -> str:
+    """Commented ``overrides`` and ``disable`` naming the parent's own rules and domains, so
+    that uncommenting them gives a pack that loads."""
+    rules = sorted(parent.rules, key=lambda r: r.id)
+    if not rules:
+        return ""
+    first, last = rules[0], rules[-1]
+    severity = "low" if first.severity != "low" else "medium"
+    domain = next((d for d in parent.domains if d != first.domain), first.domain)
+    disabled = ", ".join(dict.fromkeys((last.id, domain)))
+    return (
+        "# Change inherited rules (severity, effort, remediation, message, title, after):\n"
+        "# overrides:\n"
+        f"#   {first.id}: {{severity: {severity}, effort: 90 days}}\n"
+        "# Leave out inherited rules or whole domains:\n"
+        f"# disable: [{disabled}]\n"
     )
+
+
+def _files(pack_id: str, title: str, extends_lines: str) -> dict[str, str]:
+    rule_id = f"{rule_prefix(pack_id)}-CLI-001"
     manifest = (
         f"id: {pack_id}\n"
         "version: 0.1.0\n"
         f'title: "{title}"\n'
         'description: "What the pack checks, for whom, in two or three sentences."\n'
         "languages: [en]\n"
-        f"{extends_line}{overrides}"
+        f"{extends_lines}"
         "domains:\n"
         '  client: {title: "Client requirements"}\n'
     )

@@ -12,6 +12,7 @@ skeleton is a valid declaration from the start.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -261,12 +262,30 @@ def value_words(schema: SchemaNode | None) -> str:
     }.get(schema.kind, "")
 
 
-def _first_sentence(text: str, limit: int = 160) -> str:
-    for stop in (". ", "; "):
-        if stop in text:
-            text = text.split(stop, 1)[0]
-    text = text.rstrip(".")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+#: Words whose trailing period ends an abbreviation, not a sentence ("e.g. a bank", "No. 5")
+_ABBREVIATIONS = frozenset(
+    {"e.g", "i.e", "etc", "cf", "no", "nos", "para", "vs", "ltd", "inc", "co"}
+)
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a schema description, or all of it when no period surely ends
+    one: a comment cut at "Art." or "e.g." would stop mid-sentence and mislead."""
+    for end in re.finditer(r"\.\s+(?=\S)", text):
+        before = text[: end.start()]
+        if before.count("(") == before.count(")") and not _abbreviation(before.split()[-1]):
+            return before
+    return text.rstrip(".")
+
+
+def _abbreviation(word: str) -> bool:
+    """ "e.g", "V.S.A" and short capitalised words ("Art", "Cal", "Civ") end with a period that
+    does not end the sentence."""
+    return (
+        word.lower() in _ABBREVIATIONS
+        or "." in word
+        or (len(word) <= 4 and word[:1].isupper() and word[1:].islower())
+    )
 
 
 def schema_at(pack: CheckedPack, path: ReadPath) -> SchemaNode | None:

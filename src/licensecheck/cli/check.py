@@ -137,6 +137,7 @@ def validate(declaration: Path) -> None:
 @fail_on_option("a new or worsened gap")
 @as_of_option("Assessment date (YYYY-MM-DD) for declarations; default: the current date.")
 @lang_option
+@waivers_option
 @verbose_option("Also list the unchanged gaps.")
 @color_option
 @output_option
@@ -148,19 +149,21 @@ def diff_command(
     fail_on: str,
     as_of: str | None,
     lang: str,
+    waivers: Path | None,
     verbose: bool,
     color: bool | None,
     output: Path | None,
 ) -> None:
     """Compare OLD with NEW: two declarations (assessed with --pack) or two JSON reports.
 
-    Lists fixed, new, worsened, improved and unchanged gaps and the score change. Exit
+    Lists fixed, new, worsened, improved and unchanged gaps and the score change.
+    --waivers apply to the declarations assessed here (a JSON report keeps its own). Exit
     status: 0 no new or worsened gap at or above --fail-on, 1 otherwise, 2 bad input.
     """
     from ..api import compare, render_diff
     from ..engine.baseline import diff_exit_code
 
-    report = compare(old, new, pack, as_of=as_of, lang=lang)
+    report = compare(old, new, pack, as_of=as_of, lang=lang, waivers=waivers)
     text = render_diff(report, fmt, verbose=verbose, style=colour_style(color, output))
-    emit(text, output, [old, new])
+    emit(text, output, [p for p in (old, new, waivers) if p is not None])
     sys.exit(diff_exit_code(report, fail_on))

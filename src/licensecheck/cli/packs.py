@@ -31,6 +31,7 @@ def packs_list(fmt: str) -> None:
 
 @packs.command("doc")
 @click.argument("pack")
+@pack_path_option
 @output_option
 def packs_doc(pack: str, output: Path | None) -> None:
     """Render PACK (a bundled id or a folder) as a Markdown rule catalogue."""

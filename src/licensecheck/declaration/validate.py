@@ -74,9 +74,20 @@ def validate(
         _duplicate_ids(where, schema),
     )
     # A hostile file could hold millions of errors: stop early, and say so.
-    found = list(itertools.islice(problems, MAX_DIAGNOSTICS + 1))
+    found = list(itertools.islice(_unique(problems), MAX_DIAGNOSTICS + 1))
     shown = sorted(found[:MAX_DIAGNOSTICS], key=Diagnostic.sort_key)
     return [*shown, _too_many()] if len(found) > MAX_DIAGNOSTICS else shown
+
+
+def _unique(diagnostics: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
+    """Each diagnostic once: jsonschema reports one ``required`` error per missing key, and
+    each error names the whole list, so the same missing key would otherwise come once per
+    missing sibling."""
+    seen: set[Diagnostic] = set()
+    for diagnostic in diagnostics:
+        if diagnostic not in seen:
+            seen.add(diagnostic)
+            yield diagnostic
 
 
 def _too_many() -> Diagnostic:

@@ -72,6 +72,10 @@ class DiffEntry(_Model):
 
 class DiffSide(_Model):
     declaration: str
+    report: str | None = Field(
+        default=None,
+        description="The JSON report file this side was read from; null when assessed here.",
+    )
     as_of: dt.date
     score: int
     ready: bool
@@ -187,8 +191,8 @@ def compare(
     """``licensecheck diff``: each side an assessment, a JSON report file holding one, or a
     declaration that ``assess_declaration`` assesses (None: no pack was given); both sides
     must have been assessed with the same pack."""
-    before = _diff_side(old, assess_declaration)
-    after = _diff_side(new, assess_declaration)
+    before, before_file = _diff_side(old, assess_declaration)
+    after, after_file = _diff_side(new, assess_declaration)
     if before.pack.id != after.pack.id:
         raise UsageError(
             Diagnostic(
@@ -197,14 +201,23 @@ def compare(
                 f"packs ({before.pack.id}, {after.pack.id}): compare like with like",
             )
         )
-    return diff_assessments(before, after)
+    report = diff_assessments(before, after)
+    # a side read from a report file is named by that file: a baseline report of the same
+    # declaration would otherwise make the header name the declaration twice
+    return report.model_copy(
+        update={
+            "before": report.before.model_copy(update={"report": before_file}),
+            "after": report.after.model_copy(update={"report": after_file}),
+        }
+    )
 
 
 def _diff_side(
     side: Assessment | Side, assess_declaration: Callable[[Side], Assessment] | None
-) -> Assessment:
+) -> tuple[Assessment, str | None]:
+    """The assessment of one side, and the report file it was read from (if any)."""
     if isinstance(side, Assessment):
-        return side
+        return side, None
     if isinstance(side, str | os.PathLike) and is_report(side):
         reports = load_reports(side)
         if len(reports) != 1:
@@ -214,10 +227,10 @@ def _diff_side(
                     f"{os.fspath(side)} holds {len(reports)} reports; diff compares one with one",
                 )
             )
-        return next(iter(reports.values()))
+        return next(iter(reports.values())), os.fspath(side)
     if assess_declaration is None:
         raise UsageError(Diagnostic(codes.USAGE, "comparing declarations needs a pack (--pack)"))
-    return assess_declaration(side)
+    return assess_declaration(side), None
 
 
 def _side(a: Assessment) -> DiffSide:
@@ -352,7 +365,7 @@ def render_diff_text(
     sign = f"{report.score_change:+d}"
     lines = [
         f"licensecheck diff · {report.pack.id} {report.pack.version} · "
-        f"{old.declaration} {_ARROW} {new.declaration}",
+        f"{_side_name(old)} {_ARROW} {_side_name(new)}",
         "",
         f"score {old.score} {_ARROW} {new.score} ({sign})  ·  "
         f"{_verdict(old.ready)} {_ARROW} {_verdict(new.ready)}",
@@ -372,6 +385,11 @@ def render_diff_text(
     if report.counts["unchanged"] and not verbose:
         lines += ["", f"{report.counts['unchanged']} unchanged gaps not shown (use --verbose)"]
     return "\n".join(lines) + "\n"
+
+
+def _side_name(side: DiffSide) -> str:
+    """The report file a side was read from (``base.json (firm.yaml)``), else its declaration."""
+    return f"{side.report} ({side.declaration})" if side.report else side.declaration
 
 
 def _verdict(ready: bool) -> str:

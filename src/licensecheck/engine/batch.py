@@ -320,7 +320,7 @@ def render_batch_summary(batch: Batch) -> str:
     report = batch_report(batch)
     s = report.summary
     lines = [
-        f"{s.files} files  ·  {s.ready} ready  ·  {s.not_ready} not ready  ·  {s.errors} with errors"
+        f"{s.files} file{'' if s.files == 1 else 's'}  ·  {s.ready} ready  ·  {s.not_ready} not ready  ·  {s.errors} with errors"
     ]
     width = max((len(r.declaration) for r in report.results), default=0)
     for r in report.results:

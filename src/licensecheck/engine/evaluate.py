@@ -248,18 +248,31 @@ def _witnesses(outcome: RuleOutcome, declaration: Declaration) -> list[Witness]:
     if outcome.trace is None or not outcome.trace.root.children:
         return []
     decided = outcome.trace.root.children[-1]  # `when` (if it decided) or `require`
-    raw = list(_explain(decided, True))
-    seen: set[tuple[Any, ...]] = set()
-    result: list[Witness] = []
-    for w in raw:
-        key = (w.path, w.expected)
-        if key in seen or w.path is None:
+    # one witness per place and value: several tests of one value (a threshold per tier)
+    # become one line whose expectation lists them all, not the same line once per test
+    merged: dict[tuple[Any, ...], list[_RawWitness]] = {}
+    for w in _explain(decided, True):
+        if w.path is None:
             continue
-        seen.add(key)
-        result.append(_witness(w, declaration))
-        if len(result) >= MAX_WITNESSES:
+        group = merged.setdefault((w.path, _same_value_key(w.actual)), [])
+        if all(other.expected != w.expected for other in group):
+            group.append(w)
+        if len(merged) > MAX_WITNESSES:
             break
-    return result
+    return [_witness(_joined(group), declaration) for group in merged.values()][:MAX_WITNESSES]
+
+
+def _same_value_key(actual: Any) -> Any:
+    try:
+        hash(actual)
+    except TypeError:
+        return repr(actual)
+    return actual
+
+
+def _joined(group: list[_RawWitness]) -> _RawWitness:
+    expected = [w.expected for w in group if w.expected]
+    return _RawWitness(group[0].path, group[0].actual, "; ".join(expected) or None)
 
 
 def _witness(raw: _RawWitness, declaration: Declaration) -> Witness:

@@ -97,9 +97,22 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(
-            Diagnostic(codes.USAGE, f"--as-of: '{value}' is not a date (YYYY-MM-DD)")
-        ) from None
+        raise UsageError(Diagnostic(codes.USAGE, f"--as-of: {_why_not_a_date(value)}")) from None
+
+
+def _why_not_a_date(value: str) -> str:
+    """Why ``value`` is no date: a well-formed one that does not exist says which part."""
+    parts = value.split("-")
+    if (
+        len(parts) != 3
+        or [len(p) for p in parts] != [4, 2, 2]
+        or not value.replace("-", "").isdigit()
+    ):
+        return f"'{value}' is not a date (YYYY-MM-DD)"
+    year, month, day = (int(p) for p in parts)
+    if not 1 <= month <= 12:
+        return f"'{value}' does not exist (month {month})"
+    return f"'{value}' does not exist ({year:04d}-{month:02d} has no day {day})"
 
 
 def assess(

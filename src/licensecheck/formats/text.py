@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine.gate import severity_rank
-from ..engine.models import STATUSES, Assessment, Finding, Witness
-from ..i18n import phrases
+from ..engine.models import SEVERITIES, STATUSES, Assessment, Finding, Witness
+from ..i18n import phrase, phrases
 
 Style = Callable[..., str]
 
@@ -28,8 +28,10 @@ _STATUS_COLOURS = {
 
 
 def _labels(lang: str) -> dict[str, str]:
-    """The terminal report's words in ``lang``: the finding states and its own labels."""
-    return {**phrases("status.", lang), **phrases("text.", lang)}
+    """The terminal report's words in ``lang``: the finding states, its own labels and the
+    severities (``severity.critical``), all from the phrasebook."""
+    severities = {f"severity.{s}": phrase(f"document.{s}", lang) for s in SEVERITIES}
+    return {**phrases("status.", lang), **phrases("text.", lang), **severities}
 
 
 def _plain(text: str, **_: Any) -> str:
@@ -102,10 +104,15 @@ def _ci_lines(a: Assessment, labels: dict[str, str]) -> list[str]:
             if f.baseline is not None:
                 changes[f.baseline] = changes.get(f.baseline, 0) + 1
         order = ("new", "worsened", "improved", "unchanged", "fixed")
-        tally = " · ".join(f"{changes[c]} {labels[c]}" for c in order if c in changes)
+        tally = " · ".join(_counted(changes[c], c, labels) for c in order if c in changes)
         score = f" ({labels['score']} {a.baseline.score})" if a.baseline.score is not None else ""
         lines.append(f"{labels['baseline']} {a.baseline.report}{score}: {tally or '-'}")
     return lines
+
+
+def _counted(n: int, key: str, labels: dict[str, str]) -> str:
+    """``1 new gap``, ``84 known gaps``: the label's ``_many`` form when there is one."""
+    return f"{n} {labels[key] if n == 1 else labels.get(key + '_many', labels[key])}"
 
 
 def _header(a: Assessment, labels: dict[str, str]) -> str:
@@ -157,7 +164,8 @@ def _finding_lines(f: Finding, source: str, labels: dict[str, str], style: Style
     tags = f"  [{labels['grace']}]" if f.in_grace else ""
     if f.baseline is not None:
         tags += f"  [{labels[f.baseline]}]"
-    lines = [f"  {badge} {f.severity:<8} {f.rule_id}  {f.title}{tags}"]
+    severity = _pad(labels[f"severity.{f.severity}"], 8)
+    lines = [f"  {badge} {severity} {f.rule_id}  {f.title}{tags}"]
     indent = " " * 11
     if f.status != "pass":
         lines.append(f"{indent}{f.message}")

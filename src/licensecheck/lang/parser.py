@@ -249,7 +249,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         char = text[pos] if pos < len(text) else ""
-        message = f"unexpected character {char!r}"
+        # a '"' that starts no token can only open a string that is never closed
+        message = "unterminated string" if char == '"' else f"unexpected character {char!r}"
         hint = _character_hint(char)
     elif isinstance(exc, UnexpectedEOF):
         message = "the file ends too early"
@@ -278,6 +279,8 @@ def _end_position(text: str) -> tuple[int, int]:
 
 
 def _character_hint(char: str) -> str | None:
+    if char == '"':
+        return 'close the string with a double quote on the same line: "like this"'
     if char == "'":
         return 'strings use double quotes: "like this"'
     if char == "=":

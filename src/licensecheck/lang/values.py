@@ -126,4 +126,6 @@ def display(value: Any) -> str:
         return f"[{inner}{more}]"
     if isinstance(value, dict):
         return "{…}"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))  # 5000 / 2 is 2500, not 2500.0: the language has one number type
     return str(value)

@@ -518,12 +518,14 @@ def _parse_source(text: str, shown: str, *, json_file: bool) -> tuple[Any, Sourc
 
 
 def _load_manifest(path: Path) -> tuple[PackManifest, SourceFile]:
+    """The manifest, or a :class:`PackError` with every problem of it at once."""
     data, source = read_source(path, path.parent.resolve())
+    problems = _id_mismatch(data, path.parent.name, source)
     try:
         manifest = PackManifest.model_validate(data)
     except ValidationError as exc:
-        raise PackError(
-            validation_diagnostics(
+        problems = [
+            *validation_diagnostics(
                 exc,
                 data,
                 PackManifest,
@@ -532,19 +534,23 @@ def _load_manifest(path: Path) -> tuple[PackManifest, SourceFile]:
                 code=codes.MANIFEST,
                 pack_wording=True,
                 pattern_words=PATTERN_WORDS,
-            )
-        ) from None
-    if manifest.id != path.parent.name:
-        span = source.span("id")
-        raise PackError(
-            Diagnostic(
-                codes.MANIFEST,
-                f"pack id '{manifest.id}' differs from its folder name '{path.parent.name}'",
-                span,
-                snippet=source.snippet(span),
-            )
-        )
+            ),
+            *problems,
+        ]
+    if problems:
+        raise PackError(sorted(problems, key=Diagnostic.sort_key)) from None
     return manifest, source
+
+
+def _id_mismatch(data: Any, folder: str, source: SourceFile) -> list[Diagnostic]:
+    """The id differing from the folder name, checked on the raw data so that it comes with
+    the schema's errors rather than after they are fixed."""
+    found = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(found, str) or found == folder:
+        return []
+    span = source.span("id")
+    message = f"pack id '{found}' differs from its folder name '{folder}'"
+    return [Diagnostic(codes.MANIFEST, message, span, snippet=source.snippet(span))]
 
 
 #: Plain words for the patterns of the manifest's fields

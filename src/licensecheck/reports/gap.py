@@ -191,7 +191,9 @@ class GapReport(_Model):
     pack_sources: list[PackSource] = Field(
         default_factory=list, description="The legal texts the pack's rules are drawn from."
     )
-    company: str = Field(description="company.name from the declaration.")
+    company: str = Field(
+        description="company.name from the declaration (company.name_zh in Chinese, if declared)."
+    )
     declaration: str
     as_of: dt.date
     lang: str
@@ -289,13 +291,12 @@ def build_gap_report(
     fixes = _Fixes(pack, declaration, assessment.as_of)
     rules = {r.id: r for r in checked.rules}
     summary = assessment.summary
-    company = declaration.data.get("company", {})
     return GapReport(
         tool=assessment.tool,
         pack=assessment.pack.model_copy(update={"title": pack_title(pack, lang)}),
         pack_reviewed_on=checked.loaded.manifest.reviewed_on,
         pack_sources=checked.loaded.manifest.sources,
-        company=str(company.get("name", "")) if isinstance(company, dict) else "",
+        company=company_name(declaration, lang),
         declaration=assessment.declaration,
         as_of=assessment.as_of,
         lang=lang,
@@ -324,6 +325,17 @@ def build_gap_report(
 
 def _gap_order(f: Finding) -> tuple[int, int, str]:
     return (severity_rank(f.severity), STATUSES.index(f.status), f.rule_id)
+
+
+def company_name(declaration: Declaration, lang: str) -> str:
+    """The company's name for a title in ``lang``: ``company.name_zh`` in Chinese when the
+    declaration has one, else ``company.name``."""
+    company = declaration.data.get("company", {})
+    if not isinstance(company, dict):
+        return ""
+    if lang == "zh" and company.get("name_zh"):
+        return str(company["name_zh"])
+    return str(company.get("name", ""))
 
 
 def pack_title(pack: CompiledPack, lang: str) -> str:

@@ -57,7 +57,7 @@ from ..engine.pipeline import (
 from ..engine.rules import Rule
 from ..errors import Diagnostic, UsageError, did_you_mean
 from ..i18n import phrase
-from .gap import pack_title, untranslated
+from .gap import company_name, pack_title, untranslated
 from .schedule import Job, WorkingDays, schedule
 
 if TYPE_CHECKING:
@@ -251,11 +251,10 @@ def plan_declaration(
     compiled = prepare_pack(pack)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
     result = assess(loaded, compiled, as_of=as_of, lang=lang, waivers=waivers)
-    company = loaded.data.get("company", {})
     return build_plan(
         result,
         compiled,
-        company=str(company.get("name", "")) if isinstance(company, dict) else "",
+        company=company_name(loaded, lang),
         start=parse_as_of(start) if start is not None else None,
         capacity=capacity,
         assume_fixed=assume_fixed,

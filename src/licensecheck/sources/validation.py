@@ -7,6 +7,7 @@ column of the offending key, with "did you mean" for misspelt keys.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,6 +56,7 @@ def validation_diagnostics(
         else:
             pattern = (error.get("ctx") or {}).get("pattern")
             text = words.get(str(pattern)) or error["msg"][0].lower() + error["msg"][1:]
+            text += _suggestion(error)
         if text not in messages.setdefault(loc, []):
             messages[loc].append(text)
     diagnostics = []
@@ -68,6 +70,16 @@ def validation_diagnostics(
         where = f"{label}: {dotted(loc) or '(top)'}" if pack_wording else dotted(loc) or label
         diagnostics.append(source.diagnostic(loc, code, f"{where}: {' or '.join(texts)}"))
     return diagnostics
+
+
+def _suggestion(error: Any) -> str:
+    """ " (did you mean 'high'?)" for a misspelt choice (``hgh`` among a field's literals)."""
+    expected = (error.get("ctx") or {}).get("expected")
+    value = error.get("input")
+    if error["type"] not in ("literal_error", "enum") or not isinstance(value, str) or not expected:
+        return ""
+    suggestion = did_you_mean(value, re.findall(r"'([^']*)'", str(expected)))
+    return f" (did you mean '{suggestion}'?)" if suggestion else ""
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:

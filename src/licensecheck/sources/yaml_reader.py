@@ -357,6 +357,15 @@ class _YamlBuilder:
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         problem = exc.problem or "invalid YAML"
         hint = None
+        if self._is_tab(line, column):
+            # PyYAML's words ("found character that cannot start any token") hide the cause
+            return self.source.fail(
+                line,
+                column,
+                "tabs cannot indent YAML",
+                code=codes.SYNTAX,
+                hint="indent with spaces (two per level is usual)",
+            )
         if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
             hint = f"{exc.context} on line {exc.context_mark.line + 1}"
         elif exc.context:
@@ -364,6 +373,10 @@ class _YamlBuilder:
         return self.source.fail(
             line, column, f"invalid YAML: {problem}", code=codes.SYNTAX, hint=hint
         )
+
+    def _is_tab(self, line: int, column: int) -> bool:
+        lines = self.text.splitlines()
+        return 1 <= line <= len(lines) and lines[line - 1][column - 1 : column] == "\t"
 
     def reader_error(self, exc: yaml.YAMLError) -> LicenseCheckError:
         index = getattr(exc, "position", 0)

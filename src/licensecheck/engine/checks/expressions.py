@@ -295,7 +295,11 @@ class ExpressionChecker:
     def _check_comparison(self, op: str, left: Type, right: Type, expr: n.Compare) -> None:
         if not compatible(left, right):
             hint = None
-            if {left.kind, right.kind} == {"number", "duration"}:
+            number = expr.left if left.kind == "number" else expr.right
+            if {left.kind, right.kind} == {"number", "duration"} and _path_text(number).endswith(
+                "_days"
+            ):
+                # only a *_days field invites writing a duration where a number belongs
                 hint = "*_days fields are plain numbers: write 180, not 180 days"
             if {left.kind, right.kind} == {"date", "string"}:
                 hint = "write dates without quotes: 2024-01-31"
