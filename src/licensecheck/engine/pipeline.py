@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -90,16 +91,24 @@ def load_declaration(
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date:
+    """The assessment date: ``YYYY-MM-DD`` only (``fromisoformat`` would also take
+    ``20260115`` and ``2026-W03-4``), or today's date in UTC when none is given, so a CI runner
+    and a laptop in another time zone agree on what "today" is."""
     if value is None:
-        return dt.date.today()
+        return dt.datetime.now(dt.UTC).date()
     if isinstance(value, dt.date):
         return value
     try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(
             Diagnostic(codes.USAGE, f"--as-of: '{value}' is not a date (YYYY-MM-DD)")
         ) from None
+
+
+_ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def assess(
