@@ -476,3 +476,100 @@ def test_fmt_refuses_an_over_limit_rules_file_as_lint_does(tmp_path: Path) -> No
         result = CliRunner().invoke(main, ["packs", command, str(pack)])
         assert result.exit_code == 2 and "Traceback" not in result.output
         assert expected in result.output, (command, result.output)
+
+
+# Values that attack whoever reads an output: terminal escapes (OSC 52 clipboard write, OSC 8
+# link, title change, screen clear, the one-byte C1 CSI, a right-to-left override), lines
+# GitHub would run as workflow commands, Markdown links, images and HTML, spreadsheet formulas.
+ATTACKS = (
+    "\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
+    "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"
+    "\n::error file=x::forged\r\n::stop-commands::t"
+    " [x](javascript:alert(1)) ![](https://evil.example/p.png) <img src=x> | a"
+)
+
+
+def attacking_inputs(tmp_path: Path) -> tuple[Path, Path]:
+    """A declaration and a pack whose every printed value carries :data:`ATTACKS`."""
+    import json
+
+    escaped = json.dumps(ATTACKS)  # rule strings take JSON's escapes
+    rules = (
+        f"rule E-1 {{ title: {escaped} domain: d severity: high cite: {escaped}\n"
+        f'  remediation: {escaped} require: company.name == "ok" }}\n'
+        f'rule E-2 {{ title: "=HYPERLINK(\\"https://evil\\")" domain: d severity: low\n'
+        f'  remediation: "@SUM(1)" require: company.headcount > 5 }}\n'
+    )
+    pack = one_rule_file_pack(tmp_path, rules)
+    declaration = tmp_path / "decl\n::error::forged.json"  # a file name is a value too
+    data = {"schema_version": 1, "company": {"name": ATTACKS, "headcount": 1}}
+    declaration.write_text(json.dumps(data), encoding="utf-8")
+    return declaration, pack
+
+
+def output_of(tmp_path: Path, *args: str) -> str:
+    out = tmp_path / "out.txt"
+    code, err = run(*args, "-o", str(out), "--as-of", "2026-01-15")
+    assert code == 1, err
+    return out.read_text(encoding="utf-8")
+
+
+def assert_no_control_characters(text: str) -> None:
+    import re
+
+    raw = re.findall("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    assert not raw, raw
+
+
+def test_text_output_cannot_attack_the_terminal(tmp_path: Path) -> None:
+    declaration, pack = attacking_inputs(tmp_path)
+    text = output_of(tmp_path, "check", str(declaration), "--pack", str(pack), "--verbose")
+    assert_no_control_characters(text)
+    assert "\\x1b]52;c;" in text and "\\u202e" in text  # shown, not obeyed
+    assert not any(line.startswith("::") for line in text.splitlines())
+
+
+def test_error_snippets_cannot_attack_the_terminal(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"schema_version: 1\ncompany:\n  name: x{ATTACKS[:40]}\n", encoding="utf-8")
+    code, err = run("validate", str(path))
+    assert code == 2
+    assert_no_control_characters(err)
+
+
+def test_github_output_has_only_the_commands_it_means(tmp_path: Path) -> None:
+    declaration, pack = attacking_inputs(tmp_path)
+    text = output_of(tmp_path, "check", str(declaration), "--pack", str(pack), "--format", "github")
+    assert_no_control_characters(text)
+    lines = text.splitlines()
+    commands = [line for line in lines if line.startswith("::")]
+    assert len(commands) == 2 and all(c.startswith(("::error ", "::warning ")) for c in commands)
+    assert len(lines) == 3  # the two annotations and one summary line, which is no command
+
+
+def test_markdown_report_cannot_add_links_images_html_or_rows(tmp_path: Path) -> None:
+    declaration, pack = attacking_inputs(tmp_path)
+    text = output_of(
+        tmp_path, "report", str(declaration), "--pack", str(pack), "--format", "markdown"
+    )
+    assert_no_control_characters(text)
+    import re
+
+    assert not re.search(r"(?<!\\)\[[^\]]*\]\(", text)  # no link or image opens
+    for raw in ("<img", "\n::error", "\n::stop-commands"):
+        assert raw not in text, raw
+    assert "\\[x](javascript:" in text and "!\\[](https:" in text and "&lt;img" in text
+    for line in text.splitlines():
+        if line.startswith("|") and "pwned" in line:
+            assert "| a" not in line.replace("\\| a", "")  # the value's pipe is escaped
+
+
+def test_plan_csv_cells_are_not_formulas(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    declaration, pack = attacking_inputs(tmp_path)
+    text = output_of(tmp_path, "plan", str(declaration), "--pack", str(pack), "--format", "csv")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert '\'=HYPERLINK("https://evil")' in cells and "'@SUM(1)" in cells
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)

@@ -162,6 +162,9 @@ DUPLICATE_FIELD = _code("duplicate-field", "a field is given twice in a rule", s
 MISSING_FIELD = _code(
     "missing-field", "a rule has no title, domain, severity or require", stage="check"
 )
+GRACE_ORDER = _code(
+    "grace-order", "a rule's 'grace_until' is before its 'effective_from'", stage="check"
+)
 FIELD_TYPE = _code("field-type", "a rule field holds the wrong kind of value", stage="check")
 UNKNOWN_SEVERITY = _code(
     "unknown-severity", "a severity other than critical, high, medium, low", stage="check"
@@ -293,6 +296,18 @@ STALE_TRANSLATION = _code(
 DISABLE_OWN = _code(
     "disable-own",
     "a pack disables a rule or domain that it defines itself",
+    stage="lint",
+    level="warning",
+)
+HIDDEN_CHARACTER = _code(
+    "hidden-character",
+    "a pack file holds a bidirectional-control or zero-width character (Trojan Source)",
+    stage="lint",
+    level="warning",
+)
+CONFUSABLE_ID = _code(
+    "confusable-id",
+    "an id in a pack holds non-ASCII letters that can pass for ASCII ones",
     stage="lint",
     level="warning",
 )

@@ -7,6 +7,7 @@ exception the library raises on bad input, and the CLI renders it and exits 2.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -14,6 +15,26 @@ from typing import Literal
 from . import codes
 
 DiagnosticLevel = Literal["error", "warning"]
+
+# C0 controls (ESC starts CSI, OSC 8 links, OSC 52 clipboard writes, title changes), DEL, C1
+# controls (U+009B is a one-character CSI) and the bidirectional overrides and isolates that
+# reorder what a reader sees: none of them may reach a terminal or a log from an input value.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, keep: str = "") -> str:
+    """``text`` with every control character written as a visible escape (``\\x1b``,
+    ``\\n``, ``\\u202e``), so a value cannot move the cursor, recolour, retitle or rewrite
+    the reader's terminal, nor start a line of its own. Characters in ``keep`` (say
+    ``"\\n"`` for a multi-line message) are left as they are."""
+    return _UNPRINTABLE.sub(lambda m: m[0] if m[0] in keep else _escape(m[0]), text)
+
+
+def _escape(ch: str) -> str:
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if ch in named:
+        return named[ch]
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -47,14 +68,16 @@ class Diagnostic:
     hint: str | None = None
 
     def render(self) -> str:
+        """For a terminal: messages quote input values, so each part goes through
+        :func:`printable` (the snippet's own line break kept)."""
         # without a place in a file, the problem is the call itself: name the tool, as a
         # command-line tool does (``licensecheck: error: --as-of: …``)
-        where = self.span.format() if self.span else "licensecheck"
-        lines = [f"{where}: {self.level}: {self.message}"]
+        where = printable(self.span.format()) if self.span else "licensecheck"
+        lines = [f"{where}: {self.level}: {printable(self.message, keep=chr(10))}"]
         if self.snippet:
-            lines.append(self.snippet)
+            lines.append(printable(self.snippet, keep="\n"))
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append(f"  hint: {printable(self.hint, keep=chr(10))}")
         return "\n".join(lines)
 
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -85,6 +108,9 @@ def source_snippet(text: str, line: int, column: int, width: int = 1) -> str:
         start = max(0, column - 80)
         source_line = source_line[start : start + 160]
         column -= start
+    # the line is shown escaped; the caret moves by what the escapes before it added
+    column = len(printable(source_line[: max(column - 1, 0)])) + 1
+    source_line = printable(source_line)
     gutter = f"{line:>5} | "
     caret = " " * (len(gutter) - 2) + "| " + " " * max(column - 1, 0) + "^" * max(width, 1)
     return f"{gutter}{source_line}\n{caret}"

@@ -292,6 +292,21 @@ def test_scoped_waivers_must_cover_every_place_the_rule_fails(
             "give either 'path' or 'element' as the scope, not both",
         ),
         (
+            "waivers:\n  - {rule: ST-GOV-002, reason: r, approved_by: '  '}\n",
+            "2:35",
+            "'approved_by' is blank: name who approved the waiver",
+        ),
+        (
+            "waivers:\n  - {rule: ST-GOV-002, reason: r, expires_on: 1767225600}\n",
+            "2:35",
+            "'expires_on' must be a date written YYYY-MM-DD, not the number 1767225600",
+        ),
+        (
+            "waivers:\n  - {rule: ST-GOV-002, reason: r, expires_on: '2026-01-01T00:00:00+08:00'}\n",
+            "2:35",
+            "'expires_on' must be a date written YYYY-MM-DD",
+        ),
+        (
             "waivers:\n  - {id: A, rule: ST-GOV-002, reason: r}\n  - {id: A, rule: ST-GOV-001, reason: r}\n",
             "3:6",
             "waiver id 'A' is used twice (first as waivers[0])",

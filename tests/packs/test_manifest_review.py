@@ -26,7 +26,7 @@ def _pack(tmp_path: Path, manifest: str = REVIEWED) -> Path:
 def test_the_catalogue_shows_the_review_date_and_the_sources(tmp_path: Path) -> None:
     text = render_catalogue(licensecheck.prepare_pack(_pack(tmp_path)))
     assert "Legal content reviewed on 2026-03-01." in text
-    assert "- [PIPL](<https://example.org/pipl>)" in text
+    assert "- [PIPL](https://example.org/pipl)" in text
     assert "- Measures \\| 2025" in text
 
 
@@ -35,14 +35,19 @@ def test_reports_show_them_in_both_languages(tmp_path: Path) -> None:
     report = licensecheck.gap_report(DECLARATION, pack, as_of="2026-06-01")
     assert str(report.pack_reviewed_on) == "2026-03-01"
     markdown = licensecheck.render_report(report, "markdown")
-    assert (
-        "Legal content reviewed on: 2026-03-01 · Sources: [PIPL](<https://example.org/pipl>)"
-        in (markdown)
+    assert "Legal content reviewed on: 2026-03-01 · Sources: [PIPL](https://example.org/pipl)" in (
+        markdown
     )
     html = licensecheck.render_report(report, "html")
     assert '<a href="https://example.org/pipl">PIPL</a>' in html
     chinese = licensecheck.gap_report(DECLARATION, pack, as_of="2026-06-01", lang="zh")
     assert "法律内容审阅日: 2026-03-01" in licensecheck.render_report(chinese, "markdown")
+
+
+def test_parentheses_in_a_source_link_cannot_end_it(tmp_path: Path) -> None:
+    manifest = 'sources:\n  - {title: "Measures", url: "https://example.org/m(2021).md"}\n'
+    text = render_catalogue(licensecheck.prepare_pack(_pack(tmp_path, manifest)))
+    assert "- [Measures](https://example.org/m%282021%29.md)" in text
 
 
 def test_a_pack_without_them_reports_as_before(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ Input: a pack id or folder. Output: a :class:`LintResult`, the diagnostics of lo
 fields, composition) and of the checks only lint makes: overrides that change nothing or
 leave a translation behind, a pack overriding or disabling its own rules, rules without the
 translations the pack's ``languages`` promise, test cases that name unknown rules or do not
-fit the test-case format, and a pack without test cases. ``strict`` turns warnings into
+fit the test-case format, a pack without test cases, and invisible characters and confusable
+ids (:mod:`.hygiene`). ``strict`` turns warnings into
 errors.
 """
 
@@ -25,6 +26,7 @@ from ..engine.rules import CheckedPack
 from ..errors import Diagnostic, LicenseCheckError, PackError, Span, source_snippet
 from ..lang import nodes as n
 from ..packs.loader import RULE_ID_PATTERN, LoadedPack, SourceFile, load_pack, read_source
+from .hygiene import hygiene_checks
 from .packtest import case_files, load_case
 
 #: Text fields a pack's ``languages`` ask to be translated, on the pack's own rules
@@ -67,6 +69,7 @@ def lint_pack(
     if checked is not None:
         diagnostics.extend(_translation_checks(loaded, checked))
     diagnostics.extend(_test_checks(loaded, checked))
+    diagnostics.extend(hygiene_checks(loaded))
     return _result(loaded.manifest.id, diagnostics, strict)
 
 

@@ -14,7 +14,7 @@ from ..api import DEFAULT_FAIL_ON, DEFAULT_PACK, FAIL_ON_CHOICES, LANGUAGES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-AS_OF_HELP = "Assessment date (YYYY-MM-DD) used as 'today'; default: the current date."
+AS_OF_HELP = "Assessment date (YYYY-MM-DD) used as 'today'; default: today's date in UTC."
 GAP = "a gap (fail, unknown or error)"
 
 

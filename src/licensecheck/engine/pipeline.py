@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -90,11 +91,16 @@ def load_declaration(
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date:
+    """The assessment date: ``YYYY-MM-DD`` only (``fromisoformat`` would also take
+    ``20260115`` and ``2026-W03-4``), or today's date in UTC when none is given, so a CI runner
+    and a laptop in another time zone agree on what "today" is."""
     if value is None:
-        return dt.date.today()
+        return dt.datetime.now(dt.UTC).date()
     if isinstance(value, dt.date):
         return value
     try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(Diagnostic(codes.USAGE, f"--as-of: {_why_not_a_date(value)}")) from None
@@ -106,13 +112,16 @@ def _why_not_a_date(value: str) -> str:
     if (
         len(parts) != 3
         or [len(p) for p in parts] != [4, 2, 2]
-        or not value.replace("-", "").isdigit()
+        or not (value.replace("-", "").isascii() and value.replace("-", "").isdigit())
     ):
         return f"'{value}' is not a date (YYYY-MM-DD)"
     year, month, day = (int(p) for p in parts)
     if not 1 <= month <= 12:
         return f"'{value}' does not exist (month {month})"
     return f"'{value}' does not exist ({year:04d}-{month:02d} has no day {day})"
+
+
+_ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def assess(

@@ -23,11 +23,12 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .. import codes
 from ..declaration.loader import Declaration
@@ -35,6 +36,7 @@ from ..errors import Diagnostic, UsageError, WaiverError, did_you_mean
 from ..packs.listing import DEFAULT_PACK
 from ..sources.modelfile import ModelFile, read_model_file
 from ..sources.paths import PathKey, format_path, parse_path
+from ..sources.words import describe
 from .compile import CompiledPack
 from .evaluate import assess_compiled, summarize
 from .models import Assessment, Finding, WaiverRecord, WaiverState
@@ -42,6 +44,7 @@ from .models import Assessment, Finding, WaiverRecord, WaiverState
 WHAT = "waiver file"
 GAP_STATUSES = ("fail", "unknown")
 _FINGERPRINT = r"^sha256:[0-9a-f]{64}$"
+_ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 # ---------------------------------------------------------------------------- the file format
@@ -80,6 +83,25 @@ class Waiver(BaseModel):
         description="sha256 of the covered declaration part when the waiver was approved; the "
         "waiver lapses when it changes ('licensecheck waivers fingerprint' prints it).",
     )
+
+    @field_validator("approved_by")
+    @classmethod
+    def _someone(cls, value: str | None) -> str | None:
+        # a blank name approves nothing, yet it would satisfy "approved_by is present"
+        if value is not None and not value.strip():
+            raise ValueError("'approved_by' is blank: name who approved the waiver")
+        return value
+
+    @field_validator("expires_on", mode="before")
+    @classmethod
+    def _calendar_date(cls, value: object) -> object:
+        # pydantic would also take an epoch number or a timestamp with a zone, whose day
+        # depends on where it is read: an expiry is a calendar date, written YYYY-MM-DD
+        if value is None or type(value) is dt.date:
+            return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            return value
+        raise ValueError(f"'expires_on' must be a date written YYYY-MM-DD, not {describe(value)}")
 
     @model_validator(mode="after")
     def _one_scope(self) -> Waiver:

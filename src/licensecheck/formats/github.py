@@ -9,7 +9,11 @@ not be assessed gets an ``error`` at each problem's position. A plain summary li
 closes the output.
 
 Escaping follows the Actions toolkit: in the message ``%``, CR and LF become ``%25``,
-``%0D``, ``%0A``; in property values ``:`` and ``,`` also become ``%3A`` and ``%2C``.
+``%0D``, ``%0A``; in property values ``:`` and ``,`` also become ``%3A`` and ``%2C``. No value
+may start a line of its own, where the runner would read it as a workflow command: every
+value, the summary lines included, goes through the same escaping, other control characters
+are written as visible escapes (:func:`~licensecheck.errors.printable`), and a summary line
+that would begin with ``:`` (a file named ``::error::x``) begins with ``%3A`` instead.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from __future__ import annotations
 from ..engine.batch import Batch
 from ..engine.gate import DEFAULT_FAIL_ON, blocks
 from ..engine.models import Assessment, Finding
-from ..errors import Diagnostic
+from ..errors import Diagnostic, printable
 from ..output import relative_path
 from .text import finding_notes, witness_text
 
 
 def escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = printable(value.replace("%", "%25"), keep="\r\n")
+    return escaped.replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(value: str) -> str:
@@ -84,7 +89,13 @@ def _problem(d: Diagnostic, source: str) -> str:
 
 def _summary(source: str, a: Assessment | None) -> str:
     if a is None:
-        return f"{source}: could not be assessed"
+        return _plain_line(f"{source}: could not be assessed")
     verdict = "READY" if a.summary.ready else "NOT READY"
     counts = " · ".join(f"{n} {s}" for s, n in a.summary.counts.by_status.items() if n)
-    return f"{source}: {verdict}  score {a.summary.score}/100  ·  {counts}"
+    return _plain_line(f"{source}: {verdict}  score {a.summary.score}/100  ·  {counts}")
+
+
+def _plain_line(text: str) -> str:
+    """A line that is not a workflow command: escaped, and never starting with ``:``."""
+    escaped = escape_data(text)
+    return "%3A" + escaped[1:] if escaped.startswith(":") else escaped

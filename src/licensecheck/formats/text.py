@@ -2,7 +2,9 @@
 
 Input: an :class:`~licensecheck.engine.models.Assessment`. Output: a string. Rendering is pure
 and deterministic; colour is applied by the caller's ``style`` function (the CLI passes
-click's when writing to a terminal, identity otherwise).
+click's when writing to a terminal, identity otherwise). Every line is made of values from the
+declaration and the pack, so each goes through :func:`~licensecheck.errors.printable` before
+any colour is added, piped or not: a value cannot carry an escape sequence to the reader.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from ..engine.gate import severity_rank
 from ..engine.models import SEVERITIES, STATUSES, Assessment, Finding, Witness
+from ..errors import printable
 from ..i18n import phrase, phrases
 
 Style = Callable[..., str]
@@ -73,7 +76,7 @@ def render_text(assessment: Assessment, *, verbose: bool = False, style: Style =
             continue
         tally = _tally(findings, labels)
         title = assessment.pack.domains.get(domain, domain)
-        lines.append(style(title, bold=True) + f"  ({tally})")
+        lines.append(style(printable(title), bold=True) + f"  ({tally})")
         for finding in shown:
             lines.extend(_finding_lines(finding, assessment.declaration, labels, style))
         lines.append("")
@@ -85,7 +88,9 @@ def render_text(assessment: Assessment, *, verbose: bool = False, style: Style =
         lines += ["", style(labels["waivers"].capitalize(), bold=True)]
         for w in unattached:
             state = _pad(labels[w.state].upper(), 9)
-            lines.append(f"  {state} {w.id}  {w.rule_id}  {w.detail}  ({w.file}:{w.line})")
+            lines.append(
+                state + printable(f" {w.id}  {w.rule_id}  {w.detail}  ({w.file}:{w.line})")
+            )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -97,7 +102,7 @@ def _ci_lines(a: Assessment, labels: dict[str, str]) -> list[str]:
         for w in a.waivers:
             states[w.state] = states.get(w.state, 0) + 1
         tally = " · ".join(f"{n} {labels[s]}" for s, n in states.items())
-        lines.append(f"{labels['waivers']} {a.waivers[0].file}: {tally}")
+        lines.append(printable(f"{labels['waivers']} {a.waivers[0].file}: {tally}"))
     if a.baseline is not None:
         changes: dict[str, int] = {}
         for f in a.findings:
@@ -106,7 +111,7 @@ def _ci_lines(a: Assessment, labels: dict[str, str]) -> list[str]:
         order = ("new", "worsened", "improved", "unchanged", "fixed")
         tally = " · ".join(_counted(changes[c], c, labels) for c in order if c in changes)
         score = f" ({labels['score']} {a.baseline.score})" if a.baseline.score is not None else ""
-        lines.append(f"{labels['baseline']} {a.baseline.report}{score}: {tally or '-'}")
+        lines.append(printable(f"{labels['baseline']} {a.baseline.report}{score}: {tally or '-'}"))
     return lines
 
 
@@ -116,7 +121,9 @@ def _counted(n: int, key: str, labels: dict[str, str]) -> str:
 
 
 def _header(a: Assessment, labels: dict[str, str]) -> str:
-    return f"licensecheck {a.tool.version} · {a.pack.id} {a.pack.version} · {a.declaration} · {labels['as_of']} {a.as_of.isoformat()}"
+    return printable(
+        f"licensecheck {a.tool.version} · {a.pack.id} {a.pack.version} · {a.declaration} · {labels['as_of']} {a.as_of.isoformat()}"
+    )
 
 
 def _headline(a: Assessment, labels: dict[str, str], style: Style) -> str:
@@ -165,7 +172,7 @@ def _finding_lines(f: Finding, source: str, labels: dict[str, str], style: Style
     if f.baseline is not None:
         tags += f"  [{labels[f.baseline]}]"
     severity = _pad(labels[f"severity.{f.severity}"], 8)
-    lines = [f"  {badge} {severity} {f.rule_id}  {f.title}{tags}"]
+    lines = [f"  {badge} " + printable(f"{severity} {f.rule_id}  {f.title}{tags}")]
     indent = " " * 11
     if f.status != "pass":
         lines.append(f"{indent}{f.message}")
@@ -183,4 +190,4 @@ def _finding_lines(f: Finding, source: str, labels: dict[str, str], style: Style
             lines.append(f"{indent}{labels['cite']}: {'; '.join(f.cite)}")
         if f.remediation and f.status == "fail":
             lines.append(f"{indent}{labels['fix']}: {f.remediation}")
-    return lines
+    return [lines[0], *map(printable, lines[1:])]  # the first line is escaped around its badge

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 import threading
 from functools import cache
@@ -427,11 +428,24 @@ class _ToAst(Transformer[Token, Any]):
 
     # -- literals
     def number(self, token: Token) -> n.Literal_:
-        return n.Literal_(_number(str(token)), span=self._at(token))
+        return n.Literal_(self._number(token), span=self._at(token))
 
     def duration(self, amount: Token, unit: Token) -> n.Literal_:
-        value = Duration(_number(str(amount)), _UNITS[str(unit)])
+        value = Duration(self._number(amount), _UNITS[str(unit)])
         return n.Literal_(value, span=self._at(amount))
+
+    def _number(self, token: Token) -> int | float:
+        """The value of a number literal; one Python cannot hold (an integer past the
+        int-string conversion limit, a decimal that overflows to infinity) is an error here."""
+        text = str(token)
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        try:
+            value = _number(text)
+        except ValueError:
+            raise self._error(f"the number {shown} has too many digits", self._at(token)) from None
+        if value == math.inf:
+            raise self._error(f"the number {shown} is too large", self._at(token))
+        return value
 
     def unit(self, word: Token) -> Token:
         return word

@@ -149,7 +149,8 @@ CSV_COLUMNS = (
 
 def plan_csv(plan: Plan) -> str:
     """One row per task under a header row; RFC 4180 (CRLF line ends, quotes only where
-    needed); ``depends_on`` lists task ids separated by spaces; booleans are true/false."""
+    needed); ``depends_on`` lists task ids separated by spaces; booleans are true/false; a text
+    cell a spreadsheet would run as a formula starts with ``'`` (:func:`csv_cell`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -157,14 +158,26 @@ def plan_csv(plan: Plan) -> str:
         row = task.model_dump(mode="json")
         writer.writerow(
             [
-                " ".join(row[c])
+                csv_cell(" ".join(row[c]))
                 if c == "depends_on"
                 else ("true" if row[c] else "false")
                 if c == "critical"
                 else ""
                 if row[c] is None
-                else row[c]
+                else csv_cell(row[c])
                 for c in CSV_COLUMNS
             ]
         )
     return out.getvalue()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A text cell that Excel, LibreOffice or Sheets would read as a formula (it starts with
+    ``= + - @``, a tab or a carriage return: CSV injection, OWASP) gets a leading ``'``, so it
+    shows as the text it is; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

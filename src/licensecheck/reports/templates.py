@@ -30,15 +30,49 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .. import codes
-from ..errors import Diagnostic, Span, UsageError, source_snippet
+from ..errors import Diagnostic, Span, UsageError, printable, source_snippet
 from ..resources import templates_dir
 
-_MARKDOWN_SPECIAL = str.maketrans({"|": "\\|", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
+# What would end a table row or cell (line breaks, ``|``), open a code span (backtick) or raw
+# HTML (``<``), or undo one of these escapes (backslash).
+_MARKDOWN_SPECIAL = str.maketrans(
+    {"\\": "\\\\", "|": "\\|", "`": "\\`", "<": "&lt;", "\n": " ", "\r": " "}
+)
+# A ``[`` that opens a link or an image (``[x](javascript:…)``, ``![](https://…)``,
+# ``[x][ref]``, ``[x]: url``); a bracket that opens nothing (``["a", "b"]``) stays as it is.
+_LINK_OPENER = re.compile(r"\[(?=[^\]]*\][(\[:])")
 
 
 def markdown_escape(value: object) -> str:
-    """Text safe inside a Markdown table cell or heading."""
-    return str(value).translate(_MARKDOWN_SPECIAL)
+    """Text safe inside a Markdown table cell or heading: inert, on one line."""
+    return _markdown_inert(str(value), _MARKDOWN_SPECIAL)
+
+
+def markdown_prose(value: object) -> str:
+    """Like :func:`markdown_escape`, for text the tool wrote with its own `code` spans (the
+    sentences of a smallest change): backticks kept, everything else escaped."""
+    return _markdown_inert(str(value), _PROSE_SPECIAL)
+
+
+_PROSE_SPECIAL = {k: v for k, v in _MARKDOWN_SPECIAL.items() if k != ord("`")}
+
+
+def _markdown_inert(text: str, table: dict[int, str]) -> str:
+    # control characters first: the backslashes of their escapes are then escaped in turn
+    return _LINK_OPENER.sub(r"\\[", printable(text, keep="\r\n").translate(table))
+
+
+_BACKTICK_RUN = re.compile("`+")
+
+
+def markdown_code(value: object) -> str:
+    """``value`` as an inline code span that nothing in it can close, on one line, with ``|``
+    escaped (inside a table a code span does not protect a pipe)."""
+    text = printable(str(value), keep="\r\n").replace("\r", " ").replace("\n", " ")
+    text = text.replace("|", "\\|")
+    fence = "`" * (max(map(len, _BACKTICK_RUN.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 @cache
@@ -61,6 +95,8 @@ def _options(markdown: bool) -> dict[str, Any]:
 
 def _with_filters(env: EnvironmentType) -> EnvironmentType:
     env.filters["md"] = markdown_escape
+    env.filters["mdcode"] = markdown_code
+    env.filters["mdprose"] = markdown_prose
     env.filters["code"] = inline_code
     return env
 

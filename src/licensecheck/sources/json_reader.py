@@ -9,7 +9,9 @@ keys, which json.loads keeps silently. An explicit ``null`` as a mapping value i
 from __future__ import annotations
 
 import json as jsonlib
+import math
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +20,7 @@ from ..errors import Diagnostic, LicenseCheckError
 from .limits import Limits
 from .paths import Positions
 from .text import LineIndex, SourceText
+from .words import quote
 
 __all__ = ["parse_json"]
 
@@ -193,7 +196,23 @@ class _JsonScanner:
                     f"NaN and Infinity are not allowed: a {self.noun} holds only finite numbers"
                 )
             raise _NotJson(i, reason)
+        if match.re is _JSON_NUMBER:
+            self.check_number(match[0], line, column)
         return match.end(), False
+
+    def check_number(self, token: str, line: int, column: int) -> None:
+        """Refuse what json.loads would make an infinity (``1e999``) or fail on without a
+        position (an integer past Python's int-string conversion limit), as YAML does."""
+        problem = None
+        digits_limit = sys.get_int_max_str_digits()  # 0: no limit
+        if any(c in token for c in ".eE"):
+            if not math.isfinite(float(token)):
+                problem = f"the number {quote(token, 40)} is too large: "
+                problem += f"a {self.noun} holds only finite numbers"
+        elif digits_limit and len(token.lstrip("-")) > digits_limit:
+            problem = f"the number {quote(token, 40)} has too many digits"
+        if problem is not None:
+            raise self.source.fail(line, column, problem)
 
     def read_key(self, i: int) -> int:
         """Read ``"key" :`` at ``i`` and return where its value starts."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import Any, TypeAlias
 
 import yaml
@@ -73,9 +74,9 @@ def resolve_number(text: str, noun: str) -> int | float | None:
         if _INT.fullmatch(text):
             return int(text)
         if _OCT.fullmatch(text):
-            return int(text[2:], 8)
+            return _printable_int(int(text[2:], 8))
         if _HEX.fullmatch(text):
-            return int(text[2:], 16)
+            return _printable_int(int(text[2:], 16))
         if _FLOAT.fullmatch(text):
             return _finite(float(text), text)
     except ValueError as exc:  # Python refuses integers of more than 4300 digits
@@ -85,6 +86,15 @@ def resolve_number(text: str, noun: str) -> int | float | None:
     if _SPECIAL_FLOAT.fullmatch(text):
         raise ScalarError(f"{text} is not allowed: a {noun} holds only finite numbers")
     return None
+
+
+def _printable_int(value: int) -> int:
+    """Octal and hex convert without Python's digit limit, but the value could then never be
+    printed in decimal (``str()`` raises): refuse it now, where its position is known."""
+    limit = sys.get_int_max_str_digits()  # 0: no limit
+    if limit and value.bit_length() > limit * math.log2(10):
+        raise ValueError("too many digits")
+    return value
 
 
 def _finite(value: float, text: str) -> float:

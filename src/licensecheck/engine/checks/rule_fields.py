@@ -150,6 +150,14 @@ class _RuleChecker:
         effort = self._literal(fields.get("effort"), Duration, "a duration such as 30 days")
         effective_from = self._literal(fields.get("effective_from"), dt.date, "a date (YYYY-MM-DD)")
         grace_until = self._literal(fields.get("grace_until"), dt.date, "a date (YYYY-MM-DD)")
+        if effective_from and grace_until and grace_until < effective_from:
+            # a grace period that ends before the rule takes effect never applies: a typo
+            self.state.error(
+                codes.GRACE_ORDER,
+                f"'grace_until' {grace_until.isoformat()} is before 'effective_from' "
+                f"{effective_from.isoformat()}: the grace period would never apply",
+                fields["grace_until"].value.span,
+            )
         if len(self.state.errors) > before or domain is None or severity is None or require is None:
             return None
         return Rule(
