@@ -61,7 +61,7 @@ def test_folders_expand_to_their_declarations(tmp_path: Path) -> None:
     assert out.count("licensecheck 0.1.0 · starter") == 4
     summary = out[out.index("4 files") :]
     assert summary.splitlines()[0] == "4 files  ·  0 ready  ·  4 not ready  ·  0 with errors"
-    assert f"NOT READY   25/100  {folder / 'a.yaml'}" in summary
+    assert f"NOT READY   26/100  {folder / 'a.yaml'}" in summary
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_a_broken_file_does_not_stop_the_batch(tmp_path: Path) -> None:
         "by_status": report["results"][0]["report"]["summary"]["counts"]["by_status"],
     }
     ok, broken = report["results"]
-    assert ok["outcome"] == "not_ready" and ok["score"] == 25
+    assert ok["outcome"] == "not_ready" and ok["score"] == 26
     assert broken["outcome"] == "error" and broken["report"] is None
     assert broken["errors"][0]["line"] == 4 and broken["errors"][0]["file"] == str(bad)
     # one file alone keeps the single-file behaviour: no output, the error, exit 2

@@ -118,6 +118,10 @@ def test_waiving_every_blocking_gap_turns_the_exit_code_to_zero(firm: Path, tmp_
     assert {f["rule_id"] for f in result["findings"] if f["status"] == "waived"} == set(
         GAPS_AT_OR_ABOVE_HIGH
     )
+    # A low gap the waivers leave open still fails --fail-on low: training over a year old
+    # fails ST-GOV-002 (low).
+    stale = firm.read_text(encoding="utf-8").replace("last_on: 2025-04-10", "last_on: 2024-11-10")
+    firm.write_text(stale, encoding="utf-8")
     assert (
         run("check", str(firm), "--as-of", AS_OF, "--waivers", str(waivers), "--fail-on", "low")[0]
         == 1
@@ -339,13 +343,13 @@ def test_errors_are_raised_as_waiver_errors(tmp_path: Path) -> None:
 
 
 def test_lint(tmp_path: Path, firm: Path) -> None:
-    pinned = fingerprint(firm, "ST-GOV-002")
+    pinned = fingerprint(firm, "ST-SEC-001")
     clean = write(
         tmp_path / "clean.yaml",
         f"""
         pack: starter
         waivers:
-          - {{rule: ST-GOV-002, reason: r, expires_on: 2027-01-01, fingerprint: "{pinned}"}}
+          - {{rule: ST-SEC-001, reason: r, expires_on: 2027-01-01, fingerprint: "{pinned}"}}
         """,
     )
     code, out, err = run("waivers", "lint", str(clean), "--as-of", AS_OF)

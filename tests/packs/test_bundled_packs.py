@@ -35,7 +35,7 @@ def test_pack_case(pack_id: str, case: Path) -> None:
     assert result.ok, "\n".join(result.mismatches)
 
 
-@pytest.mark.parametrize("pack_id", [p for p in PACKS if p != "starter"])
+@pytest.mark.parametrize("pack_id", PACKS)
 def test_every_rule_has_a_passing_and_a_failing_case(pack_id: str) -> None:
     seen: dict[str, set[str]] = {}
     for case in case_files(POLICIES / pack_id):
