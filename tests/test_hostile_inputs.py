@@ -166,6 +166,31 @@ def test_rules_file_symlinked_outside_the_pack_is_refused(tmp_path: Path) -> Non
     assert code == 2 and "outside the pack folder" in err
 
 
+def _wait_for_signal_handlers(pid: int, timeout: float = 60) -> None:
+    """Wait until the child catches SIGTERM (its ``SigCgt`` mask in /proc), i.e. the CLI has
+    installed its handlers: a fixed sleep raced the start-up on a loaded machine."""
+    import signal
+
+    status = Path(f"/proc/{pid}/status")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not status.exists():
+            return
+        caught = next(
+            (
+                line.split()[1]
+                for line in status.read_text().splitlines()
+                if line.startswith("SigCgt:")
+            ),
+            "0",
+        )
+        if int(caught, 16) & (1 << (signal.SIGTERM - 1)):
+            time.sleep(0.3)  # into the evaluation, past the handlers' installation
+            return
+        time.sleep(0.05)
+    raise AssertionError("the command never installed its signal handlers")
+
+
 @pytest.mark.parametrize(
     ("signal_name", "code", "word"),
     [("SIGTERM", 143, "terminated"), ("SIGINT", 130, "interrupted")],
@@ -205,7 +230,7 @@ def test_a_signal_mid_run_leaves_no_partial_output(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    _wait_for_signal_handlers(proc.pid)
     assert proc.poll() is None, "the run finished before the signal: make the rules slower"
     proc.send_signal(getattr(signal, signal_name))
     _, err = proc.communicate(timeout=30)
