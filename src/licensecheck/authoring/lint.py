@@ -25,7 +25,8 @@ from ..engine.check import pack_diagnostics
 from ..engine.rules import CheckedPack
 from ..errors import Diagnostic, LicenseCheckError, PackError, Span, source_snippet
 from ..lang import nodes as n
-from ..packs.loader import RULE_ID_PATTERN, LoadedPack, SourceFile, load_pack, read_source
+from ..packs.loader import RULE_ID_PATTERN, LoadedPack, load_pack, read_source
+from ..sources.located import SourceFile
 from .hygiene import hygiene_checks
 from .packtest import case_files, load_case
 

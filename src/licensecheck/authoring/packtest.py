@@ -25,7 +25,8 @@ from ..engine.models import Status
 from ..engine.rules import CheckedPack, Rule
 from ..errors import DeclarationError, Diagnostic, PackError
 from ..lang import nodes as n
-from ..packs.loader import PATTERN_WORDS, SourceFile, display_path, read_source
+from ..packs.loader import PATTERN_WORDS, display_path, read_source
+from ..sources.located import SourceFile
 from ..sources.validation import validation_diagnostics
 
 #: Cases are evaluated on a fixed date unless they name one, so they never rot.

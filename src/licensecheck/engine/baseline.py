@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .. import codes
 from ..errors import Diagnostic, ReportError, Span, UsageError
 from ..sources.text import FileKind, read_source_text
-from .gate import exit_code_for, gap_blocks, severity_rank
+from .gate import GAP_STATUSES, exit_code_for, gap_blocks, severity_rank
 from .models import (
     Assessment,
     BaselineInfo,
@@ -42,7 +42,6 @@ from .models import (
     ToolInfo,
 )
 
-GAP_STATUSES: tuple[Status, ...] = ("fail", "unknown", "error")
 _GAP_RANK = {"unknown": 1, "fail": 2, "error": 2}
 CHANGES: tuple[BaselineState, ...] = ("new", "worsened", "improved", "unchanged", "fixed")
 
@@ -272,15 +271,6 @@ def apply_baseline(assessment: Assessment, baseline: Assessment | None, source: 
         score=baseline.summary.score if baseline is not None else None,
     )
     return assessment.model_copy(update={"findings": findings, "baseline": info})
-
-
-def counts_toward_exit(finding: Finding) -> bool:
-    """Whether a gap counts toward the exit code: not in grace and, with a baseline, new or worse."""
-    return (
-        finding.status in GAP_STATUSES
-        and not finding.in_grace
-        and finding.baseline not in ("unchanged", "improved")
-    )
 
 
 # ---------------------------------------------------------------------------- reading reports

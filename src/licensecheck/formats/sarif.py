@@ -30,6 +30,7 @@ from typing import Any
 from .._version import __version__
 from ..engine.batch import Batch
 from ..engine.evaluate import text
+from ..engine.gate import GAP_STATUSES
 from ..engine.models import Finding, Witness
 from ..engine.rules import Rule
 from ..errors import Diagnostic
@@ -42,7 +43,6 @@ SCHEMA_URI = (
 )
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 SECURITY_SEVERITY = {"critical": "9.0", "high": "7.0", "medium": "5.0", "low": "3.0"}
-GAP_STATUSES = ("fail", "unknown", "error")
 _BASELINE_STATES = {
     "new": "new",
     "worsened": "updated",

@@ -20,7 +20,8 @@ import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
 from .. import codes
 from ..declaration.schema import DeclarationSchema, build_schema
 from ..errors import Diagnostic, LicenseCheckError, PackError
-from .loader import LoadedPack, SourceFile
+from ..sources.located import SourceFile
+from .loader import LoadedPack
 
 #: Keys of a fragment that belong to a whole document, not to one section
 _DOCUMENT_KEYS = ("$schema", "$id", "$defs")

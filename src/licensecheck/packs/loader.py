@@ -29,7 +29,7 @@ from ..errors import Diagnostic, PackError, Span, UsageError, did_you_mean
 from ..lang import nodes as n
 from ..lang.parser import parse_module
 from ..resources import policies_dir
-from ..sources.located import SourceFile as SourceFile
+from ..sources.located import SourceFile
 from ..sources.parse import parse_text
 from ..sources.text import FileKind, read_source_text
 from ..sources.validation import validation_diagnostics
