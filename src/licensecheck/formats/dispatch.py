@@ -80,7 +80,7 @@ def _render_batch(
     if fmt == "junit":
         from .junit import render_junit
 
-        return render_junit(batch)
+        return render_junit(batch, fail_on=fail_on)
     if fmt == "github":
         from .github import render_github
 
