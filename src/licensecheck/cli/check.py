@@ -18,13 +18,17 @@ from .options import (
     color_option,
     fail_on_option,
     format_option,
+    format_targets_option,
     lang_option,
     output_option,
     pack_option,
+    packs_option,
+    quiet_option,
+    rule_selection_options,
     verbose_option,
     waivers_option,
 )
-from .render import colour_style, echo_diagnostics, emit
+from .render import FormatTarget, colour_style, echo_diagnostics, emit, resolve_targets
 
 #: A batch at least this long shows a progress bar (on a terminal's stderr only).
 PROGRESS_MIN_FILES = 20
@@ -32,13 +36,15 @@ PROGRESS_MIN_FILES = 20
 
 @click.command()
 @click.argument("declarations", nargs=-1, required=True, type=click.Path(path_type=Path))
-@pack_option
-@format_option(
+@packs_option
+@format_targets_option(
     FORMATS,
-    "text",
-    "text, json (the report contract), sarif (2.1.0, code scanning), junit (XML), "
-    "github (workflow-command annotations) or oscal (assessment-results JSON).",
+    "text (default), json (the report contract), sarif (2.1.0, code scanning), junit (XML), "
+    "github (workflow-command annotations) or oscal (assessment-results JSON); FORMAT=FILE "
+    "writes that format to FILE. Repeat to write several outputs from one assessment, e.g. "
+    "-f sarif=licensecheck.sarif -f github.",
 )
+@rule_selection_options
 @fail_on_option()
 @as_of_option()
 @lang_option
@@ -53,12 +59,16 @@ PROGRESS_MIN_FILES = 20
     help="Assess the files in N processes (same results, same order).",
 )
 @verbose_option("Also list rules that pass or do not apply.")
+@quiet_option
 @color_option
 @output_option
 def check(
     declarations: tuple[Path, ...],
-    pack: str,
-    fmt: str,
+    packs: tuple[str, ...],
+    formats: list[FormatTarget],
+    rule: tuple[str, ...],
+    skip_rule: tuple[str, ...],
+    domain: tuple[str, ...],
     fail_on: str,
     as_of: str | None,
     lang: str,
@@ -66,47 +76,61 @@ def check(
     baseline: Path | None,
     jobs: int,
     verbose: bool,
+    quiet: bool,
     color: bool | None,
     output: Path | None,
 ) -> None:
-    """Assess DECLARATIONS (files, or folders of *.yaml/*.yml/*.json) against a pack.
+    """Assess DECLARATIONS (files, folders of *.yaml/*.yml/*.json, or - for stdin) against
+    one or more packs.
 
-    One file gives its report; several give one report each and a combined summary.
+    One file gives its report; several give one report each and a combined summary. The
+    declarations are assessed once, whatever the number of --format outputs.
     Exit status: 0 nothing at or above --fail-on, 1 gaps at or above it, 2 bad input.
     """
-    from ..api import assess_many, exit_code, find_declarations, prepare_pack, render
+    from ..api import assess_many, exit_code, find_declarations, prepare_pack, render_runs
+    from ..engine.selection import RuleSelection, select_rules
 
+    targets = resolve_targets(formats, output, "text")
+    written = [t.path for t in targets if t.path is not None]
     files = find_declarations(
-        declarations, exclude=[p for p in (waivers, baseline, output) if p is not None]
+        declarations, exclude=[p for p in (waivers, baseline, *written) if p is not None]
     )
-    compiled = prepare_pack(pack)
-    with _progress(len(files)) as advance:
-        batch = assess_many(
-            files,
-            compiled,
-            as_of=as_of,
-            lang=lang,
-            waivers=waivers,
-            baseline=baseline,
-            jobs=jobs,
-            on_result=advance,
-        )
+    selection = RuleSelection(rule, skip_rule, domain)
+    compiled = [select_rules(prepare_pack(p), selection) for p in dict.fromkeys(packs)]
+    runs = []
+    for pack in compiled:
+        with _progress(len(files)) as advance:
+            runs.append(
+                assess_many(
+                    files,
+                    pack,
+                    as_of=as_of,
+                    lang=lang,
+                    waivers=waivers,
+                    baseline=baseline,
+                    jobs=jobs,
+                    on_result=advance,
+                )
+            )
     single = len(declarations) == 1 and len(files) == 1 and not declarations[0].is_dir()
-    if single and batch.errors:
-        raise LicenseCheckError(batch.errors[0].diagnostics)
-    for item in batch.errors:
+    failed = runs[0].errors  # the same files fail under every pack: report them once
+    if single and failed:
+        raise LicenseCheckError(failed[0].diagnostics)
+    for item in failed:
         echo_diagnostics(item.diagnostics)
-    text = render(
-        batch.assessments[0] if single else batch,
-        fmt,
-        pack=compiled,
-        fail_on=fail_on,
-        verbose=verbose,
-        style=colour_style(color, output),
-    )
     inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
-    emit(text, output, inputs)
-    sys.exit(exit_code(batch, fail_on))
+    for target in targets:
+        text = render_runs(
+            runs,
+            target.fmt,
+            single=single,
+            fail_on=fail_on,
+            verbose=verbose,
+            quiet=quiet,
+            style=colour_style(color, target.path),
+        )
+        emit(text, target.path, inputs)
+    sys.exit(max(exit_code(batch, fail_on) for batch in runs))
 
 
 @contextmanager

@@ -134,10 +134,10 @@ def _run(batch: Batch) -> dict[str, Any]:
 
 def _rules(batch: Batch) -> list[dict[str, Any]]:
     lang = batch.options.lang
-    if batch.pack is not None:
-        checked = batch.pack.checked
-        consts = dict(checked.consts)
-        return [_pack_rule(r, consts, lang) for r in sorted(checked.rules, key=lambda r: r.id)]
+    if batch.pack is not None:  # the rules evaluated: all, or those --rule/--domain selected
+        consts = dict(batch.pack.checked.consts)
+        selected = sorted((c.rule for c in batch.pack.rules), key=lambda r: r.id)
+        return [_pack_rule(r, consts, lang) for r in selected]
     seen: dict[str, Finding] = {}
     for assessment in batch.assessments:
         for finding in assessment.findings:
