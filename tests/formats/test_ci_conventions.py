@@ -148,3 +148,25 @@ def test_github_annotations_come_most_severe_first(monkeypatch: pytest.MonkeyPat
     assert keys == sorted(keys)
     assert keys[0] == (False, 0)  # a blocking critical gap is the first GitHub shows
     assert {k[1] for k in keys} == {0, 1, 2, 3}
+
+
+def test_markdown_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "a|b.yaml"
+    broken.write_text("company: {name: 1\n", encoding="utf-8")
+    monkeypatch.chdir(REPO)
+    code, out, _ = check(
+        CRAWLER, DEMO, str(broken), "--pack", "cn-credit-reporting", "-f", "markdown"
+    )
+    assert code == 2
+    lines = out.splitlines()
+    assert lines[0] == "## licensecheck: gaps at or above `--fail-on high`"
+    assert f"| `{CRAWLER}` | cn-credit-reporting | NOT READY |" in out
+    gap_rows = [line for line in lines if line.startswith(("| critical", "| high"))]
+    assert len(gap_rows) == 50 and "more: see the SARIF report." in out
+    severities = [row.split("|")[1].split()[0] for row in gap_rows]
+    assert severities == sorted(severities, key=severity_rank)
+    # a file name cannot break the table: its pipe is escaped inside the code span
+    assert "a\\|b.yaml" in out and "### Files that could not be assessed" in out
+    code, out, _ = check(DEMO, "-f", "markdown", "--fail-on", "none")
+    assert code == 0 and "no gaps at or above `--fail-on none`" in out
+    assert "### Gaps" not in out

@@ -40,7 +40,8 @@ PROGRESS_MIN_FILES = 20
 @format_targets_option(
     FORMATS,
     "text (default), json (the report contract), sarif (2.1.0, code scanning), junit (XML), "
-    "github (workflow-command annotations) or oscal (assessment-results JSON); FORMAT=FILE "
+    "github (workflow-command annotations), oscal (assessment-results JSON) or markdown "
+    "(a summary, e.g. for $GITHUB_STEP_SUMMARY); FORMAT=FILE "
     "writes that format to FILE. Repeat to write several outputs from one assessment, e.g. "
     "-f sarif=licensecheck.sarif -f github.",
 )

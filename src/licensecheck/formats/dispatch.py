@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..reports.plan import Plan
 
 #: The formats of ``check``: one assessment or a batch.
-FORMATS = ("text", "json", "sarif", "junit", "github", "oscal")
+FORMATS = ("text", "json", "sarif", "junit", "github", "oscal", "markdown")
 DIFF_FORMATS = ("text", "json")
 
 
@@ -101,6 +101,10 @@ def render_runs(
         from .github import render_github
 
         return render_github(runs, fail_on=fail_on)
+    if fmt == "markdown":
+        from .summary import render_summary
+
+        return render_summary(runs, fail_on=fail_on)
     if fmt == "oscal":
         raise UsageError(
             Diagnostic(
@@ -165,6 +169,10 @@ def _render_batch(
         from .oscal import render_assessment_results
 
         return render_assessment_results(batch)
+    if fmt == "markdown":
+        from .summary import render_summary
+
+        return render_summary(batch, fail_on=fail_on)
     from ..engine.batch import render_batch_json, render_batch_summary
     from .text import render_text
 
