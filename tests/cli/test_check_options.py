@@ -249,3 +249,10 @@ def test_stdin_read_once_for_several_packs_and_errors_name_it() -> None:
     assert result.stderr.startswith("<stdin>:2:1: error: invalid YAML")
     result = _stdin('{"company": }')
     assert result.exit_code == 2 and result.stderr.startswith("<stdin>:1:")
+
+
+@pytest.mark.parametrize("command", ["report", "plan"])
+def test_f_is_short_for_format_everywhere(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    out = run(command, DEMO, "--as-of", AS_OF, "-f", "json")[1]
+    assert json.loads(out)["$schema"].startswith("urn:licensecheck:schema:")

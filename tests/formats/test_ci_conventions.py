@@ -170,3 +170,35 @@ def test_markdown_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     code, out, _ = check(DEMO, "-f", "markdown", "--fail-on", "none")
     assert code == 0 and "no gaps at or above `--fail-on none`" in out
     assert "### Gaps" not in out
+
+
+def test_oscal_version_is_compliance_trestles() -> None:
+    """compliance-trestle 5.x models OSCAL 1.2.1 (``trestle.oscal.OSCAL_VERSION``)."""
+    from licensecheck.formats.oscal import OSCAL_VERSION
+
+    assert OSCAL_VERSION == "1.2.1"
+
+
+def test_compliance_trestle_loads_our_oscal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run where compliance-trestle is installed (``pip install compliance-trestle``); it is
+    not in the test extra (about 100 MB with exact pins of jinja2 and paramiko), so CI skips it
+    unless the machine has it."""
+    trestle_oscal = pytest.importorskip("trestle.oscal")
+    from trestle.oscal.assessment_results import AssessmentResults
+    from trestle.oscal.poam import PlanOfActionAndMilestones
+
+    from licensecheck.formats.oscal import OSCAL_VERSION
+
+    assert trestle_oscal.OSCAL_VERSION == OSCAL_VERSION
+    monkeypatch.chdir(REPO)
+    results, poam = tmp_path / "results.json", tmp_path / "poam.json"
+    check(CRAWLER, DEMO, "--pack", "cn-credit-reporting", "-f", f"oscal={results}")
+    run("plan", CRAWLER, "--pack", "cn-credit-reporting", "--as-of", AS_OF, "--format", "oscal",
+        "-o", str(poam))  # fmt: skip
+    loaded = AssessmentResults.oscal_read(results)
+    assert loaded is not None and len(loaded.results) == 2
+    assert loaded.metadata.oscal_version.root.root == OSCAL_VERSION
+    plan = PlanOfActionAndMilestones.oscal_read(poam)
+    assert plan is not None and plan.poam_items

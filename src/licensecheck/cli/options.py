@@ -149,6 +149,7 @@ def format_option(
 ) -> Callable[[F], F]:
     return click.option(
         "--format",
+        "-f",
         "fmt",
         type=click.Choice(choices),
         default=default,
