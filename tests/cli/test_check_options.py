@@ -137,6 +137,18 @@ def test_several_packs_in_sarif_and_junit(monkeypatch: pytest.MonkeyPatch) -> No
     ]
 
 
+def test_several_packs_in_github_annotations(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    lines = check(DEMO, *PACKS, "-f", "github")[1].splitlines()
+    summaries = [line for line in lines if not line.startswith("::")]
+    assert [s.split(":")[0] for s in summaries] == [
+        f"{DEMO} [starter]",
+        f"{DEMO} [cn-credit-reporting]",
+    ]
+    titles = [line.split("title=", 1)[1] for line in lines if line.startswith("::")]
+    assert any(t.startswith("ST-") for t in titles) and any(t.startswith("CR-") for t in titles)
+
+
 def test_oscal_takes_one_pack(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     code, _, err = check(DEMO, *PACKS, "-f", "oscal")

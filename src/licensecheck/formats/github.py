@@ -67,7 +67,8 @@ def render_github(batches: Batch | Sequence[Batch], *, fail_on: str = DEFAULT_FA
     )
     lines = [*problems, *(_annotation(a, f, fail_on) for f, a in ordered)]
     for batch in runs:
-        lines.extend(_summary(item.source, item.assessment) for item in batch.items)
+        pack = batch.pack_info.id if len(runs) > 1 else None
+        lines.extend(_summary(item.source, item.assessment, pack) for item in batch.items)
     return "\n".join(lines) + "\n"
 
 
@@ -99,7 +100,10 @@ def _problem(d: Diagnostic, source: str) -> str:
     )
 
 
-def _summary(source: str, a: Assessment | None) -> str:
+def _summary(source: str, a: Assessment | None, pack: str | None = None) -> str:
+    """``FILE: READY score …``, with ``[PACK]`` after the file when a run has several packs."""
+    if pack is not None:
+        source = f"{source} [{pack}]"
     if a is None:
         return _plain_line(f"{source}: could not be assessed")
     verdict = "READY" if a.summary.ready else "NOT READY"
