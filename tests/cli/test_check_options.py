@@ -92,10 +92,11 @@ def test_format_mistakes_are_usage_errors(
 
 
 def test_configured_format_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "licensecheck.toml").write_text('format = "json"\npack = "starter"\n')
+    (tmp_path / "licensecheck.toml").write_text('format = "json"\npack = "cn-credit-reporting"\n')
     monkeypatch.chdir(tmp_path)
     report = json.loads(check(REPO / DEMO)[1])
-    assert report["pack"]["id"] == "starter"
+    assert report["pack"]["id"] == "cn-credit-reporting"  # the configured pack, as the default
+    assert json.loads(check(REPO / DEMO, "-p", "starter")[1])["pack"]["id"] == "starter"
     assert check(REPO / DEMO, "-f", "github")[1].startswith("::error ")
 
 
