@@ -257,6 +257,8 @@ def test_stdin_read_once_for_several_packs_and_errors_name_it() -> None:
     text = (REPO / DEMO).read_text(encoding="utf-8")
     result = _stdin(text, *PACKS, "-q")
     assert result.exit_code == 1 and result.stdout.count("<stdin>: NOT READY") == 2
+    result = _stdin(text, "-f", "junit")
+    assert '<testsuite name="&lt;stdin&gt;"' in result.stdout
     result = _stdin("company: {name: 1\n")
     assert result.exit_code == 2
     assert result.stderr.startswith("<stdin>:2:1: error: invalid YAML")

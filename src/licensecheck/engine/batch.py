@@ -28,6 +28,7 @@ from ..declaration.loader import STDIN_PATH
 from ..errors import Diagnostic, LicenseCheckError, UsageError
 from ..packs.loader import LoadedPack
 from ..sources.limits import Limits, current_limits, set_process_limits
+from ..sources.text import STDIN_SOURCE
 from .compile import CompiledPack
 from .evaluate import pack_info
 from .models import (
@@ -134,7 +135,8 @@ class Batch:
 
 
 def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> BatchItem:
-    """Assess one file; a :class:`LicenseCheckError` becomes the item's diagnostics."""
+    """Assess one file; a :class:`LicenseCheckError` becomes the item's diagnostics. The
+    item names standard input (``-``) ``<stdin>``, as the messages do."""
     from .pipeline import assess
 
     try:
@@ -147,8 +149,12 @@ def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> Batch
             baseline=options.baseline,
         )
     except LicenseCheckError as exc:
-        return BatchItem(source, None, exc.diagnostics)
-    return BatchItem(source, assessment)
+        return BatchItem(_shown(source), None, exc.diagnostics)
+    return BatchItem(_shown(source), assessment)
+
+
+def _shown(source: str) -> str:
+    return STDIN_SOURCE if source == STDIN_PATH else source
 
 
 def run_batch(
