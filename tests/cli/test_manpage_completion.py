@@ -79,3 +79,14 @@ def test_bash_completes_commands_options_and_choices() -> None:
     assert _complete("bash", "licensecheck check x --fail-on ", 4).splitlines() == [
         f"plain,{s}" for s in ("critical", "high", "medium", "low", "none")
     ]
+
+
+def test_the_man_page_does_not_depend_on_what_ran_before() -> None:
+    """click caches each command's help option: the page must not depend on who made it."""
+    from click.testing import CliRunner
+
+    before = manpage(main)
+    for args in (["check", "-h"], ["packs", "lint", "--help"], ["--help"]):
+        CliRunner().invoke(main, args)
+    assert manpage(main) == before
+    assert before.count(r"\fB\-h, \-\-help\fR") == before.count(".SS ") + 1

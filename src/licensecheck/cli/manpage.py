@@ -49,7 +49,8 @@ README.md, docs/ci.md, docs/reports.md, docs/language.md, docs/diagnostics.md
 
 def manpage(group: click.Group) -> str:
     """The roff text of the manual page of ``group`` and every command below it."""
-    ctx = click.Context(group, info_name="licensecheck")
+    # contexts as click makes them, with the group's settings (-h for help) passed down
+    ctx = click.Context(group, info_name="licensecheck", **group.context_settings)
     lines = [
         f'.TH LICENSECHECK 1 "" "licensecheck {__version__}" "User Commands"',
         ".SH NAME",
@@ -78,14 +79,17 @@ def _commands(
             continue
         path = f"{prefix} {name}"
         if isinstance(command, click.Group):
-            found += _commands(command, click.Context(command, info_name=name, parent=ctx), path)
+            sub = click.Context(command, info_name=name, parent=ctx, **command.context_settings)
+            found += _commands(command, sub, path)
         else:
             found.append((path, command))
     return found
 
 
 def _command(path: str, command: click.Command, parent: click.Context) -> list[str]:
-    ctx = click.Context(command, info_name=path.split()[-1], parent=parent)
+    ctx = click.Context(
+        command, info_name=path.split()[-1], parent=parent, **command.context_settings
+    )
     usage = " ".join(command.collect_usage_pieces(ctx))
     return [
         f'.SS "{_roff(path)}"',
