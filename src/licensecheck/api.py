@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .engine.baseline import Baseline, DiffReport
     from .engine.batch import Batch, BatchItem
     from .engine.models import Assessment
+    from .engine.pack_diff import PackDiff
     from .engine.waivers import WaiverSet
     from .errors import Diagnostic
     from .packs.listing import PackSummary
@@ -426,3 +427,24 @@ def declaration_skeleton(
     from .authoring.skeleton import declaration_skeleton as _skeleton
 
     return _skeleton(prepare_pack(pack, pack_path=pack_path).checked)
+
+
+# --- workspace: wsimpact ---
+
+
+def diff_packs(old: PackRef, new: PackRef) -> PackDiff:
+    """The semantic difference between two versions of a pack (ids or folders): rules added,
+    removed or changed (conditions compared as syntax trees, so layout and comments never
+    count), consts and predicates with another value and the rules that read them, and the
+    pack's own changes. Each pack is loaded and checked first; a broken one raises
+    :class:`PackError` at its file, line and column."""
+    from .engine.pack_diff import diff_packs as _diff
+
+    return _diff(prepare_pack(old).checked, prepare_pack(new).checked)
+
+
+def render_pack_diff(diff: PackDiff, fmt: str = "text") -> str:
+    """A pack diff as ``text``, ``json`` (schemas/pack-diff.schema.json) or ``markdown``."""
+    from .reports.pack_diff import render_pack_diff as _render
+
+    return _render(diff, fmt)
