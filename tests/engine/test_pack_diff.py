@@ -50,9 +50,12 @@ def test_the_exact_changes_between_two_versions(diff: PackDiff) -> None:
     assert [(r.rule_id, r.change) for r in diff.rules] == [
         ("CR-CON-001", "changed"),
         ("CR-CON-002", "changed"),
+        ("CR-CON-003", "changed"),
         ("CR-CON-004", "changed"),
         ("CR-CON-005", "added"),
         ("CR-OLD-001", "removed"),
+        ("CR-SEC-002", "changed"),
+        ("PI-PIA-003", "changed"),  # the parent's rule, by an override in OLD's pack.yaml
     ]
     rules = {r.rule_id: r for r in diff.rules}
     # the threshold const changed: CR-CON-001's own text did not, its requirement did
@@ -64,7 +67,11 @@ def test_the_exact_changes_between_two_versions(diff: PackDiff) -> None:
     assert require.field == "require"
     assert require.old is not None and "where s.pct > CR_MAIN_SHAREHOLDER_PCT:" in require.old
     assert require.new is not None and "where s.pct >= CR_MAIN_SHAREHOLDER_PCT:" in require.new
-    assert rules["CR-CON-004"].fields == [FieldChange(field="severity", old="medium", new="high")]
+    assert rules["CR-CON-003"].fields == [
+        FieldChange(field="severity", old="medium", new="critical")
+    ]
+    for rule_id in ("CR-CON-004", "CR-SEC-002", "PI-PIA-003"):
+        assert rules[rule_id].fields == [FieldChange(field="severity", old="medium", new="high")]
     assert rules["CR-CON-005"].severity == "high"
     assert rules["CR-OLD-001"].title == "Keep a paper copy of the licence application"
     assert diff.names == [
@@ -79,8 +86,8 @@ def test_the_exact_changes_between_two_versions(diff: PackDiff) -> None:
     ]
     assert diff.pack == [FieldChange(field="version", old="1.0.0", new="1.1.0")]
     s = diff.summary
-    assert (s.rules_added, s.rules_removed, s.rules_changed) == (1, 1, 3)
-    assert (s.requirement_changed, s.applicability_changed, s.severity_changed) == (2, 0, 1)
+    assert (s.rules_added, s.rules_removed, s.rules_changed) == (1, 1, 6)
+    assert (s.requirement_changed, s.applicability_changed, s.severity_changed) == (2, 0, 4)
     assert (diff.old.rules, diff.new.rules) == (diff.new.rules, 116)
 
 
@@ -143,8 +150,8 @@ def test_cli_text_and_exit_status(old_pack: Path) -> None:
     code, out, err = run("packs", "diff", old_pack, PACK)
     assert code == 1, err
     assert out.splitlines()[0] == (
-        "cn-credit-reporting 1.0.0 → cn-credit-reporting 1.1.0: 3 rules changed "
-        "(2 requirement, 0 applicability, 1 severity), 1 added, 1 removed, "
+        "cn-credit-reporting 1.0.0 → cn-credit-reporting 1.1.0: 6 rules changed "
+        "(2 requirement, 0 applicability, 4 severity), 1 added, 1 removed, "
         "1 const/predicate changed"
     )
     assert "      requirement changed via CR_MIN_REGISTERED_CAPITAL_CNY" in out

@@ -2,9 +2,10 @@
 
 Shared by the pack-diff and impact tests: the differences are known, so both can assert the
 exact result. Relative to the bundled pack (the NEW version), the OLD one has
-a lower capital threshold, a lower severity on CR-CON-004, a looser CR-CON-002, no CR-CON-005,
-an extra rule CR-OLD-001, version 1.0.0, and records.rules laid out differently (no change of
-meaning).
+a lower capital threshold, lower severities on CR-CON-003, CR-CON-004, CR-SEC-002 and (by an
+override in pack.yaml) the parent's PI-PIA-003 — the gaps that keep the state-backed example
+from being ready, so it flips — a looser CR-CON-002, no CR-CON-005, an extra rule CR-OLD-001,
+version 1.0.0, and records.rules laid out differently (no change of meaning).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def build_old_pack(folder: Path) -> Path:
     old = folder / PACK
     shutil.copytree(BUNDLED, old)
     _edit(old / "pack.yaml", "version: 1.1.0", "version: 1.0.0")
+    with (old / "pack.yaml").open("a", encoding="utf-8") as manifest:
+        manifest.write("overrides:\n  PI-PIA-003: {severity: medium}\n")
     _edit(
         old / "common.rules",
         "const CR_MIN_REGISTERED_CAPITAL_CNY = 50_000_000",
@@ -44,17 +47,19 @@ def build_old_pack(folder: Path) -> Path:
     )
     conditions = old / "conditions.rules"
     text = conditions.read_text(encoding="utf-8")
-    text = _replace_once(
-        text,
-        '    severity: high\n    cite: ["Credit Reporting Regulation Art. 9',
-        '    severity: medium\n    cite: ["Credit Reporting Regulation Art. 9',
-    )
+    text = set_severity(text, "CR-CON-003", "medium")
+    text = set_severity(text, "CR-CON-004", "medium")
     text = _replace_once(
         text, "where s.pct >= CR_MAIN_SHAREHOLDER_PCT", "where s.pct > CR_MAIN_SHAREHOLDER_PCT"
     )
     text, removed = re.subn(r"\nrule CR-CON-005 \{.*?\n\}\n", "\n", text, flags=re.S)
     assert removed == 1
     conditions.write_text(text + EXTRA_RULE, encoding="utf-8")
+    security = old / "security.rules"
+    security.write_text(
+        set_severity(security.read_text(encoding="utf-8"), "CR-SEC-002", "medium"),
+        encoding="utf-8",
+    )
     relayout(old / "records.rules")
     return old
 
@@ -70,6 +75,14 @@ def relayout(path: Path) -> None:
         if line.startswith("}"):
             lines.append("")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def set_severity(text: str, rule_id: str, severity: str) -> str:
+    """``text`` with the severity of rule ``rule_id`` set to ``severity``."""
+    pattern = re.compile(rf"(rule {re.escape(rule_id)} \{{.*?\n\s*severity: )\w+", re.S)
+    changed, count = pattern.subn(rf"\g<1>{severity}", text, count=1)
+    assert count == 1, rule_id
+    return changed
 
 
 def _edit(path: Path, old: str, new: str) -> None:
