@@ -307,3 +307,25 @@ def test_portfolio_needs_a_workspace() -> None:
     assert "--portfolio needs a workspace" in err
     assert run("impact", PACK, PACK)[0] == 2
     assert run("impact", PACK, PACK, EXAMPLES, "--portfolio")[0] == 2
+
+
+def test_a_report_kept_beside_the_declarations_is_not_read_back(
+    old_pack: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "firms"
+    shutil.copytree(EXAMPLES, folder)
+    target = folder / "impact.json"
+    args = ("impact", old_pack, PACK, folder, "--as-of", AS_OF, "--format", "json", "-o", target)
+    assert run(*args)[0] == 1
+    first = target.read_text(encoding="utf-8")
+    assert run(*args)[0] == 1
+    assert target.read_text(encoding="utf-8") == first
+    assert json.loads(first)["summary"]["firms"] == 7
+
+
+def test_jobs_give_the_same_report(old_pack: Path) -> None:
+    serial = run("impact", old_pack, PACK, EXAMPLES, "--as-of", AS_OF, "--format", "json")
+    parallel = run(
+        "impact", old_pack, PACK, EXAMPLES, "--as-of", AS_OF, "--format", "json", "-j", "2"
+    )
+    assert parallel == serial

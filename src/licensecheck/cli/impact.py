@@ -67,7 +67,7 @@ def impact_command(
     Exit status: 0 no firm gets a new gap at or above --fail-on, 1 some firm does, 2 bad
     input (a pack that does not load, a file that could not be assessed).
     """
-    from ..api import impact, impact_exit_code, render_impact
+    from ..api import find_declarations, impact, impact_exit_code, render_impact
 
     if portfolio and declarations:
         raise UsageError(Diagnostic(codes.USAGE, "give DECLARATIONS or --portfolio, not both"))
@@ -75,10 +75,12 @@ def impact_command(
         raise UsageError(Diagnostic(codes.USAGE, NO_WORKSPACE))
     if not declarations:
         raise UsageError(Diagnostic(codes.USAGE, "give DECLARATIONS (files or folders)"))
-    report = impact(old, new, declarations, as_of=as_of, fail_on=fail_on, jobs=jobs)
+    # an earlier report kept beside the declarations is not one of them
+    files = find_declarations(declarations, exclude=[output] if output is not None else [])
+    report = impact(old, new, files, as_of=as_of, fail_on=fail_on, jobs=jobs)
     for firm in report.firms:
         for error in firm.errors:
             where = f"{error.file}:{error.line}:{error.column}" if error.line else error.file
             click.echo(f"{where or firm.declaration}: error: {error.message}", err=True)
-    emit(render_impact(report, fmt), output, list(declarations))
+    emit(render_impact(report, fmt), output, [Path(f) for f in files])
     sys.exit(impact_exit_code(report))
