@@ -21,13 +21,17 @@ import pytest
 from helpers.cli import run
 from helpers.old_pack import PACK, build_old_pack
 from helpers.paths import REPO
+from licensecheck.engine.pack_diff import diff_packs
 from licensecheck.engine.pipeline import prepare_pack
+from licensecheck.errors import UsageError
 from licensecheck.workspace.impact import (
     ImpactInput,
     ImpactReport,
     impact_schema,
     inputs_from_paths,
     measure_impact,
+    pack_folder,
+    split_pack_version,
 )
 
 AS_OF = "2026-01-15"
@@ -329,3 +333,32 @@ def test_jobs_give_the_same_report(old_pack: Path) -> None:
         "impact", old_pack, PACK, EXAMPLES, "--as-of", AS_OF, "--format", "json", "-j", "2"
     )
     assert parallel == serial
+
+
+# ---------------------------------------------------------------------------- stored packs
+
+
+def test_a_stored_pack_version_rebuilt_in_a_folder_is_the_same_pack(old_pack: Path) -> None:
+    files = {
+        str(p.relative_to(old_pack)): p.read_bytes() for p in old_pack.rglob("*") if p.is_file()
+    }
+    with pack_folder(PACK, files) as folder:
+        assert folder.name == PACK
+        rebuilt = prepare_pack(folder).checked
+    assert diff_packs(prepare_pack(old_pack).checked, rebuilt).identical
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../escape.rules", "a/../../b.rules"])
+def test_a_stored_pack_cannot_write_outside_its_folder(name: str) -> None:
+    with pytest.raises(UsageError, match="unsafe file name"), pack_folder(PACK, {name: b"x"}):
+        pass
+
+
+def test_id_at_version_names_a_stored_pack() -> None:
+    assert split_pack_version("cn-credit-reporting@1.0.0") == ("cn-credit-reporting", "1.0.0")
+    assert split_pack_version("cn-credit-reporting") == ("cn-credit-reporting", None)
+    assert split_pack_version("@1.0.0") == ("@1.0.0", None)
+    code, out, err = run("impact", f"{PACK}@1.0.0", PACK, EXAMPLES)
+    assert (code, out) == (2, "")
+    assert "a stored pack version (cn-credit-reporting 1.0.0) needs a workspace" in err

@@ -75,6 +75,8 @@ def impact_command(
         raise UsageError(Diagnostic(codes.USAGE, NO_WORKSPACE))
     if not declarations:
         raise UsageError(Diagnostic(codes.USAGE, "give DECLARATIONS (files or folders)"))
+    for ref in (old, new):
+        _check_not_stored(ref)
     # an earlier report kept beside the declarations is not one of them
     files = find_declarations(declarations, exclude=[output] if output is not None else [])
     report = impact(old, new, files, as_of=as_of, fail_on=fail_on, jobs=jobs)
@@ -84,3 +86,18 @@ def impact_command(
             click.echo(f"{where or firm.declaration}: error: {error.message}", err=True)
     emit(render_impact(report, fmt), output, [Path(f) for f in files])
     sys.exit(impact_exit_code(report))
+
+
+def _check_not_stored(ref: str) -> None:
+    """``id@version`` names a pack version kept in a workspace, which this build lacks."""
+    from ..workspace.impact import split_pack_version
+
+    pack_id, version = split_pack_version(ref)
+    if version is not None and not Path(ref).exists():
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE,
+                f"{ref}: a stored pack version ({pack_id} {version}) needs a workspace; "
+                "give the pack's folder instead",
+            )
+        )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import codes
 from .._version import __version__
 from ..declaration.loader import load_declaration
 from ..engine.batch import BatchItem, BatchOptions, ErrorInfo, expand_paths, run_batch
@@ -34,7 +35,7 @@ from ..engine.compile import CompiledPack
 from ..engine.gate import at_or_above, check_fail_on, counts_as_gap, gap_blocks, severity_rank
 from ..engine.models import Assessment, Finding, Severity, ToolInfo
 from ..engine.pack_diff import PackDiffSummary, diff_packs
-from ..errors import Diagnostic, LicenseCheckError
+from ..errors import Diagnostic, LicenseCheckError, UsageError
 
 Outcome = Literal["ready", "not_ready", "error"]
 Flip = Literal["became_not_ready", "became_ready"]
@@ -430,6 +431,38 @@ def _most_affected(firms: list[FirmImpact]) -> list[AffectedFirm]:
         if f.changes
     ]
     return sorted(affected, key=lambda a: (-a.changes, a.firm, a.declaration))
+
+
+# ---------------------------------------------------------------------------- stored packs
+
+
+def split_pack_version(ref: str) -> tuple[str, str | None]:
+    """``cn-credit-reporting@1.0.0`` → ``("cn-credit-reporting", "1.0.0")``; a ref without
+    ``@`` (an id or a folder) → ``(ref, None)``."""
+    pack_id, at, version = ref.rpartition("@")
+    if not at or not pack_id or not version or os.sep in version:
+        return ref, None
+    return pack_id, version
+
+
+@contextmanager
+def pack_folder(pack_id: str, files: Mapping[str, bytes]) -> Iterator[Path]:
+    """A pack version stored as ``relative path -> bytes`` (a workspace's pack store), rebuilt
+    in a temporary folder named after the pack for as long as the block runs. A path that is
+    absolute or climbs out of the folder is refused: stored data is input like any other."""
+    with tempfile.TemporaryDirectory(prefix="licensecheck-pack-") as tmp:
+        root = Path(tmp) / pack_id
+        root.mkdir()
+        for name, data in sorted(files.items()):
+            relative = Path(name)
+            if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+                raise UsageError(
+                    Diagnostic(codes.USAGE, f"stored pack {pack_id}: unsafe file name {name!r}")
+                )
+            target = root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        yield root
 
 
 # ---------------------------------------------------------------------------- the schema
