@@ -229,3 +229,29 @@ def test_layout_and_formatting_never_count(pack: str, data: st.DataObject) -> No
 
 def checked_fresh(folder: Path) -> CheckedPack:
     return prepare_pack(folder).checked
+
+
+def test_the_diff_read_backwards_swaps_added_and_removed(old_pack: Path, diff: PackDiff) -> None:
+    back = diff_packs(checked(PACK), checked(str(old_pack)))
+    swap = {"added": "removed", "removed": "added", "changed": "changed"}
+    assert [(r.rule_id, swap[r.change]) for r in back.rules] == [
+        (r.rule_id, r.change) for r in diff.rules
+    ]
+    forward = {(r.rule_id, f.field): (f.old, f.new) for r in diff.rules for f in r.fields}
+    backward = {(r.rule_id, f.field): (f.new, f.old) for r in back.rules for f in r.fields}
+    assert backward == forward
+
+
+def test_an_output_never_overwrites_a_pack_file(old_pack: Path, tmp_path: Path) -> None:
+    copy = tmp_path / PACK
+    shutil.copytree(old_pack, copy)
+    before = (copy / "pack.yaml").read_bytes()
+    code, _, err = run("packs", "diff", copy, PACK, "-o", copy / "pack.yaml")
+    assert code == 2 and "would overwrite the input file" in err
+    assert (copy / "pack.yaml").read_bytes() == before
+
+
+def test_id_at_version_needs_a_workspace() -> None:
+    code, out, err = run("packs", "diff", f"{PACK}@1.0.0", PACK)
+    assert (code, out) == (2, "")
+    assert "needs a workspace" in err

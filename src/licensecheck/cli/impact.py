@@ -76,7 +76,7 @@ def impact_command(
     if not declarations:
         raise UsageError(Diagnostic(codes.USAGE, "give DECLARATIONS (files or folders)"))
     for ref in (old, new):
-        _check_not_stored(ref)
+        check_not_stored(ref)
     # an earlier report kept beside the declarations is not one of them
     files = find_declarations(declarations, exclude=[output] if output is not None else [])
     report = impact(old, new, files, as_of=as_of, fail_on=fail_on, jobs=jobs)
@@ -88,7 +88,7 @@ def impact_command(
     sys.exit(impact_exit_code(report))
 
 
-def _check_not_stored(ref: str) -> None:
+def check_not_stored(ref: str) -> None:
     """``id@version`` names a pack version kept in a workspace, which this build lacks."""
     from ..workspace.impact import split_pack_version
 

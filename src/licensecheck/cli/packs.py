@@ -178,7 +178,11 @@ def packs_diff(old: str, new: str, fmt: str, output: Path | None) -> None:
     or does not load.
     """
     from ..api import diff_packs, render_pack_diff
+    from .impact import check_not_stored
 
+    for ref in (old, new):
+        check_not_stored(ref)
     result = diff_packs(old, new)
-    emit(render_pack_diff(result, fmt), output, [])
+    pack_files = [p for ref in (old, new) if Path(ref).is_dir() for p in Path(ref).rglob("*")]
+    emit(render_pack_diff(result, fmt), output, pack_files)
     sys.exit(EXIT_OK if result.identical else EXIT_GAPS)
