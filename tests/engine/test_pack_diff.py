@@ -255,3 +255,46 @@ def test_id_at_version_needs_a_workspace() -> None:
     code, out, err = run("packs", "diff", f"{PACK}@1.0.0", PACK)
     assert (code, out) == (2, "")
     assert "needs a workspace" in err
+
+
+def test_pack_level_changes(tmp_path: Path) -> None:
+    old = tmp_path / PACK
+    shutil.copytree(BUNDLED, old)
+    manifest = old / "pack.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace(
+        'security:        {title: "Credit system security (MLPS level 3, security officers)"',
+        'security:        {title: "Security"',
+    )
+    manifest.write_text(text + "disable: [PI-PIA-003]\n", encoding="utf-8")
+    diff = diff_packs(checked(str(old)), checked(PACK))
+    assert diff.pack == [
+        FieldChange(field="disable", old="PI-PIA-003", new=None),
+        FieldChange(
+            field="domain security",
+            old="Security",
+            new="Credit system security (MLPS level 3, security officers)",
+        ),
+    ]
+    assert [(r.rule_id, r.change) for r in diff.rules] == [("PI-PIA-003", "added")]
+
+
+def test_markdown_keeps_rule_text_inert(tmp_path: Path) -> None:
+    old = tmp_path / PACK
+    shutil.copytree(BUNDLED, old)
+    rules = old / "conditions.rules"
+    hostile = "Pipe | <img src=x> [x](javascript:1) `tick`"
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace(
+            '"Registered capital of at least RMB 50 million for a personal credit agency"',
+            json.dumps(hostile),
+            1,
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run("packs", "diff", old, PACK, "--format", "markdown")
+    assert code == 1
+    (row,) = [line for line in out.splitlines() if line.startswith("| `title` |")]
+    assert "<img" not in out
+    assert "Pipe \\| &lt;img src=x> \\[x](javascript:1) \\`tick\\`" in row  # no link, no HTML
+    assert row.count(" | ") == 2  # three cells: the pipe in the title splits nothing

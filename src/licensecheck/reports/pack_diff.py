@@ -169,13 +169,19 @@ def _what_changed(rule: RuleChange) -> str:
 
 
 def _rule_markdown(rule: RuleChange) -> Iterator[str]:
-    conditions = [f for f in rule.fields if f.field in _CONDITIONS]
-    if not conditions:
+    """A changed rule's fields, old and new (conditions and values as code, texts as prose)."""
+    if not rule.fields:
         return
     yield ""
     yield f"### {markdown_escape(rule.rule_id)}"
-    for change in conditions:
-        yield ""
-        yield f"`{change.field}` before: {markdown_code(_value(change.old))}"
-        yield ""
-        yield f"`{change.field}` after: {markdown_code(_value(change.new))}"
+    yield ""
+    yield "| field | old | new |"
+    yield "|---|---|---|"
+    for change in rule.fields:
+        prose = change.field.split("@")[0] in _PROSE_FIELDS
+        cells = [markdown_code(change.field), _cell(change.old, prose), _cell(change.new, prose)]
+        yield "| " + " | ".join(cells) + " |"
+
+
+#: Rule fields written as sentences: escaped text in Markdown, not code spans.
+_PROSE_FIELDS = ("title", "message", "remediation")
