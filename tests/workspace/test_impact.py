@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from helpers.browser import dump_dom
 from helpers.cli import run
 from helpers.old_pack import PACK, build_old_pack
 from helpers.paths import REPO
@@ -247,6 +248,11 @@ def test_html_is_one_inert_page(old_pack: Path, tmp_path: Path) -> None:
     text = " ".join(page.text)
     assert "ready → not ready" in text
     assert 'id="became-not-ready">1<' in html
+    dom = dump_dom(target)
+    if dom is not None:  # in a real browser: the firm's name is text, not an element
+        assert "<script" not in dom.lower()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in dom
+        assert dom.count('<tr class="flip">') == 1
 
 
 # ---------------------------------------------------------------------------- inputs
