@@ -298,3 +298,45 @@ def test_markdown_keeps_rule_text_inert(tmp_path: Path) -> None:
     assert "<img" not in out
     assert "Pipe \\| &lt;img src=x> \\[x](javascript:1) \\`tick\\`" in row  # no link, no HTML
     assert row.count(" | ") == 2  # three cells: the pipe in the title splits nothing
+
+
+def test_every_field_of_a_rule_is_compared(tmp_path: Path) -> None:
+    old = tmp_path / PACK
+    shutil.copytree(BUNDLED, old)
+    rules = old / "conditions.rules"
+    text = rules.read_text(encoding="utf-8")
+    edits = [
+        ('"Credit Reporting Business Measures Art. 43", ', ""),  # one cite fewer
+        (
+            "    when: cr_personal_credit_licensed\n    require: governance.compliance_audit",
+            "    when: cr_credit_agency\n    require: governance.compliance_audit",
+        ),
+        ('"近12个月内未开展个人征信业务合规审计', '"近一年内未开展个人征信业务合规审计'),
+        (
+            "    effort: 60 days\n    effective_from: 2022-01-01\n",
+            "    effort: 60 days\n    effective_from: 2021-01-01\n    grace_until: 2022-06-30\n",
+        ),
+    ]
+    for before, after in edits:
+        assert text.count(before) == 1, before
+        text = text.replace(before, after)
+    rules.write_text(text, encoding="utf-8")
+    diff = diff_packs(checked(str(old)), checked(PACK))
+    (rule,) = diff.rules
+    assert rule.rule_id == "CR-CON-006"
+    assert [(f.field, f.old, f.new) for f in rule.fields] == [
+        ("when", "cr_credit_agency", "cr_personal_credit_licensed"),
+        (
+            "cite",
+            '["《征信业务管理办法》第四十三条"]',
+            '["Credit Reporting Business Measures Art. 43", "《征信业务管理办法》第四十三条"]',
+        ),
+        (
+            "message@zh",
+            "近一年内未开展个人征信业务合规审计，或审计报告未报送人民银行",
+            "近12个月内未开展个人征信业务合规审计，或审计报告未报送人民银行",
+        ),
+        ("effective_from", "2021-01-01", "2022-01-01"),
+        ("grace_until", "2022-06-30", None),
+    ]
+    assert rule.applicability_changed and not rule.requirement_changed
