@@ -285,9 +285,12 @@ def _firm_impact(item: ImpactInput, was: BatchItem, now: BatchItem) -> FirmImpac
         old_score=old.summary.score if old else None,
         new_score=new.summary.score if new else None,
         changes=_changes(old, new) if old and new else [],
-        errors=[
-            _error_info(d, was.source, item.source) for d in (*was.diagnostics, *now.diagnostics)
-        ],
+        errors=list(  # a file that fails under both versions usually fails the same way
+            dict.fromkeys(
+                _error_info(d, was.source, item.source)
+                for d in (*was.diagnostics, *now.diagnostics)
+            )
+        ),
     )
 
 
