@@ -33,7 +33,7 @@ NO_WORKSPACE = (
     "text",
     "text, json (schemas/impact.schema.json) or html (one self-contained page).",
 )
-@fail_on_option("the new version gives a firm a new gap (or raises one to)")
+@fail_on_option("a firm's new gap (or a gap whose severity rose)")
 @as_of_option()
 @click.option(
     "--jobs",
@@ -64,8 +64,8 @@ def impact_command(
     gaps whose severity moved (by rule and list element), the counts per rule and the firms
     most affected. A file that cannot be assessed is reported; the others still are.
 
-    Exit status: 0 no firm gets a new gap at or above --fail-on, 1 some firm does, 2 bad
-    input (a pack that does not load, a file that could not be assessed).
+    Exit status: 0 no firm gets a new gap (or a gap raised) at or above --fail-on, 1 some
+    firm does, 2 bad input (a pack that does not load, a file that could not be assessed).
     """
     from ..api import find_declarations, impact, impact_exit_code, render_impact
 

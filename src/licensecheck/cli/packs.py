@@ -1,4 +1,4 @@
-"""``packs``: list, document, scaffold, lint, test and format policy packs."""
+"""``packs``: list, document, scaffold, lint, test, format and compare policy packs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ TEXT_OR_JSON = ("text", "json")
 
 @click.group()
 def packs() -> None:
-    """Policy packs: list, document, scaffold, lint, test and format them."""
+    """Policy packs: list, document, scaffold, lint, test, format and compare them."""
 
 
 @packs.command("list")
