@@ -43,11 +43,13 @@ if TYPE_CHECKING:
     from .engine.baseline import Baseline, DiffReport
     from .engine.batch import Batch, BatchItem
     from .engine.models import Assessment
+    from .engine.pack_diff import PackDiff
     from .engine.waivers import WaiverSet
     from .errors import Diagnostic
     from .packs.listing import PackSummary
     from .reports.gap import GapReport
     from .reports.plan import Plan
+    from .workspace.impact import ImpactInput, ImpactReport
 
 __all__ = [
     "DEFAULT_FAIL_ON",
@@ -426,3 +428,70 @@ def declaration_skeleton(
     from .authoring.skeleton import declaration_skeleton as _skeleton
 
     return _skeleton(prepare_pack(pack, pack_path=pack_path).checked)
+
+
+# --- workspace: wsimpact ---
+
+
+def diff_packs(old: PackRef, new: PackRef) -> PackDiff:
+    """The semantic difference between two versions of a pack (ids or folders): rules added,
+    removed or changed (conditions compared as syntax trees, so layout and comments never
+    count), consts and predicates with another value and the rules that read them, and the
+    pack's own changes. Each pack is loaded and checked first; a broken one raises
+    :class:`PackError` at its file, line and column."""
+    from .engine.pack_diff import diff_packs as _diff
+
+    return _diff(prepare_pack(old).checked, prepare_pack(new).checked)
+
+
+def render_pack_diff(diff: PackDiff, fmt: str = "text") -> str:
+    """A pack diff as ``text``, ``json`` (schemas/pack-diff.schema.json) or ``markdown``."""
+    from .reports.pack_diff import render_pack_diff as _render
+
+    return _render(diff, fmt)
+
+
+def impact(
+    old: PackRef,
+    new: PackRef,
+    declarations: Sequence[str | os.PathLike[str]] | Sequence[ImpactInput],
+    *,
+    as_of: str | dt.date | None = None,
+    fail_on: str = DEFAULT_FAIL_ON,
+    jobs: int = 1,
+) -> ImpactReport:
+    """What updating a pack from ``old`` to ``new`` (ids or folders) does to each firm:
+    every declaration (files and folders, as ``check`` takes them, or :class:`ImpactInput`
+    values such as a workspace's stored declarations) assessed under both versions; which
+    firms flip between ready and not ready, their new and resolved gaps by rule and element,
+    counts per rule and the firms most affected. A file that cannot be assessed is reported
+    in the result, the others are still assessed."""
+    from .workspace.impact import ImpactInput, inputs_from_paths, measure_impact
+
+    compiled_old, compiled_new = prepare_pack(old), prepare_pack(new)
+    inputs = [d for d in declarations if isinstance(d, ImpactInput)]
+    paths = [d for d in declarations if not isinstance(d, ImpactInput)]
+    inputs += inputs_from_paths(paths, schema_pack=compiled_new) if paths else []
+    return measure_impact(
+        compiled_old,
+        compiled_new,
+        inputs,
+        as_of=parse_as_of(as_of),
+        fail_on=fail_on,
+        jobs=jobs,
+    )
+
+
+def render_impact(report: ImpactReport, fmt: str = "text") -> str:
+    """An impact report as ``text``, ``json`` (schemas/impact.schema.json) or ``html``."""
+    from .workspace.impact_render import render_impact as _render
+
+    return _render(report, fmt)
+
+
+def impact_exit_code(report: ImpactReport) -> int:
+    """2 when a declaration could not be assessed, 1 when the new version gives a firm a new
+    gap (or raises one) at or above the report's ``fail_on``, else 0."""
+    from .workspace.impact import impact_exit_code as _exit_code
+
+    return _exit_code(report)

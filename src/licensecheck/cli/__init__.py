@@ -25,6 +25,7 @@ from .._version import __version__
 from ..errors import LicenseCheckError
 from .authoring import explain, init, schema
 from .check import check, diff_command, validate
+from .impact import impact_command
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
 from .reports import plan_command, report_command
@@ -174,3 +175,4 @@ for command in (
     plan_command,
 ):
     main.add_command(command)
+main.add_command(impact_command)
