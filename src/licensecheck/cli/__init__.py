@@ -28,6 +28,7 @@ from .check import check, diff_command, validate
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
 from .reports import plan_command, report_command
+from .suppliers import suppliers, watchlist
 from .waivers import waivers
 
 
@@ -172,5 +173,7 @@ for command in (
     schema,
     report_command,
     plan_command,
+    suppliers,
+    watchlist,
 ):
     main.add_command(command)
