@@ -267,7 +267,8 @@ def _party_data(party: Party) -> dict[str, Any]:
 
 # -------------------------------------------------------------------------------------- SVG
 
-BOX_WIDTH, BOX_HEIGHT, GAP_X, GAP_Y, MARGIN = 200, 46, 24, 64, 16
+BOX_WIDTH, BOX_HEIGHT, GAP_X, GAP_Y, ROW_GAP, MARGIN = 172, 46, 16, 56, 18, 16
+PER_ROW = 4  # boxes in a row: the picture stays readable on an A4 page
 LEGEND_HEIGHT = 40
 FILLS = {"ready": "#dcfce7", "not_ready": "#fee2e2", "unassessed": "#f3f4f6"}
 STROKES = {
@@ -395,26 +396,32 @@ def _layout(boxes: dict[str, _Box], edges: list[_Edge]) -> None:
 
 
 def _place(boxes: dict[str, _Box], edges: list[_Edge], depth: dict[str, int]) -> None:
+    """Each layer in rows of at most :data:`PER_ROW` boxes, centred; layers one below another."""
     layers: dict[int, list[str]] = {}
     for key in sorted(depth, key=lambda k: (boxes[k].label, k)):
         layers.setdefault(depth[key], []).append(key)
-    widest = max(len(keys) for keys in layers.values()) if layers else 0
+    widest = min(max((len(keys) for keys in layers.values()), default=0), PER_ROW)
     full = widest * BOX_WIDTH + max(widest - 1, 0) * GAP_X
     slot: dict[str, float] = {}
+    y = MARGIN
     for level in sorted(layers):
-        keys = layers[level]
+        keys = sorted(
+            layers[level], key=lambda k: (_mean_customer(k, edges, slot), boxes[k].label, k)
+        )
+        for start in range(0, len(keys), PER_ROW):
+            row = keys[start : start + PER_ROW]
+            left = MARGIN + (full - len(row) * BOX_WIDTH - (len(row) - 1) * GAP_X) // 2
+            for i, key in enumerate(row):
+                boxes[key].x, boxes[key].y = left + i * (BOX_WIDTH + GAP_X), y
+                slot[key] = start + i
+            y += BOX_HEIGHT + ROW_GAP
+        y += GAP_Y - ROW_GAP
 
-        def customers_at(key: str) -> float:
-            places = [slot[e.customer] for e in edges if e.supplier == key and e.customer in slot]
-            return sum(places) / len(places) if places else float("inf")
 
-        keys.sort(key=lambda k: (customers_at(k), boxes[k].label, k))
-        row = len(keys) * BOX_WIDTH + (len(keys) - 1) * GAP_X
-        left = MARGIN + (full - row) // 2
-        for i, key in enumerate(keys):
-            boxes[key].x = left + i * (BOX_WIDTH + GAP_X)
-            boxes[key].y = MARGIN + level * (BOX_HEIGHT + GAP_Y)
-            slot[key] = i
+def _mean_customer(key: str, edges: list[_Edge], slot: dict[str, float]) -> float:
+    """The mean place of the box's customers already placed (boxes without come last)."""
+    places = [slot[e.customer] for e in edges if e.supplier == key and e.customer in slot]
+    return sum(places) / len(places) if places else float("inf")
 
 
 def _edge_svg(edge: _Edge, boxes: dict[str, _Box]) -> str:
@@ -454,7 +461,7 @@ def _box_svg(box: _Box) -> str:
         f'<rect x="{box.x}" y="{box.y}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="4" '
         f'fill="{FILLS[box.state]}" stroke="{stroke}" stroke-width="{width}"/>'
         f'<text x="{box.x + 8}" y="{box.y + 18}" font-size="11" font-weight="600" '
-        f'fill="#111827">{escape(shorten(box.label, 34))}</text>'
+        f'fill="#111827">{escape(shorten(box.label, 28))}</text>'
         f'<text x="{box.x + 8}" y="{box.y + 35}" font-size="10" fill="{STROKES[box.state]}">'
         f"{escape(box.detail + flag)}</text></g>"
     )
