@@ -22,7 +22,7 @@ from ..reports.templates import render_template
 from ..sources.paths import format_path
 from .identity import normalise_identifier
 from .names import normalise_name
-from .suppliers import Contradiction, FirmNode, Party, SupplyGraph
+from .suppliers import Contradiction, FirmNode, Party, SupplyGraph, WatchlistHit
 
 __all__ = ["graph_data", "render_suppliers", "supply_svg"]
 
@@ -72,24 +72,29 @@ def _readiness(node: FirmNode | None) -> str:
 
 
 def _text(graph: SupplyGraph, root: str | None, context: str) -> str:
-    lines = [_headline(graph, context), ""]
+    tree: list[str] = []
     expanded: set[str] = set()
     for key in _roots(graph, root):
         if key not in expanded:
-            _tree(graph, graph.node(key), 0, expanded, (), lines)
+            _tree(graph, graph.node(key), 0, expanded, (), tree)
     if root is None:  # firms only reachable through a loop of supplies
         for node in graph.nodes:
             if node.firm.key not in expanded:
-                _tree(graph, node, 0, expanded, (), lines)
-    lines += _contradiction_lines(graph.contradictions)
-    lines += _hit_lines(graph)
+                _tree(graph, node, 0, expanded, (), tree)
+    # from one firm: the findings about the firms its tree shows
+    contradictions = [
+        c for c in graph.contradictions if root is None or {c.claimant, c.party} & expanded
+    ]
+    hits = [h for h in graph.hits if root is None or h.firm in expanded]
+    lines = [_headline(len(expanded), len(contradictions), len(hits), context), "", *tree]
+    lines += _contradiction_lines(contradictions)
+    lines += _hit_lines(hits)
     if not graph.has_licence_rules:
         lines += ["", "note: the pack has no licence rules; licence claims were not cross-checked"]
     return "\n".join(lines) + "\n"
 
 
-def _headline(graph: SupplyGraph, context: str) -> str:
-    firms, contradictions, hits = len(graph.nodes), len(graph.contradictions), len(graph.hits)
+def _headline(firms: int, contradictions: int, hits: int, context: str) -> str:
     return (
         f"Supply graph{f' ({context})' if context else ''}: {firms} firm{'s' * (firms != 1)}, "
         f"{contradictions} contradiction{'s' * (contradictions != 1)}, "
@@ -172,11 +177,11 @@ def _contradiction_lines(contradictions: Sequence[Contradiction]) -> list[str]:
     return lines
 
 
-def _hit_lines(graph: SupplyGraph) -> list[str]:
-    if not graph.hits:
+def _hit_lines(hits: Sequence[WatchlistHit]) -> list[str]:
+    if not hits:
         return []
-    lines = ["", f"Watchlist hits ({len(graph.hits)})"]
-    for hit in graph.hits:
+    lines = ["", f"Watchlist hits ({len(hits)})"]
+    for hit in hits:
         entry = hit.match.entry
         origin = f" [{entry.origin.format()}]" if entry.origin else ""
         lines.append(
