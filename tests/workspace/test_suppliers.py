@@ -18,7 +18,7 @@ from licensecheck.workspace.suppliers_render import render_suppliers, supply_svg
 from licensecheck.workspace.watchlist import load_watchlist
 
 AS_OF = dt.date(2026, 6, 30)
-EXAMPLES = REPO / "examples" / "suppliers"
+EXAMPLES = REPO / "docs" / "suppliers"
 SVG = "{http://www.w3.org/2000/svg}"
 
 LENDER = """\
