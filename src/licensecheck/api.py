@@ -457,12 +457,13 @@ def supply_graph(
     pack: PackRef = DEFAULT_PACK,
     *,
     as_of: str | dt.date | None = None,
-    lang: str = "en",
     watchlist: str | os.PathLike[str] | Watchlist | None = None,
+    exclude: Sequence[str | os.PathLike[str]] = (),
 ) -> SupplyGraph:
-    """Assess the declarations in ``paths`` (files or folders) with ``pack`` and cross-check
-    what the firms declare about their suppliers and recipients: the supply graph, its
-    contradictions (each citing both declarations) and, with ``watchlist``, its hits."""
+    """Assess the declarations in ``paths`` (files or folders, less ``exclude`` and the
+    watchlist file) with ``pack`` and cross-check what the firms declare about their suppliers
+    and recipients: the supply graph, its contradictions (each citing both declarations) and,
+    with ``watchlist``, its hits."""
     from .engine.evaluate import pack_info
     from .workspace.suppliers import assess_firms, build_supply_graph
     from .workspace.watchlist import Watchlist as _Watchlist
@@ -473,11 +474,11 @@ def supply_graph(
         if watchlist is not None and not isinstance(watchlist, _Watchlist)
         else watchlist
     )
-    exclude = [watchlist] if isinstance(watchlist, str | os.PathLike) else []
+    skipped = [*exclude, *([watchlist] if isinstance(watchlist, str | os.PathLike) else [])]
     compiled = prepare_pack(pack)
     day = parse_as_of(as_of)
-    firms = assess_firms(paths, compiled, as_of=day, lang=lang, exclude=exclude)
-    info = pack_info(compiled, lang)
+    firms = assess_firms(paths, compiled, as_of=day, exclude=skipped)
+    info = pack_info(compiled, "en")
     return build_supply_graph(firms, listed, pack=f"{info.id} {info.version}", as_of=day)
 
 

@@ -298,3 +298,16 @@ def test_the_tree_can_start_at_a_firm_named_in_chinese(fmt: str) -> None:
         assert json.loads(out)["root"] == "91440300MA5QSDT02K"
     else:
         assert out.splitlines()[2].startswith("Qingshan Data Technology Co., Ltd.  not ready")
+
+
+def test_an_output_written_into_the_folder_is_not_read_back_as_a_declaration(
+    tmp_path: Path,
+) -> None:
+    folder = _folder(tmp_path, lender=LENDER, supplier=SUPPLIER)
+    out = folder / "graph.json"
+    for _ in range(2):
+        status, _, err = run(
+            "suppliers", folder, "--format", "json", "-o", out, "--as-of", "2026-06-30"
+        )
+        assert (status, err) == (1, "")
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["firms"] == 2

@@ -3,10 +3,14 @@ normalised name and alias, each match citing its source."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.cli import run
 from licensecheck import codes
@@ -252,3 +256,28 @@ def test_a_malformed_watchlist_exits_2_naming_file_line_and_column(
         status, out, err = run(*args)
         assert status == 2 and out == ""
         assert f"{tmp_path}/{expected}" in err
+
+
+_cell = st.text(
+    alphabet=st.sampled_from([*'ab 数据,;"\n\r\t.()', "\u3000"]), min_size=0, max_size=12
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_cell, _cell, _cell), min_size=1, max_size=5))
+def test_any_csv_the_standard_library_writes_reads_back_the_same(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str]]
+) -> None:
+    rows = [
+        (f"n{i}{name}", f"s{i}{source}", reason) for i, (name, source, reason) in enumerate(rows)
+    ]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "source", "reason"])
+    writer.writerows(rows)
+    path = tmp_path_factory.mktemp("csv") / "w.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    entries = import_watchlist(path)
+    assert [(e.name, e.source, e.reason or "") for e in entries] == [
+        (name.strip(), source.strip(), reason.strip()) for name, source, reason in rows
+    ]

@@ -10,7 +10,7 @@ import click
 from .. import codes
 from ..api import SUPPLIER_FORMATS
 from ..errors import Diagnostic, UsageError
-from .options import as_of_option, format_option, lang_option, output_option, pack_option
+from .options import as_of_option, format_option, output_option, pack_option
 from .render import EXIT_GAPS, EXIT_OK, emit
 
 WATCHLIST_HELP = "A watchlist (CSV or YAML: name, aliases, registration_id, source, date, reason)."
@@ -30,7 +30,6 @@ WATCHLIST_HELP = "A watchlist (CSV or YAML: name, aliases, registration_id, sour
     "text (an indented tree), json, or html (the graph as an SVG picture).",
 )
 @as_of_option()
-@lang_option
 @output_option
 def suppliers(
     targets: tuple[str, ...],
@@ -38,7 +37,6 @@ def suppliers(
     watchlist: Path | None,
     fmt: str,
     as_of: str | None,
-    lang: str,
     output: Path | None,
 ) -> None:
     """The supply graph of the declarations in DIR... (files or folders): who supplies whom,
@@ -51,7 +49,8 @@ def suppliers(
     from ..api import render_suppliers, supply_graph
 
     firm, paths = _firm_and_paths(targets)
-    graph = supply_graph(paths, pack, as_of=as_of, lang=lang, watchlist=watchlist)
+    skipped = [output] if output is not None else []
+    graph = supply_graph(paths, pack, as_of=as_of, watchlist=watchlist, exclude=skipped)
     root = None
     if firm is not None:
         node = graph.find(firm)

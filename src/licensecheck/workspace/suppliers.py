@@ -169,7 +169,6 @@ def assess_firms(
     pack: PackRef,
     *,
     as_of: dt.date,
-    lang: str = "en",
     exclude: Sequence[str | os.PathLike[str]] = (),
 ) -> list[FirmInput]:
     """Assess every declaration file in ``paths`` (folders expanded as ``check`` does, less
@@ -181,7 +180,7 @@ def assess_firms(
     for path in expand_paths(paths, exclude=exclude):
         try:
             declaration = load_declaration(path, schema=compiled.checked.schema)
-            assessment = assess(declaration, compiled, as_of=as_of, lang=lang)
+            assessment = assess(declaration, compiled, as_of=as_of)
         except LicenseCheckError as exc:
             problems.extend(exc.diagnostics)
             continue
