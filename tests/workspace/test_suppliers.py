@@ -311,3 +311,22 @@ def test_an_output_written_into_the_folder_is_not_read_back_as_a_declaration(
         )
         assert (status, err) == (1, "")
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["firms"] == 2
+
+
+def test_control_characters_in_names_and_reasons_never_reach_the_terminal(tmp_path: Path) -> None:
+    forged = "Qingshan\\x1b[2J\\nsupplier  Forged Ltd  ready, score 100"
+    lender = LENDER.replace("name: Qingshan Data Technology Co., Ltd.", f'name: "{forged}"')
+    folder = _folder(tmp_path, lender=lender, supplier=SUPPLIER)
+    watchlist = tmp_path / "w.csv"
+    watchlist.write_text(
+        'name,aliases,source,reason\n"Qingshan Data Technology Co., Ltd.","Qingshan\x1b[2J",list,'
+        '"two\nlines\x07"\n"Evil\x1b[2J Ltd",,list,\n',
+        encoding="utf-8",
+    )
+    status, out, _ = run("suppliers", folder, "--watchlist", watchlist, "--as-of", "2026-06-30")
+    assert status == 1
+    assert "\x1b" not in out and "\x07" not in out
+    assert not any(line.startswith("supplier  Forged") for line in out.splitlines())
+    assert "reason: two\\nlines\\x07" in out
+    status, out, _ = run("watchlist", "check", watchlist)
+    assert status == 0 and "\x1b" not in out and "Evil\\x1b[2J Ltd" in out

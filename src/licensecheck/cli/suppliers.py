@@ -9,7 +9,7 @@ import click
 
 from .. import codes
 from ..api import SUPPLIER_FORMATS
-from ..errors import Diagnostic, UsageError
+from ..errors import Diagnostic, UsageError, printable
 from .options import as_of_option, format_option, output_option, pack_option
 from .render import EXIT_GAPS, EXIT_OK, emit
 
@@ -91,4 +91,4 @@ def watchlist_check(file: Path) -> None:
     for entry in entries:
         where = entry.origin.format() if entry.origin else str(file)
         lines.append(f"  {where}  {entry.name}  ({entry.cited()})")
-    click.echo("\n".join(lines))
+    click.echo("\n".join(printable(line) for line in lines))

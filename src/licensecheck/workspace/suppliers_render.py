@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from .. import codes
-from ..errors import Diagnostic, Span, UsageError
+from ..errors import Diagnostic, Span, UsageError, printable
 from ..reports.charts import STATUS_COLOURS, shorten
 from ..reports.templates import render_template
 from ..sources.paths import format_path
@@ -91,7 +91,8 @@ def _text(graph: SupplyGraph, root: str | None, context: str) -> str:
     lines += _hit_lines(hits)
     if not graph.has_licence_rules:
         lines += ["", "note: the pack has no licence rules; licence claims were not cross-checked"]
-    return "\n".join(lines) + "\n"
+    # names and reasons come from the files: no control character may reach the terminal
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _headline(firms: int, contradictions: int, hits: int, context: str) -> str:
