@@ -482,11 +482,19 @@ def supply_graph(
     return build_supply_graph(firms, listed, pack=f"{info.id} {info.version}", as_of=day)
 
 
-def supply_graph_of(firms: Sequence[FirmInput], watchlist: Watchlist | None = None) -> SupplyGraph:
-    """The supply graph over firms already assessed (the workspace's latest assessments)."""
+def supply_graph_of(
+    firms: Sequence[FirmInput],
+    watchlist: Watchlist | None = None,
+    *,
+    pack: str = "",
+    as_of: dt.date | None = None,
+) -> SupplyGraph:
+    """The supply graph over firms already assessed (the workspace's latest assessments, each
+    made with :func:`licensecheck.workspace.suppliers.firm_from_statuses`); ``pack`` ("id
+    version") and ``as_of`` are shown in its heading."""
     from .workspace.suppliers import build_supply_graph
 
-    return build_supply_graph(firms, watchlist)
+    return build_supply_graph(firms, watchlist, pack=pack, as_of=as_of)
 
 
 def render_suppliers(graph: SupplyGraph, fmt: str = "text", *, root: str | None = None) -> str:

@@ -13,7 +13,12 @@ import pytest
 
 from helpers.cli import run
 from helpers.paths import REPO
-from licensecheck.workspace.suppliers import assess_firms, build_supply_graph
+from licensecheck.workspace.suppliers import (
+    assess_firms,
+    build_supply_graph,
+    declaration_from_text,
+    firm_from_statuses,
+)
 from licensecheck.workspace.suppliers_render import render_suppliers, supply_svg
 from licensecheck.workspace.watchlist import load_watchlist
 
@@ -330,3 +335,22 @@ def test_control_characters_in_names_and_reasons_never_reach_the_terminal(tmp_pa
     assert "reason: two\\nlines\\x07" in out
     status, out, _ = run("watchlist", "check", watchlist)
     assert status == 0 and "\x1b" not in out and "Evil\\x1b[2J Ltd" in out
+
+
+def test_firms_rebuilt_from_stored_text_and_statuses_give_the_same_findings(tmp_path: Path) -> None:
+    """The workspace path: declarations kept as text, findings kept as (rule, domain, status)."""
+    folder = _folder(tmp_path, lender=LENDER, supplier=SUPPLIER)
+    assessed = assess_firms([folder], "starter", as_of=AS_OF)
+    stored = [
+        firm_from_statuses(
+            declaration_from_text(firm.declaration.text, firm.declaration.source),
+            ready=firm.ready,
+            score=firm.score,
+            rule_statuses=[(rule, "licensing", "fail") for rule in firm.licence_failures],
+            evidence=dict(firm.licence_evidence),
+        )
+        for firm in assessed
+    ]
+    fresh, again = build_supply_graph(assessed), build_supply_graph(stored)
+    assert again.contradictions == fresh.contradictions and len(again.contradictions) == 2
+    assert [n.firm.key for n in again.nodes] == [n.firm.key for n in fresh.nodes]
