@@ -354,3 +354,22 @@ def test_firms_rebuilt_from_stored_text_and_statuses_give_the_same_findings(tmp_
     fresh, again = build_supply_graph(assessed), build_supply_graph(stored)
     assert again.contradictions == fresh.contradictions and len(again.contradictions) == 2
     assert [n.firm.key for n in again.nodes] == [n.firm.key for n in fresh.nodes]
+
+
+def test_the_svg_from_one_firm_shows_its_suppliers_and_direct_customers_only() -> None:
+    graph = build_supply_graph(assess_firms([EXAMPLES], "starter", as_of=AS_OF))
+    lender = graph.find("惠安消费金融有限公司")
+    qingshan = graph.find("Qingshan Data Technology")
+    assert lender is not None and qingshan is not None
+    titles = {
+        g.findtext(f"{SVG}title")
+        for g in ET.fromstring(str(supply_svg(graph, qingshan.firm.key))).iter(f"{SVG}g")
+    }
+    assert titles == {
+        "Qingshan Data Technology Co., Ltd.",
+        "Huaan Consumer Finance Co., Ltd.",
+        "Hangzhou Commercial Bank Co., Ltd.",
+        None,  # the legend
+    }
+    whole = ET.fromstring(str(supply_svg(graph, lender.firm.key)))
+    assert len([g for g in whole.iter(f"{SVG}g") if g.get("class", "").startswith("node")]) == 11
