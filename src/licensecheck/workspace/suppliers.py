@@ -411,14 +411,17 @@ def _licence_contradictions(
     if len(evidence_path) > 1:
         evidence += f" ({format_path(evidence_path)})"
     found = []
-    for kind, claimed in (("licensed", party.licensed), ("contract_signed", party.contract_signed)):
+    claims: tuple[tuple[ContradictionKind, bool | None, str], ...] = (
+        ("licensed", party.licensed, "licensed"),
+        ("contract_signed", party.contract_signed, "under a signed contract"),
+    )
+    for kind, claimed, what in claims:
         if not claimed:
             continue
         path = (*party.path, kind)
-        what = "licensed" if kind == "licensed" else "under a signed contract"
         found.append(
             Contradiction(
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,
                 claimant=claimant.key,
                 claim=f"{format_path(path)}: true",
                 claim_at=claimant.span(path),
