@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from .reports.gap import GapReport
     from .reports.plan import Plan
     from .workspace.impact import ImpactInput, ImpactReport
+    from .workspace.suppliers import FirmInput, SupplyGraph
+    from .workspace.watchlist import Watchlist, WatchlistEntry
 
 __all__ = [
     "DEFAULT_FAIL_ON",
@@ -495,3 +497,78 @@ def impact_exit_code(report: ImpactReport) -> int:
     from .workspace.impact import impact_exit_code as _exit_code
 
     return _exit_code(report)
+
+
+# --- workspace: wssupply ---
+
+#: The formats of ``licensecheck suppliers``
+SUPPLIER_FORMATS = ("text", "json", "html")
+
+
+def import_watchlist(path: str | os.PathLike[str]) -> list[WatchlistEntry]:
+    """The entries of a watchlist file (CSV, or YAML/JSON): name and source required, aliases,
+    registration_id, date (YYYY-MM-DD) and reason optional. Raises
+    :class:`~licensecheck.errors.WatchlistError` with every problem at ``file:line:col``."""
+    from .workspace.watchlist import import_watchlist as _import
+
+    return _import(path)
+
+
+def load_watchlist(path: str | os.PathLike[str]) -> Watchlist:
+    """A watchlist file, indexed for matching by registration id, name and alias."""
+    from .workspace.watchlist import load_watchlist as _load
+
+    return _load(path)
+
+
+def supply_graph(
+    paths: Sequence[str | os.PathLike[str]],
+    pack: PackRef = DEFAULT_PACK,
+    *,
+    as_of: str | dt.date | None = None,
+    watchlist: str | os.PathLike[str] | Watchlist | None = None,
+    exclude: Sequence[str | os.PathLike[str]] = (),
+) -> SupplyGraph:
+    """Assess the declarations in ``paths`` (files or folders, less ``exclude`` and the
+    watchlist file) with ``pack`` and cross-check what the firms declare about their suppliers
+    and recipients: the supply graph, its contradictions (each citing both declarations) and,
+    with ``watchlist``, its hits."""
+    from .engine.evaluate import pack_info
+    from .workspace.suppliers import assess_firms, build_supply_graph
+    from .workspace.watchlist import Watchlist as _Watchlist
+    from .workspace.watchlist import load_watchlist as _load
+
+    listed = (
+        _load(watchlist)
+        if watchlist is not None and not isinstance(watchlist, _Watchlist)
+        else watchlist
+    )
+    skipped = [*exclude, *([watchlist] if isinstance(watchlist, str | os.PathLike) else [])]
+    compiled = prepare_pack(pack)
+    day = parse_as_of(as_of)
+    firms = assess_firms(paths, compiled, as_of=day, exclude=skipped)
+    info = pack_info(compiled, "en")
+    return build_supply_graph(firms, listed, pack=f"{info.id} {info.version}", as_of=day)
+
+
+def supply_graph_of(
+    firms: Sequence[FirmInput],
+    watchlist: Watchlist | None = None,
+    *,
+    pack: str = "",
+    as_of: dt.date | None = None,
+) -> SupplyGraph:
+    """The supply graph over firms already assessed (the workspace's latest assessments, each
+    made with :func:`licensecheck.workspace.suppliers.firm_from_statuses`); ``pack`` ("id
+    version") and ``as_of`` are shown in its heading."""
+    from .workspace.suppliers import build_supply_graph
+
+    return build_supply_graph(firms, watchlist, pack=pack, as_of=as_of)
+
+
+def render_suppliers(graph: SupplyGraph, fmt: str = "text", *, root: str | None = None) -> str:
+    """A supply graph as ``text`` (an indented tree), ``json`` or ``html`` (with an SVG
+    picture); ``root`` is the key of the firm the tree starts from."""
+    from .workspace.suppliers_render import render_suppliers as _render
+
+    return _render(graph, fmt, root=root)

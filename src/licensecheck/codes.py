@@ -34,6 +34,7 @@ Stage = Literal[
     "template",
     "lint",
     "pack-test",
+    "watchlist",
 ]
 Level = Literal["error", "warning"]
 
@@ -95,7 +96,7 @@ CONFIG = _code(
 SYNTAX = _code(
     "syntax",
     "the text does not follow its grammar: YAML or JSON of a declaration, waiver file or report, or a rules file",
-    stage=("declaration", "pack", "waiver", "report"),
+    stage=("declaration", "pack", "waiver", "report", "watchlist"),
 )
 
 # -- declarations
@@ -324,6 +325,14 @@ TEST_CASE = _code(
     "test-case",
     "a pack test case is malformed or names a base that cannot be used",
     stage="pack-test",
+)
+
+# -- watchlists
+WATCHLIST = _code(
+    "watchlist",
+    "a watchlist (CSV or YAML) is malformed: a missing or unknown column or key, a value of the "
+    "wrong kind, a date that is not a real YYYY-MM-DD",
+    stage="watchlist",
 )
 
 

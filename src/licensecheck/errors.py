@@ -173,3 +173,7 @@ class ConfigError(LicenseCheckError):
 
 class ReportError(LicenseCheckError):
     """A JSON report given as input (``--baseline``, ``diff``) could not be read."""
+
+
+class WatchlistError(LicenseCheckError):
+    """A watchlist file (CSV or YAML of named entities) could not be read or is malformed."""

@@ -29,6 +29,7 @@ from .impact import impact_command
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
 from .reports import plan_command, report_command
+from .suppliers import suppliers, watchlist
 from .waivers import waivers
 
 
@@ -173,6 +174,8 @@ for command in (
     schema,
     report_command,
     plan_command,
+    suppliers,
+    watchlist,
 ):
     main.add_command(command)
 main.add_command(impact_command)
