@@ -34,6 +34,7 @@ Stage = Literal[
     "template",
     "lint",
     "pack-test",
+    "workspace",
 ]
 Level = Literal["error", "warning"]
 
@@ -324,6 +325,25 @@ TEST_CASE = _code(
     "test-case",
     "a pack test case is malformed or names a base that cannot be used",
     stage="pack-test",
+)
+
+# -- the workspace (assessments remembered in a database)
+WORKSPACE = _code(
+    "workspace",
+    "no workspace is found, a firm is not in it, or a workspace command cannot be done there",
+    stage="workspace",
+)
+WORKSPACE_DATABASE = _code(
+    "workspace-database",
+    "the workspace database cannot be used: not a database, not a licensecheck workspace, "
+    "or a server that cannot be reached",
+    stage="workspace",
+)
+WORKSPACE_VERSION = _code(
+    "workspace-version",
+    "the workspace database was made by a newer licensecheck (a schema revision this one "
+    "does not know)",
+    stage="workspace",
 )
 
 

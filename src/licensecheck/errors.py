@@ -173,3 +173,8 @@ class ConfigError(LicenseCheckError):
 
 class ReportError(LicenseCheckError):
     """A JSON report given as input (``--baseline``, ``diff``) could not be read."""
+
+
+class WorkspaceError(LicenseCheckError):
+    """A workspace database could not be found, opened or used (``--record``, ``history``,
+    ``portfolio``, ``workspace …``)."""

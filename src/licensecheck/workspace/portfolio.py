@@ -1,0 +1,275 @@
+"""The portfolio: every firm's latest assessment per pack, screened.
+
+Input: a workspace, filters (pack, not ready, a domain with blocking gaps, assessed since a
+date) and the ``--fail-on`` threshold. Output: a :class:`Portfolio` — per firm and pack the
+latest run's readiness, score and range, blocking gaps by domain (blocking is decided by
+:mod:`licensecheck.engine.gate`, from the gaps recorded by domain and severity), the trend
+since the run before, the day last assessed — rendered as text, JSON, CSV or an HTML page.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from markupsafe import Markup
+from sqlalchemy.engine import Connection
+
+from ..engine.gate import DEFAULT_FAIL_ON, at_or_above, check_fail_on
+from ..reports.documents import csv_cell
+from ..reports.templates import render_template
+from ..resources import templates_dir
+from .models import assessments, firms, pack_versions
+from .store import Workspace, latest_ids
+
+PORTFOLIO_FORMATS = ("text", "json", "csv", "html")
+CSV_COLUMNS = (
+    "firm",
+    "firm_key",
+    "registration_id",
+    "pack",
+    "pack_version",
+    "last_assessed",
+    "ready",
+    "score",
+    "score_worst",
+    "score_best",
+    "trend",
+    "blocking",
+    "blocking_by_domain",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    pack_id: str | None = None
+    not_ready: bool = False
+    domain: str | None = None
+    since: dt.date | None = None
+    fail_on: str = DEFAULT_FAIL_ON
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A firm's latest assessment under one pack."""
+
+    firm: str
+    firm_key: str
+    registration_id: str | None
+    pack: str
+    pack_version: str
+    last_assessed: dt.date
+    ready: bool
+    score: int
+    score_worst: int
+    score_best: int
+    #: score change since the run before; None for a first run
+    trend: int | None
+    previous_assessed: dt.date | None
+    blocking_by_domain: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> int:
+        return sum(self.blocking_by_domain.values())
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    filters: Filters
+    entries: list[Entry]
+
+    @property
+    def ready(self) -> int:
+        return sum(1 for e in self.entries if e.ready)
+
+
+@dataclass(frozen=True)
+class _Severity:
+    severity: str
+
+
+def portfolio(workspace: Workspace, filters: Filters) -> Portfolio:
+    check_fail_on(filters.fail_on)
+    return Portfolio(filters, workspace.read(lambda c: _entries(c, filters)))
+
+
+def _entries(connection: Connection, filters: Filters) -> list[Entry]:
+    latest = latest_ids(filters.pack_id, depth=2)
+    query = (
+        sa.select(
+            latest.c.rank,
+            firms.c.key,
+            firms.c.name,
+            firms.c.registration_id,
+            assessments.c.pack_id,
+            pack_versions.c.version,
+            assessments.c.as_of,
+            assessments.c.ready,
+            assessments.c.score,
+            assessments.c.score_worst,
+            assessments.c.score_best,
+            assessments.c.gaps,
+        )
+        .join(latest, latest.c.id == assessments.c.id)
+        .join(firms, firms.c.id == assessments.c.firm_id)
+        .join(pack_versions, pack_versions.c.id == assessments.c.pack_version_id)
+        .order_by(firms.c.name, firms.c.key, assessments.c.pack_id, latest.c.rank)
+    )
+    previous: dict[tuple[str, str], Any] = {}
+    rows = []
+    for row in connection.execute(query):
+        if row.rank == 2:
+            previous[(row.key, row.pack_id)] = row
+        else:
+            rows.append(row)
+    entries = []
+    for row in rows:
+        before = previous.get((row.key, row.pack_id))
+        entry = Entry(
+            firm=row.name,
+            firm_key=row.key,
+            registration_id=row.registration_id,
+            pack=row.pack_id,
+            pack_version=row.version,
+            last_assessed=row.as_of,
+            ready=bool(row.ready),
+            score=row.score,
+            score_worst=row.score_worst,
+            score_best=row.score_best,
+            trend=row.score - before.score if before is not None else None,
+            previous_assessed=before.as_of if before is not None else None,
+            blocking_by_domain=_blocking(row.gaps, filters.fail_on),
+        )
+        if _kept(entry, filters):
+            entries.append(entry)
+    return entries
+
+
+def _blocking(gaps: dict[str, dict[str, int]], fail_on: str) -> dict[str, int]:
+    """Domain → gaps at or above ``fail_on`` (the one gate's threshold)."""
+    blocking = {}
+    for domain, by_severity in sorted(gaps.items()):
+        count = sum(n for s, n in by_severity.items() if at_or_above(_Severity(s), fail_on))
+        if count:
+            blocking[domain] = count
+    return blocking
+
+
+def _kept(entry: Entry, filters: Filters) -> bool:
+    if filters.not_ready and entry.ready:
+        return False
+    if filters.domain is not None and not entry.blocking_by_domain.get(filters.domain):
+        return False
+    return filters.since is None or entry.last_assessed >= filters.since
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render_portfolio(result: Portfolio, fmt: str = "text") -> str:
+    if fmt == "json":
+        return json.dumps(_json(result), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return _csv(result)
+    if fmt == "html":
+        return _html(result)
+    return _text(result)
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    data = asdict(entry)
+    data["last_assessed"] = entry.last_assessed.isoformat()
+    data["previous_assessed"] = (
+        entry.previous_assessed.isoformat() if entry.previous_assessed else None
+    )
+    data["blocking"] = entry.blocking
+    return data
+
+
+def _json(result: Portfolio) -> dict[str, Any]:
+    filters = asdict(result.filters)
+    filters["since"] = result.filters.since.isoformat() if result.filters.since else None
+    return {
+        "filters": filters,
+        "firms": len({e.firm_key for e in result.entries}),
+        "ready": result.ready,
+        "entries": [_entry_json(e) for e in result.entries],
+    }
+
+
+def _trend(trend: int | None) -> str:
+    return "new" if trend is None else f"{trend:+d}"
+
+
+def _domains(entry: Entry) -> str:
+    return " ".join(f"{d}:{n}" for d, n in entry.blocking_by_domain.items())
+
+
+def _text(result: Portfolio) -> str:
+    if not result.entries:
+        return "no assessment matches\n"
+    header = f"{'firm':<32}  {'pack':<12}  {'ready':<5}  {'score':>5}  {'range':<7}  {'trend':>5}  {'last':<10}  blocking"
+    lines = [header]
+    for e in result.entries:
+        lines.append(
+            f"{e.firm[:32]:<32}  {e.pack[:12]:<12}  {'yes' if e.ready else 'no':<5}  "
+            f"{e.score:>5}  {f'{e.score_worst}-{e.score_best}':<7}  {_trend(e.trend):>5}  "
+            f"{e.last_assessed.isoformat():<10}  {_domains(e) or '-'}"
+        )
+    firms_count = len({e.firm_key for e in result.entries})
+    lines.append("")
+    lines.append(f"{len(result.entries)} assessments of {firms_count} firms; {result.ready} ready")
+    return "\n".join(lines) + "\n"
+
+
+def _csv(result: Portfolio) -> str:
+    """RFC 4180, one row per firm and pack; text a spreadsheet would run as a formula is
+    neutralised (the reports' :func:`csv_cell`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in result.entries:
+        writer.writerow(
+            [
+                csv_cell(e.firm),
+                csv_cell(e.firm_key),
+                csv_cell(e.registration_id or ""),
+                csv_cell(e.pack),
+                csv_cell(e.pack_version),
+                e.last_assessed.isoformat(),
+                "true" if e.ready else "false",
+                e.score,
+                e.score_worst,
+                e.score_best,
+                "" if e.trend is None else e.trend,
+                e.blocking,
+                csv_cell(_domains(e)),
+            ]
+        )
+    return out.getvalue()
+
+
+SORT_SCRIPT = "portfolio-sort.js"
+
+
+def _html(result: Portfolio) -> str:
+    """One self-contained page: the table sorted by firm, re-sortable by any column with the
+    small script shipped beside the templates, which the page's Content-Security-Policy
+    allows by its hash alone (nothing else can run); printable without it."""
+    script = (templates_dir() / SORT_SCRIPT).read_text(encoding="utf-8")
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    import base64
+
+    context = {
+        "lang": "en",
+        "portfolio": _json(result),
+        "script": Markup(script),
+        "script_hash": "sha256-" + base64.b64encode(digest).decode("ascii"),
+    }
+    return render_template("portfolio.html.j2", context, markdown=False)
