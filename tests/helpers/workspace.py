@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 POSTGRES_ENV = "LICENSECHECK_TEST_DATABASE_URL"
@@ -30,6 +31,17 @@ class Target:
 
 def postgres_url() -> str | None:
     return os.environ.get(POSTGRES_ENV) or None
+
+
+def require_postgres() -> str:
+    """The test server's URL; without one, a skip on a developer's machine and a failure
+    under ``CI=true`` (CI must test the database teams deploy)."""
+    url = postgres_url()
+    if url is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {POSTGRES_ENV} is not set: the PostgreSQL tests must run")
+        pytest.skip(f"{POSTGRES_ENV} is not set (no PostgreSQL server to test against)")
+    return url
 
 
 def empty_postgres(url: str) -> None:

@@ -7,7 +7,6 @@ fail under ``CI=true``: CI must test the database teams deploy.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,22 +14,22 @@ import pytest
 
 from helpers.cli import run
 from helpers.workspace import (
-    POSTGRES_ENV,
     Target,
     empty_postgres,
     postgres_target,
-    postgres_url,
+    require_postgres,
     sqlite_target,
 )
 
 
-def require_postgres() -> str:
-    url = postgres_url()
-    if url is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {POSTGRES_ENV} is not set: the PostgreSQL tests must run")
-        pytest.skip(f"{POSTGRES_ENV} is not set (no PostgreSQL server to test against)")
-    return url
+@pytest.fixture
+def postgres() -> Iterator[Target]:
+    """An initialised, empty workspace on the PostgreSQL server."""
+    url = require_postgres()
+    empty_postgres(url)
+    code, _, err = run("workspace", "init", "--db", url)
+    assert code == 0, err
+    yield postgres_target(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -35,6 +35,7 @@ DATABASE_FILE = "workspace.db"
 LOCK_TIMEOUT = 60.0
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _DIALECTS = ("sqlite", "postgresql")
+BASE = "base"
 
 
 @dataclass(frozen=True)
@@ -216,14 +217,16 @@ def known_revisions() -> tuple[str, set[str]]:
 
 
 def current_revision(connection: Connection) -> str | None:
-    """The revision the database is at; ``None`` for a database without a workspace."""
+    """The revision the database is at: ``None`` for a database without a workspace, "?" for
+    one holding some of our tables but no version, :data:`BASE` for one migrated down."""
     tables = set(sa.inspect(connection).get_table_names())
     if "alembic_version" not in tables:
         if tables & set(TABLES):
             return "?"
         return None
     value = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-    return str(value) if value is not None else None
+    # an empty version table: a workspace migrated down to nothing, to be built up again
+    return str(value) if value is not None else BASE
 
 
 def open_schema(engine: Engine, location: Location, *, initialise: bool = False) -> str:
@@ -233,11 +236,11 @@ def open_schema(engine: Engine, location: Location, *, initialise: bool = False)
     try:
         with writer(engine).begin() as connection:
             revision = current_revision(connection)
-            if revision is None and not initialise:
-                raise _not_a_workspace(location, empty=True)
             if revision == "?" or (revision is None and _has_tables(connection)):
                 raise _not_a_workspace(location, empty=False)
-            if revision is not None and revision not in known:
+            if revision is None and not initialise:
+                raise _not_a_workspace(location, empty=True)
+            if revision not in (None, BASE) and revision not in known:
                 raise workspace_error(
                     f"{location.shown}: the workspace's schema revision '{revision}' is newer "
                     "than this licensecheck knows; upgrade licensecheck to use it",

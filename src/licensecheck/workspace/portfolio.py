@@ -35,6 +35,7 @@ CSV_COLUMNS = (
     "registration_id",
     "pack",
     "pack_version",
+    "declaration",
     "last_assessed",
     "ready",
     "score",
@@ -64,6 +65,8 @@ class Entry:
     registration_id: str | None
     pack: str
     pack_version: str
+    #: the declaration file as the run named it
+    declaration: str
     last_assessed: dt.date
     ready: bool
     score: int
@@ -109,6 +112,7 @@ def _entries(connection: Connection, filters: Filters) -> list[Entry]:
             firms.c.registration_id,
             assessments.c.pack_id,
             pack_versions.c.version,
+            assessments.c.declaration_path,
             assessments.c.as_of,
             assessments.c.ready,
             assessments.c.score,
@@ -137,6 +141,7 @@ def _entries(connection: Connection, filters: Filters) -> list[Entry]:
             registration_id=row.registration_id,
             pack=row.pack_id,
             pack_version=row.version,
+            declaration=row.declaration_path,
             last_assessed=row.as_of,
             ready=bool(row.ready),
             score=row.score,
@@ -242,6 +247,7 @@ def _csv(result: Portfolio) -> str:
                 csv_cell(e.registration_id or ""),
                 csv_cell(e.pack),
                 csv_cell(e.pack_version),
+                csv_cell(e.declaration),
                 e.last_assessed.isoformat(),
                 "true" if e.ready else "false",
                 e.score,
