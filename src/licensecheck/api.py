@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .authoring.schema_export import SCHEMA_NAMES
@@ -293,13 +293,18 @@ def plan(
 
 
 def render_report(
-    report: GapReport, fmt: str = "markdown", *, templates: str | os.PathLike[str] | None = None
+    report: GapReport,
+    fmt: str = "markdown",
+    *,
+    templates: str | os.PathLike[str] | None = None,
+    history: Sequence[Mapping[str, object]] | None = None,
 ) -> str:
     """A gap report as ``markdown``, ``html`` (one self-contained file) or ``json``;
-    ``templates``: a folder of your own Jinja2 templates (run in the sandbox)."""
+    ``templates``: a folder of your own Jinja2 templates (run in the sandbox); ``history``
+    (HTML only, from :func:`report_history`): a score trend and burn-down chart."""
     from .formats.dispatch import render_report as _render
 
-    return _render(report, fmt, templates=templates)
+    return _render(report, fmt, templates=templates, history=history)
 
 
 def render_plan(
@@ -544,3 +549,21 @@ def render_portfolio(result: Portfolio, fmt: str = "text") -> str:
     from .workspace.portfolio import render_portfolio as _render
 
     return _render(result, fmt)
+
+
+def report_history(
+    declaration: DeclarationRef,
+    pack: PackRef,
+    *,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+) -> list[dict[str, object]]:
+    """The recorded runs of the firm ``declaration`` describes under ``pack``, oldest first
+    (``as_of``, ``score``, ``worst``, ``best``, ``gaps``): :func:`render_report`'s ``history``.
+    Raises :class:`~licensecheck.errors.WorkspaceError` when the firm has no recorded run."""
+    from .workspace.history import trend_of
+
+    compiled = prepare_pack(pack)
+    loaded = load_declaration(declaration, schema=compiled.checked.schema)
+    with open_workspace(workspace, database_url=database_url) as ws:
+        return trend_of(ws, loaded.data.get("company") or {}, compiled.checked.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -132,3 +133,36 @@ def test_record_from_configuration(workspace: Target, tmp_path: Path, monkeypatc
     code, _, err = run("--config", config, "check", declaration, "--as-of", RUNS[0])
     assert code == 1
     assert "recorded 1 assessments" in err
+
+
+def test_report_history_draws_the_runs_and_changes_nothing_else(
+    workspace: Target, tmp_path: Path
+) -> None:
+    _journey(workspace, tmp_path)
+    declaration = tmp_path / "demo.yaml"
+    plain, drawn = tmp_path / "plain.html", tmp_path / "drawn.html"
+    common = ("report", declaration, "--format", "html", "--as-of", RUNS[2], *workspace.args)
+    assert run(*common, "-o", plain)[0] == 1
+    code, _, err = run(*common, "--history", "-o", drawn)
+    assert code == 1, err
+    html = drawn.read_text(encoding="utf-8")
+    section = re.search(r'\n\n<section id="history">.*?</section>\n', html, re.DOTALL)
+    assert section is not None
+    assert html.replace(section.group(0), "\n") == plain.read_text(encoding="utf-8")
+    chart = section.group(0)
+    assert chart.count("<circle") == 3
+    assert chart.count('<rect class="gaps"') == 3
+    for day in RUNS:
+        assert f">{day}</text>" in chart
+
+
+def test_report_history_needs_html_and_recorded_runs(workspace: Target, tmp_path: Path) -> None:
+    declaration = tmp_path / "demo.yaml"
+    shutil.copy(DEMO, declaration)
+    code, _, err = run("report", declaration, "--history", "--record", *workspace.args)
+    assert code == 2
+    assert "use --format html" in err
+    assert "assessments: 0\n" in run("workspace", "info", *workspace.args)[1]
+    code, _, err = run("report", declaration, "--format", "html", "--history", *workspace.args)
+    assert code == 2
+    assert "no firm" in err

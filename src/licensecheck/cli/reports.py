@@ -59,6 +59,12 @@ def _document_options(f: F) -> F:
     "An earlier JSON report (licensecheck check --format json): the report says what "
     "changed, and only new or worsened gaps count toward the exit status."
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Add the firm's recorded runs to the HTML report: a score trend and burn-down chart "
+    "(from the workspace; with --record, this run included).",
+)
 @_document_options
 @output_option
 def report_command(
@@ -66,6 +72,7 @@ def report_command(
     pack: str,
     fmt: str,
     baseline: Path | None,
+    history: bool,
     as_of: str | None,
     lang: str,
     waivers: Path | None,
@@ -81,14 +88,20 @@ def report_command(
 
     Exit status: 0 nothing at or above --fail-on, 1 gaps at or above it, 2 bad input.
     """
-    from ..api import gap_report, render_report
+    from ..api import gap_report, render_report, report_history
+    from ..reports.documents import check_history_format
 
+    if history:
+        check_history_format(fmt)  # before anything is assessed or recorded
     report = gap_report(
         declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
     )
-    text = render_report(report, fmt, templates=templates)
     if record:
         _record(declaration, pack, as_of, lang, waivers, fail_on, workspace, db)
+    runs = (
+        report_history(declaration, pack, workspace=workspace, database_url=db) if history else None
+    )
+    text = render_report(report, fmt, templates=templates, history=runs)
     inputs = [declaration, *(p for p in (baseline, waivers) if p is not None)]
     emit(text, output, inputs)
     sys.exit(report.exit_code(fail_on))

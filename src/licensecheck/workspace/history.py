@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..engine.gate import counts_as_gap
+from .db import workspace_error
+from .identity import firm_key
 from .models import assessments, findings, pack_versions
 from .store import Firm, Workspace, find_firm
 
@@ -194,9 +196,26 @@ def _text(history: History) -> str:
     return "\n".join(lines) + "\n"
 
 
-def score_trend(history: History, pack_id: str) -> list[tuple[dt.date, int, int, int, int]]:
-    """(as of, score, worst, best, gaps) per run under ``pack_id``: the report's trend chart."""
-    for pack in history.packs:
-        if pack.pack_id == pack_id:
-            return [(r.as_of, r.score, r.score_worst, r.score_best, r.gaps) for r in pack.runs]
-    return []
+def trend_of(
+    workspace: Workspace, company: Mapping[str, object], pack_id: str
+) -> list[dict[str, object]]:
+    """The runs of the firm ``company`` names under ``pack_id``, oldest first, as the report's
+    trend chart takes them: ``as_of``, ``score``, ``worst``, ``best``, ``gaps``."""
+    key = firm_key(company)
+    history = firm_history(workspace, key, pack_id)
+    runs = [run for pack in history.packs for run in pack.runs]
+    if not runs:
+        raise workspace_error(
+            f"no recorded run of {history.firm.name} under pack {pack_id} to draw",
+            hint="record runs with --record",
+        )
+    return [
+        {
+            "as_of": r.as_of,
+            "score": r.score,
+            "worst": r.score_worst,
+            "best": r.score_best,
+            "gaps": r.gaps,
+        }
+        for r in runs
+    ]
