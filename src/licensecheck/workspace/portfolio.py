@@ -22,11 +22,12 @@ from markupsafe import Markup
 from sqlalchemy.engine import Connection
 
 from ..engine.gate import DEFAULT_FAIL_ON, at_or_above, check_fail_on
+from ..engine.models import SEVERITIES
 from ..reports.documents import csv_cell
 from ..reports.templates import render_template
 from ..resources import templates_dir
 from .models import assessments, firms, pack_versions
-from .store import Workspace, latest_ids
+from .store import Workspace
 
 PORTFOLIO_FORMATS = ("text", "json", "csv", "html")
 CSV_COLUMNS = (
@@ -103,44 +104,51 @@ def portfolio(workspace: Workspace, filters: Filters) -> Portfolio:
 
 
 def _entries(connection: Connection, filters: Filters) -> list[Entry]:
-    latest = latest_ids(filters.pack_id, depth=2)
-    query = (
-        sa.select(
-            latest.c.rank,
-            firms.c.key,
-            firms.c.name,
-            firms.c.registration_id,
-            assessments.c.pack_id,
-            pack_versions.c.version,
-            assessments.c.declaration_path,
-            assessments.c.as_of,
-            assessments.c.ready,
-            assessments.c.score,
-            assessments.c.score_worst,
-            assessments.c.score_best,
-            assessments.c.gaps,
-        )
-        .join(latest, latest.c.id == assessments.c.id)
-        .join(firms, firms.c.id == assessments.c.firm_id)
-        .join(pack_versions, pack_versions.c.id == assessments.c.pack_version_id)
-        .order_by(firms.c.name, firms.c.key, assessments.c.pack_id, latest.c.rank)
+    """One pass over the assessments in the order of their index (pack, firm, date, id):
+    the last row of each firm and pack is its latest run, the one before it the previous.
+    Firms and pack versions are read once each; a run's gaps are decoded only if it is
+    the latest."""
+    firm_rows = {r.id: r for r in connection.execute(sa.select(firms))}
+    versions = dict(
+        connection.execute(sa.select(pack_versions.c.id, pack_versions.c.version)).all()
     )
-    previous: dict[tuple[str, str], Any] = {}
-    rows = []
+    query = sa.select(
+        assessments.c.pack_id,
+        assessments.c.firm_id,
+        assessments.c.pack_version_id,
+        assessments.c.declaration_path,
+        assessments.c.as_of,
+        assessments.c.ready,
+        assessments.c.score,
+        assessments.c.score_worst,
+        assessments.c.score_best,
+        # as text: only the latest runs' gaps are decoded
+        sa.cast(assessments.c.gaps, sa.Text).label("gaps"),
+    ).order_by(assessments.c.pack_id, assessments.c.firm_id, assessments.c.as_of, assessments.c.id)
+    if filters.pack_id is not None:
+        query = query.where(assessments.c.pack_id == filters.pack_id)
+    blocking = _blocking_severities(filters.fail_on)
+    latest: dict[tuple[str, int], Any] = {}
+    previous: dict[tuple[str, int], Any] = {}
     for row in connection.execute(query):
-        if row.rank == 2:
-            previous[(row.key, row.pack_id)] = row
-        else:
-            rows.append(row)
+        key = (row.pack_id, row.firm_id)
+        if key in latest:
+            previous[key] = latest[key]
+        latest[key] = row
     entries = []
-    for row in rows:
-        before = previous.get((row.key, row.pack_id))
+    for key, row in latest.items():
+        if filters.not_ready and row.ready:
+            continue
+        if filters.since is not None and row.as_of < filters.since:
+            continue
+        firm = firm_rows[row.firm_id]
+        before = previous.get(key)
         entry = Entry(
-            firm=row.name,
-            firm_key=row.key,
-            registration_id=row.registration_id,
+            firm=firm.name,
+            firm_key=firm.key,
+            registration_id=firm.registration_id,
             pack=row.pack_id,
-            pack_version=row.version,
+            pack_version=versions[row.pack_version_id],
             declaration=row.declaration_path,
             last_assessed=row.as_of,
             ready=bool(row.ready),
@@ -149,29 +157,27 @@ def _entries(connection: Connection, filters: Filters) -> list[Entry]:
             score_best=row.score_best,
             trend=row.score - before.score if before is not None else None,
             previous_assessed=before.as_of if before is not None else None,
-            blocking_by_domain=_blocking(row.gaps, filters.fail_on),
+            blocking_by_domain=_blocking(json.loads(row.gaps), blocking),
         )
-        if _kept(entry, filters):
+        if filters.domain is None or entry.blocking_by_domain.get(filters.domain):
             entries.append(entry)
+    entries.sort(key=lambda e: (e.firm, e.firm_key, e.pack))
     return entries
 
 
-def _blocking(gaps: dict[str, dict[str, int]], fail_on: str) -> dict[str, int]:
-    """Domain → gaps at or above ``fail_on`` (the one gate's threshold)."""
+def _blocking_severities(fail_on: str) -> frozenset[str]:
+    """The severities whose gaps block at ``fail_on``, as the one gate says."""
+    return frozenset(s for s in SEVERITIES if at_or_above(_Severity(s), fail_on))
+
+
+def _blocking(gaps: dict[str, dict[str, int]], severities: frozenset[str]) -> dict[str, int]:
+    """Domain → gaps of a blocking severity."""
     blocking = {}
     for domain, by_severity in sorted(gaps.items()):
-        count = sum(n for s, n in by_severity.items() if at_or_above(_Severity(s), fail_on))
+        count = sum(n for s, n in by_severity.items() if s in severities)
         if count:
             blocking[domain] = count
     return blocking
-
-
-def _kept(entry: Entry, filters: Filters) -> bool:
-    if filters.not_ready and entry.ready:
-        return False
-    if filters.domain is not None and not entry.blocking_by_domain.get(filters.domain):
-        return False
-    return filters.since is None or entry.last_assessed >= filters.since
 
 
 # ---------------------------------------------------------------- rendering
@@ -187,14 +193,25 @@ def render_portfolio(result: Portfolio, fmt: str = "text") -> str:
     return _text(result)
 
 
-def _entry_json(entry: Entry) -> dict[str, Any]:
-    data = asdict(entry)
-    data["last_assessed"] = entry.last_assessed.isoformat()
-    data["previous_assessed"] = (
-        entry.previous_assessed.isoformat() if entry.previous_assessed else None
-    )
-    data["blocking"] = entry.blocking
-    return data
+def _entry_json(e: Entry) -> dict[str, Any]:
+    """An entry as JSON, field by field (``asdict`` would copy each one deeply)."""
+    return {
+        "firm": e.firm,
+        "firm_key": e.firm_key,
+        "registration_id": e.registration_id,
+        "pack": e.pack,
+        "pack_version": e.pack_version,
+        "declaration": e.declaration,
+        "last_assessed": e.last_assessed.isoformat(),
+        "ready": e.ready,
+        "score": e.score,
+        "score_worst": e.score_worst,
+        "score_best": e.score_best,
+        "trend": e.trend,
+        "previous_assessed": e.previous_assessed.isoformat() if e.previous_assessed else None,
+        "blocking": e.blocking,
+        "blocking_by_domain": e.blocking_by_domain,
+    }
 
 
 def _json(result: Portfolio) -> dict[str, Any]:

@@ -301,8 +301,8 @@ def find_firm(connection: Connection, text: str) -> Firm:
     raise workspace_error(f"'{wanted}' names several firms: {names}; give the key")
 
 
-def latest_ids(pack_id: str | None, depth: int = 1) -> sa.Subquery:
-    """Assessment ids ranked per firm and pack, newest first (``rank`` 1 = latest)."""
+def _latest_ids(pack_id: str | None) -> sa.Subquery:
+    """The id of each firm's latest assessment under each pack."""
     rank = (
         sa.func.row_number()
         .over(
@@ -315,11 +315,11 @@ def latest_ids(pack_id: str | None, depth: int = 1) -> sa.Subquery:
     if pack_id is not None:
         query = query.where(assessments.c.pack_id == pack_id)
     ranked = query.subquery("ranked")
-    return sa.select(ranked.c.id, ranked.c.rank).where(ranked.c.rank <= depth).subquery("latest")
+    return sa.select(ranked.c.id, ranked.c.rank).where(ranked.c.rank == 1).subquery("latest")
 
 
 def _latest_assessments(connection: Connection, pack_id: str | None) -> list[LatestAssessment]:
-    latest = latest_ids(pack_id)
+    latest = _latest_ids(pack_id)
     query = (
         sa.select(
             assessments.c.id,
