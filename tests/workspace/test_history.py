@@ -27,7 +27,7 @@ def _record(workspace: Target, declaration: Path, as_of: str) -> dict[str, objec
         "check", declaration, "--as-of", as_of, "--format", "json", "--record", *workspace.args
     )
     assert code == 1, err
-    assert "recorded 1 assessments" in err
+    assert "recorded 1 assessment" in err
     return json.loads(out)  # type: ignore[no-any-return]
 
 
@@ -132,7 +132,7 @@ def test_record_from_configuration(workspace: Target, tmp_path: Path, monkeypatc
     config.write_text(f"record = true\n{where}\n", encoding="utf-8")
     code, _, err = run("--config", config, "check", declaration, "--as-of", RUNS[0])
     assert code == 1
-    assert "recorded 1 assessments" in err
+    assert "recorded 1 assessment" in err
 
 
 def test_report_history_draws_the_runs_and_changes_nothing_else(

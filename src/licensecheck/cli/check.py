@@ -135,7 +135,8 @@ def record_in_workspace(
     )
     known = len(assessments) - added
     click.echo(
-        f"recorded {added} assessments" + (f" ({known} already recorded)" if known else ""),
+        f"recorded {added} assessment{'' if added == 1 else 's'}"
+        + (f" ({known} already recorded)" if known else ""),
         err=True,
     )
 
