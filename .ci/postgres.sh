@@ -1,4 +1,4 @@
-# Sourced by .ci/run: a throwaway PostgreSQL cluster for the workspace tests (a real server).
+# Sourced by .ci/run (bash): a throwaway PostgreSQL cluster for the workspace tests (a real server).
 # Starts it in a temporary folder on a Unix socket only (no TCP port opened), creates the
 # database, exports LICENSECHECK_TEST_DATABASE_URL and stops and deletes the cluster on exit.
 # As root the server runs as the postgres user (PostgreSQL refuses to run as root).

@@ -1,5 +1,6 @@
 // Sort the portfolio table by the column whose header button is pressed; again: reverse.
-// Cells carry their sort value in data-sort (numbers as numbers, text as text).
+// Cells carry their sort value in data-sort (numbers as numbers, text as text). A link to
+// the page ending in #sort=N (or #sort=-N, descending) opens it sorted by column N (from 0).
 (function () {
   "use strict";
   var table = document.getElementById("portfolio");
@@ -22,4 +23,10 @@
       rows.forEach(function (row) { body.appendChild(row); });
     });
   });
+  var wanted = /^#sort=(-?)(\d+)$/.exec(window.location.hash);
+  var button = wanted && buttons[Number(wanted[2])];
+  if (button) {
+    button.click();
+    if (wanted[1]) { button.click(); }
+  }
 }());
