@@ -78,9 +78,11 @@ def test_a_foreign_sqlite_database(tmp_path: Path) -> None:
         folder, "is not a licensecheck workspace (it holds other tables)", tmp_path
     )
     # nor does init take it over
+    before = _snapshot(folder)
     code, _, err = run("workspace", "init", folder)
     assert code == 2
     assert "holds other tables" in err
+    assert _snapshot(folder) == before
 
 
 def test_a_schema_newer_than_this_tool(tmp_path: Path) -> None:

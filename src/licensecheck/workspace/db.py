@@ -198,7 +198,7 @@ def _reason(exc: SQLAlchemyError) -> str:
 # ---------------------------------------------------------------- schema revisions
 
 
-def _alembic_config(connection: Connection) -> Any:
+def _alembic_config(connection: Connection | None) -> Any:
     from alembic.config import Config
 
     config = Config()
@@ -211,7 +211,7 @@ def known_revisions() -> tuple[str, set[str]]:
     """The newest revision this tool knows, and all of them."""
     from alembic.script import ScriptDirectory
 
-    config = _alembic_config(None)  # type: ignore[arg-type]
+    config = _alembic_config(None)
     script = ScriptDirectory.from_config(config)
     return script.get_current_head() or "", {r.revision for r in script.walk_revisions()}
 

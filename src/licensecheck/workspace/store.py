@@ -251,10 +251,10 @@ def open_workspace(
         else:
             location = find_location(Path(location) if location is not None else None)
     engine = create(location, create_file=initialise)
-    if initialise and location.is_sqlite:
-        _enable_wal(engine, location)
     try:
         revision = open_schema(engine, location, initialise=initialise)
+        if initialise and location.is_sqlite:
+            _enable_wal(engine, location)  # only once the file is known to be a workspace
     except BaseException:
         engine.dispose()
         raise
