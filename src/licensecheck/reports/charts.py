@@ -331,6 +331,8 @@ def score_trend(runs: Sequence[Mapping[str, Any]], title: str, legend: Mapping[s
             f'<rect class="gaps" x="{_n(x_of(i) - bar_w / 2)}" y="{_n(top + plot_h - bar_h)}" '
             f'width="{_n(bar_w)}" height="{_n(bar_h)}" fill="{STATUS_COLOURS["fail"]}" '
             f'fill-opacity="0.25"><title>{escape(legend["gaps"])}: {int(run["gaps"])}</title></rect>'
+            f'<text x="{_n(x_of(i))}" y="{_n(top + plot_h - bar_h + 12)}" text-anchor="middle" '
+            f'font-size="10" fill="{STATUS_COLOURS["fail"]}">{int(run["gaps"])}</text>'
         )
         label = run["as_of"].isoformat() if isinstance(run["as_of"], dt.date) else str(run["as_of"])
         parts.append(
