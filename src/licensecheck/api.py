@@ -536,11 +536,22 @@ def portfolio(
         pack_id=pack,
         not_ready=not_ready,
         domain=domain,
-        since=parse_as_of(since) if since is not None else None,
+        since=_since(since) if since is not None else None,
         fail_on=fail_on,
     )
     with open_workspace(workspace, database_url=database_url) as ws:
         return _portfolio(ws, filters)
+
+
+def _since(value: str | dt.date) -> dt.date:
+    """``--since``: a date read as ``--as-of`` is, its errors naming ``--since``."""
+    from .errors import Diagnostic, UsageError
+
+    try:
+        return parse_as_of(value)
+    except UsageError as error:
+        message = error.diagnostics[0].message.replace("--as-of", "--since", 1)
+        raise UsageError(Diagnostic(error.diagnostics[0].code, message)) from None
 
 
 def render_portfolio(result: Portfolio, fmt: str = "text") -> str:

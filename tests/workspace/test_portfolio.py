@@ -135,3 +135,9 @@ def test_an_empty_workspace_has_an_empty_portfolio(workspace: Target) -> None:
     code, out, _ = run("portfolio", *workspace.args)
     assert code == 0
     assert out == "no assessment matches\n"
+
+
+def test_a_bad_since_date_names_the_option(workspace: Target) -> None:
+    code, _, err = run("portfolio", "--since", "2026-02-30", *workspace.args)
+    assert code == 2
+    assert "--since: '2026-02-30' does not exist" in err
