@@ -141,3 +141,21 @@ def test_a_bad_since_date_names_the_option(workspace: Target) -> None:
     code, _, err = run("portfolio", "--since", "2026-02-30", *workspace.args)
     assert code == 2
     assert "--since: '2026-02-30' does not exist" in err
+
+
+def test_text_outputs_keep_names_inert_on_a_terminal(workspace: Target, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.yaml"
+    text = (EXAMPLES / "demo-credit-scoring.yaml").read_text(encoding="utf-8")
+    hostile.write_text(
+        text.replace(
+            "  name: Lanting Data Technology (Shenzhen) Co., Ltd.",
+            '  name: "Evil\\e]0;owned\\a Co"',
+        ),
+        encoding="utf-8",
+    )
+    _reports(workspace, hostile)
+    for args in (("portfolio",), ("history", "91440300MA5FK7Q2X1")):
+        code, out, _ = run(*args, *workspace.args)
+        assert code == 0
+        assert "\x1b" not in out and "\x07" not in out
+        assert "Evil\\x1b]0;owned\\x07 Co" in out

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..engine.gate import counts_as_gap
+from ..errors import printable
 from .db import workspace_error
 from .identity import firm_key
 from .models import assessments, findings, pack_versions
@@ -160,16 +161,17 @@ def _json(history: History) -> dict[str, object]:
 
 
 def _gap_name(rule_id: str, element: str) -> str:
-    return f"{rule_id} [{element}]" if element else rule_id
+    return printable(f"{rule_id} [{element}]" if element else rule_id)
 
 
 def _text(history: History) -> str:
     firm = history.firm
-    lines = [f"{firm.name} ({firm.key})"]
+    # names and ids come from declarations: shown inert on a terminal
+    lines = [printable(f"{firm.name} ({firm.key})")]
     if not history.packs:
         lines.append("no runs recorded")
     for pack in history.packs:
-        lines += ["", f"pack {pack.pack_id}: {len(pack.runs)} runs", ""]
+        lines += ["", printable(f"pack {pack.pack_id}: {len(pack.runs)} runs"), ""]
         lines.append(
             f"  {'as of':<10}  {'version':<9}  {'score':>5}  {'range':<7}  {'ready':<5}  gaps"
         )
@@ -177,7 +179,7 @@ def _text(history: History) -> str:
             rng = f"{run.score_worst}-{run.score_best}"
             ready = "yes" if run.ready else "no"
             lines.append(
-                f"  {run.as_of.isoformat():<10}  {run.pack_version:<9}  {run.score:>5}  "
+                f"  {run.as_of.isoformat():<10}  {printable(run.pack_version):<9}  {run.score:>5}  "
                 f"{rng:<7}  {ready:<5}  {run.gaps}"
             )
         for change in pack.changes:

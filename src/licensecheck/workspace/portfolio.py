@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from ..engine.gate import DEFAULT_FAIL_ON, at_or_above, check_fail_on
 from ..engine.models import SEVERITIES
+from ..errors import printable
 from ..reports.documents import csv_cell
 from ..reports.templates import render_template
 from ..resources import templates_dir
@@ -239,10 +240,12 @@ def _text(result: Portfolio) -> str:
     header = f"{'firm':<32}  {'pack':<12}  {'ready':<5}  {'score':>5}  {'range':<7}  {'trend':>5}  {'last':<10}  blocking"
     lines = [header]
     for e in result.entries:
+        # names come from declarations: shown inert on a terminal
         lines.append(
-            f"{e.firm[:32]:<32}  {e.pack[:12]:<12}  {'yes' if e.ready else 'no':<5}  "
+            f"{printable(e.firm)[:32]:<32}  {printable(e.pack)[:12]:<12}  "
+            f"{'yes' if e.ready else 'no':<5}  "
             f"{e.score:>5}  {f'{e.score_worst}-{e.score_best}':<7}  {_trend(e.trend):>5}  "
-            f"{e.last_assessed.isoformat():<10}  {_domains(e) or '-'}"
+            f"{e.last_assessed.isoformat():<10}  {printable(_domains(e)) or '-'}"
         )
     firms_count = len({e.firm_key for e in result.entries})
     lines.append("")
