@@ -136,7 +136,10 @@ def fill_portfolio(folder: Path, firm_count: int) -> None:
                             "counts": {"pass": 5, "fail": 7},
                             "gaps": {}
                             if score >= 80
-                            else {"licensing": {"critical": 2}, "consent": {"high": 1, "low": 1}},
+                            else {
+                                "licensing": {"critical": score % 4, "high": score % 3},
+                                "consent": {"high": score % 5, "low": 1},
+                            },
                         }
                     )
         for start in range(0, len(rows), 20_000):

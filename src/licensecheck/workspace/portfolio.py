@@ -58,7 +58,7 @@ class Filters:
     fail_on: str = DEFAULT_FAIL_ON
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
     """A firm's latest assessment under one pack."""
 
@@ -105,65 +105,114 @@ def portfolio(workspace: Workspace, filters: Filters) -> Portfolio:
 
 
 def _entries(connection: Connection, filters: Filters) -> list[Entry]:
-    """One pass over the assessments in the order of their index (pack, firm, date, id):
-    the last row of each firm and pack is its latest run, the one before it the previous.
-    Firms and pack versions are read once each; a run's gaps are decoded only if it is
-    the latest."""
-    firm_rows = {r.id: r for r in connection.execute(sa.select(firms))}
+    """Each firm's latest run per pack and the run before it, found in the database by the
+    index on (pack, firm, date, id); firms and pack versions read once each."""
+    firm_rows = {
+        r.id: (r.name, r.key, r.registration_id) for r in connection.execute(sa.select(firms))
+    }
     versions = dict(
         connection.execute(sa.select(pack_versions.c.id, pack_versions.c.version)).all()
     )
-    query = sa.select(
-        assessments.c.pack_id,
-        assessments.c.firm_id,
-        assessments.c.pack_version_id,
-        assessments.c.declaration_path,
-        assessments.c.as_of,
-        assessments.c.ready,
-        assessments.c.score,
-        assessments.c.score_worst,
-        assessments.c.score_best,
-        # as text: only the latest runs' gaps are decoded
-        sa.cast(assessments.c.gaps, sa.Text).label("gaps"),
-    ).order_by(assessments.c.pack_id, assessments.c.firm_id, assessments.c.as_of, assessments.c.id)
-    if filters.pack_id is not None:
-        query = query.where(assessments.c.pack_id == filters.pack_id)
     blocking = _blocking_severities(filters.fail_on)
-    latest: dict[tuple[str, int], Any] = {}
-    previous: dict[tuple[str, int], Any] = {}
-    for row in connection.execute(query):
-        key = (row.pack_id, row.firm_id)
-        if key in latest:
-            previous[key] = latest[key]
-        latest[key] = row
+    # runs share a few gap profiles and dates: each distinct text is decoded once
+    profiles: dict[str, dict[str, int]] = {}
+    days: dict[str, dt.date] = {}
     entries = []
-    for key, row in latest.items():
-        if filters.not_ready and row.ready:
+    for (
+        pack_id,
+        firm_id,
+        version_id,
+        declaration,
+        as_of,
+        ready,
+        score,
+        worst,
+        best,
+        gaps,
+        previous_score,
+        previous_as_of,
+    ) in connection.execute(_latest_runs(filters)):
+        by_domain = profiles.get(gaps)
+        if by_domain is None:
+            by_domain = profiles[gaps] = _blocking(json.loads(gaps), blocking)
+        if filters.domain is not None and not by_domain.get(filters.domain):
             continue
-        if filters.since is not None and row.as_of < filters.since:
-            continue
-        firm = firm_rows[row.firm_id]
-        before = previous.get(key)
-        entry = Entry(
-            firm=firm.name,
-            firm_key=firm.key,
-            registration_id=firm.registration_id,
-            pack=row.pack_id,
-            pack_version=versions[row.pack_version_id],
-            declaration=row.declaration_path,
-            last_assessed=row.as_of,
-            ready=bool(row.ready),
-            score=row.score,
-            score_worst=row.score_worst,
-            score_best=row.score_best,
-            trend=row.score - before.score if before is not None else None,
-            previous_assessed=before.as_of if before is not None else None,
-            blocking_by_domain=_blocking(json.loads(row.gaps), blocking),
+        name, key, registration_id = firm_rows[firm_id]
+        entries.append(
+            Entry(
+                firm=name,
+                firm_key=key,
+                registration_id=registration_id,
+                pack=pack_id,
+                pack_version=versions[version_id],
+                declaration=declaration,
+                last_assessed=_day(as_of, days),
+                ready=bool(ready),
+                score=score,
+                score_worst=worst,
+                score_best=best,
+                trend=None if previous_score is None else score - previous_score,
+                previous_assessed=None if previous_as_of is None else _day(previous_as_of, days),
+                blocking_by_domain=by_domain,
+            )
         )
-        if filters.domain is None or entry.blocking_by_domain.get(filters.domain):
-            entries.append(entry)
     entries.sort(key=lambda e: (e.firm, e.firm_key, e.pack))
     return entries
+
+
+def _latest_runs(filters: Filters) -> sa.Select[Any]:
+    """The latest run of each firm under each pack (no later run of the same firm and pack,
+    by date then id) with the score and date of the run just before it; dates and gaps as
+    text, which the caller converts (faster than per-column result processing)."""
+    run, later, before, previous = (
+        assessments.alias(name) for name in ("run", "later", "before", "previous")
+    )
+
+    def same_series(other: Any) -> Any:
+        return sa.and_(other.c.pack_id == run.c.pack_id, other.c.firm_id == run.c.firm_id)
+
+    def after(a: Any, b: Any) -> Any:
+        return sa.or_(a.c.as_of > b.c.as_of, sa.and_(a.c.as_of == b.c.as_of, a.c.id > b.c.id))
+
+    previous_id = (
+        sa.select(before.c.id)
+        .where(same_series(before), after(run, before))
+        .order_by(before.c.as_of.desc(), before.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(
+            run.c.pack_id,
+            run.c.firm_id,
+            run.c.pack_version_id,
+            run.c.declaration_path,
+            sa.cast(run.c.as_of, sa.Text),
+            run.c.ready,
+            run.c.score,
+            run.c.score_worst,
+            run.c.score_best,
+            sa.cast(run.c.gaps, sa.Text),
+            previous.c.score,
+            sa.cast(previous.c.as_of, sa.Text),
+        )
+        .select_from(run.outerjoin(previous, previous.c.id == previous_id))
+        .where(~sa.exists().where(same_series(later), after(later, run)))
+    )
+    if filters.pack_id is not None:
+        query = query.where(run.c.pack_id == filters.pack_id)
+    if filters.not_ready:
+        query = query.where(run.c.ready.is_(False))
+    if filters.since is not None:
+        query = query.where(run.c.as_of >= filters.since)
+    return query
+
+
+def _day(text: str, days: dict[str, dt.date]) -> dt.date:
+    day = days.get(text)
+    if day is None:
+        day = days[text] = dt.date.fromisoformat(text[:10])
+    return day
 
 
 def _blocking_severities(fail_on: str) -> frozenset[str]:
