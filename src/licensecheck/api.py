@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .authoring.schema_export import SCHEMA_NAMES
@@ -49,7 +49,10 @@ if TYPE_CHECKING:
     from .packs.listing import PackSummary
     from .reports.gap import GapReport
     from .reports.plan import Plan
+    from .workspace.history import History
     from .workspace.impact import ImpactInput, ImpactReport
+    from .workspace.portfolio import Portfolio
+    from .workspace.store import Workspace
     from .workspace.suppliers import FirmInput, SupplyGraph
     from .workspace.watchlist import Watchlist, WatchlistEntry
 
@@ -294,13 +297,18 @@ def plan(
 
 
 def render_report(
-    report: GapReport, fmt: str = "markdown", *, templates: str | os.PathLike[str] | None = None
+    report: GapReport,
+    fmt: str = "markdown",
+    *,
+    templates: str | os.PathLike[str] | None = None,
+    history: Sequence[Mapping[str, object]] | None = None,
 ) -> str:
     """A gap report as ``markdown``, ``html`` (one self-contained file) or ``json``;
-    ``templates``: a folder of your own Jinja2 templates (run in the sandbox)."""
+    ``templates``: a folder of your own Jinja2 templates (run in the sandbox); ``history``
+    (HTML only, from :func:`report_history`): a score trend and burn-down chart."""
     from .formats.dispatch import render_report as _render
 
-    return _render(report, fmt, templates=templates)
+    return _render(report, fmt, templates=templates, history=history)
 
 
 def render_plan(
@@ -572,3 +580,147 @@ def render_suppliers(graph: SupplyGraph, fmt: str = "text", *, root: str | None 
     from .workspace.suppliers_render import render_suppliers as _render
 
     return _render(graph, fmt, root=root)
+
+
+# --- workspace: wscore ---
+
+
+def open_workspace(
+    workspace: str | os.PathLike[str] | None = None,
+    *,
+    database_url: str | None = None,
+    initialise: bool = False,
+) -> Workspace:
+    """Open a workspace (a context manager): the folder ``workspace`` (its
+    ``.licensecheck/workspace.db``), else the database at ``database_url`` (SQLite or
+    ``postgresql+psycopg://…``), else the nearest workspace above the working directory.
+    Its schema is checked and migrated; ``initialise`` creates it (``workspace init``)."""
+    from pathlib import Path
+
+    from .workspace.db import find_location
+    from .workspace.store import open_workspace as _open
+
+    if initialise and workspace is None and not database_url:
+        workspace = "."
+    location = find_location(Path(workspace) if workspace is not None else None, database_url)
+    return _open(location, initialise=initialise)
+
+
+def record_assessments(
+    assessments: Sequence[Assessment],
+    pack: PackRef,
+    *,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+    fail_on: str = DEFAULT_FAIL_ON,
+) -> int:
+    """Record assessments (``check``/``report``/``plan --record``) made with ``pack``: the
+    firm, the declaration and the pack's files (content-addressed), every finding and the
+    score. Returns how many were new: identical inputs are recorded once."""
+    from .engine.gate import check_fail_on
+    from .workspace.record import pack_files_of, record, recording
+
+    check_fail_on(fail_on)
+    compiled = prepare_pack(pack)
+    files = pack_files_of(compiled)
+    with open_workspace(workspace, database_url=database_url) as ws:
+        return sum(
+            record(
+                ws,
+                recording(
+                    a,
+                    load_declaration(a.declaration, schema=compiled.checked.schema),
+                    files,
+                    fail_on,
+                ),
+            )
+            for a in assessments
+        )
+
+
+def firm_history(
+    firm: str,
+    *,
+    pack: str | None = None,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+) -> History:
+    """The recorded runs of ``firm`` (its key, register id or name), per pack: score and
+    range per run, gaps opened and closed between runs and the days each closed gap was open.
+    Render it with :func:`render_history`."""
+    from .workspace.history import firm_history as _history
+
+    with open_workspace(workspace, database_url=database_url) as ws:
+        return _history(ws, firm, pack)
+
+
+def render_history(history: History, fmt: str = "text") -> str:
+    """A firm's history as ``text`` or ``json``."""
+    from .workspace.history import render_history as _render
+
+    return _render(history, fmt)
+
+
+def portfolio(
+    *,
+    pack: str | None = None,
+    not_ready: bool = False,
+    domain: str | None = None,
+    since: str | dt.date | None = None,
+    fail_on: str = DEFAULT_FAIL_ON,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+) -> Portfolio:
+    """Every firm's latest assessment per pack: readiness, score and range, gaps blocking at
+    ``fail_on`` by domain, trend since the run before, last assessed; filtered to ``pack``,
+    firms ``not_ready``, firms with blocking gaps in ``domain``, runs ``since`` a date.
+    Render it with :func:`render_portfolio`."""
+    from .workspace.portfolio import Filters
+    from .workspace.portfolio import portfolio as _portfolio
+
+    filters = Filters(
+        pack_id=pack,
+        not_ready=not_ready,
+        domain=domain,
+        since=_since(since) if since is not None else None,
+        fail_on=fail_on,
+    )
+    with open_workspace(workspace, database_url=database_url) as ws:
+        return _portfolio(ws, filters)
+
+
+def _since(value: str | dt.date) -> dt.date:
+    """``--since``: a date read as ``--as-of`` is, its errors naming ``--since``."""
+    from .errors import Diagnostic, UsageError
+
+    try:
+        return parse_as_of(value)
+    except UsageError as error:
+        message = error.diagnostics[0].message.replace("--as-of", "--since", 1)
+        raise UsageError(Diagnostic(error.diagnostics[0].code, message)) from None
+
+
+def render_portfolio(result: Portfolio, fmt: str = "text") -> str:
+    """A portfolio as ``text``, ``json``, ``csv`` (formula-safe) or ``html`` (sortable,
+    printable, one file)."""
+    from .workspace.portfolio import render_portfolio as _render
+
+    return _render(result, fmt)
+
+
+def report_history(
+    declaration: DeclarationRef,
+    pack: PackRef,
+    *,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+) -> list[dict[str, object]]:
+    """The recorded runs of the firm ``declaration`` describes under ``pack``, oldest first
+    (``as_of``, ``score``, ``worst``, ``best``, ``gaps``): :func:`render_report`'s ``history``.
+    Raises :class:`~licensecheck.errors.WorkspaceError` when the firm has no recorded run."""
+    from .workspace.history import trend_of
+
+    compiled = prepare_pack(pack)
+    loaded = load_declaration(declaration, schema=compiled.checked.schema)
+    with open_workspace(workspace, database_url=database_url) as ws:
+        return trend_of(ws, loaded.data.get("company") or {}, compiled.checked.id)

@@ -35,6 +35,7 @@ Stage = Literal[
     "lint",
     "pack-test",
     "watchlist",
+    "workspace",
 ]
 Level = Literal["error", "warning"]
 
@@ -333,6 +334,25 @@ WATCHLIST = _code(
     "a watchlist (CSV or YAML) is malformed: a missing or unknown column or key, a value of the "
     "wrong kind, a date that is not a real YYYY-MM-DD",
     stage="watchlist",
+)
+
+# -- the workspace (assessments remembered in a database)
+WORKSPACE = _code(
+    "workspace",
+    "no workspace is found, a firm is not in it, or a workspace command cannot be done there",
+    stage="workspace",
+)
+WORKSPACE_DATABASE = _code(
+    "workspace-database",
+    "the workspace database cannot be used: not a database, not a licensecheck workspace, "
+    "or a server that cannot be reached",
+    stage="workspace",
+)
+WORKSPACE_VERSION = _code(
+    "workspace-version",
+    "the workspace database was made by a newer licensecheck (a schema revision this one "
+    "does not know)",
+    stage="workspace",
 )
 
 

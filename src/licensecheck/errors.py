@@ -177,3 +177,8 @@ class ReportError(LicenseCheckError):
 
 class WatchlistError(LicenseCheckError):
     """A watchlist file (CSV or YAML of named entities) could not be read or is malformed."""
+
+
+class WorkspaceError(LicenseCheckError):
+    """A workspace database could not be found, opened or used (``--record``, ``history``,
+    ``portfolio``, ``workspace …``)."""

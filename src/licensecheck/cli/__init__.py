@@ -7,8 +7,8 @@ stderr, never as a traceback.
 
 This module holds the group (``main``: configuration, limits, errors and signals); the
 commands live one group a module: :mod:`.check` (check, validate, diff), :mod:`.reports`
-(report, plan), :mod:`.packs`, :mod:`.waivers` and :mod:`.authoring` (init, explain,
-schema). Options several commands take are declared once in :mod:`.options`; diagnostics,
+(report, plan), :mod:`.packs`, :mod:`.waivers`, :mod:`.authoring` (init, explain,
+schema) and :mod:`.workspace` (workspace, history, portfolio). Options several commands take are declared once in :mod:`.options`; diagnostics,
 outputs and the colour decision are written by :mod:`.render`.
 """
 
@@ -31,6 +31,7 @@ from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
 from .reports import plan_command, report_command
 from .suppliers import suppliers, watchlist
 from .waivers import waivers
+from .workspace import history_command, portfolio_command, workspace
 
 
 class _Terminated(BaseException):
@@ -179,3 +180,6 @@ for command in (
 ):
     main.add_command(command)
 main.add_command(impact_command)
+main.add_command(workspace)
+main.add_command(history_command)
+main.add_command(portfolio_command)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,10 +21,15 @@ from .options import (
     lang_option,
     output_option,
     pack_option,
+    record_option,
     verbose_option,
     waivers_option,
 )
 from .render import colour_style, echo_diagnostics, emit
+
+if TYPE_CHECKING:
+    from ..engine.compile import CompiledPack
+    from ..engine.models import Assessment
 
 #: A batch at least this long shows a progress bar (on a terminal's stderr only).
 PROGRESS_MIN_FILES = 20
@@ -54,6 +59,7 @@ PROGRESS_MIN_FILES = 20
 )
 @verbose_option("Also list rules that pass or do not apply.")
 @color_option
+@record_option
 @output_option
 def check(
     declarations: tuple[Path, ...],
@@ -67,6 +73,9 @@ def check(
     jobs: int,
     verbose: bool,
     color: bool | None,
+    record: bool,
+    workspace: Path | None,
+    db: str | None,
     output: Path | None,
 ) -> None:
     """Assess DECLARATIONS (files, or folders of *.yaml/*.yml/*.json) against a pack.
@@ -104,9 +113,32 @@ def check(
         verbose=verbose,
         style=colour_style(color, output),
     )
+    if record:
+        record_in_workspace(batch.assessments, compiled, fail_on, workspace, db)
     inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
     emit(text, output, inputs)
     sys.exit(exit_code(batch, fail_on))
+
+
+def record_in_workspace(
+    assessments: Sequence[Assessment],
+    pack: CompiledPack,
+    fail_on: str,
+    workspace: Path | None,
+    db: str | None,
+) -> None:
+    """``--record``: store the assessments, and say so on stderr (stdout is the result)."""
+    from ..api import record_assessments
+
+    added = record_assessments(
+        assessments, pack, workspace=workspace, database_url=db, fail_on=fail_on
+    )
+    known = len(assessments) - added
+    click.echo(
+        f"recorded {added} assessment{'' if added == 1 else 's'}"
+        + (f" ({known} already recorded)" if known else ""),
+        err=True,
+    )
 
 
 @contextmanager
