@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from helpers.browser import dump_dom
 from helpers.paths import HOSTILE, REPO
 from licensecheck.cli import main
 
@@ -342,39 +343,6 @@ def test_lone_surrogates_are_refused_with_a_position(tmp_path: Path) -> None:
     path.write_text('{"schema_version": 1, "company": {"name": "x \\ud800"}}', encoding="utf-8")
     code, err = run("check", str(path), "--pack", "starter")
     assert code == 2 and ":1:46:" in err and "surrogate" in err and "Traceback" not in err
-
-
-def dump_dom(html: Path) -> str | None:
-    """The DOM headless Chromium builds from ``html``; None when no Chromium (outside CI)."""
-    import os
-    import shutil
-    import subprocess
-
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs chromium (.ci/run installs it)")
-        return None
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={html.parent / 'chromium-profile'}",
-    ]
-    proc = subprocess.run(
-        [browser, *flags, "--dump-dom", html.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc.stdout
 
 
 TEMPLATES = sorted(p for p in (HOSTILE / "templates").iterdir() if p.is_dir())

@@ -34,6 +34,8 @@ Stage = Literal[
     "template",
     "lint",
     "pack-test",
+    "watchlist",
+    "workspace",
 ]
 Level = Literal["error", "warning"]
 
@@ -95,7 +97,7 @@ CONFIG = _code(
 SYNTAX = _code(
     "syntax",
     "the text does not follow its grammar: YAML or JSON of a declaration, waiver file or report, or a rules file",
-    stage=("declaration", "pack", "waiver", "report"),
+    stage=("declaration", "pack", "waiver", "report", "watchlist"),
 )
 
 # -- declarations
@@ -324,6 +326,33 @@ TEST_CASE = _code(
     "test-case",
     "a pack test case is malformed or names a base that cannot be used",
     stage="pack-test",
+)
+
+# -- watchlists
+WATCHLIST = _code(
+    "watchlist",
+    "a watchlist (CSV or YAML) is malformed: a missing or unknown column or key, a value of the "
+    "wrong kind, a date that is not a real YYYY-MM-DD",
+    stage="watchlist",
+)
+
+# -- the workspace (assessments remembered in a database)
+WORKSPACE = _code(
+    "workspace",
+    "no workspace is found, a firm is not in it, or a workspace command cannot be done there",
+    stage="workspace",
+)
+WORKSPACE_DATABASE = _code(
+    "workspace-database",
+    "the workspace database cannot be used: not a database, not a licensecheck workspace, "
+    "or a server that cannot be reached",
+    stage="workspace",
+)
+WORKSPACE_VERSION = _code(
+    "workspace-version",
+    "the workspace database was made by a newer licensecheck (a schema revision this one "
+    "does not know)",
+    stage="workspace",
 )
 
 

@@ -5,7 +5,8 @@ folder is searched, and the first folder holding a ``licensecheck.toml``, or a
 ``pyproject.toml`` with a ``[tool.licensecheck]`` table, wins (``licensecheck.toml`` first).
 
 What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``baseline``,
-``format`` (of ``check``), ``lang`` and ``jobs``; ``snake_case`` spellings are accepted too.
+``format`` (of ``check``), ``lang``, ``jobs``, and for the workspace ``workspace`` (a folder),
+``database-url`` and ``record``; ``snake_case`` spellings are accepted too.
 Relative paths are relative to the file's folder, so a configuration works from any
 subfolder. The values become the commands' defaults: a flag on the command line always wins.
 """
@@ -54,6 +55,17 @@ class Config(BaseModel):
     )
     lang: Literal["en", "zh"] | None = Field(default=None, description="Default --lang.")
     jobs: int | None = Field(default=None, ge=1, description="Default --jobs of check.")
+    workspace: str | None = Field(
+        default=None, description="The workspace folder (holding .licensecheck/workspace.db)."
+    )
+    database_url: str | None = Field(
+        default=None,
+        alias="database-url",
+        description="The workspace database URL (postgresql+psycopg://… for a team server).",
+    )
+    record: bool | None = Field(
+        default=None, description="Record every check, report and plan in the workspace."
+    )
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,12 @@ class LoadedConfig:
                 values[name] = value
         if c.format is not None:
             values["fmt"] = c.format
+        if c.workspace is not None:
+            values["workspace"] = str(base / c.workspace)
+        if c.database_url is not None:
+            values["db"] = c.database_url
+        if c.record is not None:
+            values["record"] = c.record
         return values
 
 

@@ -173,3 +173,12 @@ class ConfigError(LicenseCheckError):
 
 class ReportError(LicenseCheckError):
     """A JSON report given as input (``--baseline``, ``diff``) could not be read."""
+
+
+class WatchlistError(LicenseCheckError):
+    """A watchlist file (CSV or YAML of named entities) could not be read or is malformed."""
+
+
+class WorkspaceError(LicenseCheckError):
+    """A workspace database could not be found, opened or used (``--record``, ``history``,
+    ``portfolio``, ``workspace …``)."""

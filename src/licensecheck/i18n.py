@@ -161,6 +161,14 @@ PHRASES: dict[str, Phrase] = {
     "document.gauge": Phrase("Readiness score gauge", "准备度得分仪表"),
     "document.domain_chart": Phrase("Readiness score by domain", "各领域准备度得分"),
     "document.matrix_chart": Phrase("Rules by severity and status", "按严重程度和状态统计的规则数"),
+    "document.history": Phrase("History", "历次评估"),
+    "document.trend_chart": Phrase(
+        "Score of each recorded run and the gaps left open (burn-down)",
+        "历次评估的得分与尚未消除的差距（燃尽图）",
+    ),
+    "document.trend_score": Phrase("Score", "得分"),
+    "document.trend_range": Phrase("Score range", "得分区间"),
+    "document.trend_gaps": Phrase("Open gaps", "未消除的差距"),
     "document.gantt_chart": Phrase(
         "Schedule (Gantt chart); red bars are on the critical path",
         "进度计划（甘特图）；红色为关键路径上的任务",

@@ -271,3 +271,14 @@ def test_f_is_short_for_format_everywhere(command: str, monkeypatch: pytest.Monk
     monkeypatch.chdir(REPO)
     out = run(command, DEMO, "--as-of", AS_OF, "-f", "json")[1]
     assert json.loads(out)["$schema"].startswith("urn:licensecheck:schema:")
+
+
+def test_record_takes_whole_assessments_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workspace follows gaps from run to run: a run of some rules would close the rest."""
+    monkeypatch.chdir(REPO)
+    code, out, err = check(DEMO, "--record", "--workspace", tmp_path / "ws", "--domain", "consent")
+    assert (code, out) == (2, "")
+    assert "stores whole assessments: it does not go with --rule" in err
+    assert not (tmp_path / "ws").exists()

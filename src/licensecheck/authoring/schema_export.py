@@ -25,6 +25,7 @@ GENERATED: dict[str, str] = {
     "multi-pack-report": "multi-pack-report.schema.json",
     "gap-report": "gap-report.schema.json",
     "plan": "plan.schema.json",
+    "pack-diff": "pack-diff.schema.json",
 }
 
 #: Every schema ``licensecheck schema`` prints: the hand-kept declaration schema, then the generated ones.
@@ -68,6 +69,10 @@ def _model(name: str) -> type[BaseModel]:
         from ..reports.plan import Plan
 
         return Plan
+    if name == "pack-diff":
+        from ..engine.pack_diff import PackDiff
+
+        return PackDiff
     from ..packs.loader import PackManifest
 
     return PackManifest

@@ -7,8 +7,8 @@ stderr, never as a traceback.
 
 This module holds the group (``main``: configuration, limits, errors and signals); the
 commands live one group a module: :mod:`.check` (check, validate, diff), :mod:`.reports`
-(report, plan), :mod:`.packs`, :mod:`.waivers` and :mod:`.authoring` (init, explain,
-schema). Options several commands take are declared once in :mod:`.options`; diagnostics,
+(report, plan), :mod:`.packs`, :mod:`.waivers`, :mod:`.authoring` (init, explain,
+schema) and :mod:`.workspace` (workspace, history, portfolio). Options several commands take are declared once in :mod:`.options`; diagnostics,
 outputs and the colour decision are written by :mod:`.render`.
 """
 
@@ -25,10 +25,13 @@ from .._version import __version__
 from ..errors import LicenseCheckError
 from .authoring import explain, init, schema
 from .check import check, diff_command, validate
+from .impact import impact_command
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
 from .reports import plan_command, report_command
+from .suppliers import suppliers, watchlist
 from .waivers import waivers
+from .workspace import history_command, portfolio_command, workspace
 
 
 class _Terminated(BaseException):
@@ -180,5 +183,11 @@ for command in (
     schema,
     report_command,
     plan_command,
+    suppliers,
+    watchlist,
 ):
     main.add_command(command)
+main.add_command(impact_command)
+main.add_command(workspace)
+main.add_command(history_command)
+main.add_command(portfolio_command)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from .. import codes
 from ..api import DIFF_FORMATS, FORMATS
-from ..errors import LicenseCheckError
+from ..errors import Diagnostic, LicenseCheckError, UsageError
 from .options import (
     as_of_option,
     baseline_option,
@@ -24,11 +25,16 @@ from .options import (
     pack_option,
     packs_option,
     quiet_option,
+    record_option,
     rule_selection_options,
     verbose_option,
     waivers_option,
 )
 from .render import FormatTarget, colour_style, echo_diagnostics, emit, resolve_targets
+
+if TYPE_CHECKING:
+    from ..engine.compile import CompiledPack
+    from ..engine.models import Assessment
 
 #: A batch at least this long shows a progress bar (on a terminal's stderr only).
 PROGRESS_MIN_FILES = 20
@@ -62,6 +68,7 @@ PROGRESS_MIN_FILES = 20
 @verbose_option("Also list rules that pass or do not apply.")
 @quiet_option
 @color_option
+@record_option
 @output_option
 def check(
     declarations: tuple[Path, ...],
@@ -79,6 +86,9 @@ def check(
     verbose: bool,
     quiet: bool,
     color: bool | None,
+    record: bool,
+    workspace: Path | None,
+    db: str | None,
     output: Path | None,
 ) -> None:
     """Assess DECLARATIONS (files, folders of *.yaml/*.yml/*.json, or - for stdin) against
@@ -97,6 +107,16 @@ def check(
         declarations, exclude=[p for p in (waivers, baseline, *written) if p is not None]
     )
     selection = RuleSelection(rule, skip_rule, domain)
+    if record and selection:
+        # the workspace follows gaps from run to run: rules left out would read as closed
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE,
+                "--record (or record = true in the configuration) stores whole assessments: "
+                "it does not go with --rule, --skip-rule or --domain (add --no-config to "
+                "check some rules without recording)",
+            )
+        )
     compiled = [select_rules(prepare_pack(p), selection) for p in dict.fromkeys(packs)]
     runs = []
     for pack in compiled:
@@ -119,9 +139,8 @@ def check(
         raise LicenseCheckError(failed[0].diagnostics)
     for item in failed:
         echo_diagnostics(item.diagnostics)
-    inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
-    for target in targets:
-        text = render_runs(
+    texts = [
+        render_runs(
             runs,
             target.fmt,
             single=single,
@@ -130,8 +149,36 @@ def check(
             quiet=quiet,
             style=colour_style(color, target.path),
         )
+        for target in targets
+    ]
+    if record:
+        for batch, pack in zip(runs, compiled, strict=True):
+            record_in_workspace(batch.assessments, pack, fail_on, workspace, db)
+    inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
+    for target, text in zip(targets, texts, strict=True):
         emit(text, target.path, inputs)
     sys.exit(max(exit_code(batch, fail_on) for batch in runs))
+
+
+def record_in_workspace(
+    assessments: Sequence[Assessment],
+    pack: CompiledPack,
+    fail_on: str,
+    workspace: Path | None,
+    db: str | None,
+) -> None:
+    """``--record``: store the assessments, and say so on stderr (stdout is the result)."""
+    from ..api import record_assessments
+
+    added = record_assessments(
+        assessments, pack, workspace=workspace, database_url=db, fail_on=fail_on
+    )
+    known = len(assessments) - added
+    click.echo(
+        f"recorded {added} assessment{'' if added == 1 else 's'}"
+        + (f" ({known} already recorded)" if known else ""),
+        err=True,
+    )
 
 
 @contextmanager

@@ -181,3 +181,30 @@ def color_option(f: F) -> F:
         help="Colour the text output (default: only on a terminal, and not when the "
         "NO_COLOR environment variable is set).",
     )(f)
+
+
+def workspace_options(f: F) -> F:
+    """``--workspace DIR`` and ``--db URL``: which workspace (default: the nearest one)."""
+    f = click.option(
+        "--db",
+        "db",
+        metavar="URL",
+        help="The workspace database URL instead of a folder: postgresql+psycopg://USER@HOST/DB "
+        "for a team server, or sqlite:///PATH (config: database-url).",
+    )(f)
+    return click.option(
+        "--workspace",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The workspace folder (holding .licensecheck/workspace.db); default: the nearest "
+        "one from here upwards (config: workspace).",
+    )(f)
+
+
+def record_option(f: F) -> F:
+    """``--record`` with the workspace options: store the assessment in the workspace."""
+    return click.option(
+        "--record",
+        is_flag=True,
+        default=False,
+        help="Also store the assessment in the workspace (config: record = true).",
+    )(workspace_options(f))

@@ -1,4 +1,4 @@
-"""``packs``: list, document, scaffold, lint, test and format policy packs."""
+"""``packs``: list, document, scaffold, lint, test, format and compare policy packs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ TEXT_OR_JSON = ("text", "json")
 
 @click.group()
 def packs() -> None:
-    """Policy packs: list, document, scaffold, lint, test and format them."""
+    """Policy packs: list, document, scaffold, lint, test, format and compare them."""
 
 
 @packs.command("list")
@@ -153,3 +153,36 @@ def packs_fmt(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
         f"{'would be ' if check else ''}reformatted, {unchanged} already formatted"
     )
     sys.exit(EXIT_GAPS if check and changed else EXIT_OK)
+
+
+@packs.command("diff")
+@click.argument("old")
+@click.argument("new")
+@format_option(
+    ("text", "json", "markdown"),
+    "text",
+    "text, json (schemas/pack-diff.schema.json) or markdown (for a review or a client memo).",
+)
+@pack_path_option
+@output_option
+def packs_diff(old: str, new: str, fmt: str, output: Path | None) -> None:
+    """What changes from pack OLD to pack NEW (each a pack id or a pack folder).
+
+    A semantic diff of the two composed packs: rules added and removed; for each other rule,
+    the fields that changed (require and when compared as syntax trees, so layout, comments
+    and number spelling never count); consts and predicates with another value, and the
+    rules that read them, which are reported as changed "via" those names even when their
+    own text is the same; and the pack's version, parents, extends, disable and domains.
+
+    Exit status (as diff(1)): 0 no semantic difference, 1 differences, 2 a pack is missing
+    or does not load.
+    """
+    from ..api import diff_packs, render_pack_diff
+    from .impact import check_not_stored
+
+    for ref in (old, new):
+        check_not_stored(ref)
+    result = diff_packs(old, new)
+    pack_files = [p for ref in (old, new) if Path(ref).is_dir() for p in Path(ref).rglob("*")]
+    emit(render_pack_diff(result, fmt), output, pack_files)
+    sys.exit(EXIT_OK if result.identical else EXIT_GAPS)

@@ -17,6 +17,7 @@ from .options import (
     lang_option,
     output_option,
     pack_option,
+    record_option,
     waivers_option,
 )
 from .render import emit
@@ -38,6 +39,7 @@ def _document_options(f: F) -> F:
                 "plan.md.j2, plan.html.j2), run in Jinja2's sandbox.",
             ),
             fail_on_option(),
+            record_option,
         ]
     ):
         f = option(f)
@@ -57,6 +59,12 @@ def _document_options(f: F) -> F:
     "An earlier JSON report (licensecheck check --format json): the report says what "
     "changed, and only new or worsened gaps count toward the exit status."
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Add the firm's recorded runs to the HTML report: a score trend and burn-down chart "
+    "(from the workspace; with --record, this run included).",
+)
 @_document_options
 @output_option
 def report_command(
@@ -64,11 +72,15 @@ def report_command(
     pack: str,
     fmt: str,
     baseline: Path | None,
+    history: bool,
     as_of: str | None,
     lang: str,
     waivers: Path | None,
     templates: Path | None,
     fail_on: str,
+    record: bool,
+    workspace: Path | None,
+    db: str | None,
     output: Path | None,
 ) -> None:
     """Write a gap report of DECLARATION: the summary, every gap with the smallest change to
@@ -76,15 +88,42 @@ def report_command(
 
     Exit status: 0 nothing at or above --fail-on, 1 gaps at or above it, 2 bad input.
     """
-    from ..api import gap_report, render_report
+    from ..api import gap_report, render_report, report_history
+    from ..reports.documents import check_history_format
 
+    if history:
+        check_history_format(fmt)  # before anything is assessed or recorded
     report = gap_report(
         declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
     )
-    text = render_report(report, fmt, templates=templates)
+    if record:
+        _record(declaration, pack, as_of, lang, waivers, fail_on, workspace, db)
+    runs = (
+        report_history(declaration, pack, workspace=workspace, database_url=db) if history else None
+    )
+    text = render_report(report, fmt, templates=templates, history=runs)
     inputs = [declaration, *(p for p in (baseline, waivers) if p is not None)]
     emit(text, output, inputs)
     sys.exit(report.exit_code(fail_on))
+
+
+def _record(
+    declaration: Path,
+    pack: str,
+    as_of: str | None,
+    lang: str,
+    waivers: Path | None,
+    fail_on: str,
+    workspace: Path | None,
+    db: str | None,
+) -> None:
+    """``--record``: the assessment the document was made from, stored in the workspace."""
+    from ..api import assess, prepare_pack
+    from .check import record_in_workspace
+
+    compiled = prepare_pack(pack)
+    result = assess(declaration, compiled, as_of=as_of, lang=lang, waivers=waivers)
+    record_in_workspace([result], compiled, fail_on, workspace, db)
 
 
 def _rule_ids(
@@ -144,6 +183,9 @@ def plan_command(
     waivers: Path | None,
     templates: Path | None,
     fail_on: str,
+    record: bool,
+    workspace: Path | None,
+    db: str | None,
     output: Path | None,
 ) -> None:
     """Write a remediation plan for DECLARATION: a task per gap, in phases, scheduled over
@@ -165,6 +207,8 @@ def plan_command(
         waivers=waivers,
     )
     text = render_plan(result, fmt, templates=templates, bom=bom)
+    if record:
+        _record(declaration, pack, as_of, lang, waivers, fail_on, workspace, db)
     inputs = [declaration, *(p for p in (waivers,) if p is not None)]
     emit(text, output, inputs)
     sys.exit(result.exit_code(fail_on))

@@ -99,11 +99,20 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
+        return calendar_date(value)
+    except ValueError as exc:
+        raise UsageError(Diagnostic(codes.USAGE, f"--as-of: {exc}")) from None
+
+
+def calendar_date(value: str) -> dt.date:
+    """The date ``value`` writes as ``YYYY-MM-DD``; :class:`ValueError` saying why otherwise
+    (the one reading of a written date: ``--as-of``, watchlist dates)."""
+    try:
         if not _ISO_DATE.fullmatch(value):
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(Diagnostic(codes.USAGE, f"--as-of: {_why_not_a_date(value)}")) from None
+        raise ValueError(_why_not_a_date(value)) from None
 
 
 def _why_not_a_date(value: str) -> str:

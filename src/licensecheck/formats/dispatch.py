@@ -9,8 +9,8 @@ never loads the document templates (Jinja2).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .. import codes
 from ..engine.gate import DEFAULT_FAIL_ON
@@ -203,15 +203,21 @@ def render_diff(
 
 
 def render_report(
-    report: GapReport, fmt: str = "markdown", *, templates: str | os.PathLike[str] | None = None
+    report: GapReport,
+    fmt: str = "markdown",
+    *,
+    templates: str | os.PathLike[str] | None = None,
+    history: Sequence[Mapping[str, Any]] | None = None,
 ) -> str:
     """A gap report as ``markdown``, ``html`` or ``json``, with the bundled templates or those
-    in the ``templates`` folder."""
+    in the ``templates`` folder; ``history`` adds the score trend chart to the HTML."""
     from pathlib import Path
 
     from ..reports.documents import render_report as _render
 
-    return _render(report, fmt, templates=Path(templates) if templates is not None else None)
+    return _render(
+        report, fmt, templates=Path(templates) if templates is not None else None, history=history
+    )
 
 
 def render_plan(

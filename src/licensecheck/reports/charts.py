@@ -296,3 +296,81 @@ def _legend(x: float, y: float, legend: Mapping[str, str]) -> str:
         )
         x += 22 + 4.6 * _width(text)
     return "".join(parts)
+
+
+# ---------------------------------------------------------------- score trend and burn-down
+
+
+def score_trend(runs: Sequence[Mapping[str, Any]], title: str, legend: Mapping[str, str]) -> Markup:
+    """The score of each recorded run as a line over its worst–best band, and the gaps still
+    open after each run as bars (the burn-down). ``runs``: ``as_of`` (a date), ``score``,
+    ``worst``, ``best``, ``gaps``, oldest first; ``legend``: ``score``, ``range``, ``gaps``."""
+    w, h, left, right, top, bottom = 700.0, 240.0, 44.0, 44.0, 12.0, 52.0
+    plot_w, plot_h = w - left - right, h - top - bottom
+    most_gaps = max((int(r["gaps"]) for r in runs), default=0) or 1
+    step = plot_w / max(len(runs), 1)
+
+    def x_of(i: int) -> float:
+        return left + step * (i + 0.5)
+
+    def y_of(score: float) -> float:
+        return top + plot_h * (1 - score / 100)
+
+    parts = [_open(w, h, title, "trend")]
+    for score in (0, 50, 100):
+        y = y_of(score)
+        parts.append(
+            f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(w - right)}" y2="{_n(y)}" '
+            f'stroke="#e5e7eb"/><text x="{_n(left - 6)}" y="{_n(y + 4)}" text-anchor="end" '
+            f'font-size="10" fill="#6b7280">{score}</text>'
+        )
+    bar_w = min(step * 0.5, 40.0)
+    for i, run in enumerate(runs):
+        bar_h = plot_h * int(run["gaps"]) / most_gaps
+        parts.append(
+            f'<rect class="gaps" x="{_n(x_of(i) - bar_w / 2)}" y="{_n(top + plot_h - bar_h)}" '
+            f'width="{_n(bar_w)}" height="{_n(bar_h)}" fill="{STATUS_COLOURS["fail"]}" '
+            f'fill-opacity="0.25"><title>{escape(legend["gaps"])}: {int(run["gaps"])}</title></rect>'
+            f'<text x="{_n(x_of(i))}" y="{_n(top + plot_h - bar_h + 12)}" text-anchor="middle" '
+            f'font-size="10" fill="{STATUS_COLOURS["fail"]}">{int(run["gaps"])}</text>'
+        )
+        label = run["as_of"].isoformat() if isinstance(run["as_of"], dt.date) else str(run["as_of"])
+        parts.append(
+            f'<text x="{_n(x_of(i))}" y="{_n(h - bottom + 16)}" text-anchor="middle" '
+            f'font-size="10" fill="#4b5563">{escape(label)}</text>'
+        )
+    if runs:
+        band = [(x_of(i), y_of(float(r["best"]))) for i, r in enumerate(runs)]
+        band += [(x_of(i), y_of(float(r["worst"]))) for i, r in reversed(list(enumerate(runs)))]
+        points = " ".join(f"{_n(x)},{_n(y)}" for x, y in band)
+        parts.append(
+            f'<polygon class="range" points="{points}" fill="#1d4ed8" fill-opacity="0.12"/>'
+        )
+        line = " ".join(f"{_n(x_of(i))},{_n(y_of(float(r['score'])))}" for i, r in enumerate(runs))
+        parts.append(
+            f'<polyline class="score" points="{line}" fill="none" stroke="#1d4ed8" stroke-width="2"/>'
+        )
+        for i, run in enumerate(runs):
+            parts.append(
+                f'<circle cx="{_n(x_of(i))}" cy="{_n(y_of(float(run["score"])))}" r="3.5" '
+                f'fill="#1d4ed8"><title>{escape(legend["score"])}: {int(run["score"])}</title></circle>'
+            )
+        parts.append(
+            f'<text x="{_n(w - right + 6)}" y="{_n(top + plot_h + 4)}" font-size="10" '
+            f'fill="{STATUS_COLOURS["fail"]}">0</text><text x="{_n(w - right + 6)}" '
+            f'y="{_n(top + 4)}" font-size="10" fill="{STATUS_COLOURS["fail"]}">{most_gaps}</text>'
+        )
+    legend_y = h - 16
+    parts.append(
+        f'<rect x="{_n(left)}" y="{_n(legend_y - 8)}" width="14" height="3" fill="#1d4ed8"/>'
+        f'<text x="{_n(left + 20)}" y="{_n(legend_y)}" font-size="10" fill="#111827">'
+        f"{escape(legend['score'])}</text>"
+        f'<rect x="{_n(left + 150)}" y="{_n(legend_y - 10)}" width="14" height="10" '
+        f'fill="#1d4ed8" fill-opacity="0.12"/><text x="{_n(left + 170)}" y="{_n(legend_y)}" '
+        f'font-size="10" fill="#111827">{escape(legend["range"])}</text>'
+        f'<rect x="{_n(left + 330)}" y="{_n(legend_y - 10)}" width="14" height="10" '
+        f'fill="{STATUS_COLOURS["fail"]}" fill-opacity="0.25"/><text x="{_n(left + 350)}" '
+        f'y="{_n(legend_y)}" font-size="10" fill="#111827">{escape(legend["gaps"])}</text>'
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from .. import codes
 from ..engine.models import SEVERITIES, STATUSES
 from ..errors import Diagnostic, UsageError
 from ..i18n import phrases
-from .charts import domain_bars, gantt, severity_matrix
+from .charts import domain_bars, gantt, score_trend, severity_matrix
 from .charts import gauge as score_gauge
 from .gap import GapReport
 from .plan import PHASES, Plan
@@ -54,10 +55,18 @@ def _check_format(fmt: str, choices: tuple[str, ...], what: str) -> None:
 
 
 def render_report(
-    report: GapReport, fmt: str = "markdown", *, templates: Path | None = None
+    report: GapReport,
+    fmt: str = "markdown",
+    *,
+    templates: Path | None = None,
+    history: Sequence[Mapping[str, Any]] | None = None,
 ) -> str:
-    """A gap report as Markdown, HTML or JSON."""
+    """A gap report as Markdown, HTML or JSON. ``history`` (HTML only): the firm's recorded
+    runs (``as_of``, ``score``, ``worst``, ``best``, ``gaps``), drawn as a score trend and
+    burn-down chart; without it the report is exactly as before."""
     _check_format(fmt, REPORT_FORMATS, "report")
+    if history is not None:
+        check_history_format(fmt)
     if fmt == "json":
         return report.model_dump_json(indent=2, by_alias=True) + "\n"
     data = report.model_dump(mode="json")
@@ -68,17 +77,32 @@ def render_report(
         "labels": words,
         "statuses": list(STATUSES),
         "severities": list(SEVERITIES),
-        "charts": _report_charts(data, words) if fmt == "html" else {},
+        "charts": _report_charts(data, words, history) if fmt == "html" else {},
     }
     return render_template(
         f"report.{_EXTENSIONS[fmt]}.j2", context, markdown=fmt == "markdown", folder=templates
     )
 
 
-def _report_charts(data: dict[str, Any], words: dict[str, str]) -> dict[str, Any]:
+def check_history_format(fmt: str) -> None:
+    """The score trend is a chart: only the HTML report draws one."""
+    if fmt != "html":
+        raise UsageError(
+            Diagnostic(codes.USAGE, "--history draws a chart in the HTML report: use --format html")
+        )
+
+
+def _report_charts(
+    data: dict[str, Any], words: dict[str, str], history: Sequence[Mapping[str, Any]] | None
+) -> dict[str, Any]:
     caption = words["ready"] if data["ready"] else words["not_ready"]
     rng = data["score_range"]
+    trend: dict[str, Any] = {}
+    if history is not None:
+        legend = {k: words[f"trend_{k}"] for k in ("score", "range", "gaps")}
+        trend["history"] = score_trend(history, words["trend_chart"], legend)
     return {
+        **trend,
         "gauge": score_gauge(data["score"], rng["worst"], rng["best"], caption, words["gauge"]),
         "domains": domain_bars(data["domains"], words["domain_chart"], words["na"]),
         "matrix": severity_matrix(
