@@ -111,6 +111,11 @@ PHRASES: dict[str, Phrase] = {
         "The rule's logic does not determine a declaration change; follow the remediation.",
         "规则逻辑无法确定具体的申报变更，请按整改措施处理。",
     ),
+    "document.facts_only": Phrase(
+        "Only a change of facts would make this rule pass: it applies to the firm as it is. Follow the remediation.",
+        "只有改变客观事实才能使本规则通过：规则适用于企业的实际情况，请按整改措施执行。",
+    ),
+    "document.facts": Phrase("Facts, not changes", "客观事实（不作为变更）"),
     "document.or": Phrase("or", "或"),
     "document.effort": Phrase("Effort", "工作量"),
     "document.days": Phrase("days", "天"),
@@ -273,6 +278,10 @@ PHRASES: dict[str, Phrase] = {
     "edit.adjust": Phrase(
         "change {field} (now {current}) so that {condition}",
         "调整 {field}（当前为 {current}），使以下条件成立：{condition}",
+    ),
+    "edit.fact": Phrase(
+        "{field} is {current}: a fact, not something the firm sets, so changing it is not offered as a fix",
+        "{field} 为 {current}：这是客观事实，并非企业可以自行设定的事项，不作为整改建议",
     ),
     "edit.join": Phrase(", ", "、"),
     "edit.bound.>=": Phrase("at least {t}", "不少于 {t}"),
