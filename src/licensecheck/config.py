@@ -5,7 +5,7 @@ folder is searched, and the first folder holding a ``licensecheck.toml``, or a
 ``pyproject.toml`` with a ``[tool.licensecheck]`` table, wins (``licensecheck.toml`` first).
 
 What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``baseline``,
-``format`` (of ``check``), ``lang`` and ``jobs``; ``snake_case`` spellings are accepted too.
+``format`` (of ``check``), ``lang``, ``jobs`` and ``calendar`` (of ``plan``); ``snake_case`` spellings are accepted too.
 Relative paths are relative to the file's folder, so a configuration works from any
 subfolder. The values become the commands' defaults: a flag on the command line always wins.
 """
@@ -54,6 +54,9 @@ class Config(BaseModel):
     )
     lang: Literal["en", "zh"] | None = Field(default=None, description="Default --lang.")
     jobs: int | None = Field(default=None, ge=1, description="Default --jobs of check.")
+    calendar: Literal["weekends", "cn", "none"] | None = Field(
+        default=None, description="Default --calendar of plan (else the pack's)."
+    )
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class LoadedConfig:
             value = getattr(c, name)
             if value is not None:
                 values[name] = str(base / value)
-        for name in ("fail_on", "lang", "jobs"):
+        for name in ("fail_on", "lang", "jobs", "calendar"):
             value = getattr(c, name)
             if value is not None:
                 values[name] = value

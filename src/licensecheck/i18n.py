@@ -196,7 +196,18 @@ PHRASES: dict[str, Phrase] = {
     "document.depends_on": Phrase("Depends on", "前置任务"),
     "document.end": Phrase("End (exclusive)", "结束（不含）"),
     "document.workstream": Phrase("Stream", "工作线"),
-    "document.critical_mark": Phrase("critical", "关键"),
+    "document.critical_mark": Phrase("on the critical path", "在关键路径上"),
+    "document.calendar": Phrase("Working days", "工作日"),
+    "document.calendar_weekends": Phrase("Monday to Friday", "周一至周五"),
+    "document.calendar_cn": Phrase(
+        "mainland China: public holidays off, make-up working days on",
+        "中国大陆：法定节假日休息，调休上班日上班",
+    ),
+    "document.calendar_none": Phrase("every day", "每天"),
+    "document.stop_explained": Phrase(
+        "Tasks that stop prohibited conduct start on the first day, each on a workstream of its own, whatever the capacity.",
+        "停止违规活动的任务在第一天即开始，各占一条独立工作线，不受并行工作线数量限制。",
+    ),
     "document.yes": Phrase("yes", "是"),
     "document.no": Phrase("no", "否"),
     "document.assumptions": Phrase("Assumed fixed", "假定已整改"),
@@ -217,12 +228,16 @@ PHRASES: dict[str, Phrase] = {
         "No task: every rule passes or does not apply.", "无任务：所有规则均已通过或不适用。"
     ),
     "document.dates_explained": Phrase(
-        "Dates are working days (Monday to Friday, no public holidays); a task's end is the first working day after it.",
-        "日期按工作日（周一至周五，不含法定节假日）计算；任务的结束日期为其完成后的第一个工作日。",
+        "Dates are working days, as counted above; a task's end is the first working day after it.",
+        "日期按上方“工作日”所述规则计算；任务的结束日期为其完成后的第一个工作日。",
     ),
     "document.kind_fix": Phrase("fix", "整改"),
     "document.kind_declare": Phrase("declare", "申报"),
     # The phases of a plan (reports/plan.py; `labels.phase_*` in documents).
+    "plan.calendar_beyond_data": Phrase(
+        "The installed chinese-calendar has no holiday data for {years}: working days there count Monday to Friday.",
+        "已安装的 chinese-calendar 没有 {years} 年的节假日数据：这些年份按周一至周五计算工作日。",
+    ),
     "phase.stop": Phrase("Stop prohibited activity immediately", "立即停止违规活动"),
     "phase.structural": Phrase("Structural fixes", "结构性整改"),
     "phase.evidence": Phrase("Documentation and evidence", "文档与证据"),
