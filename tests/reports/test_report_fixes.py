@@ -331,6 +331,47 @@ def test_requirement_words_in_chinese(expression: str, zh: str) -> None:
     assert requirement_text(parse_expression(expression), lang="zh") == zh
 
 
+PREDICATES = {
+    "serves_banks": 'any b in business_lines: any c in b.clients: c == "bank"',
+    "licensed": 'any l in company.licenses: l.kind == "personal_credit_reporting"',
+    "credit_agency": "licensed or company.nationwide_cra",
+}
+
+
+@pytest.mark.parametrize(
+    ("expression", "lang", "said"),
+    [
+        (
+            "serves_banks and not licensed",
+            "en",
+            "(at least one element of business_lines has: at least one element of clients has:"
+            ' it is "bank") and (no element of company.licenses has: kind is'
+            ' "personal_credit_reporting")',
+        ),
+        (
+            "not credit_agency",
+            "en",
+            'not ((at least one element of company.licenses has: kind is "personal_credit_reporting")'
+            " or company.nationwide_cra is true)",
+        ),
+        (
+            "serves_banks and not licensed",
+            "zh",
+            '（business_lines 中至少有一项满足：clients 中至少有一项满足：该项 为 "bank"） 且'
+            ' （company.licenses 中没有任何一项满足：kind 为 "personal_credit_reporting"）',
+        ),
+    ],
+)
+def test_predicates_are_said_as_what_they_test(expression: str, lang: str, said: str) -> None:
+    from licensecheck.lang.parser import parse_expression
+    from licensecheck.reports.requirements import requirement_text
+
+    bodies = {name: parse_expression(body) for name, body in PREDICATES.items()}
+    assert requirement_text(parse_expression(expression), {}, lang, predicates=bodies) == said
+    # without the bodies, the names are all there is
+    assert "serves banks" in requirement_text(parse_expression("serves_banks"))
+
+
 # ---------------------------------------------------------------- facts are never offered
 
 

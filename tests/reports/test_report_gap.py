@@ -77,7 +77,10 @@ def test_each_gap_carries_the_rules_texts_and_witnesses(firm: str) -> None:
         finding = a.finding(gap.rule_id)
         rule = checked.rule(gap.rule_id)
         assert finding is not None and rule is not None
-        assert gap.requirement == requirement_text(rule.require, dict(checked.consts))
+        consts, predicates = dict(checked.consts), checked.predicates
+        assert gap.requirement == requirement_text(rule.require, consts, predicates=predicates)
+        if rule.when is not None:
+            assert gap.applies_when == requirement_text(rule.when, consts, predicates=predicates)
         assert gap.declared == finding.witnesses
         assert gap.cite == finding.cite and gap.remediation == finding.remediation
         assert gap.message == finding.message and gap.effort_days == finding.effort_days
@@ -280,3 +283,24 @@ def test_score_range_brackets_the_score(rows: list[tuple[str, str]]) -> None:
     assert rng.worst <= rng.best
     if not unknown:
         assert rng.worst == rng.best
+
+
+def test_applicability_reads_as_what_the_predicates_test() -> None:
+    """Issue #18: "Applies when: cr serves fis personal and not …" named predicates."""
+    gaps = {g.rule_id: g for d in report("crawler").domains for g in d.gaps}
+    when = gaps["CR-LIC-003"].applies_when
+    assert when == (
+        '(at least one element of business_lines where subject_type is one of ["individual", '
+        '"both"] and status (or "live" when not declared) is "live" has: at least one element '
+        'of clients has: it is one of ["bank", "consumer_finance", "microlender", "insurer"]) '
+        'and (no element of company.licenses has: kind is "personal_credit_reporting" and '
+        "valid_until is on or after today)"
+    )
+    names = set(pack().checked.predicates)
+    for gap in gaps.values():
+        for text in (gap.requirement, gap.applies_when or ""):
+            assert not any(name.replace("_", " ") in text for name in names), (gap.rule_id, text)
+    zh = {g.rule_id: g for d in report("crawler", "zh").domains for g in d.gaps}
+    assert zh["CR-LIC-003"].applies_when is not None
+    assert zh["CR-LIC-003"].applies_when.startswith("（business_lines 中满足")
+    assert "cr serves fis personal" not in zh["CR-LIC-003"].applies_when

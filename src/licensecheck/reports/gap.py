@@ -398,6 +398,7 @@ def _domains(
 
 def _gap(f: Finding, rule: Rule, consts: dict[str, Any], fixes: _Fixes, lang: str) -> Gap:
     fix = fixes.get(f.rule_id) if f.status == "fail" else None
+    predicates = fixes.pack.checked.predicates
     return Gap(
         rule_id=f.rule_id,
         title=f.title,
@@ -406,8 +407,12 @@ def _gap(f: Finding, rule: Rule, consts: dict[str, Any], fixes: _Fixes, lang: st
         status=f.status,
         in_grace=f.in_grace,
         message=f.message,
-        requirement=requirement_text(rule.require, consts, lang),
-        applies_when=requirement_text(rule.when, consts, lang) if rule.when is not None else None,
+        requirement=requirement_text(rule.require, consts, lang, predicates=predicates),
+        applies_when=(
+            requirement_text(rule.when, consts, lang, predicates=predicates)
+            if rule.when is not None
+            else None
+        ),
         declared=f.witnesses,
         cite=f.cite,
         remediation=f.remediation,
