@@ -278,3 +278,12 @@ def test_critical_path_tasks_read_on_the_critical_path() -> None:
     assert "*(on the critical path)*" in text and "**critical**" not in text
     zh = licensecheck.render_plan(plan("crawler", lang="zh"), "markdown")
     assert "*(在关键路径上)*" in zh
+
+
+def test_a_pack_inherits_its_parents_calendar_and_may_set_its_own(make_pack: MakePack) -> None:
+    declaration = {"schema_version": 1, "company": {"name": "X", "registered_capital_cny": 5}}
+    parent = make_pack(PHASE_RULES, pack_id="parent-pack", extra="calendar: none\n")
+    child = make_pack("", pack_id="child-pack", extra=f"extends: {parent}\n")
+    own = make_pack("", pack_id="own-pack", extra=f"extends: {parent}\ncalendar: cn\n")
+    assert licensecheck.plan(declaration, child, as_of=AS_OF).calendar == "none"
+    assert licensecheck.plan(declaration, own, as_of=AS_OF).calendar == "cn"
