@@ -205,8 +205,8 @@ PHRASES: dict[str, Phrase] = {
     ),
     "document.calendar_none": Phrase("every day", "每天"),
     "document.stop_explained": Phrase(
-        "Tasks that stop prohibited conduct start on the first day, each on a workstream of its own, whatever the capacity.",
-        "停止违规活动的任务在第一天即开始，各占一条独立工作线，不受并行工作线数量限制。",
+        "Tasks that stop prohibited conduct do not wait for a free workstream: each starts on the first day (or once its prerequisites are done) on a workstream of its own.",
+        "停止违规活动的任务不等待空闲工作线：各自占用一条独立工作线，在第一天（或其前置任务完成后）立即开始。",
     ),
     "document.yes": Phrase("yes", "是"),
     "document.no": Phrase("no", "否"),
