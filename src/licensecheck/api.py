@@ -315,12 +315,15 @@ def plan(
     assume_fixed: Sequence[str] = (),
     what_if: bool = False,
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    calendar: str | None = None,
 ) -> Plan:
     """A remediation plan for ``declaration``: one task per fail and per unknown, in phases,
     scheduled over working days from ``start`` (default ``as_of``) on ``capacity`` parallel
     workstreams, with the critical path, milestones and a projected licence-ready date.
     ``assume_fixed`` plans as if those rules passed; ``what_if`` adds, for each blocking gap,
-    the score and date if it alone were fixed. Render it with :func:`render_plan`."""
+    the score and date if it alone were fixed. ``calendar`` (``weekends``, ``cn`` or ``none``)
+    says which days are working days; by default the pack's (pack.yaml ``calendar``), else
+    Monday to Friday. Render it with :func:`render_plan`."""
     from .reports.plan import plan_declaration
 
     return plan_declaration(
@@ -333,6 +336,7 @@ def plan(
         assume_fixed=assume_fixed,
         what_if=what_if,
         waivers=waivers,
+        calendar=calendar,
     )
 
 

@@ -5,8 +5,8 @@ folder is searched, and the first folder holding a ``licensecheck.toml``, or a
 ``pyproject.toml`` with a ``[tool.licensecheck]`` table, wins (``licensecheck.toml`` first).
 
 What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``baseline``,
-``format`` (of ``check``), ``lang``, ``jobs``, and for the workspace ``workspace`` (a folder),
-``database-url`` and ``record``; ``snake_case`` spellings are accepted too.
+``format`` (of ``check``), ``lang``, ``jobs``, ``calendar`` (of ``plan``), and for the workspace
+``workspace`` (a folder), ``database-url`` and ``record``; ``snake_case`` spellings are accepted too.
 Relative paths are relative to the file's folder, so a configuration works from any
 subfolder. The values become the commands' defaults: a flag on the command line always wins.
 """
@@ -66,6 +66,9 @@ class Config(BaseModel):
     record: bool | None = Field(
         default=None, description="Record every check, report and plan in the workspace."
     )
+    calendar: Literal["weekends", "cn", "none"] | None = Field(
+        default=None, description="Default --calendar of plan (else the pack's)."
+    )
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class LoadedConfig:
             value = getattr(c, name)
             if value is not None:
                 values[name] = str(base / value)
-        for name in ("fail_on", "lang", "jobs"):
+        for name in ("fail_on", "lang", "jobs", "calendar"):
             value = getattr(c, name)
             if value is not None:
                 values[name] = value

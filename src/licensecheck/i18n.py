@@ -111,6 +111,11 @@ PHRASES: dict[str, Phrase] = {
         "The rule's logic does not determine a declaration change; follow the remediation.",
         "规则逻辑无法确定具体的申报变更，请按整改措施处理。",
     ),
+    "document.facts_only": Phrase(
+        "Only a change of facts would make this rule pass: it applies to the firm as it is. Follow the remediation.",
+        "只有改变客观事实才能使本规则通过：规则适用于企业的实际情况，请按整改措施执行。",
+    ),
+    "document.facts": Phrase("Facts, not changes", "客观事实（不作为变更）"),
     "document.or": Phrase("or", "或"),
     "document.effort": Phrase("Effort", "工作量"),
     "document.days": Phrase("days", "天"),
@@ -199,7 +204,18 @@ PHRASES: dict[str, Phrase] = {
     "document.depends_on": Phrase("Depends on", "前置任务"),
     "document.end": Phrase("End (exclusive)", "结束（不含）"),
     "document.workstream": Phrase("Stream", "工作线"),
-    "document.critical_mark": Phrase("critical", "关键"),
+    "document.critical_mark": Phrase("on the critical path", "在关键路径上"),
+    "document.calendar": Phrase("Working days", "工作日"),
+    "document.calendar_weekends": Phrase("Monday to Friday", "周一至周五"),
+    "document.calendar_cn": Phrase(
+        "mainland China: public holidays off, make-up working days on",
+        "中国大陆：法定节假日休息，调休上班日上班",
+    ),
+    "document.calendar_none": Phrase("every day", "每天"),
+    "document.stop_explained": Phrase(
+        "Tasks that stop prohibited conduct do not wait for a free workstream: each starts on the first day (or once its prerequisites are done) on a workstream of its own.",
+        "停止违规活动的任务不等待空闲工作线：各自占用一条独立工作线，在第一天（或其前置任务完成后）立即开始。",
+    ),
     "document.yes": Phrase("yes", "是"),
     "document.no": Phrase("no", "否"),
     "document.assumptions": Phrase("Assumed fixed", "假定已整改"),
@@ -220,12 +236,16 @@ PHRASES: dict[str, Phrase] = {
         "No task: every rule passes or does not apply.", "无任务：所有规则均已通过或不适用。"
     ),
     "document.dates_explained": Phrase(
-        "Dates are working days (Monday to Friday, no public holidays); a task's end is the first working day after it.",
-        "日期按工作日（周一至周五，不含法定节假日）计算；任务的结束日期为其完成后的第一个工作日。",
+        "Dates are working days, as counted above; a task's end is the first working day after it.",
+        "日期按上方“工作日”所述规则计算；任务的结束日期为其完成后的第一个工作日。",
     ),
     "document.kind_fix": Phrase("fix", "整改"),
     "document.kind_declare": Phrase("declare", "申报"),
     # The phases of a plan (reports/plan.py; `labels.phase_*` in documents).
+    "plan.calendar_beyond_data": Phrase(
+        "The installed chinese-calendar has no holiday data for {years}: working days there count Monday to Friday.",
+        "已安装的 chinese-calendar 没有 {years} 年的节假日数据：这些年份按周一至周五计算工作日。",
+    ),
     "phase.stop": Phrase("Stop prohibited activity immediately", "立即停止违规活动"),
     "phase.structural": Phrase("Structural fixes", "结构性整改"),
     "phase.evidence": Phrase("Documentation and evidence", "文档与证据"),
@@ -281,6 +301,10 @@ PHRASES: dict[str, Phrase] = {
     "edit.adjust": Phrase(
         "change {field} (now {current}) so that {condition}",
         "调整 {field}（当前为 {current}），使以下条件成立：{condition}",
+    ),
+    "edit.fact": Phrase(
+        "{field} is {current}: a fact, not something the firm sets, so changing it is not offered as a fix",
+        "{field} 为 {current}：这是客观事实，并非企业可以自行设定的事项，不作为整改建议",
     ),
     "edit.join": Phrase(", ", "、"),
     "edit.bound.>=": Phrase("at least {t}", "不少于 {t}"),

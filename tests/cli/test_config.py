@@ -171,3 +171,12 @@ def test_bad_configuration_is_an_error_at_its_line(
 def test_a_pyproject_without_the_table_is_not_a_configuration(project: Path) -> None:
     write(project / "pyproject.toml", '[project]\nname = "x"\n')
     assert licensecheck.load_config().path is None
+
+
+def test_plan_calendar_comes_from_the_config_and_the_flag_wins(project: Path) -> None:
+    write(project / "licensecheck.toml", 'pack = "cn-credit-reporting"\ncalendar = "none"\n')
+    firm = str(project / "compliance" / "firm.yaml")
+    code, out, _ = run("plan", firm, "--as-of", AS_OF, "--format", "json")
+    assert code == 1 and json.loads(out)["calendar"] == "none"
+    code, out, _ = run("plan", firm, "--as-of", AS_OF, "--format", "json", "--calendar", "cn")
+    assert json.loads(out)["calendar"] == "cn"

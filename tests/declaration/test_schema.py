@@ -11,6 +11,7 @@ import pytest
 
 from licensecheck.declaration.schema import (
     ANY,
+    KIND_KEYWORD,
     SchemaDefinitionError,
     SchemaNode,
     build_schema,
@@ -410,3 +411,53 @@ def test_absurdly_deep_schema_is_refused_not_a_crash() -> None:
         current = current["properties"]["a"]
     with pytest.raises(SchemaDefinitionError, match="nested too deeply"):
         build_schema(document)
+
+
+# ---------------------------------------------------------------- facts and controls
+
+
+def test_facts_are_marked_and_read_through_lists() -> None:
+    schema = load_declaration_schema()
+    # the two facts of issue #18: a licence's kind and a source's volume
+    assert schema.is_fact(("company", "licenses", 0, "kind"))
+    assert schema.is_fact(("data_sources", 3, "volume_individuals"))
+    # an item of a list of facts is a fact
+    assert schema.is_fact(("data_sources", 0, "data_categories", 2))
+    # controls: what the firm can put in place
+    assert not schema.is_fact(("data_sources", 0, "consent", "obtained"))
+    assert not schema.is_fact(("company", "registered_capital_cny"))
+    assert not schema.is_fact(("company", "licenses", 0, "valid_until"))  # renewable
+    assert not schema.is_fact(("no_such_section", "x"))
+
+
+def test_the_kind_keyword_only_takes_fact() -> None:
+    document = json.loads((schemas_dir() / "declaration.schema.json").read_text("utf-8"))
+    values = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if KIND_KEYWORD in node:
+                values.add(node[KIND_KEYWORD])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(document)
+    assert values == {"fact"}
+
+
+def test_a_fact_annotation_survives_a_ref_and_a_checked_schema() -> None:
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "$defs": {"count": {"type": "integer", "minimum": 0}},
+        "properties": {
+            "held": {"$ref": "#/$defs/count", KIND_KEYWORD: "fact"},
+            "kept_days": {"$ref": "#/$defs/count"},
+        },
+    }
+    schema = build_schema(document)  # checked against the metaschema: the keyword is allowed
+    assert schema.is_fact(("held",))
+    assert not schema.is_fact(("kept_days",))

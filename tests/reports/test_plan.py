@@ -41,7 +41,8 @@ def test_one_task_per_fail_and_per_unknown(firm: str) -> None:
 @pytest.mark.parametrize("capacity", [1, 2, 3])
 def test_schedule_respects_after_capacity_and_working_days(firm: str, capacity: int) -> None:
     p = plan(firm, capacity=capacity)
-    cal = WorkingDays(AS_OF)
+    assert p.calendar == "cn"  # the CN pack's default (pack.yaml calendar)
+    cal = WorkingDays(AS_OF, p.calendar)
     by_id = {t.id: t for t in p.tasks}
     rules = {r.id: r for r in pack().checked.rules}
     for t in p.tasks:
@@ -49,12 +50,13 @@ def test_schedule_respects_after_capacity_and_working_days(firm: str, capacity: 
         assert set(t.depends_on) == present & set(by_id)
         for dep in t.depends_on:
             assert by_id[dep].end <= t.start
-        assert t.start.weekday() < 5 and t.end.weekday() < 5
+        assert cal.is_working(t.start) and cal.is_working(t.end)
         assert cal.offset(t.end) - cal.offset(t.start) == t.effort_days
-        assert 1 <= t.workstream <= capacity
+        # stopping prohibited conduct takes a workstream of its own, numbered after capacity
+        assert (t.workstream > capacity) == (t.phase == "stop")
     days = sorted({t.start for t in p.tasks})
     for day in days:
-        running = [t for t in p.tasks if t.start <= day < t.end]
+        running = [t for t in p.tasks if t.start <= day < t.end and t.phase != "stop"]
         assert len(running) <= capacity
     assert p.start == AS_OF and p.capacity == capacity
     assert p.completes_on == max(t.end for t in p.tasks)
@@ -180,14 +182,20 @@ def test_phases_are_decided_from_tags_status_remediation_and_title(make_pack: Ma
         "P-CAP": "structural",
         "P-UNK": "evidence",
     }
-    order = [t.rule_id for t in sorted(p.tasks, key=lambda t: t.start)]
-    # capacity 1: stop first; the licence's prerequisite P-CAP inherits its urgency (critical)
-    assert order == ["P-STOP", "P-CAP", "P-UNK", "P-DOC", "P-LIC", "P-TAG"]
+    # stopping prohibited conduct does not queue for the one workstream: it starts on day one
+    # on a workstream of its own
+    stop = next(t for t in p.tasks if t.rule_id == "P-STOP")
+    assert stop.start == AS_OF and stop.workstream == 2
+    order = [t.rule_id for t in sorted(p.tasks, key=lambda t: t.start) if t is not stop]
+    # capacity 1: the licence's prerequisite P-CAP inherits its urgency (critical)
+    assert order == ["P-CAP", "P-UNK", "P-DOC", "P-LIC", "P-TAG"]
+    assert order[0] in {t.rule_id for t in p.tasks if t.start == AS_OF}
     lic = next(t for t in p.tasks if t.rule_id == "P-LIC")
     assert lic.depends_on == ["fix-P-CAP"]  # P-NONE passes: no task, no dependency
     doc = next(t for t in p.tasks if t.rule_id == "P-DOC")
     assert doc.effort_days == DEFAULT_FIX_DAYS
-    assert all(t.critical for t in p.tasks)  # one stream: everything is critical
+    # one stream: everything on it is critical; the two-day stop beside it has slack
+    assert all(t.critical for t in p.tasks if t is not stop) and not stop.critical
     assert p.ready_on == max(t.end for t in p.tasks if t.severity in ("critical", "high"))
 
 
@@ -212,3 +220,70 @@ def test_chinese_plan_titles() -> None:
         "文档与证据",
         "认证与申请",
     ]
+
+
+# ---------------------------------------------------------------- calendars
+
+
+def test_the_calendar_defaults_from_the_pack_and_the_option_wins(make_pack: MakePack) -> None:
+    assert plan("crawler").calendar == "cn"  # cn-credit-reporting: calendar: cn
+    weekends = plan("crawler", calendar="weekends")
+    assert weekends.calendar == "weekends"
+    # the same work ends later when Chinese public holidays are off
+    assert plan("crawler").completes_on > weekends.completes_on
+    declaration = {"schema_version": 1, "company": {"name": "X", "registered_capital_cny": 5}}
+    own = licensecheck.plan(declaration, make_pack(PHASE_RULES), as_of=AS_OF)
+    assert own.calendar == "weekends"  # a pack without calendar: Monday to Friday
+
+
+def test_a_task_over_spring_festival_2026_skips_it(make_pack: MakePack) -> None:
+    declaration = {"schema_version": 1, "company": {"name": "X", "registered_capital_cny": 5}}
+    folder = make_pack(PHASE_RULES)
+    options: dict[str, Any] = {"as_of": AS_OF, "start": "2026-02-09", "capacity": 6}
+    cn = licensecheck.plan(declaration, folder, calendar="cn", **options)
+    weekends = licensecheck.plan(declaration, folder, calendar="weekends", **options)
+    stop_cn = next(t for t in cn.tasks if t.rule_id == "P-STOP")  # 2 days from Monday 9 Feb
+    assert (stop_cn.start, stop_cn.end) == (dt.date(2026, 2, 9), dt.date(2026, 2, 11))
+    # a 5-day task from Monday 9 Feb ends (exclusive) on the make-up Saturday 14 Feb in China
+    doc_cn = next(t for t in cn.tasks if t.rule_id == "P-DOC")
+    doc_weekends = next(t for t in weekends.tasks if t.rule_id == "P-DOC")
+    assert doc_cn.start == doc_weekends.start == dt.date(2026, 2, 9)
+    assert doc_weekends.end == dt.date(2026, 2, 16)
+    assert doc_cn.end == dt.date(2026, 2, 14)
+    # the licence, 10 days after a 4-day prerequisite (ends Friday 13 Feb on both): in China it
+    # works 13 and 14 Feb, skips Spring Festival (15-23 Feb), works Saturday 28 Feb
+    lic_cn = next(t for t in cn.tasks if t.rule_id == "P-LIC")
+    lic_weekends = next(t for t in weekends.tasks if t.rule_id == "P-LIC")
+    assert lic_cn.start == lic_weekends.start == dt.date(2026, 2, 13)
+    assert lic_weekends.end == dt.date(2026, 2, 27)
+    assert lic_cn.end == dt.date(2026, 3, 5)
+    assert cn.calendar_note is None
+
+
+def test_a_plan_past_the_holiday_data_says_so() -> None:
+    p = plan("crawler", start="2100-01-04")
+    assert p.calendar_note is not None and "2100" in p.calendar_note
+    text = licensecheck.render_plan(p, "markdown")
+    assert p.calendar_note in text
+    assert "Working days: mainland China: public holidays off, make-up working days on" in text
+
+
+def test_an_unknown_calendar_is_a_usage_error() -> None:
+    with pytest.raises(licensecheck.UsageError, match="did you mean 'weekends'"):
+        plan("crawler", calendar="weekend")
+
+
+def test_critical_path_tasks_read_on_the_critical_path() -> None:
+    text = licensecheck.render_plan(plan("crawler"), "markdown")
+    assert "*(on the critical path)*" in text and "**critical**" not in text
+    zh = licensecheck.render_plan(plan("crawler", lang="zh"), "markdown")
+    assert "*(在关键路径上)*" in zh
+
+
+def test_a_pack_inherits_its_parents_calendar_and_may_set_its_own(make_pack: MakePack) -> None:
+    declaration = {"schema_version": 1, "company": {"name": "X", "registered_capital_cny": 5}}
+    parent = make_pack(PHASE_RULES, pack_id="parent-pack", extra="calendar: none\n")
+    child = make_pack("", pack_id="child-pack", extra=f"extends: {parent}\n")
+    own = make_pack("", pack_id="own-pack", extra=f"extends: {parent}\ncalendar: cn\n")
+    assert licensecheck.plan(declaration, child, as_of=AS_OF).calendar == "none"
+    assert licensecheck.plan(declaration, own, as_of=AS_OF).calendar == "cn"

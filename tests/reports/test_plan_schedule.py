@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from licensecheck.errors import LicenseCheckError, Span
 from licensecheck.reports.schedule import (
+    CALENDARS,
+    Calendar,
     Job,
     ScheduleError,
     WorkingDays,
@@ -207,3 +209,112 @@ def test_working_day_offsets_round_trip(start: dt.date, offset: int) -> None:
     assert cal.offset(day) == offset
     if offset:
         assert cal.date(offset - 1) < day
+
+
+@given(
+    st.dates(dt.date(2004, 1, 1), dt.date(2030, 12, 31)),
+    st.integers(0, 1300),
+    st.sampled_from(CALENDARS),
+)
+@settings(max_examples=40, deadline=None)
+def test_offsets_round_trip_on_every_calendar(start: dt.date, offset: int, name: Calendar) -> None:
+    cal = WorkingDays(start, name)
+    day = cal.date(offset)
+    assert cal.is_working(day)
+    assert cal.offset(day) == offset
+    if offset:
+        assert cal.date(offset - 1) < day
+
+
+# The State Council's 2026 holiday notice (国务院办公厅关于2026年部分节假日安排的通知): days off
+# on weekdays, and the weekend days worked in their place (调休).
+CN_2026_WEEKDAYS_OFF = [
+    "2026-01-01", "2026-01-02",  # New Year
+    "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-02-23",  # Spring Festival
+    "2026-04-06",  # Qingming
+    "2026-05-01", "2026-05-04", "2026-05-05",  # Labour Day
+    "2026-06-19",  # Dragon Boat
+    "2026-09-25",  # Mid-Autumn
+    "2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07",  # National Day
+]  # fmt: skip
+CN_2026_MAKE_UP_DAYS = [
+    "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",
+]  # fmt: skip
+
+
+def test_the_cn_calendar_skips_spring_festival_and_works_make_up_saturdays() -> None:
+    cal = WorkingDays(dt.date(2026, 2, 13), "cn")  # the Friday before Spring Festival
+    assert [cal.date(i).isoformat() for i in range(4)] == [
+        "2026-02-13",
+        "2026-02-14",  # a Saturday, worked in exchange for the festival
+        "2026-02-24",  # the first weekday after 15-23 February
+        "2026-02-25",
+    ]
+    weekends = WorkingDays(dt.date(2026, 2, 13))
+    assert weekends.date(2) == dt.date(2026, 2, 17)  # the plain calendar works through it
+
+
+def test_a_year_on_the_cn_calendar_has_the_notices_working_days() -> None:
+    cal = WorkingDays(dt.date(2026, 1, 1), "cn")
+    days = set()
+    for i in range(400):
+        day = cal.date(i)
+        if day.year > 2026:
+            break
+        days.add(day.isoformat())
+    off = set(CN_2026_WEEKDAYS_OFF)
+    assert not days & off
+    assert set(CN_2026_MAKE_UP_DAYS) <= days
+    # 261 weekdays in 2026, less the 19 holidays on weekdays, plus the 6 make-up days
+    assert len(days) == 261 - len(off) + len(CN_2026_MAKE_UP_DAYS) == 248
+    assert 2026 not in cal.years_without_data  # the installed package has 2026
+
+
+def test_a_long_cn_plan_loses_the_holidays_of_every_year_it_spans() -> None:
+    """A plan of 1,272 working days from 2021 (within the package's data): on the CN calendar
+    it ends later than Monday-to-Friday by the holidays it spans, less the make-up days."""
+    start = dt.date(2021, 1, 4)
+    cn, weekends = WorkingDays(start, "cn"), WorkingDays(start)
+    end_cn, end_weekends = cn.date(1272), weekends.date(1272)
+    assert end_cn > end_weekends
+    lost = sum(
+        1
+        for i in range((end_cn - start).days)
+        if (d := start + dt.timedelta(days=i)).weekday() < 5 and not cn.is_working(d)
+    )
+    assert lost >= 11 * 4  # 11-13 weekday holidays a year, as issue #18 says
+    assert cn.offset(end_cn) == weekends.offset(end_weekends) == 1272
+
+
+def test_years_past_the_holiday_data_count_monday_to_friday_and_are_named() -> None:
+    cal = WorkingDays(dt.date(2100, 1, 1), "cn")  # no holiday data will reach 2100
+    assert cal.date(0) == dt.date(2100, 1, 1) and cal.date(1) == dt.date(2100, 1, 4)
+    assert cal.years_without_data == {2100}
+
+
+def test_the_none_calendar_counts_every_day() -> None:
+    cal = WorkingDays(dt.date(2026, 2, 14), "none")
+    assert cal.date(1) == dt.date(2026, 2, 15) and cal.offset(dt.date(2026, 2, 21)) == 7
+
+
+def test_an_unknown_calendar_is_refused() -> None:
+    with pytest.raises(ScheduleError, match="unknown calendar 'mars'"):
+        WorkingDays(dt.date(2026, 1, 1), "mars")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- immediate jobs
+
+
+def test_immediate_jobs_all_start_on_day_one_whatever_the_capacity() -> None:
+    jobs = [
+        Job("build", 30, (), (1,)),
+        *(Job(f"stop-{i}", 10 + i, (), (0,), immediate=True) for i in range(4)),
+        Job("after-stop", 5, ("stop-0",), (0,), immediate=True),
+    ]
+    slots = schedule(jobs, capacity=1)
+    assert [slots[f"stop-{i}"].start for i in range(4)] == [0, 0, 0, 0]
+    assert slots["build"].start == 0 and slots["build"].workstream == 1
+    assert sorted(slots[f"stop-{i}"].workstream for i in range(4)) == [2, 3, 4, 5]
+    # an immediate job still waits for its prerequisites, then takes a freed extra stream
+    assert slots["after-stop"].start == slots["stop-0"].end == 10
+    assert slots["after-stop"].workstream == slots["stop-0"].workstream

@@ -135,7 +135,7 @@ HEADLINES = {
         'id="score">13<',
     ),
     "report-zh": ("许可准备度差距报告: 杭州示例数据科技有限公司", 'id="score">13<'),
-    "plan-en": ("Remediation plan: Hangzhou Example Data Technology", 'id="ready-on">2030-12-05<'),
+    "plan-en": ("Remediation plan: Hangzhou Example Data Technology", 'id="ready-on">2030-09-03<'),
 }
 
 

@@ -235,7 +235,7 @@ def test_csv_imports_as_a_table() -> None:
     assert [r["id"] for r in rows] == [t.id for t in p.tasks]
     for row, t in zip(rows, p.tasks, strict=True):
         assert row["start"] == t.start.isoformat() and row["end"] == t.end.isoformat()
-        assert row["critical"] == ("true" if t.critical else "false")
+        assert row["on_critical_path"] == ("true" if t.critical else "false")
         assert row["depends_on"].split() == t.depends_on
         assert int(row["effort_days"]) == t.effort_days
         assert row["remediation"] == (t.remediation or "")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from helpers.rules import AS_OF, compile_rule
 from licensecheck.declaration.loader import Declaration
 from licensecheck.engine.evaluate import run_rule
-from licensecheck.reports.fix_words import edit_sentences, value_text
+from licensecheck.reports.fix_words import edit_sentences, fact_sentences, value_text
 from licensecheck.reports.fixes import Fix, apply_edits, smallest_fix
 
 
@@ -78,10 +78,10 @@ def test_must_be_false_and_none_quantifier() -> None:
 
 
 def test_enum_must_be_one_of_the_allowed_values() -> None:
-    data = {"data_sources": [{"id": "ds-1", "kind": "crawled"}]}
-    result = fix('all s in data_sources: s.kind in ["first_party", "purchased"]', data)
+    data = {"data_sources": [{"id": "ds-1", "collection": {"method": "crawler"}}]}
+    result = fix('all s in data_sources: s.collection.method in ["api", "file"]', data)
     assert words(result, data) == [
-        'change `data_sources[0].kind` (ds-1) from "crawled" to one of "first_party", "purchased"'
+        'change `data_sources[0].collection.method` (ds-1) from "crawler" to one of "api", "file"'
     ]
     assert result.verified
 
@@ -123,17 +123,17 @@ def test_list_must_contain_the_required_items() -> None:
 
 def test_forbidden_list_items_are_removed() -> None:
     data = {
-        "data_sources": [{"id": "ds-h", "sensitive_categories": ["health", "biometric", "minors"]}]
+        "recipients": [{"id": "r-1", "data_categories": ["health", "contact", "location_trace"]}]
     }
     result = fix(
-        'none s in data_sources: any c in s.sensitive_categories: c in ["health", "minors"]', data
+        'none r in recipients: any c in r.data_categories: c in ["health", "location_trace"]', data
     )
     assert words(result, data) == [
-        'remove "health", "minors" from `data_sources[0].sensitive_categories`'
+        'remove "health", "location_trace" from `recipients[0].data_categories`'
     ]
     patched = apply_edits(data, result.edits)
     assert patched is not None
-    assert patched["data_sources"][0]["sensitive_categories"] == ["biometric"]
+    assert patched["recipients"][0]["data_categories"] == ["contact"]
     assert result.verified
 
 
@@ -154,7 +154,12 @@ def test_any_prefers_a_new_entry_over_rewriting_an_unrelated_one() -> None:
         "valid_until is on or after today"
     ]
     assert result.verified  # the new entry is built from the condition and passes
-    assert [e.action for e in result.alternatives[0]] == ["change", "raise"]
+    # re-declaring the ICP licence as a credit licence would pass on paper only: the kind of a
+    # licence is a fact, so it is named, never offered
+    assert not any(e.path[-1] == "kind" for alt in result.alternatives for e in alt)
+    assert [(e.action, e.path) for e in result.facts] == [
+        ("change", ("company", "licenses", 0, "kind"))
+    ]
 
 
 def test_any_renews_an_entry_that_needs_one_change() -> None:
@@ -324,3 +329,107 @@ def test_requirement_words_in_chinese(expression: str, zh: str) -> None:
     from licensecheck.reports.requirements import requirement_text
 
     assert requirement_text(parse_expression(expression), lang="zh") == zh
+
+
+PREDICATES = {
+    "serves_banks": 'any b in business_lines: any c in b.clients: c == "bank"',
+    "licensed": 'any l in company.licenses: l.kind == "personal_credit_reporting"',
+    "credit_agency": "licensed or company.nationwide_cra",
+}
+
+
+@pytest.mark.parametrize(
+    ("expression", "lang", "said"),
+    [
+        (
+            "serves_banks and not licensed",
+            "en",
+            "(at least one element of business_lines has: at least one element of clients has:"
+            ' it is "bank") and (no element of company.licenses has: kind is'
+            ' "personal_credit_reporting")',
+        ),
+        (
+            "not credit_agency",
+            "en",
+            'not ((at least one element of company.licenses has: kind is "personal_credit_reporting")'
+            " or company.nationwide_cra is true)",
+        ),
+        (
+            "serves_banks and not licensed",
+            "zh",
+            '（business_lines 中至少有一项满足：clients 中至少有一项满足：该项 为 "bank"） 且'
+            ' （company.licenses 中没有任何一项满足：kind 为 "personal_credit_reporting"）',
+        ),
+    ],
+)
+def test_predicates_are_said_as_what_they_test(expression: str, lang: str, said: str) -> None:
+    from licensecheck.lang.parser import parse_expression
+    from licensecheck.reports.requirements import requirement_text
+
+    bodies = {name: parse_expression(body) for name, body in PREDICATES.items()}
+    assert requirement_text(parse_expression(expression), {}, lang, predicates=bodies) == said
+    # without the bodies, the names are all there is
+    assert "serves banks" in requirement_text(parse_expression("serves_banks"))
+
+
+# ---------------------------------------------------------------- facts are never offered
+
+
+def test_a_volume_is_a_fact_the_control_is_offered_instead() -> None:
+    data = {
+        "data_sources": [
+            {"id": "ds-big", "volume_individuals": 2_000_000, "necessity_documented": False}
+        ]
+    }
+    # before facts were marked, "lower volume_individuals from 2,000,000 to less than 500"
+    # won the tie (it comes first in the expression)
+    result = fix(
+        "all s in data_sources: s.volume_individuals < 500 or s.necessity_documented", data
+    )
+    assert words(result, data) == ["set `necessity_documented: true` on data_sources ds-big"]
+    assert result.verified
+    assert fact_sentences(result.facts, data) == [
+        "`data_sources[0].volume_individuals` (ds-big) is 2,000,000: a fact, not something the "
+        "firm sets, so changing it is not offered as a fix"
+    ]
+    assert "2,000,000" in fact_sentences(result.facts, data, "zh")[0]
+
+
+def test_only_facts_would_pass_gives_no_edit_and_names_the_facts() -> None:
+    data = {"data_sources": [{"id": "ds-big", "volume_individuals": 2_000_000}]}
+    result = fix("none s in data_sources: s.volume_individuals >= 500", data)
+    assert result.edits == ()
+    assert not result.verified
+    assert [e.path for e in result.facts] == [("data_sources", 0, "volume_individuals")]
+
+
+def test_a_tainted_entry_is_taken_out_by_a_control_when_only_facts_fix_its_body() -> None:
+    data = {
+        "data_sources": [
+            {
+                "id": "ds-crawl",
+                "volume_individuals": 21_000_000,
+                "collection": {"bypasses_anti_crawling": True},
+            }
+        ]
+    }
+    result = fix(
+        "none s in data_sources where s.collection.bypasses_anti_crawling:"
+        " s.volume_individuals >= 50",
+        data,
+    )
+    assert words(result, data) == [
+        "set `collection.bypasses_anti_crawling: false` on data_sources ds-crawl"
+    ]
+    assert result.verified
+    assert [e.path[-1] for e in result.facts] == ["volume_individuals"]
+
+
+def test_an_undeclared_fact_may_be_asked_for_but_not_claimed() -> None:
+    data: dict[str, Any] = {"data_sources": [{"id": "ds-1"}]}
+    asked = fix("all s in data_sources: declared(s.volume_individuals)", data)
+    assert words(asked, data) == ["declare `volume_individuals` on data_sources ds-1"]
+    claimed = fix("all s in data_sources: s.volume_individuals < 500 or s.deidentified", data)
+    # "declare volume_individuals (less than 500)" would claim a fact: the control is offered
+    assert words(claimed, data) == ["declare `deidentified: true` on data_sources ds-1"]
+    assert [(e.action, e.path[-1]) for e in claimed.facts] == [("declare", "volume_individuals")]

@@ -20,9 +20,11 @@ from helpers.reports import (
     pack,
 )
 from helpers.rules import MakePack
+from licensecheck import api
 from licensecheck.engine.models import SEVERITIES, Finding
 from licensecheck.reports.gap import GapReport, score_range
 from licensecheck.reports.requirements import requirement_text
+from licensecheck.sources.paths import parse_path
 
 
 def report(firm: str, lang: str = "en") -> GapReport:
@@ -75,7 +77,10 @@ def test_each_gap_carries_the_rules_texts_and_witnesses(firm: str) -> None:
         finding = a.finding(gap.rule_id)
         rule = checked.rule(gap.rule_id)
         assert finding is not None and rule is not None
-        assert gap.requirement == requirement_text(rule.require, dict(checked.consts))
+        consts, predicates = dict(checked.consts), checked.predicates
+        assert gap.requirement == requirement_text(rule.require, consts, predicates=predicates)
+        if rule.when is not None:
+            assert gap.applies_when == requirement_text(rule.when, consts, predicates=predicates)
         assert gap.declared == finding.witnesses
         assert gap.cite == finding.cite and gap.remediation == finding.remediation
         assert gap.message == finding.message and gap.effort_days == finding.effort_days
@@ -104,6 +109,39 @@ def test_crawler_smallest_changes_read_as_the_issue_asks() -> None:
     ]
     verified = [g.smallest_change.verified for g in gaps.values() if g.smallest_change]
     assert len(verified) == len(gaps) and all(verified)
+
+
+def test_no_bundled_pack_suggests_changing_a_fact() -> None:
+    """Every failing rule of every bundled example under every bundled pack (issue #18: "change
+    the licence kind from icp …", "lower volume_individuals from 2,000,000 …")."""
+    schema = licensecheck.prepare_pack("starter").checked.schema
+    with in_repo():
+        for pack_id in [p.id for p in api.list_packs()]:
+            compiled = licensecheck.prepare_pack(pack_id)
+            for example in sorted(Path("examples").glob("*.yaml")):
+                r = licensecheck.gap_report(str(example), compiled, as_of=AS_OF)
+                for gap in (g for d in r.domains for g in d.gaps if g.smallest_change):
+                    assert gap.smallest_change is not None
+                    for change in gap.smallest_change.changes:
+                        path = parse_path(change.path)
+                        assert (change.action == "declare" and change.target is None) or (
+                            not schema.is_fact(path)
+                        ), (pack_id, example.name, gap.rule_id, change)
+
+
+def test_a_rule_only_facts_would_pass_says_so() -> None:
+    with in_repo():
+        compiled = licensecheck.prepare_pack("cn-data-collection-conduct")
+        r = licensecheck.gap_report("examples/three-factor-reseller.yaml", compiled, as_of=AS_OF)
+        gaps = {g.rule_id: g for d in r.domains for g in d.gaps}
+        change = gaps["DC-TEL-001"].smallest_change
+        assert change is not None and change.steps == [] and not change.verified
+        assert change.facts[0].startswith(
+            '`data_sources[0].supplier.relationship` (ds-op-agent) is "sub_agent": a fact'
+        )
+        text = licensecheck.render_report(r, "markdown")
+    assert "Only a change of facts would make this rule pass" in text
+    assert "**Facts, not changes:**" in text
 
 
 @pytest.mark.parametrize("firm", sorted(FIRMS))
@@ -245,3 +283,24 @@ def test_score_range_brackets_the_score(rows: list[tuple[str, str]]) -> None:
     assert rng.worst <= rng.best
     if not unknown:
         assert rng.worst == rng.best
+
+
+def test_applicability_reads_as_what_the_predicates_test() -> None:
+    """Issue #18: "Applies when: cr serves fis personal and not …" named predicates."""
+    gaps = {g.rule_id: g for d in report("crawler").domains for g in d.gaps}
+    when = gaps["CR-LIC-003"].applies_when
+    assert when == (
+        '(at least one element of business_lines where subject_type is one of ["individual", '
+        '"both"] and status (or "live" when not declared) is "live" has: at least one element '
+        'of clients has: it is one of ["bank", "consumer_finance", "microlender", "insurer"]) '
+        'and (no element of company.licenses has: kind is "personal_credit_reporting" and '
+        "valid_until is on or after today)"
+    )
+    names = set(pack().checked.predicates)
+    for gap in gaps.values():
+        for text in (gap.requirement, gap.applies_when or ""):
+            assert not any(name.replace("_", " ") in text for name in names), (gap.rule_id, text)
+    zh = {g.rule_id: g for d in report("crawler", "zh").domains for g in d.gaps}
+    assert zh["CR-LIC-003"].applies_when is not None
+    assert zh["CR-LIC-003"].applies_when.startswith("（business_lines 中满足")
+    assert "cr serves fis personal" not in zh["CR-LIC-003"].applies_when

@@ -165,6 +165,14 @@ def _rule_ids(
     help="Also show, for each blocking gap, the score and ready date if it alone were fixed.",
 )
 @click.option(
+    "--calendar",
+    type=click.Choice(["weekends", "cn", "none"]),
+    default=None,
+    help="Working days: weekends (Monday to Friday), cn (mainland China's public holidays and "
+    "make-up working days) or none (every day). Default: the pack's (pack.yaml calendar), "
+    "else weekends.",
+)
+@click.option(
     "--bom", is_flag=True, help="Start CSV output with a UTF-8 byte-order mark (for Excel)."
 )
 @_document_options
@@ -177,6 +185,7 @@ def plan_command(
     capacity: int,
     assume_fixed: tuple[str, ...],
     what_if: bool,
+    calendar: str | None,
     bom: bool,
     as_of: str | None,
     lang: str,
@@ -205,6 +214,7 @@ def plan_command(
         assume_fixed=assume_fixed,
         what_if=what_if,
         waivers=waivers,
+        calendar=calendar,
     )
     text = render_plan(result, fmt, templates=templates, bom=bom)
     if record:

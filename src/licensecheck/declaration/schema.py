@@ -27,6 +27,7 @@ from licensecheck.resources import schemas_dir
 
 __all__ = [
     "ANY",
+    "KIND_KEYWORD",
     "DeclarationSchema",
     "SchemaDefinitionError",
     "SchemaKind",
@@ -38,6 +39,12 @@ __all__ = [
 SchemaKind = Literal["object", "array", "string", "integer", "number", "boolean", "date", "any"]
 
 DECLARATION_SCHEMA_FILE = "declaration.schema.json"
+
+#: The schema annotation that sorts fields into facts (``"fact"``: a licence's kind, a data
+#: volume, a past incident) and controls (anything else: what the firm can put in place).
+#: JSON Schema ignores keywords it does not know, so validators pass it through; this module
+#: is the one place that reads it.
+KIND_KEYWORD = "x-licensecheck-kind"
 
 _EMPTY: Mapping[str, SchemaNode] = MappingProxyType({})
 
@@ -57,7 +64,9 @@ class SchemaNode:
     schema without a single type is ``"any"``. ``properties`` lists an object's known keys;
     ``additional`` is the schema of any other key (``None`` when the object is closed);
     ``items`` is an array's element schema. ``pointer`` is the JSON pointer of this schema in
-    the document, so errors about the schema itself can say where to look.
+    the document, so errors about the schema itself can say where to look. ``fact`` marks a
+    fact about the firm (``"x-licensecheck-kind": "fact"``): what it is, holds or has done,
+    which a fix suggestion must never propose to re-declare (see :data:`KIND_KEYWORD`).
     """
 
     kind: SchemaKind
@@ -70,6 +79,7 @@ class SchemaNode:
     minimum: float | None = None
     maximum: float | None = None
     pointer: str = ""
+    fact: bool = False
 
     def child(self, key: str | int) -> SchemaNode | None:
         """The schema of ``self[key]``: a property (or an extra key) of an object, an array item."""
@@ -110,6 +120,18 @@ class DeclarationSchema:
                 return None
             node = node.child(key)
         return node
+
+    def is_fact(self, path: Sequence[str | int]) -> bool:
+        """Whether the field at ``path`` is, or is part of, a fact about the firm (see
+        :data:`KIND_KEYWORD`): an item of a list of facts is a fact too."""
+        node: SchemaNode | None = self.root
+        for key in path:
+            if node is None:
+                return False
+            node = node.child(key)
+            if node is not None and node.fact:
+                return True
+        return False
 
 
 @cache
@@ -155,14 +177,25 @@ class _Builder:
         if not isinstance(schema, dict):  # ``true`` (anything goes) or ``false``
             return replace(ANY, pointer=pointer)
         description = str(schema.get("description", ""))
+        fact = schema.get(KIND_KEYWORD) == "fact"
         if "$ref" in schema:
             target = self.build_ref(schema["$ref"], pointer, refs)
-            return replace(target, description=description or target.description, pointer=pointer)
+            return replace(
+                target,
+                description=description or target.description,
+                pointer=pointer,
+                fact=fact or target.fact,
+            )
         branch = _single_branch(schema)
         if branch is not None:
             branch_pointer, branch_schema = branch
             node = self.build(branch_schema, f"{pointer}{branch_pointer}", refs)
-            return replace(node, description=description or node.description, pointer=pointer)
+            return replace(
+                node,
+                description=description or node.description,
+                pointer=pointer,
+                fact=fact or node.fact,
+            )
         kind = _kind_of(schema)
         return SchemaNode(
             kind=kind,
@@ -174,6 +207,7 @@ class _Builder:
             minimum=_number(schema.get("minimum")),
             maximum=_number(schema.get("maximum")),
             pointer=pointer,
+            fact=fact,
         )
 
     def build_ref(self, ref: object, pointer: str, refs: tuple[str, ...]) -> SchemaNode:

@@ -168,6 +168,12 @@ class PackManifest(BaseModel):
         default_factory=list,
         description="The legal texts the rules are drawn from, each a title and a link.",
     )
+    calendar: Literal["weekends", "cn", "none"] | None = Field(
+        default=None,
+        description="The working days remediation plans count by default (plan --calendar): "
+        "weekends (Monday to Friday), cn (mainland China's public holidays and make-up working "
+        "days) or none (every day). Unset: the nearest ancestor's, else weekends.",
+    )
     declaration_schema: list[int] = Field(
         default_factory=lambda: [1],
         description="Declaration schema_version values the pack supports.",

@@ -165,7 +165,7 @@ CSV_COLUMNS = (
     "start",
     "end",
     "depends_on",
-    "critical",
+    "on_critical_path",  # the task's ``critical``: named apart from the severity column
     "workstream",
     "remediation",
 )
@@ -180,12 +180,13 @@ def plan_csv(plan: Plan) -> str:
     writer.writerow(CSV_COLUMNS)
     for task in plan.tasks:
         row = task.model_dump(mode="json")
+        row["on_critical_path"] = row["critical"]
         writer.writerow(
             [
                 csv_cell(" ".join(row[c]))
                 if c == "depends_on"
                 else ("true" if row[c] else "false")
-                if c == "critical"
+                if c == "on_critical_path"
                 else ""
                 if row[c] is None
                 else csv_cell(row[c])

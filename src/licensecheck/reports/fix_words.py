@@ -19,7 +19,7 @@ from ..engine.runtime import PathKey
 from ..i18n import phrase
 from ..lang.values import UNKNOWN, display
 from ..sources.paths import format_path
-from .fixes import Edit
+from .fixes import Edit, value_at
 from .requirements import requirement_text
 
 
@@ -150,6 +150,31 @@ def _merged(group: list[tuple[Edit, Place]], field: str, lang: str) -> str:
     if edit.action == "declare" and edit.op in (">=", ">", "<=", "<"):
         sentence = _say("bounded", lang, sentence=sentence, bound=bound_words(edit, lang).strip())
     return sentence
+
+
+def fact_sentences(facts: Sequence[Edit], data: Mapping[str, Any], lang: str = "en") -> list[str]:
+    """One sentence per fact a fix does not offer to change (one per path): what it is, and
+    that it is a fact about the firm rather than a setting."""
+    sentences: dict[str, str] = {}
+    for edit in facts:
+        path = edit.path[:-1] if edit.action == "remove_item" else edit.path
+        field = f"`{format_path(path)}`"
+        place = place_of(data, path)
+        if place.element:
+            field += f" ({place.element})"
+        current = _current_of(data, path, lang)
+        sentences.setdefault(field, _say("fact", lang, field=field, current=current))
+    return list(sentences.values())
+
+
+def _current_of(data: Mapping[str, Any], path: PathKey, lang: str) -> str:
+    """The declared value at ``path``, as the declaration writes it."""
+    value = value_at(data, path)
+    if value is None:
+        return _say("not_declared", lang)
+    if isinstance(value, list):
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
+    return value_text(value)
 
 
 def bound_words(edit: Edit, lang: str) -> str:

@@ -13,6 +13,16 @@ cost, and the cheapest combination wins: setting a control (a boolean, a number,
 "set consent.obtained and consent.scope_documented" beats "declare the data as publicly
 disclosed". Finally the edits are applied to a copy of the declaration and the rule is run
 again: ``verified`` says whether it then passes.
+
+Facts are never offered as changes. A field the declaration schema marks
+``"x-licensecheck-kind": "fact"`` (a licence's kind, a data volume, a past incident) says what
+the firm is, holds or has done: "change the licence kind to personal_credit_reporting" or
+"lower volume_individuals to under 500" would make the rule pass on paper only. An edit that
+re-declares a fact is dropped from the options, so the repair falls back on the controls (obtain
+the licence, i.e. add a licence entry; stop bypassing anti-crawling measures); the facts that
+were dropped are kept in :attr:`Fix.facts`, so the report can say plainly that the rule bites
+because of them. Declaring a fact the declaration leaves out, without a value, stays allowed:
+that is information, not a claim.
 """
 
 from __future__ import annotations
@@ -104,11 +114,14 @@ Option = tuple[Edit, ...]
 
 @dataclass(frozen=True)
 class Fix:
-    """The cheapest set of edits (``edits``) and up to two alternatives."""
+    """The cheapest set of edits (``edits``) and up to two alternatives; ``facts`` are the
+    re-declarations of facts the repair would otherwise have proposed (never offered).
+    ``edits`` is empty when only a change of facts would make the rule pass."""
 
     edits: Option
     alternatives: tuple[Option, ...]
     verified: bool
+    facts: Option = ()
 
 
 # ---------------------------------------------------------------- entry point
@@ -134,11 +147,12 @@ def smallest_fix(
     else:
         options = repairer.repair(decided, True)
     options = [o for o in options if o]
+    facts = _dedupe(repairer.facts)
     if not options:
-        return None
+        return Fix((), (), False, facts) if facts else None
     best, *others = options
     verified = _passes_with(pack, rule_id, declaration, today, best)
-    return Fix(best, tuple(others[: MAX_OPTIONS - 1]), verified)
+    return Fix(best, tuple(others[: MAX_OPTIONS - 1]), verified, facts)
 
 
 def _passes_with(
@@ -223,7 +237,19 @@ _QUANTIFIER_NEEDS: dict[tuple[str, bool], tuple[bool, bool]] = {
 class _Repairer:
     def __init__(self, pack: CompiledPack, today: dt.date) -> None:
         self.consts: Mapping[str, Any] = pack.checked.consts
+        self.schema = pack.checked.schema
         self.today = today
+        self.facts: list[Edit] = []  # re-declarations of facts, kept out of the options
+
+    def honest(self, edit: Edit | None) -> list[Option]:
+        """The one-edit option ``edit``, unless it re-declares a fact (then no option)."""
+        if edit is None:
+            return []
+        asks_only = edit.action == "declare" and not edit.has_target
+        if not asks_only and self.schema.is_fact(edit.path):
+            self.facts.append(edit)
+            return []
+        return [(edit,)]
 
     def repair(self, node: TraceNode, want: bool) -> list[Option]:
         """Options (lists of edits) that make ``node`` evaluate to ``want``."""
@@ -252,9 +278,9 @@ class _Repairer:
             if target is None or target.path is None:
                 return []
             action: Action = "declare" if want else "remove"
-            return [(Edit(action, target.path, target.value),)]
+            return self.honest(Edit(action, target.path, target.value))
         if node.path is not None and not kids:  # a boolean field read directly
-            return [(Edit("set", node.path, node.value, want, "==", want),)]
+            return self.honest(Edit("set", node.path, node.value, want, "==", want))
         if kids and isinstance(expr, n.Name):  # a predicate: repair its body
             return self.repair(kids[-1], want)
         if node.value is UNKNOWN:
@@ -283,11 +309,10 @@ class _Repairer:
             assert target is not None and target.path is not None
             condition = n.Compare(expr.op, expr.left, expr.right)
             negated = condition if want else n.Not(condition)
-            return [(Edit("adjust", target.path, target.value, condition=negated),)]
+            return self.honest(Edit("adjust", target.path, target.value, condition=negated))
         leaf, op, value = solved
         assert leaf.path is not None
-        edit = _compare_edit(leaf.path, leaf.value, op, value)
-        return [(edit,)] if edit is not None else []
+        return self.honest(_compare_edit(leaf.path, leaf.value, op, value))
 
     def solve(self, node: TraceNode, op: str, target: Any) -> tuple[TraceNode, str, Any] | None:
         """Rewrite ``f(x) op target`` as ``x op' target'`` for the path ``x`` inside ``node``."""
@@ -373,9 +398,9 @@ class _Repairer:
             return []
         if coll.value is UNKNOWN and coll.path is not None:
             if (expr.kind, want) in (("any", True), ("none", False)):
-                return [(self.add_element(coll, expr),)]
+                return self.honest(self.add_element(coll, expr))
             return [(Edit("declare", coll.path, UNKNOWN),)]
-        bodies: list[TraceNode] = []
+        entries: list[tuple[TraceNode | None, TraceNode]] = []  # (filter, body) of each entry
         for _element, children in trace_elements(node):
             filt = children[0] if expr.filter is not None and children else None
             body = children[-1] if children and (filt is None or len(children) > 1) else None
@@ -385,15 +410,26 @@ class _Repairer:
                 filt is not None and filt.value is not True
             ):
                 continue  # an entry only counts if it certainly qualifies
-            bodies.append(body)
+            entries.append((filt, body))
         # (kind, want) -> must every entry's body come out as body_want, or just one?
         every, body_want = _QUANTIFIER_NEEDS[expr.kind, want]
         if every:
-            return _all_of([self.repair(b, body_want) for b in bodies if b.value is not body_want])
-        options = [self.repair(b, body_want) for b in bodies]
+            return _all_of(
+                [self.entry(f, b, body_want) for f, b in entries if b.value is not body_want]
+            )
+        options = [self.repair(b, body_want) for _f, b in entries]
         if body_want and coll.path is not None:
-            options.append([(self.add_element(coll, expr),)])
+            options.append(self.honest(self.add_element(coll, expr)))
         return _one_of(options)
+
+    def entry(self, filt: TraceNode | None, body: TraceNode, body_want: bool) -> list[Option]:
+        """Options for one entry of an ``all``/``none``: its body repaired or, when only facts
+        would repair the body (a tainted source's volume), the entry taken out of the filter
+        by a control (stop the conduct that makes the source tainted)."""
+        options = self.repair(body, body_want)
+        if options or filt is None:
+            return options
+        return self.repair(filt, False)
 
     def add_element(self, coll: TraceNode, expr: n.Quantifier) -> Edit:
         assert coll.path is not None
@@ -594,7 +630,7 @@ def apply_edits(data: Mapping[str, Any], edits: Iterable[Edit]) -> dict[str, Any
             _delete(result, edit.path)
             continue
         if edit.action in ("add_item", "remove_item"):
-            current = _get(result, edit.path)
+            current = value_at(result, edit.path)
             items = list(current) if isinstance(current, list) else []
             if edit.action == "add_item" and edit.target not in items:
                 items.append(edit.target)
@@ -607,7 +643,7 @@ def apply_edits(data: Mapping[str, Any], edits: Iterable[Edit]) -> dict[str, Any
             return None
         value = copy.deepcopy(edit.value)
         if edit.action == "add_element":
-            current = _get(result, edit.path)
+            current = value_at(result, edit.path)
             value = [*current, value] if isinstance(current, list) else [value]
         if not _set(result, edit.path, value):
             return None
@@ -616,7 +652,8 @@ def apply_edits(data: Mapping[str, Any], edits: Iterable[Edit]) -> dict[str, Any
     return result
 
 
-def _get(data: Any, path: PathKey) -> Any:
+def value_at(data: Any, path: PathKey) -> Any:
+    """The value at ``path`` in ``data``; ``None`` where the path leads nowhere."""
     for key in path:
         if isinstance(data, dict) and isinstance(key, str):
             data = data.get(key)
@@ -647,7 +684,7 @@ def _set(data: dict[str, Any], path: PathKey, value: Any) -> bool:
 
 
 def _delete(data: dict[str, Any], path: PathKey) -> None:
-    parent = _get(data, path[:-1])
+    parent = value_at(data, path[:-1])
     last = path[-1]
     if isinstance(parent, dict) and isinstance(last, str):
         parent.pop(last, None)

@@ -57,7 +57,7 @@ from ..i18n import PHRASES, phrase
 from ..lang.values import UNKNOWN
 from ..packs.loader import PackSource
 from ..sources.paths import format_path, parse_path
-from .fix_words import bound_words, edit_sentences, place_of, value_text
+from .fix_words import bound_words, edit_sentences, fact_sentences, place_of, value_text
 from .fixes import Edit, Fix, smallest_fix
 from .requirements import requirement_text
 
@@ -106,6 +106,14 @@ class SmallestChange(_Model):
     )
     alternatives: list[list[str]] = Field(
         default_factory=list, description="Other changes that would do, in words."
+    )
+    facts: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Facts about the firm (fields marked x-licensecheck-kind: fact) that only a"
+            " re-declaration would change, in words: never offered as a change. With no"
+            " steps, only a change of facts would make the rule pass."
+        ),
     )
 
 
@@ -394,6 +402,7 @@ def _domains(
 
 def _gap(f: Finding, rule: Rule, consts: dict[str, Any], fixes: _Fixes, lang: str) -> Gap:
     fix = fixes.get(f.rule_id) if f.status == "fail" else None
+    predicates = fixes.pack.checked.predicates
     return Gap(
         rule_id=f.rule_id,
         title=f.title,
@@ -402,8 +411,12 @@ def _gap(f: Finding, rule: Rule, consts: dict[str, Any], fixes: _Fixes, lang: st
         status=f.status,
         in_grace=f.in_grace,
         message=f.message,
-        requirement=requirement_text(rule.require, consts, lang),
-        applies_when=requirement_text(rule.when, consts, lang) if rule.when is not None else None,
+        requirement=requirement_text(rule.require, consts, lang, predicates=predicates),
+        applies_when=(
+            requirement_text(rule.when, consts, lang, predicates=predicates)
+            if rule.when is not None
+            else None
+        ),
         declared=f.witnesses,
         cite=f.cite,
         remediation=f.remediation,
@@ -438,6 +451,7 @@ def _smallest_change(
         changes=[_change(e, data) for e in fix.edits],
         verified=fix.verified,
         alternatives=[edit_sentences(alt, data, consts, lang) for alt in fix.alternatives],
+        facts=fact_sentences(fix.facts, data, lang),
     )
 
 

@@ -66,7 +66,7 @@ from ..engine.rules import Rule
 from ..errors import Diagnostic, UsageError, did_you_mean
 from ..i18n import phrase
 from .gap import company_name, pack_title, untranslated
-from .schedule import Job, WorkingDays, schedule
+from .schedule import CALENDARS, DEFAULT_CALENDAR, Calendar, Job, WorkingDays, schedule
 
 if TYPE_CHECKING:
     from ..engine.waivers import WaiverSet
@@ -169,7 +169,21 @@ class Plan(_Model):
     as_of: dt.date
     lang: str
     start: dt.date = Field(description="The first working day of the plan.")
-    capacity: int = Field(ge=1, description="Parallel workstreams.")
+    capacity: int = Field(
+        ge=1,
+        description="Parallel workstreams (tasks that stop prohibited conduct run on their own,"
+        " numbered after these).",
+    )
+    calendar: Calendar = Field(
+        default="weekends",
+        description="The working days counted: weekends (Monday to Friday), cn (mainland China's"
+        " public holidays and make-up working days) or none (every day).",
+    )
+    calendar_note: str | None = Field(
+        default=None,
+        description="Set when the cn calendar has no holiday data for a year the plan reaches:"
+        " those years count Monday to Friday.",
+    )
     score: int = Field(description="The readiness score now (with any assumed fixes).")
     ready: bool = Field(description="Ready now (with any assumed fixes).")
     ready_on: dt.date = Field(
@@ -255,6 +269,7 @@ def plan_declaration(
     assume_fixed: Sequence[str] = (),
     what_if: bool = False,
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    calendar: str | None = None,
 ) -> Plan:
     """Assess ``declaration`` (with ``waivers``) and plan its remediation for the company it
     names; :func:`build_plan` says where the plan starts when ``start`` is not given."""
@@ -269,6 +284,7 @@ def plan_declaration(
         capacity=capacity,
         assume_fixed=assume_fixed,
         what_if=what_if,
+        calendar=calendar,
     )
 
 
@@ -281,13 +297,16 @@ def build_plan(
     capacity: int = DEFAULT_CAPACITY,
     assume_fixed: Sequence[str] = (),
     what_if: bool = False,
+    calendar: str | None = None,
 ) -> Plan:
+    """The plan of ``assessment``; ``calendar`` (see :data:`~.schedule.CALENDARS`) defaults to
+    the pack's (pack.yaml ``calendar``), else Monday to Friday."""
     if capacity < 1:
         raise UsageError(Diagnostic(codes.USAGE, f"--capacity must be at least 1, got {capacity}"))
     rules = {r.id: r for r in pack.checked.rules}
     fixed = _check_rule_ids(assume_fixed, rules)
-    calendar = WorkingDays(start or assessment.as_of)
-    draft = _Draft(assessment, rules, calendar, capacity)
+    days = WorkingDays(start or assessment.as_of, _calendar_of(calendar, pack))
+    draft = _Draft(assessment, rules, days, capacity)
     scheduled = draft.run(fixed)
     assumptions = None
     if fixed:
@@ -308,13 +327,15 @@ def build_plan(
         declaration=assessment.declaration,
         as_of=assessment.as_of,
         lang=lang,
-        start=calendar.first,
+        start=days.first,
         capacity=capacity,
+        calendar=days.calendar,
+        calendar_note=_calendar_note(days, lang),
         score=scheduled.summary.score,
         ready=scheduled.summary.ready,
         ready_on=scheduled.ready_on,
         completes_on=scheduled.completes_on,
-        working_days=calendar.offset(scheduled.completes_on),
+        working_days=days.offset(scheduled.completes_on),
         phases=[
             PhaseInfo(
                 id=p,
@@ -329,6 +350,32 @@ def build_plan(
         assumptions=assumptions,
         what_if=_what_if(draft, scheduled, fixed) if what_if else None,
     )
+
+
+def _calendar_of(calendar: str | None, pack: CompiledPack) -> Calendar:
+    """The calendar asked for, else the nearest pack of the lineage's, else the default."""
+    if calendar is not None:
+        known = next((c for c in CALENDARS if c == calendar), None)
+        if known is None:
+            guess = did_you_mean(calendar, CALENDARS)
+            hint = f" (did you mean '{guess}'?)" if guess else ""
+            raise UsageError(
+                Diagnostic(
+                    codes.USAGE,
+                    f"--calendar: unknown calendar '{calendar}'{hint};"
+                    f" use one of {', '.join(CALENDARS)}",
+                )
+            )
+        return known
+    lineage = reversed(list(pack.checked.loaded.lineage()))
+    return next((p.manifest.calendar for p in lineage if p.manifest.calendar), DEFAULT_CALENDAR)
+
+
+def _calendar_note(days: WorkingDays, lang: str) -> str | None:
+    if not days.years_without_data:
+        return None
+    years = ", ".join(str(y) for y in sorted(days.years_without_data))
+    return phrase("plan.calendar_beyond_data", lang, years=years)
 
 
 def _check_rule_ids(ids: Sequence[str], rules: Mapping[str, Rule]) -> list[str]:
@@ -393,6 +440,7 @@ class _Draft:
                 depends_on=tuple(ids[a] for a in self.rules[f.rule_id].after if a in ids),
                 priority=(PHASES.index(phases[f.rule_id]), severity_rank(f.severity)),
                 span=self.rules[f.rule_id].span,
+                immediate=phases[f.rule_id] == "stop",
             )
             for f in gaps
         ]

@@ -22,25 +22,32 @@ def requirement_text(
     consts: Mapping[str, object] | None = None,
     lang: str = "en",
     bound: Iterable[str] = (),
+    predicates: Mapping[str, n.Expr] | None = None,
 ) -> str:
     """The requirement ``expr`` encodes, in ``lang``. ``bound`` names quantifier variables
     the expression is about (a list entry's condition reads ``kind is "x"``, not
-    ``l.kind is "x"``)."""
-    words = _Words(dict(consts or {}), lang)
+    ``l.kind is "x"``). With the pack's ``predicates`` (name → checked body), a predicate
+    is said as what its body tests ("at least one element of business_lines … has: …"), not
+    as its name ("cr serves fis personal"): a name is an identifier, its body is the rule."""
+    words = _Words(dict(consts or {}), lang, predicates or {})
     words.bound.update(bound)
     return words.say(expr)
 
 
 class _Words:
-    def __init__(self, consts: dict[str, object], lang: str) -> None:
+    def __init__(
+        self, consts: dict[str, object], lang: str, predicates: Mapping[str, n.Expr]
+    ) -> None:
         self.consts = consts
         self.lang = lang
+        self.predicates = predicates
         self.bound: set[str] = set()
 
     def phrase(self, key: str, **fields: object) -> str:
         return phrase(f"requirement.{key}", self.lang, **fields)
 
     def say(self, expr: n.Expr) -> str:
+        expr = self.expand(expr)
         if isinstance(expr, n.BoolOp):
             left, right = self.part(expr.left, expr.op), self.part(expr.right, expr.op)
             return self.phrase(expr.op, left=left, right=right)
@@ -65,14 +72,33 @@ class _Words:
             return self.phrase("always" if expr.value else "never")
         return self.phrase("true", value=self.value(expr))
 
+    def expand(self, expr: n.Expr) -> n.Expr:
+        """A known predicate's body in place of its name (predicates may use predicates)."""
+        while isinstance(expr, n.Name) and expr.name in self.predicates:
+            if expr.name in self.bound or expr.name in self.consts:
+                break
+            expr = self.predicates[expr.name]
+        return expr
+
     def part(self, expr: n.Expr, parent_op: str) -> str:
         """An operand of ``and``/``or``, grouped when it is the other of the two."""
+        expr = self.expand(expr)
         text = self.say(expr)
-        if isinstance(expr, n.BoolOp) and expr.op != parent_op:
+        # a quantifier's body runs to the end of the sentence: bracket it, so that "… has: A
+        # and B" never reads as if B were part of the body
+        negated = self.expand(expr.operand) if isinstance(expr, n.Not) else None
+        # "not any" is said as "no element of … has: …", which runs on; "not all" is bracketed
+        negated_quantifier = isinstance(negated, n.Quantifier) and negated.kind == "any"
+        if (
+            (isinstance(expr, n.BoolOp) and expr.op != parent_op)
+            or isinstance(expr, n.Quantifier)
+            or negated_quantifier
+        ):
             return self.phrase("group", text=text)
         return text
 
     def negate(self, expr: n.Expr) -> str:
+        expr = self.expand(expr)
         if isinstance(expr, n.Call) and expr.func == "declared":
             return self.phrase("not_declared", value=self.value(expr.args[0]))
         if isinstance(expr, n.Quantifier) and expr.kind == "any":

@@ -3,15 +3,18 @@
 Input: :class:`Job` s (duration in working days, dependencies, a priority key) and the number
 of workstreams. Output: a :class:`Slot` per job — start and end as working-day offsets (end
 exclusive), the workstream, and whether the job is on the critical path. A
-:class:`WorkingDays` calendar turns offsets into dates (Monday to Friday; no holidays).
+:class:`WorkingDays` calendar turns offsets into dates: Monday to Friday, mainland China's
+working days (public holidays and make-up working days) or every day (:data:`CALENDARS`).
 
 The algorithm is the parallel list schedule used by project planners: walk forward in time;
 whenever a workstream is free, start the job of highest priority (lowest key) whose
 dependencies have all finished. It never leaves a workstream idle while a job could run, and
 it is deterministic: ties break on the priority key, then the job id. A job inherits the
 priority of the most urgent job that waits for it (so the prerequisite of an urgent job is
-urgent too, not left at the back of the queue). A dependency cycle is rejected with a
-:class:`ScheduleError` naming the cycle.
+urgent too, not left at the back of the queue). An *immediate* job (stopping prohibited
+conduct) does not queue for a workstream at all: it starts as soon as its dependencies are
+done, on a workstream of its own numbered after the ``capacity`` ones. A dependency cycle is
+rejected with a :class:`ScheduleError` naming the cycle.
 
 The critical path is computed on the schedule as planned: a job is critical when it has no
 slack, i.e. delaying it by a day would delay the end of the whole plan, given its
@@ -21,12 +24,15 @@ workstream depends on the job before it there).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+import chinese_calendar
 
 from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span
@@ -45,6 +51,9 @@ class Job:
     priority: tuple[Any, ...] = ()
     #: where the job comes from (a rule's position), for error messages
     span: Span | None = field(default=None, compare=False)
+    #: starts as soon as its dependencies are done, on a workstream of its own: stopping
+    #: prohibited conduct does not wait for a free workstream
+    immediate: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,29 +83,45 @@ def schedule(jobs: Sequence[Job], capacity: int) -> dict[str, Slot]:
     def key(job_id: str) -> tuple[Any, ...]:
         return (urgency[job_id], by_id[job_id].priority, rank[job_id], job_id)
 
-    ready = [key(j.id) for j in jobs if waiting[j.id] == 0]
-    heapq.heapify(ready)
+    ready: list[tuple[Any, ...]] = []
+    at_once: list[tuple[Any, ...]] = []  # ready immediate jobs
+
+    def release(job_id: str) -> None:
+        heapq.heappush(at_once if by_id[job_id].immediate else ready, key(job_id))
+
+    for j in jobs:
+        if waiting[j.id] == 0:
+            release(j.id)
     free = list(range(1, capacity + 1))  # workstream numbers, lowest first
+    extra: list[int] = []  # freed workstreams of immediate jobs (numbered after capacity)
+    opened = capacity  # the highest workstream number in use so far
     running: list[tuple[int, int, str]] = []  # (end, workstream, job id)
     placed: dict[str, tuple[int, int, int]] = {}  # id -> (start, end, workstream)
     now = 0
+
+    def start(job_id: str, stream: int) -> None:
+        end = now + max(by_id[job_id].duration, 0)
+        placed[job_id] = (now, end, stream)
+        heapq.heappush(running, (end, stream, job_id))
+
     while len(placed) < len(jobs):
+        while at_once:
+            if not extra:
+                opened += 1
+                heapq.heappush(extra, opened)
+            start(heapq.heappop(at_once)[-1], heapq.heappop(extra))
         while ready and free:
-            job_id = heapq.heappop(ready)[-1]
-            stream = heapq.heappop(free)
-            end = now + max(by_id[job_id].duration, 0)
-            placed[job_id] = (now, end, stream)
-            heapq.heappush(running, (end, stream, job_id))
+            start(heapq.heappop(ready)[-1], heapq.heappop(free))
         if not running:  # cannot happen once cycles are rejected; guards an endless loop
             raise ScheduleError(Diagnostic(codes.SCHEDULE, "no job can start"))
         now = running[0][0]
         while running and running[0][0] == now:
             _end, stream, done = heapq.heappop(running)
-            heapq.heappush(free, stream)
+            heapq.heappush(free if stream <= capacity else extra, stream)
             for nxt in dependants[done]:
                 waiting[nxt] -= 1
                 if waiting[nxt] == 0:
-                    heapq.heappush(ready, key(nxt))
+                    release(nxt)
     critical = _critical(jobs, placed)
     return {
         job_id: Slot(job_id, start, end, stream, job_id in critical)
@@ -198,37 +223,62 @@ def _critical(jobs: Sequence[Job], placed: Mapping[str, tuple[int, int, int]]) -
 
 # ---------------------------------------------------------------- calendar
 
+#: ``weekends``: Monday to Friday; ``cn``: mainland China's working days (public holidays off,
+#: make-up working days on a weekend on), from the ``chinese-calendar`` package; ``none``: every
+#: calendar day is a working day.
+Calendar = Literal["weekends", "cn", "none"]
+CALENDARS: tuple[Calendar, ...] = ("weekends", "cn", "none")
+DEFAULT_CALENDAR: Calendar = "weekends"
 
-@dataclass(frozen=True)
+
+@dataclass
 class WorkingDays:
-    """Working-day offsets from a start date: 0 is the first working day on or after it."""
+    """Working-day offsets from a start date: 0 is the first working day on or after it.
+
+    The working days are listed once, as far as the plan reaches. On the ``cn`` calendar a year
+    the installed ``chinese-calendar`` has no data for counts Monday to Friday and is kept in
+    :attr:`years_without_data`, so the plan can say so.
+    """
 
     start: dt.date
+    calendar: Calendar = DEFAULT_CALENDAR
+    years_without_data: set[int] = field(default_factory=set)
+    _days: list[dt.date] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.calendar not in CALENDARS:
+            raise ScheduleError(
+                Diagnostic(
+                    codes.USAGE,
+                    f"unknown calendar '{self.calendar}'; use one of {', '.join(CALENDARS)}",
+                )
+            )
+
+    def is_working(self, day: dt.date) -> bool:
+        if self.calendar == "none":
+            return True
+        if self.calendar == "cn":
+            try:
+                return bool(chinese_calendar.is_workday(day))
+            except NotImplementedError:  # a year past (or before) the package's data
+                self.years_without_data.add(day.year)
+        return day.weekday() < 5
 
     @property
     def first(self) -> dt.date:
-        day = self.start
-        while day.weekday() >= 5:
-            day += dt.timedelta(days=1)
-        return day
+        return self.date(0)
 
     def date(self, offset: int) -> dt.date:
-        """The working day ``offset`` working days after the first (Monday to Friday)."""
-        first = self.first
-        weeks, rest = divmod(offset, 5)
-        day = first + dt.timedelta(weeks=weeks)
-        for _ in range(rest):
+        """The working day ``offset`` working days after the first."""
+        day = self._days[-1] + dt.timedelta(days=1) if self._days else self.start
+        while len(self._days) <= offset:
+            if self.is_working(day):
+                self._days.append(day)
             day += dt.timedelta(days=1)
-            while day.weekday() >= 5:
-                day += dt.timedelta(days=1)
-        return day
+        return self._days[offset]
 
     def offset(self, day: dt.date) -> int:
         """Working days from the first working day to ``day`` (inverse of :meth:`date`)."""
-        first = self.first
-        count = 0
-        while first < day:
-            first += dt.timedelta(days=1)
-            if first.weekday() < 5:
-                count += 1
-        return count
+        while not self._days or self._days[-1] < day:
+            self.date(len(self._days))
+        return max(0, bisect.bisect_right(self._days, day) - 1)
