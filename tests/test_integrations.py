@@ -75,15 +75,20 @@ def test_action_yml_is_valid_and_its_script_runs(tmp_path: Path) -> None:
 
     assert "${{" not in step["run"], "inputs reach the script only through env"
     assert action["outputs"]["sarif-file"]["value"] == "${{ steps.check.outputs.sarif-file }}"
+    assert step["run"].count('licensecheck" check') == 1, "one assessment for every output"
 
     outputs = tmp_path / "github_output"
-    sarif = tmp_path / "out" / "licensecheck.formats.sarif"
+    job_summary = tmp_path / "step_summary.md"
+    job_summary.write_text("# an earlier step's summary\n")
+    sarif = tmp_path / "out" / "licensecheck.sarif"
     sarif.parent.mkdir()
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "GITHUB_OUTPUT": str(outputs),
-        "LC_DECLARATIONS": "examples/demo-credit-scoring.yaml\n  examples/crawler-firm-2019.yaml",
+        "GITHUB_STEP_SUMMARY": str(job_summary),
+        "RUNNER_TEMP": str(tmp_path),
+        "LC_DECLARATIONS": "examples/demo-credit-*.yaml\n  examples/**/crawler-firm-2019.yaml",
         "LC_PACK": "cn-credit-reporting",
         "LC_FAIL_ON": "critical",
         "LC_WAIVERS": "",
@@ -92,6 +97,7 @@ def test_action_yml_is_valid_and_its_script_runs(tmp_path: Path) -> None:
         "LC_ARGS": "--lang en",
         "LC_SARIF_FILE": str(sarif),
         "LC_ANNOTATIONS": "true",
+        "LC_SUMMARY": "true",
     }
     done = run_step(env)
     assert done.returncode == 1, done.stderr
@@ -103,13 +109,30 @@ def test_action_yml_is_valid_and_its_script_runs(tmp_path: Path) -> None:
         "examples/crawler-firm-2019.yaml",
     ]
     assert done.stdout.startswith("::error file=examples/")
+    summary = job_summary.read_text(encoding="utf-8")
+    assert summary.startswith("# an earlier step's summary\n## licensecheck: gaps at or above")
+    assert "| `examples/crawler-firm-2019.yaml` | cn-credit-reporting | NOT READY |" in summary
 
-    env.update(LC_FAIL_ON="none", LC_ANNOTATIONS="false")
+    env.update(LC_FAIL_ON="none", LC_ANNOTATIONS="false", LC_SUMMARY="false")
     done = run_step(env)
-    assert done.returncode == 0 and done.stdout == ""
+    assert done.returncode == 0 and "::" not in done.stdout
+    assert done.stdout == "2 files  ·  0 ready  ·  2 not ready  ·  0 with errors\n"
+    assert job_summary.read_text(encoding="utf-8") == summary
     env.update(LC_DECLARATIONS="examples/missing.yaml")
     done = run_step(env)
     assert done.returncode == 2 and "missing.yaml does not exist" in done.stderr
+
+
+def test_action_pins_actions_and_leaves_the_jobs_python_alone() -> None:
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    steps = action["runs"]["steps"]
+    used = [s["uses"] for s in steps if "uses" in s]
+    assert used and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in used)
+    setup = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
+    assert setup["with"]["update-environment"] is False  # the job's PATH keeps its Python
+    assert any(s["uses"].startswith("actions/cache@") for s in steps if "uses" in s)
+    install = next(s for s in steps if s.get("name", "").startswith("Install"))
+    assert "-m venv" in install["run"] and '$venv/bin/python" -m pip install' in install["run"]
 
 
 def _git(*args: str, cwd: Path) -> None:

@@ -95,3 +95,33 @@ def test_assess_raises_only_our_errors(data: dict[str, object]) -> None:
         assert exc.diagnostics
     else:
         assert len(result.findings) == len(starter().rules)
+
+
+def test_every_published_schema_has_an_id() -> None:
+    for path in sorted((REPO / "schemas").glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        name = path.name.removesuffix(".schema.json")
+        assert schema.get("$id") == f"urn:licensecheck:schema:{name}:1", path.name
+
+
+def test_every_json_output_names_its_schema_and_version() -> None:
+    from helpers.cli import run
+
+    demo, crawler = "examples/demo-credit-scoring.yaml", "examples/crawler-firm-2019.yaml"
+    outputs = {
+        "report": ("check", demo, "-f", "json"),
+        "batch-report": ("check", demo, crawler, "-f", "json"),
+        "multi-pack-report": ("check", demo, "-p", "starter", "-p", "cn-credit-reporting",
+                              "-f", "json"),
+        "diff": ("diff", demo, crawler, "-f", "json"),
+        "gap-report": ("report", demo, "-f", "json"),
+        "plan": ("plan", demo, "-f", "json"),
+    }  # fmt: skip
+    for name, args in outputs.items():
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(REPO)
+            out = run(*args, "--as-of", AS_OF.isoformat())[1]
+        document = json.loads(out)
+        assert list(document)[:2] == ["$schema", "schema_version"], name
+        assert document["$schema"] == f"urn:licensecheck:schema:{name}:1"
+        assert document["schema_version"] == 1

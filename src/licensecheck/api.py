@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .config import LoadedConfig
     from .engine.baseline import Baseline, DiffReport
     from .engine.batch import Batch, BatchItem
+    from .engine.compile import CompiledPack
     from .engine.models import Assessment
     from .engine.pack_diff import PackDiff
     from .engine.waivers import WaiverSet
@@ -191,6 +192,45 @@ def render(
     from .formats.dispatch import render as _render
 
     return _render(result, fmt, pack=pack, fail_on=fail_on, verbose=verbose, style=style)
+
+
+def render_runs(
+    runs: Sequence[Batch],
+    fmt: str = "text",
+    *,
+    single: bool = False,
+    fail_on: str = "high",
+    verbose: bool = False,
+    quiet: bool = False,
+    style: Callable[..., str] | None = None,
+) -> str:
+    """Render the batches of one run against several packs (one :class:`Batch` per pack,
+    as ``check --pack A --pack B`` makes) in one of the formats of :func:`render`: SARIF
+    with one run per pack, JUnit with a suite per pack and file, JSON as a multi-pack
+    report (``schemas/multi-pack-report.schema.json``), text with a section per pack.
+    ``single``: the run names one file; ``quiet``: text is the summary lines alone.
+    """
+    from .formats.dispatch import render_runs as _render_runs
+
+    return _render_runs(
+        runs, fmt, single=single, fail_on=fail_on, verbose=verbose, quiet=quiet, style=style
+    )
+
+
+def select_rules(
+    pack: PackRef,
+    *,
+    rules: Sequence[str] = (),
+    skip: Sequence[str] = (),
+    domains: Sequence[str] = (),
+) -> CompiledPack:
+    """``pack`` compiled with only the rules matching ``rules`` (ids or globs; all when
+    empty) in ``domains`` (all when empty), minus those matching ``skip``. A pattern or
+    domain that matches nothing raises :class:`UsageError` with a suggestion."""
+    from .engine.selection import RuleSelection
+    from .engine.selection import select_rules as _select
+
+    return _select(prepare_pack(pack), RuleSelection(tuple(rules), tuple(skip), tuple(domains)))
 
 
 def compare(

@@ -50,7 +50,7 @@ class Config(BaseModel):
     )
     waivers: str | None = Field(default=None, description="Default waiver file.")
     baseline: str | None = Field(default=None, description="Default baseline report of check.")
-    format: Literal["text", "json", "sarif", "junit", "github", "oscal"] | None = Field(
+    format: Literal["text", "json", "sarif", "junit", "github", "oscal", "markdown"] | None = Field(
         default=None, description="Default output format of check."
     )
     lang: Literal["en", "zh"] | None = Field(default=None, description="Default --lang.")

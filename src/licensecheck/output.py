@@ -60,11 +60,23 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~mask
 
 
+def repository_root() -> Path:
+    """The root of the repository the working directory is in: the nearest folder upwards
+    holding ``.git`` (a folder, or a file in a worktree or submodule); without one, the
+    working directory itself. Code scanning and annotations name files from this root."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
 def relative_path(source: str) -> str | None:
-    """``source`` relative to the working directory with ``/`` separators, or None when the
-    file is not below it (CI annotations and SARIF name files relative to the checkout)."""
+    """``source`` relative to the repository root (:func:`repository_root`) with ``/``
+    separators, or None when the file is not below it (CI annotations and SARIF name files
+    relative to the checkout, wherever in it licensecheck runs)."""
     try:
-        relative = os.path.relpath(source)
+        relative = os.path.relpath(Path(source).absolute(), repository_root())
     except ValueError:  # another drive (Windows)
         return None
     if relative == ".." or relative.startswith(("../", "..\\")):

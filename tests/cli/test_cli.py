@@ -48,7 +48,18 @@ def test_json_report_golden_and_schema(golden: object, monkeypatch: pytest.Monke
     report = json.loads(out)
     schema = json.loads((REPO / "schemas" / "report.schema.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(report)
-    assert set(report) == {"tool", "pack", "declaration", "as_of", "lang", "summary", "findings"}
+    assert set(report) == {
+        "$schema",
+        "schema_version",
+        "tool",
+        "pack",
+        "declaration",
+        "as_of",
+        "lang",
+        "summary",
+        "findings",
+    }
+    assert (report["$schema"], report["schema_version"]) == (schema["$id"], 1)
     assert report["findings"] == sorted(report["findings"], key=lambda f: f["rule_id"])
     golden("check-demo-starter.json", out)  # type: ignore[operator]
 

@@ -824,3 +824,57 @@ def test_a_schema_with_a_pack_fragment_validates_extensions() -> None:
     assert error.message == (
         "unknown key 'aproved_on' in extensions[\"client-acme\"] (did you mean 'approved_on'?)"
     )
+
+
+def test_a_list_entry_without_id_is_an_error_that_suggests_one(tmp_path: Path) -> None:
+    """Ids stay required (README, "A declaration"): the error says why and offers one."""
+    path = tmp_path / "firm.yaml"
+    path.write_text(
+        "schema_version: 1\ncompany: {name: X}\ndata_sources:\n  - {id: ds-a, kind: crawled}\n"
+        "  - kind: purchased\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DeclarationError) as raised:
+        load_declaration(path)
+    (problem,) = raised.value.diagnostics
+    assert problem.message == "data_sources[1]: missing required key 'id'"
+    assert problem.span is not None and (problem.span.line, problem.span.column) == (5, 5)
+    assert problem.hint is not None and "e.g. id: data-sources-2" in problem.hint
+    assert "waivers, baselines and diffs follow the entry" in problem.hint
+
+
+def test_init_gives_an_id_to_every_entry_that_needs_one() -> None:
+    from helpers.cli import run
+
+    schema = json.loads((paths.REPO / "schemas" / "declaration.schema.json").read_text())
+    needs_id: set[str] = set()
+
+    def lists_needing_ids(node: object, key: str = "") -> None:
+        if isinstance(node, dict):
+            items = node.get("items")
+            if isinstance(items, dict) and "id" in items.get("required", []):
+                needs_id.add(key)
+            for name, value in node.items():
+                lists_needing_ids(value, name)
+        elif isinstance(node, list):
+            for value in node:
+                lists_needing_ids(value, key)
+
+    lists_needing_ids(schema)
+    code, out, _ = run("init", "--pack", "cn-credit-reporting")
+    assert code == 0
+    entries: list[dict[str, Any]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if name in needs_id and isinstance(value, list):
+                    entries.extend(e for e in value if isinstance(e, dict))
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(yaml.safe_load(out))
+    assert len(entries) >= 8
+    assert all(e.get("id") for e in entries)

@@ -336,6 +336,25 @@ def test_every_manifest_error_at_once_with_suggestions(tmp_path: Path) -> None:
     ]
 
 
+def test_an_unknown_parent_comes_with_the_manifest_errors(tmp_path: Path) -> None:
+    folder = tmp_path / "child"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(
+        "id: child\nversion: 1.0.0\ntitel: T\nextends: [starter, startr, ./nowhere]\n"
+    )
+    (folder / "r.rules").write_text('rule X-1 { title: "x" domain: d severity: low require: true }')
+    with pytest.raises(licensecheck.PackError) as caught:
+        licensecheck.prepare_pack(folder)
+    found = [(d.code, d.span and (d.span.line, d.span.column)) for d in caught.value.diagnostics]
+    assert found == [
+        ("manifest", (1, 1)),  # title: field required
+        ("manifest", (3, 1)),  # titel
+        ("extends", (4, 20)),  # startr: no such pack, reported with them, not after
+        ("extends", (4, 28)),  # ./nowhere
+    ]
+    assert "did you mean 'starter'" in caught.value.diagnostics[2].message
+
+
 def test_unknown_pack_suggests_a_bundled_one() -> None:
     with pytest.raises(licensecheck.UsageError, match="did you mean 'starter'"):
         licensecheck.prepare_pack("stater")

@@ -71,9 +71,16 @@ def test_every_example_firm_gives_valid_sarif_and_junit(
     code, xml, _ = check(path, "--pack", pack_id, "--as-of", as_of, "--format", "junit")
     assert code in (0, 1)
     assert_valid_junit(xml)
-    applicable = [f for f in report["findings"] if f["status"] != "not_applicable"]
-    assert xml.count("<testcase ") == len(applicable)
-    assert xml.count("<failure ") == sum(1 for f in gaps if f["status"] != "error")
+    assert xml.count("<testcase ") == len(report["findings"])
+    not_applicable = [f for f in report["findings"] if f["status"] == "not_applicable"]
+    assert xml.count('<skipped message="does not apply') == len(not_applicable)
+    blocking = [g for g in gaps if g["status"] != "error" and _blocks_at_high(g)]
+    assert xml.count("<failure ") == len(blocking)
+    assert (xml.count("<failure ") > 0) == (code == 1)
+
+
+def _blocks_at_high(gap: dict[str, Any]) -> bool:
+    return gap["severity"] in ("critical", "high") and not gap["in_grace"]
 
 
 def test_sarif_rules_results_and_locations(

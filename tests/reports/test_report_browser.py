@@ -172,3 +172,84 @@ def test_dom_holds_the_headline(name: str, pages: dict[str, Path], tmp_path: Pat
     assert f"<h1>{title}" in done.stdout
     assert figure in done.stdout
     assert done.stdout.count("<svg") >= (3 if name.startswith("report") else 1)
+
+
+PHONE = 390  # CSS pixels: an iPhone 12-15 in portrait
+
+# Measures the page inside a PHONE-wide frame (Chromium's own window cannot be made that
+# narrow): the page's scroll width, elements wider than the phone that are not inside a
+# container scrolling by itself, and chart text smaller than 8 px once scaled.
+_PROBE = """<script>
+var frame = document.getElementById("page");
+frame.onload = function () {
+  var d = frame.contentDocument, w = frame.contentWindow, escaping = [], tiny = [];
+  function scrolls(e) {
+    for (var p = e.parentElement; p && p !== d.body; p = p.parentElement) {
+      var x = w.getComputedStyle(p).overflowX;
+      if ((x === "auto" || x === "scroll") && p.getBoundingClientRect().right <= PHONE + 1)
+        return true;
+    }
+    return false;
+  }
+  d.querySelectorAll("body *").forEach(function (e) {
+    if (e.getBoundingClientRect().right > PHONE + 1 && !scrolls(e)) escaping.push(e.tagName);
+  });
+  d.querySelectorAll("svg text").forEach(function (t) {
+    var h = t.getBoundingClientRect().height;
+    if (h > 0 && h < 8) tiny.push(h.toFixed(1));
+  });
+  document.body.setAttribute("data-scroll-width", d.scrollingElement.scrollWidth);
+  document.body.setAttribute("data-escaping", escaping.join(" "));
+  document.body.setAttribute("data-tiny-text", tiny.join(" "));
+};
+</script>""".replace("PHONE", str(PHONE))
+
+
+@pytest.mark.parametrize("name", sorted(HEADLINES))
+def test_readable_on_a_390_px_phone(name: str, pages: dict[str, Path], tmp_path: Path) -> None:
+    import html
+    import re
+
+    page = pages[name].read_text(encoding="utf-8")
+    harness = tmp_path / f"phone-{name}.html"
+    harness.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">'
+        f'<iframe id="page" style="width:{PHONE}px;height:844px;border:0" '
+        f'srcdoc="{html.escape(page, quote=True)}"></iframe>{_PROBE}</body></html>',
+        encoding="utf-8",
+    )
+    done = browse(harness, tmp_path, "--dump-dom", "--virtual-time-budget=10000")
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', done.stdout))
+    assert int(found["scroll-width"]) <= PHONE, "the page scrolls sideways on a phone"
+    assert found["escaping"] == "", "wider than the phone, outside a scrolling table or chart"
+    assert found["tiny-text"] == "", "chart text shrunk below 8 px"
+
+
+@pytest.mark.parametrize("name", sorted(HEADLINES))
+def test_the_page_has_one_main_landmark(name: str, pages: dict[str, Path]) -> None:
+    page = pages[name].read_text(encoding="utf-8")
+    assert page.count("<main>") == 1 and page.count("</main>") == 1
+    assert page.index("<main>") < page.index("<h1>") < page.index("</main>")
+
+
+def test_the_plans_first_printed_page_is_not_mostly_blank(
+    pages: dict[str, Path], tmp_path: Path
+) -> None:
+    if os.environ.get("CI") == "true":
+        import pypdfium2 as pdfium  # in the test extra: required on CI
+    else:
+        pdfium = pytest.importorskip("pypdfium2")
+    pdf = tmp_path / "plan.pdf"
+    done = browse(pages["plan-en"], tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert pdf.exists(), done.stderr[-2000:]
+    first = pdfium.PdfDocument(str(pdf))[0].render(scale=0.5)
+    width, height, stride = first.width, first.height, first.stride
+    channels = stride // width if stride // width in (3, 4) else 3
+    buffer = bytes(first.buffer)
+    inked = [
+        y for y in range(height) if min(buffer[y * stride : y * stride + width * channels]) < 240
+    ]
+    # before the fix the Gantt chart moved to page 2 and left page 1 ending at 42 %
+    assert inked and inked[-1] / height > 0.8
+    assert len(inked) / height > 0.3

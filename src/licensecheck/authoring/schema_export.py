@@ -22,6 +22,7 @@ GENERATED: dict[str, str] = {
     "config": "config.schema.json",
     "diff": "diff.schema.json",
     "batch-report": "batch-report.schema.json",
+    "multi-pack-report": "multi-pack-report.schema.json",
     "gap-report": "gap-report.schema.json",
     "plan": "plan.schema.json",
     "pack-diff": "pack-diff.schema.json",
@@ -56,6 +57,10 @@ def _model(name: str) -> type[BaseModel]:
         from ..engine.batch import BatchReport
 
         return BatchReport
+    if name == "multi-pack-report":
+        from ..engine.batch import PackRuns
+
+        return PackRuns
     if name == "gap-report":
         from ..reports.gap import GapReport
 
@@ -74,8 +79,14 @@ def _model(name: str) -> type[BaseModel]:
 
 
 def generated_schema(name: str) -> dict[str, Any]:
+    from ..engine.models import schema_id
+
     schema = _model(name).model_json_schema(by_alias=True)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_id(name),
+        **schema,
+    }
 
 
 def schema_text(name: str) -> str:

@@ -141,10 +141,16 @@ def _apply_limits(ctx: click.Context, options: dict[str, int | None]) -> None:
         ctx.with_resource(limits_in_force(dataclasses.replace(DEFAULT_LIMITS, **given)))
 
 
+#: Configured single values that some commands take as a repeatable option.
+_REPEATABLE = {"pack": "packs", "fmt": "formats"}
+
+
 def _default_map(group: click.Group, values: dict[str, Any]) -> dict[str, Any]:
     """Configured values for every (sub)command that has an option of that name.
 
-    ``format`` applies to ``check`` only: other commands have formats of their own.
+    ``format`` applies to ``check`` only: other commands have formats of their own. A
+    command whose option is repeatable (``check --pack``, ``--format``) gets the value as
+    its one item.
     """
     result: dict[str, Any] = {}
     for name, command in group.commands.items():
@@ -154,8 +160,10 @@ def _default_map(group: click.Group, values: dict[str, Any]) -> dict[str, Any]:
         params = {p.name: p for p in command.params}
         chosen = {}
         for key, value in values.items():
+            if key in _REPEATABLE and _REPEATABLE[key] in params:
+                key, value = _REPEATABLE[key], (value,)
             param = params.get(key)
-            if param is None or (key == "fmt" and name != "check"):
+            if param is None or (key in ("fmt", "formats") and name != "check"):
                 continue
             if isinstance(param.type, click.Choice) and value not in param.type.choices:
                 continue

@@ -10,22 +10,27 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .. import codes
 from ..api import DIFF_FORMATS, FORMATS
-from ..errors import LicenseCheckError
+from ..errors import Diagnostic, LicenseCheckError, UsageError
 from .options import (
     as_of_option,
     baseline_option,
     color_option,
     fail_on_option,
     format_option,
+    format_targets_option,
     lang_option,
     output_option,
     pack_option,
+    packs_option,
+    quiet_option,
     record_option,
+    rule_selection_options,
     verbose_option,
     waivers_option,
 )
-from .render import colour_style, echo_diagnostics, emit
+from .render import FormatTarget, colour_style, echo_diagnostics, emit, resolve_targets
 
 if TYPE_CHECKING:
     from ..engine.compile import CompiledPack
@@ -37,13 +42,16 @@ PROGRESS_MIN_FILES = 20
 
 @click.command()
 @click.argument("declarations", nargs=-1, required=True, type=click.Path(path_type=Path))
-@pack_option
-@format_option(
+@packs_option
+@format_targets_option(
     FORMATS,
-    "text",
-    "text, json (the report contract), sarif (2.1.0, code scanning), junit (XML), "
-    "github (workflow-command annotations) or oscal (assessment-results JSON).",
+    "text (default), json (the report contract), sarif (2.1.0, code scanning), junit (XML), "
+    "github (workflow-command annotations), oscal (assessment-results JSON) or markdown "
+    "(a summary, e.g. for $GITHUB_STEP_SUMMARY); FORMAT=FILE "
+    "writes that format to FILE. Repeat to write several outputs from one assessment, e.g. "
+    "-f sarif=licensecheck.sarif -f github.",
 )
+@rule_selection_options
 @fail_on_option()
 @as_of_option()
 @lang_option
@@ -58,13 +66,17 @@ PROGRESS_MIN_FILES = 20
     help="Assess the files in N processes (same results, same order).",
 )
 @verbose_option("Also list rules that pass or do not apply.")
+@quiet_option
 @color_option
 @record_option
 @output_option
 def check(
     declarations: tuple[Path, ...],
-    pack: str,
-    fmt: str,
+    packs: tuple[str, ...],
+    formats: list[FormatTarget],
+    rule: tuple[str, ...],
+    skip_rule: tuple[str, ...],
+    domain: tuple[str, ...],
     fail_on: str,
     as_of: str | None,
     lang: str,
@@ -72,52 +84,80 @@ def check(
     baseline: Path | None,
     jobs: int,
     verbose: bool,
+    quiet: bool,
     color: bool | None,
     record: bool,
     workspace: Path | None,
     db: str | None,
     output: Path | None,
 ) -> None:
-    """Assess DECLARATIONS (files, or folders of *.yaml/*.yml/*.json) against a pack.
+    """Assess DECLARATIONS (files, folders of *.yaml/*.yml/*.json, or - for stdin) against
+    one or more packs.
 
-    One file gives its report; several give one report each and a combined summary.
+    One file gives its report; several give one report each and a combined summary. The
+    declarations are assessed once, whatever the number of --format outputs.
     Exit status: 0 nothing at or above --fail-on, 1 gaps at or above it, 2 bad input.
     """
-    from ..api import assess_many, exit_code, find_declarations, prepare_pack, render
+    from ..api import assess_many, exit_code, find_declarations, prepare_pack, render_runs
+    from ..engine.selection import RuleSelection, select_rules
 
+    targets = resolve_targets(formats, output, "text")
+    written = [t.path for t in targets if t.path is not None]
     files = find_declarations(
-        declarations, exclude=[p for p in (waivers, baseline, output) if p is not None]
+        declarations, exclude=[p for p in (waivers, baseline, *written) if p is not None]
     )
-    compiled = prepare_pack(pack)
-    with _progress(len(files)) as advance:
-        batch = assess_many(
-            files,
-            compiled,
-            as_of=as_of,
-            lang=lang,
-            waivers=waivers,
-            baseline=baseline,
-            jobs=jobs,
-            on_result=advance,
+    selection = RuleSelection(rule, skip_rule, domain)
+    if record and selection:
+        # the workspace follows gaps from run to run: rules left out would read as closed
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE,
+                "--record (or record = true in the configuration) stores whole assessments: "
+                "it does not go with --rule, --skip-rule or --domain (add --no-config to "
+                "check some rules without recording)",
+            )
         )
+    compiled = [select_rules(prepare_pack(p), selection) for p in dict.fromkeys(packs)]
+    runs = []
+    for pack in compiled:
+        with _progress(len(files)) as advance:
+            runs.append(
+                assess_many(
+                    files,
+                    pack,
+                    as_of=as_of,
+                    lang=lang,
+                    waivers=waivers,
+                    baseline=baseline,
+                    jobs=jobs,
+                    on_result=advance,
+                )
+            )
     single = len(declarations) == 1 and len(files) == 1 and not declarations[0].is_dir()
-    if single and batch.errors:
-        raise LicenseCheckError(batch.errors[0].diagnostics)
-    for item in batch.errors:
+    failed = runs[0].errors  # the same files fail under every pack: report them once
+    if single and failed:
+        raise LicenseCheckError(failed[0].diagnostics)
+    for item in failed:
         echo_diagnostics(item.diagnostics)
-    text = render(
-        batch.assessments[0] if single else batch,
-        fmt,
-        pack=compiled,
-        fail_on=fail_on,
-        verbose=verbose,
-        style=colour_style(color, output),
-    )
+    texts = [
+        render_runs(
+            runs,
+            target.fmt,
+            single=single,
+            fail_on=fail_on,
+            verbose=verbose,
+            quiet=quiet,
+            style=colour_style(color, target.path),
+        )
+        for target in targets
+    ]
     if record:
-        record_in_workspace(batch.assessments, compiled, fail_on, workspace, db)
+        for batch, pack in zip(runs, compiled, strict=True):
+            record_in_workspace(batch.assessments, pack, fail_on, workspace, db)
     inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
-    emit(text, output, inputs)
-    sys.exit(exit_code(batch, fail_on))
+    for target, text in zip(targets, texts, strict=True):
+        emit(text, target.path, inputs)
+    sys.exit(max(exit_code(batch, fail_on) for batch in runs))
 
 
 def record_in_workspace(

@@ -4,13 +4,14 @@ everywhere (a command passes its own help text where the option means something 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from ..api import DEFAULT_FAIL_ON, DEFAULT_PACK, FAIL_ON_CHOICES, LANGUAGES
+from .render import FormatTarget
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +51,71 @@ def pack_option(f: F) -> F:
     )(pack_path_option(f))
 
 
+def packs_option(f: F) -> F:
+    """``--pack`` given any number of times (``check``), and ``--pack-path``."""
+    return click.option(
+        "--pack",
+        "-p",
+        "packs",
+        multiple=True,
+        default=(DEFAULT_PACK,),
+        show_default=True,
+        help="A pack id (bundled, see 'licensecheck packs list', or on the pack path) "
+        "or a pack folder; repeat to assess against several packs in one run.",
+    )(pack_path_option(f))
+
+
+def rule_selection_options(f: F) -> F:
+    """``--rule``, ``--skip-rule`` and ``--domain``: which of the pack's rules run."""
+    for name, help_text in (
+        ("--domain", "Check only the rules of this domain (repeatable)."),
+        ("--skip-rule", "Leave out the rules matching this id or glob (repeatable)."),
+        ("--rule", "Check only the rules matching this id or glob, e.g. 'CR-CON-*' (repeatable)."),
+    ):
+        f = click.option(
+            name, multiple=True, metavar="ID" if "rule" in name else "DOMAIN", help=help_text
+        )(f)
+    return f
+
+
+def quiet_option(f: F) -> F:
+    return click.option("--quiet", "-q", is_flag=True, help="Text output: the summary line alone.")(
+        f
+    )
+
+
+def format_targets_option(choices: tuple[str, ...], help: str) -> Callable[[F], F]:
+    """``--format``/``-f`` given any number of times, each ``FORMAT`` or ``FORMAT=FILE``."""
+
+    def parse(
+        ctx: click.Context, param: click.Parameter, value: Sequence[str]
+    ) -> list[FormatTarget]:
+        return [_format_target(raw, choices) for raw in value]
+
+    return click.option(
+        "--format",
+        "-f",
+        "formats",
+        multiple=True,
+        metavar="FORMAT[=FILE]",
+        callback=parse,
+        help=help,
+    )
+
+
+def _format_target(raw: str, choices: tuple[str, ...]) -> FormatTarget:
+    fmt, sep, path = raw.partition("=")
+    if fmt not in choices:
+        from ..errors import did_you_mean
+
+        guess = did_you_mean(fmt, choices)
+        hint = f" (did you mean '{guess}'?)" if guess else ""
+        raise click.BadParameter(f"'{fmt}' is not a format{hint}; use one of {', '.join(choices)}")
+    if sep and not path:
+        raise click.BadParameter(f"'{raw}' names no file after '='")
+    return FormatTarget(fmt, Path(path) if sep else None)
+
+
 def output_option(f: F) -> F:
     return click.option(
         "--output",
@@ -83,6 +149,7 @@ def format_option(
 ) -> Callable[[F], F]:
     return click.option(
         "--format",
+        "-f",
         "fmt",
         type=click.Choice(choices),
         default=default,
@@ -111,7 +178,8 @@ def color_option(f: F) -> F:
     return click.option(
         "--color/--no-color",
         default=None,
-        help="Colour the text output (default: only on a terminal).",
+        help="Colour the text output (default: only on a terminal, and not when the "
+        "NO_COLOR environment variable is set).",
     )(f)
 
 

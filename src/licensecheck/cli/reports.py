@@ -140,7 +140,7 @@ def _rule_ids(
     ("markdown", "html", "json", "csv", "oscal"),
     "markdown",
     "markdown, html (with a Gantt chart), json (schemas/plan.schema.json), csv "
-    "(one row per task, for spreadsheets) or oscal (an OSCAL 1.0.6 POA&M).",
+    "(one row per task, for spreadsheets) or oscal (an OSCAL 1.2.1 POA&M; name the file .json).",
 )
 @click.option("--start", help="First day of the plan (YYYY-MM-DD); default: --as-of.")
 @click.option(

@@ -29,13 +29,21 @@ from ..sources.limits import Limits, current_limits
 from ..sources.mapping import copy_mapping
 from ..sources.parse import parse_text
 from ..sources.paths import Positions
-from ..sources.text import MEMORY_SOURCE, FileKind, read_source_text
+from ..sources.text import (
+    MEMORY_SOURCE,
+    STDIN_SOURCE,
+    FileKind,
+    read_source_text,
+    read_stdin_text,
+)
 from .convert import convert
 from .schema import DeclarationSchema, load_declaration_schema
 from .validate import NOUN, validate
 
 __all__ = ["Declaration", "load_declaration", "parse_declaration_text"]
 
+#: The path that stands for standard input
+STDIN_PATH = "-"
 #: A declaration file, for the reader's messages
 DECLARATION_FILE = FileKind(NOUN, DeclarationError)
 
@@ -71,7 +79,8 @@ def load_declaration(
     limits: Limits | None = None,
 ) -> Declaration:
     """Read, parse, validate and convert a declaration file (``.json`` is JSON, anything
-    else YAML) or an in-memory mapping, which is copied, never modified.
+    else YAML), standard input (``-``, named ``<stdin>``; JSON when it starts with ``{``)
+    or an in-memory mapping, which is copied, never modified.
 
     Raises :class:`DeclarationError` with every problem found; nothing else escapes.
     """
@@ -81,6 +90,11 @@ def load_declaration(
         name, text = MEMORY_SOURCE, ""
         data = copy_mapping(source, limits, noun=NOUN, error=DeclarationError)
         positions = None
+    elif os.fspath(source) == STDIN_PATH:
+        name = STDIN_SOURCE
+        text = read_stdin_text(DECLARATION_FILE, limits=limits)
+        json = text.lstrip().startswith("{")
+        data, positions = parse_declaration_text(text, name, json=json, limits=limits)
     else:
         name = os.fspath(source)
         text = read_source_text(name, DECLARATION_FILE, limits=limits)

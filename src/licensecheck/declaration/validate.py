@@ -157,7 +157,22 @@ def _missing_keys(
     required = error.validator_value if isinstance(error.validator_value, list) else []
     for key in required:
         if isinstance(instance, dict) and key not in instance:
-            yield _at(where, path, f"{_place_name(path)}: missing required key '{key}'")
+            hint = _id_hint(path) if key == "id" else None
+            yield _at(where, path, f"{_place_name(path)}: missing required key '{key}'", hint=hint)
+
+
+def _id_hint(path: PathKey) -> str | None:
+    """Why a list entry needs an ``id``, and one to add. Ids are required on purpose: waivers
+    (``element:``), baselines and diffs follow an entry by its id, so a derived one (from the
+    position or a name) would change when the list is reordered or an entry renamed, and a
+    waiver would silently stop applying."""
+    if len(path) < 2 or not isinstance(path[-1], int) or not isinstance(path[-2], str):
+        return None
+    example = f"{path[-2].replace('_', '-')}-{path[-1] + 1}"
+    return (
+        f"give each entry a stable id, unique in its list (e.g. id: {example}): waivers, "
+        "baselines and diffs follow the entry by it when the list is reordered"
+    )
 
 
 def _message(

@@ -40,6 +40,8 @@ from .models import (
     Severity,
     Status,
     ToolInfo,
+    schema_uri_field,
+    schema_version_field,
 )
 
 _GAP_RANK = {"unknown": 1, "fail": 2, "error": 2}
@@ -85,6 +87,8 @@ class DiffReport(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="licensecheck diff")
 
+    schema_uri: str = schema_uri_field("diff")
+    schema_version: int = schema_version_field()
     tool: ToolInfo
     pack: PackInfo = Field(description="The pack of the new assessment.")
     before: DiffSide = Field(description="The old declaration or report.")
@@ -387,7 +391,7 @@ def _verdict(ready: bool) -> str:
 
 
 def render_diff_json(report: DiffReport) -> str:
-    return report.model_dump_json(indent=2) + "\n"
+    return report.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 @dataclass(frozen=True)

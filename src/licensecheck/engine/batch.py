@@ -24,12 +24,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import codes
 from .._version import __version__
+from ..declaration.loader import STDIN_PATH
 from ..errors import Diagnostic, LicenseCheckError, UsageError
 from ..packs.loader import LoadedPack
 from ..sources.limits import Limits, current_limits, set_process_limits
+from ..sources.text import STDIN_SOURCE
 from .compile import CompiledPack
 from .evaluate import pack_info
-from .models import STATUSES, Assessment, PackInfo, ToolInfo
+from .models import (
+    STATUSES,
+    Assessment,
+    PackInfo,
+    ToolInfo,
+    schema_uri_field,
+    schema_version_field,
+)
 
 if TYPE_CHECKING:
     from .baseline import Baseline
@@ -54,7 +63,9 @@ def expand_paths(
     for raw in paths:
         shown = os.fspath(raw)
         path = Path(shown)
-        if path.is_dir():
+        if shown == STDIN_PATH:
+            found.append(shown)
+        elif path.is_dir():
             files = sorted(
                 str(p)
                 for p in path.rglob("*")
@@ -124,7 +135,8 @@ class Batch:
 
 
 def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> BatchItem:
-    """Assess one file; a :class:`LicenseCheckError` becomes the item's diagnostics."""
+    """Assess one file; a :class:`LicenseCheckError` becomes the item's diagnostics. The
+    item names standard input (``-``) ``<stdin>``, as the messages do."""
     from .pipeline import assess
 
     try:
@@ -137,15 +149,19 @@ def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> Batch
             baseline=options.baseline,
         )
     except LicenseCheckError as exc:
-        return BatchItem(source, None, exc.diagnostics)
-    return BatchItem(source, assessment)
+        return BatchItem(_shown(source), None, exc.diagnostics)
+    return BatchItem(_shown(source), assessment)
+
+
+def _shown(source: str) -> str:
+    return STDIN_SOURCE if source == STDIN_PATH else source
 
 
 def run_batch(
     sources: Sequence[str], pack: CompiledPack, options: BatchOptions, *, jobs: int = 1
 ) -> Iterator[BatchItem]:
     """Assess ``sources`` in order, serially or in ``jobs`` worker processes."""
-    if jobs <= 1 or len(sources) <= 1:
+    if jobs <= 1 or len(sources) <= 1 or STDIN_PATH in sources:  # only this process has stdin
         for source in sources:
             yield assess_file(source, pack, options)
         return
@@ -158,7 +174,12 @@ def run_batch(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(pack.checked.loaded, options, current_limits()),
+        initargs=(
+            pack.checked.loaded,
+            tuple(c.rule.id for c in pack.rules),  # the rules selected (--rule, --domain)
+            options,
+            current_limits(),
+        ),
     )
     try:
         yield from pool.map(_work, sources, chunksize=chunk)
@@ -169,17 +190,20 @@ def run_batch(
 _WORKER: list[tuple[CompiledPack, BatchOptions]] = []
 
 
-def _start_worker(loaded: LoadedPack, options: BatchOptions, limits: Limits) -> None:
+def _start_worker(
+    loaded: LoadedPack, rule_ids: tuple[str, ...], options: BatchOptions, limits: Limits
+) -> None:
     import signal
 
     from .pipeline import prepare_pack
+    from .selection import only_rules
 
     set_process_limits(limits)  # spawned workers start with the defaults: carry --max-* over
 
     # Ctrl-C reaches the whole process group: the parent alone reports it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    _WORKER.append((prepare_pack(loaded), options))
+    _WORKER.append((only_rules(prepare_pack(loaded), rule_ids), options))
 
 
 def _work(source: str) -> BatchItem:
@@ -258,11 +282,25 @@ class BatchReport(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="licensecheck batch report")
 
+    schema_uri: str = schema_uri_field("batch-report")
+    schema_version: int = schema_version_field()
     tool: ToolInfo
     pack: PackInfo
     as_of: dt.date
     summary: BatchSummary
     results: list[FileResult]
+
+
+class PackRuns(_Model):
+    """``licensecheck check --pack A --pack B --format json``: one batch report per pack."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="licensecheck multi-pack report")
+
+    schema_uri: str = schema_uri_field("multi-pack-report")
+    schema_version: int = schema_version_field()
+    tool: ToolInfo
+    as_of: dt.date
+    runs: list[BatchReport] = Field(description="One batch report per --pack, in order.")
 
 
 def outcome(item: BatchItem) -> Literal["ready", "not_ready", "error"]:
@@ -312,7 +350,17 @@ def _error_info(d: Diagnostic) -> ErrorInfo:
 
 
 def render_batch_json(batch: Batch) -> str:
-    return batch_report(batch).model_dump_json(indent=2) + "\n"
+    return batch_report(batch).model_dump_json(indent=2, by_alias=True) + "\n"
+
+
+def render_pack_runs_json(runs: Sequence[Batch]) -> str:
+    """Several packs' batches as one :class:`PackRuns` document."""
+    report = PackRuns(
+        tool=ToolInfo(name="licensecheck", version=__version__),
+        as_of=runs[0].options.as_of,
+        runs=[batch_report(batch) for batch in runs],
+    )
+    return report.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def render_batch_summary(batch: Batch) -> str:

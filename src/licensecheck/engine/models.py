@@ -18,6 +18,33 @@ Severity = Literal["critical", "high", "medium", "low"]
 STATUSES: tuple[Status, ...] = ("pass", "fail", "unknown", "not_applicable", "waived", "error")
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 
+#: The version of licensecheck's JSON output contracts (docs/reports.md, "Stability and
+#: versioning"): raised when a field is removed, renamed or changes meaning, never for an
+#: added field. It is part of every published schema's ``$id``.
+SCHEMA_VERSION = 1
+
+
+def schema_id(name: str) -> str:
+    """The ``$id`` of the published schema ``name``, and the ``$schema`` of its documents."""
+    return f"urn:licensecheck:schema:{name}:{SCHEMA_VERSION}"
+
+
+def schema_uri_field(name: str) -> Any:
+    """The ``$schema`` field every JSON output opens with (read back when present)."""
+    return Field(
+        default=schema_id(name),
+        alias="$schema",
+        description=f"The JSON Schema of this document (licensecheck schema {name}).",
+    )
+
+
+def schema_version_field() -> Any:
+    return Field(
+        default=SCHEMA_VERSION,
+        description="The contract's version: a new one removes, renames or changes a field.",
+    )
+
+
 #: Weight of a rule in the readiness score, by severity. A critical requirement counts
 #: as much as eight low ones: missing it blocks a licence outright.
 SEVERITY_WEIGHTS: dict[str, int] = {"critical": 8, "high": 4, "medium": 2, "low": 1}
@@ -178,9 +205,14 @@ class PackInfo(_Model):
 class Assessment(_OmitEmpty):
     """The JSON report: one declaration assessed against one pack on one date."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, title="licensecheck report")
+    # read back by --baseline and diff: "$schema", or its field name from model_dump()
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, title="licensecheck report", populate_by_name=True
+    )
     _omit_empty = ("waivers", "baseline")
 
+    schema_uri: str = schema_uri_field("report")
+    schema_version: int = schema_version_field()
     tool: ToolInfo
     pack: PackInfo
     declaration: str = Field(description="Path of the declaration file as given.")

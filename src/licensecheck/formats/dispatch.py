@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..reports.plan import Plan
 
 #: The formats of ``check``: one assessment or a batch.
-FORMATS = ("text", "json", "sarif", "junit", "github", "oscal")
+FORMATS = ("text", "json", "sarif", "junit", "github", "oscal", "markdown")
 DIFF_FORMATS = ("text", "json")
 
 
@@ -63,10 +63,90 @@ def render(
     return _render_batch(result, fmt, fail_on=fail_on, verbose=verbose, style=style)
 
 
+def render_runs(
+    runs: Sequence[Batch],
+    fmt: str = "text",
+    *,
+    single: bool = False,
+    fail_on: str = DEFAULT_FAIL_ON,
+    verbose: bool = False,
+    quiet: bool = False,
+    style: Callable[..., str] | None = None,
+) -> str:
+    """``check``'s output: one batch per pack (``--pack A --pack B``) in one of
+    :data:`FORMATS`. ``single``: the run names one file, shown as its own report.
+
+    With several packs, SARIF has a run per pack, JUnit a suite per pack and file, GitHub one
+    list of annotations (most severe first), JSON a :class:`PackRuns` wrapper and text a
+    section per pack; OSCAL describes one pack's assessment and refuses several. ``quiet``
+    text is the summary line of each file (or batch) and pack alone.
+    """
+    _check_format(fmt, FORMATS)
+    if fmt == "text" and quiet:
+        named = len(runs) > 1
+        return "".join(_quiet(batch, single=single, named=named, style=style) for batch in runs)
+    if len(runs) == 1:
+        (batch,) = runs
+        result = batch.assessments[0] if single and batch.assessments else batch
+        return render(result, fmt, pack=batch.pack, fail_on=fail_on, verbose=verbose, style=style)
+    if fmt == "sarif":
+        from .sarif import render_sarif
+
+        return render_sarif(runs)
+    if fmt == "junit":
+        from .junit import render_junit
+
+        return render_junit(runs, fail_on=fail_on)
+    if fmt == "github":
+        from .github import render_github
+
+        return render_github(runs, fail_on=fail_on)
+    if fmt == "markdown":
+        from .summary import render_summary
+
+        return render_summary(runs, fail_on=fail_on)
+    if fmt == "oscal":
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE,
+                "an OSCAL assessment-results document describes one pack's assessment: "
+                "write --format oscal with one --pack at a time",
+            )
+        )
+    if fmt == "json":
+        from ..engine.batch import render_pack_runs_json
+
+        return render_pack_runs_json(runs)
+    sections = []
+    for batch in runs:
+        info = batch.pack_info
+        result = batch.assessments[0] if single and batch.assessments else batch
+        body = render(result, fmt, fail_on=fail_on, verbose=verbose, style=style)
+        sections.append(f"=== {info.id} {info.version} ===\n\n{body}")
+    return "\n".join(sections)
+
+
+def _quiet(batch: Batch, *, single: bool, named: bool, style: Callable[..., str] | None) -> str:
+    from ..engine.batch import render_batch_summary
+    from .text import summary_line
+
+    if single and batch.assessments:
+        line = summary_line(batch.assessments[0], **({"style": style} if style else {}))
+    else:
+        line = render_batch_summary(batch).splitlines()[0] + "\n"
+    return f"{batch.pack_info.id}: {line}" if named else line
+
+
 def _check_format(fmt: str, choices: tuple[str, ...]) -> None:
     if fmt not in choices:
+        from ..errors import did_you_mean
+
+        guess = did_you_mean(fmt, choices)
+        hint = f"did you mean '{guess}'? " if guess else ""
         raise UsageError(
-            Diagnostic(codes.USAGE, f"unknown format '{fmt}'; use one of {', '.join(choices)}")
+            Diagnostic(
+                codes.USAGE, f"unknown format '{fmt}'; {hint}use one of {', '.join(choices)}"
+            )
         )
 
 
@@ -80,7 +160,7 @@ def _render_batch(
     if fmt == "junit":
         from .junit import render_junit
 
-        return render_junit(batch)
+        return render_junit(batch, fail_on=fail_on)
     if fmt == "github":
         from .github import render_github
 
@@ -89,6 +169,10 @@ def _render_batch(
         from .oscal import render_assessment_results
 
         return render_assessment_results(batch)
+    if fmt == "markdown":
+        from .summary import render_summary
+
+        return render_summary(batch, fail_on=fail_on)
     from ..engine.batch import render_batch_json, render_batch_summary
     from .text import render_text
 

@@ -4,7 +4,9 @@ Each ``fail``, ``unknown`` or ``error`` finding becomes
 ``::error file=F,line=L,col=C,title=T::MESSAGE`` at its first located witness: ``error`` when
 the gap counts toward the exit code (at or above ``--fail-on``, not in grace, new or worse
 than the baseline), ``warning`` otherwise, so the annotations that turn a check red are
-exactly the ones that fail the build. Waived findings are not annotated. A file that could
+exactly the ones that fail the build. Waived findings are not annotated. GitHub shows only the
+first 10 errors and 10 warnings of a step, so annotations come most severe first: errors
+before warnings, then by severity (critical first), then in file and rule order. A file that could
 not be assessed gets an ``error`` at each problem's position. A plain summary line per file
 closes the output.
 
@@ -18,8 +20,10 @@ that would begin with ``:`` (a file named ``::error::x``) begins with ``%3A`` in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..engine.batch import Batch
-from ..engine.gate import DEFAULT_FAIL_ON, blocks
+from ..engine.gate import DEFAULT_FAIL_ON, GAP_STATUSES, blocks, severity_rank
 from ..engine.models import Assessment, Finding
 from ..errors import Diagnostic, printable
 from ..output import relative_path
@@ -45,17 +49,26 @@ def command(level: str, message: str, **properties: object) -> str:
     return f"::{level}{' ' + shown if shown else ''}::{escape_data(message)}"
 
 
-def render_github(batch: Batch, *, fail_on: str = DEFAULT_FAIL_ON) -> str:
-    lines: list[str] = []
-    for item in batch.items:
-        if item.assessment is None:
-            lines.extend(_problem(d, item.source) for d in item.diagnostics)
-            continue
-        for finding in item.assessment.findings:
-            if finding.status in ("fail", "unknown", "error"):
-                lines.append(_annotation(item.assessment, finding, fail_on))
-    for item in batch.items:
-        lines.append(_summary(item.source, item.assessment))
+def render_github(batches: Batch | Sequence[Batch], *, fail_on: str = DEFAULT_FAIL_ON) -> str:
+    """The annotations of every batch (one per pack), most severe first, then a summary
+    line per file and pack."""
+    runs = [batches] if isinstance(batches, Batch) else list(batches)
+    problems: list[str] = []
+    gaps: list[tuple[Finding, Assessment]] = []
+    for batch in runs:
+        for item in batch.items:
+            if item.assessment is None:
+                problems.extend(_problem(d, item.source) for d in item.diagnostics)
+                continue
+            gaps.extend((f, item.assessment) for f in item.assessment.findings)
+    ordered = sorted(
+        ((f, a) for f, a in gaps if f.status in GAP_STATUSES),
+        key=lambda pair: (not blocks(pair[0], fail_on), severity_rank(pair[0].severity)),
+    )
+    lines = [*problems, *(_annotation(a, f, fail_on) for f, a in ordered)]
+    for batch in runs:
+        pack = batch.pack_info.id if len(runs) > 1 else None
+        lines.extend(_summary(item.source, item.assessment, pack) for item in batch.items)
     return "\n".join(lines) + "\n"
 
 
@@ -87,7 +100,10 @@ def _problem(d: Diagnostic, source: str) -> str:
     )
 
 
-def _summary(source: str, a: Assessment | None) -> str:
+def _summary(source: str, a: Assessment | None, pack: str | None = None) -> str:
+    """``FILE: READY score …``, with ``[PACK]`` after the file when a run has several packs."""
+    if pack is not None:
+        source = f"{source} [{pack}]"
     if a is None:
         return _plain_line(f"{source}: could not be assessed")
     verdict = "READY" if a.summary.ready else "NOT READY"

@@ -1,10 +1,17 @@
-"""JUnit XML: a batch of assessments → ``<testsuites>`` with one ``<testsuite>`` per declaration.
+"""JUnit XML: batches of assessments (one per pack) → ``<testsuites>`` with one ``<testsuite>``
+per declaration and pack.
 
-Each applicable rule (every status but ``not_applicable``) is a ``<testcase>`` named
-``RULE-ID title`` in class ``pack.domain``: ``fail`` and ``unknown`` are ``<failure>``s whose
-message is the finding's and whose text lists the witnesses (``file:line:col path = value``),
-the citation and the fix; ``error`` is an ``<error>``; ``waived`` is ``<skipped>`` with the
-waiver's reason. A file that could not be assessed is a suite with one errored testcase
+Each rule is a ``<testcase>`` named ``RULE-ID title`` in class ``pack.domain``. A gap that
+blocks at ``--fail-on`` (:func:`~licensecheck.engine.gate.blocks`, the exit code's own test)
+is a ``<failure>`` (``fail``, ``unknown``) or an ``<error>`` (``error``) whose message is the
+finding's and whose text lists the witnesses (``file:line:col path = value``), the citation
+and the fix. A gap that does not block (below the threshold, in its grace period, or no worse
+than the baseline) passes, so the XML is red exactly when the exit code is 1; it is listed in
+the suite's ``<system-out>`` and counted in the ``gaps_not_blocking`` property (the strict
+Ant schema allows no output inside a testcase). ``waived`` is ``<skipped>`` with the waiver's
+reason, ``not_applicable`` ``<skipped>`` with "does not apply". Suites are named by the
+declaration's path from the repository root (with the pack when a run has several), unique
+in the document. A file that could not be assessed is a suite with one errored testcase
 holding its diagnostics.
 
 The layout satisfies the strict Ant schema (``JUnit.xsd``: ``properties``, ``system-out``,
@@ -17,10 +24,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
 from .. import codes
 from ..engine.batch import Batch, BatchItem
+from ..engine.gate import DEFAULT_FAIL_ON, GAP_STATUSES, blocks
 from ..engine.models import Assessment, Finding
+from ..output import relative_path
 from .text import finding_notes, witness_text
 
 HOSTNAME = "localhost"
@@ -32,16 +42,39 @@ def _clean(value: object) -> str:
     return _INVALID_XML.sub("\ufffd", str(value))
 
 
-def render_junit(batch: Batch) -> str:
+def render_junit(batches: Batch | Sequence[Batch], *, fail_on: str = DEFAULT_FAIL_ON) -> str:
+    """One suite per declaration and pack; failures are the gaps that block at ``fail_on``."""
+    runs = [batches] if isinstance(batches, Batch) else list(batches)
     root = ET.Element("testsuites")
-    for i, item in enumerate(batch.items):
-        if item.assessment is not None:
-            _suite(root, i, item.assessment)
-        else:
-            _error_suite(root, i, item, batch.pack_info.id, batch.options.as_of.isoformat())
+    names: set[str] = set()
+    for batch in runs:
+        pack_id = batch.pack_info.id
+        for item in batch.items:
+            name = _unique(_suite_name(item.source, pack_id if len(runs) > 1 else None), names)
+            index = len(names) - 1
+            if item.assessment is not None:
+                _suite(root, index, name, item.assessment, fail_on)
+            else:
+                _error_suite(root, index, name, item, pack_id, batch.options.as_of.isoformat())
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _suite_name(source: str, pack_id: str | None) -> str:
+    path = relative_path(source) or source
+    return f"{path} [{pack_id}]" if pack_id else path
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``… when a suite already has it (one file named
+    by two spellings of its path)."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    taken.add(candidate)
+    return candidate
 
 
 def _suite_element(
@@ -65,17 +98,18 @@ def _suite_element(
     )
 
 
-def _suite(root: ET.Element, index: int, a: Assessment) -> None:
-    cases = [f for f in a.findings if f.status != "not_applicable"]
+def _suite(root: ET.Element, index: int, name: str, a: Assessment, fail_on: str) -> None:
+    blocking = [f for f in a.findings if blocks(f, fail_on)]
+    quiet_gaps = [f for f in a.findings if f.status in GAP_STATUSES and not blocks(f, fail_on)]
     counts = {
-        "tests": len(cases),
-        "failures": sum(1 for f in cases if f.status in ("fail", "unknown")),
-        "errors": sum(1 for f in cases if f.status == "error"),
-        "skipped": sum(1 for f in cases if f.status == "waived"),
+        "tests": len(a.findings),
+        "failures": sum(1 for f in blocking if f.status != "error"),
+        "errors": sum(1 for f in blocking if f.status == "error"),
+        "skipped": sum(1 for f in a.findings if f.status in ("waived", "not_applicable")),
     }
-    suite = _suite_element(root, index, a.declaration, a.pack.id, a.as_of.isoformat(), counts)
+    suite = _suite_element(root, index, name, a.pack.id, a.as_of.isoformat(), counts)
     properties = ET.SubElement(suite, "properties")
-    for name, value in (
+    for key, value in (
         ("pack", a.pack.id),
         ("pack_version", a.pack.version),
         ("declaration", a.declaration),
@@ -83,19 +117,23 @@ def _suite(root: ET.Element, index: int, a: Assessment) -> None:
         ("lang", a.lang),
         ("score", str(a.summary.score)),
         ("ready", "true" if a.summary.ready else "false"),
+        ("fail_on", fail_on),
+        ("gaps_not_blocking", str(len(quiet_gaps))),
     ):
-        ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
-    for finding in cases:
-        _case(suite, a, finding)
+        ET.SubElement(properties, "property", {"name": key, "value": _clean(value)})
+    for finding in a.findings:
+        _case(suite, a, finding, blocks(finding, fail_on))
     verdict = "READY" if a.summary.ready else "NOT READY"
     counted = " · ".join(f"{n} {s}" for s, n in a.summary.counts.by_status.items() if n)
-    ET.SubElement(suite, "system-out").text = _clean(
-        f"{verdict}  score {a.summary.score}/100  ·  {counted}\n"
-    )
+    out = [f"{verdict}  score {a.summary.score}/100  ·  {counted}"]
+    if quiet_gaps:
+        out.append(f"Gaps that do not fail at --fail-on {fail_on}:")
+        out.extend(f"  {_details(a.declaration, f).splitlines()[0]}" for f in quiet_gaps)
+    ET.SubElement(suite, "system-out").text = _clean("\n".join(out) + "\n")
     ET.SubElement(suite, "system-err").text = ""
 
 
-def _case(suite: ET.Element, a: Assessment, f: Finding) -> None:
+def _case(suite: ET.Element, a: Assessment, f: Finding, blocking: bool) -> None:
     case = ET.SubElement(
         suite,
         "testcase",
@@ -105,7 +143,7 @@ def _case(suite: ET.Element, a: Assessment, f: Finding) -> None:
             "time": "0",
         },
     )
-    if f.status in ("fail", "unknown", "error"):
+    if blocking:
         tag = "error" if f.status == "error" else "failure"
         message = f.message + (" (in grace period)" if f.in_grace else "")
         element = ET.SubElement(case, tag, {"message": _clean(message), "type": f.status})
@@ -113,6 +151,8 @@ def _case(suite: ET.Element, a: Assessment, f: Finding) -> None:
     elif f.status == "waived" and f.waiver is not None:
         element = ET.SubElement(case, "skipped", {"message": _clean(f"waived: {f.waiver.reason}")})
         element.text = _clean(f"{f.waiver.detail}\n{f.message}\n")
+    elif f.status == "not_applicable":
+        ET.SubElement(case, "skipped", {"message": _clean(f"does not apply: {f.message}")})
 
 
 def _details(source: str, f: Finding) -> str:
@@ -124,9 +164,11 @@ def _details(source: str, f: Finding) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _error_suite(root: ET.Element, index: int, item: BatchItem, pack_id: str, day: str) -> None:
+def _error_suite(
+    root: ET.Element, index: int, name: str, item: BatchItem, pack_id: str, day: str
+) -> None:
     counts = {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}
-    suite = _suite_element(root, index, item.source, pack_id, day, counts)
+    suite = _suite_element(root, index, name, pack_id, day, counts)
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", {"name": "declaration", "value": _clean(item.source)})
     case = ET.SubElement(

@@ -1,4 +1,4 @@
-"""OSCAL 1.0.6: assessments → an assessment-results document; a remediation plan → a POA&M.
+"""OSCAL 1.2.1: assessments → an assessment-results document; a remediation plan → a POA&M.
 
 **Assessment results** (``check --format oscal``): one ``result`` per declaration. Every rule
 that applies is a ``finding`` whose target is the rule (``objective-id``), ``satisfied`` when
@@ -11,6 +11,9 @@ statement is the remediation: ``open``, or ``deviation-approved`` when a waiver 
 and a risk (its deadline the task's end); the risk's ``remediations`` hold the task, with its
 timing (``within-date-range``: from the start of its first working day to the start of the
 day after its last) and its dependencies (the tasks of the rules that must come first).
+
+1.2.1 is the version compliance-trestle's models use; the documents also validate against
+NIST's 1.0.6 JSON schemas (the last committed to git), whose structure they share.
 
 Identifiers are UUIDv5 from a fixed namespace and the content they name; timestamps are the
 assessment date at midnight UTC: the same inputs give the same bytes. Properties of our own
@@ -36,7 +39,7 @@ from .text import witness_text
 if TYPE_CHECKING:
     from ..reports.plan import Plan, Task
 
-OSCAL_VERSION = "1.0.6"
+OSCAL_VERSION = "1.2.1"
 NS = "urn:licensecheck"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, NS)
 GAP_STATUSES = ("fail", "unknown", "error", "waived")

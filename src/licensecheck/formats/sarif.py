@@ -1,14 +1,23 @@
-"""SARIF 2.1.0: a batch of assessments (and the pack) → one SARIF log with one run.
+"""SARIF 2.1.0: batches of assessments (one per pack) → one SARIF log with one run per pack.
 
 - ``tool.driver.rules``: every rule of the pack, sorted by id: ``name``, the title as
   ``shortDescription``, the requirement (generated from the rule's expression) as
   ``fullDescription``, citation, remediation and effort as ``help`` (text and Markdown), and
   ``defaultConfiguration.level`` from the severity (critical and high ``error``, medium
   ``warning``, low ``note``); ``properties`` carry the domain, the severity and a
-  ``security-severity`` score for code-scanning dashboards.
+  ``security-severity`` score. GitHub code scanning reads ``security-severity`` only on rules
+  tagged ``security``; these rules are compliance requirements, not vulnerabilities, so they
+  are deliberately not tagged ``security`` and GitHub ranks them by ``level`` (the score stays
+  for other dashboards). ``informationUri`` points at the tool's home page.
+- ``automationDetails.id`` is ``licensecheck/PACK/``: each pack's run is its own category, so
+  code scanning keeps the alerts of several packs apart.
 - ``results``: every ``fail``, ``unknown`` and ``error`` finding, located at its first witness
   (declaration file, line, column; the URI relative to the working directory), the other
-  witnesses as ``relatedLocations``. ``partialFingerprints`` hash the rule id and the file,
+  witnesses as ``relatedLocations``. The URI is relative to the repository root (the nearest
+  folder upwards with ``.git``, else the working directory), as code scanning expects. A
+  ``fail`` or ``error`` is ``kind: fail``; an ``unknown`` (the declaration does not say) is
+  ``kind: open`` with level ``none``, as SARIF §3.27.9–10 requires for a result that needs
+  more information. ``partialFingerprints`` hash the rule id and the file,
   never a line number, so a dashboard tracks one gap across commits while lines move.
   Waived findings are results with an accepted external ``suppression``; with a baseline,
   each result has a ``baselineState``.
@@ -24,10 +33,11 @@ import hashlib
 import json
 import re
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .._version import __version__
+from .._version import HOMEPAGE, __version__
 from ..engine.batch import Batch
 from ..engine.evaluate import text
 from ..engine.gate import GAP_STATUSES
@@ -53,7 +63,7 @@ _BASELINE_STATES = {
 
 
 def artifact_uri(source: str) -> str:
-    """A declaration path as a URI reference: relative to the working directory with ``/``
+    """A declaration path as a URI reference: relative to the repository root with ``/``
     separators when the file is below it, else an absolute ``file:`` URI."""
     relative = relative_path(source)
     if relative is not None:
@@ -61,11 +71,17 @@ def artifact_uri(source: str) -> str:
     return Path(source).resolve().as_uri()
 
 
-def render_sarif(batch: Batch) -> str:
-    return json.dumps(sarif_log(batch), indent=2, ensure_ascii=False) + "\n"
+def render_sarif(batches: Batch | Sequence[Batch]) -> str:
+    return json.dumps(sarif_log(batches), indent=2, ensure_ascii=False) + "\n"
 
 
-def sarif_log(batch: Batch) -> dict[str, Any]:
+def sarif_log(batches: Batch | Sequence[Batch]) -> dict[str, Any]:
+    """The log: one run per batch (a batch is one pack's assessments)."""
+    runs = [_run(batches)] if isinstance(batches, Batch) else [_run(b) for b in batches]
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}
+
+
+def _run(batch: Batch) -> dict[str, Any]:
     rules = _rules(batch)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     artifacts: list[dict[str, Any]] = []
@@ -93,11 +109,13 @@ def sarif_log(batch: Batch) -> dict[str, Any]:
         "tool": {
             "driver": {
                 "name": "licensecheck",
+                "informationUri": HOMEPAGE,
                 "semanticVersion": __version__,
                 "version": __version__,
                 "rules": rules,
             }
         },
+        "automationDetails": {"id": f"licensecheck/{info.id}/"},
         "invocations": [invocation],
         "artifacts": artifacts,
         "results": results,
@@ -108,7 +126,7 @@ def sarif_log(batch: Batch) -> dict[str, Any]:
             "asOf": batch.options.as_of.isoformat(),
         },
     }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return run
 
 
 # ---------------------------------------------------------------------------- rules
@@ -116,10 +134,10 @@ def sarif_log(batch: Batch) -> dict[str, Any]:
 
 def _rules(batch: Batch) -> list[dict[str, Any]]:
     lang = batch.options.lang
-    if batch.pack is not None:
-        checked = batch.pack.checked
-        consts = dict(checked.consts)
-        return [_pack_rule(r, consts, lang) for r in sorted(checked.rules, key=lambda r: r.id)]
+    if batch.pack is not None:  # the rules evaluated: all, or those --rule/--domain selected
+        consts = dict(batch.pack.checked.consts)
+        selected = sorted((c.rule for c in batch.pack.rules), key=lambda r: r.id)
+        return [_pack_rule(r, consts, lang) for r in selected]
     seen: dict[str, Finding] = {}
     for assessment in batch.assessments:
         for finding in assessment.findings:
@@ -190,7 +208,9 @@ def _rule_object(
         "help": {"text": "\n".join(help_text), "markdown": "\n\n".join(help_md)},
         "defaultConfiguration": {"level": LEVELS[severity]},
         "properties": {
-            "tags": ["compliance", domain, severity],
+            # "domain:" keeps a pack domain named "security" from turning the rule into a
+            # security alert on GitHub (see the module docstring)
+            "tags": ["compliance", f"domain:{domain}", severity],
             "domain": domain,
             "severity": severity,
             "security-severity": SECURITY_SEVERITY[severity],
@@ -210,11 +230,7 @@ def _result(
     finding: Finding, uri: str, artifact: int, index: dict[str, int], with_baseline: bool
 ) -> dict[str, Any]:
     status = original_status(finding)
-    level = LEVELS[finding.severity]
-    if status == "unknown" and level == "error":
-        level = "warning"
-    if status == "error":
-        level = "error"
+    kind, level = _kind_and_level(status, finding.severity)
     located = [w for w in finding.witnesses if w.line is not None] or list(finding.witnesses)
     primary = located[0] if located else None
     message = f"{finding.title}: {finding.message}"
@@ -223,7 +239,7 @@ def _result(
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": index.get(finding.rule_id, -1),
-        "kind": "fail",
+        "kind": kind,
         "level": level,
         "message": {"text": message},
         "locations": [_location(primary, uri, artifact, 1)],
@@ -269,6 +285,16 @@ def _result(
     if with_baseline:
         result["baselineState"] = _BASELINE_STATES.get(finding.baseline or "", "new")
     return result
+
+
+def _kind_and_level(status: str, severity: str) -> tuple[str, str]:
+    """An unknown is an open question (``open``, which SARIF allows only with level
+    ``none``); an error always an ``error``; a failure at its severity's level."""
+    if status == "unknown":
+        return "open", "none"
+    if status == "error":
+        return "fail", "error"
+    return "fail", LEVELS[severity]
 
 
 def original_status(finding: Finding) -> str:

@@ -61,7 +61,7 @@ def finding_notes(f: Finding) -> list[str]:
 
 
 def render_json(assessment: Assessment) -> str:
-    return assessment.model_dump_json(indent=2) + "\n"
+    return assessment.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def render_text(assessment: Assessment, *, verbose: bool = False, style: Style = _plain) -> str:
@@ -92,6 +92,12 @@ def render_text(assessment: Assessment, *, verbose: bool = False, style: Style =
                 state + printable(f" {w.id}  {w.rule_id}  {w.detail}  ({w.file}:{w.line})")
             )
     return "\n".join(lines).rstrip() + "\n"
+
+
+def summary_line(assessment: Assessment, *, style: Style = _plain) -> str:
+    """``check --quiet``: the declaration, the verdict, the score and the counts on one line."""
+    labels = _labels(assessment.lang)
+    return printable(assessment.declaration) + ": " + _headline(assessment, labels, style) + "\n"
 
 
 def _ci_lines(a: Assessment, labels: dict[str, str]) -> list[str]:

@@ -383,7 +383,7 @@ class _Loader:
             )
         if root in self.loaded:
             return self.loaded[root]
-        manifest, source = _load_manifest(root / "pack.yaml")
+        manifest, source = _load_manifest(root / "pack.yaml", self.search)
         for other in self.loaded.values():
             if other.manifest.id == manifest.id and other.root != root:
                 assert child is not None and via is not None
@@ -523,14 +523,17 @@ def _parse_source(text: str, shown: str, *, json_file: bool) -> tuple[Any, Sourc
     return data, SourceFile(shown, text, positions)
 
 
-def _load_manifest(path: Path) -> tuple[PackManifest, SourceFile]:
-    """The manifest, or a :class:`PackError` with every problem of it at once."""
+def _load_manifest(path: Path, search: Sequence[Path]) -> tuple[PackManifest, SourceFile]:
+    """The manifest, or a :class:`PackError` with every problem of it at once: with schema
+    errors come the ``extends`` parents that do not exist (a valid manifest has them
+    reported by the loader, at the same place)."""
     data, source = read_source(path, path.parent.resolve())
     problems = _id_mismatch(data, path.parent.name, source)
     try:
         manifest = PackManifest.model_validate(data)
     except ValidationError as exc:
         problems = [
+            *_unknown_parents(data, path.parent.resolve(), search, source),
             *validation_diagnostics(
                 exc,
                 data,
@@ -546,6 +549,32 @@ def _load_manifest(path: Path) -> tuple[PackManifest, SourceFile]:
     if problems:
         raise PackError(sorted(problems, key=Diagnostic.sort_key)) from None
     return manifest, source
+
+
+def _unknown_parents(
+    data: Any, root: Path, search: Sequence[Path], source: SourceFile
+) -> list[Diagnostic]:
+    """The ``extends`` entries of the raw data that name no pack, so that they come with the
+    schema's errors rather than after those are fixed."""
+    extends = data.get("extends") if isinstance(data, dict) else None
+    entries = [extends] if isinstance(extends, str) else extends
+    if not isinstance(entries, list):
+        return []
+    problems = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        try:
+            resolve_pack_dir(parse_extends(entry)[0], root, search)
+        except UsageError as exc:
+            span = (
+                source.span("extends", index)
+                if isinstance(extends, list)
+                else source.span("extends")
+            )
+            message = exc.diagnostics[0].message
+            problems.append(Diagnostic(codes.EXTENDS, message, span, snippet=source.snippet(span)))
+    return problems
 
 
 def _id_mismatch(data: Any, folder: str, source: SourceFile) -> list[Diagnostic]:

@@ -68,7 +68,7 @@ def render_report(
     if history is not None:
         check_history_format(fmt)
     if fmt == "json":
-        return report.model_dump_json(indent=2) + "\n"
+        return report.model_dump_json(indent=2, by_alias=True) + "\n"
     data = report.model_dump(mode="json")
     words = labels(report.lang)
     context: dict[str, Any] = {
@@ -121,7 +121,7 @@ def render_plan(
     UTF-8 byte-order mark, which Excel needs to read non-ASCII text)."""
     _check_format(fmt, PLAN_FORMATS, "plan")
     if fmt == "json":
-        return plan.model_dump_json(indent=2) + "\n"
+        return plan.model_dump_json(indent=2, by_alias=True) + "\n"
     if fmt == "csv":
         return ("\ufeff" if bom else "") + plan_csv(plan)
     data = plan.model_dump(mode="json")

@@ -41,6 +41,8 @@ from ..engine.models import (
     PackInfo,
     ToolInfo,
     Witness,
+    schema_uri_field,
+    schema_version_field,
 )
 from ..engine.pipeline import (
     DeclarationRef,
@@ -190,6 +192,8 @@ class GapReport(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="licensecheck gap report")
 
+    schema_uri: str = schema_uri_field("gap-report")
+    schema_version: int = schema_version_field()
     tool: ToolInfo
     pack: PackInfo
     pack_reviewed_on: dt.date | None = Field(

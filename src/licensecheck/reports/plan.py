@@ -45,7 +45,15 @@ from ..engine.gate import (
     gap_blocks,
     severity_rank,
 )
-from ..engine.models import Assessment, Finding, PackInfo, Summary, ToolInfo
+from ..engine.models import (
+    Assessment,
+    Finding,
+    PackInfo,
+    Summary,
+    ToolInfo,
+    schema_uri_field,
+    schema_version_field,
+)
 from ..engine.pipeline import (
     DeclarationRef,
     PackRef,
@@ -152,6 +160,8 @@ class Plan(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="licensecheck remediation plan")
 
+    schema_uri: str = schema_uri_field("plan")
+    schema_version: int = schema_version_field()
     tool: ToolInfo
     pack: PackInfo
     company: str

@@ -13,16 +13,30 @@ import bisect
 import codecs
 import os
 import re
+import sys
 from dataclasses import dataclass, replace
 
 from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span, source_snippet
 from .limits import Limits, current_limits
 
-__all__ = ["MEMORY_SOURCE", "FileKind", "LineIndex", "SourceText", "read_source_text"]
+__all__ = [
+    "MEMORY_SOURCE",
+    "STDIN_SOURCE",
+    "FileKind",
+    "LineIndex",
+    "SourceText",
+    "read_source_text",
+    "read_stdin_text",
+]
 
 #: The name of values that come from memory rather than a file
 MEMORY_SOURCE = "<memory>"
+#: The name messages give standard input (read for the path ``-``)
+STDIN_SOURCE = "<stdin>"
+#: Standard input can be read once: its bytes, kept for every later reader in the process
+#: (one declaration assessed against several packs).
+_STDIN_BYTES: list[bytes] = []
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,21 @@ def read_source_text(
     if len(raw) > limit:
         raise _too_big(shown, kind, limit)
     return _decode(raw, shown, kind)
+
+
+def read_stdin_text(kind: FileKind, *, limits: Limits | None = None) -> str:
+    """Standard input's text (named :data:`STDIN_SOURCE`), checked like a file's: the
+    size limit while reading and UTF-8. Read once per process, then served from memory."""
+    limit = kind.max_bytes or (limits or current_limits()).max_bytes
+    if not _STDIN_BYTES:
+        try:
+            _STDIN_BYTES.append(sys.stdin.buffer.read(limit + 1))
+        except (OSError, AttributeError, ValueError) as exc:
+            raise _io(STDIN_SOURCE, kind, f"cannot read standard input: {exc}") from None
+    raw = _STDIN_BYTES[0]
+    if len(raw) > limit:
+        raise _too_big(STDIN_SOURCE, kind, limit)
+    return _decode(raw, STDIN_SOURCE, kind)
 
 
 def _io(shown: str, kind: FileKind, message: str) -> LicenseCheckError:

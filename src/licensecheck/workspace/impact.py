@@ -474,5 +474,11 @@ def pack_folder(pack_id: str, files: Mapping[str, bytes]) -> Iterator[Path]:
 def impact_schema() -> dict[str, object]:
     """The JSON Schema of :class:`ImpactReport`, as ``schemas/impact.schema.json`` holds it
     (authoring/schema_export.py cannot import this layer, so a test keeps the two in sync)."""
+    from ..engine.models import schema_id
+
     schema = ImpactReport.model_json_schema(by_alias=True)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_id("impact"),  # every published schema has one (docs/ci.md, versioning)
+        **schema,
+    }
