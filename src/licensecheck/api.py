@@ -31,7 +31,7 @@ from .engine.pipeline import (
     prepare_waivers,
 )
 from .formats.dispatch import DIFF_FORMATS, FORMATS
-from .packs.listing import DEFAULT_PACK
+from .packs.listing import DEFAULT_PACK, PackFit
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -141,6 +141,15 @@ def find_declarations(
     from .engine.batch import expand_paths
 
     return expand_paths(paths, exclude=exclude)
+
+
+def packs_that_fit(declaration: DeclarationRef) -> list[PackFit]:
+    """The bundled packs whose jurisdiction and business lines fit ``declaration``, best
+    first (see :func:`licensecheck.packs.listing.packs_that_fit`); offered when no pack is
+    named. Raises :class:`DeclarationError` when the declaration does not load."""
+    from .packs.listing import packs_that_fit as _fit
+
+    return _fit(load_declaration(declaration).data)
 
 
 def assess_many(

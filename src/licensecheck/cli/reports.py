@@ -20,6 +20,7 @@ from .options import (
     record_option,
     waivers_option,
 )
+from .packchoice import choose_pack
 from .render import emit
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,7 +70,7 @@ def _document_options(f: F) -> F:
 @output_option
 def report_command(
     declaration: Path,
-    pack: str,
+    pack: str | None,
     fmt: str,
     baseline: Path | None,
     history: bool,
@@ -93,6 +94,7 @@ def report_command(
 
     if history:
         check_history_format(fmt)  # before anything is assessed or recorded
+    pack = choose_pack(pack, [declaration])
     report = gap_report(
         declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
     )
@@ -179,7 +181,7 @@ def _rule_ids(
 @output_option
 def plan_command(
     declaration: Path,
-    pack: str,
+    pack: str | None,
     fmt: str,
     start: str | None,
     capacity: int,
@@ -204,6 +206,7 @@ def plan_command(
     """
     from ..api import plan, render_plan
 
+    pack = choose_pack(pack, [declaration])
     result = plan(
         declaration,
         pack,

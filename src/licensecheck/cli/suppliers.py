@@ -11,6 +11,7 @@ from .. import codes
 from ..api import SUPPLIER_FORMATS
 from ..errors import Diagnostic, UsageError, printable
 from .options import as_of_option, format_option, output_option, pack_option
+from .packchoice import choose_pack
 from .render import EXIT_GAPS, EXIT_OK, emit
 
 WATCHLIST_HELP = "A watchlist (CSV or YAML: name, aliases, registration_id, source, date, reason)."
@@ -33,7 +34,7 @@ WATCHLIST_HELP = "A watchlist (CSV or YAML: name, aliases, registration_id, sour
 @output_option
 def suppliers(
     targets: tuple[str, ...],
-    pack: str,
+    pack: str | None,
     watchlist: Path | None,
     fmt: str,
     as_of: str | None,
@@ -46,10 +47,11 @@ def suppliers(
     FIRM, when given first (a registration id, USCC or name), starts the tree at that firm.
     Exit status: 0 no contradiction and no watchlist hit, 1 some, 2 bad input.
     """
-    from ..api import render_suppliers, supply_graph
+    from ..api import find_declarations, render_suppliers, supply_graph
 
     firm, paths = _firm_and_paths(targets)
     skipped = [output] if output is not None else []
+    pack = choose_pack(pack, find_declarations(paths, exclude=skipped))
     graph = supply_graph(paths, pack, as_of=as_of, watchlist=watchlist, exclude=skipped)
     root = None
     if firm is not None:
