@@ -28,7 +28,7 @@ PACKS = ("--pack", "starter", "--pack", "cn-credit-reporting")
 
 
 def check(*args: str | Path) -> tuple[int, str, str]:
-    return run("check", *args, "--as-of", AS_OF)
+    return run("check", "--pack", "starter", *args, "--as-of", AS_OF)
 
 
 # ---------------------------------------------------------------------------- --format
@@ -242,7 +242,9 @@ def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
 def _stdin(text: str, *args: str) -> Any:
     """``check -`` in a fresh process's state: standard input not read yet."""
     text_module._STDIN_BYTES.clear()
-    return CliRunner().invoke(main, ["check", "-", "--as-of", AS_OF, *args], input=text)
+    return CliRunner().invoke(
+        main, ["check", "--pack", "starter", "-", "--as-of", AS_OF, *args], input=text
+    )
 
 
 def test_declaration_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -269,7 +271,7 @@ def test_stdin_read_once_for_several_packs_and_errors_name_it() -> None:
 @pytest.mark.parametrize("command", ["report", "plan"])
 def test_f_is_short_for_format_everywhere(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    out = run(command, DEMO, "--as-of", AS_OF, "-f", "json")[1]
+    out = run(command, "--pack", "starter", DEMO, "--as-of", AS_OF, "-f", "json")[1]
     assert json.loads(out)["$schema"].startswith("urn:licensecheck:schema:")
 
 

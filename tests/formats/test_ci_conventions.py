@@ -26,7 +26,7 @@ def sarif() -> Any:
 
 
 def check(*args: str) -> tuple[int, str, str]:
-    return run("check", *args, "--as-of", AS_OF)
+    return run("check", "--pack", "starter", *args, "--as-of", AS_OF)
 
 
 def test_sarif_driver_automation_and_open_unknowns(

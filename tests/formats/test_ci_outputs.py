@@ -46,7 +46,7 @@ def oscal_poam() -> Any:
 
 
 def check(*args: str) -> tuple[int, str, str]:
-    return run("check", *args)
+    return run("check", "--pack", "starter", *args)
 
 
 @pytest.mark.parametrize(("name", "pack_id", "as_of"), EXAMPLE_RUNS)

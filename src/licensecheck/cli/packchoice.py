@@ -35,17 +35,21 @@ def choose_packs(given: tuple[str, ...], declarations: Sequence[str | Path]) -> 
 
 
 def _fits(declarations: Sequence[str | Path]) -> tuple[str | None, list[PackFit]]:
-    """The first declaration that loads, and the packs that fit it (every bundled pack, with
-    no reason, when none loads: its errors come with the assessment)."""
+    """The first declaration that loads, and the packs that fit it; every bundled pack, with
+    no reason, for standard input alone. When no file loads, its problems come first: a pack
+    would not help."""
     from ..api import packs_that_fit
 
+    first_error: LicenseCheckError | None = None
     for path in declarations:
         if str(path) == STDIN:
             continue
         try:
             return str(path), packs_that_fit(path)
-        except LicenseCheckError:
-            continue
+        except LicenseCheckError as exc:
+            first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
     return None, _all_packs()
 
 
