@@ -28,7 +28,11 @@ PACKS = ("--pack", "starter", "--pack", "cn-credit-reporting")
 
 
 def check(*args: str | Path) -> tuple[int, str, str]:
-    return run("check", "--pack", "starter", *args, "--as-of", AS_OF)
+    return run("check", *_starter_unless_a_pack_is_given(args), *args, "--as-of", AS_OF)
+
+
+def _starter_unless_a_pack_is_given(args: tuple[str | Path, ...]) -> tuple[str, ...]:
+    return () if {"--pack", "-p"} & set(map(str, args)) else ("--pack", "starter")
 
 
 # ---------------------------------------------------------------------------- --format
@@ -94,10 +98,10 @@ def test_format_mistakes_are_usage_errors(
 def test_configured_format_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "licensecheck.toml").write_text('format = "json"\npack = "cn-credit-reporting"\n')
     monkeypatch.chdir(tmp_path)
-    report = json.loads(check(REPO / DEMO)[1])
+    report = json.loads(run("check", REPO / DEMO, "--as-of", AS_OF)[1])
     assert report["pack"]["id"] == "cn-credit-reporting"  # the configured pack, as the default
     assert json.loads(check(REPO / DEMO, "-p", "starter")[1])["pack"]["id"] == "starter"
-    assert check(REPO / DEMO, "-f", "github")[1].startswith("::error ")
+    assert run("check", REPO / DEMO, "--as-of", AS_OF, "-f", "github")[1].startswith("::error ")
 
 
 # ---------------------------------------------------------------------------- several packs

@@ -122,6 +122,8 @@ def test_same_inputs_give_byte_identical_output(tmp_path: Path) -> None:
                 "-m",
                 "licensecheck",
                 "check",
+                "--pack",
+                "starter",
                 str(EXAMPLE),
                 "--as-of",
                 AS_OF,

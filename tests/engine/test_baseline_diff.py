@@ -346,7 +346,9 @@ def test_diff_against_a_waived_baseline_applies_the_waivers(tmp_path: Path) -> N
     assert f"{base} ({firm}) → {firm}" in text.splitlines()[0]
 
     # the configuration's waivers count as --waivers
-    (tmp_path / "licensecheck.toml").write_text('waivers = "w.yaml"\n', encoding="utf-8")
+    (tmp_path / "licensecheck.toml").write_text(
+        'pack = "starter"\nwaivers = "w.yaml"\n', encoding="utf-8"
+    )
     code, out, err = run(
         "--config",
         str(tmp_path / "licensecheck.toml"),

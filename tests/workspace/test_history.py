@@ -143,7 +143,9 @@ def test_record_from_configuration(workspace: Target, tmp_path: Path, monkeypatc
     )
     config = tmp_path / "licensecheck.toml"
     config.write_text(f"record = true\n{where}\n", encoding="utf-8")
-    code, _, err = run("--config", config, "check", declaration, "--as-of", RUNS[0])
+    code, _, err = run(
+        "--config", config, "check", declaration, "--pack", "starter", "--as-of", RUNS[0]
+    )
     assert code == 1
     assert "recorded 1 assessment" in err
 

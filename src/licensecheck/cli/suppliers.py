@@ -51,7 +51,8 @@ def suppliers(
 
     firm, paths = _firm_and_paths(targets)
     skipped = [output] if output is not None else []
-    pack = choose_pack(pack, find_declarations(paths, exclude=skipped))
+    if pack is None:
+        pack = choose_pack(pack, find_declarations(paths, exclude=skipped))
     graph = supply_graph(paths, pack, as_of=as_of, watchlist=watchlist, exclude=skipped)
     root = None
     if firm is not None:
