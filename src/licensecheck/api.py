@@ -574,6 +574,55 @@ def supply_graph_of(
     return build_supply_graph(firms, watchlist, pack=pack, as_of=as_of)
 
 
+def recorded_supply_graph(
+    pack: PackRef = DEFAULT_PACK,
+    *,
+    watchlist: str | os.PathLike[str] | None = None,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+) -> SupplyGraph:
+    """The supply graph of the workspace's latest assessments under ``pack`` (nothing is
+    assessed again), screened against the workspace's watchlist and the ``watchlist`` file."""
+    from .workspace.suppliers import recorded_graph
+    from .workspace.watchlist import Watchlist as _Watchlist
+    from .workspace.watchlist import WatchlistEntry as _Entry
+
+    pack_id = prepare_pack(pack).checked.id
+    extra = import_watchlist(watchlist) if watchlist is not None else []
+    with open_workspace(workspace, database_url=database_url) as ws:
+        stored = [_Entry.from_stored(row) for row in ws.watchlist_entries()]
+        latest = ws.latest_assessments(pack_id)
+    listed = _Watchlist([*stored, *extra]) if stored or extra else None
+    return recorded_graph(latest, listed)
+
+
+def store_watchlist(
+    path: str | os.PathLike[str],
+    *,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+) -> tuple[int, int]:
+    """Import the watchlist file ``path`` into the workspace, in place of the entries a file
+    of the same name gave before; returns (entries before, entries now). A file with any
+    problem raises before anything is written."""
+    from pathlib import Path
+
+    rows = [entry.stored() for entry in import_watchlist(path)]
+    with open_workspace(workspace, database_url=database_url) as ws:
+        return ws.replace_watchlist(Path(path).name, rows), len(rows)
+
+
+def stored_watchlist(
+    *, workspace: str | os.PathLike[str] | None = None, database_url: str | None = None
+) -> list[tuple[str, WatchlistEntry]]:
+    """Every watchlist entry the workspace holds, with the name of the file it came from."""
+    from .workspace.watchlist import WatchlistEntry as _Entry
+
+    with open_workspace(workspace, database_url=database_url) as ws:
+        rows = ws.watchlist_entries()
+    return [(str(row["list_file"]), _Entry.from_stored(row)) for row in rows]
+
+
 def render_suppliers(graph: SupplyGraph, fmt: str = "text", *, root: str | None = None) -> str:
     """A supply graph as ``text`` (an indented tree), ``json`` or ``html`` (with an SVG
     picture); ``root`` is the key of the firm the tree starts from."""
