@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .authoring.schema_export import SCHEMA_NAMES
+from .authoring.schema_export import SCHEMA_NAMES as _AUTHORING_SCHEMAS
 from .engine.gate import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, blocks, exit_code
 from .engine.pipeline import (
     LANGUAGES,
@@ -32,6 +32,10 @@ from .engine.pipeline import (
 )
 from .formats.dispatch import DIFF_FORMATS, FORMATS
 from .packs.listing import DEFAULT_PACK
+
+#: Every schema ``licensecheck schema`` prints: the authoring layer's, then the workspace's
+#: (which that layer cannot import).
+SCHEMA_NAMES: tuple[str, ...] = (*_AUTHORING_SCHEMAS, "impact")
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -236,8 +240,13 @@ def render_diff(
 
 def json_schema(name: str) -> str:
     """The JSON Schema of a public format, by one of :data:`SCHEMA_NAMES`, as JSON text."""
-    from .authoring.schema_export import schema_text
+    import json
 
+    from .authoring.schema_export import schema_text
+    from .workspace.impact import impact_schema
+
+    if name == "impact":
+        return json.dumps(impact_schema(), indent=2, ensure_ascii=False) + "\n"
     return schema_text(name)
 
 

@@ -374,3 +374,10 @@ def test_id_at_version_names_a_stored_pack(tmp_path: Path, monkeypatch: pytest.M
     code, out, err = run("impact", f"{PACK}@1.0.0", PACK, EXAMPLES)
     assert (code, out) == (2, "")
     assert "no workspace here" in err
+
+
+def test_the_schema_command_prints_the_shipped_impact_schema(report: dict[str, Any]) -> None:
+    code, out, err = run("schema", "impact")
+    assert (code, err) == (0, "")
+    assert out == (REPO / "schemas" / "impact.schema.json").read_text(encoding="utf-8")
+    jsonschema.Draft202012Validator(json.loads(out)).validate(report)
