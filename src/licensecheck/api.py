@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .authoring.lint import LintResult
     from .authoring.packtest import PackTestReport
     from .config import LoadedConfig
+    from .declaration.loader import Declaration
     from .engine.baseline import Baseline, DiffReport
     from .engine.batch import Batch, BatchItem
     from .engine.models import Assessment
@@ -671,28 +672,28 @@ def record_assessments(
     workspace: str | os.PathLike[str] | None = None,
     database_url: str | None = None,
     fail_on: str = DEFAULT_FAIL_ON,
+    texts: Sequence[str] | None = None,
 ) -> int:
     """Record assessments (``check``/``report``/``plan --record``) made with ``pack``: the
     firm, the declaration and the pack's files (content-addressed), every finding and the
-    score. Returns how many were new: identical inputs are recorded once."""
+    score. ``texts`` (one per assessment: the declaration text it read, as a batch item's
+    ``text``) are what is stored; without them each file is read again. Returns how many
+    were new: identical inputs are recorded once."""
     from .engine.gate import check_fail_on
     from .workspace.record import pack_files_of, record, recording
 
     check_fail_on(fail_on)
     compiled = prepare_pack(pack)
     files = pack_files_of(compiled)
+    read: Sequence[str | Declaration] = (
+        texts
+        if texts is not None
+        else [load_declaration(a.declaration, schema=compiled.checked.schema) for a in assessments]
+    )
     with open_workspace(workspace, database_url=database_url) as ws:
         return sum(
-            record(
-                ws,
-                recording(
-                    a,
-                    load_declaration(a.declaration, schema=compiled.checked.schema),
-                    files,
-                    fail_on,
-                ),
-            )
-            for a in assessments
+            record(ws, recording(a, d, files, fail_on))
+            for a, d in zip(assessments, read, strict=True)
         )
 
 
