@@ -75,7 +75,8 @@ def impact_command(
     bytes that were assessed), is assessed under both versions, as check assesses it. The
     report lists the firms that flip (ready → not ready and back), each firm's new fails, new
     unknowns, new errors, resolved gaps and gaps whose severity moved (by rule and list
-    element), the counts per rule and the firms most affected. A file that cannot be assessed is reported; the others still are.
+    element), the counts per rule and the firms most affected. A file that cannot be
+    assessed is reported; the others still are.
 
     Exit status: 0 no firm gets a new gap (or a gap raised) at or above --fail-on, 1 some
     firm does, 2 bad input (a pack that does not load, a file that could not be assessed).

@@ -1,4 +1,4 @@
-"""``suppliers`` and ``watchlist check|import|list``: the supply graph of a folder of
+"""``suppliers`` and ``watchlist check``, ``import`` and ``list``: the supply graph of a folder of
 declarations or of the workspace's recorded firms, screened against a watchlist; a watchlist
 file checked on its own, or kept in the workspace."""
 
