@@ -98,6 +98,9 @@ class BatchItem:
     source: str
     assessment: Assessment | None
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: the declaration text the assessment read (``--record`` stores it, not the file as it
+    #: is by then)
+    text: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -137,11 +140,12 @@ class Batch:
 def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> BatchItem:
     """Assess one file; a :class:`LicenseCheckError` becomes the item's diagnostics. The
     item names standard input (``-``) ``<stdin>``, as the messages do."""
-    from .pipeline import assess
+    from .pipeline import assess, load_declaration
 
     try:
+        declaration = load_declaration(source, schema=pack.checked.schema)
         assessment = assess(
-            source,
+            declaration,
             pack,
             as_of=options.as_of,
             lang=options.lang,
@@ -150,7 +154,7 @@ def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> Batch
         )
     except LicenseCheckError as exc:
         return BatchItem(_shown(source), None, exc.diagnostics)
-    return BatchItem(_shown(source), assessment)
+    return BatchItem(_shown(source), assessment, text=declaration.text)
 
 
 def _shown(source: str) -> str:
