@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from ..api import DEFAULT_FAIL_ON, DEFAULT_PACK, FAIL_ON_CHOICES, LANGUAGES
+from ..output import check_output_target
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,9 +55,17 @@ def output_option(f: F) -> F:
     return click.option(
         "--output",
         "-o",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
+        callback=_checked_output,
         help="Write to this file instead of stdout.",
     )(f)
+
+
+def _checked_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Refuse an output onto a folder, a device or a file read so far before any work."""
+    if value is not None:
+        check_output_target(value)
+    return value
 
 
 def fail_on_option(what: str = GAP) -> Callable[[F], F]:

@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 
 from .. import codes
 from ..errors import Diagnostic, Span, UsageError, printable, source_snippet
+from ..output import record_input
 from ..resources import templates_dir
 
 # What would end a table row or cell (line breaks, ``|``), open a code span (backtick) or raw
@@ -124,6 +125,7 @@ class _ConfinedLoader(FileSystemLoader):
         real = os.path.realpath(filename)
         if os.path.commonpath([real, self.root]) != self.root:
             raise TemplateNotFound(template)
+        record_input(real)
         return source, filename, uptodate
 
 

@@ -13,13 +13,21 @@ import bisect
 import codecs
 import os
 import re
+import stat
 from dataclasses import dataclass, replace
 
 from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span, source_snippet
+from ..output import record_input
 from .limits import Limits, current_limits
 
-__all__ = ["MEMORY_SOURCE", "FileKind", "LineIndex", "SourceText", "read_source_text"]
+__all__ = [
+    "MEMORY_SOURCE",
+    "FileKind",
+    "LineIndex",
+    "SourceText",
+    "read_source_text",
+]
 
 #: The name of values that come from memory rather than a file
 MEMORY_SOURCE = "<memory>"
@@ -54,11 +62,15 @@ def read_source_text(
     name = os.fspath(path)
     shown = name if shown is None else shown
     limit = kind.max_bytes or (limits or current_limits()).max_bytes
+    record_input(name)  # before reading: a file that fails to read is an input all the same
     try:
-        with open(name, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size > limit:
+        _refuse_special(os.stat(name), shown, kind)
+        # Non-blocking: were a FIFO swapped in after the stat, opening it must not hang.
+        with open(os.open(name, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _refuse_special(info, shown, kind)
+            if info.st_size > limit:
                 raise _too_big(shown, kind, limit)
-            # Read one byte more than allowed: a pipe or special file has no honest size.
             raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise _io(shown, kind, kind.missing.format(path=shown)) from None
@@ -70,6 +82,26 @@ def read_source_text(
     if len(raw) > limit:
         raise _too_big(shown, kind, limit)
     return _decode(raw, shown, kind)
+
+
+def _refuse_special(info: os.stat_result, shown: str, kind: FileKind) -> None:
+    """Only regular files are read: a FIFO or a terminal would block the run, a device
+    (``/dev/zero``, ``/dev/urandom``) never ends and some devices act when opened."""
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise _io(shown, kind, f"cannot read '{shown}': it is a folder")
+    what = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    raise _io(shown, kind, f"cannot read '{shown}': it is {what}, not a regular file")
 
 
 def _io(shown: str, kind: FileKind, message: str) -> LicenseCheckError:
