@@ -70,10 +70,13 @@ def encodable(text: str) -> str:
     return text
 
 
-def check_output_target(path: Path, *, inputs: Iterable[Path] = ()) -> None:
+def check_output_target(
+    path: Path, *, inputs: Iterable[Path] = (), rewrite_input: bool = False
+) -> None:
     """Refuse ``path`` as an output before any work: it is an input of the run (given in
     ``inputs`` or read so far), a folder, a FIFO, a device, a socket, a file under
-    ``/dev``, ``/proc`` or ``/sys`` (``/dev/stdout`` included), or its folder is missing."""
+    ``/dev``, ``/proc`` or ``/sys`` (``/dev/stdout`` included), or its folder is missing.
+    ``rewrite_input`` allows replacing a file the command read (``packs fmt`` in place)."""
     shown = os.fsdecode(path)
     real = os.path.realpath(path)
     for place in (os.path.abspath(path), real):
@@ -90,7 +93,7 @@ def check_output_target(path: Path, *, inputs: Iterable[Path] = ()) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         raise _refused(shown, "it is a FIFO, device or socket, not a regular file")
     given = {os.path.realpath(p) for p in inputs}
-    if real in given or real in (_INPUTS.get() or ()):
+    if not rewrite_input and (real in given or real in (_INPUTS.get() or ())):
         raise UsageError(
             Diagnostic(codes.USAGE, f"--output {shown} would overwrite the input file {shown}")
         )
@@ -106,14 +109,16 @@ def _refused(shown: str, reason: str) -> UsageError:
     return UsageError(Diagnostic(codes.USAGE, f"--output {shown} is refused: {reason}"))
 
 
-def write_output(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
+def write_output(
+    path: Path, text: str, *, inputs: Iterable[Path] = (), rewrite_input: bool = False
+) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename.
 
     A reader never sees a half-written report, and an interrupted run leaves the old file
     (or none). Refuses what :func:`check_output_target` refuses; a write that fails (a
     read-only folder, a full disk) is a :class:`UsageError` naming the output.
     """
-    check_output_target(path, inputs=inputs)
+    check_output_target(path, inputs=inputs, rewrite_input=rewrite_input)
     target = Path(os.path.realpath(path))
     directory = target.parent
     try:

@@ -23,12 +23,23 @@ def pack_path_option(f: F) -> F:
     """``--pack-path``: the command body runs with these folders on the pack search path."""
 
     @functools.wraps(f)
-    def with_pack_path(*args: Any, pack_path: tuple[Path, ...] = (), **kwargs: Any) -> Any:
+    def with_pack_path(
+        *args: Any,
+        pack_path: tuple[Path, ...] = (),
+        allow_extends_outside: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         from ..packs.loader import using_pack_path
 
-        with using_pack_path(pack_path):
+        with using_pack_path(pack_path, allow_extends_outside=allow_extends_outside):
             return f(*args, **kwargs)
 
+    with_pack_path = click.option(
+        "--allow-extends-outside",
+        is_flag=True,
+        help="Let a pack's 'extends' name a pack folder by a path outside the pack search "
+        "path (refused by default: see docs/security.md).",
+    )(with_pack_path)
     return click.option(
         "--pack-path",
         "pack_path",

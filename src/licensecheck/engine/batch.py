@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import codes
 from .._version import __version__
 from ..errors import Diagnostic, LicenseCheckError, UsageError
+from ..output import encodable
 from ..packs.loader import LoadedPack
 from ..sources.limits import Limits, current_limits, set_process_limits
 from .compile import CompiledPack
@@ -45,24 +46,19 @@ def expand_paths(
     """Files as given; folders replaced by the declaration files below them (sorted), except
     ``exclude`` (the run's waiver file, baseline and output, which may sit among them).
 
-    Raises :class:`UsageError` for a path that does not exist or a folder without
-    declarations. A file named twice is assessed once.
+    Raises :class:`UsageError` for a path that does not exist, a folder without
+    declarations, or a symlink in a folder that leads outside it (a scan reads only what
+    the user pointed at; name such a file itself to assess it). A file named twice is
+    assessed once.
     """
-    skipped = {Path(p).resolve() for p in exclude}
+    skipped = {os.path.realpath(p) for p in exclude}
     found: list[str] = []
     problems: list[Diagnostic] = []
     for raw in paths:
         shown = os.fspath(raw)
         path = Path(shown)
         if path.is_dir():
-            files = sorted(
-                str(p)
-                for p in path.rglob("*")
-                if p.suffix.lower() in DECLARATION_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.resolve() not in skipped
-            )
+            files = [f for f in _scan(shown, problems) if os.path.realpath(f) not in skipped]
             if not files:
                 problems.append(
                     Diagnostic(
@@ -78,6 +74,41 @@ def expand_paths(
     if problems:
         raise UsageError(problems)
     return list(dict.fromkeys(found))
+
+
+def _scan(folder: str, problems: list[Diagnostic]) -> list[str]:
+    """The declaration files below ``folder``, sorted, hidden ones skipped; a symlink that
+    leads outside ``folder`` (to a file or a folder) is a problem. Symlinked folders are not
+    descended into (their files, if inside, are found where they really are)."""
+    root = os.path.realpath(folder)
+    files: list[str] = []
+    for top, dirs, names in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in [*dirs, *names]:
+            full = os.path.join(top, name)
+            if os.path.islink(full) and not _inside(os.path.realpath(full), root):
+                problems.append(_outside_link(full, folder))
+        files.extend(
+            os.path.join(top, name)
+            for name in names
+            if not name.startswith(".")
+            and os.path.splitext(name)[1].lower() in DECLARATION_SUFFIXES
+            and _inside(os.path.realpath(os.path.join(top, name)), root)
+            and os.path.isfile(os.path.join(top, name))
+        )
+    return sorted(files)
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _outside_link(link: str, folder: str) -> Diagnostic:
+    return Diagnostic(
+        codes.USAGE,
+        f"{encodable(link)} is a symlink that leads outside the scanned folder {folder}: not read",
+        hint="name the file itself to assess it, or remove the link",
+    )
 
 
 @dataclass(frozen=True)
@@ -137,8 +168,9 @@ def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> Batch
             baseline=options.baseline,
         )
     except LicenseCheckError as exc:
-        return BatchItem(source, None, exc.diagnostics)
-    return BatchItem(source, assessment)
+        return BatchItem(encodable(source), None, exc.diagnostics)
+    # the name as the declaration's own messages show it: escaped if it is not UTF-8
+    return BatchItem(encodable(source), assessment)
 
 
 def run_batch(

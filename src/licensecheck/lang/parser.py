@@ -24,6 +24,7 @@ from lark.lexer import TerminalDef
 
 from .. import codes
 from ..errors import Diagnostic, PackError, Span, source_snippet
+from ..output import encodable
 from . import nodes as n
 from .values import Duration, DurationUnit
 
@@ -462,6 +463,12 @@ class _ToAst(Transformer[Token, Any]):
                 ) from None
             hint = r"use \" \\ \n \t or \uXXXX"
             raise self._error(f"invalid escape in string {token}", span, hint) from None
+        if value != encodable(value):  # "\ud800": valid JSON syntax, but no character
+            raise self._error(
+                "a string holds half of a UTF-16 surrogate pair (\\ud800 to \\udfff), "
+                "not a character",
+                span,
+            )
         return n.Literal_(value, span=span)
 
     def date(self, token: Token) -> n.Literal_:
