@@ -278,10 +278,20 @@ def build_plan(
     fixed = _check_rule_ids(assume_fixed, rules)
     calendar = WorkingDays(start or assessment.as_of)
     draft = _Draft(assessment, rules, calendar, capacity)
-    scheduled = draft.run(fixed)
+    try:
+        first = calendar.first
+        scheduled = draft.run(fixed)
+        before = draft.run(()) if fixed else None
+    except OverflowError:  # past 9999-12-31, the last day Python's dates hold
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE,
+                f"--start {calendar.start.isoformat()}: the plan would run past 9999-12-31",
+                hint="start the plan earlier",
+            )
+        ) from None
     assumptions = None
-    if fixed:
-        before = draft.run(())
+    if before is not None:
         assumptions = Assumptions(
             assumed_fixed=sorted(fixed),
             score_before=before.summary.score,
@@ -298,7 +308,7 @@ def build_plan(
         declaration=assessment.declaration,
         as_of=assessment.as_of,
         lang=lang,
-        start=calendar.first,
+        start=first,
         capacity=capacity,
         score=scheduled.summary.score,
         ready=scheduled.summary.ready,
