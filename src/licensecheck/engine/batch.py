@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -193,17 +196,32 @@ def run_batch(
         initargs=(pack.checked.loaded, options, current_limits()),
     )
     try:
-        yield from pool.map(_work, sources, chunksize=chunk)
+        with _workers_ignore_ctrl_c():
+            results = pool.map(_work, sources, chunksize=chunk)  # starts the workers
+        yield from results
     finally:  # interrupted or done: drop the files not started yet
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Ignore SIGINT while worker processes start, so that they inherit the disposition:
+    Ctrl-C reaches the whole process group, and a worker still importing (before its
+    initializer runs) would print a KeyboardInterrupt traceback. The parent reports it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals belong to the main thread; there is nothing to change from here
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 _WORKER: list[tuple[CompiledPack, BatchOptions]] = []
 
 
 def _start_worker(loaded: LoadedPack, options: BatchOptions, limits: Limits) -> None:
-    import signal
-
     from .pipeline import prepare_pack
 
     set_process_limits(limits)  # spawned workers start with the defaults: carry --max-* over
