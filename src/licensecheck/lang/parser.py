@@ -264,7 +264,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             line, column = _end_position(text)
             message = "the file ends too early"
         else:
-            message = f"unexpected {str(token)!r}"
+            shown = str(token) if len(str(token)) <= 40 else str(token)[:39] + "…"
+            message = f"unexpected {shown!r}"  # a token may be thousands of characters long
         hint = _token_hint(exc, token, text[: exc.pos_in_stream or 0])
     return Diagnostic(
         code=codes.SYNTAX,
