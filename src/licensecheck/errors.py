@@ -121,7 +121,8 @@ def source_snippet(text: str, line: int, column: int, width: int = 1) -> str:
     column = len(printable(source_line[: max(column - 1, 0)])) + 1
     source_line = printable(source_line)
     gutter = f"{line:>5} | "
-    caret = " " * (len(gutter) - 2) + "| " + " " * max(column - 1, 0) + "^" * max(width, 1)
+    width = min(max(width, 1), max(len(source_line) - column + 1, 1))  # no wider than shown
+    caret = " " * (len(gutter) - 2) + "| " + " " * max(column - 1, 0) + "^" * width
     return f"{gutter}{source_line}\n{caret}"
 
 

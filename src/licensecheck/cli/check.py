@@ -77,7 +77,7 @@ def check(
     from ..api import assess_many, exit_code, find_declarations, prepare_pack, render
 
     files = find_declarations(
-        declarations, exclude=[p for p in (waivers, baseline, output) if p is not None]
+        declarations, exclude=[p for p in (waivers, baseline) if p is not None], output=output
     )
     compiled = prepare_pack(pack)
     with _progress(len(files)) as advance:

@@ -140,7 +140,8 @@ def _unknown_keys(
         if key in allowed or any(pattern_found(p, key) for p in patterns):
             continue
         suggestion = did_you_mean(key, allowed)
-        message = f"unknown key '{key}' {place}"
+        shown = key if len(key) <= 60 else key[:59] + "…"  # a key may be any length
+        message = f"unknown key '{shown}' {place}"
         hint = None
         if suggestion:
             message += f" (did you mean '{suggestion}'?)"

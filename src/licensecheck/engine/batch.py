@@ -44,24 +44,33 @@ DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def expand_paths(
-    paths: Iterable[str | os.PathLike[str]], *, exclude: Iterable[str | os.PathLike[str]] = ()
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    exclude: Iterable[str | os.PathLike[str]] = (),
+    output: str | os.PathLike[str] | None = None,
 ) -> list[str]:
     """Files as given; folders replaced by the declaration files below them (sorted), except
     ``exclude`` (the run's waiver file, baseline and output, which may sit among them).
 
     Raises :class:`UsageError` for a path that does not exist, a folder without
     declarations, or a symlink in a folder that leads outside it (a scan reads only what
-    the user pointed at; name such a file itself to assess it). A file named twice is
-    assessed once.
+    the user pointed at; name such a file itself to assess it). ``output`` is left out of a
+    scan when it is an earlier report, refused when it is a declaration. A file named twice
+    is assessed once.
     """
     skipped = {os.path.realpath(p) for p in exclude}
+    if output is not None:
+        skipped.add(os.path.realpath(output))
     found: list[str] = []
     problems: list[Diagnostic] = []
     for raw in paths:
         shown = os.fspath(raw)
         path = Path(shown)
         if path.is_dir():
-            files = [f for f in _scan(shown, problems) if os.path.realpath(f) not in skipped]
+            scanned = _scan(shown, problems)
+            if output is not None and any(_same(f, output) for f in scanned):
+                _refuse_declaration_output(output)
+            files = [f for f in scanned if os.path.realpath(f) not in skipped]
             if not files:
                 problems.append(
                     Diagnostic(
@@ -100,6 +109,26 @@ def _scan(folder: str, problems: list[Diagnostic]) -> list[str]:
             and os.path.isfile(os.path.join(top, name))
         )
     return sorted(files)
+
+
+def _same(path: str, other: str | os.PathLike[str]) -> bool:
+    return os.path.realpath(path) == os.path.realpath(other)
+
+
+def _refuse_declaration_output(output: str | os.PathLike[str]) -> None:
+    """An output that a scan finds is an earlier report of the run (kept beside the
+    declarations), or a declaration the run would destroy: refuse the second."""
+    from .baseline import is_report
+
+    if os.path.exists(output) and not is_report(output):
+        shown = os.fspath(output)
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE,
+                f"--output {shown} would overwrite a declaration in the scanned folder",
+                hint="write the report outside the folder, or name it differently",
+            )
+        )
 
 
 def _inside(real: str, root: str) -> bool:

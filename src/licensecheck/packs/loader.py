@@ -624,7 +624,7 @@ PATTERN_WORDS = {
 def _load_schema_fragment(root: Path) -> tuple[dict[str, Any] | None, SourceFile | None]:
     """The pack's ``schema.json``, if it has one: a JSON Schema object for its extension fields."""
     path = root / SCHEMA_FRAGMENT_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # present but not a file (a FIFO, a folder): refused below
         return None, None
     shown = display_path(path)
     text = read_pack_text(path, shown, root, SCHEMA_FILE)

@@ -110,7 +110,7 @@ def locate_excess(text: str) -> tuple[int, int, str]:
             if depth > NESTING_LIMIT:
                 return (
                     *_line_column(text, match.start()),
-                    f"nested more than {NESTING_LIMIT} levels deep",
+                    f"it is nested more than {NESTING_LIMIT} levels deep",
                 )
         elif token in "]}":
             depth -= 1
