@@ -289,7 +289,7 @@ def is_report(path: str | os.PathLike[str]) -> bool:
     if not os.fspath(path).lower().endswith(".json"):
         return False
     try:
-        data = json.loads(read_source_text(path, REPORT_FILE))
+        data = json.loads(read_source_text(path, REPORT_FILE, record=False))
     except (ReportError, ValueError, RecursionError):
         return False  # the declaration reader will say what is wrong with it
     return isinstance(data, dict) and "tool" in data and ("findings" in data or "results" in data)

@@ -53,16 +53,20 @@ def read_source_text(
     *,
     shown: str | None = None,
     limits: Limits | None = None,
+    record: bool = True,
 ) -> str:
     """The text of ``path``, checked for size (before reading) and UTF-8.
 
     ``shown`` is the path as messages show it (default: ``path`` as given); ``limits``
-    default to those in force. Raises ``kind.error`` naming the file.
+    default to those in force. Raises ``kind.error`` naming the file. The file is recorded
+    as an input of the command (no output may replace it) unless ``record`` is false: a
+    peek that only classifies a file (is it an earlier report?) reads nothing the run uses.
     """
     name = os.fspath(path)
     shown = name if shown is None else shown
     limit = kind.max_bytes or (limits or current_limits()).max_bytes
-    record_input(name)  # before reading: a file that fails to read is an input all the same
+    if record:  # before reading: a file that fails to read is an input all the same
+        record_input(name)
     try:
         _refuse_special(os.stat(name), shown, kind)
         # Non-blocking: were a FIFO swapped in after the stat, opening it must not hang.
