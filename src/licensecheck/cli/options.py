@@ -4,7 +4,8 @@ everywhere (a command passes its own help text where the option means something 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -63,20 +64,51 @@ def pack_option(f: F) -> F:
 
 
 def output_option(f: F) -> F:
+    """``--output``/``-o``, refused before the command does any work when it names a folder,
+    a device or FIFO, or a file the command is given to read (a declaration, waiver file or
+    baseline; a pack's or template folder's files); files found later (a declaration in a
+    scanned folder, a parent pack) are refused again just before the write."""
+
+    @functools.wraps(f)
+    def with_checked_output(*args: Any, **kwargs: Any) -> Any:
+        output = kwargs.get("output")
+        if output is not None:
+            named = (value for key, value in kwargs.items() if key != "output")
+            check_output_target(output, inputs=_named_inputs(named))
+        return f(*args, **kwargs)
+
     return click.option(
         "--output",
         "-o",
         type=click.Path(path_type=Path),
-        callback=_checked_output,
         help="Write to this file instead of stdout.",
-    )(f)
+    )(with_checked_output)  # type: ignore[return-value]
 
 
-def _checked_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """Refuse an output onto a folder, a device or a file read so far before any work."""
-    if value is not None:
-        check_output_target(value)
-    return value
+# In a folder given as an option (a pack, a template folder): the files a command reads. A
+# scanned folder's declarations are checked by the scan, which may keep an earlier report.
+_FOLDER_INPUTS = (".rules", ".j2")
+_FOLDER_INPUT_NAMES = ("pack.yaml", "schema.json")
+
+
+def _named_inputs(values: Iterable[object]) -> list[Path]:
+    """The files a command's parameters name: paths as given, and a folder's pack and
+    template files (``--pack ./folder``, ``--templates DIR``)."""
+    found: list[Path] = []
+    for value in values:
+        for item in value if isinstance(value, tuple) else (value,):
+            if not isinstance(item, str | Path) or not os.path.exists(item):
+                continue
+            path = Path(item)
+            if path.is_file():
+                found.append(path)
+            elif path.is_dir():
+                found.extend(
+                    child
+                    for child in path.iterdir()
+                    if child.suffix in _FOLDER_INPUTS or child.name in _FOLDER_INPUT_NAMES
+                )
+    return found
 
 
 def fail_on_option(what: str = GAP) -> Callable[[F], F]:
