@@ -5,13 +5,14 @@ compare their stderr with tests/golden/hostile/scenario-<name>.txt here; the sin
 are compared in-process by tests/test_hostile_inputs.py.
 
 CPU time, not wall time: on a busy machine a process waits for a core, and that is no cost of
-the input. The figures come from ``os.wait4``: the rusage of that one child.
+the input. The figures come from ``os.wait4`` in a small launcher process: the rusage of that
+one child.
 """
 
 from __future__ import annotations
 
 import os
-import resource
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -39,73 +40,59 @@ class Run:
     peak_mb: float
 
 
+# Runs one command and reports its exit status, CPU time and peak memory. It runs in a small
+# interpreter of its own: a child forked from pytest (hundreds of MB by then) would count
+# pytest's pages in its peak memory, but a child of this launcher starts from a few MB.
+LAUNCHER = """
+import json, os, resource, sys
+fsize, out, err, args = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+pid = os.fork()
+if pid == 0:
+    if fsize >= 0:  # a full disk: writes past fsize bytes fail (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(os.open(out, flags), 1)
+    os.dup2(os.open(err, flags), 2)
+    os.execv(sys.executable, [sys.executable, *args])
+_, status, usage = os.wait4(pid, 0)
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps([os.waitstatus_to_exitcode(status), cpu, usage.ru_maxrss]))
+"""
+
+
 def run_cli(args: Sequence[str], cwd: Path, *, fsize: int | None = None) -> Run:
     """``python -m licensecheck ARGS`` in ``cwd``; its exit status, stderr and costs."""
-    out, err = cwd / ".stdout", cwd / ".stderr"
+    import json
 
-    def limit_file_size() -> None:  # a full disk: writes past fsize bytes fail (EFBIG)
-        if fsize is not None:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "licensecheck", "--no-config", *args]
-            if not _reads_config(args, cwd)
-            else [sys.executable, "-m", "licensecheck", *args],
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-            preexec_fn=limit_file_size,
-            env={**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "100"},
-        )
-        try:
-            _, status, usage = _wait4(proc, WALL_TIMEOUT)
-        finally:
-            if proc.returncode is None and _alive(proc.pid):
-                proc.kill()
+    out, err = cwd.resolve() / ".stdout", cwd.resolve() / ".stderr"
+    config = [] if _reads_config(cwd) else ["--no-config"]
+    launch = [sys.executable, "-c", LAUNCHER, str(-1 if fsize is None else fsize), str(out)]
+    launcher = subprocess.Popen(
+        [*launch, str(err), "-m", "licensecheck", *config, *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "100"},
+        start_new_session=True,  # so that a hang can be killed with everything it started
+    )
+    try:
+        report, _ = launcher.communicate(timeout=WALL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(launcher.pid, signal.SIGKILL)
+        launcher.communicate()
+        raise AssertionError(f"still running after {WALL_TIMEOUT} s: a hang") from None
+    code, cpu, peak_kib = json.loads(report)
     text = err.read_bytes().decode("utf-8", "backslashreplace")
     out.unlink()
     err.unlink()
-    return Run(
-        os.waitstatus_to_exitcode(status),
-        text,
-        usage.ru_utime + usage.ru_stime,
-        usage.ru_maxrss / 1024,  # KiB on Linux
-    )
+    return Run(code, text, cpu, peak_kib / 1024)
 
 
-def _reads_config(args: Sequence[str], cwd: Path) -> bool:
+def _reads_config(cwd: Path) -> bool:
     """A scenario about configuration files lets the CLI find them; others read none, so a
     licensecheck.toml above the test folder cannot change them."""
     return any((cwd / name).exists() for name in ("licensecheck.toml", "pyproject.toml"))
-
-
-def _wait4(
-    proc: subprocess.Popen[bytes], timeout: float
-) -> tuple[int, int, resource.struct_rusage]:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            return pid, status, usage
-        if time.monotonic() > deadline:
-            proc.kill()
-            os.wait4(proc.pid, 0)
-            proc.returncode = -9
-            raise AssertionError(f"still running after {timeout} s: a hang")
-        time.sleep(0.02)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
 
 
 def assert_cheap(run: Run, code: int = 2) -> None:
