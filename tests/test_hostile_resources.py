@@ -12,9 +12,11 @@ one child.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +67,8 @@ def run_cli(args: Sequence[str], cwd: Path, *, fsize: int | None = None) -> Run:
     """``python -m licensecheck ARGS`` in ``cwd``; its exit status, stderr and costs."""
     import json
 
-    out, err = cwd.resolve() / ".stdout", cwd.resolve() / ".stderr"
+    scratch = Path(tempfile.mkdtemp(prefix="hostile-"))  # never among the case's own files
+    out, err = scratch / "stdout", scratch / "stderr"
     config = [] if _reads_config(cwd) else ["--no-config"]
     launch = [sys.executable, "-c", LAUNCHER, str(-1 if fsize is None else fsize), str(out)]
     launcher = subprocess.Popen(
@@ -84,8 +87,7 @@ def run_cli(args: Sequence[str], cwd: Path, *, fsize: int | None = None) -> Run:
         raise AssertionError(f"still running after {WALL_TIMEOUT} s: a hang") from None
     code, cpu, peak_kib = json.loads(report)
     text = err.read_bytes().decode("utf-8", "backslashreplace")
-    out.unlink()
-    err.unlink()
+    shutil.rmtree(scratch)
     return Run(code, text, cpu, peak_kib / 1024)
 
 
