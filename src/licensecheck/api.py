@@ -139,13 +139,18 @@ def load_config(
 
 
 def find_declarations(
-    paths: Sequence[str | os.PathLike[str]], *, exclude: Sequence[str | os.PathLike[str]] = ()
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    exclude: Sequence[str | os.PathLike[str]] = (),
+    outputs: Sequence[str | os.PathLike[str]] = (),
 ) -> list[str]:
     """Files as given; folders replaced by the ``*.yaml``/``*.yml``/``*.json`` files below
-    them, leaving out ``exclude`` (a waiver file, a baseline, an output kept beside them)."""
+    them, leaving out ``exclude`` (a waiver file, a baseline). Each of ``outputs`` found by
+    a scan is left out too when it is an earlier report, and refused when it is a
+    declaration (it would be overwritten)."""
     from .engine.batch import expand_paths
 
-    return expand_paths(paths, exclude=exclude)
+    return expand_paths(paths, exclude=exclude, outputs=outputs)
 
 
 def assess_many(

@@ -104,7 +104,7 @@ def check(
     targets = resolve_targets(formats, output, "text")
     written = [t.path for t in targets if t.path is not None]
     files = find_declarations(
-        declarations, exclude=[p for p in (waivers, baseline, *written) if p is not None]
+        declarations, exclude=[p for p in (waivers, baseline) if p is not None], outputs=written
     )
     selection = RuleSelection(rule, skip_rule, domain)
     if record and selection:
