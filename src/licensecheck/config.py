@@ -6,7 +6,8 @@ folder is searched, and the first folder holding a ``licensecheck.toml``, or a
 
 What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``baseline``,
 ``format`` (of ``check``), ``lang``, ``jobs``, and for the workspace ``workspace`` (a folder),
-``database-url`` and ``record``; ``snake_case`` spellings are accepted too.
+``database-url`` and ``record``, and for the language server ``lsp-declaration`` (the
+declaration its code lenses evaluate rules against); ``snake_case`` spellings are accepted too.
 Relative paths are relative to the file's folder, so a configuration works from any
 subfolder. The values become the commands' defaults: a flag on the command line always wins.
 """
@@ -66,6 +67,11 @@ class Config(BaseModel):
     record: bool | None = Field(
         default=None, description="Record every check, report and plan in the workspace."
     )
+    lsp_declaration: str | None = Field(
+        default=None,
+        alias="lsp-declaration",
+        description="The declaration the language server evaluates rules against (code lenses).",
+    )
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ class LoadedConfig:
             values["db"] = c.database_url
         if c.record is not None:
             values["record"] = c.record
+        if c.lsp_declaration is not None:
+            values["lsp_declaration"] = str(base / c.lsp_declaration)
         return values
 
 

@@ -25,6 +25,7 @@ from .._version import __version__
 from ..errors import LicenseCheckError
 from .authoring import explain, init, schema
 from .check import check, diff_command, validate
+from .editor import lsp_command
 from .impact import impact_command
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
@@ -183,3 +184,4 @@ main.add_command(impact_command)
 main.add_command(workspace)
 main.add_command(history_command)
 main.add_command(portfolio_command)
+main.add_command(lsp_command)

@@ -11,18 +11,47 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextvars
 import os
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span, source_snippet
 from .limits import Limits, current_limits
 
-__all__ = ["MEMORY_SOURCE", "FileKind", "LineIndex", "SourceText", "read_source_text"]
+__all__ = [
+    "MEMORY_SOURCE",
+    "FileKind",
+    "LineIndex",
+    "SourceText",
+    "read_source_text",
+    "unsaved_texts",
+]
 
 #: The name of values that come from memory rather than a file
 MEMORY_SOURCE = "<memory>"
+
+
+#: Absolute path → text of files open in an editor, read instead of the disk (the language
+#: server checks what is typed, not what was last saved)
+_UNSAVED: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
+    "unsaved", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def unsaved_texts(texts: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, :func:`read_source_text` reads ``texts`` (keyed by absolute path)
+    in place of those files on disk, within the same size limit."""
+    token = _UNSAVED.set({os.path.realpath(path): text for path, text in texts.items()})
+    try:
+        yield
+    finally:
+        _UNSAVED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -54,6 +83,12 @@ def read_source_text(
     name = os.fspath(path)
     shown = name if shown is None else shown
     limit = kind.max_bytes or (limits or current_limits()).max_bytes
+    unsaved = _UNSAVED.get().get(os.path.realpath(name))
+    if unsaved is not None:
+        raw = unsaved.encode("utf-8", "surrogatepass")
+        if len(raw) > limit:
+            raise _too_big(shown, kind, limit)
+        return _decode(raw, shown, kind)
     try:
         with open(name, "rb") as handle:
             if os.fstat(handle.fileno()).st_size > limit:
