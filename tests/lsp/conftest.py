@@ -45,6 +45,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 async def start(client: LanguageClient, folder: Path, locale: str = "en") -> None:
+    client.diagnostics = Published()
     await client.initialize_session(
         t.InitializeParams(
             capabilities=t.ClientCapabilities(),
@@ -95,17 +96,32 @@ def edit(client: LanguageClient, uri: str, text: str, version: int) -> None:
     )
 
 
+class Published(dict[str, list[t.Diagnostic]]):
+    """The client's diagnostics by URI, counting the publications for each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count: dict[str, int] = {}
+
+    def __setitem__(self, uri: str, diagnostics: list[t.Diagnostic]) -> None:
+        self.count[uri] = self.count.get(uri, 0) + 1
+        super().__setitem__(uri, diagnostics)
+
+
 async def diagnostics_for(
     client: LanguageClient, uri: str, *, until: object = None, timeout: float = 20
 ) -> list[t.Diagnostic]:
-    """The diagnostics published for ``uri`` once ``until(diagnostics)`` holds (default: any
-    publication after the call)."""
-    before = client.diagnostics.get(uri)
+    """The diagnostics published for ``uri`` after this call for which ``until(diagnostics)``
+    holds (default: the next publication; with ``until``, what is already there may do)."""
+    published = client.diagnostics
+    assert isinstance(published, Published)
+    before = published.count.get(uri, 0) if not callable(until) else -1
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
-        found = client.diagnostics.get(uri)
-        if found is not None and (until(found) if callable(until) else found is not before):
-            return list(found)
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"no diagnostics for {uri}: {client.diagnostics.get(uri)}")
+        found = published.get(uri)
+        fresh = found is not None and published.count.get(uri, 0) > before
+        if fresh and (not callable(until) or until(found)):
+            return list(found or [])
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no diagnostics for {uri}: {published.get(uri)}")

@@ -347,7 +347,7 @@ def completion(project: Project, path: str, cursor: Cursor) -> list[t.Completion
     if pack is None:
         return []
     before = cursor.before
-    if re.search(r"(after:|overrides|disable)\b.*$", before) or path.endswith("pack.yaml"):
+    if re.search(r"\b(after|overrides|disable)\b", before) or path.endswith("pack.yaml"):
         return [
             _item(r.id, t.CompletionItemKind.Reference, _title(r, project.lang)) for r in pack.rules
         ]

@@ -16,8 +16,8 @@ PATH = re.compile(r"[A-Za-z_]\w*(?:\[[^\]\n]*\])*(?:\.[A-Za-z_]\w*(?:\[[^\]\n]*\
 BINDING = re.compile(
     r"\b(?:all|any|none|count|sum|min|max|avg)\s+([A-Za-z_]\w*)\s+in\s+([\w.\[\]]+)"
 )
-RULE_START = re.compile(r"^\s*rule\s+([A-Za-z][\w-]*)\s*\{", re.MULTILINE)
-DEFINITION = re.compile(r"^\s*(const|predicate|rule)\s+([A-Za-z_][\w-]*)", re.MULTILINE)
+RULE_START = re.compile(r"^[ \t]*rule\s+([A-Za-z][\w-]*)\s*\{", re.MULTILINE)
+DEFINITION = re.compile(r"^[ \t]*(const|predicate|rule)\s+([A-Za-z_][\w-]*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)

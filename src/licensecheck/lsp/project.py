@@ -116,8 +116,17 @@ class Project:
                 )
             elif previous is not None:  # keep what was known while the text is broken
                 state.checked, state.lineage = previous.checked, previous.lineage
+        if state.checked is None and previous is None:  # broken from the start: as saved
+            state.checked, state.lineage = self._as_saved(root)
         self.packs[root] = state
         return state
+
+    def _as_saved(self, root: str) -> tuple[CheckedPack | None, frozenset[str]]:
+        try:
+            checked = api.prepare_pack(root, pack_path=self.pack_path).checked
+        except api.LicenseCheckError:
+            return None, frozenset()
+        return checked, frozenset(str(p.root.resolve()) for p in checked.loaded.lineage())
 
     def check_declaration(self, path: str) -> list[Diagnostic]:
         """The declaration's problems, as ``validate`` reports them."""
