@@ -100,20 +100,14 @@ class Project:
         pack when it loads cleanly."""
         with self.lock, api.unsaved_texts(dict(self.texts)):
             try:
-                found = api.lint_pack(root, pack_path=self.pack_path).diagnostics
+                result = api.lint_pack(root, pack_path=self.pack_path)
+                found, checked = result.diagnostics, result.checked
             except api.LicenseCheckError as exc:  # a parent pack that cannot be found
-                found = exc.diagnostics
-            state = PackState(root, _by_file(found, _pack_files(root)))
+                found, checked = exc.diagnostics, None
+            state = PackState(root, _by_file(found, _pack_files(root)), checked)
             previous = self.packs.get(root)
-            if not any(d.level == "error" for d in found):
-                try:
-                    state.checked = api.prepare_pack(root, pack_path=self.pack_path).checked
-                except api.LicenseCheckError:
-                    state.checked = None
             if state.checked is not None:
-                state.lineage = frozenset(
-                    str(p.root.resolve()) for p in state.checked.loaded.lineage()
-                )
+                state.lineage = _lineage(state.checked)
             elif previous is not None:  # keep what was known while the text is broken
                 state.checked, state.lineage = previous.checked, previous.lineage
         if state.checked is None and previous is None:  # broken from the start: as saved
@@ -126,7 +120,7 @@ class Project:
             checked = api.prepare_pack(root, pack_path=self.pack_path).checked
         except api.LicenseCheckError:
             return None, frozenset()
-        return checked, frozenset(str(p.root.resolve()) for p in checked.loaded.lineage())
+        return checked, _lineage(checked)
 
     def check_declaration(self, path: str) -> list[Diagnostic]:
         """The declaration's problems, as ``validate`` reports them."""
@@ -148,6 +142,10 @@ class Project:
     def known_packs(self) -> Iterable[CheckedPack]:
         """Every pack checked clean so far (for declarations: which rules read a field)."""
         return (s.checked for s in self.packs.values() if s.checked is not None)
+
+
+def _lineage(pack: CheckedPack) -> frozenset[str]:
+    return frozenset(str(p.root.resolve()) for p in pack.loaded.lineage())
 
 
 def _pack_files(root: str) -> list[str]:
