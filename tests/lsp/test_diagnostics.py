@@ -144,3 +144,14 @@ def apply(text: str, change: t.TextEdit | t.AnnotatedTextEdit | t.SnippetTextEdi
     start, end = offset(change.range.start), offset(change.range.end)
     new = change.new_text if isinstance(change, t.TextEdit) else str(change.new_text)
     return text[:start] + new + text[end:]
+
+
+async def test_yaml_that_is_no_declaration_is_left_alone(
+    client: LanguageClient, folder: Path
+) -> None:
+    workflow = folder / "ci.yml"
+    workflow.write_text("on: push\njobs: {}\n", encoding="utf-8")
+    uri = open_file(client, workflow)
+    declaration = open_file(client, folder / "firm.yaml")
+    await diagnostics_for(client, declaration)  # the declaration was checked; the workflow not
+    assert uri not in client.diagnostics

@@ -9,6 +9,7 @@ A change relints only the pack the file belongs to and the packs that extend it.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,15 +27,20 @@ PACK_FILE = "pack.yaml"
 DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def kind_of(path: str) -> FileKind | None:
+#: A declaration says which schema it follows at its top level; other YAML (CI workflows,
+#: compose files) is none of the server's business
+SCHEMA_VERSION = re.compile(r'^(schema_version\s*:|\s*\{?\s*"schema_version"\s*:)', re.MULTILINE)
+
+
+def kind_of(path: str, text: str) -> FileKind | None:
     """What a file is to the server: rules, a pack manifest, a declaration, or nothing."""
     name = os.path.basename(path)
     if name.endswith(".rules"):
         return "rules"
     if name == PACK_FILE:
         return "pack"
-    if name.endswith(DECLARATION_SUFFIXES) and pack_root(path) is None:
-        return "declaration"
+    if name.endswith(DECLARATION_SUFFIXES) and SCHEMA_VERSION.search(text):
+        return "declaration" if pack_root(path) is None else None
     return None
 
 

@@ -70,7 +70,7 @@ def build_server() -> RulesServer:
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     async def hover(ls: RulesServer, params: t.HoverParams) -> t.Hover | None:
         path, cursor = here(ls, params.text_document.uri, params.position)
-        kind = kind_of(path)
+        kind = kind_of(path, cursor.text)
         if kind is None:
             return None
         text = await off_loop(lambda: features.hover(project, path, cursor, kind))
@@ -105,7 +105,7 @@ def build_server() -> RulesServer:
     @server.feature(t.TEXT_DOCUMENT_FORMATTING)
     def formatting(ls: RulesServer, params: t.DocumentFormattingParams) -> list[t.TextEdit]:
         document = ls.workspace.get_text_document(params.text_document.uri)
-        if kind_of(document.path) != "rules":
+        if kind_of(document.path, document.source) != "rules":
             return []
         return features.formatting(document.source, document.path)
 
@@ -120,7 +120,7 @@ def build_server() -> RulesServer:
     @server.feature(t.TEXT_DOCUMENT_CODE_LENS)
     async def code_lens(ls: RulesServer, params: t.CodeLensParams) -> list[t.CodeLens]:
         document = ls.workspace.get_text_document(params.text_document.uri)
-        if kind_of(document.path) != "rules":
+        if kind_of(document.path, document.source) != "rules":
             return []
         path, text = document.path, document.source
         return await off_loop(lambda: features.lenses(project, path, text)) or []
@@ -145,7 +145,7 @@ async def off_loop(work: Callable[[], T]) -> T | None:
 def changed(ls: RulesServer, uri: str) -> None:
     """Record the new text and check it after a pause (a newer change cancels the wait)."""
     document = ls.workspace.get_text_document(uri)
-    if kind_of(document.path) is None:
+    if kind_of(document.path, document.source) is None:
         return
     path = os.path.realpath(document.path)
     ls.project.texts[path] = document.source
@@ -168,7 +168,7 @@ async def check_later(ls: RulesServer, path: str) -> None:
 
 def check(project: Project, path: str) -> dict[str, list[api.Diagnostic]]:
     """The diagnostics of every file the change can affect."""
-    if kind_of(path) == "declaration":
+    if kind_of(path, project.texts.get(path, "")) == "declaration":
         return {path: project.check_declaration(path)}
     published: dict[str, list[api.Diagnostic]] = {}
     for root in project.packs_to_check(path):
