@@ -441,13 +441,20 @@ def new_pack(
 
 
 def declaration_skeleton(
-    pack: PackRef, *, pack_path: Sequence[str | os.PathLike[str]] | None = None
+    pack: PackRef,
+    *,
+    pack_path: Sequence[str | os.PathLike[str]] | None = None,
+    written_to: str | os.PathLike[str] | None = None,
 ) -> str:
     """A YAML declaration holding exactly the fields the pack's rules read, each commented
-    with what it is, the values it takes and the rules that use it."""
+    with what it is, the values it takes and the rules that use it. With ``written_to`` (the
+    file it will be saved as), it opens with a ``# yaml-language-server: $schema=…`` modeline
+    naming the declaration schema relative to that file, so YAML editors validate it."""
     from .authoring.skeleton import declaration_skeleton as _skeleton
+    from .authoring.skeleton import schema_modeline
 
-    return _skeleton(prepare_pack(pack, pack_path=pack_path).checked)
+    text = _skeleton(prepare_pack(pack, pack_path=pack_path).checked)
+    return text if written_to is None else schema_modeline(written_to) + text
 
 
 # --- workspace: wsimpact ---
