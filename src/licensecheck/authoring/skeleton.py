@@ -12,14 +12,17 @@ skeleton is a valid declaration from the start.
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..declaration.schema import SchemaNode
 from ..engine.rules import CheckedPack, Rule
 from ..lang import nodes as n
+from ..resources import schemas_dir
 
 #: The marker of "an element of this list" in a read path: ``data_sources[].kind``
 ELEMENT = "[]"
@@ -157,6 +160,18 @@ def declaration_skeleton(pack: CheckedPack) -> str:
     lines.append(f"#   licensecheck validate FILE  ·  licensecheck check FILE --pack {pack.id}")
     lines.extend(_mapping(root, 0))
     return "\n".join(lines) + "\n"
+
+
+def schema_modeline(written_to: str | os.PathLike[str]) -> str:
+    """The first line that has the YAML language server validate a declaration saved as
+    ``written_to`` against the declaration schema (named relative to the file)."""
+    schema = schemas_dir() / "declaration.schema.json"
+    folder = os.path.dirname(os.path.abspath(written_to))
+    try:
+        where = os.path.relpath(schema, folder)
+    except ValueError:  # another drive on Windows
+        where = str(schema)
+    return f"# yaml-language-server: $schema={Path(where).as_posix()}\n"
 
 
 def _child_schema(schema: SchemaNode | None, key: str) -> SchemaNode | None:

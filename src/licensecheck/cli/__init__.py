@@ -26,6 +26,7 @@ from ..errors import LicenseCheckError
 from ..output import inputs_recorded
 from .authoring import explain, init, schema
 from .check import check, diff_command, validate
+from .editor import lsp_command
 from .impact import impact_command
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
@@ -193,3 +194,4 @@ main.add_command(impact_command)
 main.add_command(workspace)
 main.add_command(history_command)
 main.add_command(portfolio_command)
+main.add_command(lsp_command)
