@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .authoring.lint import LintResult
     from .authoring.packtest import PackTestReport
     from .config import LoadedConfig
+    from .declaration.loader import Declaration
     from .engine.baseline import Baseline, DiffReport
     from .engine.batch import Batch, BatchItem
     from .engine.models import Assessment
@@ -724,3 +725,17 @@ def report_history(
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
     with open_workspace(workspace, database_url=database_url) as ws:
         return trend_of(ws, loaded.data.get("company") or {}, compiled.checked.id)
+
+
+# ---------------------------------------------------------------------------- text in memory
+
+
+def load_declaration_text(text: str, source: str, pack: PackRef | None = None) -> Declaration:
+    """Parse and validate a declaration held in memory (a web form, an HTTP request body),
+    reported as ``source`` (``.json`` is JSON, anything else YAML), against the schema of
+    ``pack`` (with its extensions) or the base schema. Raises
+    :class:`~licensecheck.errors.DeclarationError` as :func:`load_declaration` does."""
+    from .declaration.loader import load_declaration_text as _load
+
+    schema = prepare_pack(pack).checked.schema if pack is not None else None
+    return _load(text, source, schema=schema)

@@ -57,7 +57,7 @@ def read_source_text(
     try:
         with open(name, "rb") as handle:
             if os.fstat(handle.fileno()).st_size > limit:
-                raise _too_big(shown, kind, limit)
+                raise too_big(shown, kind, limit)
             # Read one byte more than allowed: a pipe or special file has no honest size.
             raw = handle.read(limit + 1)
     except FileNotFoundError:
@@ -68,7 +68,7 @@ def read_source_text(
         reason = exc.strerror or str(exc)
         raise _io(shown, kind, f"cannot read '{shown}': {reason}") from None
     if len(raw) > limit:
-        raise _too_big(shown, kind, limit)
+        raise too_big(shown, kind, limit)
     return _decode(raw, shown, kind)
 
 
@@ -76,7 +76,8 @@ def _io(shown: str, kind: FileKind, message: str) -> LicenseCheckError:
     return kind.error(Diagnostic(codes.IO, message, Span(shown, 1, 1)))
 
 
-def _too_big(shown: str, kind: FileKind, limit: int) -> LicenseCheckError:
+def too_big(shown: str, kind: FileKind, limit: int) -> LicenseCheckError:
+    """The error for an input over the size limit (files read here, texts sent to the web app)."""
     return _io(shown, kind, f"the {kind.noun} is larger than {limit} bytes")
 
 
