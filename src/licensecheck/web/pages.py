@@ -17,6 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from .. import api, codes
 from ..authoring.skeleton import format_read
+from ..declaration.loader import Declaration
 from ..errors import Diagnostic, UsageError
 from ..sources.limits import current_limits
 from ..workspace.drafts import Draft, list_drafts, load_draft, new_draft_id, save_draft
@@ -86,6 +87,15 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
 async def new_draft(request: Request) -> Response:
     state = state_of(request)
     form = await _form(request)
+    try:
+        draft = await _draft_from_form(state, form)
+    finally:
+        await form.close()  # an uploaded file's temporary copy
+    save_draft(state.workspace, draft)
+    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+
+
+async def _draft_from_form(state: State, form: FormData) -> Draft:
     pack_ids = [security.pack_id(str(p)) for p in form.getlist("packs")]
     if not pack_ids:
         raise UsageError(Diagnostic(codes.USAGE, "choose at least one pack"))
@@ -101,10 +111,8 @@ async def new_draft(request: Request) -> Response:
     if not firm:
         raise UsageError(Diagnostic(codes.USAGE, "give the firm's name, or choose a declaration"))
     draft = Draft(new_draft_id(), firm, pack_ids, base=base)
-    sections = state.questions(pack_ids, "en")
-    draft.answers, draft.lists = answers_of(sections, base)
-    save_draft(state.workspace, draft)
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+    draft.answers, draft.lists = answers_of(state.questions(pack_ids, "en"), base)
+    return draft
 
 
 async def _uploaded(upload: UploadFile, state: State, pack_id: str) -> dict[str, Any]:
@@ -237,11 +245,22 @@ def _pack_of(state: State, draft: Draft, pack: str | None) -> str:
     return security.pack_id(chosen)
 
 
-def _declaration(state: State, draft: Draft, lang: str) -> Any:
+def _declaration(state: State, draft: Draft, lang: str) -> Declaration:
+    """The draft's declaration as its YAML download reads (so that the report, the JSON and
+    the plan are what the CLI gives for the downloaded file, positions included)."""
+    text = _declaration_text(state, draft, lang)
+    return api.load_declaration_text(text, _file_name(draft), pack=state.pack(draft.packs[0]))
+
+
+def _declaration_text(state: State, draft: Draft, lang: str) -> str:
     live = _live(state, draft, lang)
     if live.declaration is None:
         raise UsageError(live.errors or [Diagnostic(codes.USAGE, "the answers are not valid")])
-    return live.declaration
+    return declaration_yaml(draft, state.questions(draft.packs, lang), live.declaration)
+
+
+def _file_name(draft: Draft) -> str:
+    return f"{draft.id}.yaml"
 
 
 @router.get("/drafts/{draft_id}/report.{fmt}")
@@ -324,13 +343,11 @@ def unknowns(request: Request, draft_id: str, pack: str | None = None) -> HTMLRe
 @router.get("/drafts/{draft_id}/declaration.yaml")
 def download_declaration(request: Request, draft_id: str) -> Response:
     state, draft = _draft(request, draft_id)
-    lang = state.views.lang_of(request)
-    sections = state.questions(draft.packs, lang)
-    text = declaration_yaml(draft, sections, _declaration(state, draft, lang))
+    text = _declaration_text(state, draft, state.views.lang_of(request))
     return Response(
         text.encode("utf-8"),
         media_type="application/yaml; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{draft.id}.yaml"'},
+        headers={"Content-Disposition": f'attachment; filename="{_file_name(draft)}"'},
     )
 
 

@@ -70,6 +70,8 @@ class ListGroup:
 
     path: ReadPath
     questions: list[Question] = field(default_factory=list)
+    #: whether its elements have an ``id`` (required where the schema has one)
+    has_id: bool = False
 
     @property
     def key(self) -> str:
@@ -116,6 +118,10 @@ def questionnaire(packs: Sequence[CompiledPack], lang: str) -> list[Section]:
         domain = sorted(domains, key=lambda d: (-domains[d], d))[0]
         section = sections.setdefault(domain, Section(domain, titles.get(domain, domain)))
         _place(section, question)
+    for section in sections.values():
+        for group in section.lists:
+            items = schema_at(packs[0].checked, (*group.path, ELEMENT)) if packs else None
+            group.has_id = items is not None and "id" in items.properties
     return [s for s in sections.values() if s.questions or s.lists]
 
 
@@ -220,7 +226,8 @@ def declaration_data(
         for group in section.lists:
             for index in range(list_length(group, lists, base)):
                 element = _element(data, group.path, index)
-                element.setdefault("id", f"{group.path[-1]}-{index + 1}".replace("_", "-"))
+                if group.has_id:
+                    element.setdefault("id", f"{group.path[-1]}-{index + 1}".replace("_", "-"))
                 for question in group.questions:
                     _answer_into(data, question, index, answers, placed, skipped)
     return data, placed
