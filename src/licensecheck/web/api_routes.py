@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from .. import api, codes
+from ..engine.pipeline import check_lang
 from ..errors import Diagnostic, UsageError
 from ..packs.listing import DEFAULT_PACK
 from ..workspace.history import firm_history, render_history
@@ -50,6 +51,13 @@ FileParam = Annotated[
 ]
 
 
+def _check_options(as_of: str | None, lang: str) -> None:
+    """The date and language refused before the body is read, as the CLI refuses them."""
+    check_lang(lang)
+    if as_of is not None:
+        api.parse_as_of(as_of)
+
+
 async def _declaration_text(request: Request, filename: str) -> tuple[str, str]:
     raw = await request.body()
     name = filename.replace("\\", "/").rsplit("/", 1)[-1] or "declaration.yaml"
@@ -73,6 +81,7 @@ async def assess(
     filename: FileParam = "declaration.yaml",
 ) -> Response:
     state = state_of(request)
+    _check_options(as_of, lang)
     compiled = state.pack(security.pack_id(pack))
     text, name = await _declaration_text(request, filename)
     declaration = api.load_declaration_text(text, name, pack=compiled)
@@ -95,6 +104,7 @@ async def plan(
     assume_fixed: Annotated[list[str], Query(description="Plan as if these rules passed.")] = [],  # noqa: B006 - FastAPI copies defaults
 ) -> Response:
     state = state_of(request)
+    _check_options(as_of, lang)
     compiled = state.pack(security.pack_id(pack))
     text, name = await _declaration_text(request, filename)
     declaration = api.load_declaration_text(text, name, pack=compiled)
