@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
 
 from licensecheck.api import open_workspace
@@ -60,3 +67,52 @@ def make_client(folder: Path, **settings: object) -> TestClient:
     app = create_app(Settings(workspace, as_of=AS_OF, **settings))  # type: ignore[arg-type]
     return TestClient(app, raise_server_exceptions=False)
 
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(folder: Path, *extra: str) -> Iterator[str]:
+    """``licensecheck serve`` on a free port as a real process (uvicorn); yields its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "licensecheck",
+            "serve",
+            "--workspace",
+            str(folder),
+            "--port",
+            str(port),
+            "--as-of",
+            AS_OF,
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server stopped: {process.communicate()[1][-2000:]}")
+        try:
+            if httpx.get(f"{url}/api/v1/packs", timeout=5).status_code in (200, 401):
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not answer within 60 s")
