@@ -15,7 +15,12 @@ from typing import Any
 
 import yaml
 
-from ..declaration.loader import Declaration, load_declaration_text, parse_declaration_text
+from ..declaration.loader import (
+    Declaration,
+    load_declaration,
+    load_declaration_text,
+    parse_declaration_text,
+)
 from ..engine.compile import CompiledPack
 from ..engine.gate import counts_as_gap, severity_rank
 from ..engine.models import Assessment, Finding
@@ -81,14 +86,19 @@ def evaluate(
     data, placed = declaration_data(draft.firm, draft.base, sections, draft.answers, draft.lists)
     live = Live(declaration=None)
     try:
-        declaration = load_declaration_text(dump(data), SOURCE, schema=schema)
-    except DeclarationError as error:
-        live.field_errors, live.errors = _by_field(data, placed, error.diagnostics)
+        # the mapping itself: no YAML written and read back while every answer is valid
+        declaration = load_declaration(data, schema=schema)
+    except DeclarationError:
+        # now the text, for positions: each message goes beside the answer on its line
+        try:
+            load_declaration_text(dump(data), SOURCE, schema=schema)
+        except DeclarationError as error:
+            live.field_errors, live.errors = _by_field(data, placed, error.diagnostics)
         data, _ = declaration_data(
             draft.firm, draft.base, sections, draft.answers, draft.lists, skip=live.field_errors
         )
         try:
-            declaration = load_declaration_text(dump(data), SOURCE, schema=schema)
+            declaration = load_declaration(data, schema=schema)
         except DeclarationError as again:
             live.errors = list(again.diagnostics)
             return live
