@@ -122,3 +122,12 @@ def test_history_is_the_history_commands_json(web: Web) -> None:
     assert history.text == out
     missing = web.client.get("/api/v1/firms/nobody/history")
     assert missing.status_code == 422 and missing.json()["errors"][0]["code"] == "workspace"
+
+
+def test_a_chunked_body_over_the_limit_is_refused_while_read(web: Web) -> None:
+    chunks = (b"# " + b"x" * 65_534 for _ in range(11 * 16 + 1))  # 11 MB, no Content-Length
+    done = web.client.post(f"/api/v1/assess?pack={PACK}&filename=big.yaml", content=chunks)
+    assert done.status_code == 422
+    error = done.json()["errors"][0]
+    assert error["code"] == "io" and error["file"] == "big.yaml"
+    assert "larger than" in error["message"]

@@ -283,7 +283,7 @@ def test_a_missing_page_says_so_without_a_trace(web: Web) -> None:
 
 
 def test_the_token_guards_every_request(tmp_path: Path) -> None:
-    client = make_client(tmp_path, host="0.0.0.0", token="s3cret-token")
+    client = make_client(tmp_path, token="s3cret-token")
     with client:
         assert client.get("/").status_code == 401
         assert client.get("/api/v1/packs").json()["errors"][0]["code"] == "usage"

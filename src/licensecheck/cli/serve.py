@@ -64,7 +64,7 @@ def serve(
     if as_of is not None:
         parse_as_of(as_of)
     store = _workspace(workspace, db)
-    settings = Settings(store, host=host, token=token, as_of=as_of)
+    settings = Settings(store, token=token, as_of=as_of)
     app = create_app(settings)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     if example is not None:

@@ -15,9 +15,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from .. import api, codes
+from ..declaration.loader import DECLARATION_FILE
 from ..engine.pipeline import check_lang
 from ..errors import Diagnostic, UsageError
 from ..packs.listing import DEFAULT_PACK
+from ..sources.limits import current_limits
+from ..sources.text import too_big
 from ..workspace.history import firm_history, render_history
 from . import security
 from .state import state_of
@@ -59,10 +62,15 @@ def _check_options(as_of: str | None, lang: str) -> None:
 
 
 async def _declaration_text(request: Request, filename: str) -> tuple[str, str]:
-    raw = await request.body()
     name = filename.replace("\\", "/").rsplit("/", 1)[-1] or "declaration.yaml"
+    limit = current_limits().max_bytes
+    raw = bytearray()
+    async for chunk in request.stream():  # a chunked body has no length to refuse up front
+        raw += chunk
+        if len(raw) > limit:
+            raise too_big(name, DECLARATION_FILE, limit)
     try:
-        return raw.decode("utf-8-sig"), name
+        return bytes(raw).decode("utf-8-sig"), name
     except UnicodeDecodeError as exc:
         raise UsageError(Diagnostic(codes.IO, f"{name}: not UTF-8 text")) from exc
 

@@ -23,7 +23,6 @@ class Settings:
     """How the app was started (``licensecheck serve``'s options)."""
 
     workspace: Workspace
-    host: str = "127.0.0.1"
     token: str | None = None
     #: the assessment date; None: today (tests pass one so that outputs are fixed)
     as_of: str | None = None

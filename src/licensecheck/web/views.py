@@ -15,7 +15,6 @@ import jinja2
 from starlette.requests import Request
 
 from ..i18n import phrases
-from ..sources.paths import format_path
 from . import security
 
 TEMPLATES = Path(str(files("licensecheck.web") / "templates"))
@@ -33,7 +32,6 @@ class Views:
             lstrip_blocks=True,
         )
         self.env.filters["slug"] = slug
-        self.env.globals["format_path"] = format_path
         self._words = {lang: phrases("web.", lang) for lang in LANGS}
         self._status = {lang: phrases("status.", lang) for lang in LANGS}
 
