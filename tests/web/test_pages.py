@@ -293,3 +293,21 @@ def test_the_token_guards_every_request(tmp_path: Path) -> None:
         assert client.get("/?token=s3cret-token").status_code == 200
         assert client.get("/").status_code == 200  # the cookie it set
     client.app.state.lc.workspace.close()  # type: ignore[attr-defined]
+
+
+def test_a_firm_of_the_workspace_starts_from_its_last_declaration(web: Web) -> None:
+    draft = _upload(web)
+    web.answer(draft, **{"processing.publication.used": "no"})
+    done = web.client.post(f"{draft}/record", data={"csrf": web.csrf}, follow_redirects=False)
+    key = done.headers["location"].split("/")[2]
+    assert f'<option value="{key}">' in web.client.get("/").text
+    again = web.client.post(
+        "/drafts",
+        data={"csrf": web.csrf, "packs": [PACK], "from_firm": key},
+        follow_redirects=False,
+    )
+    page = web.client.get(again.headers["location"]).text
+    assert re.search(r'name="processing\.publication\.used" value="no" checked', page)
+    assert score(page) == score(web.client.get(draft).text)
+    unknown = {"csrf": web.csrf, "packs": [PACK], "from_firm": "nobody-at-all"}
+    assert web.client.post("/drafts", data=unknown).status_code == 422
