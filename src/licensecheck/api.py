@@ -902,3 +902,17 @@ def declaration_schema() -> DeclarationSchema:
     from .declaration.schema import load_declaration_schema
 
     return load_declaration_schema()
+
+
+# ---------------------------------------------------------------------------- text in memory
+
+
+def load_declaration_text(text: str, source: str, pack: PackRef | None = None) -> Declaration:
+    """Parse and validate a declaration held in memory (a web form, an HTTP request body),
+    reported as ``source`` (``.json`` is JSON, anything else YAML), against the schema of
+    ``pack`` (with its extensions) or the base schema. Raises
+    :class:`~licensecheck.errors.DeclarationError` as :func:`load_declaration` does."""
+    from .declaration.loader import load_declaration_text as _load
+
+    schema = prepare_pack(pack).checked.schema if pack is not None else None
+    return _load(text, source, schema=schema)

@@ -588,9 +588,9 @@ def test_init_golden(golden: object) -> None:
     ],
 )
 def test_init_comments_stop_at_a_real_sentence_end(description: str, comment: str) -> None:
-    from licensecheck.authoring.skeleton import _first_sentence
+    from licensecheck.authoring.skeleton import first_sentence
 
-    assert _first_sentence(description) == comment
+    assert first_sentence(description) == comment
 
 
 def test_init_comments_keep_article_numbers() -> None:

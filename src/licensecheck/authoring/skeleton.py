@@ -249,7 +249,7 @@ def _describe(node: _Field) -> list[str]:
     schema = node.schema
     parts: list[str] = []
     if schema is not None and schema.description:
-        parts.append(_first_sentence(schema.description))
+        parts.append(first_sentence(schema.description))
     allowed = value_words(schema)
     if allowed:
         parts.append(allowed)
@@ -283,7 +283,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
     """The first sentence of a schema description, or all of it when no period surely ends
     one: a comment cut at "Art." or "e.g." would stop mid-sentence and mislead."""
     for end in re.finditer(r"\.\s+(?=\S)", text):

@@ -31,6 +31,7 @@ from .impact import impact_command
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
 from .reports import plan_command, report_command
+from .serve import serve
 from .suppliers import suppliers, watchlist
 from .waivers import waivers
 from .workspace import history_command, portfolio_command, workspace
@@ -195,3 +196,4 @@ main.add_command(workspace)
 main.add_command(history_command)
 main.add_command(portfolio_command)
 main.add_command(lsp_command)
+main.add_command(serve)

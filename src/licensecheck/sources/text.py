@@ -102,7 +102,7 @@ def read_source_text(
     if unsaved is not None:
         raw = unsaved.encode("utf-8", "surrogatepass")
         if len(raw) > limit:
-            raise _too_big(shown, kind, limit)
+            raise too_big(shown, kind, limit)
         return _decode(raw, shown, kind)
     try:
         _refuse_special(os.stat(name), shown, kind)
@@ -111,7 +111,7 @@ def read_source_text(
             info = os.fstat(handle.fileno())
             _refuse_special(info, shown, kind)
             if info.st_size > limit:
-                raise _too_big(shown, kind, limit)
+                raise too_big(shown, kind, limit)
             raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise _io(shown, kind, kind.missing.format(path=shown)) from None
@@ -121,7 +121,7 @@ def read_source_text(
         reason = exc.strerror or str(exc)
         raise _io(shown, kind, f"cannot read '{shown}': {reason}") from None
     if len(raw) > limit:
-        raise _too_big(shown, kind, limit)
+        raise too_big(shown, kind, limit)
     return _decode(raw, shown, kind)
 
 
@@ -136,7 +136,7 @@ def read_stdin_text(kind: FileKind, *, limits: Limits | None = None) -> str:
             raise _io(STDIN_SOURCE, kind, f"cannot read standard input: {exc}") from None
     raw = _STDIN_BYTES[0]
     if len(raw) > limit:
-        raise _too_big(STDIN_SOURCE, kind, limit)
+        raise too_big(STDIN_SOURCE, kind, limit)
     return _decode(raw, STDIN_SOURCE, kind)
 
 
@@ -164,7 +164,8 @@ def _io(shown: str, kind: FileKind, message: str) -> LicenseCheckError:
     return kind.error(Diagnostic(codes.IO, message, Span(shown, 1, 1)))
 
 
-def _too_big(shown: str, kind: FileKind, limit: int) -> LicenseCheckError:
+def too_big(shown: str, kind: FileKind, limit: int) -> LicenseCheckError:
+    """The error for an input over the size limit (files read here, texts sent to the web app)."""
     return _io(shown, kind, f"the {kind.noun} is larger than {limit} bytes")
 
 
