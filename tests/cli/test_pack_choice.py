@@ -124,6 +124,7 @@ def _run_in_a_terminal(args: list[str], answer: bytes) -> tuple[int, str]:
         if not answered and b"Pack to assess with" in screen:
             os.write(fd, answer)
             answered = True
+    os.close(fd)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status), screen.decode("utf-8", "replace")
 
