@@ -37,7 +37,14 @@ def test_labels_are_the_phrases_under_a_prefix() -> None:
 
 def test_chinese_text_output_and_titles_are_chinese_throughout(tmp_path: Path) -> None:
     code, out, _ = run(
-        "check", "examples/demo-credit-scoring.yaml", "--as-of", "2026-01-15", "--lang", "zh"
+        "check",
+        "--pack",
+        "starter",
+        "examples/demo-credit-scoring.yaml",
+        "--as-of",
+        "2026-01-15",
+        "--lang",
+        "zh",
     )
     assert code == 1
     assert "  不符合   严重     ST-COL-001" in out
@@ -46,6 +53,8 @@ def test_chinese_text_output_and_titles_are_chinese_throughout(tmp_path: Path) -
     target = tmp_path / "r.md"
     code, _, err = run(
         "report",
+        "--pack",
+        "starter",
         "examples/demo-credit-scoring.yaml",
         "--as-of",
         "2026-01-15",

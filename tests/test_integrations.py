@@ -118,7 +118,12 @@ def test_action_yml_is_valid_and_its_script_runs(tmp_path: Path) -> None:
     assert done.returncode == 0 and "::" not in done.stdout
     assert done.stdout == "2 files  ·  0 ready  ·  2 not ready  ·  0 with errors\n"
     assert job_summary.read_text(encoding="utf-8") == summary
-    env.update(LC_DECLARATIONS="examples/missing.yaml")
+    # no pack input and no configured pack: the step fails and says which packs fit
+    env.update(LC_DECLARATIONS="examples/us-data-broker.yaml", LC_PACK="")
+    done = run_step(env)
+    assert done.returncode == 2 and "no pack given" in done.stderr
+    assert "1. us-data-broker" in done.stderr
+    env.update(LC_DECLARATIONS="examples/missing.yaml", LC_PACK="cn-credit-reporting")
     done = run_step(env)
     assert done.returncode == 2 and "missing.yaml does not exist" in done.stderr
 
@@ -181,7 +186,10 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
         DEMO.read_text(encoding="utf-8"), encoding="utf-8"
     )
     (sample / "settings.yaml").write_text("not: [a declaration\n", encoding="utf-8")
-    (sample / "licensecheck.toml").write_text('fail-on = "high"\n', encoding="utf-8")
+    # the hook needs a pack: here the configuration's (or args: [--pack, ID])
+    (sample / "licensecheck.toml").write_text(
+        'pack = "starter"\nfail-on = "high"\n', encoding="utf-8"
+    )
     _git("init", "-q", cwd=sample)
     _git("add", "-A", cwd=sample)
 

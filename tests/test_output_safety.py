@@ -41,6 +41,8 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
             "--no-config",
             "check",
             str(EXAMPLE),
+            "--pack",
+            "starter",
             "--format",
             "json",
             "-o",

@@ -109,13 +109,13 @@ def test_every_json_output_names_its_schema_and_version() -> None:
 
     demo, crawler = "examples/demo-credit-scoring.yaml", "examples/crawler-firm-2019.yaml"
     outputs = {
-        "report": ("check", demo, "-f", "json"),
-        "batch-report": ("check", demo, crawler, "-f", "json"),
+        "report": ("check", "--pack", "starter", demo, "-f", "json"),
+        "batch-report": ("check", "--pack", "starter", demo, crawler, "-f", "json"),
         "multi-pack-report": ("check", demo, "-p", "starter", "-p", "cn-credit-reporting",
                               "-f", "json"),
-        "diff": ("diff", demo, crawler, "-f", "json"),
-        "gap-report": ("report", demo, "-f", "json"),
-        "plan": ("plan", demo, "-f", "json"),
+        "diff": ("diff", "--pack", "starter", demo, crawler, "-f", "json"),
+        "gap-report": ("report", "--pack", "starter", demo, "-f", "json"),
+        "plan": ("plan", "--pack", "starter", demo, "-f", "json"),
     }  # fmt: skip
     for name, args in outputs.items():
         with pytest.MonkeyPatch.context() as patch:

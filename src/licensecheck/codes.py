@@ -119,6 +119,12 @@ SCHEMA_DEFINITION = _code(
 
 # -- loading a pack
 UNKNOWN_PACK = _code("unknown-pack", "no pack has the given id on the pack path", stage="usage")
+NO_PACK = _code(
+    "no-pack",
+    "a command that assesses a declaration was given no pack (--pack or the configuration's "
+    "pack) and cannot ask for one (not on a terminal); the message lists the packs that fit",
+    stage="usage",
+)
 MANIFEST = _code(
     "manifest", "pack.yaml is malformed, or the pack id differs from its folder name", stage="pack"
 )

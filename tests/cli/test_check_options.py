@@ -28,7 +28,11 @@ PACKS = ("--pack", "starter", "--pack", "cn-credit-reporting")
 
 
 def check(*args: str | Path) -> tuple[int, str, str]:
-    return run("check", *args, "--as-of", AS_OF)
+    return run("check", *_starter_unless_a_pack_is_given(args), *args, "--as-of", AS_OF)
+
+
+def _starter_unless_a_pack_is_given(args: tuple[str | Path, ...]) -> tuple[str, ...]:
+    return () if {"--pack", "-p"} & set(map(str, args)) else ("--pack", "starter")
 
 
 # ---------------------------------------------------------------------------- --format
@@ -94,10 +98,10 @@ def test_format_mistakes_are_usage_errors(
 def test_configured_format_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "licensecheck.toml").write_text('format = "json"\npack = "cn-credit-reporting"\n')
     monkeypatch.chdir(tmp_path)
-    report = json.loads(check(REPO / DEMO)[1])
+    report = json.loads(run("check", REPO / DEMO, "--as-of", AS_OF)[1])
     assert report["pack"]["id"] == "cn-credit-reporting"  # the configured pack, as the default
     assert json.loads(check(REPO / DEMO, "-p", "starter")[1])["pack"]["id"] == "starter"
-    assert check(REPO / DEMO, "-f", "github")[1].startswith("::error ")
+    assert run("check", REPO / DEMO, "--as-of", AS_OF, "-f", "github")[1].startswith("::error ")
 
 
 # ---------------------------------------------------------------------------- several packs
@@ -242,7 +246,9 @@ def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
 def _stdin(text: str, *args: str) -> Any:
     """``check -`` in a fresh process's state: standard input not read yet."""
     text_module._STDIN_BYTES.clear()
-    return CliRunner().invoke(main, ["check", "-", "--as-of", AS_OF, *args], input=text)
+    return CliRunner().invoke(
+        main, ["check", "--pack", "starter", "-", "--as-of", AS_OF, *args], input=text
+    )
 
 
 def test_declaration_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -269,7 +275,7 @@ def test_stdin_read_once_for_several_packs_and_errors_name_it() -> None:
 @pytest.mark.parametrize("command", ["report", "plan"])
 def test_f_is_short_for_format_everywhere(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    out = run(command, DEMO, "--as-of", AS_OF, "-f", "json")[1]
+    out = run(command, "--pack", "starter", DEMO, "--as-of", AS_OF, "-f", "json")[1]
     assert json.loads(out)["$schema"].startswith("urn:licensecheck:schema:")
 
 

@@ -24,7 +24,9 @@ def relative_example() -> str:
 
 def test_text_report_golden(golden: object, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    code, out, _ = run("check", "examples/demo-credit-scoring.yaml", "--as-of", AS_OF)
+    code, out, _ = run(
+        "check", "--pack", "starter", "examples/demo-credit-scoring.yaml", "--as-of", AS_OF
+    )
     assert code == 1
     golden("check-demo-starter.txt", out)  # type: ignore[operator]
 
@@ -32,7 +34,15 @@ def test_text_report_golden(golden: object, monkeypatch: pytest.MonkeyPatch) -> 
 def test_text_report_golden_zh(golden: object, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     code, out, _ = run(
-        "check", "examples/demo-credit-scoring.yaml", "--as-of", AS_OF, "--lang", "zh", "--verbose"
+        "check",
+        "--pack",
+        "starter",
+        "examples/demo-credit-scoring.yaml",
+        "--as-of",
+        AS_OF,
+        "--lang",
+        "zh",
+        "--verbose",
     )
     assert code == 1
     assert "尚未具备条件" in out
@@ -42,7 +52,14 @@ def test_text_report_golden_zh(golden: object, monkeypatch: pytest.MonkeyPatch) 
 def test_json_report_golden_and_schema(golden: object, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     code, out, _ = run(
-        "check", "examples/demo-credit-scoring.yaml", "--as-of", AS_OF, "--format", "json"
+        "check",
+        "--pack",
+        "starter",
+        "examples/demo-credit-scoring.yaml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
     )
     assert code == 1
     report = json.loads(out)
@@ -67,7 +84,16 @@ def test_json_report_golden_and_schema(golden: object, monkeypatch: pytest.Monke
 def test_json_numbers_match_the_findings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     report = json.loads(
-        run("check", "examples/demo-credit-scoring.yaml", "--as-of", AS_OF, "--format", "json")[1]
+        run(
+            "check",
+            "--pack",
+            "starter",
+            "examples/demo-credit-scoring.yaml",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        )[1]
     )
     findings = report["findings"]
     by_status = report["summary"]["counts"]["by_status"]
@@ -96,6 +122,8 @@ def test_same_inputs_give_byte_identical_output(tmp_path: Path) -> None:
                 "-m",
                 "licensecheck",
                 "check",
+                "--pack",
+                "starter",
                 str(EXAMPLE),
                 "--as-of",
                 AS_OF,
@@ -114,7 +142,10 @@ def test_same_inputs_give_byte_identical_output(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("fail_on", "expected"), [("critical", 1), ("none", 0)])
 def test_fail_on_sets_the_exit_code(fail_on: str, expected: int) -> None:
-    assert run("check", str(EXAMPLE), "--as-of", AS_OF, "--fail-on", fail_on)[0] == expected
+    assert (
+        run("check", "--pack", "starter", str(EXAMPLE), "--as-of", AS_OF, "--fail-on", fail_on)[0]
+        == expected
+    )
 
 
 def test_ready_declaration_exits_zero(tmp_path: Path) -> None:
@@ -122,10 +153,14 @@ def test_ready_declaration_exits_zero(tmp_path: Path) -> None:
     ready.write_text(
         "schema_version: 1\ncompany: {name: Tiny}\nbusiness_lines: []\ndata_sources: []\nrecipients: []\n"
     )
-    code, out, _ = run("check", str(ready), "--as-of", AS_OF, "--fail-on", "high")
+    code, out, _ = run(
+        "check", "--pack", "starter", str(ready), "--as-of", AS_OF, "--fail-on", "high"
+    )
     assert "READY" in out
     assert code in (0, 1)
-    report = json.loads(run("check", str(ready), "--as-of", AS_OF, "--format", "json")[1])
+    report = json.loads(
+        run("check", "--pack", "starter", str(ready), "--as-of", AS_OF, "--format", "json")[1]
+    )
     assert code == (0 if report["summary"]["ready"] else 1)
 
 
@@ -133,7 +168,16 @@ def test_output_file_is_written_and_input_is_untouched(tmp_path: Path) -> None:
     before = EXAMPLE.read_bytes()
     target = tmp_path / "report.json"
     code, out, _ = run(
-        "check", str(EXAMPLE), "--as-of", AS_OF, "--format", "json", "--output", str(target)
+        "check",
+        "--pack",
+        "starter",
+        str(EXAMPLE),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--output",
+        str(target),
     )
     assert code == 1 and out == ""
     assert json.loads(target.read_text())["declaration"] == str(EXAMPLE)
@@ -144,7 +188,7 @@ def test_output_file_is_written_and_input_is_untouched(tmp_path: Path) -> None:
 def test_output_over_the_input_is_refused(tmp_path: Path) -> None:
     copy = tmp_path / "decl.yaml"
     copy.write_bytes(EXAMPLE.read_bytes())
-    code, _, err = run("check", str(copy), "--output", str(copy))
+    code, _, err = run("check", "--pack", "starter", str(copy), "--output", str(copy))
     assert code == 2
     assert "would overwrite the input file" in err
     assert copy.read_bytes() == EXAMPLE.read_bytes()
@@ -164,7 +208,7 @@ def test_bad_declarations_exit_2_with_positions(
 ) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(content)
-    proc = run_process("check", str(bad))
+    proc = run_process("check", "--pack", "starter", str(bad))
     assert proc.returncode == 2
     assert f"{bad}" in proc.stderr and fragment in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
@@ -186,10 +230,13 @@ def test_bad_pack_exits_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["check", "missing.yaml"], "missing.yaml"),
+        (["check", "--pack", "starter", "missing.yaml"], "missing.yaml"),
         (["check", str(EXAMPLE), "--pack", "nope"], "no pack 'nope'"),
-        (["check", str(EXAMPLE), "--as-of", "2026-13-32"], "does not exist (month 13)"),
-        (["check", str(EXAMPLE), "--format", "xml"], "Invalid value"),
+        (
+            ["check", "--pack", "starter", str(EXAMPLE), "--as-of", "2026-13-32"],
+            "does not exist (month 13)",
+        ),
+        (["check", "--pack", "starter", str(EXAMPLE), "--format", "xml"], "Invalid value"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], fragment: str) -> None:
@@ -233,6 +280,6 @@ def test_module_entry_point_and_version() -> None:
     ],
 )
 def test_usage_errors_name_the_tool_and_say_why_a_date_is_none(as_of: str, message: str) -> None:
-    code, _, err = run("check", str(EXAMPLE), "--as-of", as_of)
+    code, _, err = run("check", "--pack", "starter", str(EXAMPLE), "--as-of", as_of)
     assert code == 2
     assert err.strip() == message

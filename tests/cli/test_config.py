@@ -70,7 +70,7 @@ def test_pyproject_settings_are_defaults(project: Path) -> None:
     # other commands take the settings they have options for; format is check's only
     code, out, _ = run("diff", firm, firm, "--as-of", AS_OF)
     assert code == 0 and "cn-credit-reporting" in out and out.startswith("licensecheck diff")
-    assert run("--no-config", "check", firm, "--as-of", AS_OF)[1].startswith(
+    assert run("--no-config", "check", firm, "--pack", "starter", "--as-of", AS_OF)[1].startswith(
         "licensecheck 0.1.0 · starter"
     )
 
@@ -128,7 +128,14 @@ def test_a_pack_path_from_the_configuration(project: Path) -> None:
 def test_an_explicit_config_file(project: Path, tmp_path: Path) -> None:
     other = write(tmp_path / "elsewhere.toml", 'format = "github"\n')
     code, out, _ = run(
-        "--config", str(other), "check", str(project / "compliance" / "firm.yaml"), "--as-of", AS_OF
+        "--config",
+        str(other),
+        "check",
+        str(project / "compliance" / "firm.yaml"),
+        "--pack",
+        "starter",
+        "--as-of",
+        AS_OF,
     )
     assert code == 1 and out.startswith("::error file=")
 

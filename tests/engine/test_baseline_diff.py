@@ -41,14 +41,18 @@ def firms(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def json_report(path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
-    code, out, err = run("check", str(path), "--as-of", AS_OF, "--format", "json", *extra)
+    code, out, err = run(
+        "check", "--pack", "starter", str(path), "--as-of", AS_OF, "--format", "json", *extra
+    )
     assert code in (0, 1), err
     return code, json.loads(out)
 
 
 def test_diff_of_two_declarations(firms: tuple[Path, Path]) -> None:
     old, new = firms
-    code, out, err = run("diff", str(old), str(new), "--as-of", AS_OF, "--format", "json")
+    code, out, err = run(
+        "diff", "--pack", "starter", str(old), str(new), "--as-of", AS_OF, "--format", "json"
+    )
     assert code == 1, err  # a new critical gap
     report = json.loads(out)
     schema = json.loads((REPO / "schemas" / "diff.schema.json").read_text())
@@ -67,14 +71,19 @@ def test_diff_of_two_declarations(firms: tuple[Path, Path]) -> None:
     }
     assert report["score_change"] == report["after"]["score"] - report["before"]["score"]
 
-    code, text, _ = run("diff", str(old), str(new), "--as-of", AS_OF)
+    code, text, _ = run("diff", "--pack", "starter", str(old), str(new), "--as-of", AS_OF)
     assert code == 1
     assert "New gaps\n  pass → fail" in text
     assert "+ recipients[].separate_consent [rc-bank]" in text
     assert "Fixed\n  fail → pass" in text
     assert "unchanged gaps not shown (use --verbose)" in text
-    assert run("diff", str(old), str(new), "--as-of", AS_OF, "--fail-on", "none")[0] == 0
-    assert run("diff", str(old), str(old), "--as-of", AS_OF)[0] == 0
+    assert (
+        run("diff", "--pack", "starter", str(old), str(new), "--as-of", AS_OF, "--fail-on", "none")[
+            0
+        ]
+        == 0
+    )
+    assert run("diff", "--pack", "starter", str(old), str(old), "--as-of", AS_OF)[0] == 0
 
 
 def test_diff_of_two_json_reports_needs_no_pack(firms: tuple[Path, Path], tmp_path: Path) -> None:
@@ -82,11 +91,26 @@ def test_diff_of_two_json_reports_needs_no_pack(firms: tuple[Path, Path], tmp_pa
     reports = []
     for path in (old, new):
         target = tmp_path / f"{path.stem}.json"
-        run("check", str(path), "--as-of", AS_OF, "--format", "json", "-o", str(target))
+        run(
+            "check",
+            "--pack",
+            "starter",
+            str(path),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "-o",
+            str(target),
+        )
         reports.append(target)
-    from_reports = json.loads(run("diff", *map(str, reports), "--format", "json")[1])
+    from_reports = json.loads(
+        run("diff", "--pack", "starter", *map(str, reports), "--format", "json")[1]
+    )
     from_declarations = json.loads(
-        run("diff", str(old), str(new), "--as-of", AS_OF, "--format", "json")[1]
+        run("diff", "--pack", "starter", str(old), str(new), "--as-of", AS_OF, "--format", "json")[
+            1
+        ]
     )
     # the same comparison; only the sides read from reports name their report files
     assert [from_reports["before"].pop("report"), from_reports["after"].pop("report")] == [
@@ -130,10 +154,21 @@ def test_a_baseline_counts_only_new_and_worsened_gaps(
 ) -> None:
     old, new = firms
     baseline = tmp_path / "baseline.json"
-    run("check", str(old), "--as-of", AS_OF, "--format", "json", "-o", str(baseline))
+    run(
+        "check",
+        "--pack",
+        "starter",
+        str(old),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "-o",
+        str(baseline),
+    )
     before = baseline.read_bytes()
 
-    assert run("check", str(old), "--as-of", AS_OF)[0] == 1  # many known gaps
+    assert run("check", "--pack", "starter", str(old), "--as-of", AS_OF)[0] == 1  # many known gaps
     code, same = json_report(old, "--baseline", str(baseline))
     assert code == 0  # ... all in the baseline
     assert {f["baseline"] for f in same["findings"] if "baseline" in f} == {"unchanged"}
@@ -162,7 +197,9 @@ def test_a_baseline_counts_only_new_and_worsened_gaps(
     assert json_report(new, "--baseline", str(baseline))[0] == 0
     assert baseline.read_bytes() == before
 
-    text = run("check", str(old), "--as-of", AS_OF, "--baseline", str(baseline))[1]
+    text = run(
+        "check", "--pack", "starter", str(old), "--as-of", AS_OF, "--baseline", str(baseline)
+    )[1]
     assert f"baseline {baseline} (score " in text
     # counted in the plural, but each finding's tag in the singular
     assert re.search(r"[0-9]+ known gaps( ·|$)", text, re.MULTILINE), text
@@ -172,9 +209,29 @@ def test_a_baseline_counts_only_new_and_worsened_gaps(
 def test_sarif_baseline_states(firms: tuple[Path, Path], tmp_path: Path) -> None:
     old, new = firms
     baseline = tmp_path / "baseline.json"
-    run("check", str(old), "--as-of", AS_OF, "--format", "json", "-o", str(baseline))
+    run(
+        "check",
+        "--pack",
+        "starter",
+        str(old),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "-o",
+        str(baseline),
+    )
     out = run(
-        "check", str(new), "--as-of", AS_OF, "--baseline", str(baseline), "--format", "sarif"
+        "check",
+        "--pack",
+        "starter",
+        str(new),
+        "--as-of",
+        AS_OF,
+        "--baseline",
+        str(baseline),
+        "--format",
+        "sarif",
     )[1]
     log = json.loads(out)
     assert_valid(sarif_validator(), log)
@@ -183,7 +240,16 @@ def test_sarif_baseline_states(firms: tuple[Path, Path], tmp_path: Path) -> None
     assert states["ST-CON-001"] == "updated"
     assert states["ST-COL-001"] == "unchanged"
     annotations = run(
-        "check", str(new), "--as-of", AS_OF, "--baseline", str(baseline), "--format", "github"
+        "check",
+        "--pack",
+        "starter",
+        str(new),
+        "--as-of",
+        AS_OF,
+        "--baseline",
+        str(baseline),
+        "--format",
+        "github",
     )[1]
     errors = [a for a in annotations.splitlines() if a.startswith("::error")]
     assert {a.split("title=")[1].split(" ")[0] for a in errors} == {"ST-COL-003", "ST-CON-001"}
@@ -196,13 +262,36 @@ def test_a_batch_report_is_a_baseline_for_a_batch(tmp_path: Path) -> None:
         (folder / f"{name}.yaml").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
     baseline = tmp_path / "all.json"
     code, _, _ = run(
-        "check", str(folder), "--as-of", AS_OF, "--format", "json", "-o", str(baseline)
+        "check",
+        "--pack",
+        "starter",
+        str(folder),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "-o",
+        str(baseline),
     )
     assert code == 1
-    assert run("check", str(folder), "--as-of", AS_OF, "--baseline", str(baseline))[0] == 0
+    assert (
+        run(
+            "check", "--pack", "starter", str(folder), "--as-of", AS_OF, "--baseline", str(baseline)
+        )[0]
+        == 0
+    )
     (folder / "c.yaml").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
     code, out, _ = run(
-        "check", str(folder), "--as-of", AS_OF, "--baseline", str(baseline), "--format", "json"
+        "check",
+        "--pack",
+        "starter",
+        str(folder),
+        "--as-of",
+        AS_OF,
+        "--baseline",
+        str(baseline),
+        "--format",
+        "json",
     )
     assert code == 1  # c.yaml is not in the baseline: its gaps are new
     results = {Path(r["declaration"]).name: r["report"] for r in json.loads(out)["results"]}
@@ -224,10 +313,14 @@ def test_a_batch_report_is_a_baseline_for_a_batch(tmp_path: Path) -> None:
 def test_bad_baselines_are_input_errors(tmp_path: Path, content: str, message: str) -> None:
     baseline = tmp_path / "baseline.json"
     baseline.write_text(content, encoding="utf-8")
-    code, out, err = run("check", str(DEMO), "--as-of", AS_OF, "--baseline", str(baseline))
+    code, out, err = run(
+        "check", "--pack", "starter", str(DEMO), "--as-of", AS_OF, "--baseline", str(baseline)
+    )
     assert code == 2 and out == ""
     assert message in err and "Traceback" not in err
-    code, _, err = run("check", str(DEMO), "--baseline", str(tmp_path / "missing.json"))
+    code, _, err = run(
+        "check", "--pack", "starter", str(DEMO), "--baseline", str(tmp_path / "missing.json")
+    )
     assert code == 2 and "does not exist" in err
 
 
@@ -242,15 +335,20 @@ def test_diff_against_a_waived_baseline_applies_the_waivers(tmp_path: Path) -> N
     )
     base = tmp_path / "base.json"
     args = ("--as-of", AS_OF, "--waivers", str(waivers))
-    assert run("check", str(firm), *args, "--format", "json", "-o", str(base))[0] == 1
+    assert (
+        run("check", "--pack", "starter", str(firm), *args, "--format", "json", "-o", str(base))[0]
+        == 1
+    )
 
-    code, text, err = run("diff", str(base), str(firm), *args)
+    code, text, err = run("diff", "--pack", "starter", str(base), str(firm), *args)
     assert code == 0, err
     assert "0 new  ·  0 worsened" in text
     assert f"{base} ({firm}) → {firm}" in text.splitlines()[0]
 
     # the configuration's waivers count as --waivers
-    (tmp_path / "licensecheck.toml").write_text('waivers = "w.yaml"\n', encoding="utf-8")
+    (tmp_path / "licensecheck.toml").write_text(
+        'pack = "starter"\nwaivers = "w.yaml"\n', encoding="utf-8"
+    )
     code, out, err = run(
         "--config",
         str(tmp_path / "licensecheck.toml"),
@@ -266,6 +364,6 @@ def test_diff_against_a_waived_baseline_applies_the_waivers(tmp_path: Path) -> N
     assert json.loads(out)["new"] == []
     assert json.loads(out)["before"]["report"] == str(base)
 
-    code, text, _ = run("diff", str(base), str(firm), "--as-of", AS_OF)
+    code, text, _ = run("diff", "--pack", "starter", str(base), str(firm), "--as-of", AS_OF)
     assert code == 1  # without the waivers, the waived gap is back: waived → fail
     assert "waived → fail" in text

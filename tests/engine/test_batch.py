@@ -56,7 +56,7 @@ def test_folders_expand_to_their_declarations(tmp_path: Path) -> None:
     (folder / "notes.txt").write_text("not a declaration", encoding="utf-8")
     found = licensecheck.find_declarations([folder, folder / "a.yaml"])
     assert found == [str(folder / n) for n in ("a.yaml", "b.yml", "c.json", "sub/d.yaml")]
-    code, out, _ = run("check", str(folder), "--as-of", AS_OF)
+    code, out, _ = run("check", "--pack", "starter", str(folder), "--as-of", AS_OF)
     assert code == 1
     assert out.count("licensecheck 0.1.0 · starter") == 4
     summary = out[out.index("4 files") :]
@@ -75,7 +75,7 @@ def test_paths_that_give_nothing_are_usage_errors(
     tmp_path: Path, make: object, message: str
 ) -> None:
     path = make(tmp_path)  # type: ignore[operator]
-    code, out, err = run("check", str(path))
+    code, out, err = run("check", "--pack", "starter", str(path))
     assert code == 2 and out == "" and message in err
 
 
@@ -84,7 +84,9 @@ def test_a_broken_file_does_not_stop_the_batch(tmp_path: Path) -> None:
     good.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema_version: 1\ncompany:\n  name: X\n  registered_capital_cny: [1]\n")
-    code, out, err = run("check", str(good), str(bad), "--as-of", AS_OF, "--format", "json")
+    code, out, err = run(
+        "check", "--pack", "starter", str(good), str(bad), "--as-of", AS_OF, "--format", "json"
+    )
     assert code == 2
     assert f"{bad}:4:3: error: company.registered_capital_cny" in err
     report = json.loads(out)
@@ -102,7 +104,7 @@ def test_a_broken_file_does_not_stop_the_batch(tmp_path: Path) -> None:
     assert broken["outcome"] == "error" and broken["report"] is None
     assert broken["errors"][0]["line"] == 4 and broken["errors"][0]["file"] == str(bad)
     # one file alone keeps the single-file behaviour: no output, the error, exit 2
-    code, out, err = run("check", str(bad), "--format", "json")
+    code, out, err = run("check", "--pack", "starter", str(bad), "--format", "json")
     assert (code, out) == (2, "") and f"{bad}:4:3" in err
 
 
@@ -118,6 +120,8 @@ def test_a_thousand_declarations_in_two_processes_match_a_serial_run(tmp_path: P
                     "-m",
                     "licensecheck",
                     "check",
+                    "--pack",
+                    "starter",
                     "firms",
                     "--as-of",
                     AS_OF,
@@ -173,6 +177,8 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
                 "-m",
                 "licensecheck",
                 "check",
+                "--pack",
+                "starter",
                 "firms",
                 "--as-of",
                 AS_OF,
@@ -210,7 +216,16 @@ def test_the_runs_own_files_in_the_folder_are_not_declarations(tmp_path: Path) -
         "waivers:\n  - {rule: ST-GOV-002, reason: training booked}\n", encoding="utf-8"
     )
     report = folder / "report.json"
-    args = ["check", str(folder), "--as-of", AS_OF, "--waivers", str(folder / "waivers.yaml")]
+    args = [
+        "check",
+        "--pack",
+        "starter",
+        str(folder),
+        "--as-of",
+        AS_OF,
+        "--waivers",
+        str(folder / "waivers.yaml"),
+    ]
     for _ in range(2):  # the second run finds the first run's report beside the declarations
         code, _, err = run(*args, "--format", "json", "-o", str(report))
         assert code == 1, err
@@ -223,7 +238,7 @@ def test_a_batch_of_one_file_says_file(tmp_path: Path) -> None:
     folder = tmp_path / "one"
     folder.mkdir()
     (folder / "a.yaml").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
-    code, out, _ = run("check", str(folder), "--as-of", AS_OF)
+    code, out, _ = run("check", "--pack", "starter", str(folder), "--as-of", AS_OF)
     assert code == 1
     assert "1 file  ·  0 ready  ·  1 not ready  ·  0 with errors" in out
 

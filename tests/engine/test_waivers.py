@@ -43,7 +43,9 @@ def write(path: Path, text: str) -> Path:
 
 
 def fingerprint(firm: Path, rule: str, *extra: str) -> str:
-    code, out, err = run("waivers", "fingerprint", str(firm), rule, "--as-of", AS_OF, *extra)
+    code, out, err = run(
+        "waivers", "fingerprint", "--pack", "starter", str(firm), rule, "--as-of", AS_OF, *extra
+    )
     assert code == 0, err
     value = out.strip()
     assert value.startswith("sha256:") and len(value) == 71
@@ -51,7 +53,7 @@ def fingerprint(firm: Path, rule: str, *extra: str) -> str:
 
 
 def report(*args: str) -> tuple[int, dict[str, Any]]:
-    code, out, err = run("check", *args, "--as-of", AS_OF, "--format", "json")
+    code, out, err = run("check", "--pack", "starter", *args, "--as-of", AS_OF, "--format", "json")
     assert code in (0, 1), err
     return code, json.loads(out)
 
@@ -95,7 +97,9 @@ def test_an_approved_waiver_with_a_pinned_fingerprint_applies(firm: Path, tmp_pa
     assert "waiver" not in finding(plain, "ST-LIC-002") and "waivers" not in plain
     assert waivers.read_bytes() == before
 
-    code, text, _ = run("check", str(firm), "--as-of", AS_OF, "--waivers", str(waivers))
+    code, text, _ = run(
+        "check", "--pack", "starter", str(firm), "--as-of", AS_OF, "--waivers", str(waivers)
+    )
     assert code == 1
     assert f"waivers {waivers}: 1 applied" in text
     assert "WAIVED   critical ST-LIC-002" in text
@@ -111,7 +115,7 @@ def test_waiving_every_blocking_gap_turns_the_exit_code_to_zero(firm: Path, tmp_
         for rule in GAPS_AT_OR_ABOVE_HIGH
     )
     waivers = write(tmp_path / "w.yaml", "waivers:\n" + entries)
-    assert run("check", str(firm), "--as-of", AS_OF)[0] == 1
+    assert run("check", "--pack", "starter", str(firm), "--as-of", AS_OF)[0] == 1
     code, result = report(str(firm), "--waivers", str(waivers))
     assert code == 0
     assert result["summary"]["ready"] is True
@@ -123,7 +127,18 @@ def test_waiving_every_blocking_gap_turns_the_exit_code_to_zero(firm: Path, tmp_
     stale = firm.read_text(encoding="utf-8").replace("last_on: 2025-04-10", "last_on: 2024-11-10")
     firm.write_text(stale, encoding="utf-8")
     assert (
-        run("check", str(firm), "--as-of", AS_OF, "--waivers", str(waivers), "--fail-on", "low")[0]
+        run(
+            "check",
+            "--pack",
+            "starter",
+            str(firm),
+            "--as-of",
+            AS_OF,
+            "--waivers",
+            str(waivers),
+            "--fail-on",
+            "low",
+        )[0]
         == 1
     )
 
@@ -142,10 +157,21 @@ def test_an_expired_waiver_stops_applying_and_says_so(firm: Path, tmp_path: Path
     assert mlps["waiver"]["state"] == "expired"
     assert mlps["waiver"]["detail"] == "expired on 2026-01-15"
     _, result = run(
-        "check", str(firm), "--as-of", "2026-01-14", "--waivers", str(waivers), "--format", "json"
+        "check",
+        "--pack",
+        "starter",
+        str(firm),
+        "--as-of",
+        "2026-01-14",
+        "--waivers",
+        str(waivers),
+        "--format",
+        "json",
     )[:2]
     assert finding(json.loads(result), "ST-SEC-001")["status"] == "waived"  # the day before
-    text = run("check", str(firm), "--as-of", AS_OF, "--waivers", str(waivers))[1]
+    text = run(
+        "check", "--pack", "starter", str(firm), "--as-of", AS_OF, "--waivers", str(waivers)
+    )[1]
     assert "waiver W-1 (expired): expired on 2026-01-15" in text
 
 
@@ -214,7 +240,9 @@ def test_a_waiver_for_a_passing_rule_is_unmatched(firm: Path, tmp_path: Path) ->
     (record,) = result["waivers"]
     assert record["state"] == "unmatched"
     assert record["detail"] == "nothing to waive: the rule's status is pass"
-    text = run("check", str(firm), "--as-of", AS_OF, "--waivers", str(waivers))[1]
+    text = run(
+        "check", "--pack", "starter", str(firm), "--as-of", AS_OF, "--waivers", str(waivers)
+    )[1]
     assert "UNMATCHED W-9  ST-GOV-001  nothing to waive" in text
 
 
@@ -325,7 +353,9 @@ def test_bad_waiver_files_are_errors_at_their_position(
 ) -> None:
     waivers = tmp_path / "w.yaml"
     waivers.write_text(text, encoding="utf-8")
-    code, out, err = run("check", str(firm), "--as-of", AS_OF, "--waivers", str(waivers))
+    code, out, err = run(
+        "check", "--pack", "starter", str(firm), "--as-of", AS_OF, "--waivers", str(waivers)
+    )
     assert code == 2 and out == ""
     assert f"{waivers}:{where}: error: " in err
     assert message in err
@@ -377,13 +407,22 @@ def test_lint(tmp_path: Path, firm: Path) -> None:
 
 
 def test_fingerprint_errors(firm: Path) -> None:
-    code, _, err = run("waivers", "fingerprint", str(firm), "ST-GOV-001", "--as-of", AS_OF)
+    code, _, err = run(
+        "waivers", "fingerprint", "--pack", "starter", str(firm), "ST-GOV-001", "--as-of", AS_OF
+    )
     assert code == 2 and "ST-GOV-001 is pass" in err and "no gap to waive" in err
     code, _, err = run(
-        "waivers", "fingerprint", str(firm), "ST-COL-002", "--path", "data_sources[9]"
+        "waivers",
+        "fingerprint",
+        "--pack",
+        "starter",
+        str(firm),
+        "ST-COL-002",
+        "--path",
+        "data_sources[9]",
     )
     assert code == 2 and f"data_sources[9] is not in {firm}" in err
-    code, _, err = run("waivers", "fingerprint", str(firm), "NOPE")
+    code, _, err = run("waivers", "fingerprint", "--pack", "starter", str(firm), "NOPE")
     assert code == 2 and "pack starter has no rule 'NOPE'" in err
 
 
@@ -393,7 +432,16 @@ def test_waived_findings_in_sarif_and_junit(firm: Path, tmp_path: Path) -> None:
         "waivers:\n  - {id: W-1, rule: ST-LIC-002, reason: board approved, approved_by: CEO}\n",
     )
     _, out, _ = run(
-        "check", str(firm), "--as-of", AS_OF, "--waivers", str(waivers), "--format", "sarif"
+        "check",
+        "--pack",
+        "starter",
+        str(firm),
+        "--as-of",
+        AS_OF,
+        "--waivers",
+        str(waivers),
+        "--format",
+        "sarif",
     )
     log = json.loads(out)
     assert_valid(sarif_validator(), log)
@@ -403,9 +451,18 @@ def test_waived_findings_in_sarif_and_junit(firm: Path, tmp_path: Path) -> None:
     assert suppression["justification"] == "board approved"
     assert suppression["properties"] == {"waiver": "W-1", "approvedBy": "CEO"}
     assert result["level"] == "error" and result["properties"]["status"] == "fail"
-    xml = run("check", str(firm), "--as-of", AS_OF, "--waivers", str(waivers), "--format", "junit")[
-        1
-    ]
+    xml = run(
+        "check",
+        "--pack",
+        "starter",
+        str(firm),
+        "--as-of",
+        AS_OF,
+        "--waivers",
+        str(waivers),
+        "--format",
+        "junit",
+    )[1]
     assert_valid_junit(xml)
     assert '<skipped message="waived: board approved">' in xml
     assert 'skipped="1"' in xml

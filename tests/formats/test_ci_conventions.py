@@ -30,7 +30,11 @@ def sarif() -> Any:
 
 
 def check(*args: str) -> tuple[int, str, str]:
-    return run("check", *args, "--as-of", AS_OF)
+    return run("check", *_starter_unless_a_pack_is_given(args), *args, "--as-of", AS_OF)
+
+
+def _starter_unless_a_pack_is_given(args: tuple[str, ...]) -> tuple[str, ...]:
+    return () if {"--pack", "-p"} & set(map(str, args)) else ("--pack", "starter")
 
 
 def test_sarif_driver_automation_and_open_unknowns(

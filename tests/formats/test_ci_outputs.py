@@ -46,7 +46,11 @@ def oscal_poam() -> Any:
 
 
 def check(*args: str) -> tuple[int, str, str]:
-    return run("check", *args)
+    return run("check", *_starter_unless_a_pack_is_given(args), *args)
+
+
+def _starter_unless_a_pack_is_given(args: tuple[str, ...]) -> tuple[str, ...]:
+    return () if {"--pack", "-p"} & set(map(str, args)) else ("--pack", "starter")
 
 
 @pytest.mark.parametrize(("name", "pack_id", "as_of"), EXAMPLE_RUNS)

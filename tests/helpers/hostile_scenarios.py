@@ -53,7 +53,9 @@ def pack(folder: Path, pack_id: str = "p", *, rules: str | None = None, extra: s
 
 
 def check(*args: str) -> list[str]:
-    return ["check", *args, "--as-of", "2026-01-15"]
+    """``check ARGS`` on a fixed date, with the starter pack unless ARGS name one."""
+    pack = [] if {"--pack", "-p"} & set(args) else ["--pack", "starter"]
+    return ["check", *pack, *args, "--as-of", "2026-01-15"]
 
 
 # ---------------------------------------------------------------- 1. reading outside

@@ -350,12 +350,22 @@ def test_missing_user_template_says_where_to_start(tmp_path: Path) -> None:
 
 def test_report_and_plan_exit_codes() -> None:
     common = ("--pack", PACK, "--as-of", "2026-01-15")
-    assert run("report", FIRMS["crawler"], *common)[0] == 1
-    assert run("report", FIRMS["crawler"], *common, "--fail-on", "none")[0] == 0
-    assert run("plan", FIRMS["state"], *common)[0] == 1
+    assert run("report", "--pack", "starter", FIRMS["crawler"], *common)[0] == 1
+    assert (
+        run("report", "--pack", "starter", FIRMS["crawler"], *common, "--fail-on", "none")[0] == 0
+    )
+    assert run("plan", "--pack", "starter", FIRMS["state"], *common)[0] == 1
     assert (
         run(
-            "plan", FIRMS["state"], *common, "--fail-on", "critical", "--assume-fixed", "CR-CON-003"
+            "plan",
+            "--pack",
+            "starter",
+            FIRMS["state"],
+            *common,
+            "--fail-on",
+            "critical",
+            "--assume-fixed",
+            "CR-CON-003",
         )[0]
         == 0
     )
@@ -364,12 +374,18 @@ def test_report_and_plan_exit_codes() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("report", "examples/nope.yaml"), "nope.yaml"),
-        (("report", FIRMS["state"], "--format", "pdf"), "'pdf' is not one of"),
-        (("plan", FIRMS["state"], "--capacity", "0"), "0 is not in the range"),
-        (("plan", FIRMS["state"], "--start", "15/01/2026"), "is not a date"),
-        (("plan", FIRMS["state"], "--assume-fixed", "CR-CON-003,NOPE-1"), "no rule 'NOPE-1'"),
-        (("report", FIRMS["state"], "-o", FIRMS["state"]), "would overwrite the input file"),
+        (("report", "--pack", "starter", "examples/nope.yaml"), "nope.yaml"),
+        (("report", "--pack", "starter", FIRMS["state"], "--format", "pdf"), "'pdf' is not one of"),
+        (("plan", "--pack", "starter", FIRMS["state"], "--capacity", "0"), "0 is not in the range"),
+        (("plan", "--pack", "starter", FIRMS["state"], "--start", "15/01/2026"), "is not a date"),
+        (
+            ("plan", "--pack", "starter", FIRMS["state"], "--assume-fixed", "CR-CON-003,NOPE-1"),
+            "no rule 'NOPE-1'",
+        ),
+        (
+            ("report", "--pack", "starter", FIRMS["state"], "-o", FIRMS["state"]),
+            "would overwrite the input file",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_error(args: tuple[str, ...], message: str) -> None:

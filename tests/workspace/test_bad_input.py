@@ -34,8 +34,8 @@ def _every_command_fails(folder: Path, message: str, tmp_path: Path) -> None:
         ("portfolio",),
         ("history", "anyone"),
         ("workspace", "forget", "anyone", "--yes"),
-        ("check", DEMO, "--as-of", "2026-01-15", "--record"),
-        ("report", DEMO, "--format", "html", "-o", report, "--record"),
+        ("check", "--pack", "starter", DEMO, "--as-of", "2026-01-15", "--record"),
+        ("report", "--pack", "starter", DEMO, "--format", "html", "-o", report, "--record"),
     ):
         code, out, err = run(*args, "--workspace", folder)
         assert code == 2, (args, out, err)
@@ -114,7 +114,9 @@ def test_no_workspace_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     declaration = tmp_path / "demo.yaml"
     shutil.copy(DEMO, declaration)
     out_file = tmp_path / "out.json"
-    code, _, err = run("check", declaration, "--record", "-o", out_file, "--format", "json")
+    code, _, err = run(
+        "check", "--pack", "starter", declaration, "--record", "-o", out_file, "--format", "json"
+    )
     assert code == 2
     assert "no workspace here" in err
     assert not out_file.exists()

@@ -24,7 +24,16 @@ def _edit(path: Path, old: str, new: str) -> None:
 def _record(workspace: Target, declaration: Path, as_of: str) -> dict[str, object]:
     """Record one run; the JSON report it printed."""
     code, out, err = run(
-        "check", declaration, "--as-of", as_of, "--format", "json", "--record", *workspace.args
+        "check",
+        "--pack",
+        "starter",
+        declaration,
+        "--as-of",
+        as_of,
+        "--format",
+        "json",
+        "--record",
+        *workspace.args,
     )
     assert code == 1, err
     assert "recorded 1 assessment" in err
@@ -97,7 +106,9 @@ def test_recording_identical_inputs_twice_stores_one_run(workspace: Target, tmp_
     declaration = tmp_path / "demo.yaml"
     shutil.copy(DEMO, declaration)
     _record(workspace, declaration, RUNS[0])
-    code, _, err = run("check", declaration, "--as-of", RUNS[0], "--record", *workspace.args)
+    code, _, err = run(
+        "check", "--pack", "starter", declaration, "--as-of", RUNS[0], "--record", *workspace.args
+    )
     assert code == 1
     assert "recorded 0 assessments (1 already recorded)" in err
     code, out, _ = run("workspace", "info", *workspace.args)
@@ -108,7 +119,9 @@ def test_report_and_plan_record_too(workspace: Target, tmp_path: Path) -> None:
     declaration = tmp_path / "demo.yaml"
     shutil.copy(DEMO, declaration)
     for command, day in (("report", RUNS[0]), ("plan", RUNS[1])):
-        code, _, err = run(command, declaration, "--as-of", day, "--record", *workspace.args)
+        code, _, err = run(
+            command, "--pack", "starter", declaration, "--as-of", day, "--record", *workspace.args
+        )
         assert code == 1, err
     code, out, _ = run(
         "history",
@@ -130,7 +143,9 @@ def test_record_from_configuration(workspace: Target, tmp_path: Path, monkeypatc
     )
     config = tmp_path / "licensecheck.toml"
     config.write_text(f"record = true\n{where}\n", encoding="utf-8")
-    code, _, err = run("--config", config, "check", declaration, "--as-of", RUNS[0])
+    code, _, err = run(
+        "--config", config, "check", declaration, "--pack", "starter", "--as-of", RUNS[0]
+    )
     assert code == 1
     assert "recorded 1 assessment" in err
 
@@ -141,7 +156,17 @@ def test_report_history_draws_the_runs_and_changes_nothing_else(
     _journey(workspace, tmp_path)
     declaration = tmp_path / "demo.yaml"
     plain, drawn = tmp_path / "plain.html", tmp_path / "drawn.html"
-    common = ("report", declaration, "--format", "html", "--as-of", RUNS[2], *workspace.args)
+    common = (
+        "report",
+        "--pack",
+        "starter",
+        declaration,
+        "--format",
+        "html",
+        "--as-of",
+        RUNS[2],
+        *workspace.args,
+    )
     assert run(*common, "-o", plain)[0] == 1
     code, _, err = run(*common, "--history", "-o", drawn)
     assert code == 1, err
@@ -159,10 +184,14 @@ def test_report_history_draws_the_runs_and_changes_nothing_else(
 def test_report_history_needs_html_and_recorded_runs(workspace: Target, tmp_path: Path) -> None:
     declaration = tmp_path / "demo.yaml"
     shutil.copy(DEMO, declaration)
-    code, _, err = run("report", declaration, "--history", "--record", *workspace.args)
+    code, _, err = run(
+        "report", "--pack", "starter", declaration, "--history", "--record", *workspace.args
+    )
     assert code == 2
     assert "use --format html" in err
     assert "assessments: 0\n" in run("workspace", "info", *workspace.args)[1]
-    code, _, err = run("report", declaration, "--format", "html", "--history", *workspace.args)
+    code, _, err = run(
+        "report", "--pack", "starter", declaration, "--format", "html", "--history", *workspace.args
+    )
     assert code == 2
     assert "no firm" in err

@@ -22,7 +22,16 @@ AS_OF = "2026-01-15"
 def _reports(target: Target, folder: Path, as_of: str = AS_OF) -> dict[str, dict[str, object]]:
     """Record every declaration in ``folder``; the JSON report of each, by file."""
     code, out, err = run(
-        "check", folder, "--as-of", as_of, "--format", "json", "--record", *target.args
+        "check",
+        "--pack",
+        "starter",
+        folder,
+        "--as-of",
+        as_of,
+        "--format",
+        "json",
+        "--record",
+        *target.args,
     )
     assert code == 1, err
     data = json.loads(out)
@@ -69,7 +78,9 @@ def test_trend_filters_and_the_latest_run(workspace: Target, tmp_path: Path) -> 
         ),
         encoding="utf-8",
     )
-    code, _, err = run("check", demo, "--as-of", "2026-02-01", "--record", *workspace.args)
+    code, _, err = run(
+        "check", "--pack", "starter", demo, "--as-of", "2026-02-01", "--record", *workspace.args
+    )
     assert code == 1, err
     entries = {e["firm"]: e for e in _portfolio(workspace)}
     lanting = entries["Lanting Data Technology (Shenzhen) Co., Ltd."]

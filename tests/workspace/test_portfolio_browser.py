@@ -59,7 +59,19 @@ def test_the_table_sorts_in_a_browser(tmp_path: Path) -> None:
     target = sqlite_target(tmp_path / "ws")
     assert run("workspace", "init", target.folder)[0] == 0  # type: ignore[arg-type]
     examples = REPO / "examples"
-    assert run("check", examples, "--as-of", "2026-01-15", "--record", *target.args)[0] == 1
+    assert (
+        run(
+            "check",
+            "--pack",
+            "starter",
+            examples,
+            "--as-of",
+            "2026-01-15",
+            "--record",
+            *target.args,
+        )[0]
+        == 1
+    )
     page = tmp_path / "portfolio.html"
     assert run("portfolio", "--format", "html", "-o", page, *target.args)[0] == 0
     as_written = _scores_shown(page, "", tmp_path)

@@ -59,7 +59,9 @@ def test_check_record_stores_the_text_it_assessed(workspace: Target, tmp_path: P
     declaration = tmp_path / "firm.yaml"
     # a UTF-8 byte-order mark is not part of the text: what is stored is what was assessed
     declaration.write_bytes(codecs.BOM_UTF8 + EXAMPLE.read_bytes())
-    code, _, err = run("check", declaration, "--as-of", AS_OF, "--record", *workspace.args)
+    code, _, err = run(
+        "check", declaration, "--pack", "starter", "--as-of", AS_OF, "--record", *workspace.args
+    )
     assert code == 1 and "recorded 1 assessment" in err, err
     [latest] = _latest(workspace)
     assert latest.declaration == EXAMPLE.read_bytes()
@@ -73,7 +75,7 @@ def test_report_and_plan_record_the_declaration_they_read(
     declaration = tmp_path / "firm.yaml"
     shutil.copy(EXAMPLE, declaration)
     for command, day in (("report", "2026-02-01"), ("plan", "2026-03-01")):
-        args = ("--as-of", day, "--record", "-o", tmp_path / f"{command}.out")
+        args = ("--pack", "starter", "--as-of", day, "--record", "-o", tmp_path / f"{command}.out")
         code, _, err = run(command, declaration, *args, *workspace.args)
         assert code == 1 and "recorded 1 assessment" in err, err
     [latest] = _latest(workspace)

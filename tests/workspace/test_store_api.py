@@ -30,11 +30,25 @@ def test_latest_assessments_carry_the_declaration_and_every_status(
 ) -> None:
     declaration = tmp_path / "demo.yaml"
     shutil.copy(DEMO, declaration)
-    assert run("check", declaration, "--as-of", "2026-01-15", "--record", *workspace.args)[0] == 1
+    assert (
+        run(
+            "check",
+            "--pack",
+            "starter",
+            declaration,
+            "--as-of",
+            "2026-01-15",
+            "--record",
+            *workspace.args,
+        )[0]
+        == 1
+    )
     text = declaration.read_text(encoding="utf-8")
     declaration.write_text(text.replace("30_000_000", "60_000_000"), encoding="utf-8")
     _, out, _ = run(
         "check",
+        "--pack",
+        "starter",
         declaration,
         "--as-of",
         "2026-02-01",
@@ -61,7 +75,12 @@ def test_latest_assessments_carry_the_declaration_and_every_status(
 def test_a_stored_pack_version_rebuilds_into_the_same_pack(
     workspace: Target, tmp_path: Path
 ) -> None:
-    assert run("check", DEMO, "--as-of", "2026-01-15", "--record", *workspace.args)[0] == 1
+    assert (
+        run(
+            "check", "--pack", "starter", DEMO, "--as-of", "2026-01-15", "--record", *workspace.args
+        )[0]
+        == 1
+    )
     with _open(workspace) as ws:
         (latest,) = ws.latest_assessments("starter")
         files = ws.pack_files("starter", latest.pack_version)

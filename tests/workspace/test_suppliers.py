@@ -170,6 +170,8 @@ def test_the_example_lender_screening_ten_suppliers() -> None:
 def test_the_suppliers_command_prints_the_tree_and_exits_1_on_findings() -> None:
     status, out, err = run(
         "suppliers",
+        "--pack",
+        "starter",
         "91330100MA2HUAAN0X",
         EXAMPLES,
         "--watchlist",
@@ -196,9 +198,11 @@ def test_a_clean_set_exits_0_and_an_unknown_firm_exits_2(tmp_path: Path) -> None
         lender=modest.replace("contract_signed: true", "contract_signed: false"),
         supplier=SUPPLIER,
     )
-    status, out, _ = run("suppliers", folder, "--as-of", "2026-06-30")
+    status, out, _ = run("suppliers", "--pack", "starter", folder, "--as-of", "2026-06-30")
     assert status == 0 and "0 contradictions, 0 watchlist hits" in out
-    status, out, err = run("suppliers", "Nobody Ltd", folder, "--as-of", "2026-06-30")
+    status, out, err = run(
+        "suppliers", "--pack", "starter", "Nobody Ltd", folder, "--as-of", "2026-06-30"
+    )
     assert status == 2 and out == ""
     assert "no firm of the set is 'Nobody Ltd'" in err
 
@@ -207,7 +211,7 @@ def test_a_declaration_that_cannot_be_read_stops_the_graph_with_its_position(
     tmp_path: Path,
 ) -> None:
     folder = _folder(tmp_path, lender=LENDER, broken="schema_version: 1\ncompany: {name: 3}\n")
-    status, out, err = run("suppliers", folder)
+    status, out, err = run("suppliers", "--pack", "starter", folder)
     assert status == 2 and out == ""
     assert f"{folder / 'broken.yaml'}:2:" in err
 
@@ -223,7 +227,9 @@ def test_a_pack_without_licence_rules_says_claims_were_not_checked(tmp_path: Pat
 
 def test_the_json_output_names_firms_parties_and_findings(tmp_path: Path) -> None:
     folder = _folder(tmp_path, lender=LENDER, supplier=SUPPLIER)
-    status, out, _ = run("suppliers", folder, "--format", "json", "--as-of", "2026-06-30")
+    status, out, _ = run(
+        "suppliers", "--pack", "starter", folder, "--format", "json", "--as-of", "2026-06-30"
+    )
     data = json.loads(out)
     assert status == 1
     assert data["pack"] == "starter 0.2.0" and data["as_of"] == "2026-06-30"
@@ -280,6 +286,8 @@ def test_the_html_page_is_written_atomically_and_twice_the_same(tmp_path: Path) 
     out = tmp_path / "graph.html"
     args = (
         "suppliers",
+        "--pack",
+        "starter",
         EXAMPLES,
         "--watchlist",
         EXAMPLES / "watchlist.csv",
@@ -296,7 +304,15 @@ def test_the_html_page_is_written_atomically_and_twice_the_same(tmp_path: Path) 
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_the_tree_can_start_at_a_firm_named_in_chinese(fmt: str) -> None:
     status, out, _ = run(
-        "suppliers", "青山数据科技有限公司", EXAMPLES, "--format", fmt, "--as-of", "2026-06-30"
+        "suppliers",
+        "--pack",
+        "starter",
+        "青山数据科技有限公司",
+        EXAMPLES,
+        "--format",
+        fmt,
+        "--as-of",
+        "2026-06-30",
     )
     assert status == 1
     if fmt == "json":
@@ -312,7 +328,16 @@ def test_an_output_written_into_the_folder_is_not_read_back_as_a_declaration(
     out = folder / "graph.json"
     for _ in range(2):
         status, _, err = run(
-            "suppliers", folder, "--format", "json", "-o", out, "--as-of", "2026-06-30"
+            "suppliers",
+            "--pack",
+            "starter",
+            folder,
+            "--format",
+            "json",
+            "-o",
+            out,
+            "--as-of",
+            "2026-06-30",
         )
         assert (status, err) == (1, "")
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["firms"] == 2
@@ -328,7 +353,9 @@ def test_control_characters_in_names_and_reasons_never_reach_the_terminal(tmp_pa
         '"two\nlines\x07"\n"Evil\x1b[2J Ltd",,list,\n',
         encoding="utf-8",
     )
-    status, out, _ = run("suppliers", folder, "--watchlist", watchlist, "--as-of", "2026-06-30")
+    status, out, _ = run(
+        "suppliers", "--pack", "starter", folder, "--watchlist", watchlist, "--as-of", "2026-06-30"
+    )
     assert status == 1
     assert "\x1b" not in out and "\x07" not in out
     assert not any(line.startswith("supplier  Forged") for line in out.splitlines())

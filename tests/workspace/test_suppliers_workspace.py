@@ -25,7 +25,9 @@ CITED = re.compile(r"^docs/suppliers/[a-z0-9-]+\.yaml:\d+:\d+$")
 
 
 def _record(target: Target, folder: Path | str = "docs/suppliers") -> None:
-    code, _, err = run("check", folder, "--as-of", AS_OF, "--record", *target.args)
+    code, _, err = run(
+        "check", folder, "--pack", "starter", "--as-of", AS_OF, "--record", *target.args
+    )
     assert code == 1, err
     assert "recorded 11 assessments" in err
 
@@ -57,7 +59,9 @@ def test_the_recorded_firms_give_the_graph_of_the_folder(
     code, _, err = run("watchlist", "import", WATCHLIST, *workspace.args)
     assert code == 0, err
     from_store = _graph(*workspace.args)
-    from_folder = _graph("docs/suppliers", "--watchlist", WATCHLIST, "--as-of", AS_OF)
+    from_folder = _graph(
+        "docs/suppliers", "--pack", "starter", "--watchlist", WATCHLIST, "--as-of", AS_OF
+    )
     assert from_store == from_folder
     contradictions = from_store["contradictions"]
     assert len(contradictions) == 3

@@ -17,7 +17,9 @@ EXAMPLES = REPO / "examples"
 
 
 def _record_examples(target: Target) -> None:
-    code, _, err = run("check", EXAMPLES, "--as-of", "2026-01-15", "--record", *target.args)
+    code, _, err = run(
+        "check", "--pack", "starter", EXAMPLES, "--as-of", "2026-01-15", "--record", *target.args
+    )
     assert code == 1, err
 
 

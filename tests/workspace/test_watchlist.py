@@ -251,7 +251,7 @@ def test_a_malformed_watchlist_exits_2_naming_file_line_and_column(
     path = _write(tmp_path, name, text)
     for args in (
         ("watchlist", "check", path),
-        ("suppliers", tmp_path / "none", "--watchlist", path),
+        ("suppliers", "--pack", "starter", tmp_path / "none", "--watchlist", path),
     ):
         status, out, err = run(*args)
         assert status == 2 and out == ""

@@ -33,7 +33,7 @@ from ..engine.pipeline import (
 from ..errors import Diagnostic, LicenseCheckError
 from ..formats.dispatch import DIFF_FORMATS, FORMATS
 from ..lang import nodes as syntax  # the rule language's syntax tree, for editors
-from ..packs.listing import DEFAULT_PACK
+from ..packs.listing import DEFAULT_PACK, PackFit
 from .editor import declaration_schema as declaration_schema
 from .editor import fields_read as fields_read
 from .editor import print_expression as print_expression
@@ -182,6 +182,15 @@ def find_declarations(
     from ..engine.batch import expand_paths
 
     return expand_paths(paths, exclude=exclude, outputs=outputs)
+
+
+def packs_that_fit(declaration: DeclarationRef) -> list[PackFit]:
+    """The bundled packs whose jurisdiction and business lines fit ``declaration``, best
+    first (see :func:`licensecheck.packs.listing.packs_that_fit`); offered when no pack is
+    named. Raises :class:`DeclarationError` when the declaration does not load."""
+    from ..packs.listing import packs_that_fit as _fit
+
+    return _fit(load_declaration(declaration).data)
 
 
 def assess_many(

@@ -9,7 +9,14 @@ import click
 from .. import codes
 from ..api import SCHEMA_NAMES
 from ..errors import Diagnostic, UsageError
-from .options import as_of_option, lang_option, output_option, pack_option
+from .options import (
+    as_of_option,
+    default_pack_option,
+    lang_option,
+    output_option,
+    pack_option,
+)
+from .packchoice import choose_pack
 from .render import emit
 
 
@@ -23,7 +30,7 @@ from .render import emit
 def explain(
     rule: str,
     declaration: Path | None,
-    pack: str,
+    pack: str | None,
     as_of: str | None,
     lang: str,
     output: Path | None,
@@ -34,17 +41,18 @@ def explain(
     condition, requirement, remediation, dependencies and the fields it reads. With it:
     every sub-expression with its value and the declaration value (file:line:col) it read.
     """
-    from ..api import explain_evaluation, explain_rule
+    from ..api import DEFAULT_PACK, explain_evaluation, explain_rule
 
-    if declaration is None:
-        text = explain_rule(rule, pack, lang=lang)
+    if declaration is None:  # no declaration to fit a pack to: the rule's id is the starter's
+        text = explain_rule(rule, pack or DEFAULT_PACK, lang=lang)
     else:
-        text = explain_evaluation(rule, declaration, pack, as_of=as_of, lang=lang)
+        chosen = choose_pack(pack, [declaration])
+        text = explain_evaluation(rule, declaration, chosen, as_of=as_of, lang=lang)
     emit(text, output, [declaration] if declaration else [])
 
 
 @click.command()
-@pack_option
+@default_pack_option
 @output_option
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
 def init(pack: str, output: Path | None, force: bool) -> None:

@@ -30,6 +30,7 @@ from .options import (
     verbose_option,
     waivers_option,
 )
+from .packchoice import choose_pack, choose_packs
 from .render import FormatTarget, colour_style, echo_diagnostics, emit, resolve_targets
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ def check(
     files = find_declarations(
         declarations, exclude=[p for p in (waivers, baseline) if p is not None], outputs=written
     )
+    packs = choose_packs(packs, files)
     selection = RuleSelection(rule, skip_rule, domain)
     if record and selection:
         # the workspace follows gaps from run to run: rules left out would read as closed
@@ -227,7 +229,7 @@ def validate(declaration: Path) -> None:
 def diff_command(
     old: Path,
     new: Path,
-    pack: str,
+    pack: str | None,
     fmt: str,
     fail_on: str,
     as_of: str | None,
@@ -244,8 +246,11 @@ def diff_command(
     status: 0 no new or worsened gap at or above --fail-on, 1 otherwise, 2 bad input.
     """
     from ..api import compare, render_diff
-    from ..engine.baseline import diff_exit_code
+    from ..engine.baseline import diff_exit_code, is_report
 
+    declarations = [p for p in (old, new) if not is_report(p)]
+    if declarations:  # two JSON reports need no pack
+        pack = choose_pack(pack, declarations)
     report = compare(old, new, pack, as_of=as_of, lang=lang, waivers=waivers)
     text = render_diff(report, fmt, verbose=verbose, style=colour_style(color, output))
     emit(text, output, [p for p in (old, new, waivers) if p is not None])

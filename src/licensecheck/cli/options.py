@@ -52,16 +52,28 @@ def pack_path_option(f: F) -> F:
     )(with_pack_path)  # type: ignore[return-value]
 
 
+PACK_HELP = (
+    "A pack id (bundled, see 'licensecheck packs list', or on the pack path) or a pack folder."
+)
+#: Commands that assess a declaration never fall back to a pack nobody chose
+NO_PACK_HELP = (
+    " Without one (and no pack in the configuration), the packs that fit the declaration are "
+    "listed: chosen from on a terminal, an error (exit 2) elsewhere."
+)
+
+
 def pack_option(f: F) -> F:
-    """``--pack`` and ``--pack-path``."""
-    return click.option(
-        "--pack",
-        "-p",
-        default=DEFAULT_PACK,
-        show_default=True,
-        help="A pack id (bundled, see 'licensecheck packs list', or on the pack path) "
-        "or a pack folder.",
-    )(pack_path_option(f))
+    """``--pack`` (none by default: see :mod:`.packchoice`) and ``--pack-path``."""
+    return click.option("--pack", "-p", default=None, help=PACK_HELP + NO_PACK_HELP)(
+        pack_path_option(f)
+    )
+
+
+def default_pack_option(f: F) -> F:
+    """``--pack`` defaulting to the starter pack, for commands that read no declaration."""
+    return click.option("--pack", "-p", default=DEFAULT_PACK, show_default=True, help=PACK_HELP)(
+        pack_path_option(f)
+    )
 
 
 def packs_option(f: F) -> F:
@@ -71,10 +83,7 @@ def packs_option(f: F) -> F:
         "-p",
         "packs",
         multiple=True,
-        default=(DEFAULT_PACK,),
-        show_default=True,
-        help="A pack id (bundled, see 'licensecheck packs list', or on the pack path) "
-        "or a pack folder; repeat to assess against several packs in one run.",
+        help=PACK_HELP[:-1] + "; repeat to assess against several packs in one run." + NO_PACK_HELP,
     )(pack_path_option(f))
 
 

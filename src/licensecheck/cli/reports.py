@@ -20,6 +20,7 @@ from .options import (
     record_option,
     waivers_option,
 )
+from .packchoice import choose_pack
 from .render import emit
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def _document_options(f: F) -> F:
 @output_option
 def report_command(
     declaration: Path,
-    pack: str,
+    pack: str | None,
     fmt: str,
     baseline: Path | None,
     history: bool,
@@ -96,6 +97,7 @@ def report_command(
 
     if history:
         check_history_format(fmt)  # before anything is assessed or recorded
+    pack = choose_pack(pack, [declaration])
     read = _read_once(declaration, pack) if record else None
     report = gap_report(
         read or declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
@@ -193,7 +195,7 @@ def _rule_ids(
 @output_option
 def plan_command(
     declaration: Path,
-    pack: str,
+    pack: str | None,
     fmt: str,
     start: str | None,
     capacity: int,
@@ -218,6 +220,7 @@ def plan_command(
     """
     from ..api import plan, render_plan
 
+    pack = choose_pack(pack, [declaration])
     read = _read_once(declaration, pack) if record else None
     result = plan(
         read or declaration,

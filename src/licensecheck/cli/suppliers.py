@@ -18,6 +18,7 @@ from .options import (
     pack_option,
     workspace_options,
 )
+from .packchoice import choose_pack
 from .render import EXIT_GAPS, EXIT_OK, emit
 
 #: --as-of without DIR: the recorded assessments keep the dates they were made for.
@@ -46,7 +47,7 @@ WATCHLIST_HELP = "A watchlist (CSV or YAML: name, aliases, registration_id, sour
 @output_option
 def suppliers(
     targets: tuple[str, ...],
-    pack: str,
+    pack: str | None,
     watchlist: Path | None,
     fmt: str,
     as_of: str | None,
@@ -65,17 +66,26 @@ def suppliers(
     FIRM, when given first (a registration id, USCC or name), starts the tree at that firm.
     Exit status: 0 no contradiction and no watchlist hit, 1 some, 2 bad input.
     """
-    from ..api import recorded_supply_graph, render_suppliers, supply_graph
+    from ..api import (
+        DEFAULT_PACK,
+        find_declarations,
+        recorded_supply_graph,
+        render_suppliers,
+        supply_graph,
+    )
 
     firm, paths = _firm_and_paths(targets)
     if paths:
         skipped = [output] if output is not None else []
+        if pack is None:
+            pack = choose_pack(pack, find_declarations(paths, exclude=skipped))
         graph = supply_graph(paths, pack, as_of=as_of, watchlist=watchlist, exclude=skipped)
     elif as_of is not None:
         raise UsageError(Diagnostic(codes.USAGE, RECORDED_AS_OF))
     else:
+        # no declaration to fit a pack to: the recorded assessments under the starter pack
         graph = recorded_supply_graph(
-            pack, watchlist=watchlist, workspace=workspace, database_url=db
+            pack or DEFAULT_PACK, watchlist=watchlist, workspace=workspace, database_url=db
         )
     root = None
     if firm is not None:

@@ -9,7 +9,8 @@ import click
 
 from .. import codes
 from ..errors import LicenseCheckError
-from .options import as_of_option, pack_option
+from .options import as_of_option, default_pack_option, pack_option
+from .packchoice import choose_pack
 from .render import EXIT_GAPS, EXIT_OK, EXIT_USAGE, echo_diagnostics
 
 
@@ -20,7 +21,7 @@ def waivers() -> None:
 
 @waivers.command("lint")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@pack_option
+@default_pack_option
 @as_of_option("Report waivers expired by this date (YYYY-MM-DD); default: the current date.")
 def waivers_lint(files: tuple[Path, ...], pack: str, as_of: str | None) -> None:
     """Check waiver FILES on their own: format, rules that exist, approvals, expiry.
@@ -69,7 +70,7 @@ def waivers_lint(files: tuple[Path, ...], pack: str, as_of: str | None) -> None:
 def waivers_fingerprint(
     declaration: Path,
     rule: str,
-    pack: str,
+    pack: str | None,
     scope_path: str | None,
     element: str | None,
     as_of: str | None,
@@ -84,5 +85,12 @@ def waivers_fingerprint(
     if scope_path is not None and element is not None:
         raise click.UsageError("give --path or --element, not both")
     click.echo(
-        waiver_fingerprint(declaration, pack, rule, path=scope_path, element=element, as_of=as_of)
+        waiver_fingerprint(
+            declaration,
+            choose_pack(pack, [declaration]),
+            rule,
+            path=scope_path,
+            element=element,
+            as_of=as_of,
+        )
     )

@@ -137,6 +137,12 @@ class PackManifest(BaseModel):
     jurisdiction: str | None = Field(
         default=None, description="Where the requirements apply (ISO 3166 code, EU, …)."
     )
+    business_lines: list[str] = Field(
+        default_factory=list,
+        description="The business-line kinds (a declaration's business_lines[].kind, e.g. "
+        "credit_scoring) the pack is written for; empty: a baseline for any line. With "
+        "jurisdiction, it decides which packs 'check' offers when no pack is named.",
+    )
     languages: list[str] = Field(
         default_factory=lambda: ["en"], description="Languages the rule texts are written in."
     )
