@@ -18,6 +18,7 @@ from ._version import __version__
 from .api import (
     assess,
     assess_many,
+    batch_sink,
     compare,
     declaration_skeleton,
     exit_code,
@@ -40,6 +41,7 @@ from .api import (
     render_plan,
     render_report,
     run_pack_tests,
+    start_batch,
     waiver_fingerprint,
 )
 from .engine.models import Assessment, Finding, Witness
@@ -69,6 +71,7 @@ __all__ = [
     "__version__",
     "assess",
     "assess_many",
+    "batch_sink",
     "compare",
     "declaration_skeleton",
     "exit_code",
@@ -91,5 +94,6 @@ __all__ = [
     "render_plan",
     "render_report",
     "run_pack_tests",
+    "start_batch",
     "waiver_fingerprint",
 ]

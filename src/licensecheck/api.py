@@ -41,12 +41,13 @@ if TYPE_CHECKING:
     from .authoring.packtest import PackTestReport
     from .config import LoadedConfig
     from .engine.baseline import Baseline, DiffReport
-    from .engine.batch import Batch, BatchItem
+    from .engine.batch import Batch, BatchItem, BatchRun
     from .engine.compile import CompiledPack
     from .engine.models import Assessment
     from .engine.pack_diff import PackDiff
     from .engine.waivers import WaiverSet
     from .errors import Diagnostic
+    from .formats.stream import Sink
     from .packs.listing import PackSummary
     from .reports.gap import GapReport
     from .reports.plan import Plan
@@ -172,6 +173,33 @@ def assess_many(
         jobs=jobs,
         on_result=on_result,
     )
+
+
+def start_batch(
+    declarations: Sequence[str | os.PathLike[str]],
+    pack: PackRef,
+    *,
+    as_of: str | dt.date | None = None,
+    lang: str = "en",
+    waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    baseline: str | os.PathLike[str] | Baseline | None = None,
+    jobs: int = 1,
+) -> BatchRun:
+    """A batch prepared but not run: iterate ``run.items()`` to assess the files one at a
+    time, in order, keeping nothing (:func:`assess_many` keeps every result)."""
+    from .engine.batch import start_batch as _start_batch
+
+    return _start_batch(
+        declarations, pack, as_of=as_of, lang=lang, waivers=waivers, baseline=baseline, jobs=jobs
+    )
+
+
+def batch_sink(run: BatchRun, fmt: str) -> Sink:
+    """A writer of ``run``'s results in ``fmt`` (``json`` or ``jsonl``) as they arrive:
+    ``add(item)`` each result, write ``ready()`` whenever it yields, ``chunks()`` at the end."""
+    from .formats.stream import sink_for
+
+    return sink_for(run, fmt)
 
 
 def render(

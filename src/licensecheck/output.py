@@ -22,8 +22,9 @@ def encodable(text: str) -> str:
     return text
 
 
-def write_output(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename.
+def write_output(path: Path, text: str | Iterable[str], *, inputs: Iterable[Path] = ()) -> None:
+    """Write ``text`` (or its chunks, e.g. a streamed batch) to ``path`` via a temporary file
+    and a rename.
 
     A reader never sees a half-written report, and an interrupted run leaves the old file
     (or none). Refuses to write over any of ``inputs``.
@@ -42,7 +43,8 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(encodable(text))
+            for chunk in [text] if isinstance(text, str) else text:
+                handle.write(encodable(chunk))
         os.chmod(temp, _mode_for(target))  # mkstemp makes 0600: a report is meant to be shared
         os.replace(temp, target)
     except BaseException:
