@@ -195,8 +195,9 @@ def start_batch(
 
 
 def batch_sink(run: BatchRun, fmt: str) -> Sink:
-    """A writer of ``run``'s results in ``fmt`` (``json`` or ``jsonl``) as they arrive:
-    ``add(item)`` each result, write ``ready()`` whenever it yields, ``chunks()`` at the end."""
+    """A writer of ``run``'s results in ``fmt`` (``json`` or ``jsonl``) as they arrive: for
+    each result of ``run.finished(partial(licensecheck.formats.stream.piece, formats=(fmt,)))``
+    call ``add(result)`` and write what ``ready()`` yields; at the end write ``chunks()``."""
     from .formats.stream import sink_for
 
     return sink_for(run, fmt)

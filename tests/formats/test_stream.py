@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 import licensecheck
 from helpers.cli import run
 from helpers.paths import REPO
-from licensecheck.engine.batch import BatchItem
+from licensecheck.formats.stream import Piece, piece
 from licensecheck.output import write_output
 
 AS_OF = "2026-01-15"
@@ -88,8 +89,8 @@ def test_jsonl_sends_each_line_as_its_declaration_is_assessed(folder: Path) -> N
     sink = licensecheck.batch_sink(run_, "jsonl")
     (header,) = sink.ready()
     assert json.loads(header)["kind"] == "header"
-    items: list[BatchItem] = []
-    for item in run_.items():
+    items: list[Piece] = []
+    for item in run_.finished(functools.partial(piece, formats=("jsonl",))):
         sink.add(item)
         (line,) = sink.ready()  # out before the next file is read
         assert json.loads(line)["declaration"] == item.source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 import tempfile
@@ -194,19 +195,23 @@ def stream_outputs(
     arrives (stdout at once where the format allows, files through a temporary spool and
     an atomic write at the end), keeping nothing else; returns the exit code."""
     from ..api import batch_sink
-    from ..formats.stream import item_exit_code
+    from ..formats.stream import piece
     from ..output import write_output
 
     sinks = [batch_sink(run, t.fmt) for t in targets]
     spools = [_Spool() if t.path is not None else None for t in targets]
+    # each worker renders its files' texts: the parent only writes them
+    compact = functools.partial(
+        piece, formats=tuple(dict.fromkeys(t.fmt for t in targets)), fail_on=fail_on
+    )
     code = 0
     with _progress(len(run.sources)) as advance:
-        for item in run.items():
-            advance(item)
-            echo_diagnostics(item.diagnostics)
-            code = max(code, item_exit_code(item, fail_on))
+        for result in run.finished(compact):
+            advance(result)
+            echo_diagnostics(result.diagnostics)
+            code = max(code, result.exit_code)
             for sink, spool in zip(sinks, spools, strict=True):
-                sink.add(item)
+                sink.add(result)
                 for chunk in sink.ready():
                     _send(chunk, spool)
     for target, sink, spool in zip(targets, sinks, spools, strict=True):

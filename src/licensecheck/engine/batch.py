@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from .waivers import WaiverSet
 
 DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
+
+T = TypeVar("T")
 
 
 def expand_paths(
@@ -164,10 +166,29 @@ def run_batch(
     sources: Sequence[str], pack: CompiledPack, options: BatchOptions, *, jobs: int = 1
 ) -> Iterator[BatchItem]:
     """Assess ``sources`` in order, serially or in ``jobs`` worker processes."""
+    return run_finished(sources, pack, options, _same, jobs=jobs)
+
+
+def _same(item: BatchItem) -> BatchItem:
+    return item
+
+
+def run_finished(
+    sources: Sequence[str],
+    pack: CompiledPack,
+    options: BatchOptions,
+    finish: Callable[[BatchItem], T],
+    *,
+    jobs: int = 1,
+) -> Iterator[T]:
+    """``finish`` of each file's item, in order. With ``jobs > 1`` a worker applies it (it
+    must pickle: a module-level function or a ``functools.partial`` of one), so a worker can
+    send back a compact result instead of the whole assessment."""
     if jobs <= 1 or len(sources) <= 1 or STDIN_PATH in sources:  # only this process has stdin
         for source in sources:
-            yield assess_file(source, pack, options)
+            yield finish(assess_file(source, pack, options))
         return
+    import functools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -185,7 +206,7 @@ def run_batch(
         ),
     )
     try:
-        yield from pool.map(_work, sources, chunksize=chunk)
+        yield from pool.map(functools.partial(_work, finish), sources, chunksize=chunk)
     finally:  # interrupted or done: drop the files not started yet
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -209,9 +230,9 @@ def _start_worker(
     _WORKER.append((only_rules(prepare_pack(loaded), rule_ids), options))
 
 
-def _work(source: str) -> BatchItem:
+def _work(finish: Callable[[BatchItem], T], source: str) -> T:
     pack, options = _WORKER[0]
-    return assess_file(source, pack, options)
+    return finish(assess_file(source, pack, options))
 
 
 @dataclass(frozen=True)
@@ -226,6 +247,11 @@ class BatchRun:
 
     def items(self) -> Iterator[BatchItem]:
         return run_batch(self.sources, self.pack, self.options, jobs=self.jobs)
+
+    def finished(self, finish: Callable[[BatchItem], T]) -> Iterator[T]:
+        """``finish`` of each item, applied where the file was assessed (see
+        :func:`run_finished`)."""
+        return run_finished(self.sources, self.pack, self.options, finish, jobs=self.jobs)
 
 
 def start_batch(

@@ -194,7 +194,7 @@ def _render_batch(
 
 def _streamed(batch: Batch, fmt: str) -> str:
     """A whole batch through the sink that otherwise writes it while it runs."""
-    from .stream import make_sink, rule_infos, rule_infos_from
+    from .stream import make_sink, piece, rule_infos, rule_infos_from
 
     if batch.pack is not None:
         rules = rule_infos(batch.pack, batch.options.lang)
@@ -202,7 +202,7 @@ def _streamed(batch: Batch, fmt: str) -> str:
         rules = rule_infos_from(batch.assessments[0])
     sink = make_sink(fmt, batch.pack_info, rules, batch.options.as_of, batch.options.lang)
     for item in batch.items:
-        sink.add(item)
+        sink.add(piece(item, (fmt,)))
     return "".join(sink.chunks())
 
 

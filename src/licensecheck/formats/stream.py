@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterator
-from typing import Protocol, cast
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal, Protocol, cast
 
 from pydantic import BaseModel
 
@@ -35,7 +36,7 @@ from ..engine.batch import (
 )
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import pack_info, text
-from ..engine.gate import exit_code
+from ..engine.gate import DEFAULT_FAIL_ON, exit_code
 from ..engine.models import (
     STATUSES,
     Assessment,
@@ -43,6 +44,7 @@ from ..engine.models import (
     Severity,
     ToolInfo,
 )
+from ..errors import Diagnostic
 
 #: The formats a batch can write while it runs (the others need every result at the end).
 STREAMED_FORMATS = ("json", "jsonl")
@@ -51,9 +53,36 @@ STREAMED_FORMATS = ("json", "jsonl")
 _DETAILED = ("fail", "unknown", "error")
 
 
+@dataclass(frozen=True)
+class Piece:
+    """One file's result as the outputs need it: the summary's counts, the exit code, and
+    the file's text in each format, made where the file was assessed (a worker process
+    sends this back, not the assessment)."""
+
+    source: str
+    outcome: Literal["ready", "not_ready", "error"]
+    by_status: dict[str, int]
+    exit_code: int
+    diagnostics: tuple[Diagnostic, ...]
+    texts: dict[str, str]
+
+
+def piece(item: BatchItem, formats: tuple[str, ...], fail_on: str = DEFAULT_FAIL_ON) -> Piece:
+    """``item`` made compact for ``formats`` (of :data:`STREAMED_FORMATS`) and ``fail_on``."""
+    a = item.assessment
+    return Piece(
+        source=item.source,
+        outcome=outcome(item),
+        by_status=dict(a.summary.counts.by_status) if a is not None else {},
+        exit_code=2 if a is None else exit_code(a, fail_on),
+        diagnostics=item.diagnostics,
+        texts={fmt: _RENDER[fmt](item) for fmt in formats},
+    )
+
+
 class Sink(Protocol):
-    def add(self, item: BatchItem) -> None:
-        """Take the next result (in input order)."""
+    def add(self, piece: Piece) -> None:
+        """Take the next file's result (in input order)."""
 
     def ready(self) -> Iterator[str]:
         """The text that can be written now (a stream sends it at once)."""
@@ -69,11 +98,10 @@ class _Counts:
         self.outcomes = {"ready": 0, "not_ready": 0, "error": 0}
         self.by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
 
-    def add(self, item: BatchItem) -> None:
-        self.outcomes[outcome(item)] += 1
-        if item.assessment is not None:
-            for status, n in item.assessment.summary.counts.by_status.items():
-                self.by_status[status] += n
+    def add(self, piece: Piece) -> None:
+        self.outcomes[piece.outcome] += 1
+        for status, n in piece.by_status.items():
+            self.by_status[status] += n
 
     def summary(self) -> BatchSummary:
         return BatchSummary(
@@ -95,18 +123,9 @@ class BatchJsonSink:
         # lives across add() calls; chunks() reads it back and closes it
         self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
 
-    def add(self, item: BatchItem) -> None:
-        self.counts.add(item)
-        result = FileResult(
-            declaration=item.source,
-            outcome=outcome(item),
-            score=item.assessment.summary.score if item.assessment else None,
-            report=item.assessment,
-            errors=[error_info(d) for d in item.diagnostics],
-        )
-        # the whole report indents a result by two levels (results: [ here ])
-        body = result.model_dump_json(indent=2, by_alias=True).replace("\n", "\n    ")
-        self.spool.write((",\n    " if self.spool.tell() else "    ") + body)
+    def add(self, piece: Piece) -> None:
+        self.counts.add(piece)
+        self.spool.write((",\n    " if self.spool.tell() else "    ") + piece.texts["json"])
 
     def ready(self) -> Iterator[str]:
         yield from ()  # the summary comes first: nothing can go out before the end
@@ -148,9 +167,9 @@ class JsonLinesSink:
         self.counts = _Counts()
         self.pending: list[str] = [_line(self.header)]
 
-    def add(self, item: BatchItem) -> None:
-        self.counts.add(item)
-        self.pending.append(_line(declaration_line(item)))
+    def add(self, piece: Piece) -> None:
+        self.counts.add(piece)
+        self.pending.append(piece.texts["jsonl"])
 
     def ready(self) -> Iterator[str]:
         lines, self.pending = self.pending, []
@@ -192,6 +211,25 @@ def declaration_line(item: BatchItem) -> DeclarationLine:
 
 def _line(model: BaseModel) -> str:
     return model.model_dump_json(by_alias=True) + "\n"
+
+
+def _json_result(item: BatchItem) -> str:
+    """The item as a result of the batch report, indented as it sits there (two levels)."""
+    result = FileResult(
+        declaration=item.source,
+        outcome=outcome(item),
+        score=item.assessment.summary.score if item.assessment else None,
+        report=item.assessment,
+        errors=[error_info(d) for d in item.diagnostics],
+    )
+    return result.model_dump_json(indent=2, by_alias=True).replace("\n", "\n    ")
+
+
+def _jsonl_line(item: BatchItem) -> str:
+    return _line(declaration_line(item))
+
+
+_RENDER: dict[str, Callable[[BatchItem], str]] = {"json": _json_result, "jsonl": _jsonl_line}
 
 
 def rule_infos(pack: CompiledPack, lang: str) -> list[RuleInfo]:
@@ -238,8 +276,3 @@ def sink_for(run: BatchRun, fmt: str) -> Sink:
     return make_sink(
         fmt, pack_info(run.pack, lang), rule_infos(run.pack, lang), run.options.as_of, lang
     )
-
-
-def item_exit_code(item: BatchItem, fail_on: str) -> int:
-    """The exit code a batch gets from this one item (the batch takes the largest)."""
-    return 2 if item.assessment is None else exit_code(item.assessment, fail_on)
