@@ -18,7 +18,6 @@ from ._version import __version__
 from .api import (
     assess,
     assess_many,
-    batch_sink,
     compare,
     declaration_skeleton,
     evaluate,
@@ -72,7 +71,6 @@ __all__ = [
     "__version__",
     "assess",
     "assess_many",
-    "batch_sink",
     "compare",
     "declaration_skeleton",
     "evaluate",

@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from .engine.pack_diff import PackDiff
     from .engine.waivers import WaiverSet
     from .errors import Diagnostic
-    from .formats.stream import Sink
     from .packs.listing import PackSummary
     from .reports.gap import GapReport
     from .reports.plan import Plan
@@ -187,22 +186,12 @@ def start_batch(
     baseline: str | os.PathLike[str] | Baseline | None = None,
     jobs: int = 1,
 ) -> BatchRun:
-    """A batch prepared but not run: iterate ``run.items()`` to assess the files one at a
-    time, in order, keeping nothing (:func:`assess_many` keeps every result)."""
+    """A batch prepared, not run: ``run.items()`` assesses the files in order, keeping nothing."""
     from .engine.batch import start_batch as _start_batch
 
     return _start_batch(
         declarations, pack, as_of=as_of, lang=lang, waivers=waivers, baseline=baseline, jobs=jobs
     )
-
-
-def batch_sink(run: BatchRun, fmt: str) -> Sink:
-    """A writer of ``run``'s results in ``fmt`` (``json`` or ``jsonl``) as they arrive: for
-    each result of ``run.finished(partial(licensecheck.formats.stream.piece, formats=(fmt,)))``
-    call ``add(result)`` and write what ``ready()`` yields; at the end write ``chunks()``."""
-    from .formats.stream import sink_for
-
-    return sink_for(run, fmt)
 
 
 def render(

@@ -12,7 +12,7 @@ import pytest
 import licensecheck
 from helpers.cli import run
 from helpers.paths import REPO
-from licensecheck.formats.stream import Piece, piece
+from licensecheck.formats.stream import Piece, piece, sink_for
 from licensecheck.output import write_output
 
 AS_OF = "2026-01-15"
@@ -86,7 +86,7 @@ def test_jsonl_lines_follow_their_schema_and_the_assessments(folder: Path, tmp_p
 
 def test_jsonl_sends_each_line_as_its_declaration_is_assessed(folder: Path) -> None:
     run_ = licensecheck.start_batch([folder], PACK, as_of=AS_OF)
-    sink = licensecheck.batch_sink(run_, "jsonl")
+    sink = sink_for(run_, "jsonl")
     (header,) = sink.ready()
     assert json.loads(header)["kind"] == "header"
     items: list[Piece] = []

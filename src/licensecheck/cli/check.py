@@ -194,11 +194,10 @@ def stream_outputs(
     """Assess ``run``'s files one at a time, each result passed on to every output as it
     arrives (stdout at once where the format allows, files through a temporary spool and
     an atomic write at the end), keeping nothing else; returns the exit code."""
-    from ..api import batch_sink
-    from ..formats.stream import piece
+    from ..formats.stream import piece, sink_for
     from ..output import write_output
 
-    sinks = [batch_sink(run, t.fmt) for t in targets]
+    sinks = [sink_for(run, t.fmt) for t in targets]
     spools = [_Spool() if t.path is not None else None for t in targets]
     # each worker renders its files' texts: the parent only writes them
     compact = functools.partial(

@@ -271,7 +271,9 @@ def make_sink(fmt: str, pack: PackInfo, rules: list[RuleInfo], as_of: dt.date, l
 
 
 def sink_for(run: BatchRun, fmt: str) -> Sink:
-    """The sink writing ``run``'s results in ``fmt`` (one of :data:`STREAMED_FORMATS`)."""
+    """The sink writing ``run``'s results in ``fmt`` (one of :data:`STREAMED_FORMATS`) as they
+    arrive: for each result of ``run.finished(partial(piece, formats=(fmt,)))`` call
+    ``add(result)`` and write what ``ready()`` yields; at the end write ``chunks()``."""
     lang = run.options.lang
     return make_sink(
         fmt, pack_info(run.pack, lang), rule_infos(run.pack, lang), run.options.as_of, lang
