@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .authoring.schema_export import SCHEMA_NAMES
+from .authoring.schema_export import SCHEMA_NAMES as _AUTHORING_SCHEMAS
 from .engine.gate import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, blocks, exit_code
 from .engine.pipeline import (
     LANGUAGES,
@@ -34,6 +34,10 @@ from .engine.pipeline import (
 from .formats.dispatch import DIFF_FORMATS, FORMATS
 from .packs.listing import DEFAULT_PACK
 
+#: Every schema ``licensecheck schema`` prints: the authoring layer's, then the workspace's
+#: (which that layer cannot import).
+SCHEMA_NAMES: tuple[str, ...] = (*_AUTHORING_SCHEMAS, "impact")
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
     from .authoring.lint import LintResult
     from .authoring.packtest import PackTestReport
     from .config import LoadedConfig
+    from .declaration.loader import Declaration
     from .engine.baseline import Baseline, DiffReport
     from .engine.batch import Batch, BatchItem, BatchRun
     from .engine.compile import CompiledPack
@@ -136,13 +141,18 @@ def load_config(
 
 
 def find_declarations(
-    paths: Sequence[str | os.PathLike[str]], *, exclude: Sequence[str | os.PathLike[str]] = ()
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    exclude: Sequence[str | os.PathLike[str]] = (),
+    outputs: Sequence[str | os.PathLike[str]] = (),
 ) -> list[str]:
     """Files as given; folders replaced by the ``*.yaml``/``*.yml``/``*.json`` files below
-    them, leaving out ``exclude`` (a waiver file, a baseline, an output kept beside them)."""
+    them, leaving out ``exclude`` (a waiver file, a baseline). Each of ``outputs`` found by
+    a scan is left out too when it is an earlier report, and refused when it is a
+    declaration (it would be overwritten)."""
     from .engine.batch import expand_paths
 
-    return expand_paths(paths, exclude=exclude)
+    return expand_paths(paths, exclude=exclude, outputs=outputs)
 
 
 def assess_many(
@@ -296,8 +306,13 @@ def render_diff(
 
 def json_schema(name: str) -> str:
     """The JSON Schema of a public format, by one of :data:`SCHEMA_NAMES`, as JSON text."""
-    from .authoring.schema_export import schema_text
+    import json
 
+    from .authoring.schema_export import schema_text
+    from .workspace.impact import impact_schema
+
+    if name == "impact":
+        return json.dumps(impact_schema(), indent=2, ensure_ascii=False) + "\n"
     return schema_text(name)
 
 
@@ -638,6 +653,55 @@ def supply_graph_of(
     return build_supply_graph(firms, watchlist, pack=pack, as_of=as_of)
 
 
+def recorded_supply_graph(
+    pack: PackRef = DEFAULT_PACK,
+    *,
+    watchlist: str | os.PathLike[str] | None = None,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+) -> SupplyGraph:
+    """The supply graph of the workspace's latest assessments under ``pack`` (nothing is
+    assessed again), screened against the workspace's watchlist and the ``watchlist`` file."""
+    from .workspace.suppliers import recorded_graph
+    from .workspace.watchlist import Watchlist as _Watchlist
+    from .workspace.watchlist import WatchlistEntry as _Entry
+
+    pack_id = prepare_pack(pack).checked.id
+    extra = import_watchlist(watchlist) if watchlist is not None else []
+    with open_workspace(workspace, database_url=database_url) as ws:
+        stored = [_Entry.from_stored(row) for row in ws.watchlist_entries()]
+        latest = ws.latest_assessments(pack_id)
+    listed = _Watchlist([*stored, *extra]) if stored or extra else None
+    return recorded_graph(latest, listed)
+
+
+def store_watchlist(
+    path: str | os.PathLike[str],
+    *,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+) -> tuple[int, int]:
+    """Import the watchlist file ``path`` into the workspace, in place of the entries a file
+    of the same name gave before; returns (entries before, entries now). A file with any
+    problem raises before anything is written."""
+    from pathlib import Path
+
+    rows = [entry.stored() for entry in import_watchlist(path)]
+    with open_workspace(workspace, database_url=database_url) as ws:
+        return ws.replace_watchlist(Path(path).name, rows), len(rows)
+
+
+def stored_watchlist(
+    *, workspace: str | os.PathLike[str] | None = None, database_url: str | None = None
+) -> list[tuple[str, WatchlistEntry]]:
+    """Every watchlist entry the workspace holds, with the name of the file it came from."""
+    from .workspace.watchlist import WatchlistEntry as _Entry
+
+    with open_workspace(workspace, database_url=database_url) as ws:
+        rows = ws.watchlist_entries()
+    return [(str(row["list_file"]), _Entry.from_stored(row)) for row in rows]
+
+
 def render_suppliers(graph: SupplyGraph, fmt: str = "text", *, root: str | None = None) -> str:
     """A supply graph as ``text`` (an indented tree), ``json`` or ``html`` (with an SVG
     picture); ``root`` is the key of the firm the tree starts from."""
@@ -677,28 +741,28 @@ def record_assessments(
     workspace: str | os.PathLike[str] | None = None,
     database_url: str | None = None,
     fail_on: str = DEFAULT_FAIL_ON,
+    texts: Sequence[str] | None = None,
 ) -> int:
     """Record assessments (``check``/``report``/``plan --record``) made with ``pack``: the
     firm, the declaration and the pack's files (content-addressed), every finding and the
-    score. Returns how many were new: identical inputs are recorded once."""
+    score. ``texts`` (one per assessment: the declaration text it read, as a batch item's
+    ``text``) are what is stored; without them each file is read again. Returns how many
+    were new: identical inputs are recorded once."""
     from .engine.gate import check_fail_on
     from .workspace.record import pack_files_of, record, recording
 
     check_fail_on(fail_on)
     compiled = prepare_pack(pack)
     files = pack_files_of(compiled)
+    read: Sequence[str | Declaration] = (
+        texts
+        if texts is not None
+        else [load_declaration(a.declaration, schema=compiled.checked.schema) for a in assessments]
+    )
     with open_workspace(workspace, database_url=database_url) as ws:
         return sum(
-            record(
-                ws,
-                recording(
-                    a,
-                    load_declaration(a.declaration, schema=compiled.checked.schema),
-                    files,
-                    fail_on,
-                ),
-            )
-            for a in assessments
+            record(ws, recording(a, d, files, fail_on))
+            for a, d in zip(assessments, read, strict=True)
         )
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import codes
 from .errors import ConfigError, Diagnostic, Span, did_you_mean
+from .sources.parse import locate_excess
 from .sources.text import FileKind, read_source_text
 
 CONFIG_FILE = "licensecheck.toml"
@@ -151,6 +152,11 @@ def load_config(
                 f"invalid TOML: {message[:1].lower()}{message[1:]}",
                 Span(shown, line, column),
             )
+        ) from None
+    except (ValueError, RecursionError):  # too deep for tomllib, or a number past the digit limit
+        line, column, problem = locate_excess(text)
+        raise ConfigError(
+            Diagnostic(codes.LIMIT, f"invalid TOML: {problem}", Span(shown, line, column))
         ) from None
     table: Any = data
     prefix = ""

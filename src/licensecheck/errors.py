@@ -7,6 +7,7 @@ exception the library raises on bad input, and the CLI renders it and exits 2.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -98,22 +99,50 @@ class Diagnostic:
         }
 
 
+#: The most characters of one source line a snippet quotes: a file that fails to parse may be
+#: anything (a key file reached through a link), and a snippet shows a place, not the file.
+SNIPPET_WIDTH = 160
+
+
 def source_snippet(text: str, line: int, column: int, width: int = 1) -> str:
-    """The source line at ``line`` with a caret under ``column`` (both 1-based)."""
-    lines = text.splitlines()
+    """The source line at ``line`` with a caret under ``column`` (both 1-based): at most
+    :data:`SNIPPET_WIDTH` characters around the caret, every control character escaped."""
+    lines = _lines(text)
     if not 1 <= line <= len(lines):
         return ""
-    source_line = lines[line - 1].expandtabs(1)
-    if len(source_line) > 160:  # keep very long lines readable around the caret
-        start = max(0, column - 80)
-        source_line = source_line[start : start + 160]
-        column -= start
+    begin, end = lines[line - 1]
+    start = 0
+    if end - begin > SNIPPET_WIDTH:  # keep very long lines readable around the caret
+        start = max(0, column - SNIPPET_WIDTH // 2)
+    # slice before expanding tabs: a 10 MB line costs no more than a short one
+    source_line = text[begin + start : min(end, begin + start + SNIPPET_WIDTH)].expandtabs(1)
+    column -= start
     # the line is shown escaped; the caret moves by what the escapes before it added
     column = len(printable(source_line[: max(column - 1, 0)])) + 1
     source_line = printable(source_line)
     gutter = f"{line:>5} | "
-    caret = " " * (len(gutter) - 2) + "| " + " " * max(column - 1, 0) + "^" * max(width, 1)
+    width = min(max(width, 1), max(len(source_line) - column + 1, 1))  # no wider than shown
+    caret = " " * (len(gutter) - 2) + "| " + " " * max(column - 1, 0) + "^" * width
     return f"{gutter}{source_line}\n{caret}"
+
+
+@functools.lru_cache(maxsize=8)
+def _lines(text: str) -> tuple[tuple[int, int], ...]:
+    """Where each line of ``text`` starts and ends (as :meth:`str.splitlines` cuts them),
+    found once per text however many diagnostics point into it: a string caches its hash,
+    so looking the same text up again costs no scan."""
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for found in _LINE_BREAK.finditer(text):
+        spans.append((begin, found.start()))
+        begin = found.end()
+    if begin < len(text):
+        spans.append((begin, len(text)))
+    return tuple(spans)
+
+
+# the line boundaries of str.splitlines
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -1,15 +1,63 @@
-"""Write outputs safely: atomically, and never over an input file."""
+"""Write outputs safely: atomically, never over an input file, a device or a folder.
+
+Every file a command reads is recorded (:func:`record_input`, called by the one reader
+``sources/text.py`` and by the template loader) while the CLI runs the command inside
+:func:`inputs_recorded`; :func:`check_output_target` refuses a target that is an input, a
+folder, a FIFO, a device or a file under ``/dev``, ``/proc`` or ``/sys``, and
+:func:`write_output` checks again just before it replaces the file. Temporary files a killed
+run left beside the target (our own naming scheme only) are removed by the next write.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from . import codes
 from .errors import Diagnostic, UsageError
+
+__all__ = [
+    "check_output_target",
+    "encodable",
+    "inputs_recorded",
+    "record_input",
+    "relative_path",
+    "write_output",
+]
+
+# The real paths of the files read by the running command, or None outside one.
+_INPUTS: ContextVar[set[str] | None] = ContextVar("licensecheck_inputs", default=None)
+# Pseudo file systems: writing there reaches a device, a process or the kernel.
+_SPECIAL_ROOTS = ("/dev", "/proc", "/sys")
+# When this process started: a temporary file older than that is no write of this run.
+_STARTED = time.time()
+# mkstemp's names: the prefix we give, eight characters of its alphabet, our suffix.
+_TEMP_SUFFIX = ".tmp"
+_TEMP_RANDOM = "[a-z0-9_]{8}"
+
+
+@contextmanager
+def inputs_recorded() -> Iterator[None]:
+    """Record every file read inside the block: the CLI runs each command in one."""
+    token = _INPUTS.set(set())
+    try:
+        yield
+    finally:
+        _INPUTS.reset(token)
+
+
+def record_input(path: str | os.PathLike[str]) -> None:
+    """Note that the running command reads ``path``: no output may replace it."""
+    recorded = _INPUTS.get()
+    if recorded is not None:
+        recorded.add(os.path.realpath(path))
 
 
 def encodable(text: str) -> str:
@@ -22,34 +70,104 @@ def encodable(text: str) -> str:
     return text
 
 
-def write_output(path: Path, text: str | Iterable[str], *, inputs: Iterable[Path] = ()) -> None:
+def check_output_target(
+    path: Path, *, inputs: Iterable[Path] = (), rewrite_input: bool = False
+) -> None:
+    """Refuse ``path`` as an output before any work: it is an input of the run (given in
+    ``inputs`` or read so far), a folder, a FIFO, a device, a socket, a file under
+    ``/dev``, ``/proc`` or ``/sys`` (``/dev/stdout`` included), or its folder is missing.
+    ``rewrite_input`` allows replacing a file the command read (``packs fmt`` in place)."""
+    shown = os.fsdecode(path)
+    real = os.path.realpath(path)
+    for place in (os.path.abspath(path), real):
+        if any(place == root or place.startswith(root + "/") for root in _SPECIAL_ROOTS):
+            raise _refused(shown, "it is a device or system file; write to a regular file")
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise _refused(shown, exc.strerror or str(exc)) from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise _refused(shown, "it is a folder")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise _refused(shown, "it is a FIFO, device or socket, not a regular file")
+    given = {os.path.realpath(p) for p in inputs}
+    if not rewrite_input and (real in given or real in (_INPUTS.get() or ())):
+        raise UsageError(
+            Diagnostic(codes.USAGE, f"--output {shown} would overwrite the input file {shown}")
+        )
+    if not os.path.isdir(os.path.dirname(real)):
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE, f"--output {shown}: folder {os.path.dirname(real)} does not exist"
+            )
+        )
+
+
+def _refused(shown: str, reason: str) -> UsageError:
+    return UsageError(Diagnostic(codes.USAGE, f"--output {shown} is refused: {reason}"))
+
+
+def write_output(
+    path: Path,
+    text: str | Iterable[str],
+    *,
+    inputs: Iterable[Path] = (),
+    rewrite_input: bool = False,
+) -> None:
     """Write ``text`` (or its chunks, e.g. a streamed batch) to ``path`` via a temporary file
     and a rename.
 
     A reader never sees a half-written report, and an interrupted run leaves the old file
-    (or none). Refuses to write over any of ``inputs``.
+    (or none). Refuses what :func:`check_output_target` refuses; a write that fails (a
+    read-only folder, a full disk) is a :class:`UsageError` naming the output.
     """
-    target = path.resolve()
-    for source in inputs:
-        if source.exists() and source.resolve() == target:
-            raise UsageError(
-                Diagnostic(codes.USAGE, f"--output {path} would overwrite the input file {source}")
-            )
+    check_output_target(path, inputs=inputs, rewrite_input=rewrite_input)
+    target = Path(os.path.realpath(path))
     directory = target.parent
-    if not directory.is_dir():
-        raise UsageError(
-            Diagnostic(codes.USAGE, f"--output {path}: folder {directory} does not exist")
-        )
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        _remove_stale_temporaries(target)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=directory)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             for chunk in [text] if isinstance(text, str) else text:
                 handle.write(encodable(chunk))
         os.chmod(temp, _mode_for(target))  # mkstemp makes 0600: a report is meant to be shared
         os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _cannot_write(path: Path, exc: OSError) -> UsageError:
+    reason = exc.strerror or str(exc)
+    return UsageError(Diagnostic(codes.IO, f"cannot write --output {os.fsdecode(path)}: {reason}"))
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove the temporary files of an earlier write of ``target`` that never finished (a
+    ``kill -9``): ours by name (``.<name>.XXXXXXXX.tmp``), by owner, and older than this run."""
+    pattern = re.compile(re.escape(f".{target.name}.") + _TEMP_RANDOM + re.escape(_TEMP_SUFFIX))
+    with os.scandir(target.parent) as entries:
+        for entry in entries:
+            if not pattern.fullmatch(entry.name):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if (
+                    stat.S_ISREG(info.st_mode)
+                    and info.st_uid == os.geteuid()
+                    and info.st_mtime < _STARTED
+                ):
+                    os.unlink(entry.path)
+            except OSError:
+                continue  # gone already, or not ours to remove
 
 
 def _mode_for(target: Path) -> int:

@@ -226,3 +226,34 @@ def test_a_batch_of_one_file_says_file(tmp_path: Path) -> None:
     code, out, _ = run("check", str(folder), "--as-of", AS_OF)
     assert code == 1
     assert "1 file  ·  0 ready  ·  1 not ready  ·  0 with errors" in out
+
+
+def test_ctrl_c_while_workers_start_is_no_traceback(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group; a worker still importing used to print a
+    KeyboardInterrupt traceback. Send it the moment the first worker process exists."""
+    import signal
+    import time
+
+    folder = tmp_path / "decls"
+    folder.mkdir()
+    for i in range(8):
+        (folder / f"d{i}.yaml").write_bytes(DEMO.read_bytes())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "licensecheck", "--no-config", "check", str(folder), "-j", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if children.exists() and children.read_text().split():
+            break
+        time.sleep(0.005)
+    if proc.poll() is not None:
+        pytest.skip("the batch finished before a worker was seen")
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    assert proc.returncode in (130, 1), err  # interrupted, or finished just before the signal

@@ -251,10 +251,11 @@ def test_an_output_never_overwrites_a_pack_file(old_pack: Path, tmp_path: Path) 
     assert (copy / "pack.yaml").read_bytes() == before
 
 
-def test_id_at_version_needs_a_workspace() -> None:
+def test_id_at_version_needs_a_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     code, out, err = run("packs", "diff", f"{PACK}@1.0.0", PACK)
     assert (code, out) == (2, "")
-    assert "needs a workspace" in err
+    assert "no workspace here" in err
 
 
 def test_pack_level_changes(tmp_path: Path) -> None:

@@ -313,10 +313,11 @@ def test_a_broken_rules_file_in_old_is_a_positioned_error(old_pack: Path, tmp_pa
     assert f"security.rules:{line + 1}:" in err
 
 
-def test_portfolio_needs_a_workspace() -> None:
+def test_portfolio_needs_a_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     code, out, err = run("impact", PACK, PACK, "--portfolio")
     assert (code, out) == (2, "")
-    assert "--portfolio needs a workspace" in err
+    assert "no workspace here" in err
     assert run("impact", PACK, PACK)[0] == 2
     assert run("impact", PACK, PACK, EXAMPLES, "--portfolio")[0] == 2
 
@@ -348,7 +349,9 @@ def test_jobs_give_the_same_report(old_pack: Path) -> None:
 
 def test_a_stored_pack_version_rebuilt_in_a_folder_is_the_same_pack(old_pack: Path) -> None:
     files = {
-        str(p.relative_to(old_pack)): p.read_bytes() for p in old_pack.rglob("*") if p.is_file()
+        f"{PACK}/{p.relative_to(old_pack).as_posix()}": p.read_bytes()
+        for p in old_pack.rglob("*")
+        if p.is_file()
     }
     with pack_folder(PACK, files) as folder:
         assert folder.name == PACK
@@ -363,10 +366,18 @@ def test_a_stored_pack_cannot_write_outside_its_folder(name: str) -> None:
         pass
 
 
-def test_id_at_version_names_a_stored_pack() -> None:
+def test_id_at_version_names_a_stored_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert split_pack_version("cn-credit-reporting@1.0.0") == ("cn-credit-reporting", "1.0.0")
     assert split_pack_version("cn-credit-reporting") == ("cn-credit-reporting", None)
     assert split_pack_version("@1.0.0") == ("@1.0.0", None)
+    monkeypatch.chdir(tmp_path)
     code, out, err = run("impact", f"{PACK}@1.0.0", PACK, EXAMPLES)
     assert (code, out) == (2, "")
-    assert "a stored pack version (cn-credit-reporting 1.0.0) needs a workspace" in err
+    assert "no workspace here" in err
+
+
+def test_the_schema_command_prints_the_shipped_impact_schema(report: dict[str, Any]) -> None:
+    code, out, err = run("schema", "impact")
+    assert (code, err) == (0, "")
+    assert out == (REPO / "schemas" / "impact.schema.json").read_text(encoding="utf-8")
+    jsonschema.Draft202012Validator(json.loads(out)).validate(report)

@@ -95,7 +95,7 @@ def test_watchlist_entries_round_trip(workspace: Target) -> None:
     with _open(workspace) as ws:
         assert ws.add_watchlist_entries(rows) == 2
         stored = ws.watchlist_entries()
-    assert stored[0] == rows[0]
+    assert stored[0] == {**rows[0], "origin": None, "list_file": ""}
     assert stored[1] == {
         "name": "Nameless Data",
         "aliases": [],
@@ -103,4 +103,6 @@ def test_watchlist_entries_round_trip(workspace: Target) -> None:
         "source": "press",
         "listed_on": None,
         "reason": "",
+        "origin": None,
+        "list_file": "",
     }

@@ -7,6 +7,7 @@ what is evaluated. The layout lives in ``templates/pack-catalogue.md.j2``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..engine.compile import CompiledPack
@@ -14,20 +15,27 @@ from ..engine.evaluate import text
 from ..engine.gate import severity_rank
 from ..engine.models import SEVERITIES
 from ..engine.rules import Rule
+from ..lang import nodes as n
 from ..packs.loader import extends_entries
 from ..reports.requirements import requirement_text
 from ..reports.templates import template_environment
 
 
-def _rule_view(rule: Rule, consts: dict[str, Any]) -> dict[str, Any]:
+def _rule_view(
+    rule: Rule, consts: dict[str, Any], predicates: Mapping[str, n.Expr]
+) -> dict[str, Any]:
     return {
         "id": rule.id,
         "title": rule.title.get("en", ""),
         "title_zh": rule.title.get("zh"),
         "severity": rule.severity,
         "cite": list(rule.cite),
-        "when": requirement_text(rule.when, consts) if rule.when is not None else None,
-        "requirement": requirement_text(rule.require, consts),
+        "when": (
+            requirement_text(rule.when, consts, predicates=predicates)
+            if rule.when is not None
+            else None
+        ),
+        "requirement": requirement_text(rule.require, consts, predicates=predicates),
         "remediation": rule.remediation.get("en"),
         "remediation_zh": rule.remediation.get("zh"),
         "effort": str(rule.effort) if rule.effort else None,
@@ -64,7 +72,7 @@ def render_catalogue(pack: CompiledPack) -> str:
                 "key": key,
                 "title": text(titles, "en") or key,
                 "title_zh": titles.get("zh"),
-                "rules": [_rule_view(r, consts) for r in rules],
+                "rules": [_rule_view(r, consts, checked.predicates) for r in rules],
             }
         )
     manifest = checked.loaded.manifest

@@ -90,9 +90,19 @@ def explain_rule(pack: CompiledPack, rule_id: str, lang: str = "en") -> str:
         row("time", "; ".join(phases))
     if rule.when is not None:
         row("when", "\n".join(expression_lines(rule.when, indent="")))
-        row("", "in words: " + requirement_text(rule.when, dict(checked.consts), lang))
+        row(
+            "",
+            "in words: "
+            + requirement_text(
+                rule.when, dict(checked.consts), lang, predicates=checked.predicates
+            ),
+        )
     row("require", "\n".join(expression_lines(rule.require, indent="")))
-    row("", "in words: " + requirement_text(rule.require, dict(checked.consts), lang))
+    row(
+        "",
+        "in words: "
+        + requirement_text(rule.require, dict(checked.consts), lang, predicates=checked.predicates),
+    )
     for key in ("message", "remediation"):
         texts = getattr(rule, key)
         for lang_key in sorted(texts, key=lambda k: (k != lang, k)):

@@ -31,8 +31,7 @@ from ..lang import nodes as n
 from ..lang import printer
 from ..lang.parser import parse_module_layout
 from ..output import write_output
-from ..packs.loader import RULES_FILE
-from ..sources.text import read_source_text
+from ..packs.loader import RULES_FILE, read_pack_text
 
 WIDTH = 100
 INDENT = "    "
@@ -103,10 +102,13 @@ def rules_files(target: str | os.PathLike[str]) -> list[Path]:
     )
 
 
-def read_rules_text(path: Path) -> str:
+def read_rules_text(path: Path, folder: Path | None = None) -> str:
     """A rules file's text, read as ``packs lint`` and ``check`` read it (same size limit,
-    same errors); a file that cannot be read is a :class:`PackError`."""
-    return read_source_text(path, RULES_FILE)
+    same errors, and no symlink out of its pack ``folder``, by default the file's own): a
+    file the loader refuses is not rewritten through its link either. A file that cannot be
+    read is a :class:`PackError`."""
+    root = (folder if folder is not None else path.parent).resolve()
+    return read_pack_text(path, str(path), root, RULES_FILE)
 
 
 def format_paths(target: str | os.PathLike[str], *, write: bool = False) -> list[FormatResult]:
@@ -114,9 +116,10 @@ def format_paths(target: str | os.PathLike[str], *, write: bool = False) -> list
     (atomically). Every file is parsed before any is written."""
     results = []
     problems: list[Diagnostic] = []
+    folder = Path(target) if Path(target).is_dir() else None
     for path in rules_files(target):
         try:
-            text = read_rules_text(path)
+            text = read_rules_text(path, folder)
             formatted = format_rules(text, str(path))
         except PackError as exc:
             problems.extend(exc.diagnostics)
@@ -127,7 +130,7 @@ def format_paths(target: str | os.PathLike[str], *, write: bool = False) -> list
     if write:
         for result in results:
             if result.changed:
-                write_output(result.path, result.after)
+                write_output(result.path, result.after, rewrite_input=True)
     return results
 
 

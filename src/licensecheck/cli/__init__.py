@@ -23,6 +23,7 @@ import click
 
 from .._version import __version__
 from ..errors import LicenseCheckError
+from ..output import inputs_recorded
 from .authoring import explain, init, schema
 from .check import check, diff_command, validate
 from .impact import impact_command
@@ -49,7 +50,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         previous = signal.signal(signal.SIGTERM, _raise_terminated)
         try:
-            return super().invoke(ctx)
+            with inputs_recorded():  # so that no output replaces a file the command read
+                return super().invoke(ctx)
         except LicenseCheckError as error:
             fail(error)
         except KeyboardInterrupt:

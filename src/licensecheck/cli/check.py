@@ -118,7 +118,7 @@ def check(
     targets = resolve_targets(formats, output, "text")
     written = [t.path for t in targets if t.path is not None]
     files = find_declarations(
-        declarations, exclude=[p for p in (waivers, baseline, *written) if p is not None]
+        declarations, exclude=[p for p in (waivers, baseline) if p is not None], outputs=written
     )
     selection = RuleSelection(rule, skip_rule, domain)
     if record and selection:
@@ -181,7 +181,15 @@ def check(
     ]
     if record:
         for batch, pack in zip(runs, compiled, strict=True):
-            record_in_workspace(batch.assessments, pack, fail_on, workspace, db)
+            assessed = [item for item in batch.items if item.assessment is not None]
+            record_in_workspace(
+                [item.assessment for item in assessed if item.assessment is not None],
+                pack,
+                fail_on,
+                workspace,
+                db,
+                texts=[item.text or "" for item in assessed],
+            )
     inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
     for target, text in zip(targets, texts, strict=True):
         emit(text, target.path, inputs)
@@ -251,12 +259,15 @@ def record_in_workspace(
     fail_on: str,
     workspace: Path | None,
     db: str | None,
+    *,
+    texts: Sequence[str],
 ) -> None:
-    """``--record``: store the assessments, and say so on stderr (stdout is the result)."""
+    """``--record``: store the assessments with the declaration ``texts`` they read, and say
+    so on stderr (stdout is the result)."""
     from ..api import record_assessments
 
     added = record_assessments(
-        assessments, pack, workspace=workspace, database_url=db, fail_on=fail_on
+        assessments, pack, workspace=workspace, database_url=db, fail_on=fail_on, texts=texts
     )
     known = len(assessments) - added
     click.echo(

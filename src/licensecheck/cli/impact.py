@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import codes
 from ..errors import Diagnostic, UsageError
-from .options import as_of_option, fail_on_option, format_option, output_option, pack_path_option
+from .options import (
+    as_of_option,
+    fail_on_option,
+    format_option,
+    output_option,
+    pack_path_option,
+    workspace_options,
+)
 from .render import emit
 
-#: What --portfolio needs until the workspace store is wired in.
-NO_WORKSPACE = (
-    "--portfolio needs a workspace (licensecheck workspace init), which this build does not "
-    "have; give the declarations' files or folders instead"
-)
+if TYPE_CHECKING:
+    from ..workspace.impact import ImpactInput
+    from ..workspace.store import Workspace
 
 
 @click.command("impact")
@@ -26,7 +33,8 @@ NO_WORKSPACE = (
 @click.option(
     "--portfolio",
     is_flag=True,
-    help="Every firm's latest declaration recorded in the workspace, instead of DECLARATIONS.",
+    help="Every firm's latest declaration recorded in the workspace with NEW's pack, "
+    "instead of DECLARATIONS.",
 )
 @format_option(
     ("text", "json", "html"),
@@ -44,6 +52,7 @@ NO_WORKSPACE = (
     help="Assess the files in N processes (same results, same order).",
 )
 @pack_path_option
+@workspace_options
 @output_option
 def impact_command(
     old: str,
@@ -55,49 +64,68 @@ def impact_command(
     as_of: str | None,
     jobs: int,
     output: Path | None,
+    workspace: Path | None,
+    db: str | None,
 ) -> None:
-    """What updating a pack from OLD to NEW (pack ids or folders) does to each firm.
+    """What updating a pack from OLD to NEW (pack ids, folders, or ID@VERSION for a version
+    stored in the workspace) does to each firm.
 
-    Every declaration in DECLARATIONS (files, or folders of *.yaml/*.yml/*.json) is assessed
-    under both versions, as check assesses it. The report lists the firms that flip (ready →
-    not ready and back), each firm's new fails, new unknowns, new errors, resolved gaps and
-    gaps whose severity moved (by rule and list element), the counts per rule and the firms
-    most affected. A file that cannot be assessed is reported; the others still are.
+    Every declaration in DECLARATIONS (files, or folders of *.yaml/*.yml/*.json), or with
+    --portfolio every firm's latest declaration recorded in the workspace with NEW's pack (the
+    bytes that were assessed), is assessed under both versions, as check assesses it. The
+    report lists the firms that flip (ready → not ready and back), each firm's new fails, new
+    unknowns, new errors, resolved gaps and gaps whose severity moved (by rule and list
+    element), the counts per rule and the firms most affected. A file that cannot be
+    assessed is reported; the others still are.
 
     Exit status: 0 no firm gets a new gap (or a gap raised) at or above --fail-on, 1 some
     firm does, 2 bad input (a pack that does not load, a file that could not be assessed).
     """
-    from ..api import find_declarations, impact, impact_exit_code, render_impact
+    from ..api import find_declarations, impact, impact_exit_code, prepare_pack, render_impact
+    from ..workspace.impact import pack_ref, portfolio_inputs
 
     if portfolio and declarations:
         raise UsageError(Diagnostic(codes.USAGE, "give DECLARATIONS or --portfolio, not both"))
-    if portfolio:
-        raise UsageError(Diagnostic(codes.USAGE, NO_WORKSPACE))
-    if not declarations:
-        raise UsageError(Diagnostic(codes.USAGE, "give DECLARATIONS (files or folders)"))
-    for ref in (old, new):
-        check_not_stored(ref)
-    # an earlier report kept beside the declarations is not one of them
-    files = find_declarations(declarations, exclude=[output] if output is not None else [])
-    report = impact(old, new, files, as_of=as_of, fail_on=fail_on, jobs=jobs)
+    if not portfolio and not declarations:
+        raise UsageError(
+            Diagnostic(codes.USAGE, "give DECLARATIONS (files or folders) or --portfolio")
+        )
+    with ExitStack() as stack:
+        store = StoreOpener(stack, workspace, db)
+        old_pack, new_pack = (stack.enter_context(pack_ref(ref, store)) for ref in (old, new))
+        compiled_new = prepare_pack(new_pack)
+        if portfolio:
+            inputs: list[str] | list[ImpactInput] = portfolio_inputs(
+                store(), compiled_new.checked.id
+            )
+            sources: list[Path] = []
+        else:
+            # an earlier report kept beside the declarations is not one of them
+            exclude = [output] if output is not None else []
+            inputs = find_declarations(declarations, exclude=exclude)
+            sources = [Path(f) for f in inputs]
+        report = impact(old_pack, compiled_new, inputs, as_of=as_of, fail_on=fail_on, jobs=jobs)
     for firm in report.firms:
         for error in firm.errors:
             where = f"{error.file}:{error.line}:{error.column}" if error.line else error.file
             click.echo(f"{where or firm.declaration}: error: {error.message}", err=True)
-    emit(render_impact(report, fmt), output, [Path(f) for f in files])
+    emit(render_impact(report, fmt), output, sources)
     sys.exit(impact_exit_code(report))
 
 
-def check_not_stored(ref: str) -> None:
-    """``id@version`` names a pack version kept in a workspace, which this build lacks."""
-    from ..workspace.impact import split_pack_version
+class StoreOpener:
+    """The workspace --workspace/--db (or the config, or the nearest folder) name, opened the
+    first time it is called and closed with ``stack``: a command given only folders never
+    needs one."""
 
-    pack_id, version = split_pack_version(ref)
-    if version is not None and not Path(ref).exists():
-        raise UsageError(
-            Diagnostic(
-                codes.USAGE,
-                f"{ref}: a stored pack version ({pack_id} {version}) needs a workspace; "
-                "give the pack's folder instead",
-            )
-        )
+    def __init__(self, stack: ExitStack, folder: Path | None, url: str | None) -> None:
+        self.stack, self.folder, self.url = stack, folder, url
+        self.opened: Workspace | None = None
+
+    def __call__(self) -> Workspace:
+        from ..api import open_workspace
+
+        if self.opened is None:
+            ws = open_workspace(self.folder, database_url=self.url)
+            self.opened = self.stack.enter_context(ws)
+        return self.opened

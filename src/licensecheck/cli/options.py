@@ -4,13 +4,15 @@ everywhere (a command passes its own help text where the option means something 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from ..api import DEFAULT_FAIL_ON, DEFAULT_PACK, FAIL_ON_CHOICES, LANGUAGES
+from ..output import check_output_target
 from .render import FormatTarget
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,12 +25,23 @@ def pack_path_option(f: F) -> F:
     """``--pack-path``: the command body runs with these folders on the pack search path."""
 
     @functools.wraps(f)
-    def with_pack_path(*args: Any, pack_path: tuple[Path, ...] = (), **kwargs: Any) -> Any:
+    def with_pack_path(
+        *args: Any,
+        pack_path: tuple[Path, ...] = (),
+        allow_extends_outside: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         from ..packs.loader import using_pack_path
 
-        with using_pack_path(pack_path):
+        with using_pack_path(pack_path, allow_extends_outside=allow_extends_outside):
             return f(*args, **kwargs)
 
+    with_pack_path = click.option(
+        "--allow-extends-outside",
+        is_flag=True,
+        help="Let a pack's 'extends' name a pack folder by a path outside the pack search "
+        "path (refused by default: see docs/security.md).",
+    )(with_pack_path)
     return click.option(
         "--pack-path",
         "pack_path",
@@ -117,12 +130,51 @@ def _format_target(raw: str, choices: tuple[str, ...]) -> FormatTarget:
 
 
 def output_option(f: F) -> F:
+    """``--output``/``-o``, refused before the command does any work when it names a folder,
+    a device or FIFO, or a file the command is given to read (a declaration, waiver file or
+    baseline; a pack's or template folder's files); files found later (a declaration in a
+    scanned folder, a parent pack) are refused again just before the write."""
+
+    @functools.wraps(f)
+    def with_checked_output(*args: Any, **kwargs: Any) -> Any:
+        output = kwargs.get("output")
+        if output is not None:
+            named = (value for key, value in kwargs.items() if key != "output")
+            check_output_target(output, inputs=_named_inputs(named))
+        return f(*args, **kwargs)
+
     return click.option(
         "--output",
         "-o",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         help="Write to this file instead of stdout.",
-    )(f)
+    )(with_checked_output)  # type: ignore[return-value]
+
+
+# In a folder given as an option (a pack, a template folder): the files a command reads. A
+# scanned folder's declarations are checked by the scan, which may keep an earlier report.
+_FOLDER_INPUTS = (".rules", ".j2")
+_FOLDER_INPUT_NAMES = ("pack.yaml", "schema.json")
+
+
+def _named_inputs(values: Iterable[object]) -> list[Path]:
+    """The files a command's parameters name: paths as given, and a folder's pack and
+    template files (``--pack ./folder``, ``--templates DIR``)."""
+    found: list[Path] = []
+    for value in values:
+        for item in value if isinstance(value, tuple) else (value,):
+            if not isinstance(item, str | Path) or not os.path.exists(item):
+                continue
+            path = Path(item)
+            if path.is_file():
+                found.append(path)
+            elif path.is_dir():
+                found.extend(
+                    child
+                    for child in path.iterdir()
+                    if child.suffix in _FOLDER_INPUTS or child.name in _FOLDER_INPUT_NAMES
+                )
+    return found
 
 
 def fail_on_option(what: str = GAP) -> Callable[[F], F]:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 
-from .options import format_option, output_option, pack_path_option, verbose_option
+from .options import (
+    format_option,
+    output_option,
+    pack_path_option,
+    verbose_option,
+    workspace_options,
+)
 from .render import EXIT_GAPS, EXIT_OK, emit
 
 TEXT_OR_JSON = ("text", "json")
@@ -164,9 +171,13 @@ def packs_fmt(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
     "text, json (schemas/pack-diff.schema.json) or markdown (for a review or a client memo).",
 )
 @pack_path_option
+@workspace_options
 @output_option
-def packs_diff(old: str, new: str, fmt: str, output: Path | None) -> None:
-    """What changes from pack OLD to pack NEW (each a pack id or a pack folder).
+def packs_diff(
+    old: str, new: str, fmt: str, output: Path | None, workspace: Path | None, db: str | None
+) -> None:
+    """What changes from pack OLD to pack NEW (each a pack id, a pack folder, or ID@VERSION for
+    a version stored in the workspace by a recorded assessment).
 
     A semantic diff of the two composed packs: rules added and removed; for each other rule,
     the fields that changed (require and when compared as syntax trees, so layout, comments
@@ -178,11 +189,13 @@ def packs_diff(old: str, new: str, fmt: str, output: Path | None) -> None:
     or does not load.
     """
     from ..api import diff_packs, render_pack_diff
-    from .impact import check_not_stored
+    from ..workspace.impact import pack_ref
+    from .impact import StoreOpener
 
-    for ref in (old, new):
-        check_not_stored(ref)
-    result = diff_packs(old, new)
+    with ExitStack() as stack:
+        store = StoreOpener(stack, workspace, db)
+        refs = [stack.enter_context(pack_ref(ref, store)) for ref in (old, new)]
+        result = diff_packs(*refs)
     pack_files = [p for ref in (old, new) if Path(ref).is_dir() for p in Path(ref).rglob("*")]
     emit(render_pack_diff(result, fmt), output, pack_files)
     sys.exit(EXIT_OK if result.identical else EXIT_GAPS)

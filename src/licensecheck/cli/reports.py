@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -21,6 +21,9 @@ from .options import (
     waivers_option,
 )
 from .render import emit
+
+if TYPE_CHECKING:
+    from ..declaration.loader import Declaration
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,11 +96,12 @@ def report_command(
 
     if history:
         check_history_format(fmt)  # before anything is assessed or recorded
+    read = _read_once(declaration, pack) if record else None
     report = gap_report(
-        declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
+        read or declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
     )
-    if record:
-        _record(declaration, pack, as_of, lang, waivers, fail_on, workspace, db)
+    if read is not None:
+        _record(read, pack, as_of, lang, waivers, fail_on, workspace, db)
     runs = (
         report_history(declaration, pack, workspace=workspace, database_url=db) if history else None
     )
@@ -107,8 +111,16 @@ def report_command(
     sys.exit(report.exit_code(fail_on))
 
 
+def _read_once(declaration: Path, pack: str) -> Declaration:
+    """With --record, the declaration is read once: the document and the record are made
+    from the same text, even if the file changes meanwhile."""
+    from ..api import load_declaration, prepare_pack
+
+    return load_declaration(declaration, schema=prepare_pack(pack).checked.schema)
+
+
 def _record(
-    declaration: Path,
+    declaration: Declaration,
     pack: str,
     as_of: str | None,
     lang: str,
@@ -117,13 +129,15 @@ def _record(
     workspace: Path | None,
     db: str | None,
 ) -> None:
-    """``--record``: the assessment the document was made from, stored in the workspace."""
+    """``--record``: the assessment the document was made from, stored in the workspace.
+    (The document's builders do not return their assessment, so it is made again from the
+    same declaration: same inputs, same result.)"""
     from ..api import assess, prepare_pack
     from .check import record_in_workspace
 
     compiled = prepare_pack(pack)
     result = assess(declaration, compiled, as_of=as_of, lang=lang, waivers=waivers)
-    record_in_workspace([result], compiled, fail_on, workspace, db)
+    record_in_workspace([result], compiled, fail_on, workspace, db, texts=[declaration.text])
 
 
 def _rule_ids(
@@ -204,8 +218,9 @@ def plan_command(
     """
     from ..api import plan, render_plan
 
+    read = _read_once(declaration, pack) if record else None
     result = plan(
-        declaration,
+        read or declaration,
         pack,
         as_of=as_of,
         lang=lang,
@@ -217,8 +232,8 @@ def plan_command(
         calendar=calendar,
     )
     text = render_plan(result, fmt, templates=templates, bom=bom)
-    if record:
-        _record(declaration, pack, as_of, lang, waivers, fail_on, workspace, db)
+    if read is not None:
+        _record(read, pack, as_of, lang, waivers, fail_on, workspace, db)
     inputs = [declaration, *(p for p in (waivers,) if p is not None)]
     emit(text, output, inputs)
     sys.exit(result.exit_code(fail_on))

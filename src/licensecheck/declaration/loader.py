@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import DeclarationError
+from ..output import encodable
 from ..sources.limits import Limits, current_limits
 from ..sources.mapping import copy_mapping
 from ..sources.parse import parse_text
@@ -96,8 +97,11 @@ def load_declaration(
         json = text.lstrip().startswith("{")
         data, positions = parse_declaration_text(text, name, json=json, limits=limits)
     else:
-        name = os.fspath(source)
-        text = read_source_text(name, DECLARATION_FILE, limits=limits)
+        path = os.fspath(source)
+        # a file name that is not UTF-8 (bytes decoded as lone surrogates) is shown escaped:
+        # it reaches every output, and those must be valid UTF-8
+        name = encodable(path)
+        text = read_source_text(path, DECLARATION_FILE, shown=name, limits=limits)
         data, positions = parse_declaration_text(
             text, name, json=name.lower().endswith(".json"), limits=limits
         )

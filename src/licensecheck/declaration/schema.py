@@ -10,7 +10,7 @@ dates are, for converting them) walk. Validation itself stays with ``jsonschema`
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
@@ -20,9 +20,11 @@ from typing import Any, Literal
 import jsonschema  # type: ignore[import-untyped, unused-ignore]
 import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
 import jsonschema.protocols  # type: ignore[import-untyped, unused-ignore]
+import jsonschema.validators  # type: ignore[import-untyped, unused-ignore]
 
 from licensecheck import codes
 from licensecheck.errors import Diagnostic, LicenseCheckError
+from licensecheck.lang.operations import compile_pattern
 from licensecheck.resources import schemas_dir
 
 __all__ = [
@@ -107,10 +109,11 @@ class DeclarationSchema:
         self._compiled: Any = None  # jsonschema_rs.Validator, built on first use
 
     def validator(self) -> jsonschema.protocols.Validator:
-        """A draft 2020-12 validator that also checks ``format`` (so bad dates are errors)."""
+        """A draft 2020-12 validator that also checks ``format`` (so bad dates are errors)
+        and matches ``pattern`` and ``patternProperties`` with RE2, in linear time."""
         if self._validator is None:
-            cls = jsonschema.Draft202012Validator
-            self._validator = cls(self.document, format_checker=cls.FORMAT_CHECKER)
+            checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+            self._validator = _Re2Validator(self.document, format_checker=checker)
         return self._validator
 
     def accepts(self, data: object) -> bool:
@@ -366,3 +369,63 @@ def _resolve_pointer(document: object, pointer: str, at: str) -> object:
 def _definition_error(pointer: str, message: str) -> SchemaDefinitionError:
     where = f"at '{pointer}'" if pointer else "at the top"
     return SchemaDefinitionError(Diagnostic(codes.SCHEMA_DEFINITION, f"schema {where}: {message}"))
+
+
+# ---------------------------------------------------------------- linear-time patterns
+
+
+def pattern_found(pattern: str, text: str) -> bool:
+    """Whether ``pattern`` (a JSON Schema regular expression) occurs in ``text``, matched by
+    RE2 in linear time: jsonschema's own ``re.search`` backtracks (``^(a+)+$`` hangs on 34
+    characters). A pattern RE2 cannot compile matches nothing; loading a pack refuses it
+    first (:func:`licensecheck.packs.extensions`), with its position."""
+    try:
+        return compile_pattern(pattern).found_in(text)
+    except ValueError:
+        return False
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    if validator.is_type(instance, "string") and not pattern_found(pattern, instance):
+        yield jsonschema.exceptions.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(
+    validator: Any, patterns: dict[str, Any], instance: Any, schema: Any
+) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if pattern_found(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _additional_properties(validator: Any, extra: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    known = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    extras = [
+        key
+        for key in instance
+        if key not in known and not any(pattern_found(p, key) for p in patterns)
+    ]
+    if validator.is_type(extra, "object"):
+        for key in extras:
+            yield from validator.descend(instance[key], extra, path=key)
+    elif not extra and extras:
+        listed = ", ".join(repr(key) for key in sorted(extras))
+        yield jsonschema.exceptions.ValidationError(
+            f"Additional properties are not allowed ({listed} {'was' if len(extras) == 1 else 'were'} unexpected)"
+        )
+
+
+_Re2Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    {
+        "pattern": _pattern,
+        "patternProperties": _pattern_properties,
+        "additionalProperties": _additional_properties,
+    },
+)

@@ -8,7 +8,6 @@ keys and enum values, plus the one rule JSON Schema cannot say: ids unique withi
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,7 @@ from ..sources.text import SourceText
 from ..sources.words import describe, literal, quote
 from ..sources.yaml_reader import YAML_WORD_BOOLEANS, ScalarError, resolve_number
 from .convert import walk
-from .schema import DeclarationSchema
+from .schema import DeclarationSchema, pattern_found
 
 __all__ = ["MAX_DIAGNOSTICS", "NOUN", "validate"]
 
@@ -140,10 +139,11 @@ def _unknown_keys(
     )
     place = f"in {format_path(path)}" if path else "at the top level"
     for key in instance:
-        if key in allowed or any(re.search(p, key) for p in patterns):
+        if key in allowed or any(pattern_found(p, key) for p in patterns):
             continue
         suggestion = did_you_mean(key, allowed)
-        message = f"unknown key '{key}' {place}"
+        shown = key if len(key) <= 60 else key[:59] + "…"  # a key may be any length
+        message = f"unknown key '{shown}' {place}"
         hint = None
         if suggestion:
             message += f" (did you mean '{suggestion}'?)"

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import codes
 from ..errors import Diagnostic, ReportError, Span, UsageError
+from ..sources.parse import locate_excess
 from ..sources.text import FileKind, read_source_text
 from .gate import GAP_STATUSES, exit_code_for, gap_blocks, severity_rank
 from .models import (
@@ -292,8 +293,8 @@ def is_report(path: str | os.PathLike[str]) -> bool:
     if not os.fspath(path).lower().endswith(".json"):
         return False
     try:
-        data = json.loads(read_source_text(path, REPORT_FILE))
-    except (ReportError, json.JSONDecodeError):
+        data = json.loads(read_source_text(path, REPORT_FILE, record=False))
+    except (ReportError, ValueError, RecursionError):
         return False  # the declaration reader will say what is wrong with it
     return isinstance(data, dict) and "tool" in data and ("findings" in data or "results" in data)
 
@@ -312,6 +313,11 @@ def load_reports(path: str | os.PathLike[str]) -> dict[str, Assessment]:
                 f"not a JSON report: {exc.msg.lower()}",
                 Span(shown, exc.lineno, exc.colno),
             )
+        ) from None
+    except (ValueError, RecursionError):  # too deep for json, or a number past the digit limit
+        line, column, problem = locate_excess(text)
+        raise ReportError(
+            Diagnostic(codes.LIMIT, f"not a JSON report: {problem}", Span(shown, line, column))
         ) from None
     if isinstance(data, dict) and "results" in data and "findings" not in data:
         items = data["results"] if isinstance(data["results"], list) else []

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
@@ -26,6 +29,7 @@ from .. import codes
 from .._version import __version__
 from ..declaration.loader import STDIN_PATH
 from ..errors import Diagnostic, LicenseCheckError, UsageError
+from ..output import encodable
 from ..packs.loader import LoadedPack
 from ..sources.limits import Limits, current_limits, set_process_limits
 from ..sources.text import STDIN_SOURCE
@@ -54,15 +58,22 @@ T = TypeVar("T")
 
 
 def expand_paths(
-    paths: Iterable[str | os.PathLike[str]], *, exclude: Iterable[str | os.PathLike[str]] = ()
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    exclude: Iterable[str | os.PathLike[str]] = (),
+    outputs: Iterable[str | os.PathLike[str]] = (),
 ) -> list[str]:
     """Files as given; folders replaced by the declaration files below them (sorted), except
     ``exclude`` (the run's waiver file, baseline and output, which may sit among them).
 
-    Raises :class:`UsageError` for a path that does not exist or a folder without
-    declarations. A file named twice is assessed once.
+    Raises :class:`UsageError` for a path that does not exist, a folder without
+    declarations, or a symlink in a folder that leads outside it (a scan reads only what
+    the user pointed at; name such a file itself to assess it). Each of ``outputs`` is left
+    out of a scan when it is an earlier report, refused when it is a declaration. A file named twice
+    is assessed once.
     """
-    skipped = {Path(p).resolve() for p in exclude}
+    outputs = list(outputs)
+    skipped = {os.path.realpath(p) for p in (*exclude, *outputs)}
     found: list[str] = []
     problems: list[Diagnostic] = []
     for raw in paths:
@@ -71,14 +82,11 @@ def expand_paths(
         if shown == STDIN_PATH:
             found.append(shown)
         elif path.is_dir():
-            files = sorted(
-                str(p)
-                for p in path.rglob("*")
-                if p.suffix.lower() in DECLARATION_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.resolve() not in skipped
-            )
+            scanned = _scan(shown, problems)
+            for output in outputs:
+                if any(_same(f, output) for f in scanned):
+                    _refuse_declaration_output(output)
+            files = [f for f in scanned if os.path.realpath(f) not in skipped]
             if not files:
                 problems.append(
                     Diagnostic(
@@ -96,6 +104,61 @@ def expand_paths(
     return list(dict.fromkeys(found))
 
 
+def _scan(folder: str, problems: list[Diagnostic]) -> list[str]:
+    """The declaration files below ``folder``, sorted, hidden ones skipped; a symlink that
+    leads outside ``folder`` (to a file or a folder) is a problem. Symlinked folders are not
+    descended into (their files, if inside, are found where they really are)."""
+    root = os.path.realpath(folder)
+    files: list[str] = []
+    for top, dirs, names in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in [*dirs, *names]:
+            full = os.path.join(top, name)
+            if os.path.islink(full) and not _inside(os.path.realpath(full), root):
+                problems.append(_outside_link(full, folder))
+        files.extend(
+            os.path.join(top, name)
+            for name in names
+            if not name.startswith(".")
+            and os.path.splitext(name)[1].lower() in DECLARATION_SUFFIXES
+            and _inside(os.path.realpath(os.path.join(top, name)), root)
+            and os.path.isfile(os.path.join(top, name))
+        )
+    return sorted(files)
+
+
+def _same(path: str, other: str | os.PathLike[str]) -> bool:
+    return os.path.realpath(path) == os.path.realpath(other)
+
+
+def _refuse_declaration_output(output: str | os.PathLike[str]) -> None:
+    """An output that a scan finds is an earlier report of the run (kept beside the
+    declarations), or a declaration the run would destroy: refuse the second."""
+    from .baseline import is_report
+
+    if os.path.exists(output) and not is_report(output):
+        shown = os.fspath(output)
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE,
+                f"--output {shown} would overwrite a declaration in the scanned folder",
+                hint="write the report outside the folder, or name it differently",
+            )
+        )
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _outside_link(link: str, folder: str) -> Diagnostic:
+    return Diagnostic(
+        codes.USAGE,
+        f"{encodable(link)} is a symlink that leads outside the scanned folder {folder}: not read",
+        hint="name the file itself to assess it, or remove the link",
+    )
+
+
 @dataclass(frozen=True)
 class BatchItem:
     """One file of a batch: its assessment, or the problems that stopped it."""
@@ -103,6 +166,9 @@ class BatchItem:
     source: str
     assessment: Assessment | None
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: the declaration text the assessment read (``--record`` stores it, not the file as it
+    #: is by then)
+    text: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -142,11 +208,12 @@ class Batch:
 def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> BatchItem:
     """Assess one file; a :class:`LicenseCheckError` becomes the item's diagnostics. The
     item names standard input (``-``) ``<stdin>``, as the messages do."""
-    from .pipeline import assess
+    from .pipeline import assess, load_declaration
 
     try:
+        declaration = load_declaration(source, schema=pack.checked.schema)
         assessment = assess(
-            source,
+            declaration,
             pack,
             as_of=options.as_of,
             lang=options.lang,
@@ -155,21 +222,23 @@ def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> Batch
         )
     except LicenseCheckError as exc:
         return BatchItem(_shown(source), None, exc.diagnostics)
-    return BatchItem(_shown(source), assessment)
+    return BatchItem(_shown(source), assessment, text=declaration.text)
 
 
 def _shown(source: str) -> str:
-    return STDIN_SOURCE if source == STDIN_PATH else source
+    """The name as the declaration's own messages show it: standard input as ``<stdin>``,
+    a file name that is not UTF-8 escaped."""
+    return STDIN_SOURCE if source == STDIN_PATH else encodable(source)
 
 
 def run_batch(
     sources: Sequence[str], pack: CompiledPack, options: BatchOptions, *, jobs: int = 1
 ) -> Iterator[BatchItem]:
     """Assess ``sources`` in order, serially or in ``jobs`` worker processes."""
-    return run_finished(sources, pack, options, _same, jobs=jobs)
+    return run_finished(sources, pack, options, _whole_item, jobs=jobs)
 
 
-def _same(item: BatchItem) -> BatchItem:
+def _whole_item(item: BatchItem) -> BatchItem:
     return item
 
 
@@ -206,9 +275,28 @@ def run_finished(
         ),
     )
     try:
-        yield from pool.map(functools.partial(_work, finish), sources, chunksize=chunk)
+        with _workers_ignore_ctrl_c():
+            results = pool.map(
+                functools.partial(_work, finish), sources, chunksize=chunk
+            )  # starts the workers
+        yield from results
     finally:  # interrupted or done: drop the files not started yet
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Ignore SIGINT while worker processes start, so that they inherit the disposition:
+    Ctrl-C reaches the whole process group, and a worker still importing (before its
+    initializer runs) would print a KeyboardInterrupt traceback. The parent reports it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals belong to the main thread; there is nothing to change from here
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 _WORKER: list[tuple[CompiledPack, BatchOptions]] = []
@@ -217,8 +305,6 @@ _WORKER: list[tuple[CompiledPack, BatchOptions]] = []
 def _start_worker(
     loaded: LoadedPack, rule_ids: tuple[str, ...], options: BatchOptions, limits: Limits
 ) -> None:
-    import signal
-
     from .pipeline import prepare_pack
     from .selection import only_rules
 

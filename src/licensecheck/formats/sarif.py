@@ -33,7 +33,7 @@ import hashlib
 import json
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from ..engine.gate import GAP_STATUSES
 from ..engine.models import Finding, Witness
 from ..engine.rules import Rule
 from ..errors import Diagnostic
+from ..lang import nodes as n
 from ..output import relative_path
 from ..reports.requirements import requirement_text
 from .text import witness_text
@@ -137,7 +138,8 @@ def _rules(batch: Batch) -> list[dict[str, Any]]:
     if batch.pack is not None:  # the rules evaluated: all, or those --rule/--domain selected
         consts = dict(batch.pack.checked.consts)
         selected = sorted((c.rule for c in batch.pack.rules), key=lambda r: r.id)
-        return [_pack_rule(r, consts, lang) for r in selected]
+        predicates = batch.pack.checked.predicates
+        return [_pack_rule(r, consts, predicates, lang) for r in selected]
     seen: dict[str, Finding] = {}
     for assessment in batch.assessments:
         for finding in assessment.findings:
@@ -145,10 +147,13 @@ def _rules(batch: Batch) -> list[dict[str, Any]]:
     return [_finding_rule(seen[rule_id]) for rule_id in sorted(seen)]
 
 
-def _pack_rule(rule: Rule, consts: dict[str, Any], lang: str) -> dict[str, Any]:
-    requirement = requirement_text(rule.require, consts)
+def _pack_rule(
+    rule: Rule, consts: dict[str, Any], predicates: Mapping[str, n.Expr], lang: str
+) -> dict[str, Any]:
+    requirement = requirement_text(rule.require, consts, predicates=predicates)
     if rule.when is not None:
-        requirement = f"When {requirement_text(rule.when, consts)}: {requirement}"
+        applies = requirement_text(rule.when, consts, predicates=predicates)
+        requirement = f"When {applies}: {requirement}"
     return _rule_object(
         rule_id=rule.id,
         name=text(rule.title, "en"),

@@ -4,6 +4,7 @@ and the compiled rules: equality, ordering, arithmetic, regular expressions."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from functools import cache
 from typing import Any, Final
 
@@ -95,18 +96,44 @@ def compile_pattern(pattern: str) -> Pattern:
         raise ValueError(f"{reason} (RE2 syntax: no back-references or look-around)") from None
 
 
+#: The largest whole number arithmetic may produce (about 10^308, where floats end): a const
+#: squared twenty times over (``A2 = A1 * A1``) stops at the first step past it, not at
+#: a number of millions of digits.
+MAX_INTEGER_BITS: Final = 1024
+
+
 def arithmetic(op: str, a: Any, b: Any, node: n.Node) -> Any:
     ka, kb = kind_of(a), kind_of(b)
     if ka == kb == "number":
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if b == 0:
-            raise runtime_error("division by zero", node)
+        return _bounded(_number_arithmetic(op, a, b, node), node)
+    return _other_arithmetic(op, a, b, ka, kb, node)
+
+
+def _number_arithmetic(op: str, a: Any, b: Any, node: n.Node) -> Any:
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if b == 0:
+        raise runtime_error("division by zero", node)
+    try:
         return a / b
+    except OverflowError:  # an integer too large for a float
+        raise runtime_error("the result is too large", node) from None
+
+
+def _bounded(value: Any, node: n.Node) -> Any:
+    if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
+        raise runtime_error("the result is too large (more than 308 digits)", node)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise runtime_error("the result is too large", node)
+    return value
+
+
+def _other_arithmetic(op: str, a: Any, b: Any, ka: str, kb: str, node: n.Node) -> Any:
+    """Dates and durations."""
     try:
         if ka == "date" and kb == "duration" and op in "+-":
             return add_duration(a, b, 1 if op == "+" else -1)

@@ -24,6 +24,7 @@ from lark.lexer import TerminalDef
 
 from .. import codes
 from ..errors import Diagnostic, PackError, Span, source_snippet
+from ..output import encodable
 from . import nodes as n
 from .values import Duration, DurationUnit
 
@@ -263,7 +264,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
             line, column = _end_position(text)
             message = "the file ends too early"
         else:
-            message = f"unexpected {str(token)!r}"
+            shown = str(token) if len(str(token)) <= 40 else str(token)[:39] + "…"
+            message = f"unexpected {shown!r}"  # a token may be thousands of characters long
         hint = _token_hint(exc, token, text[: exc.pos_in_stream or 0])
     return Diagnostic(
         code=codes.SYNTAX,
@@ -462,6 +464,12 @@ class _ToAst(Transformer[Token, Any]):
                 ) from None
             hint = r"use \" \\ \n \t or \uXXXX"
             raise self._error(f"invalid escape in string {token}", span, hint) from None
+        if value != encodable(value):  # "\ud800": valid JSON syntax, but no character
+            raise self._error(
+                "a string holds half of a UTF-16 surrogate pair (\\ud800 to \\udfff), "
+                "not a character",
+                span,
+            )
         return n.Literal_(value, span=span)
 
     def date(self, token: Token) -> n.Literal_:

@@ -20,7 +20,9 @@ import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
 from .. import codes
 from ..declaration.schema import DeclarationSchema, build_schema
 from ..errors import Diagnostic, LicenseCheckError, PackError
+from ..lang.operations import compile_pattern
 from ..sources.located import SourceFile
+from ..sources.words import quote
 from .loader import LoadedPack
 
 #: Keys of a fragment that belong to a whole document, not to one section
@@ -84,6 +86,7 @@ def _fragment_problems(fragment: dict[str, Any], source: SourceFile) -> list[Dia
                 snippet=source.snippet(span),
             )
         )
+    problems.extend(_pattern_problems(fragment, source))
     kind = fragment.get("type")
     if not problems and kind not in (None, "object"):
         span = source.span("type")
@@ -98,6 +101,52 @@ def _fragment_problems(fragment: dict[str, Any], source: SourceFile) -> list[Dia
             )
         )
     return problems
+
+
+def _pattern_problems(fragment: dict[str, Any], source: SourceFile) -> list[Diagnostic]:
+    """Every regular expression of the fragment must compile under RE2, which validation
+    matches them with (linear time); ``unevaluatedProperties`` is refused because jsonschema
+    would match ``patternProperties`` for it with Python's backtracking ``re``."""
+    problems = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(fragment, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        found = []
+        if isinstance(node.get("pattern"), str):
+            found.append((node["pattern"], (*path, "pattern")))
+        if isinstance(node.get("patternProperties"), dict):
+            found.extend(
+                (key, (*path, "patternProperties", key)) for key in node["patternProperties"]
+            )
+        for pattern, where in found:
+            try:
+                compile_pattern(pattern)
+            except ValueError as exc:
+                problems.append(
+                    _problem(
+                        source, where, f"the pattern {quote(pattern, 60)} cannot be used: {exc}"
+                    )
+                )
+        if "unevaluatedProperties" in node:
+            problems.append(
+                _problem(
+                    source,
+                    (*path, "unevaluatedProperties"),
+                    "'unevaluatedProperties' is not supported in schema.json: use 'additionalProperties'",
+                )
+            )
+        stack.extend((value, (*path, key)) for key, value in node.items())
+    return problems
+
+
+def _problem(source: SourceFile, path: tuple[str | int, ...], message: str) -> Diagnostic:
+    span = source.span(*path)
+    return Diagnostic(codes.SCHEMA_FRAGMENT, message, span, snippet=source.snippet(span))
 
 
 def _rename_refs(value: Any, renamed: dict[str, str]) -> Any:

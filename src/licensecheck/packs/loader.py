@@ -49,6 +49,9 @@ SCHEMA_FILE = FileKind("schema file", PackError, MAX_SCHEMA_FILE_BYTES)
 SCHEMA_FRAGMENT_FILE = "schema.json"
 #: Folders searched for packs by id before the bundled ones (``os.pathsep``-separated)
 PACK_PATH_ENV = "LICENSECHECK_PACK_PATH"
+#: The longest chain of ``extends`` from a pack to its furthest ancestor: real packs build on
+#: two or three others, and every later stage walks the chain (see docs/security.md)
+MAX_EXTENDS_DEPTH = 64
 
 
 class DomainInfo(BaseModel):
@@ -243,6 +246,10 @@ def bundled_pack_ids() -> list[str]:
 _SCOPED_PACK_PATH: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar(
     "licensecheck_pack_path", default=()
 )
+# Whether ``extends`` may name a pack by a path outside the search path (--allow-extends-outside)
+_EXTENDS_OUTSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "licensecheck_extends_outside", default=False
+)
 
 
 def pack_search_path(pack_path: Iterable[str | os.PathLike[str]] | None = None) -> list[Path]:
@@ -269,12 +276,18 @@ PACK_PATH_HINT = f"--pack-path and {PACK_PATH_ENV} name folders that hold pack f
 
 
 @contextlib.contextmanager
-def using_pack_path(pack_path: Sequence[str | os.PathLike[str]]) -> Iterator[None]:
-    """Within the block, packs are also searched in ``pack_path`` (the CLI's ``--pack-path``)."""
+def using_pack_path(
+    pack_path: Sequence[str | os.PathLike[str]], *, allow_extends_outside: bool = False
+) -> Iterator[None]:
+    """Within the block, packs are also searched in ``pack_path`` (the CLI's ``--pack-path``),
+    and with ``allow_extends_outside`` (``--allow-extends-outside``) ``extends`` may name a
+    pack folder by a path that leads outside the pack search path."""
     token = _SCOPED_PACK_PATH.set(tuple(Path(p) for p in pack_path))
+    outside = _EXTENDS_OUTSIDE.set(allow_extends_outside)
     try:
         yield
     finally:
+        _EXTENDS_OUTSIDE.reset(outside)
         _SCOPED_PACK_PATH.reset(token)
 
 
@@ -359,6 +372,9 @@ class _Loader:
     def __init__(self, search: list[Path]) -> None:
         self.search = search
         self.loaded: dict[Path, LoadedPack] = {}
+        # where ``extends`` by path may lead: the search path, the bundled packs, and the
+        # folder holding the pack named on the command line (set when it is found)
+        self.confines = [os.path.realpath(p) for p in (*search, policies_dir())]
 
     def load(
         self,
@@ -375,6 +391,10 @@ class _Loader:
             raise PackError(
                 self._at(child, via, exc.diagnostics[0].message, codes.EXTENDS)
             ) from None
+        if child is None:
+            self.confines.append(str(root.parent))
+        elif via is not None:
+            self._check_reach(ref, root, child, stack, via)
         if root in stack:
             assert child is not None and via is not None
             chain = " -> ".join(p.name for p in (*stack[stack.index(root) :], root))
@@ -416,33 +436,71 @@ class _Loader:
         self.loaded[root] = pack
         return pack
 
+    def _check_reach(
+        self,
+        ref: str | os.PathLike[str],
+        root: Path,
+        child: LoadedPack,
+        stack: tuple[Path, ...],
+        via: Span,
+    ) -> None:
+        """An ``extends`` chain stays shallow, and a path leads nowhere outside the pack
+        search path unless the user allowed it: a pack should not make the tool read (and
+        quote in errors) files the user never pointed it at."""
+        if len(stack) >= MAX_EXTENDS_DEPTH:
+            raise PackError(
+                self._at(
+                    child,
+                    via,
+                    f"'extends' chains more than {MAX_EXTENDS_DEPTH} packs deep",
+                    codes.EXTENDS,
+                )
+            )
+        if re.match(PACK_ID_PATTERN, os.fspath(ref)) or _EXTENDS_OUTSIDE.get():
+            return
+        real = os.path.realpath(root)
+        if not any(os.path.commonpath([real, c]) == c for c in self.confines):
+            raise PackError(
+                self._at(
+                    child,
+                    via,
+                    f"'extends' names {display_path(root)}, outside the pack search path",
+                    codes.EXTENDS,
+                    hint="put the pack on --pack-path, or pass --allow-extends-outside",
+                )
+            )
+
     def _check_version(self, child: LoadedPack, parent: LoadedPack, spec: str, span: Span) -> None:
         # imported here: only packs with a version constraint pay for it at start-up
         from packaging.specifiers import InvalidSpecifier, SpecifierSet
         from packaging.version import InvalidVersion, Version
 
+        shown = spec if len(spec) <= 40 else spec[:39] + "…"
+        not_a_constraint = PackError(
+            self._at(
+                child,
+                span,
+                f"'{shown}' is not a version constraint (write e.g. '>=1.2,<2')",
+                codes.EXTENDS,
+            )
+        )
         try:
             constraint = SpecifierSet(spec)
         except InvalidSpecifier:
-            raise PackError(
-                self._at(
-                    child,
-                    span,
-                    f"'{spec}' is not a version constraint (write e.g. '>=1.2,<2')",
-                    codes.EXTENDS,
-                )
-            ) from None
+            raise not_a_constraint from None
         version = parent.manifest.version
         try:
             satisfied = constraint.contains(Version(version), prereleases=True)
         except InvalidVersion:
             satisfied = False
+        except ValueError:  # a number past Python's 4,300-digit conversion limit
+            raise not_a_constraint from None
         if not satisfied:
             raise PackError(
                 self._at(
                     child,
                     span,
-                    f"{parent.manifest.id} is version {version}, which does not satisfy '{spec}'",
+                    f"{parent.manifest.id} is version {version}, which does not satisfy '{shown}'",
                     codes.EXTENDS_VERSION,
                     hint=f"found at {display_path(parent.root)}",
                 )
@@ -480,7 +538,7 @@ def _parse_rules_files(root: Path) -> tuple[list[n.Module], dict[str, str]]:
         )
     for path in files:
         shown = display_path(path)
-        text = _read_text(path, shown, root, RULES_FILE)
+        text = read_pack_text(path, shown, root, RULES_FILE)
         texts[shown] = text
         try:
             modules.append(parse_module(text, shown))
@@ -491,8 +549,9 @@ def _parse_rules_files(root: Path) -> tuple[list[n.Module], dict[str, str]]:
     return modules, texts
 
 
-def _read_text(path: Path, shown: str, root: Path, kind: FileKind) -> str:
-    """A file of the pack, which must not lead (by a symlink) outside the pack's folder."""
+def read_pack_text(path: Path, shown: str, root: Path, kind: FileKind) -> str:
+    """A file of the pack, which must not lead (by a symlink) outside the pack's folder
+    ``root`` (resolved); ``packs fmt`` reads the files it rewrites with it too."""
     resolved = path.resolve()
     if not resolved.is_relative_to(root):
         raise PackError(
@@ -506,7 +565,7 @@ def _read_text(path: Path, shown: str, root: Path, kind: FileKind) -> str:
 def read_source(path: Path, root: Path) -> tuple[Any, SourceFile]:
     """Read a small YAML file of a pack with the positions of its keys."""
     shown = display_path(path)
-    return _parse_source(_read_text(path, shown, root, PACK_FILE), shown, json_file=False)
+    return _parse_source(read_pack_text(path, shown, root, PACK_FILE), shown, json_file=False)
 
 
 def _parse_source(text: str, shown: str, *, json_file: bool) -> tuple[Any, SourceFile]:
@@ -600,10 +659,10 @@ PATTERN_WORDS = {
 def _load_schema_fragment(root: Path) -> tuple[dict[str, Any] | None, SourceFile | None]:
     """The pack's ``schema.json``, if it has one: a JSON Schema object for its extension fields."""
     path = root / SCHEMA_FRAGMENT_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # present but not a file (a FIFO, a folder): refused below
         return None, None
     shown = display_path(path)
-    text = _read_text(path, shown, root, SCHEMA_FILE)
+    text = read_pack_text(path, shown, root, SCHEMA_FILE)
     try:
         is_object = isinstance(json.loads(text), dict)
     except ValueError:

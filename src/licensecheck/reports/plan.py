@@ -307,10 +307,20 @@ def build_plan(
     fixed = _check_rule_ids(assume_fixed, rules)
     days = WorkingDays(start or assessment.as_of, _calendar_of(calendar, pack))
     draft = _Draft(assessment, rules, days, capacity)
-    scheduled = draft.run(fixed)
+    try:
+        first = days.first
+        scheduled = draft.run(fixed)
+        before = draft.run(()) if fixed else None
+    except OverflowError:  # past 9999-12-31, the last day Python's dates hold
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE,
+                f"--start {days.start.isoformat()}: the plan would run past 9999-12-31",
+                hint="start the plan earlier",
+            )
+        ) from None
     assumptions = None
-    if fixed:
-        before = draft.run(())
+    if before is not None:
         assumptions = Assumptions(
             assumed_fixed=sorted(fixed),
             score_before=before.summary.score,
@@ -327,7 +337,7 @@ def build_plan(
         declaration=assessment.declaration,
         as_of=assessment.as_of,
         lang=lang,
-        start=days.first,
+        start=first,
         capacity=capacity,
         calendar=days.calendar,
         calendar_note=_calendar_note(days, lang),

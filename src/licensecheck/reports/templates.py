@@ -10,9 +10,10 @@ file and line.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -25,12 +26,17 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    nodes,
 )
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.defaults import DEFAULT_NAMESPACE
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .. import codes
 from ..errors import Diagnostic, Span, UsageError, printable, source_snippet
+from ..output import record_input
 from ..resources import templates_dir
 
 # What would end a table row or cell (line breaks, ``|``), open a code span (backtick) or raw
@@ -124,12 +130,128 @@ class _ConfinedLoader(FileSystemLoader):
         real = os.path.realpath(filename)
         if os.path.commonpath([real, self.root]) != self.root:
             raise TemplateNotFound(template)
+        record_input(real)
         return source, filename, uptodate
 
 
+#: What one render of a user's template may cost: loop turns over ``range`` (nested loops
+#: multiply) and characters of one string built by ``*``, ``%``, ``center`` and the like.
+MAX_TEMPLATE_STEPS = 1_000_000
+MAX_TEMPLATE_STRING = 1_000_000
+# Filters and string methods whose integer arguments size the string they build.
+_SIZING_FILTERS = ("center", "indent", "truncate", "wordwrap", "format")
+_SIZING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Jinja2 compiles ``a ~ b`` to a join the sandbox never sees: route it through
+    :meth:`_BoundedSandbox.checked_concat`, so ``{% set b = a ~ a %}`` twenty times over stops
+    at the first value past the bound."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.checked_concat(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """Jinja2's sandbox (no attribute of the Python runtime, ranges of at most MAX_RANGE)
+    with a budget: every ``range`` turn of one render counts against MAX_TEMPLATE_STEPS, and
+    no operator, filter or method may build a string or list past MAX_TEMPLATE_STRING."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _BoundedCodeGenerator
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.steps = 0
+        self.globals["range"] = self._range
+        self.globals["lipsum"] = self._lipsum
+        for name in _SIZING_FILTERS:
+            self.filters[name] = self._bounded_filter(self.filters[name])
+
+    def checked_concat(self, value: Any) -> Any:
+        return _check_result(value)
+
+    def _range(self, *args: int) -> Iterator[int]:
+        for value in range(*args) if len(range(*args)) <= MAX_RANGE else self._too_big():
+            self.steps += 1
+            if self.steps > MAX_TEMPLATE_STEPS:
+                raise SecurityError(f"the template loops more than {MAX_TEMPLATE_STEPS} times")
+            yield value
+
+    def _too_big(self) -> range:
+        raise SecurityError(
+            f"Range too big. The sandbox blocks ranges larger than MAX_RANGE ({MAX_RANGE})."
+        )
+
+    def _lipsum(self, n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+        _check_sizes(n, min, max, limit=1000)
+        generate: Callable[..., str] = DEFAULT_NAMESPACE["lipsum"]  # type: ignore[assignment]
+        return str(generate(n=n, html=html, min=min, max=max))
+
+    def _bounded_filter(self, filter_: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(filter_)
+        def bounded(*args: Any, **kwargs: Any) -> Any:
+            _check_sizes(*args[1:], *kwargs.values())
+            return _check_result(filter_(*args, **kwargs))
+
+        return bounded
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            _check_repeat(left, right)
+            _check_repeat(right, left)
+        elif operator == "**" and isinstance(right, int) and abs(right) > 1000:
+            raise SecurityError("the template raises a number to a power above 1000")
+        elif operator == "%" and isinstance(left, str):
+            _check_sizes(*(int(w) for w in _FORMAT_WIDTH.findall(left)))
+        return _check_result(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(__obj, "__name__", None) in _SIZING_METHODS and isinstance(
+            getattr(__obj, "__self__", None), str
+        ):
+            _check_sizes(*args, *kwargs.values())
+        return _check_result(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``"{:>999999999}".format(x)`` (and ``format_map``): widths checked on access."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_sizes(*(int(w) for w in _FORMAT_WIDTH.findall(value.__self__)))
+        return wrapped
+
+
+# A width in a %-format or str.format spec ("%0999999d", "{:>999999}").
+_FORMAT_WIDTH = re.compile(r"(?:%[-+ #0]*|:[^}]*?)(\d{4,})")
+
+
+def _check_sizes(*values: Any, limit: int = MAX_TEMPLATE_STRING) -> None:
+    for value in values:
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > limit:
+            raise SecurityError(f"the template asks for a size above {limit}")
+
+
+def _check_repeat(sequence: Any, times: Any) -> None:
+    if (
+        isinstance(sequence, str | list | tuple)
+        and isinstance(times, int)
+        and len(sequence) * times > MAX_TEMPLATE_STRING
+    ):
+        raise SecurityError(f"the template builds a value of more than {MAX_TEMPLATE_STRING} items")
+
+
+def _check_result(value: Any) -> Any:
+    if isinstance(value, str | list | tuple) and len(value) > MAX_TEMPLATE_STRING:
+        raise SecurityError(f"the template builds a value of more than {MAX_TEMPLATE_STRING} items")
+    return value
+
+
 def user_environment(folder: Path, *, markdown: bool = False) -> SandboxedEnvironment:
-    """A sandboxed environment over a user's template folder, with the bundled filters."""
-    return _with_filters(SandboxedEnvironment(loader=_ConfinedLoader(folder), **_options(markdown)))
+    """A bounded sandbox over a user's template folder, with the bundled filters; one per
+    render, so that the step budget is one render's."""
+    return _with_filters(_BoundedSandbox(loader=_ConfinedLoader(folder), **_options(markdown)))
 
 
 def render_template(
@@ -165,6 +287,10 @@ def render_template(
     except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
         filename, line = _template_frame(exc.__traceback__, _root(folder))
         raise _template_error(str(exc), filename, line, None) from None
+    except RecursionError as exc:  # a template that includes itself, a macro calling itself
+        filename, line = _template_frame(exc.__traceback__, _root(folder))
+        message = "the template includes, extends or calls itself without end"
+        raise _template_error(message, filename, line, None) from None
 
 
 def _root(folder: Path | None) -> str:

@@ -8,6 +8,8 @@ file read with positions is bounded the same way.
 from __future__ import annotations
 
 import codecs
+import re
+import sys
 from collections.abc import Callable
 
 from .. import codes
@@ -19,7 +21,13 @@ from .text import SourceText
 from .words import describe
 from .yaml_reader import parse_yaml
 
-__all__ = ["parse_text"]
+__all__ = ["NESTING_LIMIT", "locate_excess", "parse_text"]
+
+#: The nesting a recursive parser (json, tomllib) is trusted with: far below Python's stack
+NESTING_LIMIT = 200
+
+# Strings (JSON's double quotes, TOML's single quotes too), brackets and long digit runs.
+_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]|[0-9_]{100,}')
 
 
 def parse_text(
@@ -86,3 +94,34 @@ def _check_sizes(value: object, positions: Positions, source: SourceText, limits
             stack.extend((child, where.get(i) if where else None) for i, child in enumerate(item))
         else:
             stack.extend((child, where.get(key) if where else None) for key, child in item.items())
+
+
+def locate_excess(text: str) -> tuple[int, int, str]:
+    """Where a file that a recursive parser (``json``, ``tomllib``) failed on is nested
+    deeper than :data:`NESTING_LIMIT`, or holds a number past Python's digit limit, and
+    which of the two it is: (line, column, problem). A regular expression finds it, so the
+    scan costs no recursion and no more than one pass."""
+    digits = sys.get_int_max_str_digits() or 4300
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > NESTING_LIMIT:
+                return (
+                    *_line_column(text, match.start()),
+                    f"it is nested more than {NESTING_LIMIT} levels deep",
+                )
+        elif token in "]}":
+            depth -= 1
+        elif token[0] not in "\"'" and len(token.replace("_", "")) > digits:
+            return (
+                *_line_column(text, match.start()),
+                f"it holds a number of more than {digits} digits",
+            )
+    return 1, 1, f"it is nested too deeply or holds a number of more than {digits} digits"
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

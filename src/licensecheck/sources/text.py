@@ -13,11 +13,13 @@ import bisect
 import codecs
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, replace
 
 from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span, source_snippet
+from ..output import record_input
 from .limits import Limits, current_limits
 
 __all__ = [
@@ -59,20 +61,28 @@ def read_source_text(
     *,
     shown: str | None = None,
     limits: Limits | None = None,
+    record: bool = True,
 ) -> str:
     """The text of ``path``, checked for size (before reading) and UTF-8.
 
     ``shown`` is the path as messages show it (default: ``path`` as given); ``limits``
-    default to those in force. Raises ``kind.error`` naming the file.
+    default to those in force. Raises ``kind.error`` naming the file. The file is recorded
+    as an input of the command (no output may replace it) unless ``record`` is false: a
+    peek that only classifies a file (is it an earlier report?) reads nothing the run uses.
     """
     name = os.fspath(path)
     shown = name if shown is None else shown
     limit = kind.max_bytes or (limits or current_limits()).max_bytes
+    if record:  # before reading: a file that fails to read is an input all the same
+        record_input(name)
     try:
-        with open(name, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size > limit:
+        _refuse_special(os.stat(name), shown, kind)
+        # Non-blocking: were a FIFO swapped in after the stat, opening it must not hang.
+        with open(os.open(name, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _refuse_special(info, shown, kind)
+            if info.st_size > limit:
                 raise _too_big(shown, kind, limit)
-            # Read one byte more than allowed: a pipe or special file has no honest size.
             raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise _io(shown, kind, kind.missing.format(path=shown)) from None
@@ -99,6 +109,26 @@ def read_stdin_text(kind: FileKind, *, limits: Limits | None = None) -> str:
     if len(raw) > limit:
         raise _too_big(STDIN_SOURCE, kind, limit)
     return _decode(raw, STDIN_SOURCE, kind)
+
+
+def _refuse_special(info: os.stat_result, shown: str, kind: FileKind) -> None:
+    """Only regular files are read: a FIFO or a terminal would block the run, a device
+    (``/dev/zero``, ``/dev/urandom``) never ends and some devices act when opened."""
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise _io(shown, kind, f"cannot read '{shown}': it is a folder")
+    what = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    raise _io(shown, kind, f"cannot read '{shown}': it is {what}, not a regular file")
 
 
 def _io(shown: str, kind: FileKind, message: str) -> LicenseCheckError:

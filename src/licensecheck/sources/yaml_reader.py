@@ -128,7 +128,16 @@ def _show_tag(tag: str) -> str:
 class _Frame:
     """An open mapping or sequence while the YAML events are being consumed."""
 
-    __slots__ = ("anchor", "children", "expect_key", "key", "key_pos", "start_count", "value")
+    __slots__ = (
+        "anchor",
+        "children",
+        "expect_key",
+        "key",
+        "key_pos",
+        "start_chars",
+        "start_count",
+        "value",
+    )
 
     def __init__(
         self,
@@ -136,11 +145,13 @@ class _Frame:
         children: Children,
         anchor: str | None,
         start_count: int,
+        start_chars: int,
     ) -> None:
         self.value = value
         self.children = children
         self.anchor = anchor
         self.start_count = start_count
+        self.start_chars = start_chars
         self.expect_key = isinstance(value, dict)
         self.key: str | None = None  # None: drop the coming value (its key was bad)
         self.key_pos: Positions | None = None
@@ -160,9 +171,13 @@ class _YamlBuilder:
         self.noun = source.noun
         self.limits = limits
         self.stack: list[_Frame] = []
-        # anchor name -> (value, positions of its children, number of values it holds)
-        self.anchors: dict[str, tuple[object, Children, int]] = {}
+        # anchor name -> (value, positions of its children, number of values it holds,
+        # characters of text it holds)
+        self.anchors: dict[str, tuple[object, Children, int, int]] = {}
         self.count = 0
+        #: characters of text (keys and scalars) with aliases expanded: an alias to a long
+        #: string, repeated, costs every reader of the values (reports, fingerprints) in full
+        self.chars = 0
         self.documents = 0
         self.root: object = None
         self.root_pos = Positions(1, 1)
@@ -216,8 +231,9 @@ class _YamlBuilder:
                 line, column, "YAML merge keys ('<<') are not supported: write the keys out"
             )
         self.add_values(1, line, column)
+        self.chars += len(event.value)
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, None, 1)
+            self.anchors[event.anchor] = (value, None, 1, len(event.value))
         self.place(value, Positions(line, column), event)
 
     def scalar_value(self, event: yaml.ScalarEvent, plain: bool) -> object:
@@ -237,8 +253,17 @@ class _YamlBuilder:
             raise self.fail(line, column, f"the alias *{name} refers to itself (a recursive alias)")
         if name not in self.anchors:
             raise self.fail(line, column, f"the alias *{name} has no anchor &{name} before it")
-        value, children, size = self.anchors[name]
+        value, children, size, chars = self.anchors[name]
         self.count += size
+        self.chars += chars
+        if self.chars > self.limits.max_bytes:
+            raise self.fail(
+                line,
+                column,
+                f"the alias *{name} expands to more than {self.limits.max_bytes} characters of "
+                "text: is this a YAML alias bomb?",
+                code=codes.LIMIT,
+            )
         if self.count > self.limits.max_values:
             raise self.fail(
                 line,
@@ -261,18 +286,19 @@ class _YamlBuilder:
                 f"the {self.noun} is nested more than {self.limits.max_depth} levels deep",
                 code=codes.LIMIT,
             )
-        start_count = self.count
+        start_count, start_chars = self.count, self.chars
         self.add_values(1, line, column)
         value: dict[str, Any] | list[Any] = {} if is_map else []
         children: Children = {} if is_map else []
         self.place(value, Positions(line, column, children), event)
-        self.stack.append(_Frame(value, children, event.anchor, start_count))
+        self.stack.append(_Frame(value, children, event.anchor, start_count, start_chars))
 
     def end(self) -> None:
         frame = self.stack.pop()
         if frame.anchor is not None:
             size = self.count - frame.start_count
-            self.anchors[frame.anchor] = (frame.value, frame.children, size)
+            chars = self.chars - frame.start_chars
+            self.anchors[frame.anchor] = (frame.value, frame.children, size, chars)
 
     # -- building
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +36,8 @@ from ..engine.gate import at_or_above, check_fail_on, counts_as_gap, gap_blocks,
 from ..engine.models import Assessment, Finding, Severity, ToolInfo
 from ..engine.pack_diff import PackDiffSummary, diff_packs
 from ..errors import Diagnostic, LicenseCheckError, UsageError
+from ..packs.loader import load_pack
+from .store import Workspace
 
 Outcome = Literal["ready", "not_ready", "error"]
 Flip = Literal["became_not_ready", "became_ready"]
@@ -450,22 +452,65 @@ def split_pack_version(ref: str) -> tuple[str, str | None]:
 
 @contextmanager
 def pack_folder(pack_id: str, files: Mapping[str, bytes]) -> Iterator[Path]:
-    """A pack version stored as ``relative path -> bytes`` (a workspace's pack store), rebuilt
-    in a temporary folder named after the pack for as long as the block runs. A path that is
-    absolute or climbs out of the folder is refused: stored data is input like any other."""
+    """A pack version as a workspace stores it (``<pack folder>/<path> -> bytes``, the pack
+    and the packs it extends), rebuilt in a temporary folder for as long as the block runs;
+    yields the folder of the pack ``pack_id``, its parents beside it where ``extends`` finds
+    them. A path that is absolute or climbs out of the folder is refused: stored data is
+    input like any other."""
     with tempfile.TemporaryDirectory(prefix="licensecheck-pack-") as tmp:
-        root = Path(tmp) / pack_id
-        root.mkdir()
+        root = Path(tmp)
         for name, data in sorted(files.items()):
             relative = Path(name)
-            if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            if relative.is_absolute() or ".." in relative.parts or len(relative.parts) < 2:
                 raise UsageError(
                     Diagnostic(codes.USAGE, f"stored pack {pack_id}: unsafe file name {name!r}")
                 )
             target = root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        yield root
+        yield _folder_of(root, pack_id)
+
+
+def _folder_of(root: Path, pack_id: str) -> Path:
+    """The folder under ``root`` holding the pack ``pack_id``: the one named after it, else
+    the one whose manifest has that id (a pack recorded from a folder named otherwise)."""
+    if (root / pack_id / "pack.yaml").is_file():
+        return root / pack_id
+    for folder in sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file()):
+        if load_pack(folder).manifest.id == pack_id:
+            return folder
+    raise UsageError(Diagnostic(codes.USAGE, f"stored pack {pack_id}: its pack.yaml is missing"))
+
+
+@contextmanager
+def pack_ref(ref: str, store: Callable[[], Workspace]) -> Iterator[str]:
+    """``ref`` as ``prepare_pack`` takes it: an id or a folder as given, or, for
+    ``id@version`` (when no such folder exists), that version rebuilt from the workspace
+    ``store()`` opens — only then is it opened."""
+    pack_id, version = split_pack_version(ref)
+    if version is None or Path(ref).exists():
+        yield ref
+        return
+    files = store().pack_files(pack_id, version)
+    if files is None:
+        raise UsageError(
+            Diagnostic(
+                codes.USAGE,
+                f"{ref}: the workspace has no recorded assessment made with {pack_id} {version}",
+                hint="record one with check --record under that version, or give its folder",
+            )
+        )
+    with pack_folder(pack_id, files) as folder:
+        yield str(folder)
+
+
+def portfolio_inputs(workspace: Workspace, pack_id: str) -> list[ImpactInput]:
+    """Every firm's latest declaration recorded with the pack ``pack_id`` (``--portfolio``),
+    as the bytes that were assessed."""
+    return [
+        ImpactInput(firm=latest.firm_name, source=latest.declaration_path, text=latest.declaration)
+        for latest in workspace.latest_assessments(pack_id)
+    ]
 
 
 # ---------------------------------------------------------------------------- the schema

@@ -151,6 +151,10 @@ watchlist_entries = Table(
     Column("source", String(500), nullable=False),
     Column("listed_on", Date),
     Column("reason", Text, nullable=False),
+    # file:line:col of the entry in the file it was imported from
+    Column("origin", String(4500)),
+    # the name of the file it was imported from: importing that file again replaces them
+    Column("list_file", String(500), nullable=False, server_default="", index=True),
 )
 
 #: Tables a licensecheck workspace has; a database without them is not one.

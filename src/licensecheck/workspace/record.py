@@ -1,7 +1,7 @@
 """Recording: an assessment, the declaration it read and the pack it used → rows of the store.
 
-Input: an :class:`~licensecheck.engine.models.Assessment`, its validated declaration and the
-declaration file's bytes, the compiled pack. Output: the firm (by
+Input: an :class:`~licensecheck.engine.models.Assessment`, the declaration it read (loaded, or
+its text), the compiled pack. Output: the firm (by
 :func:`~.identity.firm_key`), the declaration and every file of the pack's lineage as
 content-addressed blobs, the pack version, the assessment (score and range, readiness, counts,
 gaps by domain and severity) and one finding row per rule and list element, with its status,
@@ -15,7 +15,6 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +28,7 @@ from ..reports.gap import score_range
 from .identity import firm_key
 from .models import assessments, blobs, findings, firms, pack_files, pack_versions
 from .store import Workspace, pack_digest, sha256
+from .suppliers import declaration_from_text
 
 
 @dataclass(frozen=True)
@@ -74,12 +74,15 @@ class Recording:
 
 
 def recording(
-    assessment: Assessment, declaration: Declaration, pack: PackFiles, fail_on: str
+    assessment: Assessment, declaration: Declaration | str, pack: PackFiles, fail_on: str
 ) -> Recording:
-    """The recording of ``assessment``: the declaration's bytes are read from its file
-    (the same bytes the assessment read, so the run can be reproduced)."""
+    """The recording of ``assessment`` made from ``declaration`` (loaded, or its text): the
+    text it read is stored, never the file as it is by now (edited since, the record would
+    not be what was assessed); assessing the stored bytes gives the run again."""
+    if isinstance(declaration, str):
+        declaration = declaration_from_text(declaration, assessment.declaration)
     company = declaration.data.get("company") or {}
-    return Recording(assessment, company, Path(declaration.source).read_bytes(), pack, fail_on)
+    return Recording(assessment, company, declaration.text.encode("utf-8"), pack, fail_on)
 
 
 def record(workspace: Workspace, item: Recording) -> bool:

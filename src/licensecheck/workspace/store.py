@@ -86,6 +86,12 @@ class LatestAssessment:
     as_of: dt.date
     #: (rule id, element) -> status; element "" for the rule as a whole
     statuses: dict[tuple[str, str], str] = field(default_factory=dict)
+    ready: bool = False
+    score: int = 0
+    #: rule id -> its domain, for every rule the assessment has a finding of
+    domains: dict[str, str] = field(default_factory=dict)
+    #: rule id -> the declaration path of its first witness (where a finding points)
+    evidence: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -171,25 +177,30 @@ class Workspace:
 
     def add_watchlist_entries(self, rows: Sequence[Mapping[str, object]]) -> int:
         """Store watchlist entries (name, aliases, registration_id, source, listed_on,
-        reason); returns how many were added."""
-        values = [
-            {
-                "name": str(row["name"]),
-                "aliases": list(row.get("aliases") or []),  # type: ignore[call-overload]
-                "registration_id": row.get("registration_id"),
-                "source": str(row.get("source") or ""),
-                "listed_on": row.get("listed_on"),
-                "reason": str(row.get("reason") or ""),
-            }
-            for row in rows
-        ]
+        reason, origin); returns how many were added."""
+        values = _watchlist_values(rows, "")
         if values:
             self.write(lambda c: c.execute(watchlist_entries.insert(), values))
         return len(values)
 
+    def replace_watchlist(self, list_file: str, rows: Sequence[Mapping[str, object]]) -> int:
+        """Store the entries of the watchlist file named ``list_file`` in place of those it
+        gave before (in one transaction, so importing a file again never doubles it); returns
+        how many entries it had before."""
+        values = _watchlist_values(rows, list_file)
+
+        def replace(connection: Connection) -> int:
+            same_file = watchlist_entries.c.list_file == list_file
+            removed = connection.execute(sa.delete(watchlist_entries).where(same_file)).rowcount
+            if values:
+                connection.execute(watchlist_entries.insert(), values)
+            return int(removed)
+
+        return self.write(replace)
+
     def watchlist_entries(self) -> list[dict[str, Any]]:
         """Every watchlist entry, in the order they were added."""
-        columns = ("name", "aliases", "registration_id", "source", "listed_on", "reason")
+        columns = WATCHLIST_COLUMNS
         rows = self.read(
             lambda c: c.execute(sa.select(watchlist_entries).order_by(watchlist_entries.c.id)).all()
         )
@@ -274,6 +285,35 @@ def _enable_wal(engine: Engine, location: Location) -> None:
 # ---------------------------------------------------------------- queries
 
 
+#: A stored watchlist entry's fields, as :meth:`Workspace.watchlist_entries` gives them.
+WATCHLIST_COLUMNS = (
+    "name",
+    "aliases",
+    "registration_id",
+    "source",
+    "listed_on",
+    "reason",
+    "origin",
+    "list_file",
+)
+
+
+def _watchlist_values(rows: Sequence[Mapping[str, Any]], list_file: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": str(row["name"]),
+            "aliases": list(row.get("aliases") or []),
+            "registration_id": row.get("registration_id"),
+            "source": str(row.get("source") or ""),
+            "listed_on": row.get("listed_on"),
+            "reason": str(row.get("reason") or ""),
+            "origin": row.get("origin"),
+            "list_file": list_file,
+        }
+        for row in rows
+    ]
+
+
 def find_firm(connection: Connection, text: str) -> Firm:
     """The one firm whose key, registration id or name (as the identity normalises it) is
     ``text``; a WorkspaceError naming the candidates when there are none or several."""
@@ -332,6 +372,8 @@ def _latest_assessments(connection: Connection, pack_id: str | None) -> list[Lat
             pack_versions.c.version,
             pack_versions.c.digest,
             assessments.c.as_of,
+            assessments.c.ready,
+            assessments.c.score,
         )
         .join(latest, latest.c.id == assessments.c.id)
         .join(firms, firms.c.id == assessments.c.firm_id)
@@ -341,13 +383,25 @@ def _latest_assessments(connection: Connection, pack_id: str | None) -> list[Lat
     )
     rows = connection.execute(query).all()
     statuses: dict[int, dict[tuple[str, str], str]] = {row.id: {} for row in rows}
+    domains: dict[int, dict[str, str]] = {row.id: {} for row in rows}
+    evidence: dict[int, dict[str, str]] = {row.id: {} for row in rows}
     finding_rows = connection.execute(
         sa.select(
-            findings.c.assessment_id, findings.c.rule_id, findings.c.element, findings.c.status
-        ).join(latest, latest.c.id == findings.c.assessment_id)
+            findings.c.assessment_id,
+            findings.c.rule_id,
+            findings.c.element,
+            findings.c.status,
+            findings.c.domain,
+            findings.c.witnesses,
+        )
+        .join(latest, latest.c.id == findings.c.assessment_id)
+        .order_by(findings.c.assessment_id, findings.c.rule_id, findings.c.element)
     )
     for f in finding_rows:
         statuses[f.assessment_id][(f.rule_id, f.element)] = f.status
+        domains[f.assessment_id][f.rule_id] = f.domain
+        if f.witnesses:
+            evidence[f.assessment_id].setdefault(f.rule_id, str(f.witnesses[0].get("path", "")))
     return [
         LatestAssessment(
             firm_key=row.key,
@@ -360,6 +414,10 @@ def _latest_assessments(connection: Connection, pack_id: str | None) -> list[Lat
             pack_digest=row.digest,
             as_of=row.as_of,
             statuses=statuses[row.id],
+            ready=bool(row.ready),
+            score=row.score,
+            domains=domains[row.id],
+            evidence=evidence[row.id],
         )
         for row in rows
     ]

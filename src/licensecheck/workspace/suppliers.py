@@ -43,6 +43,7 @@ from ..errors import Diagnostic, LicenseCheckError, Span
 from ..sources.paths import PathKey, format_path, parse_path
 from .identity import firm_key, normalise_identifier
 from .names import normalise_name
+from .store import LatestAssessment
 from .watchlist import Watchlist, WatchlistMatch
 
 __all__ = [
@@ -162,6 +163,36 @@ def declaration_from_text(text: str, source: str) -> Declaration:
     positions so that findings can cite ``source:line:col``."""
     data, positions = parse_declaration_text(text, source, json=source.lower().endswith(".json"))
     return Declaration(data, source, text, positions)
+
+
+def firm_from_latest(latest: LatestAssessment) -> FirmInput:
+    """A firm as the workspace last recorded it under one pack: the declaration's stored
+    bytes (cited at the path it was recorded from), the recorded readiness and statuses."""
+    text = latest.declaration.decode("utf-8")
+    return firm_from_statuses(
+        declaration_from_text(text, latest.declaration_path),
+        ready=latest.ready,
+        score=latest.score,
+        rule_statuses=(
+            (rule_id, latest.domains.get(rule_id, ""), status)
+            for (rule_id, _element), status in latest.statuses.items()
+        ),
+        evidence=latest.evidence,
+    )
+
+
+def recorded_graph(
+    latest: Sequence[LatestAssessment], watchlist: Watchlist | None = None
+) -> SupplyGraph:
+    """The supply graph of the workspace's latest assessments under one pack: no firm is
+    assessed again; the heading names the pack versions and the latest as-of date recorded."""
+    versions = sorted({f"{item.pack_id} {item.pack_version}" for item in latest})
+    return build_supply_graph(
+        [firm_from_latest(item) for item in latest],
+        watchlist,
+        pack=", ".join(versions),
+        as_of=max((item.as_of for item in latest), default=None),
+    )
 
 
 def assess_firms(

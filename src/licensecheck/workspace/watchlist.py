@@ -96,6 +96,15 @@ class WatchlistEntry:
             origin=_span_of(origin) if isinstance(origin, str) else None,
         )
 
+    @classmethod
+    def from_stored(cls, row: Mapping[str, object]) -> WatchlistEntry:
+        """The entry a workspace stored (``Workspace.watchlist_entries``: ``listed_on``)."""
+        return cls.from_row({**row, "date": row.get("listed_on")})
+
+    def stored(self) -> dict[str, object]:
+        """The entry as ``Workspace.replace_watchlist`` takes it."""
+        return {**self.as_row(), "listed_on": self.date}
+
     def cited(self) -> str:
         """The entry's source and date, as a finding cites them."""
         return f"{self.source}, {self.date.isoformat()}" if self.date else self.source

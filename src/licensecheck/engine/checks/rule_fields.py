@@ -70,6 +70,10 @@ def check_rules(state: CheckState) -> None:
             state.own_rules.setdefault(loaded.root, []).append(rule)
 
 
+#: The longest effort a rule may give its remediation (100 years): plans run on real calendars
+MAX_EFFORT_DAYS = 100 * 365
+
+
 class _RuleChecker:
     def __init__(self, state: CheckState) -> None:
         self.state = state
@@ -148,6 +152,15 @@ class _RuleChecker:
                 "say what to do first",
             )
         effort = self._literal(fields.get("effort"), Duration, "a duration such as 30 days")
+        if effort is not None and effort.days > MAX_EFFORT_DAYS:
+            # a plan schedules every task on a calendar that ends in the year 9999
+            self.state.error(
+                codes.LIMIT,
+                f"'effort' {effort} is more than {MAX_EFFORT_DAYS // 365} years: "
+                "no remediation plan could schedule it",
+                fields["effort"].value.span,
+            )
+            effort = None
         effective_from = self._literal(fields.get("effective_from"), dt.date, "a date (YYYY-MM-DD)")
         grace_until = self._literal(fields.get("grace_until"), dt.date, "a date (YYYY-MM-DD)")
         if effective_from and grace_until and grace_until < effective_from:
