@@ -56,6 +56,11 @@ DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
 
 T = TypeVar("T")
 
+#: Files a worker assesses per task, at most (fewer in short batches, to share them out).
+CHUNK_FILES = 16
+#: Tasks per worker submitted ahead: enough to keep it busy, few enough to bound memory.
+CHUNKS_IN_FLIGHT = 2
+
 
 def expand_paths(
     paths: Iterable[str | os.PathLike[str]],
@@ -257,12 +262,14 @@ def run_finished(
         for source in sources:
             yield finish(assess_file(source, pack, options))
         return
+    import collections
     import functools
+    import itertools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(jobs, len(sources))
-    chunk = max(1, min(64, len(sources) // (workers * 8)))
+    chunk = max(1, min(CHUNK_FILES, len(sources) // (workers * 8)))
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -274,12 +281,19 @@ def run_finished(
             current_limits(),
         ),
     )
+    chunks = (sources[i : i + chunk] for i in range(0, len(sources), chunk))
+    work = functools.partial(_work_chunk, finish)
     try:
-        with _workers_ignore_ctrl_c():
-            results = pool.map(
-                functools.partial(_work, finish), sources, chunksize=chunk
-            )  # starts the workers
-        yield from results
+        # At most CHUNKS_IN_FLIGHT chunks per worker are queued or done but not yet taken:
+        # results wait for the parent in bounded numbers, however long the batch.
+        with _workers_ignore_ctrl_c():  # the first submissions start the workers
+            pending = collections.deque(
+                pool.submit(work, c) for c in itertools.islice(chunks, workers * CHUNKS_IN_FLIGHT)
+            )
+        while pending:
+            done = pending.popleft().result()
+            pending.extend(pool.submit(work, c) for c in itertools.islice(chunks, 1))
+            yield from done
     finally:  # interrupted or done: drop the files not started yet
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -316,9 +330,9 @@ def _start_worker(
     _WORKER.append((only_rules(prepare_pack(loaded), rule_ids), options))
 
 
-def _work(finish: Callable[[BatchItem], T], source: str) -> T:
+def _work_chunk(finish: Callable[[BatchItem], T], sources: Sequence[str]) -> list[T]:
     pack, options = _WORKER[0]
-    return finish(assess_file(source, pack, options))
+    return [finish(assess_file(source, pack, options)) for source in sources]
 
 
 @dataclass(frozen=True)
