@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from .authoring.schema_export import SCHEMA_NAMES as _AUTHORING_SCHEMAS
@@ -31,7 +32,9 @@ from .engine.pipeline import (
     prepare_pack,
     prepare_waivers,
 )
+from .errors import Diagnostic, LicenseCheckError
 from .formats.dispatch import DIFF_FORMATS, FORMATS
+from .lang import nodes as syntax  # the rule language's syntax tree, for editors
 from .packs.listing import DEFAULT_PACK
 
 #: Every schema ``licensecheck schema`` prints: the authoring layer's, then the workspace's
@@ -46,13 +49,17 @@ if TYPE_CHECKING:
     from .authoring.packtest import PackTestReport
     from .config import LoadedConfig
     from .declaration.loader import Declaration
+    from .declaration.schema import DeclarationSchema
+    from .declaration.schema import SchemaNode as SchemaNode
     from .engine.baseline import Baseline, DiffReport
     from .engine.batch import Batch, BatchItem, BatchRun
     from .engine.compile import CompiledPack
     from .engine.models import Assessment
     from .engine.pack_diff import PackDiff
+    from .engine.rules import CheckedPack as CheckedPack
+    from .engine.rules import Rule as Rule
     from .engine.waivers import WaiverSet
-    from .errors import Diagnostic
+    from .errors import Span as Span
     from .packs.listing import PackSummary
     from .reports.gap import GapReport
     from .reports.plan import Plan
@@ -72,6 +79,8 @@ __all__ = [
     "LANGUAGES",
     "SCHEMA_NAMES",
     "DeclarationRef",
+    "Diagnostic",
+    "LicenseCheckError",
     "PackRef",
     "assess",
     "blocks",
@@ -83,6 +92,7 @@ __all__ = [
     "parse_as_of",
     "prepare_pack",
     "prepare_waivers",
+    "syntax",
 ]
 
 
@@ -510,13 +520,20 @@ def new_pack(
 
 
 def declaration_skeleton(
-    pack: PackRef, *, pack_path: Sequence[str | os.PathLike[str]] | None = None
+    pack: PackRef,
+    *,
+    pack_path: Sequence[str | os.PathLike[str]] | None = None,
+    written_to: str | os.PathLike[str] | None = None,
 ) -> str:
     """A YAML declaration holding exactly the fields the pack's rules read, each commented
-    with what it is, the values it takes and the rules that use it."""
+    with what it is, the values it takes and the rules that use it. With ``written_to`` (the
+    file it will be saved as), it opens with a ``# yaml-language-server: $schema=…`` modeline
+    naming the declaration schema relative to that file, so YAML editors validate it."""
     from .authoring.skeleton import declaration_skeleton as _skeleton
+    from .authoring.skeleton import schema_modeline
 
-    return _skeleton(prepare_pack(pack, pack_path=pack_path).checked)
+    text = _skeleton(prepare_pack(pack, pack_path=pack_path).checked)
+    return text if written_to is None else schema_modeline(written_to) + text
 
 
 # --- workspace: wsimpact ---
@@ -852,3 +869,70 @@ def report_history(
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
     with open_workspace(workspace, database_url=database_url) as ws:
         return trend_of(ws, loaded.data.get("company") or {}, compiled.checked.id)
+
+
+# --- lsp ---
+
+
+def unsaved_texts(texts: Mapping[str, str]) -> AbstractContextManager[None]:
+    """Within the block, every file in ``texts`` (absolute path → text) is read from it
+    instead of the disk: an editor's unsaved buffers, checked as typed."""
+    from .sources.text import unsaved_texts as _unsaved
+
+    return _unsaved(texts)
+
+
+def requirement_words(
+    expr: object, consts: Mapping[str, object] | None = None, lang: str = "en"
+) -> str:
+    """What a rule expression (a :mod:`licensecheck.lang.nodes` node) requires, in words."""
+    from .lang.nodes import Node
+    from .reports.requirements import requirement_text
+
+    if not isinstance(expr, Node):
+        raise TypeError(f"not an expression: {expr!r}")
+    return requirement_text(expr, consts, lang)  # type: ignore[arg-type]
+
+
+def fields_read(pack: PackRef) -> dict[str, set[str]]:
+    """Every declaration path the pack's rules read (``data_sources[].kind``) → the ids of
+    the rules that read it."""
+    from .authoring.skeleton import format_read, read_fields
+
+    checked = prepare_pack(pack).checked
+    return {format_read(path): rules for path, rules in read_fields(checked).items()}
+
+
+def schema_value_words(node: SchemaNode | None) -> str:
+    """The values a declaration field takes, in words (as ``init`` comments them)."""
+    from .authoring.skeleton import value_words
+
+    return value_words(node)
+
+
+def print_expression(expr: syntax.Node) -> str:
+    """A rule expression as the rule language writes it."""
+    from .lang.printer import expression_text
+
+    return expression_text(expr)  # type: ignore[arg-type]
+
+
+def declaration_schema() -> DeclarationSchema:
+    """The declaration schema (without any pack's extensions)."""
+    from .declaration.schema import load_declaration_schema
+
+    return load_declaration_schema()
+
+
+# ---------------------------------------------------------------------------- text in memory
+
+
+def load_declaration_text(text: str, source: str, pack: PackRef | None = None) -> Declaration:
+    """Parse and validate a declaration held in memory (a web form, an HTTP request body),
+    reported as ``source`` (``.json`` is JSON, anything else YAML), against the schema of
+    ``pack`` (with its extensions) or the base schema. Raises
+    :class:`~licensecheck.errors.DeclarationError` as :func:`load_declaration` does."""
+    from .declaration.loader import load_declaration_text as _load
+
+    schema = prepare_pack(pack).checked.schema if pack is not None else None
+    return _load(text, source, schema=schema)

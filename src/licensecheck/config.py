@@ -5,8 +5,10 @@ folder is searched, and the first folder holding a ``licensecheck.toml``, or a
 ``pyproject.toml`` with a ``[tool.licensecheck]`` table, wins (``licensecheck.toml`` first).
 
 What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``baseline``,
-``format`` (of ``check``), ``lang``, ``jobs``, ``calendar`` (of ``plan``), and for the workspace
-``workspace`` (a folder), ``database-url`` and ``record``; ``snake_case`` spellings are accepted too.
+``format`` (of ``check``), ``lang``, ``jobs``, ``calendar`` (of ``plan``), for the workspace
+``workspace`` (a folder), ``database-url`` and ``record``, and for the language server
+``lsp-declaration`` (the declaration its code lenses evaluate rules against); ``snake_case``
+spellings are accepted too.
 Relative paths are relative to the file's folder, so a configuration works from any
 subfolder. The values become the commands' defaults: a flag on the command line always wins.
 """
@@ -70,6 +72,11 @@ class Config(BaseModel):
     calendar: Literal["weekends", "cn", "none"] | None = Field(
         default=None, description="Default --calendar of plan (else the pack's)."
     )
+    lsp_declaration: str | None = Field(
+        default=None,
+        alias="lsp-declaration",
+        description="The declaration the language server evaluates rules against (code lenses).",
+    )
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,8 @@ class LoadedConfig:
             values["db"] = c.database_url
         if c.record is not None:
             values["record"] = c.record
+        if c.lsp_declaration is not None:
+            values["lsp_declaration"] = str(base / c.lsp_declaration)
         return values
 
 

@@ -14,6 +14,7 @@ import licensecheck
 from helpers.cli import run
 from helpers.paths import REPO
 from licensecheck.authoring.skeleton import ELEMENT, leaves, read_fields
+from licensecheck.resources import schemas_dir
 
 POLICIES = REPO / "policies"
 BUNDLED = sorted(p.name for p in POLICIES.iterdir() if (p / "pack.yaml").is_file())
@@ -447,6 +448,21 @@ def test_init_writes_exactly_the_fields_the_rules_read(tmp_path: Path) -> None:
     assert {f.status for f in result.findings} <= {"unknown", "not_applicable", "pass"}
 
 
+def test_init_to_a_file_names_the_schema_for_yaml_editors(tmp_path: Path) -> None:
+    """The modeline the YAML language server reads: the schema, relative to the file."""
+    target = tmp_path / "clients" / "firm.yaml"
+    target.parent.mkdir()
+    assert run("init", "--pack", "starter", "-o", target)[0] == 0
+    first, *_ = target.read_text(encoding="utf-8").split("\n")
+    assert first.startswith("# yaml-language-server: $schema=")
+    schema = (target.parent / first.split("=", 1)[1]).resolve()
+    assert schema == (schemas_dir() / "declaration.schema.json").resolve()
+    assert json.loads(schema.read_text(encoding="utf-8"))["$id"].startswith("urn:licensecheck")
+    assert run("validate", target)[0] == 0
+    # on standard output there is no file to be relative to: no modeline
+    assert "yaml-language-server" not in run("init", "--pack", "starter")[1]
+
+
 def _leaf_paths(data: object, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     if isinstance(data, dict):
         return [p for k, v in data.items() for p in _leaf_paths(v, (*prefix, str(k)))] or [prefix]
@@ -481,7 +497,8 @@ def test_init_includes_extension_fields_and_refuses_to_overwrite(scaffolded: Pat
     assert code == 2 and "exists" in err
     assert target.read_text() == "keep me\n"
     assert run("init", "--pack", "acme-credit", "-o", target, "--force")[0] == 0
-    assert target.read_text() == out
+    modeline, written = target.read_text().split("\n", 1)  # a file starts with the modeline
+    assert modeline.startswith("# yaml-language-server: $schema=") and written == out
 
 
 # ---------------------------------------------------------------- the test-case format
@@ -571,9 +588,9 @@ def test_init_golden(golden: object) -> None:
     ],
 )
 def test_init_comments_stop_at_a_real_sentence_end(description: str, comment: str) -> None:
-    from licensecheck.authoring.skeleton import _first_sentence
+    from licensecheck.authoring.skeleton import first_sentence
 
-    assert _first_sentence(description) == comment
+    assert first_sentence(description) == comment
 
 
 def test_init_comments_keep_article_numbers() -> None:

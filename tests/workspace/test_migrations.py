@@ -20,7 +20,7 @@ def _tables(engine: sa.Engine) -> set[str]:
 def test_up_down_and_up_again(workspace: Target) -> None:
     engine = workspace.engine()
     try:
-        assert set(TABLES) | {"watchlist_entries", "alembic_version"} == _tables(engine)
+        assert set(TABLES) | {"watchlist_entries", "drafts", "alembic_version"} == _tables(engine)
         migrate(engine, "base")
         assert _tables(engine) <= {"alembic_version"}
         with engine.connect() as connection:
@@ -31,7 +31,7 @@ def test_up_down_and_up_again(workspace: Target) -> None:
         engine.dispose()
     code, out, err = run("workspace", "info", *workspace.args)
     assert code == 0, err
-    assert "schema revision: 0002" in out
+    assert "schema revision: 0003" in out
 
 
 def test_the_migrations_build_the_tables_the_code_uses(workspace: Target) -> None:
@@ -51,4 +51,4 @@ def test_an_older_workspace_is_brought_up_to_date_when_opened(workspace: Target)
     # a workspace at "base" holds an empty version table: opened, it is migrated to the head
     code, out, err = run("workspace", "info", *workspace.args)
     assert code == 0, err
-    assert "schema revision: 0002" in out
+    assert "schema revision: 0003" in out

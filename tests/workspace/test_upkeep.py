@@ -35,7 +35,7 @@ def test_info_counts_what_was_recorded(workspace: Target) -> None:
     assert counts["firms"] == counts["assessments"] == examples
     assert counts["pack versions"] == 1
     _code, out, _ = run("workspace", "info", *workspace.args)
-    assert "schema revision: 0002" in out
+    assert "schema revision: 0003" in out
 
 
 def test_verify_finds_a_changed_byte(workspace: Target) -> None:

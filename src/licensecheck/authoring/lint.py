@@ -38,6 +38,8 @@ TRANSLATED_FIELDS = ("title", "remediation")
 class LintResult:
     pack: str
     diagnostics: tuple[Diagnostic, ...]
+    #: the checked pack, when the static checks passed (the language server reuses it)
+    checked: CheckedPack | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def errors(self) -> int:
@@ -71,14 +73,16 @@ def lint_pack(
         diagnostics.extend(_translation_checks(loaded, checked))
     diagnostics.extend(_test_checks(loaded, checked))
     diagnostics.extend(hygiene_checks(loaded))
-    return _result(loaded.manifest.id, diagnostics, strict)
+    return _result(loaded.manifest.id, diagnostics, strict, checked)
 
 
-def _result(pack: str, diagnostics: list[Diagnostic], strict: bool) -> LintResult:
+def _result(
+    pack: str, diagnostics: list[Diagnostic], strict: bool, checked: CheckedPack | None = None
+) -> LintResult:
     if strict:
         diagnostics = [dataclasses.replace(d, level="error") for d in diagnostics]
     unique = list(dict.fromkeys(diagnostics))
-    return LintResult(pack, tuple(sorted(unique, key=Diagnostic.sort_key)))
+    return LintResult(pack, tuple(sorted(unique, key=Diagnostic.sort_key)), checked)
 
 
 def _warning(

@@ -12,14 +12,17 @@ skeleton is a valid declaration from the start.
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..declaration.schema import SchemaNode
 from ..engine.rules import CheckedPack, Rule
 from ..lang import nodes as n
+from ..resources import schemas_dir
 
 #: The marker of "an element of this list" in a read path: ``data_sources[].kind``
 ELEMENT = "[]"
@@ -159,6 +162,18 @@ def declaration_skeleton(pack: CheckedPack) -> str:
     return "\n".join(lines) + "\n"
 
 
+def schema_modeline(written_to: str | os.PathLike[str]) -> str:
+    """The first line that has the YAML language server validate a declaration saved as
+    ``written_to`` against the declaration schema (named relative to the file)."""
+    schema = schemas_dir() / "declaration.schema.json"
+    folder = os.path.dirname(os.path.abspath(written_to))
+    try:
+        where = os.path.relpath(schema, folder)
+    except ValueError:  # another drive on Windows
+        where = str(schema)
+    return f"# yaml-language-server: $schema={Path(where).as_posix()}\n"
+
+
 def _child_schema(schema: SchemaNode | None, key: str) -> SchemaNode | None:
     if schema is None:
         return None
@@ -234,7 +249,7 @@ def _describe(node: _Field) -> list[str]:
     schema = node.schema
     parts: list[str] = []
     if schema is not None and schema.description:
-        parts.append(_first_sentence(schema.description))
+        parts.append(first_sentence(schema.description))
     allowed = value_words(schema)
     if allowed:
         parts.append(allowed)
@@ -268,7 +283,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
     """The first sentence of a schema description, or all of it when no period surely ends
     one: a comment cut at "Art." or "e.g." would stop mid-sentence and mislead."""
     for end in re.finditer(r"\.\s+(?=\S)", text):

@@ -26,10 +26,12 @@ from ..errors import LicenseCheckError
 from ..output import inputs_recorded
 from .authoring import explain, init, schema
 from .check import check, diff_command, validate
+from .editor import lsp_command
 from .impact import impact_command
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
 from .reports import plan_command, report_command
+from .serve import serve
 from .suppliers import suppliers, watchlist
 from .waivers import waivers
 from .workspace import history_command, portfolio_command, workspace
@@ -193,3 +195,5 @@ main.add_command(impact_command)
 main.add_command(workspace)
 main.add_command(history_command)
 main.add_command(portfolio_command)
+main.add_command(lsp_command)
+main.add_command(serve)

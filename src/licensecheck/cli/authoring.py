@@ -56,7 +56,7 @@ def init(pack: str, output: Path | None, force: bool) -> None:
         raise UsageError(
             Diagnostic(codes.USAGE, f"{output} exists; choose another file or add --force")
         )
-    emit(declaration_skeleton(pack), output, [])
+    emit(declaration_skeleton(pack, written_to=output), output, [])
     if output is not None:
         click.echo(f"wrote {output}: fill it in, then: licensecheck check {output} --pack {pack}")
 

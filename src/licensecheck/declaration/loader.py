@@ -36,12 +36,18 @@ from ..sources.text import (
     FileKind,
     read_source_text,
     read_stdin_text,
+    too_big,
 )
 from .convert import convert
 from .schema import DeclarationSchema, load_declaration_schema
 from .validate import NOUN, validate
 
-__all__ = ["Declaration", "load_declaration", "parse_declaration_text"]
+__all__ = [
+    "Declaration",
+    "load_declaration",
+    "load_declaration_text",
+    "parse_declaration_text",
+]
 
 #: The path that stands for standard input
 STDIN_PATH = "-"
@@ -102,9 +108,36 @@ def load_declaration(
         # it reaches every output, and those must be valid UTF-8
         name = encodable(path)
         text = read_source_text(path, DECLARATION_FILE, shown=name, limits=limits)
-        data, positions = parse_declaration_text(
-            text, name, json=name.lower().endswith(".json"), limits=limits
-        )
+        return load_declaration_text(text, name, schema=schema, limits=limits)
+    return _validated(data, positions, name, text, schema)
+
+
+def load_declaration_text(
+    text: str,
+    source: str,
+    *,
+    schema: DeclarationSchema | None = None,
+    limits: Limits | None = None,
+) -> Declaration:
+    """:func:`load_declaration` of text already read (a web form, an HTTP request body),
+    reported as ``source`` (``.json`` is JSON, anything else YAML)."""
+    limits = limits or current_limits()
+    schema = schema or load_declaration_schema()
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise too_big(source, DECLARATION_FILE, limits.max_bytes)
+    data, positions = parse_declaration_text(
+        text, source, json=source.lower().endswith(".json"), limits=limits
+    )
+    return _validated(data, positions, source, text, schema)
+
+
+def _validated(
+    data: dict[str, Any],
+    positions: Positions | None,
+    name: str,
+    text: str,
+    schema: DeclarationSchema,
+) -> Declaration:
     diagnostics = validate(data, positions, name, text, schema)
     if diagnostics:
         raise DeclarationError(diagnostics)

@@ -8,6 +8,7 @@ nodes. Lark's exceptions never leave this module: they become
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -119,8 +120,12 @@ def _decode(value: Any) -> Any:
 MAX_EXPRESSION_DEPTH = 150
 
 
+@functools.lru_cache(maxsize=256)
 def parse_module(text: str, path: str) -> n.Module:
-    """Parse one rules file; raise :class:`PackError` on a syntax error."""
+    """Parse one rules file; raise :class:`PackError` on a syntax error.
+
+    Remembered by text and path (the tree is immutable): the language server relints a
+    whole pack on each keystroke, and only the file being typed has new text to parse."""
     return _parse_module(text, path, None)
 
 

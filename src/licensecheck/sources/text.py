@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextvars
 import os
 import re
 import stat
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span, source_snippet
@@ -30,6 +34,7 @@ __all__ = [
     "SourceText",
     "read_source_text",
     "read_stdin_text",
+    "unsaved_texts",
 ]
 
 #: The name of values that come from memory rather than a file
@@ -39,6 +44,24 @@ STDIN_SOURCE = "<stdin>"
 #: Standard input can be read once: its bytes, kept for every later reader in the process
 #: (one declaration assessed against several packs).
 _STDIN_BYTES: list[bytes] = []
+
+
+#: Absolute path → text of files open in an editor, read instead of the disk (the language
+#: server checks what is typed, not what was last saved)
+_UNSAVED: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
+    "unsaved", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def unsaved_texts(texts: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, :func:`read_source_text` reads ``texts`` (keyed by absolute path)
+    in place of those files on disk, within the same size limit."""
+    token = _UNSAVED.set({os.path.realpath(path): text for path, text in texts.items()})
+    try:
+        yield
+    finally:
+        _UNSAVED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,12 @@ def read_source_text(
     limit = kind.max_bytes or (limits or current_limits()).max_bytes
     if record:  # before reading: a file that fails to read is an input all the same
         record_input(name)
+    unsaved = _UNSAVED.get().get(os.path.realpath(name))
+    if unsaved is not None:
+        raw = unsaved.encode("utf-8", "surrogatepass")
+        if len(raw) > limit:
+            raise too_big(shown, kind, limit)
+        return _decode(raw, shown, kind)
     try:
         _refuse_special(os.stat(name), shown, kind)
         # Non-blocking: were a FIFO swapped in after the stat, opening it must not hang.
@@ -82,7 +111,7 @@ def read_source_text(
             info = os.fstat(handle.fileno())
             _refuse_special(info, shown, kind)
             if info.st_size > limit:
-                raise _too_big(shown, kind, limit)
+                raise too_big(shown, kind, limit)
             raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise _io(shown, kind, kind.missing.format(path=shown)) from None
@@ -92,7 +121,7 @@ def read_source_text(
         reason = exc.strerror or str(exc)
         raise _io(shown, kind, f"cannot read '{shown}': {reason}") from None
     if len(raw) > limit:
-        raise _too_big(shown, kind, limit)
+        raise too_big(shown, kind, limit)
     return _decode(raw, shown, kind)
 
 
@@ -107,7 +136,7 @@ def read_stdin_text(kind: FileKind, *, limits: Limits | None = None) -> str:
             raise _io(STDIN_SOURCE, kind, f"cannot read standard input: {exc}") from None
     raw = _STDIN_BYTES[0]
     if len(raw) > limit:
-        raise _too_big(STDIN_SOURCE, kind, limit)
+        raise too_big(STDIN_SOURCE, kind, limit)
     return _decode(raw, STDIN_SOURCE, kind)
 
 
@@ -135,7 +164,8 @@ def _io(shown: str, kind: FileKind, message: str) -> LicenseCheckError:
     return kind.error(Diagnostic(codes.IO, message, Span(shown, 1, 1)))
 
 
-def _too_big(shown: str, kind: FileKind, limit: int) -> LicenseCheckError:
+def too_big(shown: str, kind: FileKind, limit: int) -> LicenseCheckError:
+    """The error for an input over the size limit (files read here, texts sent to the web app)."""
     return _io(shown, kind, f"the {kind.noun} is larger than {limit} bytes")
 
 

@@ -157,5 +157,24 @@ watchlist_entries = Table(
     Column("list_file", String(500), nullable=False, server_default="", index=True),
 )
 
+# The web app's questionnaire drafts (licensecheck serve): the answers as given, saved on each
+# change so that a refresh or a server restart loses nothing. Not an assessment: nothing here
+# is read by the history or the portfolio.
+drafts = Table(
+    "drafts",
+    METADATA,
+    Column("id", String(32), primary_key=True),
+    Column("firm", String(500), nullable=False),
+    # pack ids, in the order chosen
+    Column("packs", JSON, nullable=False),
+    # the declaration the draft started from (uploaded or taken from the workspace), or {}
+    Column("base", JSON, nullable=False),
+    # "declaration path" -> the answer as typed (text, or a list of texts)
+    Column("answers", JSON, nullable=False),
+    # list path -> how many elements the questionnaire shows
+    Column("lists", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 #: Tables a licensecheck workspace has; a database without them is not one.
 TABLES = ("firms", "blobs", "pack_versions", "pack_files", "assessments", "findings")
