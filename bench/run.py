@@ -12,6 +12,8 @@
    per-process costs (Lark parser build, declaration schema load) reported separately.
 3. Cold-process ``licensecheck check … --format json`` against ``python -c pass``: wall time,
    peak RSS, and the slowest imports.
+4. Batches (``bench/batch.py``): declarations/s at ``--jobs 1`` and ``--jobs 2`` and peak RSS
+   over folders of generated declarations of two sizes (memory flat in N: ratio 1.00x).
 
 Everything is deterministic (seeded generators, fixed ``--as-of``) and uses only the standard
 library and licensecheck. Times are medians of several repetitions.
@@ -39,6 +41,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import batch
 import declarations
 import genpack
 import handwritten
@@ -76,13 +79,14 @@ class Settings:
     parser_reps: int
     cli_reps: int
     importtime_runs: int
+    batch_sizes: tuple[int, ...]
     profile: bool
 
 
 def settings(args: argparse.Namespace) -> Settings:
     if args.quick:
-        return Settings(True, 20, 3, 1, (200,), 2, 1, 2, 1, args.profile)
-    return Settings(False, 300, 9, 3, (200, 1000), 5, 3, 9, 3, args.profile)
+        return Settings(True, 20, 3, 1, (200,), 2, 1, 2, 1, (3, 6), args.profile)
+    return Settings(False, 300, 9, 3, (200, 1000), 5, 3, 9, 3, (500, 2000), args.profile)
 
 
 # ---------------------------------------------------------------- timing helpers
@@ -593,6 +597,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         eval_ratio = bench_evaluation(s, tmp)
         prepare_200 = bench_pack_load(s, tmp)
     cli_wall, cli_rss = bench_cli(s)
+    with tempfile.TemporaryDirectory(prefix="licensecheck-bench-") as name:
+        env = child_env(cached=True)
+
+        def run_once(argv: Sequence[str]) -> tuple[float, float, int]:
+            child = run_child(argv, env)
+            return child.wall, child.rss, child.code
+
+        batch.bench_batch(s.batch_sizes, Path(name), run_once)
 
     targets = [
         (

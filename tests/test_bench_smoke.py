@@ -21,7 +21,7 @@ def test_bench_quick_run() -> None:
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=90,
+        timeout=240,  # four more fresh processes for the batch section
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -32,5 +32,7 @@ def test_bench_quick_run() -> None:
     assert "evaluate_rules / hand-written" in names, out
     assert any(name.startswith("200 / ") for name in names), out
     assert "check / baseline" in names, out
+    assert any(name.startswith("jobs 2 / jobs 1 at ") for name in names), out
+    assert any(name.startswith("peak RSS 6 / 3 files") for name in names), out
     assert "\ntargets\n" in out
     assert len(re.findall(r"^ +\[(met|NOT met)\] ", out, re.MULTILINE)) == 4, out

@@ -20,6 +20,7 @@ from .api import (
     assess_many,
     compare,
     declaration_skeleton,
+    evaluate,
     exit_code,
     explain_evaluation,
     explain_rule,
@@ -40,6 +41,7 @@ from .api import (
     render_plan,
     render_report,
     run_pack_tests,
+    start_batch,
     waiver_fingerprint,
 )
 from .engine.models import Assessment, Finding, Witness
@@ -71,6 +73,7 @@ __all__ = [
     "assess_many",
     "compare",
     "declaration_skeleton",
+    "evaluate",
     "exit_code",
     "explain_evaluation",
     "explain_rule",
@@ -91,5 +94,6 @@ __all__ = [
     "render_plan",
     "render_report",
     "run_pack_tests",
+    "start_batch",
     "waiver_fingerprint",
 ]

@@ -110,9 +110,14 @@ def _refused(shown: str, reason: str) -> UsageError:
 
 
 def write_output(
-    path: Path, text: str, *, inputs: Iterable[Path] = (), rewrite_input: bool = False
+    path: Path,
+    text: str | Iterable[str],
+    *,
+    inputs: Iterable[Path] = (),
+    rewrite_input: bool = False,
 ) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename.
+    """Write ``text`` (or its chunks, e.g. a streamed batch) to ``path`` via a temporary file
+    and a rename.
 
     A reader never sees a half-written report, and an interrupted run leaves the old file
     (or none). Refuses what :func:`check_output_target` refuses; a write that fails (a
@@ -128,7 +133,8 @@ def write_output(
         raise _cannot_write(path, exc) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(encodable(text))
+            for chunk in [text] if isinstance(text, str) else text:
+                handle.write(encodable(chunk))
         os.chmod(temp, _mode_for(target))  # mkstemp makes 0600: a report is meant to be shared
         os.replace(temp, target)
     except OSError as exc:

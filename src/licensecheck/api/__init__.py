@@ -23,6 +23,7 @@ from ..engine.pipeline import (
     DeclarationRef,
     PackRef,
     assess,
+    evaluate,
     load_baseline,
     load_declaration,
     load_waivers,
@@ -79,7 +80,7 @@ if TYPE_CHECKING:
     from ..declaration.loader import Declaration
     from ..declaration.schema import SchemaNode as SchemaNode
     from ..engine.baseline import Baseline, DiffReport
-    from ..engine.batch import Batch, BatchItem
+    from ..engine.batch import Batch, BatchItem, BatchRun
     from ..engine.compile import CompiledPack
     from ..engine.models import Assessment
     from ..engine.rules import CheckedPack as CheckedPack
@@ -104,6 +105,7 @@ __all__ = [
     "PackRef",
     "assess",
     "blocks",
+    "evaluate",
     "exit_code",
     "load_baseline",
     "load_declaration",
@@ -221,6 +223,24 @@ def assess_many(
         baseline=baseline,
         jobs=jobs,
         on_result=on_result,
+    )
+
+
+def start_batch(
+    declarations: Sequence[str | os.PathLike[str]],
+    pack: PackRef,
+    *,
+    as_of: str | dt.date | None = None,
+    lang: str = "en",
+    waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    baseline: str | os.PathLike[str] | Baseline | None = None,
+    jobs: int = 1,
+) -> BatchRun:
+    """A batch prepared, not run: ``run.items()`` assesses the files in order, keeping nothing."""
+    from ..engine.batch import start_batch as _start_batch
+
+    return _start_batch(
+        declarations, pack, as_of=as_of, lang=lang, waivers=waivers, baseline=baseline, jobs=jobs
     )
 
 

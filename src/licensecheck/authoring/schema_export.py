@@ -26,6 +26,7 @@ GENERATED: dict[str, str] = {
     "gap-report": "gap-report.schema.json",
     "plan": "plan.schema.json",
     "pack-diff": "pack-diff.schema.json",
+    "batch-lines": "batch-lines.schema.json",
 }
 
 #: Every schema ``licensecheck schema`` prints: the hand-kept declaration schema, then the generated ones.
@@ -53,6 +54,10 @@ def _model(name: str) -> type[BaseModel]:
         from ..engine.baseline import DiffReport
 
         return DiffReport
+    if name == "batch-lines":
+        from ..engine.batch import BatchLine
+
+        return BatchLine
     if name == "batch-report":
         from ..engine.batch import BatchReport
 

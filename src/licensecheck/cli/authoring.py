@@ -75,7 +75,8 @@ def init(pack: str, output: Path | None, force: bool) -> None:
 def schema(name: str, output: Path | None) -> None:
     """Print the JSON Schema of a public format: declaration, report, pack (pack.yaml),
     pack-test (a pack's tests/*.yaml case), waivers, config (licensecheck.toml), diff,
-    batch-report, gap-report, plan, pack-diff or impact."""
+    batch-report, batch-lines (a line of --format jsonl), gap-report, plan, pack-diff or
+    impact."""
     from ..api import json_schema
 
     emit(json_schema(name), output, [])

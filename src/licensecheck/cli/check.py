@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +16,7 @@ import click
 from .. import codes
 from ..api import DIFF_FORMATS, FORMATS
 from ..errors import Diagnostic, LicenseCheckError, UsageError
+from ..output import encodable
 from .options import (
     as_of_option,
     baseline_option,
@@ -34,6 +38,7 @@ from .packchoice import choose_pack, choose_packs
 from .render import FormatTarget, colour_style, echo_diagnostics, emit, resolve_targets
 
 if TYPE_CHECKING:
+    from ..engine.batch import BatchRun
     from ..engine.compile import CompiledPack
     from ..engine.models import Assessment
 
@@ -46,7 +51,8 @@ PROGRESS_MIN_FILES = 20
 @packs_option
 @format_targets_option(
     FORMATS,
-    "text (default), json (the report contract), sarif (2.1.0, code scanning), junit (XML), "
+    "text (default), json (the report contract), jsonl (a JSON line per declaration, "
+    "written as each is assessed), sarif (2.1.0, code scanning), junit (XML), "
     "github (workflow-command annotations), oscal (assessment-results JSON) or markdown "
     "(a summary, e.g. for $GITHUB_STEP_SUMMARY); FORMAT=FILE "
     "writes that format to FILE. Repeat to write several outputs from one assessment, e.g. "
@@ -99,8 +105,16 @@ def check(
     declarations are assessed once, whatever the number of --format outputs.
     Exit status: 0 nothing at or above --fail-on, 1 gaps at or above it, 2 bad input.
     """
-    from ..api import assess_many, exit_code, find_declarations, prepare_pack, render_runs
+    from ..api import (
+        assess_many,
+        exit_code,
+        find_declarations,
+        prepare_pack,
+        render_runs,
+        start_batch,
+    )
     from ..engine.selection import RuleSelection, select_rules
+    from ..formats.stream import STREAMED_FORMATS
 
     targets = resolve_targets(formats, output, "text")
     written = [t.path for t in targets if t.path is not None]
@@ -120,6 +134,21 @@ def check(
             )
         )
     compiled = [select_rules(prepare_pack(p), selection) for p in dict.fromkeys(packs)]
+    single = len(declarations) == 1 and len(files) == 1 and not declarations[0].is_dir()
+    if not (single or record or len(compiled) > 1) and all(
+        t.fmt in STREAMED_FORMATS for t in targets
+    ):
+        run = start_batch(
+            files,
+            compiled[0],
+            as_of=as_of,
+            lang=lang,
+            waivers=waivers,
+            baseline=baseline,
+            jobs=jobs,
+        )
+        inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
+        sys.exit(stream_outputs(run, targets, fail_on, inputs))
     runs = []
     for pack in compiled:
         with _progress(len(files)) as advance:
@@ -135,7 +164,6 @@ def check(
                     on_result=advance,
                 )
             )
-    single = len(declarations) == 1 and len(files) == 1 and not declarations[0].is_dir()
     failed = runs[0].errors  # the same files fail under every pack: report them once
     if single and failed:
         raise LicenseCheckError(failed[0].diagnostics)
@@ -168,6 +196,63 @@ def check(
     for target, text in zip(targets, texts, strict=True):
         emit(text, target.path, inputs)
     sys.exit(max(exit_code(batch, fail_on) for batch in runs))
+
+
+def stream_outputs(
+    run: BatchRun, targets: Sequence[FormatTarget], fail_on: str, inputs: Sequence[Path]
+) -> int:
+    """Assess ``run``'s files one at a time, each result passed on to every output as it
+    arrives (stdout at once where the format allows, files through a temporary spool and
+    an atomic write at the end), keeping nothing else; returns the exit code."""
+    from ..formats.stream import piece, sink_for
+    from ..output import write_output
+
+    sinks = [sink_for(run, t.fmt) for t in targets]
+    spools = [_Spool() if t.path is not None else None for t in targets]
+    # each worker renders its files' texts: the parent only writes them
+    compact = functools.partial(
+        piece, formats=tuple(dict.fromkeys(t.fmt for t in targets)), fail_on=fail_on
+    )
+    code = 0
+    with _progress(len(run.sources)) as advance:
+        for result in run.finished(compact):
+            advance(result)
+            echo_diagnostics(result.diagnostics)
+            code = max(code, result.exit_code)
+            for sink, spool in zip(sinks, spools, strict=True):
+                sink.add(result)
+                for chunk in sink.ready():
+                    _send(chunk, spool)
+    for target, sink, spool in zip(targets, sinks, spools, strict=True):
+        if spool is None:
+            for chunk in sink.chunks():
+                _send(chunk, None)
+        else:
+            assert target.path is not None
+            write_output(
+                target.path, itertools.chain(spool.read_back(), sink.chunks()), inputs=inputs
+            )
+    return code
+
+
+class _Spool:
+    """Text kept in a temporary file until the output is written (never in memory)."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
+
+    def read_back(self) -> Iterator[str]:
+        self.file.seek(0)
+        while block := self.file.read(1 << 16):
+            yield block
+        self.file.close()
+
+
+def _send(chunk: str, spool: _Spool | None) -> None:
+    if spool is None:
+        click.echo(encodable(chunk), nl=False)
+    else:
+        spool.file.write(chunk)
 
 
 def record_in_workspace(

@@ -106,6 +106,7 @@ class DeclarationSchema:
         self.document = document
         self.root = root
         self._validator: jsonschema.protocols.Validator | None = None
+        self._compiled: Any = None  # jsonschema_rs.Validator, built on first use
 
     def validator(self) -> jsonschema.protocols.Validator:
         """A draft 2020-12 validator that also checks ``format`` (so bad dates are errors)
@@ -114,6 +115,22 @@ class DeclarationSchema:
             checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
             self._validator = _Re2Validator(self.document, format_checker=checker)
         return self._validator
+
+    def accepts(self, data: object) -> bool:
+        """Whether ``data`` is valid, by a compiled (Rust) validator that also checks formats.
+
+        The fast path for valid documents: ``True`` is trusted, ``False`` only means that
+        :meth:`validator` must find and word the problems (it alone gives the messages).
+        The compiled validator is at least as strict: its ``date`` format is RFC 3339's.
+        """
+        if self._compiled is None:
+            import jsonschema_rs
+
+            self._compiled = jsonschema_rs.validator_for(self.document, validate_formats=True)
+        try:
+            return bool(self._compiled.is_valid(data))
+        except (ValueError, TypeError, OverflowError):  # e.g. an integer beyond 64 bits
+            return False
 
     def node_at(self, path: Sequence[str | int]) -> SchemaNode | None:
         """The node for a declaration path such as ``("data_sources", 0, "kind")``, if allowed."""

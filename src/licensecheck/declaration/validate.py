@@ -64,18 +64,20 @@ def validate(
     ``data`` is parsed but not converted: dates are still strings.
     """
     where = _Where(data, positions, SourceText(source, text, NOUN, DeclarationError))
-    problems = itertools.chain(
-        (
-            diagnostic
-            for error in schema.validator().iter_errors(data)
-            for diagnostic in _explain(jsonschema.exceptions.best_match([error]), where, schema)
-        ),
-        _duplicate_ids(where, schema),
-    )
+    problems = itertools.chain(_schema_problems(data, where, schema), _duplicate_ids(where, schema))
     # A hostile file could hold millions of errors: stop early, and say so.
     found = list(itertools.islice(_unique(problems), MAX_DIAGNOSTICS + 1))
     shown = sorted(found[:MAX_DIAGNOSTICS], key=Diagnostic.sort_key)
     return [*shown, _too_many()] if len(found) > MAX_DIAGNOSTICS else shown
+
+
+def _schema_problems(
+    data: dict[str, Any], where: _Where, schema: DeclarationSchema
+) -> Iterator[Diagnostic]:
+    if schema.accepts(data):  # valid documents skip jsonschema: only the wording needs it
+        return
+    for error in schema.validator().iter_errors(data):
+        yield from _explain(jsonschema.exceptions.best_match([error]), where, schema)
 
 
 def _unique(diagnostics: Iterator[Diagnostic]) -> Iterator[Diagnostic]:

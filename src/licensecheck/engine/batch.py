@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from .. import codes
 from .._version import __version__
@@ -39,7 +39,10 @@ from .models import (
     STATUSES,
     Assessment,
     PackInfo,
+    Severity,
+    Status,
     ToolInfo,
+    Witness,
     schema_uri_field,
     schema_version_field,
 )
@@ -50,6 +53,13 @@ if TYPE_CHECKING:
     from .waivers import WaiverSet
 
 DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
+
+T = TypeVar("T")
+
+#: Files a worker assesses per task, at most (fewer in short batches, to share them out).
+CHUNK_FILES = 16
+#: Tasks per worker submitted ahead: enough to keep it busy, few enough to bound memory.
+CHUNKS_IN_FLIGHT = 2
 
 
 def expand_paths(
@@ -230,15 +240,36 @@ def run_batch(
     sources: Sequence[str], pack: CompiledPack, options: BatchOptions, *, jobs: int = 1
 ) -> Iterator[BatchItem]:
     """Assess ``sources`` in order, serially or in ``jobs`` worker processes."""
+    return run_finished(sources, pack, options, _whole_item, jobs=jobs)
+
+
+def _whole_item(item: BatchItem) -> BatchItem:
+    return item
+
+
+def run_finished(
+    sources: Sequence[str],
+    pack: CompiledPack,
+    options: BatchOptions,
+    finish: Callable[[BatchItem], T],
+    *,
+    jobs: int = 1,
+) -> Iterator[T]:
+    """``finish`` of each file's item, in order. With ``jobs > 1`` a worker applies it (it
+    must pickle: a module-level function or a ``functools.partial`` of one), so a worker can
+    send back a compact result instead of the whole assessment."""
     if jobs <= 1 or len(sources) <= 1 or STDIN_PATH in sources:  # only this process has stdin
         for source in sources:
-            yield assess_file(source, pack, options)
+            yield finish(assess_file(source, pack, options))
         return
+    import collections
+    import functools
+    import itertools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     workers = min(jobs, len(sources))
-    chunk = max(1, min(64, len(sources) // (workers * 8)))
+    chunk = max(1, min(CHUNK_FILES, len(sources) // (workers * 8)))
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -250,10 +281,19 @@ def run_batch(
             current_limits(),
         ),
     )
+    chunks = (sources[i : i + chunk] for i in range(0, len(sources), chunk))
+    work = functools.partial(_work_chunk, finish)
     try:
-        with _workers_ignore_ctrl_c():
-            results = pool.map(_work, sources, chunksize=chunk)  # starts the workers
-        yield from results
+        # At most CHUNKS_IN_FLIGHT chunks per worker are queued or done but not yet taken:
+        # results wait for the parent in bounded numbers, however long the batch.
+        with _workers_ignore_ctrl_c():  # the first submissions start the workers
+            pending = collections.deque(
+                pool.submit(work, c) for c in itertools.islice(chunks, workers * CHUNKS_IN_FLIGHT)
+            )
+        while pending:
+            done = pending.popleft().result()
+            pending.extend(pool.submit(work, c) for c in itertools.islice(chunks, 1))
+            yield from done
     finally:  # interrupted or done: drop the files not started yet
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -290,9 +330,54 @@ def _start_worker(
     _WORKER.append((only_rules(prepare_pack(loaded), rule_ids), options))
 
 
-def _work(source: str) -> BatchItem:
+def _work_chunk(finish: Callable[[BatchItem], T], sources: Sequence[str]) -> list[T]:
     pack, options = _WORKER[0]
-    return assess_file(source, pack, options)
+    return [finish(assess_file(source, pack, options)) for source in sources]
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """A batch ready to run: the pack compiled, the options checked, the files found.
+    :meth:`items` assesses them one at a time, keeping nothing."""
+
+    pack: CompiledPack
+    options: BatchOptions
+    sources: tuple[str, ...]
+    jobs: int = 1
+
+    def items(self) -> Iterator[BatchItem]:
+        return run_batch(self.sources, self.pack, self.options, jobs=self.jobs)
+
+    def finished(self, finish: Callable[[BatchItem], T]) -> Iterator[T]:
+        """``finish`` of each item, applied where the file was assessed (see
+        :func:`run_finished`)."""
+        return run_finished(self.sources, self.pack, self.options, finish, jobs=self.jobs)
+
+
+def start_batch(
+    declarations: Sequence[str | os.PathLike[str]],
+    pack: PackRef,
+    *,
+    as_of: str | dt.date | None = None,
+    lang: str = "en",
+    waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    baseline: str | os.PathLike[str] | Baseline | None = None,
+    jobs: int = 1,
+) -> BatchRun:
+    """Check and prepare a batch's options once (folders expanded), without assessing."""
+    from .pipeline import check_lang, load_baseline, parse_as_of, prepare_pack, prepare_waivers
+
+    check_lang(lang)
+    if jobs < 1:
+        raise UsageError(Diagnostic(codes.USAGE, f"--jobs must be at least 1, not {jobs}"))
+    compiled = prepare_pack(pack)
+    options = BatchOptions(
+        as_of=parse_as_of(as_of),
+        lang=lang,
+        waivers=prepare_waivers(waivers, compiled) if waivers is not None else None,
+        baseline=load_baseline(baseline) if baseline is not None else None,
+    )
+    return BatchRun(compiled, options, tuple(expand_paths(declarations)), jobs)
 
 
 def assess_many(
@@ -308,24 +393,15 @@ def assess_many(
 ) -> Batch:
     """The batch of ``declarations`` (folders expanded): options checked and prepared once,
     then one item per file, in order, each passed to ``on_result`` as it arrives."""
-    from .pipeline import check_lang, load_baseline, parse_as_of, prepare_pack, prepare_waivers
-
-    check_lang(lang)
-    if jobs < 1:
-        raise UsageError(Diagnostic(codes.USAGE, f"--jobs must be at least 1, not {jobs}"))
-    compiled = prepare_pack(pack)
-    options = BatchOptions(
-        as_of=parse_as_of(as_of),
-        lang=lang,
-        waivers=prepare_waivers(waivers, compiled) if waivers is not None else None,
-        baseline=load_baseline(baseline) if baseline is not None else None,
+    run = start_batch(
+        declarations, pack, as_of=as_of, lang=lang, waivers=waivers, baseline=baseline, jobs=jobs
     )
     items = []
-    for item in run_batch(expand_paths(declarations), compiled, options, jobs=jobs):
+    for item in run.items():
         items.append(item)
         if on_result is not None:
             on_result(item)
-    return Batch(tuple(items), compiled, options)
+    return Batch(tuple(items), run.pack, run.options)
 
 
 # ---------------------------------------------------------------------------- the JSON form
@@ -387,6 +463,75 @@ class PackRuns(_Model):
     runs: list[BatchReport] = Field(description="One batch report per --pack, in order.")
 
 
+# ------------------------------------------------------------- the JSON-lines form (jsonl)
+
+
+class _Line(_Model):
+    """One line of ``--format jsonl``."""
+
+
+class RuleInfo(_Line):
+    """A rule as every declaration line refers to it (by id)."""
+
+    id: str
+    title: str
+    domain: str
+    severity: Severity
+    cite: list[str]
+    remediation: str | None
+    effort_days: float | None
+
+
+class HeaderLine(_Line):
+    """The first line: the tool, the pack and its rules, the date."""
+
+    kind: Literal["header"] = "header"
+    schema_uri: str = schema_uri_field("batch-lines")
+    schema_version: int = schema_version_field()
+    tool: ToolInfo
+    pack: PackInfo
+    as_of: dt.date
+    lang: str
+    rules: list[RuleInfo] = Field(description="The rules assessed, in the pack's order.")
+
+
+class Gap(_Line):
+    """A ``fail``, ``unknown`` or ``error`` finding: why, and where in the declaration."""
+
+    rule_id: str
+    status: Status
+    message: str
+    in_grace: bool = False
+    witnesses: list[Witness] = Field(default_factory=list)
+
+
+class DeclarationLine(_Line):
+    """One declaration: its outcome, score, every rule's status, and its gaps in detail."""
+
+    kind: Literal["declaration"] = "declaration"
+    declaration: str
+    outcome: Literal["ready", "not_ready", "error"]
+    score: int | None = Field(description="Readiness score; null when the file had errors.")
+    statuses: dict[str, Status] = Field(description="Rule id -> status, in the report's order.")
+    gaps: list[Gap] = Field(default_factory=list)
+    errors: list[ErrorInfo] = Field(default_factory=list)
+
+
+class SummaryLine(_Line):
+    """The last line: the batch's combined summary."""
+
+    kind: Literal["summary"] = "summary"
+    summary: BatchSummary
+
+
+class BatchLine(
+    RootModel[Annotated[HeaderLine | DeclarationLine | SummaryLine, Field(discriminator="kind")]]
+):
+    """``licensecheck check --format jsonl``: each line of the output is one of these."""
+
+    model_config = ConfigDict(title="licensecheck batch line")
+
+
 def outcome(item: BatchItem) -> Literal["ready", "not_ready", "error"]:
     if item.assessment is None:
         return "error"
@@ -416,14 +561,14 @@ def batch_report(batch: Batch) -> BatchReport:
                 outcome=result,
                 score=item.assessment.summary.score if item.assessment else None,
                 report=item.assessment,
-                errors=[_error_info(d) for d in item.diagnostics],
+                errors=[error_info(d) for d in item.diagnostics],
             )
             for item, result in zip(batch.items, outcomes, strict=True)
         ],
     )
 
 
-def _error_info(d: Diagnostic) -> ErrorInfo:
+def error_info(d: Diagnostic) -> ErrorInfo:
     return ErrorInfo(
         code=d.code,
         message=d.message,

@@ -82,6 +82,22 @@ def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> 
     return [_run(compiled, env, None) for compiled in pack.rules]
 
 
+def rule_statuses(pack: CompiledPack, data: dict[str, Any], as_of: dt.date) -> dict[str, Status]:
+    """Rule id -> status of every rule of ``pack`` (by id), as an assessment without waivers
+    or a baseline finds them, without its messages, witnesses or report."""
+    outcomes = evaluate_rules(pack, data, as_of)
+    statuses: dict[str, Status] = {
+        c.rule.id: "not_applicable" if not_in_force(c.rule, as_of) else outcome.status
+        for c, outcome in zip(pack.rules, outcomes, strict=True)
+    }
+    return dict(sorted(statuses.items()))
+
+
+def not_in_force(rule: Rule, as_of: dt.date) -> bool:
+    """Whether ``rule`` takes effect after ``as_of`` (it then does not apply, whatever it finds)."""
+    return rule.effective_from is not None and as_of < rule.effective_from
+
+
 def _run(compiled: CompiledRule, env: Env, trace: Trace | None) -> RuleOutcome:
     env.steps = 0
     try:
@@ -166,7 +182,8 @@ def _finding(
         "effort_days": rule.effort.days if rule.effort else None,
         "after": list(rule.after),
     }
-    if rule.effective_from is not None and as_of < rule.effective_from:
+    if not_in_force(rule, as_of):
+        assert rule.effective_from is not None
         message = f"not yet in force (takes effect on {rule.effective_from.isoformat()})"
         return Finding(status="not_applicable", message=message, **base)
     witnesses: list[Witness] = []

@@ -25,8 +25,8 @@ from ..errors import Diagnostic, UsageError
 from ..packs.loader import LoadedPack, load_pack
 from .check import check_pack
 from .compile import CompiledPack, compile_pack
-from .evaluate import assess_compiled
-from .models import Assessment
+from .evaluate import assess_compiled, rule_statuses
+from .models import Assessment, Status
 from .rules import CheckedPack
 
 if TYPE_CHECKING:
@@ -169,6 +169,19 @@ def assess(
             base = load_baseline(baseline)
             result = apply_baseline(result, base.for_declaration(loaded.source), base.source)
     return result
+
+
+def evaluate(
+    pack: PackRef, declaration: DeclarationRef, as_of: str | dt.date | None = None
+) -> dict[str, Status]:
+    """Rule id -> status of every rule on ``declaration`` on ``as_of``: the statuses
+    :func:`assess` gives (without waivers or a baseline) at the engine's full speed, without
+    messages, witnesses or a report. Pass a compiled pack (:func:`prepare_pack`) to compile
+    once; a mapping is validated (dates as ``YYYY-MM-DD`` strings) and converted first."""
+    day = parse_as_of(as_of)
+    compiled = prepare_pack(pack)
+    loaded = load_declaration(declaration, schema=compiled.checked.schema)
+    return rule_statuses(compiled, loaded.data, day)
 
 
 def load_waivers(path: str | os.PathLike[str]) -> WaiverSet:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..reports.plan import Plan
 
 #: The formats of ``check``: one assessment or a batch.
-FORMATS = ("text", "json", "sarif", "junit", "github", "oscal", "markdown")
+FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "oscal", "markdown")
 DIFF_FORMATS = ("text", "json")
 
 
@@ -113,6 +113,10 @@ def render_runs(
                 "write --format oscal with one --pack at a time",
             )
         )
+    if fmt == "jsonl":
+        return "".join(
+            _render_batch(b, fmt, fail_on=fail_on, verbose=verbose, style=style) for b in runs
+        )
     if fmt == "json":
         from ..engine.batch import render_pack_runs_json
 
@@ -173,6 +177,8 @@ def _render_batch(
         from .summary import render_summary
 
         return render_summary(batch, fail_on=fail_on)
+    if fmt == "jsonl":
+        return _streamed(batch, fmt)
     from ..engine.batch import render_batch_json, render_batch_summary
     from .text import render_text
 
@@ -184,6 +190,20 @@ def _render_batch(
         if item.assessment is not None
     ]
     return "\n".join([*parts, render_batch_summary(batch)])
+
+
+def _streamed(batch: Batch, fmt: str) -> str:
+    """A whole batch through the sink that otherwise writes it while it runs."""
+    from .stream import make_sink, piece, rule_infos, rule_infos_from
+
+    if batch.pack is not None:
+        rules = rule_infos(batch.pack, batch.options.lang)
+    else:  # an assessment rendered without its pack: the rules its findings name
+        rules = rule_infos_from(batch.assessments[0])
+    sink = make_sink(fmt, batch.pack_info, rules, batch.options.as_of, batch.options.lang)
+    for item in batch.items:
+        sink.add(piece(item, (fmt,)))
+    return "".join(sink.chunks())
 
 
 def render_diff(
