@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ import yaml
 from helpers.cli import run
 from helpers.paths import REPO
 from helpers.web import AS_OF, PACK, Web, counts, make_client, score
+from licensecheck.declaration.schema import (
+    SchemaNode,
+    description_key,
+    descriptions,
+    load_declaration_schema,
+)
 
 DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
 
@@ -311,3 +318,30 @@ def test_a_firm_of_the_workspace_starts_from_its_last_declaration(web: Web) -> N
     assert score(page) == score(web.client.get(draft).text)
     unknown = {"csrf": web.csrf, "packs": [PACK], "from_firm": "nobody-at-all"}
     assert web.client.post("/drafts", data=unknown).status_code == 422
+
+
+def _described(node: SchemaNode, path: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """(key, English description) of every described field below ``node``."""
+    if path and node.description:
+        yield description_key(path), node.description
+    for key, child in node.properties.items():
+        yield from _described(child, (*path, key))
+    if node.items is not None and node.kind == "array":
+        yield from _described(node.items, (*path, "[]"))
+
+
+def test_the_chinese_questionnaire_shows_the_chinese_field_descriptions(web: Web) -> None:
+    draft = web.start()
+    english = web.client.get(draft).text
+    zh = descriptions("zh")
+    shown = [
+        (key, text)
+        for key, text in _described(load_declaration_schema().root)
+        if key in zh and not set(text) & set("'\"&<>") and f">{text}<" in english
+    ]
+    assert shown, "no field of the questionnaire has a Chinese description"
+    key, text = shown[0]
+    assert zh[key] not in english
+    web.client.get("/lang/zh?next=/", follow_redirects=False)
+    chinese = web.client.get(draft).text
+    assert zh[key] in chinese and f">{text}<" not in chinese
