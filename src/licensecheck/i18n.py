@@ -90,6 +90,15 @@ PHRASES: dict[str, Phrase] = {
     "web.not_ready": Phrase("not ready", "尚未具备条件"),
     "web.report": Phrase("Gap report", "差距报告"),
     "web.plan": Phrase("Remediation plan", "整改计划"),
+    "web.impact": Phrase("Pack update impact", "规则包更新影响"),
+    "web.impact_intro": Phrase(
+        "What updating a pack does to every firm's latest recorded declaration. A pack is a"
+        " bundled id or id@version (a version recorded in the workspace).",
+        "更新规则包对每家公司最近记录的申报有何影响。规则包可填内置编号，或 编号@版本（工作区中记录过的版本）。",
+    ),
+    "web.old_pack": Phrase("Old pack", "旧版规则包"),
+    "web.new_pack": Phrase("New pack", "新版规则包"),
+    "web.show_impact": Phrase("Show the impact", "查看影响"),
     "web.unknowns": Phrase("Still unknown", "尚待申报"),
     "web.nothing_unknown": Phrase("Nothing is unknown.", "没有待申报的信息。"),
     "web.gaps": Phrase("gaps", "差距"),

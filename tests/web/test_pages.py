@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,13 @@ import yaml
 from helpers.cli import run
 from helpers.paths import REPO
 from helpers.web import AS_OF, PACK, Web, counts, make_client, score
+from licensecheck.api import list_packs
+from licensecheck.declaration.schema import (
+    SchemaNode,
+    description_key,
+    descriptions,
+    load_declaration_schema,
+)
 
 DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
 
@@ -311,3 +319,70 @@ def test_a_firm_of_the_workspace_starts_from_its_last_declaration(web: Web) -> N
     assert score(page) == score(web.client.get(draft).text)
     unknown = {"csrf": web.csrf, "packs": [PACK], "from_firm": "nobody-at-all"}
     assert web.client.post("/drafts", data=unknown).status_code == 422
+
+
+def _described(node: SchemaNode, path: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """(key, English description) of every described field below ``node``."""
+    if path and node.description:
+        yield description_key(path), node.description
+    for key, child in node.properties.items():
+        yield from _described(child, (*path, key))
+    if node.items is not None and node.kind == "array":
+        yield from _described(node.items, (*path, "[]"))
+
+
+def test_the_chinese_questionnaire_shows_the_chinese_field_descriptions(web: Web) -> None:
+    draft = web.start()
+    english = web.client.get(draft).text
+    zh = descriptions("zh")
+    shown = [
+        (key, text)
+        for key, text in _described(load_declaration_schema().root)
+        if key in zh and not set(text) & set("'\"&<>") and f">{text}<" in english
+    ]
+    assert shown, "no field of the questionnaire has a Chinese description"
+    key, text = shown[0]
+    assert zh[key] not in english
+    web.client.get("/lang/zh?next=/", follow_redirects=False)
+    chinese = web.client.get(draft).text
+    assert zh[key] in chinese and f">{text}<" not in chinese
+
+
+# ------------------------------------------------------------------ the impact view
+
+
+def _recorded(web: Web) -> str:
+    """Record the demo declaration; the pack's version it was recorded with."""
+    draft = _upload(web)
+    done = web.client.post(f"{draft}/record", data={"csrf": web.csrf}, follow_redirects=False)
+    assert done.status_code == 303
+    return next(p.version for p in list_packs() if p.id == PACK)
+
+
+def test_the_impact_page_compares_a_stored_version_with_the_bundled_pack(web: Web) -> None:
+    version = _recorded(web)
+    assert 'href="/impact"' in web.client.get("/").text  # in the navigation
+    page = web.client.get("/impact", params={"old": f"{PACK}@{version}", "new": PACK})
+    assert page.status_code == 200
+    frame = re.search(r'<iframe class="document" src="([^"]+)"', page.text)
+    assert frame is not None
+    document = web.client.get(frame.group(1).replace("&amp;", "&"))
+    assert document.status_code == 200, document.text
+    assert "on 1 firm (as of" in document.text  # the recorded firm, assessed under both
+    policy = document.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script" not in policy  # as the report's
+    web.client.get("/lang/zh?next=/", follow_redirects=False)
+    assert "规则包更新影响" in web.client.get("/impact").text
+
+
+def test_the_impact_view_refuses_paths_unknown_packs_and_an_empty_workspace(web: Web) -> None:
+    for bad in ("../etc", "policies/x", f"{PACK}@../1"):
+        refused = web.client.get("/impact", params={"old": bad, "new": PACK})
+        assert refused.status_code == 422, bad
+    nobody = web.client.get("/impact.html", params={"old": PACK, "new": PACK})
+    assert nobody.status_code == 422 and "no firm has an assessment recorded" in nobody.text
+    _recorded(web)
+    unknown = web.client.get("/impact.html", params={"old": f"{PACK}@9.9.9", "new": PACK})
+    assert unknown.status_code == 422 and f"{PACK}@9.9.9" in unknown.text
+    missing = web.client.get("/impact.html", params={"old": "no-such-pack", "new": PACK})
+    assert missing.status_code == 422 and "no-such-pack" in missing.text

@@ -35,12 +35,18 @@ __all__ = [
     "SchemaKind",
     "SchemaNode",
     "build_schema",
+    "describe",
+    "description_key",
     "load_declaration_schema",
 ]
 
 SchemaKind = Literal["object", "array", "string", "integer", "number", "boolean", "date", "any"]
 
 DECLARATION_SCHEMA_FILE = "declaration.schema.json"
+
+#: Field descriptions in other languages: ``declaration.<lang>.json`` beside the schema, a JSON
+#: object from a :func:`description_key` to the description in that language.
+DESCRIPTIONS_FILE = "declaration.{lang}.json"
 
 #: The schema annotation that sorts fields into facts (``"fact"``: a licence's kind, a data
 #: volume, a past incident) and controls (anything else: what the firm can put in place).
@@ -429,3 +435,46 @@ _Re2Validator = jsonschema.validators.extend(
         "additionalProperties": _additional_properties,
     },
 )
+
+
+def description_key(path: Sequence[str | int]) -> str:
+    """The key of a field in a descriptions file: dotted property names from the root, ``[]``
+    for an array's items (``company.licenses[].kind``); an index or ``"[]"`` step is an item."""
+    out = ""
+    for step in path:
+        if isinstance(step, int) or step == "[]":
+            out += "[]"
+        else:
+            out += f".{step}" if out else str(step)
+    return out
+
+
+@cache
+def descriptions(lang: str) -> Mapping[str, str]:
+    """The bundled field descriptions in ``lang`` (empty for English or a language without a
+    file). Read once per process; this is the one reader of the descriptions files."""
+    if lang == "en" or not lang.isalpha():
+        return MappingProxyType({})
+    path = schemas_dir() / DESCRIPTIONS_FILE.format(lang=lang)
+    if not path.is_file():
+        return MappingProxyType({})
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SchemaDefinitionError(
+            Diagnostic(
+                codes.SCHEMA_DEFINITION, f"cannot read the bundled descriptions {path}: {exc}"
+            )
+        ) from exc
+    if not isinstance(document, dict):
+        return MappingProxyType({})
+    return MappingProxyType({str(k): str(v) for k, v in document.items()})
+
+
+def describe(path: Sequence[str | int], node: SchemaNode | None, lang: str) -> str:
+    """The description of the field at ``path`` in ``lang``, falling back to the schema's own
+    (English) description when the language has none for it."""
+    translated = descriptions(lang).get(description_key(path))
+    if translated:
+        return translated
+    return node.description if node is not None else ""

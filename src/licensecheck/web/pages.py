@@ -8,6 +8,7 @@ cookie; every id in a URL is checked before it is used.
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -22,6 +23,7 @@ from ..errors import Diagnostic, UsageError
 from ..sources.limits import current_limits
 from ..workspace.drafts import Draft, list_drafts, load_draft, new_draft_id, save_draft
 from ..workspace.history import firm_history
+from ..workspace.impact import pack_ref, portfolio_inputs
 from ..workspace.portfolio import Filters, portfolio, render_portfolio
 from . import security
 from .downloads import declaration_yaml, record_draft
@@ -376,6 +378,50 @@ def portfolio_page(request: Request, pack: str | None = None) -> HTMLResponse:
     state = state_of(request)
     filters = Filters(pack_id=security.pack_id(pack) if pack else None)
     html = render_portfolio(portfolio(state.workspace, filters), "html")
+    return HTMLResponse(html, headers={"Content-Security-Policy": security.document_csp(html)})
+
+
+@router.get("/impact", response_class=HTMLResponse)
+def impact_page(request: Request, old: str = "", new: str = "") -> HTMLResponse:
+    """Pick an OLD and a NEW pack (a bundled id, or ``id@version`` stored in the workspace)
+    and see what the update does to every firm's latest recorded declaration."""
+    state = state_of(request)
+    frame = None
+    if old or new:
+        refs = [("old", security.pack_ref(old)), ("new", security.pack_ref(new))]
+        frame = f"/impact.html?{urlencode(refs)}"
+    return _page(
+        state,
+        request,
+        "impact.html.j2",
+        old=old,
+        new=new,
+        frame=frame,
+        packs=[p.id for p in api.list_packs()],
+    )
+
+
+@router.get("/impact.html", response_class=HTMLResponse)
+def impact_document(request: Request, old: str, new: str) -> HTMLResponse:
+    """The impact report (``impact --portfolio --format html``) of OLD → NEW."""
+    state = state_of(request)
+    refs = security.pack_ref(old), security.pack_ref(new)
+    with ExitStack() as stack:
+        old_pack, new_pack = (
+            stack.enter_context(pack_ref(ref, lambda: state.workspace)) for ref in refs
+        )
+        compiled_new = api.prepare_pack(new_pack)
+        inputs = portfolio_inputs(state.workspace, compiled_new.checked.id)
+        if not inputs:
+            raise UsageError(
+                Diagnostic(
+                    codes.USAGE,
+                    f"no firm has an assessment recorded with {compiled_new.checked.id}",
+                    hint="record a firm's declaration first (the questionnaire's Record button)",
+                )
+            )
+        report = api.impact(old_pack, compiled_new, inputs, as_of=state.settings.as_of)
+    html = api.render_impact(report, "html")
     return HTMLResponse(html, headers={"Content-Security-Policy": security.document_csp(html)})
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..authoring.skeleton import ELEMENT, ReadPath, leaves, read_fields, schema_at
-from ..declaration.schema import SchemaNode
+from ..declaration.schema import SchemaNode, describe
 from ..engine.compile import CompiledPack
 from ..sources.paths import format_path
 
@@ -163,7 +163,7 @@ def _question(
     return Question(
         path=path,
         kind=kind,
-        description=(schema.description if schema is not None else ""),
+        description=describe(path, schema, lang),
         choices=choices,
         unit=unit,
         rules=tuple(sorted(rules)),

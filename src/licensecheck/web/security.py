@@ -37,6 +37,7 @@ PAGE_CSP = (
 
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 _PACK_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}")
 _FIRM_KEY = re.compile(r"[^/\\\x00-\x1f]{1,500}")
 _RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
 
@@ -76,6 +77,18 @@ def pack_id(text: str) -> str:
     """A bundled pack's id as a URL or form gives it: never a path (no ``/``, no ``..``)."""
     if _PACK_ID.fullmatch(text) is None or ".." in text:
         raise _bad_id("pack id", text)
+    return text
+
+
+def pack_ref(text: str) -> str:
+    """A pack as the impact view takes it: a bundled id or ``id@version`` (a version stored in
+    the workspace); never a path."""
+    pack, at, version = text.rpartition("@")
+    if not at:
+        return pack_id(text)
+    pack_id(pack)
+    if _VERSION.fullmatch(version) is None or ".." in version:
+        raise _bad_id("pack version", text)
     return text
 
 
