@@ -108,7 +108,7 @@ def load_declaration(
         # it reaches every output, and those must be valid UTF-8
         name = encodable(path)
         text = read_source_text(path, DECLARATION_FILE, shown=name, limits=limits)
-        return load_declaration_text(text, name, schema=schema, limits=limits)
+        data, positions = _parse_named(text, name, limits)  # the reader checked the size
     return _validated(data, positions, name, text, schema)
 
 
@@ -125,10 +125,13 @@ def load_declaration_text(
     schema = schema or load_declaration_schema()
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise too_big(source, DECLARATION_FILE, limits.max_bytes)
-    data, positions = parse_declaration_text(
-        text, source, json=source.lower().endswith(".json"), limits=limits
-    )
+    data, positions = _parse_named(text, source, limits)
     return _validated(data, positions, source, text, schema)
+
+
+def _parse_named(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], Positions]:
+    """Parse a declaration's text as its name says: ``.json`` is JSON, anything else YAML."""
+    return parse_declaration_text(text, name, json=name.lower().endswith(".json"), limits=limits)
 
 
 def _validated(
