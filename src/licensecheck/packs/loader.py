@@ -27,12 +27,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .. import codes
 from ..errors import Diagnostic, PackError, Span, UsageError, did_you_mean
 from ..lang import nodes as n
-from ..lang.parser import parse_module
 from ..resources import policies_dir
 from ..sources.located import SourceFile
 from ..sources.parse import parse_text
 from ..sources.text import FileKind, read_source_text
 from ..sources.validation import validation_diagnostics
+from .cache import parse_module  # the parser's trees, kept between runs
 
 PACK_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
