@@ -14,6 +14,9 @@
    peak RSS, and the slowest imports.
 4. Batches (``bench/batch.py``): declarations/s at ``--jobs 1`` and ``--jobs 2`` and peak RSS
    over folders of generated declarations of two sizes (memory flat in N: ratio 1.00x).
+5. Cold start and pack loading (``bench/coldstart.py``): pack load at 10/100/1,000 rules cold
+   and from the pack cache, a check with a warning per rule at two sizes, and a cold ``check``
+   process against the dependency-import floor.
 
 Everything is deterministic (seeded generators, fixed ``--as-of``) and uses only the standard
 library and licensecheck. Times are medians of several repetitions.
@@ -42,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import batch
+import coldstart
 import declarations
 import genpack
 import handwritten
@@ -66,6 +70,9 @@ TARGET_EVAL_RATIO = 3.0
 TARGET_PREPARE_200_S = 0.150
 TARGET_CLI_WALL_S = 0.6
 TARGET_CLI_RSS_MB = 120.0
+TARGET_PACK_COLD_S = 0.300  # 1,000 rules (issue #12)
+TARGET_PACK_CACHED_S = 0.050
+TARGET_FLOOR_RATIO = 1.2
 
 
 @dataclass(frozen=True)
@@ -485,12 +492,12 @@ def child_env(cached: bool) -> dict[str, str]:
     return env
 
 
-def bench_cli(s: Settings) -> tuple[float, float]:
+def cold_check_command() -> list[str]:
+    """``licensecheck check`` of the README example, as sections 3 and 5 run it."""
     example = EXAMPLE if EXAMPLE.is_file() else FALLBACK_EXAMPLE
     shown = os.path.relpath(example, REPO)
-    py = sys.executable
-    command = [
-        py,
+    return [
+        sys.executable,
         "-m",
         "licensecheck",
         "check",
@@ -502,6 +509,11 @@ def bench_cli(s: Settings) -> tuple[float, float]:
         "--as-of",
         AS_OF.isoformat(),
     ]
+
+
+def bench_cli(s: Settings) -> tuple[float, float]:
+    command = cold_check_command()
+    shown, py = command[4], command[0]
     baseline = [py, "-c", "pass"]
     print(f"\n3. Cold process: python -m licensecheck check {shown} --pack starter --format json")
     cached = child_env(cached=True)
@@ -606,6 +618,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         batch.bench_batch(s.batch_sizes, Path(name), run_once)
 
+    with tempfile.TemporaryDirectory(prefix="licensecheck-bench-") as name:
+        cache_sizes = (10, 100) if s.quick else (10, 100, 1000)
+        pack_loads = coldstart.bench_pack_cache(cache_sizes, s.prepare_reps, Path(name))
+        coldstart.bench_warnings(s.prepare_reps, Path(name))
+
+    def measure_child(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float, int]:
+        child = run_child(argv, env)
+        return child.wall, child.rss, child.code
+
+    floor, warm_check, _ = coldstart.bench_cold_check(
+        cold_check_command(), s.cli_reps, measure_child, child_env(cached=True)
+    )
+
     targets = [
         (
             f"evaluation: evaluate_rules / hand-written <= {TARGET_EVAL_RATIO:.0f}x",
@@ -626,6 +651,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"cold 'licensecheck check' peak RSS < {TARGET_CLI_RSS_MB:.0f} MB",
             cli_rss < TARGET_CLI_RSS_MB,
             f"{cli_rss:.1f} MB",
+        ),
+    ]
+    largest = max(pack_loads)
+    targets += [
+        (
+            f"{largest}-rule pack load+check+compile, cold <= {TARGET_PACK_COLD_S * 1000:.0f} ms",
+            pack_loads[largest][0] <= TARGET_PACK_COLD_S,
+            ms(pack_loads[largest][0]),
+        ),
+        (
+            f"{largest}-rule pack, cached <= {TARGET_PACK_CACHED_S * 1000:.0f} ms",
+            pack_loads[largest][1] <= TARGET_PACK_CACHED_S,
+            ms(pack_loads[largest][1]),
+        ),
+        (
+            f"cold check (cache warm) / import floor <= {TARGET_FLOOR_RATIO}x",
+            warm_check / floor <= TARGET_FLOOR_RATIO,
+            f"{warm_check / floor:.2f}x",
         ),
     ]
     print("\ntargets")

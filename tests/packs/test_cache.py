@@ -213,12 +213,13 @@ def _wrong_field(body: dict[str, object]) -> dict[str, object]:
 
 def _too_deep(body: dict[str, object]) -> dict[str, object]:
     """The rule's first field nested far deeper than the parser allows (a stack bomb)."""
-    deep: object = ["Literal_", [0, 1, 1, None, None], True]
+    span = [0, 1, 1, None, None]
+    deep: object = ["Literal_", *span, True]
     for _ in range(400):
-        deep = ["Not", [0, 1, 1, None, None], deep]
-    definitions = body["tree"][3][1:]  # type: ignore[index]
+        deep = ["Not", *span, deep]
+    definitions = body["tree"][7][1:]  # type: ignore[index]
     rule = next(d for d in definitions if d[0] == "RuleDef")
-    rule[3][1][3] = deep  # ["RuleDef", span, id, ["$tuple", ["RuleField", span, key, value]…
+    rule[7][1][7] = deep  # ["RuleDef", *span, id, ["$tuple", ["RuleField", *span, key, value]…
     return body
 
 

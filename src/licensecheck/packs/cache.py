@@ -27,7 +27,7 @@ import json
 import os
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from ..sources.text import FileKind, read_source_text
 #: Overrides where entries live (tests point it at a temporary folder)
 CACHE_DIR_ENV = "LICENSECHECK_CACHE_DIR"
 #: The layout of entries; bumped whenever it changes, so older entries are never read
-FORMAT = 1
+FORMAT = 2
 #: The largest entry read back: a 2 MB rules file's tree is well under it
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 _ENTRY = FileKind("pack cache entry", PackError, MAX_ENTRY_BYTES)
@@ -202,8 +202,8 @@ _DATE, _DURATION, _TUPLE, _LIST = "$date", "$duration", "$tuple", "$list"
 
 class TreeEncoder:
     """Syntax trees and runtime values → tagged JSON lists. A node is
-    ``[tag, span, *fields]`` with ``span`` an index into :attr:`spans`; spans name files by
-    index into :attr:`files`, so a file's name is stored once."""
+    ``[tag, file, line, column, end_line, end_column, *fields]`` (its span first, the file
+    an index into :attr:`files`, so a file's name is stored once)."""
 
     def __init__(self) -> None:
         self.files: list[str] = []
@@ -211,7 +211,7 @@ class TreeEncoder:
 
     def node(self, node: n.Node) -> list[Any]:
         fields = [self.value(getattr(node, name)) for name in _field_names(type(node))]
-        return [type(node).__name__, self.span(node.span), *fields]
+        return [type(node).__name__, *self.span(node.span), *fields]
 
     def span(self, span: Span) -> list[Any]:
         file = self._file_index.setdefault(span.file, len(self.files))
@@ -235,10 +235,19 @@ class TreeEncoder:
         raise TypeError(f"the pack cache cannot store {type(value).__name__}")
 
 
+# The kinds of fields a node has, read from its annotations once per class (see _plan)
+_NODE, _OPTIONAL_NODE, _NODES, _OPTIONAL_NODES, _STR, _CHOICE, _LITERAL = range(7)
+_SCALARS = (type(None), bool, int, float, str)
+# A module holds definitions holding rule fields: a few levels above the deepest expression
+_MAX_NODE_DEPTH = MAX_EXPRESSION_DEPTH + 8
+
+
 class TreeDecoder:
     """Tagged JSON lists → syntax trees and values, trusting nothing: every tag must be a
     known class, every field of the type its annotation says, every span well-formed, and no
-    expression deeper than the parser allows. Anything else raises :class:`CorruptEntry`.
+    expression deeper than the parser allows. Anything else raises :class:`CorruptEntry`
+    (or one of :data:`UNTRUSTWORTHY`). Written for speed: a cache hit decodes every node of
+    a pack, so each node costs one pass over a precomputed plan of its fields.
 
     ``renamed`` maps file names as stored to the names messages use now.
     """
@@ -247,177 +256,129 @@ class TreeDecoder:
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             raise CorruptEntry("files")
         self.files = [(renamed or {}).get(f, f) for f in files]
-        self._spans: dict[tuple[Any, ...], Span] = {}
-        self._depth = 0
 
-    def node(self, data: Any) -> n.Node:
-        if not (isinstance(data, list) and len(data) >= 2 and isinstance(data[0], str)):
+    def node(self, data: Any, depth: int = 0) -> n.Node:
+        if type(data) is not list or len(data) < 6 or depth > _MAX_NODE_DEPTH:
             raise CorruptEntry("node")
-        cls = NODE_CLASSES.get(data[0])
+        tag = data[0]
+        cls = NODE_CLASSES.get(tag) if type(tag) is str else None
         if cls is None:
-            raise CorruptEntry(f"unknown node {data[0]!r}")
-        checks = _field_checks(cls)
-        if len(data) != 2 + len(checks):
+            raise CorruptEntry("unknown node")
+        plan = _plan(cls)
+        if len(data) != 6 + len(plan):
             raise CorruptEntry(f"{data[0]} fields")
-        self._depth += 1
-        if self._depth > _MAX_NODE_DEPTH:
-            raise CorruptEntry("too deep")
-        try:
-            fields = [check(self, raw) for check, raw in zip(checks, data[2:], strict=True)]
-        finally:
-            self._depth -= 1
-        return cls(*fields, span=self.span(data[1]))
+        args = [
+            self._field(kind, allowed, raw, depth)
+            for (kind, allowed), raw in zip(plan, data[6:], strict=True)
+        ]
+        return cls(*args, span=self._span(data[1], data[2], data[3], data[4], data[5]))
+
+    def _field(self, kind: int, allowed: Any, raw: Any, depth: int) -> Any:
+        if kind == _NODE or (kind == _OPTIONAL_NODE and raw is not None):
+            found = self.node(raw, depth + 1)
+            if not isinstance(found, allowed):
+                raise CorruptEntry("node not allowed here")
+            return found
+        if kind == _NODES or (kind == _OPTIONAL_NODES and raw is not None):
+            if type(raw) is not list or not raw or raw[0] != _TUPLE:
+                raise CorruptEntry("tuple")
+            items = tuple(self.node(item, depth + 1) for item in raw[1:])
+            if not all(isinstance(item, allowed) for item in items):
+                raise CorruptEntry("node not allowed here")
+            return items
+        if kind in (_OPTIONAL_NODE, _OPTIONAL_NODES):  # and raw is None
+            return None
+        if kind in (_STR, _CHOICE):
+            if type(raw) is not str or (kind == _CHOICE and raw not in allowed):
+                raise CorruptEntry("string")
+            return raw
+        if type(raw) in _SCALARS:  # _LITERAL
+            return raw
+        if type(raw) is list and raw and raw[0] in (_DATE, _DURATION):
+            return self.value(raw)
+        raise CorruptEntry("literal")
 
     def span(self, data: Any) -> Span:
-        if not (isinstance(data, list) and len(data) == 5):
+        """A span stored on its own (``[file, line, column, end_line, end_column]``)."""
+        if type(data) is not list or len(data) != 5:
             raise CorruptEntry("span")
-        key = tuple(data)
-        found = self._spans.get(key)
-        if found is None:
-            file, line, column, end_line, end_column = data
-            if not (
-                _is_int(file)
-                and 0 <= file < len(self.files)
-                and _is_int(line)
-                and _is_int(column)
-                and (end_line is None or _is_int(end_line))
-                and (end_column is None or _is_int(end_column))
-            ):
-                raise CorruptEntry("span")
-            found = self._spans[key] = Span(self.files[file], line, column, end_line, end_column)
-        return found
+        return self._span(*data)
 
-    def value(self, data: Any) -> Any:
+    def _span(self, file: Any, line: Any, column: Any, end_line: Any, end_column: Any) -> Span:
+        if not (
+            type(file) is int
+            and 0 <= file < len(self.files)
+            and type(line) is int
+            and type(column) is int
+            and (end_line is None or type(end_line) is int)
+            and (end_column is None or type(end_column) is int)
+        ):
+            raise CorruptEntry("span")
+        return Span(self.files[file], line, column, end_line, end_column)
+
+    def value(self, data: Any, depth: int = 0) -> Any:
         """A runtime value (a literal, a const's folded value): scalars, dates, durations,
         tuples and lists of them."""
-        if data is None or isinstance(data, bool | int | float | str):
+        if type(data) in _SCALARS:
             return data
-        if not (isinstance(data, list) and data and isinstance(data[0], str)):
+        if not (type(data) is list and data and type(data[0]) is str) or depth > _MAX_NODE_DEPTH:
             raise CorruptEntry("value")
         tag, rest = data[0], data[1:]
         if tag in (_TUPLE, _LIST):
-            self._depth += 1
-            if self._depth > _MAX_NODE_DEPTH:
-                raise CorruptEntry("too deep")
-            try:
-                items = [self.value(v) for v in rest]
-            finally:
-                self._depth -= 1
+            items = [self.value(v, depth + 1) for v in rest]
             return tuple(items) if tag == _TUPLE else items
-        if tag == _DATE and len(rest) == 1 and isinstance(rest[0], str):
+        if tag == _DATE and len(rest) == 1 and type(rest[0]) is str:
             try:
                 return dt.date.fromisoformat(rest[0])
             except ValueError:
                 raise CorruptEntry("date") from None
         if tag == _DURATION and len(rest) == 2:
             amount, unit = rest
-            number = isinstance(amount, int | float) and not isinstance(amount, bool)
-            if number and unit in DAYS_PER_UNIT:
+            if type(amount) in (int, float) and unit in DAYS_PER_UNIT:
                 return Duration(amount, unit)
         raise CorruptEntry(f"value {tag!r}")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-# A module holds definitions holding rule fields: a few levels above the deepest expression
-_MAX_NODE_DEPTH = MAX_EXPRESSION_DEPTH + 8
-
-Check = Callable[[TreeDecoder, Any], Any]
 
 
 def _field_names(cls: type[n.Node]) -> list[str]:
     return [f.name for f in dataclasses.fields(cls) if f.name != "span"]
 
 
-_CHECKS: dict[type[n.Node], list[Check]] = {}
+_PLANS: dict[type[n.Node], tuple[tuple[int, Any], ...]] = {}
 
 
-def _field_checks(cls: type[n.Node]) -> list[Check]:
-    """One decoder per field of ``cls``, made from its annotation once per class."""
-    checks = _CHECKS.get(cls)
-    if checks is None:
+def _plan(cls: type[n.Node]) -> tuple[tuple[int, Any], ...]:
+    """Each field of ``cls`` (but its span): its kind and what it allows, from its annotation
+    (read once per class)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
         hints = typing.get_type_hints(cls, vars(n))
-        checks = _CHECKS[cls] = [_check_for(hints[name]) for name in _field_names(cls)]
-    return checks
+        plan = _PLANS[cls] = tuple(_kind_of(hints[name]) for name in _field_names(cls))
+    return plan
 
 
-def _check_for(hint: Any) -> Check:
-    """A decoder accepting exactly the values of type ``hint`` (nodes, their unions, tuples
-    of them, ``Literal`` choices, scalars, the literal values of the language)."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if hint is type(None):
-        return _exactly(lambda v: v is None, "None")
-    if hint in (str, int, float, bool):
-        scalar: type = hint
-        return _exactly(lambda v: type(v) is scalar, scalar.__name__)
-    if hint is dt.date or hint is Duration:
-        return _typed_value(hint)
-    if origin is typing.Literal:
-        choices: tuple[Any, ...] = args
-        return _exactly(lambda v: isinstance(v, str) and v in choices, "choice")
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = _check_for(args[0])
-        return lambda decoder, raw: _tuple_of(decoder, raw, item)
-    if origin in (typing.Union, types.UnionType):
-        nodes = tuple(a for a in args if isinstance(a, type) and issubclass(a, n.Node))
-        return _union(nodes, [_check_for(a) for a in args if a not in nodes])
-    if isinstance(hint, type) and issubclass(hint, n.Node):
-        return _node_of(hint)
+def _kind_of(hint: Any) -> tuple[int, Any]:
+    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    args = typing.get_args(hint) if union else (hint,)
+    optional = type(None) in args
+    members = tuple(a for a in args if a is not type(None))
+    if hint is str:
+        return _STR, None
+    if typing.get_origin(hint) is typing.Literal:
+        return _CHOICE, frozenset(typing.get_args(hint))
+    if set(members) == {bool, int, float, str, dt.date, Duration}:  # nodes.LiteralValue
+        return _LITERAL, None
+    classes = _node_classes(members)
+    if classes is not None:
+        return (_OPTIONAL_NODE if optional else _NODE), classes
+    if len(members) == 1 and typing.get_origin(members[0]) is tuple:
+        item, ellipsis = typing.get_args(members[0])
+        classes = _node_classes(typing.get_args(item) or (item,))
+        if classes is not None and ellipsis is Ellipsis:
+            return (_OPTIONAL_NODES if optional else _NODES), classes
     raise TypeError(f"the pack cache has no decoder for {hint!r}")  # a new kind of field
 
 
-def _exactly(test: Callable[[Any], bool], what: str) -> Check:
-    def check(decoder: TreeDecoder, raw: Any) -> Any:
-        if not test(raw):
-            raise CorruptEntry(what)
-        return raw
-
-    return check
-
-
-def _typed_value(cls: type) -> Check:
-    tag = _DATE if cls is dt.date else _DURATION
-
-    def check(decoder: TreeDecoder, raw: Any) -> Any:
-        if not (isinstance(raw, list) and raw and raw[0] == tag):
-            raise CorruptEntry(cls.__name__)
-        return decoder.value(raw)
-
-    return check
-
-
-def _node_of(cls: type[n.Node]) -> Check:
-    def check(decoder: TreeDecoder, raw: Any) -> Any:
-        node = decoder.node(raw)
-        if not isinstance(node, cls):
-            raise CorruptEntry(f"not a {cls.__name__}")
-        return node
-
-    return check
-
-
-def _tuple_of(decoder: TreeDecoder, raw: Any, item: Check) -> tuple[Any, ...]:
-    if not (isinstance(raw, list) and raw and raw[0] == _TUPLE):
-        raise CorruptEntry("tuple")
-    return tuple(item(decoder, v) for v in raw[1:])
-
-
-def _union(nodes: tuple[type[n.Node], ...], others: list[Check]) -> Check:
-    """A decoder for a union: a node is decoded once and must be one of ``nodes`` (never
-    decoded again per alternative, which would cost exponential time on nested trees); any
-    other value must fit one of ``others``, each of which refuses a wrong shape at once."""
-
-    def check(decoder: TreeDecoder, raw: Any) -> Any:
-        if nodes and isinstance(raw, list) and raw and raw[0] in NODE_CLASSES:
-            node = decoder.node(raw)
-            if not isinstance(node, nodes):
-                raise CorruptEntry(f"{raw[0]} not allowed here")
-            return node
-        for option in others:
-            with contextlib.suppress(CorruptEntry):
-                return option(decoder, raw)
-        raise CorruptEntry("no alternative fits")
-
-    return check
+def _node_classes(members: tuple[Any, ...]) -> tuple[type[n.Node], ...] | None:
+    if all(isinstance(m, type) and issubclass(m, n.Node) for m in members):
+        return members
+    return None
