@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from helpers.paths import REPO
 from licensecheck.declaration.schema import load_declaration_schema
 from licensecheck.engine.pack_cache import checked_pack
 from licensecheck.engine.rules import CheckedPack
-from licensecheck.errors import Span
+from licensecheck.errors import PackError, Span
 from licensecheck.lang import nodes as n
 from licensecheck.packs import cache
 from licensecheck.packs.loader import load_pack
@@ -164,15 +165,32 @@ def test_a_checked_pack_from_the_cache_equals_a_fresh_one_warnings_included(
     assert again.domains == first.domains and again.disabled == first.disabled
 
 
-def test_a_hit_builds_the_same_objects_as_a_check(tmp_path: Path, cache_dir: Path) -> None:
-    """The expressions of a hit are those of the loaded modules, not copies."""
+def test_a_hit_reads_no_tree_until_one_is_looked_at(tmp_path: Path, cache_dir: Path) -> None:
+    folder = _pack(tmp_path)
+    fresh = _checked(folder)
+    cache.parse_module.cache_clear()
+    loaded = load_pack(folder)
+    assert isinstance(loaded.modules, cache.DeferredModules)
+    hit = checked_pack(loaded, load_declaration_schema())
+    assert hit.rules == fresh.rules and cache.parse_module.cache_info().currsize == 0
+    # looked at, or sent to a batch worker, they are the parser's trees
+    assert pickle.loads(pickle.dumps(loaded)).modules == load_pack(folder).modules
+    assert [m.path for m in loaded.modules] == [str(folder / "main.rules")]
+    assert list(loaded.modules) == [*loaded.modules] == loaded.modules[:]
+    with cache.caching(False):
+        assert type(load_pack(folder).modules) is list  # no cache: parsed at once
+
+
+def test_a_syntax_error_is_reported_at_load_with_the_cache_warm(
+    tmp_path: Path, cache_dir: Path
+) -> None:
     folder = _pack(tmp_path)
     _checked(folder)
-    loaded = load_pack(folder)
-    hit = checked_pack(loaded, load_declaration_schema())
-    rule_def = next(d for d in loaded.modules[0].definitions if isinstance(d, n.RuleDef))
-    field = rule_def.field("require")
-    assert field is not None and hit.rules[0].require is field.value
+    (folder / "broken.rules").write_text("rule {", encoding="utf-8")
+    cache.parse_module.cache_clear()
+    with pytest.raises(PackError) as raised:
+        load_pack(folder)
+    assert raised.value.diagnostics[0].code == "syntax"
 
 
 def test_a_changed_file_is_a_miss(tmp_path: Path, cache_dir: Path) -> None:

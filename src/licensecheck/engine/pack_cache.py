@@ -6,10 +6,10 @@ included, read back from :mod:`licensecheck.packs.cache` when an entry holds it 
 files (every file of the lineage, as read, under the names messages show), the same folders,
 the same declaration schema, grammar and tool version; otherwise checked and stored.
 
-An entry keeps the rules' metadata and points at their expressions inside the loaded
-modules (``[module, definition, field]``), which the same files parse to, so a hit builds no
-expression twice; an expression the checks rewrote is stored whole. Every part is
-type-checked when read; an entry that does not fit is a miss.
+An entry keeps the rules (metadata and the expressions of ``when`` and ``require``), the
+predicates, the folded consts and the warnings; the rules files' trees are not needed for a
+hit, so the loader leaves them unread (:class:`~licensecheck.packs.cache.DeferredModules`).
+Every part is type-checked when read; an entry that does not fit is a miss.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import typing
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -55,7 +56,7 @@ def checked_pack(loaded: LoadedPack, schema: DeclarationSchema) -> CheckedPack:
             pass  # rebuilt and overwritten below
     checked = check_pack(loaded, schema)
     try:
-        encoded = _Encoder(loaded).pack(checked)
+        encoded = _Encoder().pack(checked)
     except TypeError:  # a value the cache cannot store: run without it
         return checked
     write_entry(KIND, key, encoded)
@@ -80,36 +81,24 @@ def _key(loaded: LoadedPack, schema: DeclarationSchema) -> dict[str, str]:
 
 
 def _schema_digest(schema: DeclarationSchema) -> str:
-    document = json.dumps(schema.document, sort_keys=True, ensure_ascii=False, default=str)
-    return text_digest(document)
+    """Once per schema object: serialising the declaration schema costs more than reading a
+    small pack's entry, and the bundled one is the same object all along the process."""
+    digest = _SCHEMA_DIGESTS.get(schema)
+    if digest is None:
+        document = json.dumps(schema.document, sort_keys=True, ensure_ascii=False, default=str)
+        digest = _SCHEMA_DIGESTS[schema] = text_digest(document)
+    return digest
 
 
-def _modules(loaded: LoadedPack) -> list[n.Module]:
-    return [module for pack in loaded.lineage() for module in pack.modules]
+_SCHEMA_DIGESTS: weakref.WeakKeyDictionary[DeclarationSchema, str] = weakref.WeakKeyDictionary()
 
 
 # ---------------------------------------------------------------- writing
 
 
 class _Encoder(TreeEncoder):
-    def __init__(self, loaded: LoadedPack) -> None:
-        super().__init__()
-        # where each top-level expression of the lineage sits, to point at it
-        self.places: dict[int, list[int]] = {}
-        for m, module in enumerate(_modules(loaded)):
-            for d, definition in enumerate(module.definitions):
-                if isinstance(definition, n.RuleDef):
-                    for f, field in enumerate(definition.fields):
-                        self.places[id(field.value)] = [m, d, f]
-                else:
-                    body = definition.value if isinstance(definition, n.Const) else definition.body
-                    self.places[id(body)] = [m, d, -1]
-
     def expr(self, expr: n.Expr | None) -> Any:
-        if expr is None:
-            return None
-        place = self.places.get(id(expr))
-        return ["@", *place] if place is not None else self.node(expr)
+        return None if expr is None else self.node(expr)
 
     def pack(self, pack: CheckedPack) -> dict[str, Any]:
         body = {
@@ -159,7 +148,7 @@ class _Encoder(TreeEncoder):
 def _decode(body: Any, loaded: LoadedPack, schema: DeclarationSchema) -> CheckedPack:
     if not isinstance(body, dict):
         raise CorruptEntry("body")
-    decoder = _Decoder(body["files"], _modules(loaded))
+    decoder = _Decoder(body["files"])
     return CheckedPack(
         id=_str(body["id"]),
         version=_str(body["version"]),
@@ -176,27 +165,12 @@ def _decode(body: Any, loaded: LoadedPack, schema: DeclarationSchema) -> Checked
 
 
 class _Decoder(TreeDecoder):
-    def __init__(self, files: Any, modules: list[n.Module]) -> None:
-        super().__init__(files)
-        self.modules = modules
-
     def expr(self, raw: Any) -> n.Expr:
-        found = (
-            self._place(raw[1:]) if isinstance(raw, list) and raw[:1] == ["@"] else self.node(raw)
-        )
+        found = self.node(raw)
         if not isinstance(found, _EXPRESSIONS):
             raise CorruptEntry("not an expression")
         expr: n.Expr = found
         return expr
-
-    def _place(self, place: Any) -> Any:
-        m, d, f = place
-        definition = self.modules[m].definitions[d]
-        if isinstance(definition, n.RuleDef):
-            return definition.fields[f].value
-        if f != -1:
-            raise CorruptEntry("place")
-        return definition.value if isinstance(definition, n.Const) else definition.body
 
     def optional_expr(self, raw: Any) -> n.Expr | None:
         return None if raw is None else self.expr(raw)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..errors import LicenseCheckError, PackError, Span, UsageError
+from ..errors import Diagnostic, LicenseCheckError, PackError, Span, UsageError
 from ..lang import MAX_EXPRESSION_DEPTH, grammar_digest
 from ..lang import nodes as n
 from ..lang.values import DAYS_PER_UNIT, Duration
@@ -178,6 +178,90 @@ def parse_module(text: str, shown: str) -> n.Module:
     tree = encoder.node(module)
     write_entry("module", key, {"path": shown, "files": encoder.files, "tree": tree})
     return module
+
+
+def parse_modules(texts: Mapping[str, str]) -> list[n.Module]:
+    """The trees of a pack's rules files (display path → text, in order), or a
+    :class:`PackError` with every syntax error of every file.
+
+    When the cache holds a tree for every text (so each parsed without error), they are read
+    only when first looked at (:class:`DeferredModules`): a checked pack from the cache
+    needs none of them, and reading 1,000 rules' trees costs as much as parsing them.
+    """
+    if all(_has_entry(text) for text in texts.values()):
+        return DeferredModules(texts)
+    modules: list[n.Module] = []
+    problems: list[Diagnostic] = []
+    for shown, text in texts.items():
+        try:
+            modules.append(parse_module(text, shown))
+        except PackError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise PackError(problems)
+    return modules
+
+
+def _has_entry(text: str) -> bool:
+    path = _entry_path("module", tool_key(text=text_digest(text)))
+    return path is not None and path.is_file()
+
+
+class DeferredModules(list[n.Module]):
+    """A pack's trees, read from the cache (or parsed) on first use, then a plain list.
+
+    Every way of reading a list goes through :meth:`_read` first; copying one (``list(…)``,
+    ``[*…]``) iterates it. Pickled (to batch workers) it stays deferred. Only ``list + this``
+    (list's concatenation reads a subclass's items in place) would see it empty: unused.
+    """
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        super().__init__()
+        self._texts = dict(texts)
+        self._done = False
+
+    def _read(self) -> None:
+        if not self._done:
+            super().extend(parse_module(text, shown) for shown, text in self._texts.items())
+            self._done = True
+
+    def __iter__(self) -> Iterator[n.Module]:
+        self._read()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._read()
+        return super().__len__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._read()
+        return super().__getitem__(index)
+
+    def __contains__(self, item: object) -> bool:
+        self._read()
+        return super().__contains__(item)
+
+    def __reversed__(self) -> Iterator[n.Module]:
+        self._read()
+        return super().__reversed__()
+
+    def __eq__(self, other: object) -> bool:
+        self._read()
+        if isinstance(other, DeferredModules):
+            other._read()  # list's comparison reads the items in place, not through __iter__
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment, unused-ignore]  # unhashable, as a list
+
+    def __repr__(self) -> str:
+        self._read()
+        return super().__repr__()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (DeferredModules, (self._texts,)) if not self._done else (list, (list(self),))
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        return self.__reduce__()
 
 
 # ---------------------------------------------------------------- the tree codec

@@ -32,7 +32,7 @@ from ..sources.located import SourceFile
 from ..sources.parse import parse_text
 from ..sources.text import FileKind, read_source_text
 from ..sources.validation import validation_diagnostics
-from .cache import parse_module  # the parser's trees, kept between runs
+from .cache import parse_modules  # the parser's trees, kept between runs
 
 PACK_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
@@ -544,12 +544,11 @@ def _parse_rules_files(root: Path) -> tuple[list[n.Module], dict[str, str]]:
         )
     for path in files:
         shown = display_path(path)
-        text = read_pack_text(path, shown, root, RULES_FILE)
-        texts[shown] = text
-        try:
-            modules.append(parse_module(text, shown))
-        except PackError as exc:
-            problems.extend(exc.diagnostics)
+        texts[shown] = read_pack_text(path, shown, root, RULES_FILE)
+    try:
+        modules = parse_modules(texts)  # every syntax error of every file, or the trees
+    except PackError as exc:
+        problems.extend(exc.diagnostics)
     if problems:
         raise PackError(problems)
     return modules, texts
