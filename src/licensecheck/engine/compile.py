@@ -25,6 +25,7 @@ from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, type_name
+from .codegen import GeneratedPack, Outcomes, generate_pack
 from .rules import CheckedPack, Rule
 from .runtime import (
     OPERATORS,
@@ -474,6 +475,22 @@ class CompiledPack:
     checked: CheckedPack
     rules: tuple[CompiledRule, ...]
     _traced: dict[str, CompiledRule] = field(default_factory=dict, compare=False)
+    #: the generated function of these rules, or the PackError generating it raised
+    _generated: list[GeneratedPack | PackError] = field(default_factory=list, compare=False)
+
+    def generated(self, outcomes: Outcomes) -> GeneratedPack:
+        """The whole pack as one generated function (built on first use, in memory only);
+        raises :class:`PackError` when the pack is beyond the generator's bounds."""
+        if not self._generated:
+            rules = tuple(c.rule for c in self.rules)
+            try:
+                self._generated.append(generate_pack(self.checked, rules, outcomes))
+            except PackError as exc:
+                self._generated.append(exc)
+        built = self._generated[0]
+        if isinstance(built, PackError):
+            raise built
+        return built
 
     def traced_rule(self, rule_id: str) -> CompiledRule:
         """The rule compiled in tracing mode (built on first use)."""

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from .._version import __version__
 from ..declaration.loader import Declaration
-from ..errors import RuleRuntimeError
+from ..errors import PackError, RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.printer import (
     FLIPPED_OPERATORS,
@@ -26,7 +26,9 @@ from ..lang.printer import (
     literal_text,
 )
 from ..lang.values import UNKNOWN, display
+from ..sources.limits import current_limits
 from ..sources.paths import format_path
+from .codegen import Outcomes
 from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
@@ -72,12 +74,38 @@ def run_rule(
     return _run(compiled, Env(data, today, trace=trace), trace)
 
 
+#: What the generated function appends for each rule: the same outcomes :func:`_run` gives.
+_GENERATED_OUTCOMES = Outcomes(
+    passed=_PLAIN_OUTCOMES["pass", "require"],
+    failed=_PLAIN_OUTCOMES["fail", "require"],
+    unknown_when=_PLAIN_OUTCOMES["unknown", "when"],
+    unknown_require=_PLAIN_OUTCOMES["unknown", "require"],
+    not_applicable=_PLAIN_OUTCOMES["not_applicable", "when"],
+    when_not_boolean=RuleOutcome("error", None, "'when' did not give true or false"),
+    require_not_boolean=RuleOutcome("error", None, "'require' did not give true or false"),
+    too_deep=RuleOutcome("error", None, "the rule nests too deeply to evaluate"),
+    error=lambda exc: RuleOutcome("error", None, exc.diagnostics[0].message),
+)
+
+
 def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
     """The untraced outcome of every rule of ``pack`` on one declaration.
 
-    The rules share one environment, so a predicate that several rules use is evaluated
-    once; each rule's step budget starts afresh.
+    The pack's generated function (:mod:`.codegen`) runs every rule in one call; a pack
+    beyond the generator's bounds runs its closures instead, with the same outcomes. A
+    predicate that several rules use is evaluated once; each rule's step budget starts
+    afresh.
     """
+    try:
+        generated = pack.generated(_GENERATED_OUTCOMES)
+    except PackError:
+        return closure_outcomes(pack, data, today)
+    outcomes: list[RuleOutcome] = generated.run(data, today, current_limits().max_rule_steps)
+    return outcomes
+
+
+def closure_outcomes(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
+    """:func:`evaluate_rules` through the closures: the oracle the generated code matches."""
     env = Env(data, today)
     return [_run(compiled, env, None) for compiled in pack.rules]
 

@@ -1,0 +1,700 @@
+"""Compile a whole checked pack into one Python function, built with the ``ast`` module.
+
+Input: a :class:`~licensecheck.engine.rules.CheckedPack` and the rules to run (a selection
+may keep only some). Output: a :class:`GeneratedPack` whose function ``(data, today,
+max_steps)`` gives every rule's outcome in order, with exactly the statuses of the closure
+compiler's untraced path (:mod:`.compile`), which stays the traced path and the oracle.
+
+The pack's text never becomes Python source. Each node kind of the rule language maps to a
+fixed shape of Python syntax tree built here; every identifier is minted (``_v12``, ``_p3``);
+pack values enter only as :class:`ast.Constant` of plain types or as objects handed to the
+function through its globals (dates, durations, lists, RE2 patterns, the nodes that error
+messages point at). :mod:`.codegen_safety` bounds and audits the tree before ``compile()``
+and runs it with empty ``__builtins__``. Each rule's block has its own ``try``: an error in
+one gives that rule the status ``error`` and the next rule runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from ..errors import RuleRuntimeError, Span
+from ..lang import nodes as n
+from ..lang.operations import compile_pattern
+from .codegen_safety import build_function
+from .rules import CheckedPack, Rule
+from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
+
+Statements = list[ast.stmt]
+
+#: Python's own comparison operators, for the cases the language compares exactly as Python.
+_OPERATORS: dict[str, type[ast.cmpop]] = {
+    "==": ast.Eq,
+    "!=": ast.NotEq,
+    "<": ast.Lt,
+    "<=": ast.LtE,
+    ">": ast.Gt,
+    ">=": ast.GtE,
+}
+#: Constant types compared by Python directly when the other side has the same type
+#: (booleans only by == and !=), as :mod:`.runtime`'s ``_PLAIN_EQUALITY`` and ``_PLAIN_ORDER``.
+_TYPE_NAMES: dict[type, str] = {
+    str: "_str",
+    int: "_int",
+    float: "_float",
+    bool: "_bool",
+    dt.date: "_date",
+}
+_ORDERED_TYPES = (str, int, float, dt.date)
+_SCALARS = (str, int, float, bool)
+
+
+class Outcomes(NamedTuple):
+    """The outcome objects the generated function appends, one per rule (the evaluator's)."""
+
+    passed: Any
+    failed: Any
+    unknown_when: Any
+    unknown_require: Any
+    not_applicable: Any
+    when_not_boolean: Any
+    require_not_boolean: Any
+    too_deep: Any
+    error: Callable[[RuleRuntimeError], Any]
+
+
+@dataclass(frozen=True)
+class GeneratedPack:
+    """One pack's generated function and the tree it was compiled from."""
+
+    tree: ast.Module
+    run: Callable[[dict[str, Any], dt.date, int], list[Any]]
+
+    def source(self) -> str:
+        """The generated code as Python text (for reading; it is compiled from the tree)."""
+        return ast.unparse(self.tree) + "\n"
+
+
+def generate_pack(pack: CheckedPack, rules: Sequence[Rule], outcomes: Outcomes) -> GeneratedPack:
+    """Generate, bound, audit and compile the function that evaluates ``rules``."""
+    emitter = _Emitter(pack, outcomes)
+    tree = emitter.module(rules)
+    where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
+    run = build_function(tree, "_pack", emitter.values, frozenset(emitter.minted), where)
+    return GeneratedPack(tree, run)
+
+
+# ---------------------------------------------------------------- small tree builders
+
+
+def _load(name: str) -> ast.Name:
+    return ast.Name(name, ast.Load())
+
+
+def _assign(name: str, value: ast.expr) -> ast.Assign:
+    return ast.Assign([ast.Name(name, ast.Store())], value)
+
+
+def _is(a: ast.expr, b: ast.expr) -> ast.Compare:
+    return ast.Compare(a, [ast.Is()], [b])
+
+
+def _is_not(a: ast.expr, b: ast.expr) -> ast.Compare:
+    return ast.Compare(a, [ast.IsNot()], [b])
+
+
+def _call(name: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(_load(name), list(args), [])
+
+
+def _method(obj: ast.expr, attr: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(ast.Attribute(obj, attr, ast.Load()), list(args), [])
+
+
+def _if(test: ast.expr, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt] = ()) -> ast.If:
+    return ast.If(test, list(body) or [ast.Pass()], list(orelse))
+
+
+def _pick(test: ast.expr, yes: ast.expr, no: ast.expr) -> ast.IfExp:
+    return ast.IfExp(test, yes, no)
+
+
+def _const(value: str | int | float | bool | None) -> ast.Constant:
+    return ast.Constant(value)
+
+
+_UNKNOWN = "_UNKNOWN"
+
+
+def _unknown() -> ast.Name:
+    return _load(_UNKNOWN)
+
+
+def _type_is(value: ast.expr, type_name: str) -> ast.Compare:
+    return _is(_call("_type", value), _load(type_name))
+
+
+# ---------------------------------------------------------------- the emitter
+
+Scope = dict[str, str]  # the rule language's variable -> the minted local holding its value
+
+
+class _Emitter:
+    def __init__(self, pack: CheckedPack, outcomes: Outcomes) -> None:
+        self.pack = pack
+        self.values: dict[str, Any] = {}  # minted global -> object passed in
+        self.minted: set[str] = set()
+        self._serial = 0
+        self._by_identity: dict[int, str] = {}
+        self.predicates: dict[str, tuple[str, str]] = {}  # predicate -> (function, memo)
+        self.predicate_defs: Statements = []
+        self.outcomes = {field: self.value(getattr(outcomes, field)) for field in outcomes._fields}
+
+    # -- names and values
+    def mint(self, letter: str) -> str:
+        name = f"_{letter}{self._serial}"
+        self._serial += 1
+        self.minted.add(name)
+        return name
+
+    def value(self, obj: Any, letter: str = "k") -> str:
+        """A minted global holding ``obj`` (one name per object)."""
+        known = self._by_identity.get(id(obj))
+        if known is not None and self.values[known] is obj:
+            return known
+        name = self.mint(letter)
+        self.values[name] = obj
+        self._by_identity[id(obj)] = name
+        return name
+
+    def node(self, node: n.Node) -> ast.Name:
+        """The syntax node an error message points at, passed in (never printed into code)."""
+        return _load(self.value(node, "n"))
+
+    def constant(self, value: Any) -> ast.expr:
+        if value is None:
+            return _unknown()
+        if type(value) in _SCALARS:
+            return _const(value)
+        return _load(self.value(value))
+
+    # -- the module
+    def module(self, rules: Sequence[Rule]) -> ast.Module:
+        blocks: Statements = []
+        for rule in rules:
+            blocks.extend(self.rule(rule))
+        memos = [_assign(memo, _load("_UNSET")) for _, memo in self.predicates.values()]
+        body: Statements = [
+            _assign("_steps", _const(0)),
+            _assign("_out", ast.List([], ast.Load())),
+            *memos,
+            *self.predicate_defs,
+            *blocks,
+            ast.Return(_load("_out")),
+        ]
+        arguments = ast.arguments(
+            posonlyargs=[],
+            args=[ast.arg("_root"), ast.arg("_today"), ast.arg("_max")],
+            kwonlyargs=[],
+            kw_defaults=[],
+            defaults=[],
+        )
+        function = ast.FunctionDef("_pack", arguments, body, [], None)
+        return ast.fix_missing_locations(ast.Module([function], []))
+
+    def rule(self, rule: Rule) -> Statements:
+        """One rule's block: its outcome appended, whatever happens inside."""
+        outcome = self.outcomes
+        require: Statements = []
+        r = self.expr(rule.require, {}, require)
+        require.append(self._append_status(r, "require"))
+        if rule.when is None:
+            inner = require
+        else:
+            inner = []
+            w = self.expr(rule.when, {}, inner)
+            inner.append(
+                _if(
+                    _is(w, _const(True)),
+                    require,
+                    [
+                        _if(
+                            _is(w, _const(False)),
+                            [self._append(outcome["not_applicable"])],
+                            [
+                                _if(
+                                    _is(w, _unknown()),
+                                    [self._append(outcome["unknown_when"])],
+                                    [self._append(outcome["when_not_boolean"])],
+                                )
+                            ],
+                        )
+                    ],
+                )
+            )
+        handlers = [
+            ast.ExceptHandler(
+                _load("_RuleRuntimeError"),
+                "_error",
+                [
+                    ast.Expr(
+                        _method(_load("_out"), "append", _call(outcome["error"], _load("_error")))
+                    )
+                ],
+            ),
+            ast.ExceptHandler(_load("_RecursionError"), None, [self._append(outcome["too_deep"])]),
+        ]
+        label = ast.Expr(_const(f"rule {rule.id}"))  # shown by `packs compile --show`
+        return [label, _assign("_steps", _const(0)), ast.Try(inner, handlers, [], [])]
+
+    def _append(self, outcome: str) -> ast.Expr:
+        return ast.Expr(_method(_load("_out"), "append", _load(outcome)))
+
+    def _append_status(self, r: ast.expr, part: str) -> ast.stmt:
+        outcome = self.outcomes
+        return _if(
+            _is(r, _const(True)),
+            [self._append(outcome["passed"])],
+            [
+                _if(
+                    _is(r, _const(False)),
+                    [self._append(outcome["failed"])],
+                    [
+                        _if(
+                            _is(r, _unknown()),
+                            [self._append(outcome[f"unknown_{part}"])],
+                            [self._append(outcome[f"{part}_not_boolean"])],
+                        )
+                    ],
+                )
+            ],
+        )
+
+    # -- expressions: each appends its statements to `out` and returns a name or constant
+    def expr(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:
+        method: Callable[[Any, Scope, Statements], ast.expr] = getattr(
+            self, "_" + type(expr).__name__.rstrip("_").lower()
+        )
+        result = method(expr, scope, out)
+        if isinstance(result, ast.Constant) and type(result.value) is not bool:
+            return self._result(out, result)  # `is` tests read names: Python warns on literals
+        return result
+
+    def _result(self, out: Statements, value: ast.expr) -> ast.Name:
+        name = self.mint("v")
+        out.append(_assign(name, value))
+        return _load(name)
+
+    def _literal(self, expr: n.Literal_, scope: Scope, out: Statements) -> ast.expr:
+        return self.constant(expr.value)
+
+    def _listexpr(self, expr: n.ListExpr, scope: Scope, out: Statements) -> ast.expr:
+        if all(isinstance(i, n.Literal_) for i in expr.items):
+            return _load(self.value([i.value for i in expr.items if isinstance(i, n.Literal_)]))
+        items = [self.expr(i, scope, out) for i in expr.items]
+        return self._result(out, ast.List(items, ast.Load()))
+
+    def _name(self, expr: n.Name, scope: Scope, out: Statements) -> ast.expr:
+        return self._path(expr, scope, out)
+
+    def _attr(self, expr: n.Attr, scope: Scope, out: Statements) -> ast.expr:
+        return self._path(expr, scope, out)
+
+    def _index(self, expr: n.Index, scope: Scope, out: Statements) -> ast.expr:
+        return self._path(expr, scope, out)
+
+    # -- paths
+    def _path(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:
+        steps: list[str | int | n.Expr] = []
+        node = expr
+        while isinstance(node, n.Attr | n.Index):
+            if isinstance(node, n.Attr):
+                steps.append(node.name)
+            elif (
+                isinstance(node.index, n.Literal_)
+                and isinstance(node.index.value, str | int)
+                and not isinstance(node.index.value, bool)
+            ):
+                steps.append(node.index.value)
+            else:
+                steps.append(node.index)
+            node = node.obj
+        steps.reverse()
+        keys = tuple(s for s in steps if isinstance(s, str | int))
+        if isinstance(node, n.Name) and len(keys) == len(steps):
+            name = node.name
+            if name in scope:
+                return _load(scope[name]) if not keys else self._keys(expr, scope[name], keys, out)
+            if not self._special(name):
+                start = self._result(out, _method(_load("_root"), "get", _const(name)))
+                return self._keys(expr, start.id, keys, out)
+        return self._general_path(expr, node, steps, scope, out)
+
+    def _special(self, name: str) -> bool:
+        return name in self.pack.consts or name in self.pack.predicates or name == "today"
+
+    def _keys(
+        self, expr: n.Expr, start: str, keys: tuple[str | int, ...], out: Statements
+    ) -> ast.Name:
+        """Fixed keys read inline with ``dict.get`` while they are text; the rest (lists,
+        numbers, absent values, mistyped data) through the closures' slow path."""
+        v = self.mint("v")
+        out.append(_assign(v, _load(start)))
+        keys_const = ast.Tuple([_const(k) for k in keys], ast.Load())
+
+        def read(position: int) -> Statements:
+            if position == len(keys):
+                return [_if(_is(_load(v), _const(None)), [_assign(v, _unknown())])]
+            key = keys[position]
+            slow: Statements = [
+                _assign(v, _call("_rest", _load(v), keys_const, _const(position), self.node(expr)))
+            ]
+            if type(key) is not str:
+                return slow
+            fast = [_assign(v, _method(_load(v), "get", _const(key))), *read(position + 1)]
+            return [_if(_type_is(_load(v), "_dict"), fast, slow)]
+
+        out.extend(read(0))
+        return _load(v)
+
+    def _general_path(
+        self,
+        expr: n.Expr,
+        base: n.Expr,
+        steps: Sequence[str | int | n.Expr],
+        scope: Scope,
+        out: Statements,
+    ) -> ast.Name:
+        """``base.step…`` with dynamic indexes: each index evaluated only once the value so
+        far is known, as the closures' ``path_reader`` does."""
+        v = self.mint("v")
+        out.append(_assign(v, self._base(base, scope, out)))
+        block = out
+        for key in steps:
+            inner: Statements = []
+            if isinstance(key, str | int):
+                index_value: ast.expr = _const(key)
+            else:
+                index_value = self.expr(key, scope, inner)
+            inner.append(_assign(v, _call("_step", _load(v), index_value, self.node(expr))))
+            block.append(_if(_is_not(_load(v), _unknown()), inner))
+            block = inner
+        return _load(v)
+
+    def _base(self, node: n.Expr, scope: Scope, out: Statements) -> ast.expr:
+        if not isinstance(node, n.Name):
+            return self.expr(node, scope, out)
+        name = node.name
+        if name in scope:
+            return _load(scope[name])
+        if name in self.pack.consts:
+            return self.constant(self.pack.consts[name])
+        if name in self.pack.predicates:
+            return self._predicate(name, out)
+        if name == "today":
+            return _load("_today")
+        return _method(_load("_root"), "get", _const(name), _unknown())
+
+    # -- predicates: one nested function each, memoised per declaration
+    def _predicate(self, name: str, out: Statements) -> ast.expr:
+        if name not in self.predicates:  # the checker rejects cycles, so this terminates
+            function, memo = self.mint("p"), self.mint("m")
+            self.predicates[name] = (function, memo)
+            body: Statements = [ast.Nonlocal(["_steps", memo])]
+            result = self.expr(self.pack.predicates[name], {}, body)
+            body += [_assign(memo, result), ast.Return(_load(memo))]
+            arguments = ast.arguments([], [], None, [], [], None, [])
+            self.predicate_defs.append(ast.FunctionDef(function, arguments, body, [], None))
+        function, memo = self.predicates[name]
+        return self._result(
+            out, _pick(_is_not(_load(memo), _load("_UNSET")), _load(memo), _call(function))
+        )
+
+    # -- functions
+    def _call(self, expr: n.Call, scope: Scope, out: Statements) -> ast.expr:
+        (arg_expr,) = expr.args
+        arg = self.expr(arg_expr, scope, out)
+        if expr.func == "declared":
+            return self._result(out, _is_not(arg, _unknown()))
+        applied = _call("_call", _const(expr.func), arg, _load("_today"), self.node(expr))
+        return self._result(out, _pick(_is(arg, _unknown()), _unknown(), applied))
+
+    # -- logic
+    def _not(self, expr: n.Not, scope: Scope, out: Statements) -> ast.expr:
+        v = self.expr(expr.operand, scope, out)
+        otherwise = _call("_truth", v, self.node(expr), _const("'not'"))
+        value = _pick(
+            _is(v, _const(True)),
+            _const(False),
+            _pick(_is(v, _const(False)), _const(True), otherwise),
+        )
+        return self._result(out, value)
+
+    def _boolop(self, expr: n.BoolOp, scope: Scope, out: Statements) -> ast.expr:
+        """Kleene ``and``/``or``: the left side decides alone when it can, and a non-boolean
+        side is an error whenever it is evaluated, as in the closures."""
+        deciding = expr.op == "or"  # `or` is decided by a true side, `and` by a false one
+        r = self.mint("v")
+        a = self.expr(expr.left, scope, out)
+        right: Statements = []
+        b = self.expr(expr.right, scope, right)
+        what = _const(f"'{expr.op}'")
+        right.append(
+            _if(
+                _is(b, _const(deciding)),
+                [_assign(r, _const(deciding))],
+                [
+                    _if(
+                        ast.BoolOp(
+                            ast.And(), [_is(a, _const(not deciding)), _is(b, _const(not deciding))]
+                        ),
+                        [_assign(r, _const(not deciding))],
+                        [
+                            ast.Expr(_call("_truth", a, self.node(expr.left), what)),
+                            ast.Expr(_call("_truth", b, self.node(expr.right), what)),
+                            _assign(r, _unknown()),
+                        ],
+                    )
+                ],
+            )
+        )
+        out.append(_if(_is(a, _const(deciding)), [_assign(r, _const(deciding))], right))
+        return _load(r)
+
+    def _if(self, expr: n.If, scope: Scope, out: Statements) -> ast.expr:
+        r = self.mint("v")
+        c = self.expr(expr.cond, scope, out)
+        then: Statements = []
+        then.append(_assign(r, self.expr(expr.then, scope, then)))
+        otherwise: Statements = []
+        otherwise.append(_assign(r, self.expr(expr.otherwise, scope, otherwise)))
+        neither = [_assign(r, _call("_truth", c, self.node(expr.cond), _const("'if'")))]
+        out.append(
+            _if(_is(c, _const(True)), then, [_if(_is(c, _const(False)), otherwise, neither)])
+        )
+        return _load(r)
+
+    def _coalesce(self, expr: n.Coalesce, scope: Scope, out: Statements) -> ast.expr:
+        r = self.mint("v")
+        v = self.expr(expr.value, scope, out)
+        default: Statements = []
+        default.append(_assign(r, self.expr(expr.default, scope, default)))
+        out.append(_if(_is(v, _unknown()), default, [_assign(r, v)]))
+        return _load(r)
+
+    # -- comparisons
+    def _compare(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
+        if expr.op in ("in", "not in", "contains"):
+            return self._membership(expr, scope, out)
+        if expr.op == "matches":
+            return self._matches(expr, scope, out)
+        r = self.mint("v")
+        a = self.expr(expr.left, scope, out)
+        known: Statements = []
+        if isinstance(expr.right, n.Literal_) and expr.right.value is not None:
+            known.extend(self._compare_constant(expr, a, expr.right.value, r))
+        else:
+            b = self.expr(expr.right, scope, known)
+            same_plain = ast.BoolOp(
+                ast.And(),
+                [
+                    _is(_call("_type", a), _call("_type", b)),
+                    ast.Compare(_call("_type", a), [ast.In()], [_load(self._plain(expr.op))]),
+                ],
+            )
+            general = _call("_compare", _const(expr.op), a, b, self.node(expr))
+            known.append(
+                _if(
+                    _is(b, _unknown()),
+                    [_assign(r, _unknown())],
+                    [
+                        _if(
+                            same_plain,
+                            [_assign(r, self._python(expr.op, a, b))],
+                            [_assign(r, general)],
+                        )
+                    ],
+                )
+            )
+        out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], known))
+        return _load(r)
+
+    def _compare_constant(self, expr: n.Compare, a: ast.expr, constant: Any, r: str) -> Statements:
+        c = self.constant(constant)
+        general: Statements = [
+            _assign(r, _call("_compare", _const(expr.op), a, c, self.node(expr)))
+        ]
+        plain = (*_ORDERED_TYPES, bool) if expr.op in ("==", "!=") else _ORDERED_TYPES
+        if type(constant) not in plain:
+            return general
+        exact = [_assign(r, self._python(expr.op, a, c))]
+        return [_if(_type_is(a, _TYPE_NAMES[type(constant)]), exact, general)]
+
+    def _plain(self, op: str) -> str:
+        """The set of types Python compares as the language does, for ``op``."""
+        return self.value(_PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER)
+
+    @staticmethod
+    def _python(op: str, a: ast.expr, b: ast.expr) -> ast.Compare:
+        return ast.Compare(a, [_OPERATORS[op]()], [b])
+
+    def _membership(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
+        constant = self._constant_strings(expr.right) if expr.op in ("in", "not in") else None
+        a = self.expr(expr.left, scope, out)
+        if constant is None:
+            b = self.expr(expr.right, scope, out)
+            general = _call("_membership", _const(expr.op), a, b, self.node(expr))
+            return self._result(out, general)
+        test: type[ast.cmpop] = ast.NotIn if expr.op == "not in" else ast.In
+        found = ast.Compare(a, [test()], [_load(self.value(constant))])
+        listed = _load(self.value(sorted(constant)))
+        general = _call("_membership", _const(expr.op), a, listed, self.node(expr))
+        return self._result(out, _pick(_type_is(a, "_str"), found, general))
+
+    def _constant_strings(self, expr: n.Expr) -> frozenset[str] | None:
+        """The values of a literal list or const that holds only text, as a set."""
+        values: Any = None
+        if isinstance(expr, n.ListExpr) and all(isinstance(i, n.Literal_) for i in expr.items):
+            values = [i.value for i in expr.items if isinstance(i, n.Literal_)]
+        elif isinstance(expr, n.Name) and expr.name in self.pack.consts:
+            values = self.pack.consts[expr.name]
+        if isinstance(values, list) and all(type(v) is str for v in values):
+            return frozenset(values)
+        return None
+
+    def _matches(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
+        r = self.mint("v")
+        text = self.expr(expr.left, scope, out)
+        fixed = expr.right.value if isinstance(expr.right, n.Literal_) else None
+        regex = _load(self.value(compile_pattern(fixed))) if isinstance(fixed, str) else None
+        known: Statements = []
+        pattern = self.expr(expr.right, scope, known)
+        matched = _call("_match", text, pattern, regex or _const(None), self.node(expr))
+        known.append(_assign(r, _pick(_is(pattern, _unknown()), _unknown(), matched)))
+        out.append(_if(_is(text, _unknown()), [_assign(r, _unknown())], known))
+        return _load(r)
+
+    # -- arithmetic
+    def _arith(self, expr: n.Arith, scope: Scope, out: Statements) -> ast.expr:
+        r = self.mint("v")
+        a = self.expr(expr.left, scope, out)
+        known: Statements = []
+        b = self.expr(expr.right, scope, known)
+        computed = _call("_arith", _const(expr.op), a, b, self.node(expr))
+        known.append(_assign(r, _pick(_is(b, _unknown()), _unknown(), computed)))
+        out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], known))
+        return _load(r)
+
+    def _neg(self, expr: n.Neg, scope: Scope, out: Statements) -> ast.expr:
+        v = self.expr(expr.operand, scope, out)
+        negated = _call("_negative", v, self.node(expr))
+        return self._result(out, _pick(_is(v, _unknown()), _unknown(), negated))
+
+    # -- loops
+    def _loop_head(
+        self, expr: n.Quantifier | n.Aggregate, scope: Scope, out: Statements
+    ) -> tuple[ast.Name, Statements]:
+        """The collection, checked to be a list and charged to the step budget; returns
+        it and the block to continue in when it is known."""
+        items = self.expr(expr.collection, scope, out)
+        if not isinstance(items, ast.Name):
+            items = self._result(out, items)
+        node = self.node(expr)
+        known: Statements = [
+            _if(
+                _is_not(_call("_type", items), _load("_list")),
+                [ast.Expr(_call("_not_a_list", items, node))],
+            ),
+            ast.AugAssign(ast.Name("_steps", ast.Store()), ast.Add(), _call("_len", items)),
+            _if(
+                ast.Compare(_load("_steps"), [ast.Gt()], [_load("_max")]),
+                [ast.Expr(_call("_over", node, _load("_max")))],
+            ),
+        ]
+        return items, known
+
+    def _element(self, expr: n.Quantifier | n.Aggregate, scope: Scope) -> tuple[str, str, Scope]:
+        item, variable = self.mint("i"), self.mint("l")
+        return item, variable, {**scope, expr.var: variable}
+
+    def _quantifier(self, expr: n.Quantifier, scope: Scope, out: Statements) -> ast.expr:
+        """A loop that stops at the first deciding element (``fast_quantifier``)."""
+        r = self.mint("v")
+        items, known = self._loop_head(expr, scope, out)
+        item, variable, inner = self._element(expr, scope)
+        decisive = expr.kind != "all"  # all: decided by a false element; any/none: a true one
+        flip = expr.kind == "none"
+        what = _const(f"'{expr.kind}'")
+        node = self.node(expr)
+        saw = self.mint("v")
+        body: Statements = [
+            _assign(variable, _pick(_is(_load(item), _const(None)), _unknown(), _load(item)))
+        ]
+        if expr.filter is not None:
+            f = self.expr(expr.filter, inner, body)
+            body.append(_if(_is(f, _const(False)), [ast.Continue()]))
+            b = self.expr(expr.body, inner, body)
+            combined = _call(
+                "_filtered",
+                _const(expr.kind),
+                _call("_truth", f, node, _const("'where'")),
+                _call("_truth", b, node, what),
+            )
+            b_name = self.mint("v")
+            body.append(_assign(b_name, b))
+            body.append(_if(_is_not(f, _const(True)), [_assign(b_name, combined)]))
+            b = _load(b_name)
+        else:
+            b = self.expr(expr.body, inner, body)
+        body.append(
+            _if(_is(b, _const(decisive)), [_assign(r, _const(decisive is not flip)), ast.Break()])
+        )
+        body.append(
+            _if(
+                ast.BoolOp(ast.And(), [_is_not(b, _const(True)), _is_not(b, _const(False))]),
+                [ast.Expr(_call("_truth", b, node, what)), _assign(saw, _const(True))],
+            )
+        )
+        undecided = _pick(_load(saw), _unknown(), _const((not decisive) is not flip))
+        known += [
+            _assign(saw, _const(False)),
+            ast.For(ast.Name(item, ast.Store()), items, body, [_assign(r, undecided)]),
+        ]
+        out.append(_if(_is(items, _unknown()), [_assign(r, _unknown())], known))
+        return _load(r)
+
+    def _aggregate(self, expr: n.Aggregate, scope: Scope, out: Statements) -> ast.expr:
+        """``count``/``sum``/``min``/``max``: unknown at the first unknown element."""
+        r = self.mint("v")
+        items, known = self._loop_head(expr, scope, out)
+        item, variable, inner = self._element(expr, scope)
+        collected = self.mint("v")
+        body: Statements = [
+            _assign(variable, _pick(_is(_load(item), _const(None)), _unknown(), _load(item)))
+        ]
+        unknown = [_assign(r, _unknown()), ast.Break()]
+        if expr.filter is not None:
+            f = self.expr(expr.filter, inner, body)
+            body.append(_if(_is(f, _const(False)), [ast.Continue()]))
+            where = ast.Expr(_call("_truth", f, self.node(expr), _const("'where'")))
+            body.append(_if(_is_not(f, _const(True)), [where, *unknown]))
+        value = _load(variable) if expr.body is None else self.expr(expr.body, inner, body)
+        body.append(_if(_is(value, _unknown()), unknown))
+        if expr.kind == "count":
+            start: ast.expr = _const(0)
+            body.append(ast.AugAssign(ast.Name(collected, ast.Store()), ast.Add(), _const(1)))
+            result: ast.expr = _load(collected)
+        else:
+            start = ast.List([], ast.Load())
+            body.append(ast.Expr(_method(_load(collected), "append", value)))
+            result = _call("_fold", _const(expr.kind), _load(collected), self.node(expr))
+        known += [
+            _assign(collected, start),
+            ast.For(ast.Name(item, ast.Store()), items, body, [_assign(r, result)]),
+        ]
+        out.append(_if(_is(items, _unknown()), [_assign(r, _unknown())], known))
+        return _load(r)
