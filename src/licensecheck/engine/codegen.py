@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -81,10 +82,16 @@ class GeneratedPack:
 
 def generate_pack(pack: CheckedPack, rules: Sequence[Rule], outcomes: Outcomes) -> GeneratedPack:
     """Generate, bound, audit and compile the function that evaluates ``rules``."""
-    emitter = _Emitter(pack, outcomes)
-    tree = emitter.module(rules)
-    where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
-    run = build_function(tree, "_pack", emitter.values, frozenset(emitter.minted), where)
+    enabled = gc.isenabled()
+    gc.disable()  # a large tree of new objects: collections would find nothing to free
+    try:
+        emitter = _Emitter(pack, outcomes)
+        tree = emitter.module(rules)
+        where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
+        run = build_function(tree, "_pack", emitter.values, frozenset(emitter.minted), where)
+    finally:
+        if enabled:
+            gc.enable()
     return GeneratedPack(tree, run)
 
 
@@ -204,7 +211,7 @@ class _Emitter:
             defaults=[],
         )
         function = ast.FunctionDef("_pack", arguments, body, [], None)
-        return ast.fix_missing_locations(ast.Module([function], []))
+        return ast.Module([function], [])  # the audit gives every node its location
 
     def rule(self, rule: Rule) -> Statements:
         """One rule's block: its outcome appended, whatever happens inside."""

@@ -153,67 +153,108 @@ ATTRIBUTES: Final = frozenset({"get", "append"})
 
 # ---------------------------------------------------------------- the whitelist and the audit
 
-_NODE_KINDS: Final = (
-    ast.Module,
-    ast.FunctionDef,
-    ast.arguments,
-    ast.arg,
-    ast.Nonlocal,
-    ast.Return,
-    ast.Assign,
-    ast.AugAssign,
-    ast.If,
-    ast.For,
-    ast.Break,
-    ast.Continue,
-    ast.Try,
-    ast.ExceptHandler,
-    ast.Expr,
-    ast.Pass,
-    ast.Name,
-    ast.Load,
-    ast.Store,
-    ast.Constant,
-    ast.Attribute,
-    ast.Call,
-    ast.Compare,
-    ast.Is,
-    ast.IsNot,
-    ast.In,
-    ast.NotIn,
-    ast.Eq,
-    ast.NotEq,
-    ast.Lt,
-    ast.LtE,
-    ast.Gt,
-    ast.GtE,
-    ast.BoolOp,
-    ast.And,
-    ast.Or,
-    ast.UnaryOp,
-    ast.Not,
-    ast.IfExp,
-    ast.BinOp,
-    ast.Add,
-    ast.List,
-    ast.Tuple,
+_NODE_KINDS: Final = frozenset(
+    {
+        ast.Module,
+        ast.FunctionDef,
+        ast.arguments,
+        ast.arg,
+        ast.Nonlocal,
+        ast.Return,
+        ast.Assign,
+        ast.AugAssign,
+        ast.If,
+        ast.For,
+        ast.Break,
+        ast.Continue,
+        ast.Try,
+        ast.ExceptHandler,
+        ast.Expr,
+        ast.Pass,
+        ast.Name,
+        ast.Load,
+        ast.Store,
+        ast.Constant,
+        ast.Attribute,
+        ast.Call,
+        ast.Compare,
+        ast.Is,
+        ast.IsNot,
+        ast.In,
+        ast.NotIn,
+        ast.Eq,
+        ast.NotEq,
+        ast.Lt,
+        ast.LtE,
+        ast.Gt,
+        ast.GtE,
+        ast.BoolOp,
+        ast.And,
+        ast.Or,
+        ast.UnaryOp,
+        ast.Not,
+        ast.IfExp,
+        ast.BinOp,
+        ast.Add,
+        ast.List,
+        ast.Tuple,
+    }
+)
+#: The kinds whose contents (names, attributes, values) the audit reads.
+_CHECKED_KINDS: Final = frozenset(
+    {
+        ast.Name,
+        ast.arg,
+        ast.FunctionDef,
+        ast.Nonlocal,
+        ast.ExceptHandler,
+        ast.Attribute,
+        ast.Constant,
+    }
 )
 _CONSTANT_TYPES: Final = (str, int, float, bool, type(None))
 
 
 def audit(tree: ast.Module, minted: frozenset[str], where: Span) -> None:
-    """Reject any node kind, name, attribute or constant the compiler is not allowed to emit."""
-    for node in ast.walk(tree):
-        problem = _problem(node, minted)
-        if problem is not None:
-            raise PackError(
-                Diagnostic(codes.GENERATED_AUDIT, f"generated code rejected: {problem}", where)
-            )
+    """Reject any node kind, name, attribute or constant the compiler is not allowed to emit,
+    and a tree beyond the bounds on size and nesting; give every node its (one) location."""
+    count = 0
+    stack: list[tuple[ast.AST, int, int]] = [(tree, 0, 0)]
+    while stack:
+        node, depth, loops = stack.pop()
+        kind = type(node)
+        if kind not in _NODE_KINDS:
+            _reject(f"node kind {kind.__name__} is not allowed", where)
+        if kind in _CHECKED_KINDS:
+            problem = _problem(node, minted)
+            if problem is not None:
+                _reject(problem, where)
+        count += 1
+        if count > MAX_NODES:
+            _too_big(f"more than {MAX_NODES:,} syntax nodes", where)
+        if depth > MAX_DEPTH:
+            _too_big(f"nesting deeper than {MAX_DEPTH}", where)
+        if loops > MAX_LOOP_NESTING:
+            _too_big(f"more than {MAX_LOOP_NESTING} nested loops", where)
+        if kind._attributes:  # statements and expressions: all on line 1 of no file
+            node.lineno = node.end_lineno = 1  # type: ignore[attr-defined]
+            node.col_offset = node.end_col_offset = 0  # type: ignore[attr-defined]
+        inner = loops + 1 if kind is ast.For else loops
+        for field in kind._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                stack.extend(
+                    (child, depth + 1, inner) for child in value if isinstance(child, ast.AST)
+                )
+            elif isinstance(value, ast.AST):
+                stack.append((value, depth + 1, inner))
+
+
+def _reject(problem: str, where: Span) -> NoReturn:
+    raise PackError(Diagnostic(codes.GENERATED_AUDIT, f"generated code rejected: {problem}", where))
 
 
 def _problem(node: ast.AST, minted: frozenset[str]) -> str | None:
-    if not isinstance(node, _NODE_KINDS):
-        return f"node kind {type(node).__name__} is not allowed"
     if isinstance(node, ast.Name) and not _allowed_name(node.id, minted):
         return f"name {node.id!r} was not minted by the compiler"
     if isinstance(node, ast.arg | ast.FunctionDef) and not _allowed_name(_defined(node), minted):
@@ -239,23 +280,6 @@ def _allowed_name(name: str, minted: frozenset[str]) -> bool:
     return name in HELPERS or name in FIXED_NAMES or (name in minted and bool(MINTED.match(name)))
 
 
-def check_bounds(tree: ast.Module, where: Span) -> None:
-    """The tree's size and nesting stay within bounds Python's compiler handles quickly."""
-    count = 0
-    stack: list[tuple[ast.AST, int, int]] = [(tree, 0, 0)]
-    while stack:
-        node, depth, loops = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            _too_big(f"more than {MAX_NODES:,} syntax nodes", where)
-        if depth > MAX_DEPTH:
-            _too_big(f"nesting deeper than {MAX_DEPTH}", where)
-        if loops > MAX_LOOP_NESTING:
-            _too_big(f"more than {MAX_LOOP_NESTING} nested loops", where)
-        inner = loops + (1 if isinstance(node, ast.For) else 0)
-        stack.extend((child, depth + 1, inner) for child in ast.iter_child_nodes(node))
-
-
 def _too_big(what: str, where: Span) -> NoReturn:
     raise PackError(
         Diagnostic(codes.GENERATED_BOUND, f"the pack's generated code would have {what}", where)
@@ -265,8 +289,7 @@ def _too_big(what: str, where: Span) -> NoReturn:
 def build_function(
     tree: ast.Module, name: str, values: Mapping[str, Any], minted: frozenset[str], where: Span
 ) -> Callable[..., Any]:
-    """Check, audit, compile and run the module with empty builtins; its one function."""
-    check_bounds(tree, where)
+    """Audit, compile and run the module with empty builtins; its one function."""
     audit(tree, minted, where)
     try:
         code = compile(tree, f"<licensecheck generated: {where.file}>", "exec")

@@ -469,6 +469,11 @@ def _is_path(expr: n.Expr) -> bool:
 
 # ---------------------------------------------------------------- the compiled pack
 
+#: Evaluations of a pack through its closures before its generated function is built: the
+#: generator's one-off cost (about 1-3 ms a rule) against what each evaluation saves (about
+#: 1 us a rule; bench/README.md).
+GENERATE_AFTER = 1000
+
 
 @dataclass(frozen=True)
 class CompiledPack:
@@ -477,6 +482,8 @@ class CompiledPack:
     _traced: dict[str, CompiledRule] = field(default_factory=dict, compare=False)
     #: the generated function of these rules, or the PackError generating it raised
     _generated: list[GeneratedPack | PackError] = field(default_factory=list, compare=False)
+    #: evaluations so far without the generated function (see :meth:`generated_when_warm`)
+    _cold_runs: list[int] = field(default_factory=lambda: [0], compare=False)
 
     def generated(self, outcomes: Outcomes) -> GeneratedPack:
         """The whole pack as one generated function (built on first use, in memory only);
@@ -491,6 +498,21 @@ class CompiledPack:
         if isinstance(built, PackError):
             raise built
         return built
+
+    def generated_when_warm(self, outcomes: Outcomes) -> GeneratedPack | None:
+        """The generated function once this pack has been evaluated :data:`GENERATE_AFTER`
+        times (or it was built already); None before, or when the pack is beyond the bounds.
+
+        Generating costs about as much as a thousand evaluations save, so a ``check`` of a
+        few declarations keeps the closures and a batch or a server switches when it pays."""
+        if not self._generated:
+            self._cold_runs[0] += 1
+            if self._cold_runs[0] <= GENERATE_AFTER:
+                return None
+        try:
+            return self.generated(outcomes)
+        except PackError:
+            return None
 
     def traced_rule(self, rule_id: str) -> CompiledRule:
         """The rule compiled in tracing mode (built on first use)."""

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from .._version import __version__
 from ..declaration.loader import Declaration
-from ..errors import PackError, RuleRuntimeError
+from ..errors import RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.printer import (
     FLIPPED_OPERATORS,
@@ -91,14 +91,13 @@ _GENERATED_OUTCOMES = Outcomes(
 def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
     """The untraced outcome of every rule of ``pack`` on one declaration.
 
-    The pack's generated function (:mod:`.codegen`) runs every rule in one call; a pack
-    beyond the generator's bounds runs its closures instead, with the same outcomes. A
-    predicate that several rules use is evaluated once; each rule's step budget starts
-    afresh.
+    Once the pack has been evaluated often enough to pay for it, its generated function
+    (:mod:`.codegen`) runs every rule in one call; before that, and for a pack beyond the
+    generator's bounds, the closures do, with the same outcomes. A predicate that several
+    rules use is evaluated once; each rule's step budget starts afresh.
     """
-    try:
-        generated = pack.generated(_GENERATED_OUTCOMES)
-    except PackError:
+    generated = pack.generated_when_warm(_GENERATED_OUTCOMES)
+    if generated is None:
         return closure_outcomes(pack, data, today)
     outcomes: list[RuleOutcome] = generated.run(data, today, current_limits().max_rule_steps)
     return outcomes
