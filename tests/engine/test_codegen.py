@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import licensecheck
+from helpers.cli import run
 from helpers.paths import REPO
 from helpers.rules import AS_OF, compile_rule
 from licensecheck import codes
@@ -309,3 +310,25 @@ def test_an_error_stays_in_its_rule(make_pack: Any) -> None:
         ("error", "'when' did not give true or false"),
         ("error", "'require' did not give true or false"),
     ]
+
+
+# ---------------------------------------------------------------- packs compile --show
+
+
+def test_packs_compile_show_prints_the_generated_code() -> None:
+    code, out, _ = run("packs", "compile", "--show", "starter")
+    assert code == 0
+    tree = ast.parse(out)  # Python text, printed from the tree that was audited and compiled
+    (function,) = tree.body
+    assert isinstance(function, ast.FunctionDef) and function.name == "_pack"
+    labels = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
+    assert {f"rule {c.rule.id}" for c in compiled("starter").rules} <= set(labels)
+    assert run("packs", "compile", "--show", "starter")[1] == out  # the same every time
+
+
+def test_packs_compile_without_show_says_what_it_built() -> None:
+    code, out, _ = run("packs", "compile", "starter")
+    assert code == 0
+    assert out.startswith("starter: compiled into one audited function (")
+    code, _, err = run("packs", "compile", "--show", "no-such-pack")
+    assert code == 2 and "no-such-pack" in err

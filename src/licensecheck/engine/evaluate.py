@@ -28,7 +28,7 @@ from ..lang.printer import (
 from ..lang.values import UNKNOWN, display
 from ..sources.limits import current_limits
 from ..sources.paths import format_path
-from .codegen import Outcomes
+from .codegen import GeneratedPack, Outcomes
 from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
@@ -101,6 +101,13 @@ def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> 
         return closure_outcomes(pack, data, today)
     outcomes: list[RuleOutcome] = generated.run(data, today, current_limits().max_rule_steps)
     return outcomes
+
+
+def generated_code(pack: CompiledPack) -> GeneratedPack:
+    """The generated function :func:`evaluate_rules` runs for ``pack`` once warm, built now
+    (``packs compile --show`` prints it); :class:`~licensecheck.errors.PackError` when the
+    pack is beyond the generator's bounds."""
+    return pack.generated(_GENERATED_OUTCOMES)
 
 
 def closure_outcomes(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
