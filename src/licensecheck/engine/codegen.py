@@ -19,13 +19,14 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import compile_pattern
+from ..lang.values import Duration
 from .codegen_safety import build_function
 from .rules import CheckedPack, Rule
 from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
@@ -95,6 +96,20 @@ def generate_pack(pack: CheckedPack, rules: Sequence[Rule], outcomes: Outcomes) 
     return GeneratedPack(tree, run)
 
 
+def depends_only_on_today(expr: n.Expr, bound: Collection[str], pack: CheckedPack) -> bool:
+    """True for expressions of literals, consts and `today` alone (no declaration data):
+    their value changes only with the assessment date, so both compilers compute them once."""
+    for node in n.walk(expr):
+        if isinstance(node, n.Name):
+            if node.name in bound or node.name in pack.predicates:
+                return False
+            if node.name not in pack.consts and node.name != "today":
+                return False
+        elif isinstance(node, n.Attr | n.Index | n.Quantifier | n.Aggregate):
+            return False
+    return True
+
+
 # ---------------------------------------------------------------- small tree builders
 
 
@@ -159,6 +174,8 @@ class _Emitter:
         self._by_identity: dict[int, str] = {}
         self.predicates: dict[str, tuple[str, str]] = {}  # predicate -> (function, memo)
         self.predicate_defs: Statements = []
+        self.day_memos: list[str] = []  # per-call memos of today-only values
+        self.frames: list[list[str]] = [[]]  # the memos each function being built assigns
         self.outcomes = {field: self.value(getattr(outcomes, field)) for field in outcomes._fields}
 
     # -- names and values
@@ -195,6 +212,7 @@ class _Emitter:
         for rule in rules:
             blocks.extend(self.rule(rule))
         memos = [_assign(memo, _load("_UNSET")) for _, memo in self.predicates.values()]
+        memos += [_assign(memo, _load("_UNSET")) for memo in self.day_memos]
         body: Statements = [
             _assign("_steps", _const(0)),
             _assign("_out", ast.List([], ast.Load())),
@@ -283,6 +301,13 @@ class _Emitter:
 
     # -- expressions: each appends its statements to `out` and returns a name or constant
     def expr(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:
+        if isinstance(expr, n.Arith | n.Call | n.Neg) and depends_only_on_today(
+            expr, scope, self.pack
+        ):
+            return self._once_per_call(expr, scope, out)
+        return self._dispatch(expr, scope, out)
+
+    def _dispatch(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:
         method: Callable[[Any, Scope, Statements], ast.expr] = getattr(
             self, "_" + type(expr).__name__.rstrip("_").lower()
         )
@@ -290,6 +315,18 @@ class _Emitter:
         if isinstance(result, ast.Constant) and type(result.value) is not bool:
             return self._result(out, result)  # `is` tests read names: Python warns on literals
         return result
+
+    def _once_per_call(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.Name:
+        """``today - 1 year`` and the like: computed where first needed in a call and kept
+        for the rest of it (the closures keep it per date), never computed ahead of need so
+        that an error stays in the rule that meets it."""
+        memo = self.mint("d")
+        self.day_memos.append(memo)
+        self.frames[-1].append(memo)
+        compute: Statements = []
+        compute.append(_assign(memo, self._dispatch(expr, scope, compute)))
+        out.append(_if(_is(_load(memo), _load("_UNSET")), compute))
+        return _load(memo)
 
     def _result(self, out: Statements, value: ast.expr) -> ast.Name:
         name = self.mint("v")
@@ -350,20 +387,21 @@ class _Emitter:
         """Fixed keys read inline with ``dict.get`` while they are text; the rest (lists,
         numbers, absent values, mistyped data) through the closures' slow path."""
         v = self.mint("v")
-        out.append(_assign(v, _load(start)))
         keys_const = ast.Tuple([_const(k) for k in keys], ast.Load())
+        if not keys:
+            out.append(_assign(v, _load(start)))
 
         def read(position: int) -> Statements:
             if position == len(keys):
                 return [_if(_is(_load(v), _const(None)), [_assign(v, _unknown())])]
             key = keys[position]
-            slow: Statements = [
-                _assign(v, _call("_rest", _load(v), keys_const, _const(position), self.node(expr)))
-            ]
+            source = _load(start if position == 0 else v)
+            rest = _call("_rest", source, keys_const, _const(position), self.node(expr))
+            slow: Statements = [_assign(v, rest)]
             if type(key) is not str:
                 return slow
-            fast = [_assign(v, _method(_load(v), "get", _const(key))), *read(position + 1)]
-            return [_if(_type_is(_load(v), "_dict"), fast, slow)]
+            fast = [_assign(v, _method(source, "get", _const(key))), *read(position + 1)]
+            return [_if(_type_is(source, "_dict"), fast, slow)]
 
         out.extend(read(0))
         return _load(v)
@@ -411,9 +449,11 @@ class _Emitter:
         if name not in self.predicates:  # the checker rejects cycles, so this terminates
             function, memo = self.mint("p"), self.mint("m")
             self.predicates[name] = (function, memo)
-            body: Statements = [ast.Nonlocal(["_steps", memo])]
+            self.frames.append([])
+            body: Statements = []
             result = self.expr(self.pack.predicates[name], {}, body)
-            body += [_assign(memo, result), ast.Return(_load(memo))]
+            assigned = ["_steps", memo, *self.frames.pop()]
+            body = [ast.Nonlocal(assigned), *body, _assign(memo, result), ast.Return(_load(memo))]
             arguments = ast.arguments([], [], None, [], [], None, [])
             self.predicate_defs.append(ast.FunctionDef(function, arguments, body, [], None))
         function, memo = self.predicates[name]
@@ -427,7 +467,10 @@ class _Emitter:
         arg = self.expr(arg_expr, scope, out)
         if expr.func == "declared":
             return self._result(out, _is_not(arg, _unknown()))
-        applied = _call("_call", _const(expr.func), arg, _load("_today"), self.node(expr))
+        applied: ast.expr = _call("_call", _const(expr.func), arg, _load("_today"), self.node(expr))
+        if expr.func == "len":  # the common case inline: a list or a text
+            sized = ast.BoolOp(ast.Or(), [_type_is(arg, "_list"), _type_is(arg, "_str")])
+            applied = _pick(sized, _call("_len", arg), applied)
         return self._result(out, _pick(_is(arg, _unknown()), _unknown(), applied))
 
     # -- logic
@@ -503,7 +546,17 @@ class _Emitter:
         a = self.expr(expr.left, scope, out)
         known: Statements = []
         if isinstance(expr.right, n.Literal_) and expr.right.value is not None:
-            known.extend(self._compare_constant(expr, a, expr.right.value, r))
+            constant = expr.right.value
+            c = self.constant(constant)
+            general = _call("_compare", _const(expr.op), a, c, self.node(expr))
+            plain = (*_ORDERED_TYPES, bool) if expr.op in ("==", "!=") else _ORDERED_TYPES
+            if type(constant) in plain:  # the common case first: the constant's own type
+                same_type = _type_is(a, _TYPE_NAMES[type(constant)])
+                unknown = _if(_is(a, _unknown()), [_assign(r, _unknown())], [_assign(r, general)])
+                exact = [_assign(r, self._python(expr.op, a, c))]
+                out.append(_if(same_type, exact, [unknown]))
+                return _load(r)
+            known.append(_assign(r, general))
         else:
             b = self.expr(expr.right, scope, known)
             same_plain = ast.BoolOp(
@@ -529,17 +582,6 @@ class _Emitter:
             )
         out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], known))
         return _load(r)
-
-    def _compare_constant(self, expr: n.Compare, a: ast.expr, constant: Any, r: str) -> Statements:
-        c = self.constant(constant)
-        general: Statements = [
-            _assign(r, _call("_compare", _const(expr.op), a, c, self.node(expr)))
-        ]
-        plain = (*_ORDERED_TYPES, bool) if expr.op in ("==", "!=") else _ORDERED_TYPES
-        if type(constant) not in plain:
-            return general
-        exact = [_assign(r, self._python(expr.op, a, c))]
-        return [_if(_type_is(a, _TYPE_NAMES[type(constant)]), exact, general)]
 
     def _plain(self, op: str) -> str:
         """The set of types Python compares as the language does, for ``op``."""
@@ -591,7 +633,9 @@ class _Emitter:
         a = self.expr(expr.left, scope, out)
         known: Statements = []
         b = self.expr(expr.right, scope, known)
-        computed = _call("_arith", _const(expr.op), a, b, self.node(expr))
+        shift = isinstance(expr.right, n.Literal_) and isinstance(expr.right.value, Duration)
+        helper = "_date_shift" if shift and expr.op in "+-" else "_arith"  # `x + 1 year`
+        computed = _call(helper, _const(expr.op), a, b, self.node(expr))
         known.append(_assign(r, _pick(_is(b, _unknown()), _unknown(), computed)))
         out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], known))
         return _load(r)

@@ -22,7 +22,7 @@ from .. import codes
 from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, compile_pattern, kind_of, runtime_error
-from ..lang.values import UNKNOWN, Duration, type_name
+from ..lang.values import UNKNOWN, Duration, add_duration, type_name
 from .runtime import BudgetExceeded, filtered, fold, member, truth
 from .runtime import _general_comparison as general_comparison
 from .runtime import _step as step
@@ -95,6 +95,17 @@ def pattern_match(text: Any, pattern: Any, fixed: Any, node: n.Node) -> bool:
     return bool(regex.found_in(text))
 
 
+def date_shift(op: str, a: Any, b: Any, node: n.Node) -> Any:
+    """``a + duration`` or ``a - duration``: a date's own case without the general
+    dispatch of :func:`arithmetic` (same result, same messages)."""
+    if type(a) is dt.date:
+        try:
+            return add_duration(a, b, 1 if op == "+" else -1)
+        except (ValueError, OverflowError) as exc:
+            raise runtime_error(f"date arithmetic failed: {exc}", node) from None
+    return arithmetic(op, a, b, node)
+
+
 def negative(value: Any, node: n.Node) -> Any:
     if kind_of(value) == "number":
         return -value
@@ -134,6 +145,7 @@ HELPERS: Final[Mapping[str, Any]] = {
     "_membership": membership,
     "_compare": general_comparison,
     "_arith": arithmetic,
+    "_date_shift": date_shift,
     "_negative": negative,
     "_call": call,
     "_match": pattern_match,
@@ -144,7 +156,7 @@ HELPERS: Final[Mapping[str, Any]] = {
 }
 
 #: Names the compiler mints: a letter for what it holds and a serial number.
-MINTED: Final = re.compile(r"_[vilpmkno][0-9]+\Z")
+MINTED: Final = re.compile(r"_[vilpmknod][0-9]+\Z")
 #: The generated function, its parameters and its fixed locals (the step count, the
 #: outcomes, the error caught).
 FIXED_NAMES: Final = frozenset({"_pack", "_root", "_today", "_max", "_steps", "_out", "_error"})

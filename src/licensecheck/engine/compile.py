@@ -25,7 +25,7 @@ from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, type_name
-from .codegen import GeneratedPack, Outcomes, generate_pack
+from .codegen import GeneratedPack, Outcomes, depends_only_on_today, generate_pack
 from .rules import CheckedPack, Rule
 from .runtime import (
     OPERATORS,
@@ -78,21 +78,11 @@ class _Compiler:
         fn = method(expr, bound)
         if self.traced:
             return traced(expr, fn)
-        if isinstance(expr, n.Arith | n.Call | n.Neg) and self._depends_only_on_today(expr, bound):
+        if isinstance(expr, n.Arith | n.Call | n.Neg) and depends_only_on_today(
+            expr, bound, self.pack
+        ):
             return once_per_day(fn)  # e.g. `today - 1 year` inside a loop over sources
         return fn
-
-    def _depends_only_on_today(self, expr: n.Expr, bound: frozenset[str]) -> bool:
-        """True for expressions of literals, consts and `today` alone (no declaration data)."""
-        for node in n.walk(expr):
-            if isinstance(node, n.Name):
-                if node.name in bound or node.name in self.pack.predicates:
-                    return False
-                if node.name not in self.pack.consts and node.name != "today":
-                    return False
-            elif isinstance(node, n.Attr | n.Index | n.Quantifier | n.Aggregate):
-                return False
-        return True
 
     # -- leaves
     def _literal(self, expr: n.Literal_, bound: frozenset[str]) -> Fn:
