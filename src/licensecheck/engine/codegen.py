@@ -25,9 +25,9 @@ from typing import Any, NamedTuple
 
 from ..errors import RuleRuntimeError, Span
 from ..lang import nodes as n
-from ..lang.operations import compile_pattern
-from ..lang.values import Duration
-from .codegen_safety import build_function
+from ..lang.operations import arithmetic, compile_pattern
+from ..lang.values import UNKNOWN, Duration
+from .codegen_safety import build_function, call, negative
 from .rules import CheckedPack, Rule
 from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
 
@@ -108,6 +108,27 @@ def depends_only_on_today(expr: n.Expr, bound: Collection[str], pack: CheckedPac
         elif isinstance(node, n.Attr | n.Index | n.Quantifier | n.Aggregate):
             return False
     return True
+
+
+def _fold_constant(expr: n.Expr, pack: CheckedPack) -> Any:
+    """Evaluate literals, consts, arithmetic, negation and functions as the closures do."""
+    if isinstance(expr, n.Literal_):
+        return UNKNOWN if expr.value is None else expr.value
+    if isinstance(expr, n.Name):
+        return pack.consts[expr.name]
+    if isinstance(expr, n.Arith):
+        a = _fold_constant(expr.left, pack)
+        b = UNKNOWN if a is UNKNOWN else _fold_constant(expr.right, pack)
+        return UNKNOWN if b is UNKNOWN else arithmetic(expr.op, a, b, expr)
+    if isinstance(expr, n.Neg):
+        v = _fold_constant(expr.operand, pack)
+        return UNKNOWN if v is UNKNOWN else negative(v, expr)
+    if isinstance(expr, n.Call) and expr.func in ("len", "lower", "upper", "declared"):
+        v = _fold_constant(expr.args[0], pack)
+        if expr.func == "declared":
+            return v is not UNKNOWN
+        return UNKNOWN if v is UNKNOWN else call(expr.func, v, dt.date.min, expr)
+    raise TypeError(f"not a constant expression: {type(expr).__name__}")
 
 
 # ---------------------------------------------------------------- small tree builders
@@ -304,6 +325,9 @@ class _Emitter:
         if isinstance(expr, n.Arith | n.Call | n.Neg) and depends_only_on_today(
             expr, scope, self.pack
         ):
+            folded = self._folded(expr)
+            if folded is not None:
+                return self._named(folded, out)
             return self._once_per_call(expr, scope, out)
         return self._dispatch(expr, scope, out)
 
@@ -311,10 +335,24 @@ class _Emitter:
         method: Callable[[Any, Scope, Statements], ast.expr] = getattr(
             self, "_" + type(expr).__name__.rstrip("_").lower()
         )
-        result = method(expr, scope, out)
+        return self._named(method(expr, scope, out), out)
+
+    def _named(self, result: ast.expr, out: Statements) -> ast.expr:
         if isinstance(result, ast.Constant) and type(result.value) is not bool:
             return self._result(out, result)  # `is` tests read names: Python warns on literals
         return result
+
+    def _folded(self, expr: n.Expr) -> ast.expr | None:
+        """The value of an expression of literals and consts alone (``3 * 365``), computed
+        now; None when it reads the date or fails (the error then happens at run time, in
+        its rule, as in the closures)."""
+        if any(isinstance(x, n.Name) and x.name == "today" for x in n.walk(expr)):
+            return None
+        try:
+            value = _fold_constant(expr, self.pack)
+        except (RuleRuntimeError, ValueError, ArithmeticError, TypeError):
+            return None
+        return _unknown() if value is UNKNOWN else self.constant(value)
 
     def _once_per_call(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.Name:
         """``today - 1 year`` and the like: computed where first needed in a call and kept
@@ -468,9 +506,14 @@ class _Emitter:
         if expr.func == "declared":
             return self._result(out, _is_not(arg, _unknown()))
         applied: ast.expr = _call("_call", _const(expr.func), arg, _load("_today"), self.node(expr))
-        if expr.func == "len":  # the common case inline: a list or a text
+        if expr.func == "len":  # the common cases inline, the rest (and errors) by the helper
             sized = ast.BoolOp(ast.Or(), [_type_is(arg, "_list"), _type_is(arg, "_str")])
             applied = _pick(sized, _call("_len", arg), applied)
+        elif expr.func in ("lower", "upper"):
+            applied = _pick(_type_is(arg, "_str"), _method(arg, expr.func), applied)
+        elif expr.func == "days_since":
+            elapsed = ast.Attribute(ast.BinOp(_load("_today"), ast.Sub(), arg), "days", ast.Load())
+            applied = _pick(_type_is(arg, "_date"), elapsed, applied)
         return self._result(out, _pick(_is(arg, _unknown()), _unknown(), applied))
 
     # -- logic
@@ -618,14 +661,28 @@ class _Emitter:
     def _matches(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
         r = self.mint("v")
         text = self.expr(expr.left, scope, out)
-        fixed = expr.right.value if isinstance(expr.right, n.Literal_) else None
-        regex = _load(self.value(compile_pattern(fixed))) if isinstance(fixed, str) else None
+        regex = self._fixed_pattern(expr.right)
         known: Statements = []
         pattern = self.expr(expr.right, scope, known)
-        matched = _call("_match", text, pattern, regex or _const(None), self.node(expr))
+        matched: ast.expr = _call("_match", text, pattern, regex or _const(None), self.node(expr))
+        if regex is not None:  # text against a pattern compiled once: RE2 directly
+            matched = _pick(_type_is(text, "_str"), _method(regex, "found_in", text), matched)
         known.append(_assign(r, _pick(_is(pattern, _unknown()), _unknown(), matched)))
         out.append(_if(_is(text, _unknown()), [_assign(r, _unknown())], known))
         return _load(r)
+
+    def _fixed_pattern(self, expr: n.Expr) -> ast.Name | None:
+        """The RE2 pattern of a literal or a const, compiled now (as the closures compile a
+        literal's); None leaves it to run time, which words a bad one as the closures do."""
+        fixed = expr.value if isinstance(expr, n.Literal_) else None
+        if isinstance(expr, n.Name) and expr.name in self.pack.consts:
+            fixed = self.pack.consts[expr.name]
+        if not isinstance(fixed, str):
+            return None
+        try:
+            return _load(self.value(compile_pattern(fixed)))
+        except ValueError:
+            return None
 
     # -- arithmetic
     def _arith(self, expr: n.Arith, scope: Scope, out: Statements) -> ast.expr:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Final, NoReturn
 
@@ -160,8 +161,10 @@ MINTED: Final = re.compile(r"_[vilpmknod][0-9]+\Z")
 #: The generated function, its parameters and its fixed locals (the step count, the
 #: outcomes, the error caught).
 FIXED_NAMES: Final = frozenset({"_pack", "_root", "_today", "_max", "_steps", "_out", "_error"})
-#: The only attributes read: ``dict.get`` for fields, ``list.append`` for outcomes and values.
-ATTRIBUTES: Final = frozenset({"get", "append"})
+#: The only attributes read: ``dict.get`` for fields, ``list.append`` for outcomes and values,
+#: ``str.lower``/``upper`` of a text, ``timedelta.days`` of a date difference, and
+#: ``found_in`` of a compiled RE2 pattern (each after a test of the object's exact type).
+ATTRIBUTES: Final = frozenset({"get", "append", "lower", "upper", "days", "found_in"})
 
 # ---------------------------------------------------------------- the whitelist and the audit
 
@@ -208,6 +211,7 @@ _NODE_KINDS: Final = frozenset(
         ast.IfExp,
         ast.BinOp,
         ast.Add,
+        ast.Sub,
         ast.List,
         ast.Tuple,
     }
@@ -304,7 +308,9 @@ def build_function(
     """Audit, compile and run the module with empty builtins; its one function."""
     audit(tree, minted, where)
     try:
-        code = compile(tree, f"<licensecheck generated: {where.file}>", "exec")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a warning would be the compiler's bug: refuse it
+            code = compile(tree, f"<licensecheck generated: {where.file}>", "exec")
     except (SyntaxError, RecursionError, MemoryError) as exc:
         _too_big(f"code Python cannot compile ({type(exc).__name__})", where)
     namespace: dict[str, Any] = {"__builtins__": {}, **HELPERS, **values}
