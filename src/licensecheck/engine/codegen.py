@@ -131,6 +131,17 @@ def _fold_constant(expr: n.Expr, pack: CheckedPack) -> Any:
     raise TypeError(f"not a constant expression: {type(expr).__name__}")
 
 
+def _truth_valued(expr: n.Expr) -> bool:
+    """Whether ``expr`` can only give true, false or unknown (or raise): comparisons,
+    ``not``, ``and``/``or``, quantifiers and ``declared`` never give another value, so
+    their callers need not test for one."""
+    if isinstance(expr, n.Compare | n.Not | n.BoolOp | n.Quantifier):
+        return True
+    if isinstance(expr, n.Call):
+        return expr.func == "declared"
+    return isinstance(expr, n.Literal_) and type(expr.value) is bool
+
+
 # ---------------------------------------------------------------- small tree builders
 
 
@@ -761,12 +772,15 @@ class _Emitter:
         body.append(
             _if(_is(b, _const(decisive)), [_assign(r, _const(decisive is not flip)), ast.Break()])
         )
-        body.append(
-            _if(
-                ast.BoolOp(ast.And(), [_is_not(b, _const(True)), _is_not(b, _const(False))]),
-                [ast.Expr(_call("_truth", b, node, what)), _assign(saw, _const(True))],
+        if _truth_valued(expr.body):  # b is the other boolean or unknown: no type test
+            body.append(_if(_is_not(b, _const(not decisive)), [_assign(saw, _const(True))]))
+        else:
+            body.append(
+                _if(
+                    ast.BoolOp(ast.And(), [_is_not(b, _const(True)), _is_not(b, _const(False))]),
+                    [ast.Expr(_call("_truth", b, node, what)), _assign(saw, _const(True))],
+                )
             )
-        )
         undecided = _pick(_load(saw), _unknown(), _const((not decisive) is not flip))
         known += [
             _assign(saw, _const(False)),
