@@ -460,8 +460,8 @@ def _is_path(expr: n.Expr) -> bool:
 # ---------------------------------------------------------------- the compiled pack
 
 #: Evaluations of a pack through its closures before its generated function is built: the
-#: generator's one-off cost (about 1-3 ms a rule) against what each evaluation saves (about
-#: 1 us a rule; bench/README.md).
+#: generator's one-off cost (about 1.5-2.5 ms a rule) against what each evaluation saves
+#: (about 3-5 us a rule), so it pays after some 500 evaluations (bench/README.md).
 GENERATE_AFTER = 1000
 
 
@@ -493,8 +493,8 @@ class CompiledPack:
         """The generated function once this pack has been evaluated :data:`GENERATE_AFTER`
         times (or it was built already); None before, or when the pack is beyond the bounds.
 
-        Generating costs about as much as a thousand evaluations save, so a ``check`` of a
-        few declarations keeps the closures and a batch or a server switches when it pays."""
+        Generating costs about what 500 evaluations save, so a ``check`` of a few
+        declarations keeps the closures and a batch or a server switches once it has paid."""
         if not self._generated:
             self._cold_runs[0] += 1
             if self._cold_runs[0] <= GENERATE_AFTER:
