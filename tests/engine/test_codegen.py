@@ -27,6 +27,7 @@ from licensecheck.engine.evaluate import (
     _GENERATED_OUTCOMES,
     closure_outcomes,
     evaluate_rules,
+    generated_code,
     run_rule,
 )
 from licensecheck.engine.runtime import Trace
@@ -50,12 +51,13 @@ def example_data(index: int) -> dict[str, Any]:
 
 
 def generated(pack: CompiledPack) -> GeneratedPack:
-    return pack.generated(_GENERATED_OUTCOMES)
+    """The pack's generated function with its tree, as ``packs compile --show`` builds it."""
+    return generated_code(pack)
 
 
 def fast(pack: CompiledPack, data: dict[str, Any], as_of: dt.date = AS_OF) -> list[Any]:
     """The outcomes of the pack's generated function (as evaluate_rules gives once warm)."""
-    return generated(pack).run(data, as_of, current_limits().max_rule_steps)
+    return pack.generated(_GENERATED_OUTCOMES).run(data, as_of, current_limits().max_rule_steps)
 
 
 # ---------------------------------------------------------------- generated = closures = traced
@@ -151,7 +153,8 @@ def test_evaluate_rules_switches_to_generated_code_once_warm(
         assert evaluate_rules(pack, data, AS_OF) == closure_outcomes(pack, data, AS_OF)
         assert not pack._generated  # a short run never pays for generating
     assert evaluate_rules(pack, data, AS_OF) == closure_outcomes(pack, data, AS_OF)
-    assert pack._generated == [generated(pack)]
+    (built,) = pack._generated
+    assert isinstance(built, GeneratedPack) and built.tree is None  # evaluation keeps no tree
     statuses = licensecheck.evaluate(pack, EXAMPLES[0], AS_OF)
     assert statuses == {
         f.rule_id: f.status for f in licensecheck.assess(EXAMPLES[0], pack, as_of=AS_OF).findings

@@ -19,40 +19,39 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import gc
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import RuleRuntimeError, Span
 from ..lang import nodes as n
-from ..lang.operations import arithmetic, compile_pattern
+from ..lang.operations import compile_pattern
 from ..lang.values import UNKNOWN, Duration
-from .codegen_safety import build_function, call, negative
+from .codegen_loops import LoopEmitter
+from .codegen_safety import build_function
+from .codegen_tree import (
+    _OPERATORS,
+    _ORDERED_TYPES,
+    _SCALARS,
+    _TYPE_NAMES,
+    Scope,
+    Statements,
+    _assign,
+    _call,
+    _const,
+    _fold_constant,
+    _if,
+    _is,
+    _is_not,
+    _load,
+    _method,
+    _pick,
+    _type_is,
+    _unknown,
+    depends_only_on_today,
+)
 from .rules import CheckedPack, Rule
 from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
-
-Statements = list[ast.stmt]
-
-#: Python's own comparison operators, for the cases the language compares exactly as Python.
-_OPERATORS: dict[str, type[ast.cmpop]] = {
-    "==": ast.Eq,
-    "!=": ast.NotEq,
-    "<": ast.Lt,
-    "<=": ast.LtE,
-    ">": ast.Gt,
-    ">=": ast.GtE,
-}
-#: Constant types compared by Python directly when the other side has the same type
-#: (booleans only by == and !=), as :mod:`.runtime`'s ``_PLAIN_EQUALITY`` and ``_PLAIN_ORDER``.
-_TYPE_NAMES: dict[type, str] = {
-    str: "_str",
-    int: "_int",
-    float: "_float",
-    bool: "_bool",
-    dt.date: "_date",
-}
-_ORDERED_TYPES = (str, int, float, dt.date)
-_SCALARS = (str, int, float, bool)
 
 
 class Outcomes(NamedTuple):
@@ -71,17 +70,22 @@ class Outcomes(NamedTuple):
 
 @dataclass(frozen=True)
 class GeneratedPack:
-    """One pack's generated function and the tree it was compiled from."""
+    """One pack's generated function, and the tree it was compiled from when asked to keep
+    it (a 1,000-rule pack's tree is half a million nodes: evaluation does not keep it)."""
 
-    tree: ast.Module
     run: Callable[[dict[str, Any], dt.date, int], list[Any]]
+    tree: ast.Module | None = None
 
     def source(self) -> str:
         """The generated code as Python text (for reading; it is compiled from the tree)."""
+        if self.tree is None:
+            raise ValueError("the tree of this generated pack was not kept")
         return ast.unparse(self.tree) + "\n"
 
 
-def generate_pack(pack: CheckedPack, rules: Sequence[Rule], outcomes: Outcomes) -> GeneratedPack:
+def generate_pack(
+    pack: CheckedPack, rules: Sequence[Rule], outcomes: Outcomes, *, keep_tree: bool = False
+) -> GeneratedPack:
     """Generate, bound, audit and compile the function that evaluates ``rules``."""
     enabled = gc.isenabled()
     gc.disable()  # a large tree of new objects: collections would find nothing to free
@@ -93,111 +97,13 @@ def generate_pack(pack: CheckedPack, rules: Sequence[Rule], outcomes: Outcomes) 
     finally:
         if enabled:
             gc.enable()
-    return GeneratedPack(tree, run)
-
-
-def depends_only_on_today(expr: n.Expr, bound: Collection[str], pack: CheckedPack) -> bool:
-    """True for expressions of literals, consts and `today` alone (no declaration data):
-    their value changes only with the assessment date, so both compilers compute them once."""
-    for node in n.walk(expr):
-        if isinstance(node, n.Name):
-            if node.name in bound or node.name in pack.predicates:
-                return False
-            if node.name not in pack.consts and node.name != "today":
-                return False
-        elif isinstance(node, n.Attr | n.Index | n.Quantifier | n.Aggregate):
-            return False
-    return True
-
-
-def _fold_constant(expr: n.Expr, pack: CheckedPack) -> Any:
-    """Evaluate literals, consts, arithmetic, negation and functions as the closures do."""
-    if isinstance(expr, n.Literal_):
-        return UNKNOWN if expr.value is None else expr.value
-    if isinstance(expr, n.Name):
-        return pack.consts[expr.name]
-    if isinstance(expr, n.Arith):
-        a = _fold_constant(expr.left, pack)
-        b = UNKNOWN if a is UNKNOWN else _fold_constant(expr.right, pack)
-        return UNKNOWN if b is UNKNOWN else arithmetic(expr.op, a, b, expr)
-    if isinstance(expr, n.Neg):
-        v = _fold_constant(expr.operand, pack)
-        return UNKNOWN if v is UNKNOWN else negative(v, expr)
-    if isinstance(expr, n.Call) and expr.func in ("len", "lower", "upper", "declared"):
-        v = _fold_constant(expr.args[0], pack)
-        if expr.func == "declared":
-            return v is not UNKNOWN
-        return UNKNOWN if v is UNKNOWN else call(expr.func, v, dt.date.min, expr)
-    raise TypeError(f"not a constant expression: {type(expr).__name__}")
-
-
-def _truth_valued(expr: n.Expr) -> bool:
-    """Whether ``expr`` can only give true, false or unknown (or raise): comparisons,
-    ``not``, ``and``/``or``, quantifiers and ``declared`` never give another value, so
-    their callers need not test for one."""
-    if isinstance(expr, n.Compare | n.Not | n.BoolOp | n.Quantifier):
-        return True
-    if isinstance(expr, n.Call):
-        return expr.func == "declared"
-    return isinstance(expr, n.Literal_) and type(expr.value) is bool
-
-
-# ---------------------------------------------------------------- small tree builders
-
-
-def _load(name: str) -> ast.Name:
-    return ast.Name(name, ast.Load())
-
-
-def _assign(name: str, value: ast.expr) -> ast.Assign:
-    return ast.Assign([ast.Name(name, ast.Store())], value)
-
-
-def _is(a: ast.expr, b: ast.expr) -> ast.Compare:
-    return ast.Compare(a, [ast.Is()], [b])
-
-
-def _is_not(a: ast.expr, b: ast.expr) -> ast.Compare:
-    return ast.Compare(a, [ast.IsNot()], [b])
-
-
-def _call(name: str, *args: ast.expr) -> ast.Call:
-    return ast.Call(_load(name), list(args), [])
-
-
-def _method(obj: ast.expr, attr: str, *args: ast.expr) -> ast.Call:
-    return ast.Call(ast.Attribute(obj, attr, ast.Load()), list(args), [])
-
-
-def _if(test: ast.expr, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt] = ()) -> ast.If:
-    return ast.If(test, list(body) or [ast.Pass()], list(orelse))
-
-
-def _pick(test: ast.expr, yes: ast.expr, no: ast.expr) -> ast.IfExp:
-    return ast.IfExp(test, yes, no)
-
-
-def _const(value: str | int | float | bool | None) -> ast.Constant:
-    return ast.Constant(value)
-
-
-_UNKNOWN = "_UNKNOWN"
-
-
-def _unknown() -> ast.Name:
-    return _load(_UNKNOWN)
-
-
-def _type_is(value: ast.expr, type_name: str) -> ast.Compare:
-    return _is(_call("_type", value), _load(type_name))
+    return GeneratedPack(run, tree if keep_tree else None)
 
 
 # ---------------------------------------------------------------- the emitter
 
-Scope = dict[str, str]  # the rule language's variable -> the minted local holding its value
 
-
-class _Emitter:
+class _Emitter(LoopEmitter):
     def __init__(self, pack: CheckedPack, outcomes: Outcomes) -> None:
         self.pack = pack
         self.values: dict[str, Any] = {}  # minted global -> object passed in
@@ -712,111 +618,3 @@ class _Emitter:
         v = self.expr(expr.operand, scope, out)
         negated = _call("_negative", v, self.node(expr))
         return self._result(out, _pick(_is(v, _unknown()), _unknown(), negated))
-
-    # -- loops
-    def _loop_head(
-        self, expr: n.Quantifier | n.Aggregate, scope: Scope, out: Statements
-    ) -> tuple[ast.Name, Statements]:
-        """The collection, checked to be a list and charged to the step budget; returns
-        it and the block to continue in when it is known."""
-        items = self.expr(expr.collection, scope, out)
-        if not isinstance(items, ast.Name):
-            items = self._result(out, items)
-        node = self.node(expr)
-        known: Statements = [
-            _if(
-                _is_not(_call("_type", items), _load("_list")),
-                [ast.Expr(_call("_not_a_list", items, node))],
-            ),
-            ast.AugAssign(ast.Name("_steps", ast.Store()), ast.Add(), _call("_len", items)),
-            _if(
-                ast.Compare(_load("_steps"), [ast.Gt()], [_load("_max")]),
-                [ast.Expr(_call("_over", node, _load("_max")))],
-            ),
-        ]
-        return items, known
-
-    def _element(self, expr: n.Quantifier | n.Aggregate, scope: Scope) -> tuple[str, str, Scope]:
-        item, variable = self.mint("i"), self.mint("l")
-        return item, variable, {**scope, expr.var: variable}
-
-    def _quantifier(self, expr: n.Quantifier, scope: Scope, out: Statements) -> ast.expr:
-        """A loop that stops at the first deciding element (``fast_quantifier``)."""
-        r = self.mint("v")
-        items, known = self._loop_head(expr, scope, out)
-        item, variable, inner = self._element(expr, scope)
-        decisive = expr.kind != "all"  # all: decided by a false element; any/none: a true one
-        flip = expr.kind == "none"
-        what = _const(f"'{expr.kind}'")
-        node = self.node(expr)
-        saw = self.mint("v")
-        body: Statements = [
-            _assign(variable, _pick(_is(_load(item), _const(None)), _unknown(), _load(item)))
-        ]
-        if expr.filter is not None:
-            f = self.expr(expr.filter, inner, body)
-            body.append(_if(_is(f, _const(False)), [ast.Continue()]))
-            b = self.expr(expr.body, inner, body)
-            combined = _call(
-                "_filtered",
-                _const(expr.kind),
-                _call("_truth", f, node, _const("'where'")),
-                _call("_truth", b, node, what),
-            )
-            b_name = self.mint("v")
-            body.append(_assign(b_name, b))
-            body.append(_if(_is_not(f, _const(True)), [_assign(b_name, combined)]))
-            b = _load(b_name)
-        else:
-            b = self.expr(expr.body, inner, body)
-        body.append(
-            _if(_is(b, _const(decisive)), [_assign(r, _const(decisive is not flip)), ast.Break()])
-        )
-        if _truth_valued(expr.body):  # b is the other boolean or unknown: no type test
-            body.append(_if(_is_not(b, _const(not decisive)), [_assign(saw, _const(True))]))
-        else:
-            body.append(
-                _if(
-                    ast.BoolOp(ast.And(), [_is_not(b, _const(True)), _is_not(b, _const(False))]),
-                    [ast.Expr(_call("_truth", b, node, what)), _assign(saw, _const(True))],
-                )
-            )
-        undecided = _pick(_load(saw), _unknown(), _const((not decisive) is not flip))
-        known += [
-            _assign(saw, _const(False)),
-            ast.For(ast.Name(item, ast.Store()), items, body, [_assign(r, undecided)]),
-        ]
-        out.append(_if(_is(items, _unknown()), [_assign(r, _unknown())], known))
-        return _load(r)
-
-    def _aggregate(self, expr: n.Aggregate, scope: Scope, out: Statements) -> ast.expr:
-        """``count``/``sum``/``min``/``max``: unknown at the first unknown element."""
-        r = self.mint("v")
-        items, known = self._loop_head(expr, scope, out)
-        item, variable, inner = self._element(expr, scope)
-        collected = self.mint("v")
-        body: Statements = [
-            _assign(variable, _pick(_is(_load(item), _const(None)), _unknown(), _load(item)))
-        ]
-        unknown = [_assign(r, _unknown()), ast.Break()]
-        if expr.filter is not None:
-            f = self.expr(expr.filter, inner, body)
-            body.append(_if(_is(f, _const(False)), [ast.Continue()]))
-            where = ast.Expr(_call("_truth", f, self.node(expr), _const("'where'")))
-            body.append(_if(_is_not(f, _const(True)), [where, *unknown]))
-        value = _load(variable) if expr.body is None else self.expr(expr.body, inner, body)
-        body.append(_if(_is(value, _unknown()), unknown))
-        if expr.kind == "count":
-            start: ast.expr = _const(0)
-            body.append(ast.AugAssign(ast.Name(collected, ast.Store()), ast.Add(), _const(1)))
-            result: ast.expr = _load(collected)
-        else:
-            start = ast.List([], ast.Load())
-            body.append(ast.Expr(_method(_load(collected), "append", value)))
-            result = _call("_fold", _const(expr.kind), _load(collected), self.node(expr))
-        known += [
-            _assign(collected, start),
-            ast.For(ast.Name(item, ast.Store()), items, body, [_assign(r, result)]),
-        ]
-        out.append(_if(_is(items, _unknown()), [_assign(r, _unknown())], known))
-        return _load(r)

@@ -25,7 +25,8 @@ from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, type_name
-from .codegen import GeneratedPack, Outcomes, depends_only_on_today, generate_pack
+from .codegen import GeneratedPack, Outcomes, generate_pack
+from .codegen_tree import depends_only_on_today
 from .rules import CheckedPack, Rule
 from .runtime import (
     OPERATORS,

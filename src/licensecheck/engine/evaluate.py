@@ -28,7 +28,7 @@ from ..lang.printer import (
 from ..lang.values import UNKNOWN, display
 from ..sources.limits import current_limits
 from ..sources.paths import format_path
-from .codegen import GeneratedPack, Outcomes
+from .codegen import GeneratedPack, Outcomes, generate_pack
 from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
@@ -105,9 +105,10 @@ def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> 
 
 def generated_code(pack: CompiledPack) -> GeneratedPack:
     """The generated function :func:`evaluate_rules` runs for ``pack`` once warm, built now
-    (``packs compile --show`` prints it); :class:`~licensecheck.errors.PackError` when the
-    pack is beyond the generator's bounds."""
-    return pack.generated(_GENERATED_OUTCOMES)
+    with its tree kept (``packs compile --show`` prints it);
+    :class:`~licensecheck.errors.PackError` when the pack is beyond the generator's bounds."""
+    rules = tuple(c.rule for c in pack.rules)
+    return generate_pack(pack.checked, rules, _GENERATED_OUTCOMES, keep_tree=True)
 
 
 def closure_outcomes(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
