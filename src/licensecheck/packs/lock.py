@@ -13,7 +13,6 @@ inside licensecheck and are trusted as the tool is; a firm pins them with the lo
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -114,19 +113,28 @@ def locked_packs(packs: Iterable[LoadedPack], base: Path) -> list[LockedPack]:
 
 
 def render_lock(entries: Sequence[LockedPack]) -> str:
-    """The lock file's text: packs by id, files by path, strings quoted as JSON (valid TOML
-    basic strings), so the same packs always give the same bytes."""
+    """The lock file's text: packs by id, files by path, so the same packs always give the
+    same bytes."""
     parts = [_HEADER, f"lock-version = {LOCK_VERSION}\n"]
     for entry in sorted(entries, key=lambda e: e.id):
         parts.append("\n[[pack]]\n")
         for key in ("id", "version", "source", "digest"):
-            parts.append(f"{key} = {json.dumps(getattr(entry, key), ensure_ascii=False)}\n")
+            parts.append(f"{key} = {_toml_string(getattr(entry, key))}\n")
         parts.append("\n[pack.files]\n")
         parts.extend(
-            f"{json.dumps(path, ensure_ascii=False)} = {json.dumps(digest)}\n"
+            f"{_toml_string(path)} = {_toml_string(digest)}\n"
             for path, digest in sorted(entry.files.items())
         )
     return "".join(parts)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped, the rest as
+    it is (a file name in any script reads as itself)."""
+    escaped = "".join(
+        f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F or c in '"\\' else c for c in text
+    )
+    return f'"{escaped}"'
 
 
 def read_lock(path: Path, *, record: bool = True) -> Lock:
