@@ -68,6 +68,7 @@ def packs_lock(packs: tuple[str, ...], all_packs: bool, lock: Path | None) -> No
     differ, naming the changed, added and removed files. Other packs in the lock are kept.
     """
     from ..api import lock_packs
+    from ..packs.loader import display_path
     from .options import config_file_in_use
 
     path, entries = lock_packs(
@@ -75,7 +76,9 @@ def packs_lock(packs: tuple[str, ...], all_packs: bool, lock: Path | None) -> No
     )
     for entry in entries:
         click.echo(f"{entry.id} {entry.version} {entry.digest} ({entry.source})")
-    click.echo(f"wrote {path}: {len(entries)} pack{'s' if len(entries) != 1 else ''} locked")
+    click.echo(
+        f"wrote {display_path(path)}: {len(entries)} pack{'s' if len(entries) != 1 else ''} locked"
+    )
 
 
 @packs.command("sign")
@@ -92,9 +95,10 @@ def packs_sign(pack: str, key_file: Path) -> None:
     """Sign PACK (an id or a folder): write PACK/pack.sha256 (each file's sha256) and
     PACK/pack.sig (an ed25519 signature over it, subject 'licensecheck pack ID')."""
     from ..api import sign_pack_folder
+    from ..packs.loader import display_path
 
     path, key_id = sign_pack_folder(pack, key_file)
-    click.echo(f"wrote {path}: signed by {key_id}")
+    click.echo(f"wrote {display_path(path)}: signed by {key_id}")
 
 
 @packs.command("verify")

@@ -3,7 +3,7 @@
 Input: the installed distributions' entry points in the group ``licensecheck.packs``. Output:
 the pack folders they offer, each with the distribution (``name==version``) it came from.
 
-The contract (docs/packs.md, "Publishing a pack"): an entry point's *name* is the pack id and
+The contract (docs/authoring.md, "7. Publishing a pack"): an entry point's *name* is the pack id and
 its *value* the Python package whose folder holds the pack folder of that name::
 
     [project.entry-points."licensecheck.packs"]

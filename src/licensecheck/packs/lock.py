@@ -13,7 +13,6 @@ inside licensecheck and are trusted as the tool is; a firm pins them with the lo
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -72,7 +71,7 @@ class Lock:
                 codes.PACK_LOCK,
                 f"pack {pack_id} at {display_path(root)} differs from {self.path.name}: "
                 f"{describe_changes(locked.files, files)}",
-                Span(str(self.path), locked.line, 1),
+                Span(display_path(self.path), locked.line, 1),
                 hint="review the change; then 'licensecheck packs lock "
                 f"{pack_id}' pins the new content",
             )
@@ -140,7 +139,7 @@ def _toml_string(text: str) -> str:
 def read_lock(path: Path, *, record: bool = True) -> Lock:
     """Read a lock file; anything malformed is a :class:`TrustError` at its line. ``record``
     false: ``packs lock`` reads the lock it is about to rewrite."""
-    shown = os.fspath(path)
+    shown = display_path(path)
     text = read_source_text(path, LOCK_KIND, shown=shown, record=record)
     try:
         data = tomllib.loads(text)
