@@ -287,3 +287,29 @@ def test_packs_list_shows_source_digest_and_signature(
     code, out, _ = lc("packs", "list", "--pack-path", "packs", "--trusted-key", key_files[1])
     line = next(line for line in out.splitlines() if line.startswith(PACK))
     assert code == 0 and f"[path packs/{PACK}]" in line and line.endswith("[altered]")
+
+
+def test_a_link_out_of_the_pack_is_hashed_as_a_link_never_followed(project: Path) -> None:
+    pack = project / "packs" / PACK
+    secret = project / "secret.txt"
+    secret.write_text("outside the pack\n")
+    (pack / "notes.txt").symlink_to(secret)
+    before = pack_files(pack)
+    secret.write_text("changed outside the pack\n")
+    assert pack_files(pack) == before  # the outside file's content is never read
+    (pack / "notes.txt").unlink()
+    (pack / "notes.txt").symlink_to(project / "elsewhere.txt")
+    assert pack_files(pack)["notes.txt"] != before["notes.txt"]  # a re-pointed link is a change
+
+
+def test_lock_all_and_the_configured_pack(project: Path) -> None:
+    (project / "licensecheck.toml").write_text(f'pack = "{PACK}"\npack-path = ["packs"]\n')
+    code, _, err = run("packs", "lock")
+    assert code == 0, err
+    assert sorted(read_lock(project / "licensecheck.lock").packs) == [PACK, "starter"]
+    code, _, err = lc("packs", "lock", "--all", "--pack-path", "packs")
+    assert code == 0, err
+    locked = read_lock(project / "licensecheck.lock").packs
+    from licensecheck.packs.loader import bundled_pack_ids
+
+    assert set(locked) == {PACK, *bundled_pack_ids()}

@@ -16,6 +16,7 @@ pack digest, and when a file changes after signing the listing names it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span, TrustError
 from ..output import write_output
 from ..sources.text import FileKind, read_source_text
-from ..trust.digest import pack_digest, pack_listing, sha256_file
+from ..trust.digest import pack_digest, pack_listing, sha256_file, sha256_hex
 from .loader import display_path
 
 if TYPE_CHECKING:  # cryptography is imported only by the commands that sign or verify
@@ -45,12 +46,19 @@ def pack_files(root: Path) -> dict[str, str]:
     """``{path relative to root, with / separators: sha256 of its bytes}`` of the files the
     digest covers (see the module docstring)."""
     files = {}
+    inside = root.resolve()
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         hidden = any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
-        if hidden or relative.as_posix() in _SIGNING_FILES or not path.is_file():
+        if hidden or relative.as_posix() in _SIGNING_FILES:
             continue
-        files[relative.as_posix()] = sha256_file(path)
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            # a link out of the pack counts as the link itself: hashing the file it names
+            # would read outside the pack folder (the loader refuses to read it too)
+            files[relative.as_posix()] = sha256_hex(b"symlink:" + os.fsencode(os.readlink(path)))
+            continue
+        if path.is_file():  # not folders, devices or FIFOs
+            files[relative.as_posix()] = sha256_file(path)
     return files
 
 
