@@ -313,3 +313,15 @@ def test_lock_all_and_the_configured_pack(project: Path) -> None:
     from licensecheck.packs.loader import bundled_pack_ids
 
     assert set(locked) == {PACK, *bundled_pack_ids()}
+
+
+def test_packs_diff_reviews_an_update_the_lock_would_refuse(project: Path) -> None:
+    """packs diff and impact are how an update is reviewed before it is locked: they compare
+    packs as they are."""
+    shutil.copytree(project / "packs" / PACK, project / "reviewed" / PACK)
+    assert lc("packs", "lock", PACK, "--pack-path", "packs")[0] == 0
+    _edit(project / "packs" / PACK / "main.rules", "severity: medium", "severity: high")
+    assert explain()[0] == 2
+    code, out, err = lc("packs", "diff", f"reviewed/{PACK}", f"packs/{PACK}")
+    assert code == 1, err
+    assert "AC-CLI-001" in out and "high" in out

@@ -82,15 +82,15 @@ def trusted_key_option(help: str, flag: str = "--trusted-key") -> Callable[[F], 
     )
 
 
+#: Where the ``main`` group leaves the configuration file's path for the commands
+CONFIG_FILE_META = "licensecheck.config_file"
+
+
 def config_file_in_use() -> Path | None:
     """The configuration file the running command read, if any (set by the ``main`` group)."""
     ctx = click.get_current_context(silent=True)
     found = ctx.meta.get(CONFIG_FILE_META) if ctx is not None else None
     return found if isinstance(found, Path) else None
-
-
-#: Where the ``main`` group leaves the configuration file's path for the commands
-CONFIG_FILE_META = "licensecheck.config_file"
 
 
 def pack_search_option(f: F) -> F:

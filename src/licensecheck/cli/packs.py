@@ -253,7 +253,7 @@ def packs_fmt(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
     "text",
     "text, json (schemas/pack-diff.schema.json) or markdown (for a review or a client memo).",
 )
-@pack_path_option
+@pack_search_option
 @workspace_options
 @output_option
 def packs_diff(
