@@ -276,6 +276,14 @@ def guarding_packs(guard: PackGuard | None) -> Iterator[None]:
         _PACK_GUARD.reset(token)
 
 
+def guard_pack(pack_id: str, root: Path) -> None:
+    """Pass one pack folder through the guard in force, if any: the loader calls it for every
+    folder it loads, and so must any path that hands out a pack without loading it (a cache)."""
+    guard = _PACK_GUARD.get()
+    if guard is not None:
+        guard(pack_id, root)
+
+
 def pack_search_path(pack_path: Iterable[str | os.PathLike[str]] | None = None) -> list[Path]:
     """The folders searched for packs by id, first to last: ``pack_path`` (or the folders a
     :func:`using_pack_path` block set), then those of ``LICENSECHECK_PACK_PATH``.
@@ -438,8 +446,7 @@ class _Loader:
         if root in self.loaded:
             return self.loaded[root]
         manifest, source = _load_manifest(root / "pack.yaml", self.search)
-        if (guard := _PACK_GUARD.get()) is not None:
-            guard(manifest.id, root)
+        guard_pack(manifest.id, root)
         for other in self.loaded.values():
             if other.manifest.id == manifest.id and other.root != root:
                 assert child is not None and via is not None
