@@ -325,3 +325,10 @@ def test_packs_diff_reviews_an_update_the_lock_would_refuse(project: Path) -> No
     code, out, err = lc("packs", "diff", f"reviewed/{PACK}", f"packs/{PACK}")
     assert code == 1, err
     assert "AC-CLI-001" in out and "high" in out
+
+
+def test_a_trusted_key_that_is_not_an_ed25519_key_is_a_clear_error(project: Path) -> None:
+    (project / "notakey.pub").write_text("hello\n")
+    code, _, err = explain("--require-signed", "--trusted-key", "notakey.pub")
+    assert code == 2 and "notakey.pub:1:1: error: not a public key file" in err
+    assert "Traceback" not in err
