@@ -395,6 +395,27 @@ SIGNATURE = _code(
 )
 
 
+# -- pack supply chain
+PACK_LOCK = _code(
+    "pack-lock",
+    "licensecheck.lock is malformed, or a locked pack's files differ from the digest the lock "
+    "pins (the changed, added and removed files are named)",
+    stage="trust",
+)
+PACK_SIGNATURE = _code(
+    "pack-signature",
+    "a pack is unsigned, signed by a key that is not trusted, or changed since it was signed, "
+    "where a valid signature is required (--require-signed, packs verify)",
+    stage="trust",
+)
+PACK_DISTRIBUTION = _code(
+    "pack-distribution",
+    "an installed distribution's licensecheck.packs entry point names no pack folder, or two "
+    "distributions offer the same pack id",
+    stage="trust",
+)
+
+
 def markdown() -> str:
     """``docs/diagnostics.md``: every code, its level, its stages and what it means."""
     lines = [
