@@ -378,6 +378,16 @@ SIGNATURE = _code(
 )
 
 
+# -- bundles
+BUNDLE = _code(
+    "bundle",
+    "a submission bundle cannot be read safely: not a zip, no manifest, or a hostile member "
+    "(a name outside the bundle, a link, a duplicate, encryption, or a size, ratio or count "
+    "over the bounds)",
+    stage="trust",
+)
+
+
 def markdown() -> str:
     """``docs/diagnostics.md``: every code, its level, its stages and what it means."""
     lines = [

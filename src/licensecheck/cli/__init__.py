@@ -25,6 +25,7 @@ from .._version import __version__
 from ..errors import LicenseCheckError
 from ..output import inputs_recorded
 from .authoring import explain, init, schema
+from .bundle import bundle
 from .check import check, diff_command, validate
 from .editor import lsp_command
 from .impact import impact_command
@@ -199,3 +200,4 @@ main.add_command(portfolio_command)
 main.add_command(lsp_command)
 main.add_command(serve)
 main.add_command(keys)
+main.add_command(bundle)
