@@ -26,8 +26,8 @@ from ..packs.contents import pack_content_digest
 from ..reports.gap import gap_report
 from ..trust.digest import sha256_hex
 from ..trust.keys import PublicKey, load_public_key
-from ..trust.signature import read_signature, verify
-from .archive import BundleLimits, BundleReader, MemberDamaged
+from ..trust.signature import document_text, read_signature, verify
+from .archive import BundleLimits, BundleReader, MemberDamaged, Written
 from .compare import report_differences
 from .layout import (
     MANIFEST,
@@ -37,6 +37,7 @@ from .layout import (
     SIGNATURE_SUBJECT,
     UNLISTED,
     BundleFacts,
+    manifest_bytes,
     read_manifest,
     read_pack_info,
 )
@@ -119,10 +120,14 @@ def _manifest(
     data: bytes, reader: BundleReader, result: BundleVerification
 ) -> dict[str, tuple[str, int]] | None:
     try:
-        return read_manifest(data, f"{reader.shown}:{MANIFEST}")
+        listed = read_manifest(data, f"{reader.shown}:{MANIFEST}")
     except TrustError as error:
         result.fail("manifest", MANIFEST, _first(error))
         return None
+    if data != manifest_bytes([Written(name, *entry) for name, entry in listed.items()]):
+        # unsigned, an edit that keeps every hash would otherwise go unseen
+        result.fail("manifest", MANIFEST, f"{MANIFEST} was edited: it is not as written")
+    return listed
 
 
 def _check_members(
@@ -165,13 +170,18 @@ def _check_signature(
     if data is None:
         result.signature = "invalid"
         return
+    text = data.decode("utf-8", "replace")
     try:
-        signature = read_signature(data.decode("utf-8", "replace"), f"{reader.shown}:{SIGNATURE}")
+        signature = read_signature(text, f"{reader.shown}:{SIGNATURE}")
     except TrustError as error:
         result.signature = "invalid"
         result.fail("signature", SIGNATURE, _first(error))
         return
     result.signer = signature.key_id
+    if text != document_text(signature):  # edited: the same meaning, other bytes
+        result.signature = "invalid"
+        result.fail("signature", SIGNATURE, f"{SIGNATURE} was edited after it was signed")
+        return
     verdict = verify(signature, manifest, SIGNATURE_SUBJECT, trusted)
     if verdict.valid:
         result.signature = "valid"
@@ -185,7 +195,7 @@ def _check_signature(
         result.signature = "unchecked"
         return
     result.signature = "invalid"
-    result.fail("signature", SIGNATURE, verdict.reason)
+    result.fail("signature", SIGNATURE, f"{SIGNATURE} over {MANIFEST}: {verdict.reason}")
 
 
 def _pack_info(reader: BundleReader, result: BundleVerification) -> BundleFacts | None:
