@@ -27,6 +27,7 @@ from ..output import inputs_recorded
 from .authoring import explain, init, schema
 from .check import check, diff_command, validate
 from .editor import lsp_command
+from .evidence import evidence
 from .impact import impact_command
 from .keys import keys
 from .packs import packs
@@ -199,3 +200,4 @@ main.add_command(portfolio_command)
 main.add_command(lsp_command)
 main.add_command(serve)
 main.add_command(keys)
+main.add_command(evidence)
