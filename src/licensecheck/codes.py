@@ -378,6 +378,21 @@ SIGNATURE = _code(
 )
 
 
+# -- evidence
+EVIDENCE_ENTRY = _code(
+    "evidence-entry",
+    "an evidence entry of a declaration has both or neither of path and uri, or covers "
+    "something that is not a declaration path",
+    stage="trust",
+)
+EVIDENCE_PATH = _code(
+    "evidence-path",
+    "an evidence path is absolute, or climbs or links out of the declaration's folder "
+    "(and of --evidence-root when given)",
+    stage="trust",
+)
+
+
 # -- bundles
 BUNDLE = _code(
     "bundle",

@@ -28,6 +28,7 @@ from .authoring import explain, init, schema
 from .bundle import bundle
 from .check import check, diff_command, validate
 from .editor import lsp_command
+from .evidence import evidence
 from .impact import impact_command
 from .keys import keys
 from .packs import packs
@@ -201,3 +202,4 @@ main.add_command(lsp_command)
 main.add_command(serve)
 main.add_command(keys)
 main.add_command(bundle)
+main.add_command(evidence)
