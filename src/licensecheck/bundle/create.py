@@ -58,6 +58,8 @@ class CreatedBundle:
     members: tuple[str, ...]
     report: GapReport
     key_id: str | None
+    #: (evidence id, missing | altered | expired): a missing file is not in the bundle
+    evidence_warnings: tuple[tuple[str, str], ...] = ()
 
 
 def create_bundle(
@@ -91,22 +93,23 @@ def create_bundle(
         as_of=date.isoformat(),
         lang=lang,
     )
-    evidence = evidence_members(loaded, source.parent, evidence_root, date)
+    evidence = evidence_members(loaded, source, date, evidence_root)
     members = [
         Member(PACK_INFO, pack_info_bytes(facts)),
         Member(member_name, text.encode("utf-8")),
-        *evidence,
+        *evidence.members,
         Member(REPORT_HTML, render_report(report, "html").encode("utf-8")),
         Member(REPORT_JSON, render_report(report, "json").encode("utf-8")),
     ]
     target = Path(output)
-    inputs = [source, *(m.path for m in evidence if m.path is not None)]
+    inputs = [source, *(m.path for m in evidence.members if m.path is not None)]
     with tempfile.SpooledTemporaryFile(_IN_MEMORY_BYTES) as spool:
         _write_zip(spool, members, key)  # type: ignore[arg-type]
         spool.seek(0)
         write_output_bytes(target, _chunks(spool), inputs=inputs)  # type: ignore[arg-type]
     names = (*(m.name for m in members), MANIFEST, *((SIGNATURE,) if key else ()))
-    return CreatedBundle(target, names, report, key.public.key_id if key else None)
+    key_id = key.public.key_id if key else None
+    return CreatedBundle(target, names, report, key_id, tuple(evidence.warnings))
 
 
 def _write_zip(stream: BinaryIO, members: list[Member], key: PrivateKey | None) -> None:

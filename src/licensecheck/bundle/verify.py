@@ -29,6 +29,7 @@ from ..trust.keys import PublicKey, load_public_key
 from ..trust.signature import document_text, read_signature, verify
 from .archive import BundleLimits, BundleReader, MemberDamaged, Written
 from .compare import report_differences
+from .evidence import evidence_differences
 from .layout import (
     MANIFEST,
     PACK_INFO,
@@ -99,12 +100,12 @@ def verify_bundle(
         listed = _manifest(manifest, reader, result)
         if listed is None:
             return result
-        _check_members(reader, listed, result)
+        hashes = _check_members(reader, listed, result)
         _check_signature(reader, manifest, trusted, result)
         facts = _pack_info(reader, result)
         if facts is not None:
             result.facts = facts
-            _reassess(reader, facts, pack, result)
+            _reassess(reader, facts, pack, hashes, result)
     return result
 
 
@@ -132,7 +133,9 @@ def _manifest(
 
 def _check_members(
     reader: BundleReader, listed: dict[str, tuple[str, int]], result: BundleVerification
-) -> None:
+) -> dict[str, str]:
+    """Each listed member's sha256 as the bundle holds it (damaged ones left out)."""
+    hashes: dict[str, str] = {}
     present = [name for name in reader.names if name not in UNLISTED]
     result.members = len(present)
     for name in present:
@@ -147,6 +150,7 @@ def _check_members(
         except MemberDamaged as damaged:
             result.fail("damaged", name, f"{name} {damaged.reason}")
             continue
+        hashes[name] = actual
         if (actual, actual_size) != (sha256, size):
             result.fail(
                 "altered",
@@ -154,6 +158,7 @@ def _check_members(
                 f"{name} was altered: {MANIFEST} says sha256 {sha256} ({size} bytes), "
                 f"the bundle holds {actual} ({actual_size} bytes)",
             )
+    return hashes
 
 
 def _check_signature(
@@ -213,9 +218,14 @@ def _pack_info(reader: BundleReader, result: BundleVerification) -> BundleFacts 
 
 
 def _reassess(
-    reader: BundleReader, facts: BundleFacts, pack: PackRef | None, result: BundleVerification
+    reader: BundleReader,
+    facts: BundleFacts,
+    pack: PackRef | None,
+    hashes: dict[str, str],
+    result: BundleVerification,
 ) -> None:
-    """Re-run the assessment from the bundled declaration and compare the JSON reports."""
+    """Re-run the assessment from the bundled declaration and compare the JSON reports; check
+    the bundled evidence files against the hashes the declaration pins."""
     compiled = _installed_pack(facts, pack, result)
     if compiled is None:
         return
@@ -230,6 +240,7 @@ def _reassess(
             declaration.decode("utf-8"), facts.declaration, schema=compiled.checked.schema
         )
         report = gap_report(loaded, compiled, as_of=facts.as_of, lang=facts.lang)
+        evidence = evidence_differences(loaded, hashes)
     except UnicodeDecodeError as exc:
         result.fail("declaration", facts.declaration, f"not UTF-8 text: {exc.reason}")
         return
@@ -237,6 +248,8 @@ def _reassess(
         result.fail("declaration", facts.declaration, f"cannot be re-assessed: {_first(error)}")
         return
     result.reassessed = True
+    for entry_id, message in evidence:
+        result.fail("evidence", entry_id, message)
     for subject, message in report_differences(bundled_report, report):
         result.fail("report", subject, f"{subject}: {message}")
 

@@ -11,6 +11,7 @@ from .. import codes
 from ..errors import Diagnostic, UsageError
 from .options import (
     as_of_option,
+    evidence_root_option,
     format_option,
     lang_option,
     output_option,
@@ -37,11 +38,7 @@ def bundle() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Sign the manifest with this ed25519 private key (licensecheck keys generate).",
 )
-@click.option(
-    "--evidence-root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Evidence files may lie under this folder (default: the declaration's folder only).",
-)
+@evidence_root_option
 @output_option
 def bundle_create(
     declaration: Path,
@@ -74,6 +71,9 @@ def bundle_create(
         sign=sign,
         evidence_root=evidence_root,
     )
+    for entry_id, state in created.evidence_warnings:
+        bundled = "not bundled" if state == "missing" else "bundled as it is"
+        click.echo(f"warning: evidence '{entry_id}' is {state}: {bundled}", err=True)
     signed = f"signed by {created.key_id}" if created.key_id else "not signed"
     count = len(created.members)
     click.echo(
