@@ -272,3 +272,21 @@ def test_edits_that_keep_the_meaning_of_the_manifest_or_signature_are_named(
     assert "manifest.sig was edited after it was signed" in _problem_text(
         firm, compiled, keys=[firm["pub"]]
     )
+
+
+def test_a_chinese_bundle_is_re_run_in_chinese(
+    firm: dict[str, Path], compiled: CompiledPack
+) -> None:
+    create_bundle(firm["declaration"], firm["pack"], firm["bundle"], as_of=AS_OF, lang="zh")
+    members = dict(members_of(firm["bundle"]))
+    assert json.loads(members["pack.json"])["lang"] == "zh"
+    assert json.loads(members["report/report.json"])["lang"] == "zh"
+    assert verify_bundle(firm["bundle"], pack=compiled).verified
+
+
+def test_a_bundle_is_never_written_over_its_declaration(firm: dict[str, Path]) -> None:
+    code, _, err = run(
+        "bundle", "create", firm["declaration"], "--pack", firm["pack"], "-o", firm["declaration"]
+    )
+    assert code == 2, err
+    assert firm["declaration"].read_text(encoding="utf-8") == DECLARATION
