@@ -236,6 +236,8 @@ def unsafe_name(name: str) -> str | None:
     """Why ``name`` could write outside a folder it were extracted to, if it could."""
     if not name:
         return "an empty name"
+    if name.endswith("/"):
+        return "a folder entry (a bundle holds files only)"
     if "\\" in name:
         return "a backslash in the name (a Windows path separator)"
     if name.startswith("/"):
@@ -254,8 +256,6 @@ def _unsafe_entry(info: zipfile.ZipInfo, limits: BundleLimits) -> str | None:
     mode = info.external_attr >> 16
     if info.create_system == _UNIX and stat.S_ISLNK(mode):
         return "a symbolic link"
-    if info.is_dir():
-        return "a folder entry (a bundle holds files only)"
     if info.flag_bits & 0x1:
         return "encrypted"
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):

@@ -75,7 +75,9 @@ class BundleVerification:
         return 0 if self.verified else 1
 
     def fail(self, kind: str, subject: str, message: str) -> None:
-        self.problems.append(Problem(kind, subject, message))
+        problem = Problem(kind, subject, message)
+        if problem not in self.problems:  # a damaged member is met when hashed and when read
+            self.problems.append(problem)
 
 
 def verify_bundle(
