@@ -290,3 +290,17 @@ def test_a_bundle_is_never_written_over_its_declaration(firm: dict[str, Path]) -
     )
     assert code == 2, err
     assert firm["declaration"].read_text(encoding="utf-8") == DECLARATION
+
+
+def test_a_report_from_another_version_or_with_other_content_says_which_part(
+    firm: dict[str, Path], compiled: CompiledPack
+) -> None:
+    members = members_of(_create(firm))
+    report = json.loads(dict(members)["report/report.json"])
+    older = json.dumps({**report, "tool": {**report["tool"], "version": "0.0.1"}}).encode()
+    rebuild(firm["bundle"], replaced(members, "report/report.json", older), remanifest=True)
+    version = report["tool"]["version"]
+    assert f'tool version: "0.0.1" in the bundle, "{version}" now' in _problem_text(firm, compiled)
+    renamed = json.dumps({**report, "company": "Other Co"}).encode()
+    rebuild(firm["bundle"], replaced(members, "report/report.json", renamed), remanifest=True)
+    assert "the report's company differ" in _problem_text(firm, compiled)

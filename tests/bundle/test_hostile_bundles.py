@@ -197,3 +197,10 @@ def test_keys_of_unknown_formats_are_refused(tmp_path: Path, kind: str) -> None:
     )  # fmt: skip
     assert code == 2 and "k.pub" in err
     assert not (tmp_path / "c.zip").exists()
+
+
+def test_a_fifo_is_refused_without_blocking(where: Path) -> None:
+    os.mkfifo(where / "b.zip")
+    with pytest.raises(TrustError) as caught:
+        verify_bundle(where / "b.zip")
+    assert "not a regular file" in caught.value.diagnostics[0].message
