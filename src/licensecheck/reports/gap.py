@@ -277,13 +277,23 @@ def gap_report(
     lang: str = "en",
     baseline: str | os.PathLike[str] | Baseline | None = None,
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    evidence_root: str | os.PathLike[str] | None = None,
 ) -> GapReport:
-    """Assess ``declaration`` (with ``waivers``; marked against ``baseline``) and build its
-    gap report, with what changed since the baseline's report of the same file."""
+    """Assess ``declaration`` (with ``waivers``; marked against ``baseline``; its evidence
+    files also looked for under ``evidence_root``) and build its gap report, with what changed
+    since the baseline's report of the same file."""
     compiled = prepare_pack(pack)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
     base = load_baseline(baseline) if baseline is not None else None
-    result = assess(loaded, compiled, as_of=as_of, lang=lang, baseline=base, waivers=waivers)
+    result = assess(
+        loaded,
+        compiled,
+        as_of=as_of,
+        lang=lang,
+        baseline=base,
+        waivers=waivers,
+        evidence_root=evidence_root,
+    )
     old = base.for_declaration(loaded.source) if base is not None else None
     changes = diff_assessments(old, result) if old is not None else None
     return build_gap_report(result, compiled, loaded, changes=changes)
