@@ -25,6 +25,7 @@ from typing import Any, Literal, TypeAlias
 
 from .. import codes
 from ..errors import DeclarationError, Diagnostic, Span, TrustError, did_you_mean, source_snippet
+from ..sources.paths import value_at
 from ..sources.text import MEMORY_SOURCE, STDIN_SOURCE
 from ..trust.digest import sha256_file
 from .loader import Declaration
@@ -244,7 +245,7 @@ def resolve_cover(keys: Sequence[CoverKey], data: object) -> tuple[str | int, ..
             node = node[index] if isinstance(node, list) else None
             continue
         resolved.append(key)
-        node = _child(node, key)
+        node = value_at(node, (key,))
     return tuple(resolved)
 
 
@@ -254,14 +255,6 @@ def _index_of(node: object, element: str) -> int | None:
     for index, item in enumerate(node):
         if isinstance(item, Mapping) and item.get("id") == element:
             return index
-    return None
-
-
-def _child(node: object, key: str | int) -> object:
-    if isinstance(node, Mapping) and isinstance(key, str):
-        return node.get(key)
-    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-        return node[key]
     return None
 
 

@@ -1,8 +1,12 @@
-"""Evidence in words and in JSON: each entry's state on a date (``evidence verify``).
+"""Evidence for readers: each entry's state on a date (``evidence verify``), and the evidence
+part of a gap report.
 
-Input: the :class:`~licensecheck.declaration.evidence.EvidenceStatus` of each entry. Output:
-a text table (id, state, file or uri, what it covers) or a JSON document. Every value comes
-from the declaration, so each goes through :func:`~licensecheck.errors.printable`.
+Input: the :class:`~licensecheck.declaration.evidence.EvidenceStatus` of each entry, or an
+assessment judged for assurance. Output: a text table (id, state, file or uri, what it covers)
+or a JSON document; an :class:`EvidenceSection` (the assurance of each finding, the evidence
+requests, the evidenced score, the entries' states and drift) that the report templates show.
+Every value in the table comes from the declaration, so each goes through
+:func:`~licensecheck.errors.printable`.
 """
 
 from __future__ import annotations
@@ -12,10 +16,20 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ..declaration.evidence import EvidenceStatus
+from ..engine.assurance import REQUIRED
+from ..engine.compile import CompiledPack
+from ..engine.models import ASSURANCES, Assessment, Assurance, EvidenceRecord, Finding
 from ..errors import printable
 
-__all__ = ["EVIDENCE_FORMATS", "render_evidence_states"]
+__all__ = [
+    "EVIDENCE_FORMATS",
+    "EvidenceSection",
+    "evidence_section",
+    "render_evidence_states",
+]
 
 EVIDENCE_FORMATS = ("text", "json")
 
@@ -114,3 +128,88 @@ def _entry_json(s: EvidenceStatus) -> dict[str, Any]:
         "expires_on": entry.expires_on.isoformat() if entry.expires_on else None,
         "line": entry.span.line,
     }
+
+
+# --------------------------------------------------------------------------- gap reports
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FindingAssurance(_Model):
+    """One finding's line in the evidence table: its status and how well it is proven."""
+
+    rule_id: str
+    title: str
+    severity: str
+    status: str
+    assurance: Assurance
+    evidence: list[str] = Field(description="Ids of the evidence entries covering it.")
+
+
+class EvidenceRequest(_Model):
+    """A rule that demands evidence and has none that proves it: what to attach."""
+
+    rule_id: str
+    title: str
+    severity: str
+    paths: list[str] = Field(description="The declaration paths to attach evidence covering.")
+    kinds: list[str] = Field(description="The kinds of evidence that count; empty: any kind.")
+
+
+class EvidenceSection(_Model):
+    """Evidence in a gap report: present when the declaration has evidence or the pack has
+    rules demanding it."""
+
+    evidenced_score: int = Field(
+        ge=0, le=100, description="The score counting only evidenced passes."
+    )
+    counts: dict[str, int] = Field(description="Assurance -> number of applicable findings.")
+    findings: list[FindingAssurance] = Field(description="Every applicable finding, by rule id.")
+    requests: list[EvidenceRequest]
+    entries: list[EvidenceRecord] = Field(description="The declaration's evidence entries.")
+    drift: list[EvidenceRecord] = Field(
+        description="Entries whose file changed since it was hashed, with what they covered."
+    )
+
+
+def evidence_section(assessment: Assessment, pack: CompiledPack) -> EvidenceSection | None:
+    """The evidence part of a gap report; ``None`` when the assessment judged no evidence
+    (no entries, no rule demanding any), so such reports read exactly as before."""
+    if assessment.summary.evidenced_score is None:
+        return None
+    applicable = [f for f in assessment.findings if f.status != "not_applicable"]
+    counts: dict[str, int] = dict.fromkeys(ASSURANCES, 0)
+    for f in applicable:
+        counts[f.assurance] += 1
+    return EvidenceSection(
+        evidenced_score=assessment.summary.evidenced_score,
+        counts=counts,
+        findings=[
+            FindingAssurance(
+                rule_id=f.rule_id,
+                title=f.title,
+                severity=f.severity,
+                status=f.status,
+                assurance=f.assurance,
+                evidence=f.evidence,
+            )
+            for f in applicable
+        ],
+        requests=[_request(f, pack) for f in applicable if f.evidence_request],
+        entries=assessment.evidence,
+        drift=[e for e in assessment.evidence if e.state == "altered"],
+    )
+
+
+def _request(finding: Finding, pack: CompiledPack) -> EvidenceRequest:
+    rule = pack.checked.rule(finding.rule_id)
+    kinds = [word for word in rule.evidence if word != REQUIRED] if rule is not None else []
+    return EvidenceRequest(
+        rule_id=finding.rule_id,
+        title=finding.title,
+        severity=finding.severity,
+        paths=finding.evidence_request,
+        kinds=kinds,
+    )
