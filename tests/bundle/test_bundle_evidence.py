@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.bundles import AS_OF, DECLARATION, members_of, write_pack
+from helpers.bundles import AS_OF, DECLARATION, members_of, rebuild, write_pack
 from helpers.cli import run
 from licensecheck.api import prepare_pack
 from licensecheck.api.trust import create_bundle, verify_bundle
@@ -117,3 +117,43 @@ def test_verify_takes_a_compiled_pack(folder: Path) -> None:
     bundle = folder.parent / "b.zip"
     create_bundle(declaration, _pack(folder), bundle, as_of=AS_OF)
     assert verify_bundle(bundle, pack=prepare_pack(_pack(folder))).verified
+
+
+PROVEN = """\
+rule STAFF-2 {
+  title: "Enough staff, proven"
+  domain: d
+  severity: high
+  evidence: required
+  require: company.headcount > 1
+}
+"""
+
+
+def test_assurance_is_judged_from_the_bundled_evidence_wherever_verify_runs(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rule demanding evidence passes at create (the payroll beside the declaration) and
+    in verify's re-run, which reads the payroll from the bundle, not from disk; a payroll
+    swapped in the bundle (manifest made anew) turns it unknown and is named."""
+    pack = write_pack(tmp_path / "packs" / "proven", PROVEN)
+    payroll = b"payroll, 5 staff\n"
+    (folder / "payroll.txt").write_bytes(payroll)
+    declaration = _declare(folder, _entry("ev-payroll", "payroll.txt", payroll))
+    bundle = tmp_path / "b.zip"
+    created = create_bundle(declaration, pack, bundle, as_of=AS_OF)
+    assert created.report.score == 100
+    (folder / "payroll.txt").unlink()  # the reviewer has the bundle only
+    elsewhere = tmp_path / "reviewer"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert verify_bundle(bundle, pack=pack).verified
+    members = members_of(bundle)
+    swapped = [(n, b"payroll, 1 staff\n" if n.startswith("evidence/") else d) for n, d in members]
+    rebuild(bundle, swapped, remanifest=True)
+    problems = {p.subject: p.message for p in verify_bundle(bundle, pack=pack).problems}
+    assert (
+        problems["rule STAFF-2"]
+        == "rule STAFF-2: pass or not applicable in the bundle, unknown now"
+    )
+    assert "the declaration pins" in problems["ev-payroll"]

@@ -83,7 +83,6 @@ def create_bundle(
     # Read from the text as it will be bundled, under its member name, so that the report a
     # reviewer re-runs from the bundle is this report byte for byte.
     loaded = load_declaration_text(text, member_name, schema=compiled.checked.schema)
-    report = gap_report(loaded, compiled, as_of=date, lang=lang)
     facts = BundleFacts(
         declaration=member_name,
         pack_id=compiled.checked.id,
@@ -94,6 +93,8 @@ def create_bundle(
         lang=lang,
     )
     evidence = evidence_members(loaded, source, date, evidence_root)
+    # Judged from the files beside the declaration, as verify judges them from the bundle's.
+    report = gap_report(loaded, compiled, as_of=date, lang=lang, evidence=evidence.statuses)
     members = [
         Member(PACK_INFO, pack_info_bytes(facts)),
         Member(member_name, text.encode("utf-8")),

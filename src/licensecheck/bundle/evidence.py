@@ -4,9 +4,10 @@ declaration's ``evidence[]`` with a local file.
 Input (create): the loaded declaration, its file, the date and ``--evidence-root``. Output:
 a member for each entry whose file exists, streamed from that file (found, confined and
 checked by :func:`~licensecheck.declaration.evidence.check_evidence`), and the entries that
-are missing, altered or expired. Input (verify): the bundled declaration and the sha256 of each bundled member.
-Output: each entry whose pinned sha256 the bundled file does not have, or whose file the
-bundle lacks — what the declaration claims as proof and the bundle does not deliver.
+are missing, altered or expired. Input (verify): the bundled declaration and the sha256 of each bundled member. Output: each
+entry's state from its bundled file (by the one rule, ``evidence_state``), so the re-run
+assessment judges assurance as ``create`` did, and the entries whose file the bundle lacks or
+holds with another sha256 than the entry pins.
 """
 
 from __future__ import annotations
@@ -14,12 +15,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import codes
-from ..declaration.evidence import check_evidence, evidence_entries
+from ..declaration.evidence import (
+    EvidenceEntry,
+    EvidenceStatus,
+    check_evidence,
+    evidence_entries,
+    evidence_state,
+)
 from ..declaration.loader import Declaration
 from ..errors import Diagnostic, Span, TrustError
 from .archive import Member, unsafe_name
@@ -29,6 +36,8 @@ from .layout import EVIDENCE_FOLDER
 @dataclass(frozen=True)
 class BundledEvidence:
     members: list[Member]
+    #: each entry's state, as the report is made from them
+    statuses: tuple[EvidenceStatus, ...]
     #: (entry id, state) of each local entry that is not as pinned: missing (not bundled),
     #: altered or expired (bundled as they are; the reviewer's verify names them too)
     warnings: list[tuple[str, str]]
@@ -46,7 +55,8 @@ def evidence_members(
     root = Path(evidence_root) if evidence_root is not None else None
     members: list[Member] = []
     warnings: list[tuple[str, str]] = []
-    for status in check_evidence(on_disk, as_of, root):
+    statuses = check_evidence(on_disk, as_of, root)
+    for status in statuses:
         entry = status.entry
         if entry.path is None:
             continue  # a uri: licensecheck never fetches it
@@ -54,7 +64,7 @@ def evidence_members(
             warnings.append((entry.id, status.state))
         if status.file is not None and status.state != "missing":
             members.append(Member(member_name(entry.id, entry.path, entry.span), path=status.file))
-    return BundledEvidence(members, warnings)
+    return BundledEvidence(members, statuses, warnings)
 
 
 def member_name(entry_id: str, path: str, span: Span) -> str:
@@ -73,25 +83,39 @@ def member_name(entry_id: str, path: str, span: Span) -> str:
     return name
 
 
-def evidence_differences(
-    declaration: Declaration, hashes: Mapping[str, str]
-) -> list[tuple[str, str]]:
-    """``(entry id, what is wrong)`` for each local evidence entry of the bundled declaration
-    whose file the bundle lacks or holds with another sha256 than the entry pins."""
+def bundled_statuses(
+    declaration: Declaration, hashes: Mapping[str, str], as_of: dt.date
+) -> tuple[EvidenceStatus, ...]:
+    """Each evidence entry's state with its file as the bundle holds it (``hashes``: member
+    → sha256): what ``bundle create`` found on disk, if the bundle is as it was made."""
+    return tuple(
+        EvidenceStatus(entry, evidence_state(entry, actual, as_of), None, actual)
+        for entry in evidence_entries(declaration)
+        for actual in [_bundled_hash(entry, hashes)]
+    )
+
+
+def _bundled_hash(entry: EvidenceEntry, hashes: Mapping[str, str]) -> str | None:
+    if entry.path is None:
+        return None
+    return hashes.get(member_name(entry.id, entry.path, entry.span))
+
+
+def evidence_differences(statuses: Sequence[EvidenceStatus]) -> list[tuple[str, str]]:
+    """``(entry id, what is wrong)`` for each local evidence entry whose file the bundle lacks
+    or holds with another sha256 than the entry pins."""
     found = []
-    for entry in evidence_entries(declaration):
-        if entry.path is None:
-            continue
-        name = member_name(entry.id, entry.path, entry.span)
-        actual = hashes.get(name)
-        if actual is None:
+    for status in statuses:
+        entry = status.entry
+        if status.state == "missing":
             found.append((entry.id, f"evidence '{entry.id}' ({entry.path}) is not in the bundle"))
-        elif entry.sha256 is not None and entry.sha256.lower() != actual:
+        elif status.state == "altered" and entry.path is not None and entry.sha256 is not None:
+            name = member_name(entry.id, entry.path, entry.span)
             found.append(
                 (
                     entry.id,
-                    f"evidence '{entry.id}': the bundled {name} has sha256 {actual}, the "
-                    f"declaration pins {entry.sha256.lower()}",
+                    f"evidence '{entry.id}': the bundled {name} has sha256 "
+                    f"{status.actual_sha256}, the declaration pins {entry.sha256}",
                 )
             )
     return found

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..declaration.loader import load_declaration_text
 from ..engine.compile import CompiledPack
-from ..engine.pipeline import PackRef, prepare_pack
+from ..engine.pipeline import PackRef, parse_as_of, prepare_pack
 from ..errors import LicenseCheckError, TrustError
 from ..packs.contents import pack_content_digest
 from ..reports.gap import gap_report
@@ -29,7 +29,7 @@ from ..trust.keys import PublicKey, load_public_key
 from ..trust.signature import document_text, read_signature, verify
 from .archive import BundleLimits, BundleReader, MemberDamaged, Written
 from .compare import report_differences
-from .evidence import evidence_differences
+from .evidence import bundled_statuses, evidence_differences
 from .layout import (
     MANIFEST,
     PACK_INFO,
@@ -241,8 +241,8 @@ def _reassess(
         loaded = load_declaration_text(
             declaration.decode("utf-8"), facts.declaration, schema=compiled.checked.schema
         )
-        report = gap_report(loaded, compiled, as_of=facts.as_of, lang=facts.lang)
-        evidence = evidence_differences(loaded, hashes)
+        evidence = bundled_statuses(loaded, hashes, parse_as_of(facts.as_of))
+        report = gap_report(loaded, compiled, as_of=facts.as_of, lang=facts.lang, evidence=evidence)
     except UnicodeDecodeError as exc:
         result.fail("declaration", facts.declaration, f"not UTF-8 text: {exc.reason}")
         return
@@ -250,7 +250,7 @@ def _reassess(
         result.fail("declaration", facts.declaration, f"cannot be re-assessed: {_first(error)}")
         return
     result.reassessed = True
-    for entry_id, message in evidence:
+    for entry_id, message in evidence_differences(evidence):
         result.fail("evidence", entry_id, message)
     for subject, message in report_differences(bundled_report, report):
         result.fail("report", subject, f"{subject}: {message}")
