@@ -284,6 +284,13 @@ MISSING_TRANSLATION = _code(
     stage="lint",
     level="warning",
 )
+UNKNOWN_BUSINESS_LINE = _code(
+    "unknown-business-line",
+    "pack.yaml business_lines names a kind the declaration schema does not have, so the pack "
+    "is never offered to a firm of that kind",
+    stage="lint",
+    level="warning",
+)
 OVERRIDE_OWN = _code(
     "override-own",
     "a pack overrides its own rule instead of changing it",
