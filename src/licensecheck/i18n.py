@@ -45,6 +45,16 @@ PHRASES: dict[str, Phrase] = {
     "text.waiver": Phrase("waiver", "豁免"),
     "text.waivers": Phrase("waivers", "豁免文件"),
     "text.baseline": Phrase("baseline", "基线"),
+    "text.evidence": Phrase("evidence", "证明材料"),
+    "text.evidenced_score": Phrase("evidenced score", "有证明得分"),
+    "text.evidenced": Phrase("evidenced", "有证明"),
+    "text.self_declared": Phrase("declared", "仅申报"),
+    "text.contradicted": Phrase("contradicted", "相矛盾"),
+    "text.drift": Phrase(
+        "{id} ({path}) changed since it was hashed; it covered {covers}",
+        "{id}（{path}）自记录哈希值后已被修改；原覆盖 {covers}",
+    ),
+    "text.evidence_request": Phrase("attach evidence covering", "请提供证明材料，覆盖"),
     # The local web app (licensecheck serve): its pages' own words.
     "web.app": Phrase("Licensing readiness", "许可就绪评估"),
     "web.intro": Phrase(

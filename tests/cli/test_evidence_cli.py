@@ -159,3 +159,37 @@ def test_verify_a_bad_entry_is_exit_2_at_its_place(tmp_path: Path) -> None:
     decl, _ = _folder(tmp_path, BASE + "evidence:\n  - id: ev-1\n    path: /etc/passwd\n")
     code, _, err = run("evidence", "verify", decl)
     assert code == 2 and f"{decl}:10:5" in err and "is absolute" in err
+
+
+@pytest.mark.parametrize("command", ["check", "report", "plan"])
+def test_assessing_with_a_link_out_is_exit_2_at_the_entry(tmp_path: Path, command: str) -> None:
+    firm = tmp_path / "firm"
+    firm.mkdir()
+    (tmp_path / "secret.txt").write_text("not the firm's to read")
+    (firm / "contract.pdf").symlink_to(tmp_path / "secret.txt")
+    decl, _ = _folder(firm, BASE + "evidence:\n  - id: ev-1\n    path: contract.pdf\n")
+    code, out, err = run(command, decl, "--pack", "starter", "--as-of", DAY)
+    assert code == 2 and out == ""
+    assert f"{decl}:10:5: error: evidence path 'contract.pdf' is a link that leads outside" in err
+    allowed = run(command, decl, "--pack", "starter", "--as-of", DAY, "--evidence-root", tmp_path)
+    assert allowed[0] == 1  # assessed: the starter pack finds gaps in this small declaration
+
+
+def test_check_reads_the_evidence_root_from_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    firm = tmp_path / "firm"
+    firm.mkdir()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "c.pdf").write_bytes(b"contract")
+    digest = hashlib.sha256(b"contract").hexdigest()
+    entry = (
+        f'  - id: ev-1\n    path: ../shared/c.pdf\n    sha256: "{digest}"\n    covers: [company]\n'
+    )
+    decl, _ = _folder(firm, BASE + "evidence:\n" + entry)
+    (tmp_path / "licensecheck.toml").write_text('evidence-root = "shared"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("evidence", "verify", decl, "--as-of", DAY)
+    assert code == 0 and "ev-1  valid" in out
+    assert run("--no-config", "evidence", "verify", decl, "--as-of", DAY)[0] == 2

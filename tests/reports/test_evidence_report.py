@@ -120,3 +120,18 @@ def test_a_report_without_evidence_has_no_section(make_pack: Callable[..., Path]
     assert report.evidence is None
     assert "evidence" not in json.loads(render_report(report, "json"))
     assert "Evidence" not in render_report(report, "markdown")
+
+
+def test_the_terminal_report_says_it_too(make_pack: Callable[..., Path], tmp_path: Path) -> None:
+    (tmp_path / "contract.txt").write_bytes(b"edited after it was hashed\n")
+    decl = tmp_path / "decl.yaml"
+    decl.write_text(DECLARATION.format(sha=hashlib.sha256(CONTRACT).hexdigest()), encoding="utf-8")
+    result = licensecheck.assess(decl, make_pack(RULES), as_of=DAY)
+    text = licensecheck.render(result, "text", verbose=True)
+    assert "evidenced score 0/100  ·  0 evidenced · 1 declared · 1 contradicted" in text
+    assert (
+        "evidence: ev-contract (contract.txt) changed since it was hashed; it covered "
+        "data_sources[ds-carrier].supplier"
+    ) in text
+    assert "T-SUP-001  Supplier contract signed  [contradicted]" in text
+    assert "attach evidence covering security.mlps.level" in text
