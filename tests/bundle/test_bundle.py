@@ -304,3 +304,14 @@ def test_a_report_from_another_version_or_with_other_content_says_which_part(
     renamed = json.dumps({**report, "company": "Other Co"}).encode()
     rebuild(firm["bundle"], replaced(members, "report/report.json", renamed), remanifest=True)
     assert "the report's company differ" in _problem_text(firm, compiled)
+
+
+def test_a_configured_pack_does_not_replace_the_bundles_own(
+    firm: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _create(firm)
+    (tmp_path / "licensecheck.toml").write_text('pack = "starter"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("bundle", "verify", firm["bundle"], "--pack-path", firm["packs"])
+    assert code == 0, out
+    assert "tiny 1.0.0" in out

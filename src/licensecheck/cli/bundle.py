@@ -94,6 +94,7 @@ def bundle_create(
 @click.option(
     "--pack",
     "-p",
+    "rerun_pack",  # not "pack": a configured default pack must not replace the bundle's
     default=None,
     help="Re-run with this pack (an id or a folder) instead of the id the bundle names.",
 )
@@ -103,7 +104,7 @@ def bundle_create(
 def bundle_verify(
     bundle_file: Path,
     keys: tuple[Path, ...],
-    pack: str | None,
+    rerun_pack: str | None,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -116,6 +117,6 @@ def bundle_verify(
     """
     from ..api.trust import render_bundle_verification, verify_bundle
 
-    result = verify_bundle(bundle_file, keys=keys, pack=pack)
+    result = verify_bundle(bundle_file, keys=keys, pack=rerun_pack)
     emit(render_bundle_verification(result, fmt), output, [bundle_file, *keys])
     sys.exit(result.exit_code)
