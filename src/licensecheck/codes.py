@@ -160,6 +160,16 @@ TOO_DEEP = _code(
     "an expression or the pack's predicates nest too deeply to parse, check or compile",
     stage="pack",
 )
+GENERATED_BOUND = _code(
+    "generated-bound",
+    "a pack's generated code would exceed its bound on size or nesting (its rules still run as closures)",
+    stage="pack",
+)
+GENERATED_AUDIT = _code(
+    "generated-audit",
+    "the audit of a pack's generated code found a construct outside its whitelist (a bug: please report it)",
+    stage="pack",
+)
 
 # -- static checks of the rules
 UNKNOWN_FIELD = _code(

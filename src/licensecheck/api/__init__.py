@@ -482,6 +482,14 @@ def pack_catalogue(pack: PackRef) -> str:
     return render_catalogue(prepare_pack(pack))
 
 
+def generated_code(pack: PackRef) -> str:
+    """The Python code ``pack``'s rules are evaluated with once warm: one function built
+    with the ``ast`` module, audited (``packs compile --show``; docs/security.md)."""
+    from ..engine.evaluate import generated_code as _generated
+
+    return _generated(prepare_pack(pack)).source()
+
+
 # ---------------------------------------------------------------- pack authoring
 
 

@@ -1,4 +1,4 @@
-"""``packs``: list, document, scaffold, lint, test, format and compare policy packs."""
+"""``packs``: list, document, scaffold, lint, test, format, compile and compare policy packs."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ TEXT_OR_JSON = ("text", "json")
 
 @click.group()
 def packs() -> None:
-    """Policy packs: list, document, scaffold, lint, test, format and compare them."""
+    """Policy packs: list, document, scaffold, lint, test, format, compile and compare them."""
 
 
 @packs.command("list")
@@ -45,6 +45,24 @@ def packs_doc(pack: str, output: Path | None) -> None:
     from ..api import pack_catalogue
 
     emit(pack_catalogue(pack), output, [])
+
+
+@packs.command("compile")
+@click.argument("pack")
+@click.option("--show", is_flag=True, help="Print the generated Python code.")
+@pack_path_option
+@output_option
+def packs_compile(pack: str, show: bool, output: Path | None) -> None:
+    """Compile PACK (a bundled id or a folder) into the one Python function that evaluates
+    its rules, audited as docs/security.md describes; --show prints it."""
+    from ..api import generated_code
+
+    code = generated_code(pack)
+    if show:
+        emit(code, output, [])
+        return
+    lines = code.count("\n")
+    emit(f"{pack}: compiled into one audited function ({lines:,} lines)\n", output, [])
 
 
 # ---------------------------------------------------------------------------- pack authoring
