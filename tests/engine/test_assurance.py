@@ -287,3 +287,37 @@ def test_waivers_keep_the_evidenced_score(
     decl = firm(_entry("ev-contract", "data_sources[ds-carrier].supplier"))
     result = _assess(make_pack, decl, waivers=waivers)
     assert result.summary.evidenced_score == round(100 * 4 / 12)
+
+
+def test_no_evidence_and_no_demand_trace_nothing_more(
+    make_pack: Make, firm: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without evidence or a demanding rule, only fail/unknown findings are traced (for their
+    witnesses), exactly as before assurance existed; with evidence, passes are traced too."""
+    from licensecheck.engine.compile import CompiledPack
+
+    traced: list[str] = []
+    real = CompiledPack.traced_rule
+
+    def counting(self: CompiledPack, rule_id: str) -> object:
+        traced.append(rule_id)
+        return real(self, rule_id)
+
+    monkeypatch.setattr(CompiledPack, "traced_rule", counting)
+    compiled = prepare_pack(make_pack(RULES))
+    licensecheck.assess(firm(), compiled, as_of=DAY)
+    assert traced == ["T-MLPS-002"]  # the one unknown, for its witnesses
+    traced.clear()
+    licensecheck.evaluate(compiled, firm(), DAY)
+    assert traced == []
+    licensecheck.assess(firm(_entry("ev", "security")), compiled, as_of=DAY)
+    assert sorted(traced) == ["T-MLPS-001", "T-MLPS-002", "T-SUP-001"]
+
+
+def test_explain_reports_a_demanding_rule_as_check_does(
+    make_pack: Make, firm: Callable[..., Path]
+) -> None:
+    from licensecheck.authoring.explain import explain_declaration
+
+    text = explain_declaration("T-REQ-001", firm(), make_pack(REQUIRED), as_of=DAY)
+    assert "status UNKNOWN: met as declared, but the rule demands evidence" in text
