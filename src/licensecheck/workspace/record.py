@@ -51,7 +51,7 @@ class PackFiles:
 
 
 def pack_files_of(pack: CompiledPack) -> PackFiles:
-    """Every file of the pack and of the packs it extends (hidden files and caches left out)."""
+    """Every file of the pack and of the packs it extends, as packs/contents.py counts them."""
     files = {name: path.read_bytes() for name, path in pack_content_files(pack.checked.loaded)}
     return PackFiles(pack.checked.id, pack.checked.version, files)
 
