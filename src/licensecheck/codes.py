@@ -415,6 +415,30 @@ PACK_DISTRIBUTION = _code(
     stage="trust",
 )
 
+# -- evidence
+EVIDENCE_ENTRY = _code(
+    "evidence-entry",
+    "an evidence entry of a declaration has both or neither of path and uri, or covers "
+    "something that is not a declaration path",
+    stage="trust",
+)
+EVIDENCE_PATH = _code(
+    "evidence-path",
+    "an evidence path is absolute, or climbs or links out of the declaration's folder "
+    "(and of --evidence-root when given)",
+    stage="trust",
+)
+
+
+# -- bundles
+BUNDLE = _code(
+    "bundle",
+    "a submission bundle cannot be read safely: not a zip, no manifest, or a hostile member "
+    "(a name outside the bundle, a link, a duplicate, encryption, or a size, ratio or count "
+    "over the bounds)",
+    stage="trust",
+)
+
 
 def markdown() -> str:
     """``docs/diagnostics.md``: every code, its level, its stages and what it means."""

@@ -7,9 +7,10 @@ folder is searched, and the first folder holding a ``licensecheck.toml``, or a
 What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``baseline``,
 ``format`` (of ``check``), ``lang``, ``jobs``, ``calendar`` (of ``plan``), for the workspace
 ``workspace`` (a folder), ``database-url`` and ``record``, and for the language server
-``lsp-declaration`` (the declaration its code lenses evaluate rules against), and for the pack
-supply chain ``require-signed`` and ``trusted-keys`` (public key files), and ``cache``
-(``false``: never use the pack cache); ``snake_case``
+``lsp-declaration`` (the declaration its code lenses evaluate rules against), for the pack
+supply chain ``require-signed`` and ``trusted-keys`` (public key files), ``evidence-root``
+(a folder evidence files may also be in), and ``cache`` (``false``: never use the pack
+cache); ``snake_case``
 spellings are accepted too.
 Relative paths are relative to the file's folder, so a configuration works from any
 subfolder. The values become the commands' defaults: a flag on the command line always wins.
@@ -98,6 +99,11 @@ class Config(BaseModel):
         alias="trusted-keys",
         description="Public key files (ed25519, PEM or OpenSSH) whose pack signatures are trusted.",
     )
+    evidence_root: str | None = Field(
+        default=None,
+        alias="evidence-root",
+        description="A folder evidence files may also be in (--evidence-root).",
+    )
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,7 @@ class LoadedConfig:
             values["pack"] = str(candidate) if _looks_like_folder(c.pack, candidate) else c.pack
         if c.pack_path:
             values["pack_path"] = [str(base / p) for p in c.pack_path]
-        for name in ("waivers", "baseline"):
+        for name in ("waivers", "baseline", "evidence_root"):
             value = getattr(c, name)
             if value is not None:
                 values[name] = str(base / value)

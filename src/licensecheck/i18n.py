@@ -45,6 +45,16 @@ PHRASES: dict[str, Phrase] = {
     "text.waiver": Phrase("waiver", "豁免"),
     "text.waivers": Phrase("waivers", "豁免文件"),
     "text.baseline": Phrase("baseline", "基线"),
+    "text.evidence": Phrase("evidence", "证明材料"),
+    "text.evidenced_score": Phrase("evidenced score", "有证明得分"),
+    "text.evidenced": Phrase("evidenced", "有证明"),
+    "text.self_declared": Phrase("declared", "仅申报"),
+    "text.contradicted": Phrase("contradicted", "相矛盾"),
+    "text.drift": Phrase(
+        "{id} ({path}) changed since it was hashed; it covered {covers}",
+        "{id}（{path}）自记录哈希值后已被修改；原覆盖 {covers}",
+    ),
+    "text.evidence_request": Phrase("attach evidence covering", "请提供证明材料，覆盖"),
     # The local web app (licensecheck serve): its pages' own words.
     "web.app": Phrase("Licensing readiness", "许可就绪评估"),
     "web.intro": Phrase(
@@ -198,6 +208,41 @@ PHRASES: dict[str, Phrase] = {
     "document.nothing_to_declare": Phrase(
         "Nothing: every rule could be decided.", "无：所有规则均可作出判断。"
     ),
+    # Evidence in a gap report (only when the declaration has evidence or the pack demands it).
+    "document.evidence": Phrase("Evidence", "证明材料"),
+    "document.evidenced_score": Phrase("evidenced score", "有证明得分"),
+    "document.evidence_explained": Phrase(
+        "A finding is evidenced when every declared value that decided it is covered by evidence that is there, unchanged and not expired; contradicted when covering evidence is missing, altered or expired; declared when it rests on the declaration alone. The evidenced score counts only evidenced passes.",
+        "若决定某项结论的每个申报值都有现存、未被修改且未过期的证明材料覆盖，该结论即为“有证明”；若覆盖它的证明材料缺失、被修改或已过期，即为“相矛盾”；仅凭申报得出的结论为“仅申报”。有证明得分只计入有证明的通过项。",
+    ),
+    "document.assurance": Phrase("Assurance", "证明程度"),
+    "document.evidenced": Phrase("evidenced", "有证明"),
+    "document.self_declared": Phrase("declared", "仅申报"),
+    "document.contradicted": Phrase("contradicted", "相矛盾"),
+    "document.evidence_ids": Phrase("Evidence", "证明材料"),
+    "document.evidence_requests": Phrase("Evidence requested", "需提供的证明材料"),
+    "document.evidence_request": Phrase(
+        "attach evidence covering", "请提供覆盖以下内容的证明材料："
+    ),
+    "document.evidence_file": Phrase("File or address", "文件或地址"),
+    "document.evidence_kinds": Phrase("of these kinds", "类型限于"),
+    "document.no_evidence_requests": Phrase(
+        "None: no rule demands evidence it lacks.", "无：没有规则缺少其要求的证明材料。"
+    ),
+    "document.evidence_files": Phrase("Evidence files", "证明文件"),
+    "document.evidence_state": Phrase("State", "状态"),
+    "document.evidence_covers": Phrase("Covers", "覆盖范围"),
+    "document.evidence_drift": Phrase("Evidence drift", "证明材料变动"),
+    "document.evidence_drifted": Phrase(
+        "changed since it was hashed; it covered", "自记录哈希值后已被修改；原覆盖"
+    ),
+    "document.evidence_affects": Phrase("findings it decided", "涉及的结论"),
+    "evidence.valid": Phrase("valid", "有效"),
+    "evidence.missing": Phrase("missing", "缺失"),
+    "evidence.altered": Phrase("altered", "已修改"),
+    "evidence.expired": Phrase("expired", "已过期"),
+    "evidence.unhashed": Phrase("no hash", "无哈希值"),
+    "evidence.remote": Phrase("remote, not checked", "远程，未核验"),
     "document.field": Phrase("Field", "字段"),
     "document.entry": Phrase("Entry", "条目"),
     "document.what_to_write": Phrase("What to write", "填写内容"),

@@ -75,6 +75,7 @@ def test_json_report_golden_and_schema(golden: object, monkeypatch: pytest.Monke
         "lang",
         "summary",
         "findings",
+        "evidence",  # the example declares evidence: each entry's state
     }
     assert (report["$schema"], report["schema_version"]) == (schema["$id"], 1)
     assert report["findings"] == sorted(report["findings"], key=lambda f: f["rule_id"])

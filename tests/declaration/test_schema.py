@@ -81,7 +81,9 @@ cross_border.transfers.*.volume_individuals cross_border.transfers.*.mechanism
 cross_border.transfers.*.approved_on
 incidents.*.id incidents.*.occurred_on incidents.*.kind incidents.*.individuals_affected
 incidents.*.reported_to_regulator incidents.*.reported_within_hours incidents.*.individuals_notified
-evidence.*.id evidence.*.title evidence.*.path evidence.*.sha256 evidence.*.supports.*
+evidence.*.id evidence.*.title evidence.*.path evidence.*.uri evidence.*.sha256
+evidence.*.covers.* evidence.*.supports.* evidence.*.issued_by evidence.*.issued_on
+evidence.*.expires_on
 extensions
 """
 MODEL_PATHS = _MODEL_FIELDS.split()
@@ -111,6 +113,8 @@ MODEL_ENUMS = {
     "financial_account credit_history transaction location_trace communication_content device "
     "behavioral biometric health other",
     "incidents.*.kind": "breach unauthorized_access loss leak ransomware other",
+    "evidence.*.kind": "licence contract consent_text policy audit_report assessment_report "
+    "screenshot other",
 }
 
 
@@ -246,7 +250,12 @@ def test_enum_lists_are_unique_arrays(dotted: str) -> None:
 
 def test_free_text_lists_are_lists_of_strings() -> None:
     schema = load_declaration_schema()
-    for dotted in ("processing.purposes.*", "governance.policies.*", "evidence.*.supports.*"):
+    for dotted in (
+        "processing.purposes.*",
+        "governance.policies.*",
+        "evidence.*.supports.*",
+        "evidence.*.covers.*",
+    ):
         node = schema.node_at(_path(dotted))
         assert node is not None and node.kind == "string" and node.enum is None
 

@@ -212,12 +212,14 @@ def assess_many(
     baseline: str | os.PathLike[str] | Baseline | None = None,
     jobs: int = 1,
     on_result: Callable[[BatchItem], None] | None = None,
+    evidence_root: str | os.PathLike[str] | None = None,
 ) -> Batch:
     """Assess many declaration files (folders stand for the declarations below them).
 
     One result per file, in order; a file that cannot be assessed carries its diagnostics
     instead of stopping the batch. ``jobs`` worker processes give the same results as a
     serial run. ``on_result`` is called after each file (for progress bars).
+    ``evidence_root``: a folder evidence files may be in besides each declaration's own.
     """
     from ..engine.batch import assess_many as _assess_many
 
@@ -230,6 +232,7 @@ def assess_many(
         baseline=baseline,
         jobs=jobs,
         on_result=on_result,
+        evidence_root=evidence_root,
     )
 
 
@@ -242,12 +245,20 @@ def start_batch(
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     baseline: str | os.PathLike[str] | Baseline | None = None,
     jobs: int = 1,
+    evidence_root: str | os.PathLike[str] | None = None,
 ) -> BatchRun:
     """A batch prepared, not run: ``run.items()`` assesses the files in order, keeping nothing."""
     from ..engine.batch import start_batch as _start_batch
 
     return _start_batch(
-        declarations, pack, as_of=as_of, lang=lang, waivers=waivers, baseline=baseline, jobs=jobs
+        declarations,
+        pack,
+        as_of=as_of,
+        lang=lang,
+        waivers=waivers,
+        baseline=baseline,
+        jobs=jobs,
+        evidence_root=evidence_root,
     )
 
 
@@ -374,15 +385,23 @@ def gap_report(
     lang: str = "en",
     baseline: str | os.PathLike[str] | Baseline | None = None,
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    evidence_root: str | os.PathLike[str] | None = None,
 ) -> GapReport:
     """Assess ``declaration`` and turn the result into a gap report: summary, score range,
     each gap with what the rule requires and the smallest declaration change, the unknowns as
     a questionnaire and, with ``baseline`` (an earlier ``check --format json`` report), what
-    changed. Render it with :func:`render_report`."""
+    changed. ``evidence_root``: a folder evidence files may be in besides the declaration's.
+    Render it with :func:`render_report`."""
     from ..reports.gap import gap_report as _gap_report
 
     return _gap_report(
-        declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
+        declaration,
+        pack,
+        as_of=as_of,
+        lang=lang,
+        baseline=baseline,
+        waivers=waivers,
+        evidence_root=evidence_root,
     )
 
 
@@ -398,6 +417,7 @@ def plan(
     what_if: bool = False,
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     calendar: str | None = None,
+    evidence_root: str | os.PathLike[str] | None = None,
 ) -> Plan:
     """A remediation plan for ``declaration``: one task per fail and per unknown, in phases,
     scheduled over working days from ``start`` (default ``as_of``) on ``capacity`` parallel
@@ -419,6 +439,7 @@ def plan(
         what_if=what_if,
         waivers=waivers,
         calendar=calendar,
+        evidence_root=evidence_root,
     )
 
 

@@ -21,9 +21,16 @@ from typing import Any
 from .. import codes
 from ..declaration.loader import Declaration
 from ..engine.compile import CompiledPack
-from ..engine.evaluate import assess_compiled, run_rule, text
+from ..engine.evaluate import run_rule, text
 from ..engine.models import Finding
-from ..engine.pipeline import DeclarationRef, PackRef, load_declaration, parse_as_of, prepare_pack
+from ..engine.pipeline import (
+    DeclarationRef,
+    PackRef,
+    assess,
+    load_declaration,
+    parse_as_of,
+    prepare_pack,
+)
 from ..engine.rules import CheckedPack, Rule
 from ..engine.runtime import Trace, TraceNode
 from ..errors import Diagnostic, UsageError, did_you_mean
@@ -249,7 +256,8 @@ def explain_declaration(
     find_rule(compiled, rule_id)
     day = parse_as_of(as_of)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    finding = assess_compiled(compiled, loaded, day, lang).finding(rule_id)
+    # the pipeline's assessment, so a rule demanding evidence reads as check reports it
+    finding = assess(loaded, compiled, as_of=day, lang=lang).finding(rule_id)
     assert finding is not None
     return explain_evaluation(compiled, rule_id, loaded, finding, day, lang)
 

@@ -21,6 +21,7 @@ from .options import (
     as_of_option,
     baseline_option,
     color_option,
+    evidence_root_option,
     fail_on_option,
     format_option,
     format_targets_option,
@@ -63,6 +64,7 @@ PROGRESS_MIN_FILES = 20
 @as_of_option()
 @lang_option
 @waivers_option
+@evidence_root_option
 @baseline_option("An earlier JSON report: only new or worsened gaps count toward the exit status.")
 @click.option(
     "--jobs",
@@ -88,6 +90,7 @@ def check(
     as_of: str | None,
     lang: str,
     waivers: Path | None,
+    evidence_root: Path | None,
     baseline: Path | None,
     jobs: int,
     verbose: bool,
@@ -146,6 +149,7 @@ def check(
             waivers=waivers,
             baseline=baseline,
             jobs=jobs,
+            evidence_root=evidence_root,
         )
         inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
         sys.exit(stream_outputs(run, targets, fail_on, inputs))
@@ -162,6 +166,7 @@ def check(
                     baseline=baseline,
                     jobs=jobs,
                     on_result=advance,
+                    evidence_root=evidence_root,
                 )
             )
     failed = runs[0].errors  # the same files fail under every pack: report them once

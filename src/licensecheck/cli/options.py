@@ -353,3 +353,14 @@ def record_option(f: F) -> F:
         default=False,
         help="Also store the assessment in the workspace (config: record = true).",
     )(workspace_options(f))
+
+
+def evidence_root_option(f: F) -> F:
+    """``--evidence-root DIR``: a folder evidence files may also be in (by default they must be
+    in the declaration's folder)."""
+    return click.option(
+        "--evidence-root",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="A folder evidence files may also be in; by default an evidence path must stay in "
+        "its declaration's folder (config: evidence-root).",
+    )(f)

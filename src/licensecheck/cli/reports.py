@@ -12,6 +12,7 @@ import click
 from .options import (
     as_of_option,
     baseline_option,
+    evidence_root_option,
     fail_on_option,
     format_option,
     lang_option,
@@ -36,6 +37,7 @@ def _document_options(f: F) -> F:
             as_of_option(),
             lang_option,
             waivers_option,
+            evidence_root_option,
             click.option(
                 "--templates",
                 type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -80,6 +82,7 @@ def report_command(
     as_of: str | None,
     lang: str,
     waivers: Path | None,
+    evidence_root: Path | None,
     templates: Path | None,
     fail_on: str,
     record: bool,
@@ -100,10 +103,16 @@ def report_command(
     pack = choose_pack(pack, [declaration])
     read = _read_once(declaration, pack) if record else None
     report = gap_report(
-        read or declaration, pack, as_of=as_of, lang=lang, baseline=baseline, waivers=waivers
+        read or declaration,
+        pack,
+        as_of=as_of,
+        lang=lang,
+        baseline=baseline,
+        waivers=waivers,
+        evidence_root=evidence_root,
     )
     if read is not None:
-        _record(read, pack, as_of, lang, waivers, fail_on, workspace, db)
+        _record(read, pack, as_of, lang, waivers, fail_on, workspace, db, evidence_root)
     runs = (
         report_history(declaration, pack, workspace=workspace, database_url=db) if history else None
     )
@@ -130,6 +139,7 @@ def _record(
     fail_on: str,
     workspace: Path | None,
     db: str | None,
+    evidence_root: Path | None = None,
 ) -> None:
     """``--record``: the assessment the document was made from, stored in the workspace.
     (The document's builders do not return their assessment, so it is made again from the
@@ -138,7 +148,14 @@ def _record(
     from .check import record_in_workspace
 
     compiled = prepare_pack(pack)
-    result = assess(declaration, compiled, as_of=as_of, lang=lang, waivers=waivers)
+    result = assess(
+        declaration,
+        compiled,
+        as_of=as_of,
+        lang=lang,
+        waivers=waivers,
+        evidence_root=evidence_root,
+    )
     record_in_workspace([result], compiled, fail_on, workspace, db, texts=[declaration.text])
 
 
@@ -206,6 +223,7 @@ def plan_command(
     as_of: str | None,
     lang: str,
     waivers: Path | None,
+    evidence_root: Path | None,
     templates: Path | None,
     fail_on: str,
     record: bool,
@@ -233,10 +251,11 @@ def plan_command(
         what_if=what_if,
         waivers=waivers,
         calendar=calendar,
+        evidence_root=evidence_root,
     )
     text = render_plan(result, fmt, templates=templates, bom=bom)
     if read is not None:
-        _record(read, pack, as_of, lang, waivers, fail_on, workspace, db)
+        _record(read, pack, as_of, lang, waivers, fail_on, workspace, db, evidence_root)
     inputs = [declaration, *(p for p in (waivers,) if p is not None)]
     emit(text, output, inputs)
     sys.exit(result.exit_code(fail_on))

@@ -182,6 +182,7 @@ class BatchOptions:
     lang: str = "en"
     waivers: WaiverSet | None = None
     baseline: Baseline | None = None
+    evidence_root: str | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,7 @@ def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> Batch
             lang=options.lang,
             waivers=options.waivers,
             baseline=options.baseline,
+            evidence_root=options.evidence_root,
         )
     except LicenseCheckError as exc:
         return BatchItem(_shown(source), None, exc.diagnostics)
@@ -363,6 +365,7 @@ def start_batch(
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     baseline: str | os.PathLike[str] | Baseline | None = None,
     jobs: int = 1,
+    evidence_root: str | os.PathLike[str] | None = None,
 ) -> BatchRun:
     """Check and prepare a batch's options once (folders expanded), without assessing."""
     from .pipeline import check_lang, load_baseline, parse_as_of, prepare_pack, prepare_waivers
@@ -376,6 +379,7 @@ def start_batch(
         lang=lang,
         waivers=prepare_waivers(waivers, compiled) if waivers is not None else None,
         baseline=load_baseline(baseline) if baseline is not None else None,
+        evidence_root=os.fspath(evidence_root) if evidence_root is not None else None,
     )
     return BatchRun(compiled, options, tuple(expand_paths(declarations)), jobs)
 
@@ -390,11 +394,19 @@ def assess_many(
     baseline: str | os.PathLike[str] | Baseline | None = None,
     jobs: int = 1,
     on_result: Callable[[BatchItem], None] | None = None,
+    evidence_root: str | os.PathLike[str] | None = None,
 ) -> Batch:
     """The batch of ``declarations`` (folders expanded): options checked and prepared once,
     then one item per file, in order, each passed to ``on_result`` as it arrives."""
     run = start_batch(
-        declarations, pack, as_of=as_of, lang=lang, waivers=waivers, baseline=baseline, jobs=jobs
+        declarations,
+        pack,
+        as_of=as_of,
+        lang=lang,
+        waivers=waivers,
+        baseline=baseline,
+        jobs=jobs,
+        evidence_root=evidence_root,
     )
     items = []
     for item in run.items():

@@ -263,7 +263,22 @@ def _message(rule: Rule, outcome: RuleOutcome, witnesses: list[Witness], lang: s
     )
 
 
-def summarize(findings: list[Finding]) -> Summary:
+def summarize(findings: list[Finding], *, evidenced: bool = False) -> Summary:
+    """Counts, readiness and the score of ``findings``; with ``evidenced`` (the declaration
+    has evidence or the pack demands it) also the score counting only evidenced passes."""
+    summary = _summary(findings)
+    if not evidenced:
+        return summary
+    only_evidenced = [
+        f
+        if f.status != "pass" or f.assurance == "evidenced"
+        else f.model_copy(update={"status": "unknown"})
+        for f in findings
+    ]
+    return summary.model_copy(update={"evidenced_score": _summary(only_evidenced).score})
+
+
+def _summary(findings: list[Finding]) -> Summary:
     by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
     by_severity: dict[str, dict[str, int]] = {s: dict.fromkeys(STATUSES, 0) for s in SEVERITIES}
     by_domain: dict[str, dict[str, int]] = {}

@@ -70,6 +70,9 @@ class _OmitEmpty(_Model):
 
 
 WaiverState = Literal["applied", "expired", "lapsed", "unmatched"]
+Assurance = Literal["evidenced", "declared", "contradicted"]
+EvidenceState = Literal["valid", "missing", "altered", "expired", "unhashed", "remote"]
+ASSURANCES: tuple[Assurance, ...] = ("evidenced", "declared", "contradicted")
 BaselineState = Literal["new", "worsened", "unchanged", "improved", "fixed"]
 
 
@@ -136,7 +139,7 @@ class Witness(_Model):
 class Finding(_OmitEmpty):
     """The outcome of one rule."""
 
-    _omit_empty = ("waiver", "baseline")
+    _omit_empty = ("waiver", "baseline", "evidence", "evidence_request")
 
     rule_id: str
     title: str
@@ -167,6 +170,45 @@ class Finding(_OmitEmpty):
         description="With --baseline: how the finding compares with the baseline report "
         "(new, worsened, unchanged, improved or fixed gap). Absent otherwise.",
     )
+    assurance: Assurance = Field(
+        default="declared",
+        description="evidenced: every declaration value that decided the finding is covered by "
+        "valid evidence; contradicted: some covering evidence is missing, altered or expired; "
+        "declared: self-declared only.",
+    )
+    evidence: list[str] = Field(
+        default_factory=list,
+        description="Ids of the evidence entries covering the values that decided the finding. "
+        "Absent when none does.",
+    )
+    evidence_request: list[str] = Field(
+        default_factory=list,
+        description="For a rule that demands evidence and is not evidenced: the declaration "
+        "paths to attach evidence covering. Absent otherwise.",
+    )
+
+
+class EvidenceRecord(_OmitEmpty):
+    """An evidence entry of the declaration and its state on the assessment date."""
+
+    _omit_empty = ("path", "uri", "kind", "expires_on", "actual_sha256")
+
+    id: str
+    kind: str | None = None
+    state: EvidenceState = Field(
+        description="valid, missing, altered (the file's sha256 is not the one pinned: drift), "
+        "expired, unhashed (no sha256 pinned) or remote (a uri, never fetched)."
+    )
+    path: str | None = Field(default=None, description="The file, relative to the declaration.")
+    uri: str | None = None
+    covers: list[str] = Field(description="The declaration paths the entry covers (or covered).")
+    expires_on: dt.date | None = None
+    actual_sha256: str | None = Field(
+        default=None, description="For altered evidence: the file's sha256 now."
+    )
+    findings: list[str] = Field(
+        default_factory=list, description="Ids of the rules whose findings it covers."
+    )
 
 
 class Counts(_Model):
@@ -177,7 +219,9 @@ class Counts(_Model):
     by_domain: dict[str, dict[str, int]] = Field(description="Domain -> status -> number of rules.")
 
 
-class Summary(_Model):
+class Summary(_OmitEmpty):
+    _omit_empty = ("evidenced_score",)
+
     score: int = Field(
         ge=0,
         le=100,
@@ -186,6 +230,14 @@ class Summary(_Model):
     )
     ready: bool = Field(description="No critical or high rule is fail, unknown or error.")
     counts: Counts
+    evidenced_score: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="The score counting only evidenced passes (a declared or contradicted pass "
+        "counts as not passing). Absent when the declaration has no evidence and the pack no "
+        "rule demanding it.",
+    )
 
 
 class ToolInfo(_Model):
@@ -209,7 +261,7 @@ class Assessment(_OmitEmpty):
     model_config = ConfigDict(
         extra="forbid", frozen=True, title="licensecheck report", populate_by_name=True
     )
-    _omit_empty = ("waivers", "baseline")
+    _omit_empty = ("waivers", "baseline", "evidence")
 
     schema_uri: str = schema_uri_field("report")
     schema_version: int = schema_version_field()
@@ -226,6 +278,10 @@ class Assessment(_OmitEmpty):
     )
     baseline: BaselineInfo | None = Field(
         default=None, description="With --baseline: the report compared with. Absent otherwise."
+    )
+    evidence: list[EvidenceRecord] = Field(
+        default_factory=list,
+        description="The declaration's evidence entries and their states. Absent when it has none.",
     )
 
     def finding(self, rule_id: str) -> Finding | None:

@@ -15,14 +15,17 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import codes
+from ..declaration.evidence import EvidenceStatus, check_evidence
 from ..declaration.loader import Declaration
 from ..declaration.loader import load_declaration as _load_declaration
 from ..declaration.schema import DeclarationSchema, load_declaration_schema
 from ..errors import Diagnostic, UsageError
 from ..packs.loader import LoadedPack, load_pack
+from .assurance import apply_assurance, demanded_statuses, pack_demands_evidence
 from .compile import CompiledPack, compile_pack
 from .evaluate import assess_compiled, rule_statuses
 from .models import Assessment, Status
@@ -141,6 +144,8 @@ def assess(
     lang: str = "en",
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     baseline: str | os.PathLike[str] | Baseline | Assessment | None = None,
+    evidence_root: str | os.PathLike[str] | None = None,
+    evidence: Sequence[EvidenceStatus] | None = None,
 ) -> Assessment:
     """Assess one declaration against one pack on the date ``as_of`` (default: today).
 
@@ -148,7 +153,11 @@ def assess(
     ``waived`` and every waiver's state is recorded. ``baseline``: an earlier JSON report
     (file, :func:`load_baseline` result or :class:`Assessment`); each finding is marked new,
     worsened, improved, unchanged or fixed, and :func:`exit_code` counts only new and
-    worsened gaps.
+    worsened gaps. ``evidence_root``: a folder evidence files may be in besides the
+    declaration's own; each finding's assurance (evidenced, declared, contradicted) is judged
+    from the declaration's evidence, and a rule demanding evidence passes only when evidenced.
+    ``evidence``: the entries' states already checked elsewhere (a submission bundle checks
+    them against its members), used instead of reading files beside the declaration.
     """
     check_lang(lang)
     day = parse_as_of(as_of)
@@ -156,6 +165,9 @@ def assess(
     waiver_set = prepare_waivers(waivers, compiled) if waivers is not None else None
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
     result = assess_compiled(compiled, loaded, day, lang)
+    if evidence is None:
+        evidence = _evidence_states(loaded, day, evidence_root)
+    result = apply_assurance(result, compiled, loaded, evidence, day)
     if waiver_set is not None:
         from .waivers import apply_waivers
 
@@ -172,16 +184,35 @@ def assess(
 
 
 def evaluate(
-    pack: PackRef, declaration: DeclarationRef, as_of: str | dt.date | None = None
+    pack: PackRef,
+    declaration: DeclarationRef,
+    as_of: str | dt.date | None = None,
+    *,
+    evidence_root: str | os.PathLike[str] | None = None,
 ) -> dict[str, Status]:
     """Rule id -> status of every rule on ``declaration`` on ``as_of``: the statuses
     :func:`assess` gives (without waivers or a baseline) at the engine's full speed, without
     messages, witnesses or a report. Pass a compiled pack (:func:`prepare_pack`) to compile
-    once; a mapping is validated (dates as ``YYYY-MM-DD`` strings) and converted first."""
+    once; a mapping is validated (dates as ``YYYY-MM-DD`` strings) and converted first. A rule
+    demanding evidence (``evidence: required``) that passes unevidenced is ``unknown``, as in
+    :func:`assess`: only such rules are traced, and evidence files are hashed only then."""
     day = parse_as_of(as_of)
     compiled = prepare_pack(pack)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    return rule_statuses(compiled, loaded.data, day)
+    statuses = rule_statuses(compiled, loaded.data, day)
+    if not pack_demands_evidence(compiled):
+        return statuses
+    evidence = _evidence_states(loaded, day, evidence_root)
+    return demanded_statuses(compiled, loaded, statuses, evidence, day)
+
+
+def _evidence_states(
+    declaration: Declaration, as_of: dt.date, root: str | os.PathLike[str] | None
+) -> tuple[EvidenceStatus, ...]:
+    """The declaration's evidence on ``as_of``; none read when it declares none."""
+    if not declaration.data.get("evidence"):
+        return ()
+    return check_evidence(declaration, as_of, Path(root) if root is not None else None)
 
 
 def load_waivers(path: str | os.PathLike[str]) -> WaiverSet:

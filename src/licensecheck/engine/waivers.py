@@ -354,7 +354,9 @@ def apply_waivers(
     return assessment.model_copy(
         update={
             "findings": new_findings,
-            "summary": summarize(new_findings),
+            "summary": summarize(
+                new_findings, evidenced=assessment.summary.evidenced_score is not None
+            ),
             "waivers": records,
         }
     )

@@ -14,12 +14,18 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine.gate import severity_rank
-from ..engine.models import SEVERITIES, STATUSES, Assessment, Finding, Witness
+from ..engine.models import ASSURANCES, SEVERITIES, STATUSES, Assessment, Finding, Witness
 from ..errors import printable
 from ..i18n import phrase, phrases
 
 Style = Callable[..., str]
 
+#: The label of each assurance (``declared`` is a finding's own word in the labels).
+_ASSURANCE_LABELS = {
+    "evidenced": "evidenced",
+    "declared": "self_declared",
+    "contradicted": "contradicted",
+}
 _STATUS_RANK = {"fail": 0, "error": 1, "unknown": 2, "waived": 3, "pass": 4, "not_applicable": 5}
 _STATUS_COLOURS = {
     "fail": "red",
@@ -118,6 +124,24 @@ def _ci_lines(a: Assessment, labels: dict[str, str]) -> list[str]:
         tally = " · ".join(_counted(changes[c], c, labels) for c in order if c in changes)
         score = f" ({labels['score']} {a.baseline.score})" if a.baseline.score is not None else ""
         lines.append(printable(f"{labels['baseline']} {a.baseline.report}{score}: {tally or '-'}"))
+    return lines + _evidence_lines(a, labels)
+
+
+def _evidence_lines(a: Assessment, labels: dict[str, str]) -> list[str]:
+    """With evidence (or rules demanding it): the evidenced score, the findings by assurance,
+    and each drifted file with what it covered."""
+    if a.summary.evidenced_score is None:
+        return []
+    counts = dict.fromkeys(ASSURANCES, 0)
+    for f in a.findings:
+        if f.status != "not_applicable":
+            counts[f.assurance] += 1
+    tally = " · ".join(f"{n} {labels[_ASSURANCE_LABELS[key]]}" for key, n in counts.items())
+    lines = [f"{labels['evidenced_score']} {a.summary.evidenced_score}/100  ·  {tally}"]
+    for e in a.evidence:
+        if e.state == "altered":
+            drift = labels["drift"].format(id=e.id, path=e.path, covers=", ".join(e.covers))
+            lines.append(printable(f"{labels['evidence']}: {drift}"))
     return lines
 
 
@@ -177,6 +201,8 @@ def _finding_lines(f: Finding, source: str, labels: dict[str, str], style: Style
     tags = f"  [{labels['grace']}]" if f.in_grace else ""
     if f.baseline is not None:
         tags += f"  [{labels[f.baseline]}]"
+    if f.assurance != "declared":
+        tags += f"  [{labels[_ASSURANCE_LABELS[f.assurance]]}]"
     severity = _pad(labels[f"severity.{f.severity}"], 8)
     lines = [f"  {badge} " + printable(f"{severity} {f.rule_id}  {f.title}{tags}")]
     indent = " " * 11
@@ -188,6 +214,8 @@ def _finding_lines(f: Finding, source: str, labels: dict[str, str], style: Style
         actual = f" = {w.actual}" if w.actual is not None else f": {labels['not_declared']}"
         expected = f"  ({labels['expected']} {w.expected})" if w.expected else ""
         lines.append(f"{indent}{labels['at']} {where}  {w.path}{element}{actual}{expected}")
+    if f.evidence_request:
+        lines.append(f"{indent}{labels['evidence_request']} {', '.join(f.evidence_request)}")
     if f.waiver is not None:
         state = "" if f.waiver.state == "applied" else f" ({labels[f.waiver.state]})"
         lines.append(f"{indent}{labels['waiver']} {f.waiver.id}{state}: {f.waiver.detail}")

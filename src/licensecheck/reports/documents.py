@@ -39,6 +39,7 @@ def labels(lang: str) -> dict[str, str]:
         **phrases("status.", lang),
         **phrases("document.", lang),
         **{f"phase_{p}": words for p, words in phrases("phase.", lang).items()},
+        **{f"evidence_{s}": words for s, words in phrases("evidence.", lang).items()},
     }
 
 

@@ -15,10 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from ..declaration.loader import Declaration
 from ..declaration.schema import DeclarationSchema, SchemaNode
@@ -57,11 +63,13 @@ from ..i18n import PHRASES, phrase
 from ..lang.values import UNKNOWN
 from ..packs.loader import PackSource
 from ..sources.paths import format_path, parse_path
+from .evidence import EvidenceSection, evidence_section
 from .fix_words import bound_words, edit_sentences, fact_sentences, place_of, value_text
 from .fixes import Edit, Fix, smallest_fix
 from .requirements import requirement_text
 
 if TYPE_CHECKING:
+    from ..declaration.evidence import EvidenceStatus
     from ..engine.baseline import Baseline
     from ..engine.waivers import WaiverSet
 
@@ -230,6 +238,20 @@ class GapReport(_Model):
         description="What changed since the baseline: gaps new, worsened, improved, unchanged "
         "and fixed (null without a baseline, or when it holds no report of this declaration).",
     )
+    evidence: EvidenceSection | None = Field(
+        default=None,
+        description="Evidence: each finding's assurance, the evidence requests, the evidenced "
+        "score, the entries' states and drift. Absent when the declaration has no evidence "
+        "and the pack no rule demanding it.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _drop_absent_evidence(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # reports without evidence read exactly as they did before evidence existed
+        data: dict[str, Any] = handler(self)
+        if data.get("evidence") is None:
+            data.pop("evidence", None)
+        return data
 
     def exit_code(self, fail_on: str = DEFAULT_FAIL_ON) -> int:
         """1 when a gap (fail, unknown, error; not in its grace period) is at or above
@@ -277,13 +299,26 @@ def gap_report(
     lang: str = "en",
     baseline: str | os.PathLike[str] | Baseline | None = None,
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
+    evidence_root: str | os.PathLike[str] | None = None,
+    evidence: Sequence[EvidenceStatus] | None = None,
 ) -> GapReport:
-    """Assess ``declaration`` (with ``waivers``; marked against ``baseline``) and build its
-    gap report, with what changed since the baseline's report of the same file."""
+    """Assess ``declaration`` (with ``waivers``; marked against ``baseline``; its evidence
+    files also looked for under ``evidence_root``, or its ``evidence`` states as already
+    checked) and build its gap report, with what changed since the baseline's report of the
+    same file."""
     compiled = prepare_pack(pack)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
     base = load_baseline(baseline) if baseline is not None else None
-    result = assess(loaded, compiled, as_of=as_of, lang=lang, baseline=base, waivers=waivers)
+    result = assess(
+        loaded,
+        compiled,
+        as_of=as_of,
+        lang=lang,
+        baseline=base,
+        waivers=waivers,
+        evidence_root=evidence_root,
+        evidence=evidence,
+    )
     old = base.for_declaration(loaded.source) if base is not None else None
     changes = diff_assessments(old, result) if old is not None else None
     return build_gap_report(result, compiled, loaded, changes=changes)
@@ -332,6 +367,7 @@ def build_gap_report(
         to_declare=_questionnaire(assessment, checked.schema, fixes, lang),
         baseline=assessment.baseline,
         changes=changes,
+        evidence=evidence_section(assessment, pack),
     )
 
 

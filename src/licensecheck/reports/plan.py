@@ -270,12 +270,15 @@ def plan_declaration(
     what_if: bool = False,
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     calendar: str | None = None,
+    evidence_root: str | os.PathLike[str] | None = None,
 ) -> Plan:
-    """Assess ``declaration`` (with ``waivers``) and plan its remediation for the company it
+    """Assess ``declaration`` (with ``waivers``, its evidence also under ``evidence_root``) and plan its remediation for the company it
     names; :func:`build_plan` says where the plan starts when ``start`` is not given."""
     compiled = prepare_pack(pack)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    result = assess(loaded, compiled, as_of=as_of, lang=lang, waivers=waivers)
+    result = assess(
+        loaded, compiled, as_of=as_of, lang=lang, waivers=waivers, evidence_root=evidence_root
+    )
     return build_plan(
         result,
         compiled,

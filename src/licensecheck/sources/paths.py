@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TypeAlias
 
-__all__ = ["PathKey", "Positions", "format_path", "parse_path"]
+__all__ = ["PathKey", "Positions", "format_path", "parse_path", "value_at"]
 
 PathKey: TypeAlias = tuple[str | int, ...]
 
@@ -117,3 +117,15 @@ def parse_path(text: str) -> PathKey:
     if expect_name:
         raise ValueError("the path is empty or ends with '.'")
     return tuple(keys)
+
+
+def value_at(data: object, path: Sequence[str | int]) -> object:
+    """The value at ``path`` in read values; ``None`` where the path leads nowhere."""
+    for key in path:
+        if isinstance(data, dict) and isinstance(key, str):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import codes
+from ...declaration.evidence import EVIDENCE_KINDS
 from ...errors import did_you_mean
 from ...lang import nodes as n
 from ...lang.values import Duration
@@ -24,6 +25,8 @@ from .expressions import ExpressionChecker, Scope
 from .state import CheckState
 
 TEXT_FIELDS = ("title", "message", "remediation")
+#: What a rule's ``evidence`` field may say: that evidence is required, or of which kinds.
+EVIDENCE_VALUES = ("required", *EVIDENCE_KINDS)
 RULE_FIELDS = (
     "title",
     "domain",
@@ -186,7 +189,7 @@ class _RuleChecker:
             remediation=texts["remediation"],
             effort=effort,
             after=tuple(ref.rule_id for ref in rule.after or ()),
-            evidence=self._strings(fields.get("evidence"), "evidence"),
+            evidence=self._evidence(fields.get("evidence")),
             tags=self._strings(fields.get("tags"), "tags"),
             effective_from=effective_from,
             grace_until=grace_until,
@@ -251,6 +254,35 @@ class _RuleChecker:
         )
         return ()
 
+    def _evidence(self, f: n.RuleField | None) -> tuple[str, ...]:
+        """``evidence: required`` or a list of evidence kinds (``[licence, contract]``), as
+        bare words or quoted text: the rule passes only when evidenced (by those kinds)."""
+        if f is None:
+            return ()
+        items = f.value.items if isinstance(f.value, n.ListExpr) else [f.value]
+        words: list[str] = []
+        for item in items:
+            word = _word(item)
+            if word is None:
+                self.state.error(
+                    codes.FIELD_TYPE,
+                    "'evidence' must be required or evidence kinds, e.g. [licence, contract]",
+                    item.span,
+                )
+            elif word not in EVIDENCE_VALUES:
+                near = did_you_mean(word, EVIDENCE_VALUES)
+                self.state.error(
+                    codes.UNKNOWN_VALUE,
+                    f"'evidence' value '{word}' is not required nor an evidence kind",
+                    item.span,
+                    f"did you mean '{near}'?"
+                    if near
+                    else "use required, or kinds among " + ", ".join(EVIDENCE_KINDS),
+                )
+            else:
+                words.append(word)
+        return tuple(words)
+
     def _literal(self, f: n.RuleField | None, kind: type, words: str) -> Any:
         if f is None:
             return None
@@ -258,3 +290,12 @@ class _RuleChecker:
             return f.value.value
         self.state.error(codes.FIELD_TYPE, f"'{f.key}' must be {words}", f.value.span)
         return None
+
+
+def _word(value: n.Expr) -> str | None:
+    """A bare word or a quoted text, as rule fields that name things are written."""
+    if isinstance(value, n.Name):
+        return value.name
+    if isinstance(value, n.Literal_) and isinstance(value.value, str):
+        return value.value
+    return None
