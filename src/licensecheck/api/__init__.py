@@ -55,6 +55,7 @@ from .workspace import open_workspace as open_workspace
 from .workspace import portfolio as portfolio
 from .workspace import record_assessments as record_assessments
 from .workspace import recorded_supply_graph as recorded_supply_graph
+from .workspace import recorder as recorder
 from .workspace import render_history as render_history
 from .workspace import render_impact as render_impact
 from .workspace import render_pack_diff as render_pack_diff

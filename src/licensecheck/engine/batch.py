@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -578,38 +578,48 @@ def error_info(d: Diagnostic) -> ErrorInfo:
     )
 
 
-def render_batch_json(batch: Batch) -> str:
-    return batch_report(batch).model_dump_json(indent=2, by_alias=True) + "\n"
-
-
-def render_pack_runs_json(runs: Sequence[Batch]) -> str:
-    """Several packs' batches as one :class:`PackRuns` document."""
-    report = PackRuns(
-        tool=ToolInfo(name="licensecheck", version=__version__),
-        as_of=runs[0].options.as_of,
-        runs=[batch_report(batch) for batch in runs],
-    )
-    return report.model_dump_json(indent=2, by_alias=True) + "\n"
-
-
 def render_batch_summary(batch: Batch) -> str:
     """The combined summary closing a text report of several files."""
     report = batch_report(batch)
-    s = report.summary
+    rows = [
+        summary_row(
+            r.outcome,
+            r.score,
+            r.declaration,
+            r.report.summary.counts.by_status if r.report is not None else {},
+            len(r.errors),
+        )
+        for r in report.results
+    ]
+    return summary_text(report.summary, rows)
+
+
+#: A file's line in the combined summary: verdict and score, the file, its counts.
+SummaryRow = tuple[str, str, str]
+
+
+def summary_row(
+    result: str, score: int | None, declaration: str, by_status: Mapping[str, int], problems: int
+) -> SummaryRow:
+    """A file's line of :func:`summary_text` (``problems``: those that stopped it)."""
+    verdict = {"ready": "READY", "not_ready": "NOT READY", "error": "ERROR"}[result]
+    shown = f"{score:>3}/100" if score is not None else "       "
+    detail = ""
+    if result != "error":
+        detail = " · ".join(
+            f"{by_status[k]} {k}" for k in ("fail", "unknown", "error", "waived") if by_status[k]
+        )
+    elif problems:
+        detail = f"{problems} problem{'s' if problems != 1 else ''}"
+    return f"{verdict:<10} {shown}", declaration, detail
+
+
+def summary_text(s: BatchSummary, rows: Sequence[SummaryRow]) -> str:
+    """The combined summary: the counts, then a line per file (:func:`summary_row`)."""
     lines = [
         f"{s.files} file{'' if s.files == 1 else 's'}  ·  {s.ready} ready  ·  {s.not_ready} not ready  ·  {s.errors} with errors"
     ]
-    width = max((len(r.declaration) for r in report.results), default=0)
-    for r in report.results:
-        verdict = {"ready": "READY", "not_ready": "NOT READY", "error": "ERROR"}[r.outcome]
-        score = f"{r.score:>3}/100" if r.score is not None else "       "
-        detail = ""
-        if r.report is not None:
-            counts = r.report.summary.counts.by_status
-            detail = " · ".join(
-                f"{counts[k]} {k}" for k in ("fail", "unknown", "error", "waived") if counts[k]
-            )
-        elif r.errors:
-            detail = f"{len(r.errors)} problem{'s' if len(r.errors) != 1 else ''}"
-        lines.append(f"  {verdict:<10} {score}  {r.declaration:<{width}}  {detail}".rstrip())
+    width = max((len(declaration) for _, declaration, _ in rows), default=0)
+    for verdict, declaration, detail in rows:
+        lines.append(f"  {verdict}  {declaration:<{width}}  {detail}".rstrip())
     return "\n".join(lines) + "\n"
