@@ -6,13 +6,16 @@ language, waivers, baseline reports). Output: :class:`BatchItem` results, one pe
 each an assessment or the diagnostics of a file that could not be assessed, and a
 :class:`BatchReport` (the JSON form) with a combined summary.
 
-``jobs > 1`` runs the files in that many worker processes. Each worker receives the parsed
-pack once (pickled) and compiles it itself; results come back in input order and are the
-same objects a serial run makes, so every output format is byte-identical.
+``jobs > 1`` runs the files in that many processes: this one and ``jobs - 1`` workers. Each
+worker receives the parsed pack once (pickled) and compiles it itself; this process assesses
+files too, from the start (while the workers import and compile) and whenever the next result
+is not ready. Results come back in input order and are the same objects a serial run makes,
+so every output format is byte-identical.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import os
 import signal
@@ -48,6 +51,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .baseline import Baseline
     from .pipeline import PackRef
     from .waivers import WaiverSet
@@ -262,14 +267,14 @@ def run_finished(
         for source in sources:
             yield finish(assess_file(source, pack, options))
         return
-    import collections
     import functools
-    import itertools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = min(jobs, len(sources))
-    chunk = max(1, min(CHUNK_FILES, len(sources) // (workers * 8)))
+    # this process is one of the jobs: it assesses files while the workers start (a spawned
+    # worker takes seconds to import and compile the pack) and whenever it would wait
+    workers = min(jobs, len(sources)) - 1
+    chunk = max(1, min(CHUNK_FILES, len(sources) // (jobs * 8)))
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -281,21 +286,60 @@ def run_finished(
             current_limits(),
         ),
     )
-    chunks = (sources[i : i + chunk] for i in range(0, len(sources), chunk))
+    chunks = iter([sources[i : i + chunk] for i in range(0, len(sources), chunk)])
     work = functools.partial(_work_chunk, finish)
+
+    def here(files: Sequence[str]) -> list[T]:
+        return [finish(assess_file(source, pack, options)) for source in files]
+
     try:
-        # At most CHUNKS_IN_FLIGHT chunks per worker are queued or done but not yet taken:
-        # results wait for the parent in bounded numbers, however long the batch.
         with _workers_ignore_ctrl_c():  # the first submissions start the workers
-            pending = collections.deque(
-                pool.submit(work, c) for c in itertools.islice(chunks, workers * CHUNKS_IN_FLIGHT)
-            )
-        while pending:
-            done = pending.popleft().result()
-            pending.extend(pool.submit(work, c) for c in itertools.islice(chunks, 1))
-            yield from done
+            started = [pool.submit(_started) for _ in range(workers)]
+        submit = functools.partial(pool.submit, work)
+        yield from _in_order(chunks, submit, here, workers, started[0])
     finally:  # interrupted or done: drop the files not started yet
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _started() -> None:
+    """A worker's first task: done once it has imported and compiled the pack."""
+
+
+def _in_order(
+    chunks: Iterator[Sequence[str]],
+    submit: Callable[[Sequence[str]], Future[list[T]]],
+    here: Callable[[Sequence[str]], list[T]],
+    workers: int,
+    started: Future[None],
+) -> Iterator[T]:
+    """The results of ``chunks`` in order, each chunk done by a worker (``submit``, once they
+    have ``started``) or by this process (``here``) when the next result is not ready. At
+    most CHUNKS_IN_FLIGHT chunks per worker (and per this process) are queued or done but
+    not yet taken: results wait for the parent in bounded numbers, however long the batch."""
+    slots: collections.deque[Future[list[T]] | list[T]] = collections.deque()
+    in_pool = 0
+    most = (workers + 1) * CHUNKS_IN_FLIGHT
+    while True:
+        if started.done():  # keep every worker busy
+            while in_pool < workers * CHUNKS_IN_FLIGHT and (files := next(chunks, None)):
+                slots.append(submit(files))
+                in_pool += 1
+        head = slots[0] if slots else None
+        waiting = not isinstance(head, list | None) and not head.done() and len(slots) < most
+        if head is None or waiting:
+            files = next(chunks, None)
+            if files:
+                slots.append(here(files))
+                continue
+            if head is None:
+                return
+        slots.popleft()
+        if isinstance(head, list):
+            yield from head
+        elif head is not None:
+            done = head.result()
+            in_pool -= 1
+            yield from done
 
 
 @contextmanager
