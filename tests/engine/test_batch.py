@@ -22,6 +22,7 @@ from helpers.paths import REPO
 
 DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
 AS_OF = "2026-01-15"
+PACK = "cn-credit-reporting"
 KINDS = ["first_party", "crawled", "purchased", "operator_channel"]
 SUBJECTS = ["individual", "enterprise"]
 
@@ -325,3 +326,30 @@ def test_chunks_come_back_in_order_whoever_assesses_them(
     assert given == [f for c in chunks for f in c]
     if start_late and n_chunks > 2:
         assert by[chunks[0][0]] == by[chunks[1][0]] == "here"
+
+
+def test_statuses_only_batches_never_trace(tmp_path: Path) -> None:
+    """``witnesses=False`` (``check --quiet``): the same statuses, counts, scores and exit
+    codes, and no rule is ever run traced; with a baseline the gaps are traced all the same."""
+    folder = tmp_path / "firms"
+    folder.mkdir()
+    for example in sorted((REPO / "examples").glob("*.yaml")):
+        (folder / example.name).write_bytes(example.read_bytes())
+    full = licensecheck.assess_many([folder], PACK, as_of=AS_OF)
+    bare = licensecheck.start_batch([folder], PACK, as_of=AS_OF, witnesses=False)
+    items = list(bare.items())
+    assert [i.assessment.summary for i in items if i.assessment] == [
+        a.summary for a in full.assessments
+    ]
+    assert [[f.status for f in i.assessment.findings] for i in items if i.assessment] == [
+        [f.status for f in a.findings] for a in full.assessments
+    ]
+    assert any(f.status in ("fail", "unknown") for a in full.assessments for f in a.findings)
+    assert not any(f.witnesses for i in items if i.assessment for f in i.assessment.findings)
+    assert bare.pack._traced == {}  # built on first use: never used
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(licensecheck.render(full, "json"), encoding="utf-8")
+    compared = licensecheck.start_batch(
+        [folder], PACK, as_of=AS_OF, witnesses=False, baseline=baseline
+    )
+    assert compared.options.witnesses

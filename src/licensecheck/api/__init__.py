@@ -236,12 +236,23 @@ def start_batch(
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     baseline: str | os.PathLike[str] | Baseline | None = None,
     jobs: int = 1,
+    witnesses: bool = True,
 ) -> BatchRun:
-    """A batch prepared, not run: ``run.items()`` assesses the files in order, keeping nothing."""
+    """A batch prepared, not run: ``run.items()`` assesses the files in order, keeping nothing.
+    ``witnesses=False``: gaps are not traced for their witnesses (their messages do not name
+    them either), for a caller that shows only statuses, counts and scores; ignored with
+    waivers or a baseline, which compare witnesses."""
     from ..engine.batch import start_batch as _start_batch
 
     return _start_batch(
-        declarations, pack, as_of=as_of, lang=lang, waivers=waivers, baseline=baseline, jobs=jobs
+        declarations,
+        pack,
+        as_of=as_of,
+        lang=lang,
+        waivers=waivers,
+        baseline=baseline,
+        jobs=jobs,
+        witnesses=witnesses,
     )
 
 

@@ -139,9 +139,18 @@ def check(
     if not single:
         if len(compiled) > 1 and any(t.fmt == "oscal" for t in targets):
             raise oscal_of_several_packs()
+        # --quiet text prints statuses and counts only: no gap is traced for its witnesses
+        witnesses = record or not (quiet and all(t.fmt == "text" for t in targets))
         runs = [
             start_batch(
-                files, pack, as_of=as_of, lang=lang, waivers=waivers, baseline=baseline, jobs=jobs
+                files,
+                pack,
+                as_of=as_of,
+                lang=lang,
+                waivers=waivers,
+                baseline=baseline,
+                jobs=jobs,
+                witnesses=witnesses,
             )
             for pack in compiled
         ]

@@ -187,6 +187,8 @@ class BatchOptions:
     lang: str = "en"
     waivers: WaiverSet | None = None
     baseline: Baseline | None = None
+    #: trace the gaps for their witnesses (only outputs that print none may go without)
+    witnesses: bool = True
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,7 @@ def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> Batch
             lang=options.lang,
             waivers=options.waivers,
             baseline=options.baseline,
+            witnesses=options.witnesses,
         )
     except LicenseCheckError as exc:
         return BatchItem(_shown(source), None, exc.diagnostics)
@@ -407,8 +410,11 @@ def start_batch(
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     baseline: str | os.PathLike[str] | Baseline | None = None,
     jobs: int = 1,
+    witnesses: bool = True,
 ) -> BatchRun:
-    """Check and prepare a batch's options once (folders expanded), without assessing."""
+    """Check and prepare a batch's options once (folders expanded), without assessing.
+    ``witnesses=False`` (without waivers or a baseline): the gaps are not traced for their
+    witnesses, for outputs that print only statuses and counts."""
     from .pipeline import check_lang, load_baseline, parse_as_of, prepare_pack, prepare_waivers
 
     check_lang(lang)
@@ -420,6 +426,7 @@ def start_batch(
         lang=lang,
         waivers=prepare_waivers(waivers, compiled) if waivers is not None else None,
         baseline=load_baseline(baseline) if baseline is not None else None,
+        witnesses=witnesses or waivers is not None or baseline is not None,
     )
     return BatchRun(compiled, options, tuple(expand_paths(declarations)), jobs)
 

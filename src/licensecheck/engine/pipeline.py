@@ -141,6 +141,7 @@ def assess(
     lang: str = "en",
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     baseline: str | os.PathLike[str] | Baseline | Assessment | None = None,
+    witnesses: bool = True,
 ) -> Assessment:
     """Assess one declaration against one pack on the date ``as_of`` (default: today).
 
@@ -148,14 +149,17 @@ def assess(
     ``waived`` and every waiver's state is recorded. ``baseline``: an earlier JSON report
     (file, :func:`load_baseline` result or :class:`Assessment`); each finding is marked new,
     worsened, improved, unchanged or fixed, and :func:`exit_code` counts only new and
-    worsened gaps.
+    worsened gaps. ``witnesses=False`` skips tracing the gaps for their witnesses (see
+    :func:`~licensecheck.engine.evaluate.assess_compiled`), unless waivers or a baseline,
+    which compare witnesses, are given.
     """
     check_lang(lang)
+    witnesses = witnesses or waivers is not None or baseline is not None
     day = parse_as_of(as_of)
     compiled = prepare_pack(pack)
     waiver_set = prepare_waivers(waivers, compiled) if waivers is not None else None
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    result = assess_compiled(compiled, loaded, day, lang)
+    result = assess_compiled(compiled, loaded, day, lang, witnesses=witnesses)
     if waiver_set is not None:
         from .waivers import apply_waivers
 
