@@ -36,6 +36,7 @@ Stage = Literal[
     "pack-test",
     "watchlist",
     "workspace",
+    "trust",
 ]
 Level = Literal["error", "warning"]
 
@@ -283,6 +284,13 @@ MISSING_TRANSLATION = _code(
     stage="lint",
     level="warning",
 )
+UNKNOWN_BUSINESS_LINE = _code(
+    "unknown-business-line",
+    "pack.yaml business_lines names a kind the declaration schema does not have, so the pack "
+    "is never offered to a firm of that kind",
+    stage="lint",
+    level="warning",
+)
 OVERRIDE_OWN = _code(
     "override-own",
     "a pack overrides its own rule instead of changing it",
@@ -359,6 +367,21 @@ WORKSPACE_VERSION = _code(
     "the workspace database was made by a newer licensecheck (a schema revision this one "
     "does not know)",
     stage="workspace",
+)
+
+
+# -- trust: keys and signatures
+KEY = _code(
+    "key",
+    "a key file is not an ed25519 key in PEM or OpenSSH form, is encrypted without "
+    "LICENSECHECK_KEY_PASSPHRASE set, or is of another algorithm (RSA, ECDSA)",
+    stage="trust",
+)
+SIGNATURE = _code(
+    "signature",
+    "a signature document is malformed, or does not verify: altered content, another "
+    "subject, or a key that is not trusted",
+    stage="trust",
 )
 
 

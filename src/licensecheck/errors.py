@@ -211,3 +211,8 @@ class WatchlistError(LicenseCheckError):
 class WorkspaceError(LicenseCheckError):
     """A workspace database could not be found, opened or used (``--record``, ``history``,
     ``portfolio``, ``workspace …``)."""
+
+
+class TrustError(LicenseCheckError):
+    """A key, a signature, an evidence file, a lock file or a submission bundle could not be
+    read, or does not verify."""

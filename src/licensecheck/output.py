@@ -30,6 +30,7 @@ __all__ = [
     "record_input",
     "relative_path",
     "write_output",
+    "write_output_bytes",
 ]
 
 # The real paths of the files read by the running command, or None outside one.
@@ -123,6 +124,32 @@ def write_output(
     (or none). Refuses what :func:`check_output_target` refuses; a write that fails (a
     read-only folder, a full disk) is a :class:`UsageError` naming the output.
     """
+    chunks = [text] if isinstance(text, str) else text
+    _write_atomically(
+        path, (encodable(chunk).encode("utf-8") for chunk in chunks), inputs, rewrite_input
+    )
+
+
+def write_output_bytes(
+    path: Path,
+    data: bytes | Iterable[bytes],
+    *,
+    inputs: Iterable[Path] = (),
+    private: bool = False,
+) -> None:
+    """Write bytes (a zip, a key) as :func:`write_output` writes text: atomically, never over
+    an input. ``private`` keeps the file readable by its owner only (0600), for secret keys."""
+    chunks = [data] if isinstance(data, bytes) else data
+    _write_atomically(path, chunks, inputs, False, mode=0o600 if private else None)
+
+
+def _write_atomically(
+    path: Path,
+    chunks: Iterable[bytes],
+    inputs: Iterable[Path],
+    rewrite_input: bool,
+    mode: int | None = None,
+) -> None:
     check_output_target(path, inputs=inputs, rewrite_input=rewrite_input)
     target = Path(os.path.realpath(path))
     directory = target.parent
@@ -132,10 +159,11 @@ def write_output(
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for chunk in [text] if isinstance(text, str) else text:
-                handle.write(encodable(chunk))
-        os.chmod(temp, _mode_for(target))  # mkstemp makes 0600: a report is meant to be shared
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        # mkstemp makes 0600: a report is meant to be shared, a secret key is not
+        os.chmod(temp, _mode_for(target) if mode is None else mode)
         os.replace(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)

@@ -261,6 +261,18 @@ def test_lint_warns_when_a_pack_disables_what_it_defines(scaffolded: Path) -> No
     assert "tests/pass.yaml:9:3: error: the test case names rule AC-CLI-001" in out
 
 
+def test_lint_warns_of_a_business_line_kind_the_schema_does_not_have(scaffolded: Path) -> None:
+    manifest = scaffolded / "pack.yaml"
+    manifest.write_text(manifest.read_text() + "business_lines: [credit_scoring, credit_reprot]\n")
+    code, out, _ = run("packs", "lint", "acme-credit")
+    assert code == 0  # a warning
+    assert (
+        "pack.yaml:14:34: warning: 'credit_reprot' is not a business-line kind of the declaration "
+        "schema (did you mean 'credit_report'?)" in out
+    )
+    assert "'credit_scoring' is not" not in out
+
+
 def test_lint_json(scaffolded: Path) -> None:
     write(scaffolded, "main.rules", "rule AC-1 { title: 'x' }\n")
     code, out, _ = run("packs", "lint", "acme-credit", "--format", "json")

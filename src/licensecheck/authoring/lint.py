@@ -23,7 +23,14 @@ from .. import codes
 from ..declaration.schema import DeclarationSchema, load_declaration_schema
 from ..engine.check import pack_diagnostics
 from ..engine.rules import CheckedPack
-from ..errors import Diagnostic, LicenseCheckError, PackError, Span, source_snippet
+from ..errors import (
+    Diagnostic,
+    LicenseCheckError,
+    PackError,
+    Span,
+    did_you_mean,
+    source_snippet,
+)
 from ..lang import nodes as n
 from ..packs.loader import RULE_ID_PATTERN, LoadedPack, load_pack, read_source
 from ..sources.located import SourceFile
@@ -69,6 +76,7 @@ def lint_pack(
         return _result(os.fspath(pack), list(exc.diagnostics), strict)
     checked, diagnostics = pack_diagnostics(loaded, schema or load_declaration_schema())
     diagnostics.extend(_manifest_checks(loaded, checked))
+    diagnostics.extend(_business_line_checks(loaded, schema or load_declaration_schema()))
     if checked is not None:
         diagnostics.extend(_translation_checks(loaded, checked))
     diagnostics.extend(_test_checks(loaded, checked))
@@ -165,6 +173,33 @@ def _manifest_checks(loaded: LoadedPack, checked: CheckedPack | None) -> list[Di
                     hint="delete the rules instead",
                 )
             )
+    return found
+
+
+def _business_line_checks(loaded: LoadedPack, schema: DeclarationSchema) -> list[Diagnostic]:
+    """``business_lines`` in pack.yaml name kinds of a declaration's ``business_lines[].kind``;
+    a misspelt one never matches a firm, so ``packs fit`` would silently never offer the pack."""
+    source = loaded.manifest_file
+    node = schema.node_at(["business_lines", 0, "kind"])
+    if source is None or node is None or node.enum is None:
+        return []
+    kinds = [value for value in node.enum if isinstance(value, str)]
+    found: list[Diagnostic] = []
+    for index, kind in enumerate(loaded.manifest.business_lines):
+        if kind in kinds:
+            continue
+        suggestion = did_you_mean(kind, kinds)
+        found.append(
+            _warning(
+                source,
+                codes.UNKNOWN_BUSINESS_LINE,
+                f"'{kind}' is not a business-line kind of the declaration schema"
+                + (f" (did you mean '{suggestion}'?)" if suggestion else ""),
+                "business_lines",
+                index,
+                hint="one of: " + ", ".join(kinds),
+            )
+        )
     return found
 
 

@@ -28,6 +28,7 @@ from .authoring import explain, init, schema
 from .check import check, diff_command, validate
 from .editor import lsp_command
 from .impact import impact_command
+from .keys import keys
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
 from .reports import plan_command, report_command
@@ -197,3 +198,4 @@ main.add_command(history_command)
 main.add_command(portfolio_command)
 main.add_command(lsp_command)
 main.add_command(serve)
+main.add_command(keys)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Iterable
 from typing import Any, TypeAlias
 
 import yaml
@@ -32,7 +33,8 @@ Container: TypeAlias = dict[str, Any] | list[Any]
 
 def parse_yaml(source: SourceText, limits: Limits) -> tuple[object, Positions]:
     """The value of the single YAML document in ``source.text``, and its positions."""
-    return _YamlBuilder(source, limits).build()
+    plain = _build_plain_document(source.text, limits)
+    return plain if plain is not None else _YamlBuilder(source, limits).build()
 
 
 _STANDARD_TAG = "tag:yaml.org,2002:"
@@ -47,6 +49,7 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*")
 _FLOAT = re.compile(rf"[-+]?(?:\.{_DIGITS}|{_DIGITS}(?:\.(?:{_DIGITS})?)?)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 YAML_WORD_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+_NUMBER_START = frozenset("0123456789+-.")
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
@@ -65,6 +68,8 @@ def _resolve_plain(text: str, noun: str) -> object:
         return None
     if text in _BOOLS:
         return _BOOLS[text]
+    if text[0] not in _NUMBER_START:  # every number pattern below starts with one of them
+        return text
     number = resolve_number(text, noun)
     return text if number is None else number
 
@@ -123,6 +128,105 @@ def _resolve_tagged(text: str, tag: str, noun: str) -> object:
 
 def _show_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_STANDARD_TAG) if tag.startswith(_STANDARD_TAG) else tag
+
+
+def _build_plain_document(text: str, limits: Limits) -> tuple[object, Positions] | None:
+    """The common case at a fraction of the careful builder's cost, or None to use it.
+
+    Declarations are plain data: mappings, lists, plain and quoted scalars. This loop builds
+    exactly what :class:`_YamlBuilder` builds for such a document, with the work per event
+    cut to a type test and a few list operations. Anything else — an anchor, an alias, a tag,
+    a key that is not text or appears twice, a merge key, a scalar the core schema refuses,
+    a limit reached, a second document, a syntax error — returns None, and the careful
+    builder reads the text again to report it with its position (or to build it).
+    """
+    max_values, max_depth = limits.max_values, limits.max_depth
+    # a frame: [container, children, expecting a key?, key, key line, key column]
+    stack: list[list[Any]] = []
+    root: object = None
+    root_pos = Positions(1, 1)
+    count = documents = 0
+    # Any: the loop tests exact classes (``is``), which mypy does not narrow on, because an
+    # isinstance chain per event is a measurable share of the time here
+    events: Iterable[Any] = yaml.parse(text, Loader=_Loader)
+    try:
+        for event in events:
+            kind = event.__class__
+            if kind is _ScalarEvent:
+                if event.anchor is not None:
+                    return None
+                raw = event.value
+                plain = event.implicit[0]
+                if event.tag is not None:
+                    return None
+                if not plain:
+                    value: object = raw
+                elif raw in _NULLS:
+                    value = None
+                elif raw in _BOOLS:
+                    value = _BOOLS[raw]
+                elif raw[0] in _NUMBER_START:
+                    value = _resolve_plain(raw, "value")
+                else:
+                    value = raw
+                children: Children = None
+            elif kind is _MappingStartEvent or kind is _SequenceStartEvent:
+                if event.anchor is not None or event.tag not in _PLAIN_CONTAINER_TAGS:
+                    return None
+                if len(stack) >= max_depth:
+                    return None
+                value = {} if kind is _MappingStartEvent else []
+                children = {} if kind is _MappingStartEvent else []
+            elif kind is _MappingEndEvent or kind is _SequenceEndEvent:
+                stack.pop()
+                continue
+            elif kind is _DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return None
+                continue
+            elif kind is _AliasEvent:
+                return None
+            else:
+                continue
+            count += 1
+            if count > max_values:
+                return None
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            if not stack:
+                root, root_pos = value, Positions(line, column, children)
+            else:
+                frame = stack[-1]
+                container = frame[0]
+                if container.__class__ is list:
+                    container.append(value)
+                    frame[1].append(Positions(line, column, children))
+                elif frame[2]:
+                    if value.__class__ is not str or value in frame[1] or value == "<<":
+                        return None
+                    frame[2], frame[3], frame[4], frame[5] = False, value, line, column
+                else:
+                    frame[2] = True
+                    key = frame[3]
+                    frame[1][key] = Positions(frame[4], frame[5], children)
+                    if value is not None:
+                        container[key] = value
+            if children is not None:
+                stack.append([value, children, kind is _MappingStartEvent, None, 0, 0])
+    except (yaml.YAMLError, ScalarError, ValueError, UnicodeError):
+        return None
+    return root, root_pos
+
+
+_ScalarEvent = yaml.ScalarEvent
+_AliasEvent = yaml.AliasEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+_DocumentStartEvent = yaml.DocumentStartEvent
+_PLAIN_CONTAINER_TAGS = frozenset({None, "!"})  # an explicit !!map or !!seq: the careful way
 
 
 class _Frame:

@@ -63,7 +63,7 @@ pack_versions = Table(
     Column("id", Integer, primary_key=True),
     Column("pack_id", String(200), nullable=False),
     Column("version", String(100), nullable=False),
-    # sha256 over the sorted "path sha256" lines of its files (store.pack_digest)
+    # sha256 over the sorted "path sha256" lines of its files (trust/digest.pack_digest)
     Column("digest", String(DIGEST), nullable=False),
     UniqueConstraint("pack_id", "version", "digest"),
 )

@@ -25,9 +25,10 @@ from ..engine.compile import CompiledPack
 from ..engine.gate import counts_as_gap
 from ..engine.models import Assessment, Finding
 from ..reports.gap import score_range
+from ..trust.digest import pack_digest, sha256_hex
 from .identity import firm_key
 from .models import assessments, blobs, findings, firms, pack_files, pack_versions
-from .store import Workspace, pack_digest, sha256
+from .store import Workspace
 from .suppliers import declaration_from_text
 
 
@@ -41,7 +42,7 @@ class PackFiles:
 
     @property
     def digests(self) -> dict[str, str]:
-        return {path: sha256(data) for path, data in self.files.items()}
+        return {path: sha256_hex(data) for path, data in self.files.items()}
 
     @property
     def digest(self) -> str:
@@ -132,7 +133,7 @@ def waivers_digest(assessment: Assessment) -> str:
     if not assessment.waivers:
         return ""
     text = json.dumps([w.model_dump(mode="json") for w in assessment.waivers], sort_keys=True)
-    return sha256(text.encode("utf-8"))
+    return sha256_hex(text.encode("utf-8"))
 
 
 def gaps_by_domain(items: list[Finding]) -> dict[str, dict[str, int]]:
@@ -181,7 +182,7 @@ def _insert_ignoring_duplicates(connection: Connection) -> Any:
 
 
 def _store_blob(connection: Connection, data: bytes) -> str:
-    digest = sha256(data)
+    digest = sha256_hex(data)
     insert = _insert_ignoring_duplicates(connection)
     connection.execute(insert(blobs).values(digest=digest, size=len(data), content=data))
     return digest

@@ -11,7 +11,6 @@ entries, firms) and the upkeep commands (info, verify, forget, backup). Recordin
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import random
 import sqlite3
@@ -28,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from .. import codes
+from ..trust.digest import pack_digest, sha256_hex
 from .db import (
     Location,
     create,
@@ -51,16 +51,6 @@ from .models import (
 T = TypeVar("T")
 #: Attempts at a write that SQLite reports as locked past its busy timeout.
 WRITE_ATTEMPTS = 8
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def pack_digest(files: Mapping[str, str]) -> str:
-    """A pack version's digest: sha256 over its sorted ``path<TAB>file-sha256`` lines."""
-    lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(files.items()))
-    return sha256(lines.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -448,8 +438,8 @@ def _verify(connection: Connection) -> list[str]:
     )
     for row in rows:
         content = bytes(row.content)
-        if sha256(content) != row.digest:
-            problems.append(f"blob {row.digest}: its bytes hash to {sha256(content)}")
+        if sha256_hex(content) != row.digest:
+            problems.append(f"blob {row.digest}: its bytes hash to {sha256_hex(content)}")
         elif len(content) != row.size:
             problems.append(f"blob {row.digest}: {len(content)} bytes, recorded as {row.size}")
     files: dict[int, dict[str, str]] = {}
