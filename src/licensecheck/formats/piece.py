@@ -37,7 +37,8 @@ Style = Callable[..., str]
 
 #: Statuses whose findings a ``jsonl`` line details (message, witnesses): the gaps.
 _DETAILED = ("fail", "unknown", "error")
-#: How deep a file's part sits in each JSON document (levels of two spaces).
+#: How deep a file's part sits in each JSON document (levels of two spaces): SARIF's results
+#: and artifacts, OSCAL's results, the batch report's results.
 SARIF_RESULT_DEPTH = 4
 OSCAL_RESULT_DEPTH = 3
 JSON_RESULT_DEPTH = 2

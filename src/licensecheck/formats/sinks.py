@@ -19,10 +19,17 @@ from ..engine.evaluate import pack_info
 from ..engine.gate import DEFAULT_FAIL_ON
 from ..errors import Diagnostic
 from . import github, junit, oscal, sarif, summary
-from .piece import ArraySpool, Counts, Piece, Spool, marker, nested, spliced
-
-_SARIF_ARTIFACT_DEPTH = 4
-_OSCAL_RESULTS_DEPTH = 3
+from .piece import (
+    OSCAL_RESULT_DEPTH,
+    SARIF_RESULT_DEPTH,
+    ArraySpool,
+    Counts,
+    Piece,
+    Spool,
+    marker,
+    nested,
+    spliced,
+)
 
 
 class Sink(Protocol):
@@ -137,8 +144,8 @@ class _SarifRun:
         self.info = pack_info(run.pack, run.options.lang)
         self.as_of = run.options.as_of
         self.rules = sarif.pack_rules(run.pack, run.options.lang)
-        self.artifacts = ArraySpool(_SARIF_ARTIFACT_DEPTH)
-        self.results = ArraySpool(_SARIF_ARTIFACT_DEPTH)
+        self.artifacts = ArraySpool(SARIF_RESULT_DEPTH)
+        self.results = ArraySpool(SARIF_RESULT_DEPTH)
         self.artifact_index: dict[str, int] = {}
         self.problems: list[Diagnostic] = []
 
@@ -146,7 +153,7 @@ class _SarifRun:
         if uri not in self.artifact_index:
             self.artifact_index[uri] = len(self.artifact_index)
             artifact = json.dumps(sarif.artifact_object(uri), indent=2, ensure_ascii=False)
-            self.artifacts.add(nested(artifact, _SARIF_ARTIFACT_DEPTH))
+            self.artifacts.add(nested(artifact, SARIF_RESULT_DEPTH))
         if results:
             self.results.add(sarif.with_artifact(results, self.artifact_index[uri]))
         if piece.outcome == "error":
@@ -264,7 +271,7 @@ class OscalSink:
     def __init__(self, part: int) -> None:
         self.part = part
         self.hash = oscal.assessments_hash()
-        self.results = ArraySpool(_OSCAL_RESULTS_DEPTH)
+        self.results = ArraySpool(OSCAL_RESULT_DEPTH)
         self.run: BatchRun | None = None
 
     def start(self, run: BatchRun) -> None:
