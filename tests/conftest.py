@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -20,6 +21,22 @@ pytest.register_assert_rewrite("helpers")
 
 from helpers.paths import GOLDEN  # noqa: E402
 from helpers.rules import AS_OF, Assess, MakePack  # noqa: E402
+from licensecheck.packs.cache import CACHE_DIR_ENV  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pack_cache_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Any:
+    """The pack cache of the whole run (and of the commands it starts) lives in a folder of
+    its own, never in the user's ``~/.cache``."""
+    before = os.environ.get(CACHE_DIR_ENV)
+    os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("pack-cache"))
+    yield
+    if before is None:
+        del os.environ[CACHE_DIR_ENV]
+    else:
+        os.environ[CACHE_DIR_ENV] = before
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``b
 ``format`` (of ``check``), ``lang``, ``jobs``, ``calendar`` (of ``plan``), for the workspace
 ``workspace`` (a folder), ``database-url`` and ``record``, and for the language server
 ``lsp-declaration`` (the declaration its code lenses evaluate rules against), for the pack
-supply chain ``require-signed`` and ``trusted-keys`` (public key files), and ``evidence-root``
-(a folder evidence files may also be in); ``snake_case``
+supply chain ``require-signed`` and ``trusted-keys`` (public key files), ``evidence-root``
+(a folder evidence files may also be in), and ``cache`` (``false``: never use the pack
+cache); ``snake_case``
 spellings are accepted too.
 Relative paths are relative to the file's folder, so a configuration works from any
 subfolder. The values become the commands' defaults: a flag on the command line always wins.
@@ -77,6 +78,11 @@ class Config(BaseModel):
     calendar: Literal["weekends", "cn", "none"] | None = Field(
         default=None, description="Default --calendar of plan (else the pack's)."
     )
+    cache: bool | None = Field(
+        default=None,
+        description="Use the pack cache (parsed and checked packs kept between runs); "
+        "false is --no-cache.",
+    )
     lsp_declaration: str | None = Field(
         default=None,
         alias="lsp-declaration",
@@ -131,6 +137,8 @@ class LoadedConfig:
             values["db"] = c.database_url
         if c.record is not None:
             values["record"] = c.record
+        if c.cache is not None:
+            values["no_cache"] = not c.cache
         if c.lsp_declaration is not None:
             values["lsp_declaration"] = str(base / c.lsp_declaration)
         if c.require_signed is not None:

@@ -94,20 +94,32 @@ def config_file_in_use() -> Path | None:
 
 
 def pack_search_option(f: F) -> F:
-    """``--pack-path``: the command body runs with these folders on the pack search path."""
+    """``--pack-path``: the command body runs with these folders on the pack search path;
+    ``--no-cache``: and without the pack cache."""
 
     @functools.wraps(f)
     def with_pack_path(
         *args: Any,
         pack_path: tuple[Path, ...] = (),
         allow_extends_outside: bool = False,
+        no_cache: bool = False,
         **kwargs: Any,
     ) -> Any:
+        from ..packs.cache import caching
         from ..packs.loader import using_pack_path
 
-        with using_pack_path(pack_path, allow_extends_outside=allow_extends_outside):
+        with (
+            using_pack_path(pack_path, allow_extends_outside=allow_extends_outside),
+            caching(not no_cache),
+        ):
             return f(*args, **kwargs)
 
+    with_pack_path = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Neither read nor write the pack cache (parsed and checked packs kept in "
+        "$LICENSECHECK_CACHE_DIR, else $XDG_CACHE_HOME/licensecheck or ~/.cache/licensecheck).",
+    )(with_pack_path)
     with_pack_path = click.option(
         "--allow-extends-outside",
         is_flag=True,

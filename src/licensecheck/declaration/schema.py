@@ -14,18 +14,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Literal
-
-# No stubs ship for jsonschema; "unused-ignore" keeps this quiet if types-jsonschema is added.
-import jsonschema  # type: ignore[import-untyped, unused-ignore]
-import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
-import jsonschema.protocols  # type: ignore[import-untyped, unused-ignore]
-import jsonschema.validators  # type: ignore[import-untyped, unused-ignore]
+from typing import TYPE_CHECKING, Any, Literal
 
 from licensecheck import codes
 from licensecheck.errors import Diagnostic, LicenseCheckError
 from licensecheck.lang.operations import compile_pattern
 from licensecheck.resources import schemas_dir
+
+# jsonschema (about a quarter of a cold start's imports) is imported only where it is used:
+# valid declarations are accepted by the compiled validator and never need it, and the
+# bundled schema is not checked against the metaschema at run time.
+if TYPE_CHECKING:
+    # No stubs ship for jsonschema; "unused-ignore" keeps this quiet if types-jsonschema is added.
+    import jsonschema.protocols  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "ANY",
@@ -118,8 +119,9 @@ class DeclarationSchema:
         """A draft 2020-12 validator that also checks ``format`` (so bad dates are errors)
         and matches ``pattern`` and ``patternProperties`` with RE2, in linear time."""
         if self._validator is None:
-            checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
-            self._validator = _Re2Validator(self.document, format_checker=checker)
+            validator_class = _re2_validator_class()
+            checker = validator_class.FORMAT_CHECKER
+            self._validator = validator_class(self.document, format_checker=checker)
         return self._validator
 
     def accepts(self, data: object) -> bool:
@@ -181,14 +183,21 @@ def build_schema(document: dict[str, Any], *, trusted: bool = False) -> Declarat
         raise _definition_error("", "a schema document must be a JSON object")
     try:
         if not trusted:
-            jsonschema.Draft202012Validator.check_schema(document)
+            _check_against_metaschema(document)
         root = _Builder(document).build(document, "", ())
-    except jsonschema.exceptions.SchemaError as exc:
-        where = _pointer(exc.absolute_path)
-        raise _definition_error(where, f"not a valid JSON Schema: {exc.message}") from exc
     except RecursionError:  # a (pack) schema nested absurdly deep: refuse it, do not crash
         raise _definition_error("", "the schema is nested too deeply") from None
     return DeclarationSchema(document, root)
+
+
+def _check_against_metaschema(document: dict[str, Any]) -> None:
+    import jsonschema  # type: ignore[import-untyped, unused-ignore]
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(document)
+    except jsonschema.exceptions.SchemaError as exc:
+        where = _pointer(exc.absolute_path)
+        raise _definition_error(where, f"not a valid JSON Schema: {exc.message}") from exc
 
 
 class _Builder:
@@ -393,7 +402,7 @@ def pattern_found(pattern: str, text: str) -> bool:
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
     if validator.is_type(instance, "string") and not pattern_found(pattern, instance):
-        yield jsonschema.exceptions.ValidationError(f"{instance!r} does not match {pattern!r}")
+        yield _validation_error(f"{instance!r} does not match {pattern!r}")
 
 
 def _pattern_properties(
@@ -422,19 +431,31 @@ def _additional_properties(validator: Any, extra: Any, instance: Any, schema: An
             yield from validator.descend(instance[key], extra, path=key)
     elif not extra and extras:
         listed = ", ".join(repr(key) for key in sorted(extras))
-        yield jsonschema.exceptions.ValidationError(
+        yield _validation_error(
             f"Additional properties are not allowed ({listed} {'was' if len(extras) == 1 else 'were'} unexpected)"
         )
 
 
-_Re2Validator = jsonschema.validators.extend(
-    jsonschema.Draft202012Validator,
-    {
-        "pattern": _pattern,
-        "patternProperties": _pattern_properties,
-        "additionalProperties": _additional_properties,
-    },
-)
+def _validation_error(message: str) -> Any:
+    import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
+
+    return jsonschema.exceptions.ValidationError(message)
+
+
+@cache
+def _re2_validator_class() -> Any:
+    """Draft 2020-12 with RE2 for ``pattern``, ``patternProperties`` and
+    ``additionalProperties``: built on the first declaration that needs its messages."""
+    import jsonschema.validators  # type: ignore[import-untyped, unused-ignore]
+
+    return jsonschema.validators.extend(
+        jsonschema.Draft202012Validator,
+        {
+            "pattern": _pattern,
+            "patternProperties": _pattern_properties,
+            "additionalProperties": _additional_properties,
+        },
+    )
 
 
 def description_key(path: Sequence[str | int]) -> str:

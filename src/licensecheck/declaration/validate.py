@@ -10,9 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
+from typing import TYPE_CHECKING, Any
 
 from .. import codes
 from ..errors import DeclarationError, Diagnostic, did_you_mean
@@ -22,6 +20,9 @@ from ..sources.words import describe, literal, quote
 from ..sources.yaml_reader import YAML_WORD_BOOLEANS, ScalarError, resolve_number
 from .convert import walk
 from .schema import DeclarationSchema, pattern_found
+
+if TYPE_CHECKING:  # imported where used: valid declarations never need jsonschema
+    import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = ["MAX_DIAGNOSTICS", "NOUN", "validate"]
 
@@ -76,8 +77,10 @@ def _schema_problems(
 ) -> Iterator[Diagnostic]:
     if schema.accepts(data):  # valid documents skip jsonschema: only the wording needs it
         return
+    from jsonschema.exceptions import best_match  # type: ignore[import-untyped, unused-ignore]
+
     for error in schema.validator().iter_errors(data):
-        yield from _explain(jsonschema.exceptions.best_match([error]), where, schema)
+        yield from _explain(best_match([error]), where, schema)
 
 
 def _unique(diagnostics: Iterator[Diagnostic]) -> Iterator[Diagnostic]:

@@ -21,7 +21,6 @@ from typing import Any
 from .. import codes
 from ..errors import Diagnostic, Span, did_you_mean
 from ..lang import nodes as n
-from ..lang.parser import parse_expression
 from ..lang.values import Duration
 from ..packs.loader import RULE_ID_PATTERN, LoadedPack, RuleOverride
 from .rules import AppliedOverride, Rule
@@ -244,6 +243,10 @@ def _show(value: Any) -> str:
 
 def _duration(text: str) -> Duration:
     """An override's ``effort`` (its pattern is checked with the manifest) as a duration."""
+    # imported here: only packs that override an effort need the parser (and Lark) when
+    # their rules files come from the pack cache
+    from ..lang.parser import parse_expression
+
     literal = parse_expression(text, "pack.yaml")
     assert isinstance(literal, n.Literal_) and isinstance(literal.value, Duration)
     return literal.value

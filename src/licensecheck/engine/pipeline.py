@@ -26,10 +26,10 @@ from ..declaration.schema import DeclarationSchema, load_declaration_schema
 from ..errors import Diagnostic, UsageError
 from ..packs.loader import LoadedPack, load_pack
 from .assurance import apply_assurance, demanded_statuses, pack_demands_evidence
-from .check import check_pack
 from .compile import CompiledPack, compile_pack
 from .evaluate import assess_compiled, rule_statuses
 from .models import Assessment, Status
+from .pack_cache import checked_pack
 from .rules import CheckedPack
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def prepare_pack(
         return compile_pack(pack)
     with _no_garbage_collection():  # building thousands of nodes triggers useless GC passes
         loaded = pack if isinstance(pack, LoadedPack) else load_pack(pack, pack_path=pack_path)
-        return compile_pack(check_pack(loaded, schema or load_declaration_schema()))
+        return compile_pack(checked_pack(loaded, schema or load_declaration_schema()))
 
 
 @contextmanager

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import math
 import re
@@ -26,10 +25,11 @@ from lark.lexer import TerminalDef
 from .. import codes
 from ..errors import Diagnostic, PackError, Span, source_snippet
 from ..output import encodable
+from . import GRAMMAR_FILE, MAX_EXPRESSION_DEPTH, grammar_digest
 from . import nodes as n
 from .values import Duration, DurationUnit
 
-_GRAMMAR = Path(__file__).with_name("grammar.lark")
+_GRAMMAR = GRAMMAR_FILE
 #: The LALR tables built from grammar.lark, shipped so that a process need not rebuild them
 #: (building takes ~0.2-0.5 s; loading ~5 ms). Regenerate: python -m licensecheck.lang.parser
 _TABLES = Path(__file__).with_name("grammar_tables.json")
@@ -58,10 +58,6 @@ def _layout_callbacks(transformer: Any) -> dict[str, Any]:
     if not isinstance(transformer, _ToAst):
         return {}
     return {name: transformer.note_layout for name in LAYOUT_TERMINALS}
-
-
-def grammar_digest() -> str:
-    return hashlib.sha256(_GRAMMAR.read_bytes()).hexdigest()
 
 
 def serialize_tables(parser: Lark) -> str:
@@ -113,11 +109,6 @@ def _decode(value: Any) -> Any:
     if isinstance(value, list):
         return [_decode(v) for v in value]
     return value
-
-
-#: How deeply expressions may nest. Every later stage (checker, compiler, evaluator) walks
-#: expressions recursively, so a bound here keeps a hostile pack from exhausting the stack.
-MAX_EXPRESSION_DEPTH = 150
 
 
 @functools.lru_cache(maxsize=256)

@@ -27,12 +27,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .. import codes
 from ..errors import Diagnostic, PackError, Span, UsageError, did_you_mean
 from ..lang import nodes as n
-from ..lang.parser import parse_module
 from ..resources import policies_dir
 from ..sources.located import SourceFile
 from ..sources.parse import parse_text
 from ..sources.text import FileKind, read_source_text
 from ..sources.validation import validation_diagnostics
+from .cache import parse_modules  # the parser's trees, kept between runs
 from .distributions import distribution_pack_dir, distribution_packs
 
 PACK_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -581,12 +581,11 @@ def _parse_rules_files(root: Path) -> tuple[list[n.Module], dict[str, str]]:
         )
     for path in files:
         shown = display_path(path)
-        text = read_pack_text(path, shown, root, RULES_FILE)
-        texts[shown] = text
-        try:
-            modules.append(parse_module(text, shown))
-        except PackError as exc:
-            problems.extend(exc.diagnostics)
+        texts[shown] = read_pack_text(path, shown, root, RULES_FILE)
+    try:
+        modules = parse_modules(texts)  # every syntax error of every file, or the trees
+    except PackError as exc:
+        problems.extend(exc.diagnostics)
     if problems:
         raise PackError(problems)
     return modules, texts

@@ -1,0 +1,130 @@
+"""Cold start and pack loading (issue #12 item 6), section 5 of ``bench/run.py``.
+
+a. Pack load + check + compile of generated packs of 10, 100 and 1,000 rules (``bench/genpack.py``)
+   in this process, cold (``--no-cache``: every file parsed and checked; the Lark parser and the
+   declaration schema already built, as section 2) and cached (the pack cache warm, the
+   in-process memo of trees emptied, so every tree and the checked pack are read from disk).
+b. Diagnostics at scale: a pack with one warning per rule (no ``cite``) at 250 and 1,000 rules
+   (50 and 200 in a quick run),
+   checked; linear scaling is 4.00x (the snippet under each warning indexes its file once).
+c. A fresh ``licensecheck check`` process with the pack cache warm and with ``--no-cache``,
+   against the *dependency-import floor*: a fresh ``python -c "import …"`` of the third-party
+   modules ``check`` needs and nothing of licensecheck (:data:`FLOOR_MODULES`). All cold
+   processes use cached bytecode, as an installed wheel does.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import genpack
+from licensecheck.declaration.schema import load_declaration_schema
+from licensecheck.engine.pack_cache import checked_pack
+from licensecheck.engine.pipeline import prepare_pack
+from licensecheck.lang import parser
+from licensecheck.packs import cache
+from licensecheck.packs.loader import load_pack
+
+#: What ``check`` of a YAML declaration imports from outside licensecheck and the standard
+#: library: the CLI (click), the YAML reader (PyYAML), the report and manifest models
+#: (pydantic, with a model built, as licensecheck's modules build theirs), the compiled
+#: declaration validator (jsonschema-rs) and the configuration reader (tomllib).
+FLOOR_MODULES = ("click", "yaml", "pydantic", "jsonschema_rs", "tomllib")
+FLOOR = (
+    "import click, yaml, jsonschema_rs, tomllib, pydantic\n"
+    "class M(pydantic.BaseModel):\n    x: int = 0\n"
+)
+
+RunChild = Callable[[Sequence[str], dict[str, str]], tuple[float, float, int]]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def _prepare_time(folder: Path, *, cached: bool) -> float:
+    cache.parse_module.cache_clear()
+    parser._lark()  # built once per process: section 2 reports its cost
+    load_declaration_schema()
+    gc.collect()
+    with cache.caching(cached):
+        start = time.perf_counter()
+        prepare_pack(folder)
+        return time.perf_counter() - start
+
+
+def bench_pack_cache(sizes: Sequence[int], reps: int, tmp: Path) -> dict[int, tuple[float, float]]:
+    print("\n5a. Pack load + check + compile, cold (--no-cache) and cached (pack cache warm)")
+    print(f"   {'rules':>6}{'cold':>13}{'cached':>13}{'cold/cached':>13}{'cached/rule':>14}")
+    results = {}
+    for n in sizes:
+        folder = genpack.write_pack(tmp / f"cache-bench-{n}" / f"generated-{n}", n)
+        _prepare_time(folder, cached=True)  # fill the cache
+        cold, warm = [], []
+        for _ in range(reps):  # interleaved: the machine's load hits both alike
+            cold.append(_prepare_time(folder, cached=False))
+            warm.append(_prepare_time(folder, cached=True))
+        c, w = statistics.median(cold), statistics.median(warm)
+        results[n] = (c, w)
+        print(f"   {n:>6}{_ms(c):>13}{_ms(w):>13}{c / w:>12.1f}x{w / n * 1e6:>11.0f} us")
+    return results
+
+
+def bench_warnings(small: int, reps: int, tmp: Path) -> float:
+    """A check of ``small`` and 4 x ``small`` rules, each rule with a warning."""
+    print("\n5b. Check of a pack with one warning per rule (missing-cite), linear is 4.00x")
+    schema = load_declaration_schema()
+    times = {}
+    large = 4 * small
+    for n in (small, large):
+        folder = genpack.write_pack(tmp / f"warn-bench-{n}" / f"warnings-{n}", n)
+        for path in folder.glob("*.rules"):
+            text = path.read_text(encoding="utf-8")
+            path.write_text(re.sub(r"(?m)^\s*cite:.*\n", "", text), encoding="utf-8")
+        cache.parse_module.cache_clear()
+        with cache.caching(False):
+            loaded = load_pack(folder)
+            runs = []
+            for _ in range(reps):
+                gc.collect()
+                start = time.perf_counter()
+                checked = checked_pack(loaded, schema)
+                runs.append(time.perf_counter() - start)
+        times[n] = statistics.median(runs)
+        print(f"   {n:>6} rules, {len(checked.warnings):>5} warnings: check {_ms(times[n])}")
+    growth = times[large] / times[small]
+    print(f"   ratio {large} / {small} rules with warnings: {growth:.2f}x (linear is 4.00x)")
+    return growth
+
+
+def bench_cold_check(
+    command: Sequence[str], reps: int, run_child: RunChild, env: dict[str, str]
+) -> tuple[float, float, float]:
+    py = command[0]
+    print(f"\n5c. Cold 'licensecheck check' against the dependency-import floor ({reps} runs each)")
+    print(f"   floor: python -c 'import {', '.join(FLOOR_MODULES)}' (and one pydantic model)")
+    with tempfile.TemporaryDirectory(prefix="licensecheck-bench-cache-") as folder:
+        warm_env = {**env, cache.CACHE_DIR_ENV: folder}
+        run_child(command, warm_env)  # fill the pack cache and the bytecode cache
+        run_child([py, "-c", FLOOR], warm_env)
+        rows: dict[str, list[float]] = {"floor": [], "warm": [], "off": []}
+        for _ in range(reps):  # interleaved: the machine's load hits all three alike
+            rows["floor"].append(run_child([py, "-c", FLOOR], warm_env)[0])
+            rows["warm"].append(run_child(command, warm_env)[0])
+            rows["off"].append(run_child([*command, "--no-cache"], warm_env)[0])
+    floor, warm, off = (statistics.median(rows[k]) for k in ("floor", "warm", "off"))
+    print(f"   {'dependency-import floor':<44}{_ms(floor):>12}")
+    print(f"   {'check, pack cache warm':<44}{_ms(warm):>12}   {warm / floor:.2f}x the floor")
+    print(
+        f"   {'check --no-cache (parse and check the pack)':<44}{_ms(off):>12}   {off / floor:.2f}x the floor"
+    )
+    print(f"   ratio check (cache warm) / floor: {warm / floor:.2f}x")
+    print(f"   load average now: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return floor, warm, off

@@ -1,0 +1,417 @@
+"""The pack cache: trees and checked packs kept as verified JSON, never trusted blindly."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import licensecheck
+from helpers.expressions import expressions
+from helpers.paths import REPO
+from licensecheck.declaration.schema import load_declaration_schema
+from licensecheck.engine.pack_cache import checked_pack
+from licensecheck.engine.rules import CheckedPack
+from licensecheck.errors import PackError, Span
+from licensecheck.lang import nodes as n
+from licensecheck.packs import cache
+from licensecheck.packs.loader import load_pack
+
+SPANS = st.builds(
+    Span,
+    st.sampled_from(["a.rules", "policies/x/b.rules", "<builtin>"]),
+    st.integers(0, 10**6),
+    st.integers(0, 10**4),
+    st.none() | st.integers(0, 10**6),
+    st.none() | st.integers(0, 10**4),
+)
+
+
+def _with_spans(node: n.Node, spans: Iterator[Span]) -> n.Node:
+    """``node`` with a span drawn for it and for every node under it."""
+    changes: dict[str, object] = {"span": next(spans)}
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, n.Node):
+            changes[f.name] = _with_spans(value, spans)
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(
+                _with_spans(v, spans) if isinstance(v, n.Node) else v for v in value
+            )
+    return dataclasses.replace(node, **changes)  # type: ignore[arg-type]
+
+
+@st.composite
+def modules(draw: st.DrawFn) -> n.Module:
+    names = st.sampled_from(["LIMIT", "big", "q_1"])
+    rule = st.builds(
+        n.RuleDef,
+        st.sampled_from(["A-1", "CR-LIC-001"]),
+        st.lists(
+            st.builds(n.RuleField, st.sampled_from(["title", "require", "when"]), expressions()),
+            max_size=3,
+        ).map(tuple),
+        st.none() | st.lists(st.builds(n.RuleRef, st.just("A-1")), max_size=2).map(tuple),
+    )
+    definitions = st.one_of(
+        st.builds(n.Const, names, expressions()),
+        st.builds(n.Predicate, names, expressions()),
+        rule,
+    )
+    module = n.Module("a.rules", tuple(draw(st.lists(definitions, max_size=4))))
+    spans = iter(draw(st.lists(SPANS, min_size=400, max_size=400)) * 50)
+    return _with_spans(module, spans)  # type: ignore[return-value]
+
+
+def _spans(node: n.Node) -> list[Span]:
+    found = [node.span]
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, n.Node):
+                found.extend(_spans(item))
+    return found
+
+
+def _round_trip(module: n.Module) -> n.Node:
+    encoder = cache.TreeEncoder()
+    tree = json.loads(json.dumps(encoder.node(module)))
+    files = json.loads(json.dumps(encoder.files))
+    return cache.TreeDecoder(files).node(tree)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(modules())
+def test_trees_round_trip_through_json_with_their_spans(module: n.Module) -> None:
+    back = _round_trip(module)
+    assert back == module
+    assert _spans(back) == _spans(module)
+    assert [(s.end_line, s.end_column) for s in _spans(back)] == [
+        (s.end_line, s.end_column) for s in _spans(module)
+    ]
+
+
+def test_a_parsed_bundled_pack_round_trips() -> None:
+    for module in load_pack("cn-credit-reporting").modules:
+        back = _round_trip(module)
+        assert back == module and _spans(back) == _spans(module)
+
+
+# ---------------------------------------------------------------- entries on disk
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(folder))
+    cache.parse_module.cache_clear()
+    return folder
+
+
+RULES = """\
+const LIMIT = 3
+predicate unused_one = company.name == "x"
+rule T-1 {
+    title: "Has a name"
+    domain: licensing
+    severity: high
+    require: company.name != ""
+}
+"""
+
+
+def _pack(tmp_path: Path, rules: str = RULES) -> Path:
+    folder = tmp_path / "cached-pack"
+    folder.mkdir(exist_ok=True)
+    (folder / "pack.yaml").write_text(
+        "id: cached-pack\nversion: 1.0.0\ntitle: Cached\n", encoding="utf-8"
+    )
+    (folder / "main.rules").write_text(rules, encoding="utf-8")
+    return folder
+
+
+def _checked(folder: Path) -> CheckedPack:
+    cache.parse_module.cache_clear()
+    return checked_pack(load_pack(folder), load_declaration_schema())
+
+
+def _entries(folder: Path, kind: str) -> list[Path]:
+    return sorted(folder.glob(f"{kind}-*.json"))
+
+
+def test_a_checked_pack_from_the_cache_equals_a_fresh_one_warnings_included(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    folder = _pack(tmp_path)
+    first = _checked(folder)
+    assert len(_entries(cache_dir, "module")) == 1 and len(_entries(cache_dir, "checked")) == 1
+    assert {"unused", "missing-cite", "missing-remediation"} <= {w.code for w in first.warnings}
+    again = _checked(folder)
+    assert again.rules == first.rules
+    assert [r.span for r in again.rules] == [r.span for r in first.rules]
+    assert again.warnings == first.warnings  # code, message, span, level, snippet, hint
+    assert again.warnings and all(w.snippet for w in again.warnings)
+    assert dict(again.consts) == dict(first.consts)
+    assert dict(again.predicates) == dict(first.predicates)
+    assert again.domains == first.domains and again.disabled == first.disabled
+
+
+def test_a_hit_reads_no_tree_until_one_is_looked_at(tmp_path: Path, cache_dir: Path) -> None:
+    folder = _pack(tmp_path)
+    fresh = _checked(folder)
+    cache.parse_module.cache_clear()
+    loaded = load_pack(folder)
+    assert isinstance(loaded.modules, cache.DeferredModules)
+    hit = checked_pack(loaded, load_declaration_schema())
+    assert hit.rules == fresh.rules and cache.parse_module.cache_info().currsize == 0
+    # looked at, or sent to a batch worker, they are the parser's trees
+    assert pickle.loads(pickle.dumps(loaded)).modules == load_pack(folder).modules
+    assert [m.path for m in loaded.modules] == [str(folder / "main.rules")]
+    assert list(loaded.modules) == [*loaded.modules] == loaded.modules[:]
+    with cache.caching(False):
+        assert type(load_pack(folder).modules) is list  # no cache: parsed at once
+
+
+def test_a_syntax_error_is_reported_at_load_with_the_cache_warm(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    folder = _pack(tmp_path)
+    _checked(folder)
+    (folder / "broken.rules").write_text("rule {", encoding="utf-8")
+    cache.parse_module.cache_clear()
+    with pytest.raises(PackError) as raised:
+        load_pack(folder)
+    assert raised.value.diagnostics[0].code == "syntax"
+
+
+def test_a_changed_file_is_a_miss(tmp_path: Path, cache_dir: Path) -> None:
+    folder = _pack(tmp_path)
+    _checked(folder)
+    changed = _checked(_pack(tmp_path, RULES.replace('"Has a name"', '"Named"')))
+    assert changed.rules[0].title["en"] == "Named"
+    assert len(_entries(cache_dir, "checked")) == 2
+
+
+def test_unsaved_text_is_what_is_cached_and_checked(tmp_path: Path, cache_dir: Path) -> None:
+    folder = _pack(tmp_path)
+    _checked(folder)
+    typed = RULES.replace('"Has a name"', '"Typed"')
+    with licensecheck.api.unsaved_texts({str(folder / "main.rules"): typed}):
+        assert _checked(folder).rules[0].title["en"] == "Typed"
+    assert _checked(folder).rules[0].title["en"] == "Has a name"
+
+
+def _rewrite(entry: Path, change: object) -> None:
+    header_line, _, body = entry.read_text(encoding="utf-8").partition("\n")
+    header = json.loads(header_line)
+    data = json.loads(body)
+    new_body = json.dumps(change(data) if callable(change) else change)
+    header.update(length=len(new_body), sha256=cache.text_digest(new_body))
+    entry.write_text(json.dumps(header) + "\n" + new_body, encoding="utf-8")
+
+
+def _swap_tag(body: dict[str, object]) -> dict[str, object]:
+    text = json.dumps(body).replace('["Compare"', '["Evil"', 1)
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _wrong_field(body: dict[str, object]) -> dict[str, object]:
+    text = json.dumps(body).replace('"!="', "12", 1)
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _too_deep(body: dict[str, object]) -> dict[str, object]:
+    """The rule's first field nested far deeper than the parser allows (a stack bomb)."""
+    span = [0, 1, 1, None, None]
+    deep: object = ["Literal_", *span, True]
+    for _ in range(400):
+        deep = ["Not", *span, deep]
+    definitions = body["tree"][7][1:]  # type: ignore[index]
+    rule = next(d for d in definitions if d[0] == "RuleDef")
+    rule[7][1][7] = deep  # ["RuleDef", *span, id, ["$tuple", ["RuleField", *span, key, value]…
+    return body
+
+
+def _break_module(entry: Path, how: str) -> None:
+    raw = entry.read_bytes()
+    if how == "garbage":
+        entry.write_bytes(b"\x00\xff not an entry at all")
+    elif how == "truncated":
+        entry.write_bytes(raw[: len(raw) // 2])
+    elif how == "checksum":  # one byte of the body changed, header left as it was
+        entry.write_bytes(raw.replace(b'"T-1"', b'"T-2"'))
+    elif how == "foreign":  # a valid entry of another text, under this text's name
+        header_line, _, body = raw.decode().partition("\n")
+        header = json.loads(header_line)
+        header["key"]["text"] = "0" * 64
+        entry.write_text(json.dumps(header) + "\n" + body, encoding="utf-8")
+    elif how == "unknown-node":
+        _rewrite(entry, _swap_tag)
+    elif how == "wrong-field-type":
+        _rewrite(entry, _wrong_field)
+    elif how == "too-deep":
+        _rewrite(entry, _too_deep)
+    elif how == "not-an-object":
+        _rewrite(entry, [1, 2, 3])
+    elif how == "fifo":
+        entry.unlink()
+        os.mkfifo(entry)
+
+
+BREAKAGES = [
+    "garbage",
+    "truncated",
+    "checksum",
+    "foreign",
+    "unknown-node",
+    "wrong-field-type",
+    "too-deep",
+    "not-an-object",
+    "fifo",
+]
+
+
+@pytest.mark.parametrize("how", BREAKAGES)
+def test_a_bad_module_entry_is_ignored_and_rebuilt(
+    tmp_path: Path, cache_dir: Path, how: str
+) -> None:
+    folder = _pack(tmp_path)
+    fresh = load_pack(folder).modules
+    cache.parse_module.cache_clear()
+    (entry,) = _entries(cache_dir, "module")
+    _break_module(entry, how)
+    cache.parse_module.cache_clear()
+    again = load_pack(folder).modules
+    assert again == fresh and _spans(again[0]) == _spans(fresh[0])
+    # rebuilt: the entry verifies again (a FIFO is refused as a target: it stays a miss)
+    cache.parse_module.cache_clear()
+    key = cache.tool_key(text=cache.text_digest(RULES))
+    assert (cache.read_entry("module", key) is None) == (how == "fifo")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda body: {**body, "rules": [["T-1"]]},
+        lambda body: {
+            **body,
+            "rules": [[*body["rules"][0][:5], ["@", 0, 99, 0], *body["rules"][0][6:]]],
+        },
+        lambda body: {
+            **body,
+            "rules": [[*body["rules"][0][:5], ["@", 0, 0, 5], *body["rules"][0][6:]]],
+        },
+        lambda body: {**body, "warnings": [["unused", "x", None, "fatal", None, None]]},
+        lambda body: {**body, "consts": [["LIMIT", ["$pickle", "x"]]]},
+        lambda body: {**body, "files": [7]},
+        lambda body: "hostile",
+    ],
+    ids=[
+        "short-rule",
+        "no-such-place",
+        "not-an-expression",
+        "bad-level",
+        "bad-value",
+        "files",
+        "string",
+    ],
+)
+def test_a_bad_checked_entry_is_ignored_and_rebuilt(
+    tmp_path: Path, cache_dir: Path, change: object
+) -> None:
+    folder = _pack(tmp_path)
+    fresh = _checked(folder)
+    (entry,) = _entries(cache_dir, "checked")
+    _rewrite(entry, change)
+    again = _checked(folder)
+    assert again.rules == fresh.rules and again.warnings == fresh.warnings
+    assert again.consts == fresh.consts
+    assert json.loads(entry.read_text().partition("\n")[2]) != "hostile"
+
+
+def test_a_cache_folder_that_cannot_be_written_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(blocker / "cache"))
+    cache.parse_module.cache_clear()
+    checked = _checked(_pack(tmp_path))
+    assert [r.id for r in checked.rules] == ["T-1"]
+
+
+def test_caching_off_reads_and_writes_nothing(tmp_path: Path, cache_dir: Path) -> None:
+    with cache.caching(False):
+        _checked(_pack(tmp_path))
+    assert not cache_dir.exists()
+
+
+def test_where_the_cache_lives(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "override"))
+    assert cache.cache_dir() == tmp_path / "override"
+    monkeypatch.delenv(cache.CACHE_DIR_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "licensecheck"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "licensecheck"
+    with cache.caching(False):
+        assert cache.cache_dir() is None
+
+
+CHECK = [
+    "check",
+    "examples/demo-credit-scoring.yaml",
+    "--pack",
+    "cn-credit-reporting",
+    "--format",
+    "json",
+    "--as-of",
+    "2026-01-15",
+]
+CHILD = """
+import json, sys
+from licensecheck.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(["lark" in sys.modules, "jsonschema" in sys.modules]), file=sys.stderr)
+"""
+
+
+def _run(args: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, cache.CACHE_DIR_ENV: str(folder)}
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_warm_check_is_byte_identical_and_loads_neither_lark_nor_jsonschema(
+    tmp_path: Path,
+) -> None:
+    cold = _run(CHECK, tmp_path / "c")
+    warm = _run(CHECK, tmp_path / "c")
+    assert cold.returncode == warm.returncode == 0 or cold.returncode == warm.returncode == 1
+    assert warm.stdout == cold.stdout and warm.stdout.startswith("{")
+    # [Lark loaded, jsonschema loaded]: a valid declaration never needs jsonschema (the
+    # compiled validator accepts it), and a warm cache never needs the parser
+    assert json.loads(cold.stderr.splitlines()[-1]) == [True, False]
+    assert json.loads(warm.stderr.splitlines()[-1]) == [False, False]
+    off = _run([*CHECK, "--no-cache"], tmp_path / "off")
+    assert off.stdout == cold.stdout and not (tmp_path / "off").exists()
