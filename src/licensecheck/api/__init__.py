@@ -37,12 +37,13 @@ from ..lang import nodes as syntax  # the rule language's syntax tree, for edito
 from ..packs.listing import DEFAULT_PACK, PackFit
 from .editor import declaration_schema as declaration_schema
 from .editor import fields_read as fields_read
-from .editor import print_expression as print_expression
-from .editor import requirement_words as requirement_words
-from .editor import schema_value_words as schema_value_words
 
 # The workspace's and the editors' facades live in modules of their own (one would outgrow a
 # reader); they are part of this API all the same.
+from .editor import pack_caching as pack_caching
+from .editor import print_expression as print_expression
+from .editor import requirement_words as requirement_words
+from .editor import schema_value_words as schema_value_words
 from .editor import unsaved_texts as unsaved_texts
 
 # The pack supply chain (licensecheck.lock, signed packs, packs from distributions)

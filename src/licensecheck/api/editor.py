@@ -21,6 +21,16 @@ if TYPE_CHECKING:
     from ..errors import Span as Span
 
 
+def pack_caching(enabled: bool) -> AbstractContextManager[None]:
+    """Within the block, packs are read from and written to the pack cache (``True``) or not.
+
+    An editor turns it off: every keystroke is a new text, and caching each would fill the
+    user's cache folder with trees that are never read again."""
+    from ..packs.cache import caching
+
+    return caching(enabled)
+
+
 def unsaved_texts(texts: Mapping[str, str]) -> AbstractContextManager[None]:
     """Within the block, every file in ``texts`` (absolute path → text) is read from it
     instead of the disk: an editor's unsaved buffers, checked as typed."""

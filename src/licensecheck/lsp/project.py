@@ -104,7 +104,7 @@ class Project:
     def check_pack(self, root: str) -> PackState:
         """Lint a pack as ``packs lint`` does, reading open files as typed; keep the checked
         pack when it loads cleanly."""
-        with self.lock, api.unsaved_texts(dict(self.texts)):
+        with self.lock, api.unsaved_texts(dict(self.texts)), api.pack_caching(False):
             try:
                 result = api.lint_pack(root, pack_path=self.pack_path)
                 found, checked = result.diagnostics, result.checked
@@ -130,7 +130,7 @@ class Project:
 
     def check_declaration(self, path: str) -> list[Diagnostic]:
         """The declaration's problems, as ``validate`` reports them."""
-        with self.lock, api.unsaved_texts(dict(self.texts)):
+        with self.lock, api.unsaved_texts(dict(self.texts)), api.pack_caching(False):
             try:
                 api.load_declaration(path)
             except api.LicenseCheckError as exc:
