@@ -160,6 +160,16 @@ TOO_DEEP = _code(
     "an expression or the pack's predicates nest too deeply to parse, check or compile",
     stage="pack",
 )
+GENERATED_BOUND = _code(
+    "generated-bound",
+    "a pack's generated code would exceed its bound on size or nesting (its rules still run as closures)",
+    stage="pack",
+)
+GENERATED_AUDIT = _code(
+    "generated-audit",
+    "the audit of a pack's generated code found a construct outside its whitelist (a bug: please report it)",
+    stage="pack",
+)
 
 # -- static checks of the rules
 UNKNOWN_FIELD = _code(
@@ -381,6 +391,27 @@ SIGNATURE = _code(
     "signature",
     "a signature document is malformed, or does not verify: altered content, another "
     "subject, or a key that is not trusted",
+    stage="trust",
+)
+
+
+# -- pack supply chain
+PACK_LOCK = _code(
+    "pack-lock",
+    "licensecheck.lock is malformed, or a locked pack's files differ from the digest the lock "
+    "pins (the changed, added and removed files are named)",
+    stage="trust",
+)
+PACK_SIGNATURE = _code(
+    "pack-signature",
+    "a pack is unsigned, signed by a key that is not trusted, or changed since it was signed, "
+    "where a valid signature is required (--require-signed, packs verify)",
+    stage="trust",
+)
+PACK_DISTRIBUTION = _code(
+    "pack-distribution",
+    "an installed distribution's licensecheck.packs entry point names no pack folder, or two "
+    "distributions offer the same pack id",
     stage="trust",
 )
 

@@ -7,7 +7,8 @@ folder is searched, and the first folder holding a ``licensecheck.toml``, or a
 What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``baseline``,
 ``format`` (of ``check``), ``lang``, ``jobs``, ``calendar`` (of ``plan``), for the workspace
 ``workspace`` (a folder), ``database-url`` and ``record``, and for the language server
-``lsp-declaration`` (the declaration its code lenses evaluate rules against), and
+``lsp-declaration`` (the declaration its code lenses evaluate rules against), for the pack
+supply chain ``require-signed`` and ``trusted-keys`` (public key files), and
 ``evidence-root`` (a folder evidence files may also be in); ``snake_case``
 spellings are accepted too.
 Relative paths are relative to the file's folder, so a configuration works from any
@@ -31,6 +32,9 @@ from .sources.parse import locate_excess
 from .sources.text import FileKind, read_source_text
 
 CONFIG_FILE = "licensecheck.toml"
+#: The pack lock (``licensecheck packs lock``), found beside the configuration file or in the
+#: working directory
+LOCK_FILE = "licensecheck.lock"
 PYPROJECT = "pyproject.toml"
 #: The configuration, for the one file reader's messages
 CONFIGURATION = FileKind("configuration file", ConfigError)
@@ -78,6 +82,17 @@ class Config(BaseModel):
         alias="lsp-declaration",
         description="The declaration the language server evaluates rules against (code lenses).",
     )
+    require_signed: bool | None = Field(
+        default=None,
+        alias="require-signed",
+        description="Refuse packs (other than the bundled ones) without a valid signature by a "
+        "trusted key.",
+    )
+    trusted_keys: list[str] = Field(
+        default_factory=list,
+        alias="trusted-keys",
+        description="Public key files (ed25519, PEM or OpenSSH) whose pack signatures are trusted.",
+    )
     evidence_root: str | None = Field(
         default=None,
         alias="evidence-root",
@@ -118,6 +133,10 @@ class LoadedConfig:
             values["record"] = c.record
         if c.lsp_declaration is not None:
             values["lsp_declaration"] = str(base / c.lsp_declaration)
+        if c.require_signed is not None:
+            values["require_signed"] = c.require_signed
+        if c.trusted_keys:
+            values["trusted_keys"] = [str(base / k) for k in c.trusted_keys]
         return values
 
 
@@ -159,7 +178,7 @@ def load_config(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line, column = _toml_position(str(exc))
+        line, column = toml_position(str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError(
             Diagnostic(
@@ -189,7 +208,7 @@ def load_config(
     return LoadedConfig(config, found)
 
 
-def _toml_position(message: str) -> tuple[int, int]:
+def toml_position(message: str) -> tuple[int, int]:
     match = re.search(r"at line (\d+), column (\d+)", message)
     return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
 

@@ -44,6 +44,13 @@ from .editor import schema_value_words as schema_value_words
 # The workspace's and the editors' facades live in modules of their own (one would outgrow a
 # reader); they are part of this API all the same.
 from .editor import unsaved_texts as unsaved_texts
+
+# The pack supply chain (licensecheck.lock, signed packs, packs from distributions)
+from .packchain import list_pack_sources as list_pack_sources
+from .packchain import lock_packs as lock_packs
+from .packchain import pack_chain as pack_chain
+from .packchain import sign_pack_folder as sign_pack_folder
+from .packchain import verify_pack as verify_pack
 from .workspace import SUPPLIER_FORMATS as SUPPLIER_FORMATS
 from .workspace import diff_packs as diff_packs
 from .workspace import firm_history as firm_history
@@ -480,6 +487,14 @@ def pack_catalogue(pack: PackRef) -> str:
     from ..authoring.catalogue import render_catalogue
 
     return render_catalogue(prepare_pack(pack))
+
+
+def generated_code(pack: PackRef) -> str:
+    """The Python code ``pack``'s rules are evaluated with once warm: one function built
+    with the ``ast`` module, audited (``packs compile --show``; docs/security.md)."""
+    from ..engine.evaluate import generated_code as _generated
+
+    return _generated(prepare_pack(pack)).source()
 
 
 # ---------------------------------------------------------------- pack authoring

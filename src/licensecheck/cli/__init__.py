@@ -30,6 +30,7 @@ from .editor import lsp_command
 from .evidence import evidence
 from .impact import impact_command
 from .keys import keys
+from .options import CONFIG_FILE_META
 from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
 from .reports import plan_command, report_command
@@ -124,6 +125,7 @@ def main(
     loaded = load_config(config_file)
     if loaded.path is not None:
         ctx.default_map = _default_map(main, loaded.option_defaults())
+        ctx.meta[CONFIG_FILE_META] = loaded.path  # the lock may sit beside it
 
 
 _LIMIT_FIELDS = {

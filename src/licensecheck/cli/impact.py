@@ -16,7 +16,7 @@ from .options import (
     fail_on_option,
     format_option,
     output_option,
-    pack_path_option,
+    pack_search_option,
     workspace_options,
 )
 from .render import emit
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Assess the files in N processes (same results, same order).",
 )
-@pack_path_option
+@pack_search_option
 @workspace_options
 @output_option
 def impact_command(

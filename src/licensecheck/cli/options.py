@@ -22,6 +22,78 @@ GAP = "a gap (fail, unknown or error)"
 
 
 def pack_path_option(f: F) -> F:
+    """``--pack-path`` and the pack supply chain's options: the command body runs with these
+    folders on the pack search path, and every pack it loads is checked against the lock
+    and, with ``--require-signed``, for a trusted signature."""
+
+    @functools.wraps(f)
+    def with_pack_chain(
+        *args: Any,
+        lock: Path | None = None,
+        no_lock: bool = False,
+        require_signed: bool = False,
+        trusted_keys: tuple[Path, ...] = (),
+        **kwargs: Any,
+    ) -> Any:
+        from ..api.packchain import pack_chain
+
+        with pack_chain(
+            lock=lock,
+            use_lock=not no_lock,
+            require_signed=require_signed,
+            trusted_keys=trusted_keys,
+            config_file=config_file_in_use(),
+        ):
+            return f(*args, **kwargs)
+
+    options = (
+        click.option(
+            "--lock",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="The lock file packs are checked against (default: licensecheck.lock here, "
+            "else beside the configuration file).",
+        ),
+        click.option(
+            "--no-lock", is_flag=True, help="Load packs without checking them against a lock."
+        ),
+        click.option(
+            "--require-signed",
+            is_flag=True,
+            help="Refuse a pack (other than the bundled ones) without a valid signature by a "
+            "--trusted-key (config: require-signed).",
+        ),
+        trusted_key_option("A public key whose pack signatures are trusted"),
+    )
+    wrapped = pack_search_option(with_pack_chain)
+    for option in options:
+        wrapped = option(wrapped)
+    return wrapped  # type: ignore[return-value]
+
+
+def trusted_key_option(help: str, flag: str = "--trusted-key") -> Callable[[F], F]:
+    """A repeatable public key file option (config: ``trusted-keys``)."""
+    return click.option(
+        flag,
+        "trusted_keys",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="PUB",
+        help=help + " (ed25519, PEM or OpenSSH; repeatable; config: trusted-keys).",
+    )
+
+
+#: Where the ``main`` group leaves the configuration file's path for the commands
+CONFIG_FILE_META = "licensecheck.config_file"
+
+
+def config_file_in_use() -> Path | None:
+    """The configuration file the running command read, if any (set by the ``main`` group)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.meta.get(CONFIG_FILE_META) if ctx is not None else None
+    return found if isinstance(found, Path) else None
+
+
+def pack_search_option(f: F) -> F:
     """``--pack-path``: the command body runs with these folders on the pack search path."""
 
     @functools.wraps(f)

@@ -1,4 +1,4 @@
-"""``packs``: list, document, scaffold, lint, test, format and compare policy packs."""
+"""``packs``: list, document, scaffold, lint, test, format, compile and compare policy packs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from .options import (
     format_option,
     output_option,
     pack_path_option,
+    pack_search_option,
+    trusted_key_option,
     verbose_option,
     workspace_options,
 )
@@ -23,17 +25,98 @@ TEXT_OR_JSON = ("text", "json")
 
 @click.group()
 def packs() -> None:
-    """Policy packs: list, document, scaffold, lint, test, format and compare them."""
+    """Policy packs: list, document, scaffold, lint, test, format, compile and compare them."""
 
 
 @packs.command("list")
 @format_option(TEXT_OR_JSON, "text")
-def packs_list(fmt: str) -> None:
-    """List the bundled packs."""
-    from ..api import list_packs
+@trusted_key_option("A public key whose signatures count as valid")
+@pack_search_option
+def packs_list(fmt: str, trusted_keys: tuple[Path, ...]) -> None:
+    """List the packs: bundled, on the pack path and from installed distributions.
+
+    Each with its source (bundled, path FOLDER, distribution NAME==VERSION), digest (what
+    licensecheck.lock pins) and signature state: unsigned, valid (by a --trusted-key),
+    untrusted (another key), altered (files changed since signing) or invalid.
+    """
+    from ..api import list_pack_sources
     from ..packs.listing import render_pack_list
 
-    emit(render_pack_list(list_packs(), fmt), None, [])
+    emit(render_pack_list(list_pack_sources(trusted_keys), fmt), None, [])
+
+
+@packs.command("lock")
+@click.argument("packs", nargs=-1)
+@click.option(
+    "--all",
+    "all_packs",
+    is_flag=True,
+    help="Lock every pack: bundled, on the pack path, installed.",
+)
+@click.option(
+    "--lock",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The lock file to write (default: licensecheck.lock here or beside the configuration "
+    "file, else in the configuration's folder, else here).",
+)
+@pack_search_option
+def packs_lock(packs: tuple[str, ...], all_packs: bool, lock: Path | None) -> None:
+    """Pin PACKS (ids or folders; default: the configured pack) and every pack they extend in
+    licensecheck.lock: id, version, source, digest and each file's sha256.
+
+    Afterwards every command that loads a locked pack refuses it (exit 2) when its files
+    differ, naming the changed, added and removed files. Other packs in the lock are kept.
+    """
+    from ..api import lock_packs
+    from ..packs.loader import display_path
+    from .options import config_file_in_use
+
+    path, entries = lock_packs(
+        packs, all_packs=all_packs, lock=lock, config_file=config_file_in_use()
+    )
+    for entry in entries:
+        click.echo(f"{entry.id} {entry.version} {entry.digest} ({entry.source})")
+    click.echo(
+        f"wrote {display_path(path)}: {len(entries)} pack{'s' if len(entries) != 1 else ''} locked"
+    )
+
+
+@packs.command("sign")
+@click.argument("pack")
+@click.option(
+    "--key",
+    "key_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The ed25519 private key (licensecheck keys generate).",
+)
+@pack_search_option
+def packs_sign(pack: str, key_file: Path) -> None:
+    """Sign PACK (an id or a folder): write PACK/pack.sha256 (each file's sha256) and
+    PACK/pack.sig (an ed25519 signature over it, subject 'licensecheck pack ID')."""
+    from ..api import sign_pack_folder
+    from ..packs.loader import display_path
+
+    path, key_id = sign_pack_folder(pack, key_file)
+    click.echo(f"wrote {display_path(path)}: signed by {key_id}")
+
+
+@packs.command("verify")
+@click.argument("pack")
+@trusted_key_option("A public key to accept the signature from", flag="--key")
+@pack_search_option
+def packs_verify(pack: str, trusted_keys: tuple[Path, ...]) -> None:
+    """Check PACK's signature against the --key public keys.
+
+    Exit status: 0 signed by one of them and unchanged since; 2 unsigned, signed by another
+    key, or changed since signing (the changed files are named).
+    """
+    from ..api import verify_pack
+
+    if not trusted_keys:
+        raise click.UsageError("give the signer's public key with --key PUB")
+    state = verify_pack(pack, trusted_keys)
+    click.echo(f"{pack}: {state.reason}")
 
 
 @packs.command("doc")
@@ -45,6 +128,24 @@ def packs_doc(pack: str, output: Path | None) -> None:
     from ..api import pack_catalogue
 
     emit(pack_catalogue(pack), output, [])
+
+
+@packs.command("compile")
+@click.argument("pack")
+@click.option("--show", is_flag=True, help="Print the generated Python code.")
+@pack_path_option
+@output_option
+def packs_compile(pack: str, show: bool, output: Path | None) -> None:
+    """Compile PACK (a bundled id or a folder) into the one Python function that evaluates
+    its rules, audited as docs/security.md describes; --show prints it."""
+    from ..api import generated_code
+
+    code = generated_code(pack)
+    if show:
+        emit(code, output, [])
+        return
+    lines = code.count("\n")
+    emit(f"{pack}: compiled into one audited function ({lines:,} lines)\n", output, [])
 
 
 # ---------------------------------------------------------------------------- pack authoring
@@ -170,7 +271,7 @@ def packs_fmt(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
     "text",
     "text, json (schemas/pack-diff.schema.json) or markdown (for a review or a client memo).",
 )
-@pack_path_option
+@pack_search_option
 @workspace_options
 @output_option
 def packs_diff(

@@ -25,6 +25,8 @@ from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, type_name
+from .codegen import GeneratedPack, Outcomes, generate_pack
+from .codegen_tree import depends_only_on_today
 from .rules import CheckedPack, Rule
 from .runtime import (
     OPERATORS,
@@ -77,21 +79,11 @@ class _Compiler:
         fn = method(expr, bound)
         if self.traced:
             return traced(expr, fn)
-        if isinstance(expr, n.Arith | n.Call | n.Neg) and self._depends_only_on_today(expr, bound):
+        if isinstance(expr, n.Arith | n.Call | n.Neg) and depends_only_on_today(
+            expr, bound, self.pack
+        ):
             return once_per_day(fn)  # e.g. `today - 1 year` inside a loop over sources
         return fn
-
-    def _depends_only_on_today(self, expr: n.Expr, bound: frozenset[str]) -> bool:
-        """True for expressions of literals, consts and `today` alone (no declaration data)."""
-        for node in n.walk(expr):
-            if isinstance(node, n.Name):
-                if node.name in bound or node.name in self.pack.predicates:
-                    return False
-                if node.name not in self.pack.consts and node.name != "today":
-                    return False
-            elif isinstance(node, n.Attr | n.Index | n.Quantifier | n.Aggregate):
-                return False
-        return True
 
     # -- leaves
     def _literal(self, expr: n.Literal_, bound: frozenset[str]) -> Fn:
@@ -468,12 +460,50 @@ def _is_path(expr: n.Expr) -> bool:
 
 # ---------------------------------------------------------------- the compiled pack
 
+#: Evaluations of a pack through its closures before its generated function is built: the
+#: generator's one-off cost (about 1.5-2.5 ms a rule) against what each evaluation saves
+#: (about 3-5 us a rule), so it pays after some 500 evaluations (bench/README.md).
+GENERATE_AFTER = 1000
+
 
 @dataclass(frozen=True)
 class CompiledPack:
     checked: CheckedPack
     rules: tuple[CompiledRule, ...]
     _traced: dict[str, CompiledRule] = field(default_factory=dict, compare=False)
+    #: the generated function of these rules, or the PackError generating it raised
+    _generated: list[GeneratedPack | PackError] = field(default_factory=list, compare=False)
+    #: evaluations so far without the generated function (see :meth:`generated_when_warm`)
+    _cold_runs: list[int] = field(default_factory=lambda: [0], compare=False)
+
+    def generated(self, outcomes: Outcomes) -> GeneratedPack:
+        """The whole pack as one generated function (built on first use, in memory only);
+        raises :class:`PackError` when the pack is beyond the generator's bounds."""
+        if not self._generated:
+            rules = tuple(c.rule for c in self.rules)
+            try:
+                self._generated.append(generate_pack(self.checked, rules, outcomes))
+            except PackError as exc:
+                self._generated.append(exc)
+        built = self._generated[0]
+        if isinstance(built, PackError):
+            raise built
+        return built
+
+    def generated_when_warm(self, outcomes: Outcomes) -> GeneratedPack | None:
+        """The generated function once this pack has been evaluated :data:`GENERATE_AFTER`
+        times (or it was built already); None before, or when the pack is beyond the bounds.
+
+        Generating costs about what 500 evaluations save, so a ``check`` of a few
+        declarations keeps the closures and a batch or a server switches once it has paid."""
+        if not self._generated:
+            self._cold_runs[0] += 1
+            if self._cold_runs[0] <= GENERATE_AFTER:
+                return None
+        try:
+            return self.generated(outcomes)
+        except PackError:
+            return None
 
     def traced_rule(self, rule_id: str) -> CompiledRule:
         """The rule compiled in tracing mode (built on first use)."""

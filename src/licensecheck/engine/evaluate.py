@@ -26,7 +26,9 @@ from ..lang.printer import (
     literal_text,
 )
 from ..lang.values import UNKNOWN, display
+from ..sources.limits import current_limits
 from ..sources.paths import format_path
+from .codegen import GeneratedPack, Outcomes, generate_pack
 from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
@@ -72,12 +74,45 @@ def run_rule(
     return _run(compiled, Env(data, today, trace=trace), trace)
 
 
+#: What the generated function appends for each rule: the same outcomes :func:`_run` gives.
+_GENERATED_OUTCOMES = Outcomes(
+    passed=_PLAIN_OUTCOMES["pass", "require"],
+    failed=_PLAIN_OUTCOMES["fail", "require"],
+    unknown_when=_PLAIN_OUTCOMES["unknown", "when"],
+    unknown_require=_PLAIN_OUTCOMES["unknown", "require"],
+    not_applicable=_PLAIN_OUTCOMES["not_applicable", "when"],
+    when_not_boolean=RuleOutcome("error", None, "'when' did not give true or false"),
+    require_not_boolean=RuleOutcome("error", None, "'require' did not give true or false"),
+    too_deep=RuleOutcome("error", None, "the rule nests too deeply to evaluate"),
+    error=lambda exc: RuleOutcome("error", None, exc.diagnostics[0].message),
+)
+
+
 def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
     """The untraced outcome of every rule of ``pack`` on one declaration.
 
-    The rules share one environment, so a predicate that several rules use is evaluated
-    once; each rule's step budget starts afresh.
+    Once the pack has been evaluated often enough to pay for it, its generated function
+    (:mod:`.codegen`) runs every rule in one call; before that, and for a pack beyond the
+    generator's bounds, the closures do, with the same outcomes. A predicate that several
+    rules use is evaluated once; each rule's step budget starts afresh.
     """
+    generated = pack.generated_when_warm(_GENERATED_OUTCOMES)
+    if generated is None:
+        return closure_outcomes(pack, data, today)
+    outcomes: list[RuleOutcome] = generated.run(data, today, current_limits().max_rule_steps)
+    return outcomes
+
+
+def generated_code(pack: CompiledPack) -> GeneratedPack:
+    """The generated function :func:`evaluate_rules` runs for ``pack`` once warm, built now
+    with its tree kept (``packs compile --show`` prints it);
+    :class:`~licensecheck.errors.PackError` when the pack is beyond the generator's bounds."""
+    rules = tuple(c.rule for c in pack.rules)
+    return generate_pack(pack.checked, rules, _GENERATED_OUTCOMES, keep_tree=True)
+
+
+def closure_outcomes(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
+    """:func:`evaluate_rules` through the closures: the oracle the generated code matches."""
     env = Env(data, today)
     return [_run(compiled, env, None) for compiled in pack.rules]
 

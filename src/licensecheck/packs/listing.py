@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..lang import nodes as n
-from .loader import bundled_pack_ids, extends_entries, load_pack
+from .loader import LoadedPack, bundled_pack_ids, extends_entries, load_pack
 
 #: The pack used when none is named and no declaration tells which fits (``init``,
 #: ``explain RULE``, a waiver file without ``pack:``).
@@ -61,26 +61,28 @@ class PackSummary:
     title: str
     extends: str | None  # the ``extends`` entries, comma-separated
     rules: int  # rules the pack itself defines (not those it inherits)
+    # the pack supply chain's columns (packs/lock.py fills them for ``packs list``):
+    source: str | None = None  # bundled, path <folder>, distribution <name>==<version>
+    digest: str | None = None  # sha256:<hex> of the pack's files
+    signature: str | None = None  # unsigned, valid, untrusted, altered, invalid
 
 
 def list_packs() -> list[PackSummary]:
     """The bundled packs, by id."""
-    summaries = []
-    for pack_id in bundled_pack_ids():
-        loaded = load_pack(pack_id)
-        manifest = loaded.manifest
-        summaries.append(
-            PackSummary(
-                id=manifest.id,
-                version=manifest.version,
-                title=manifest.title,
-                extends=", ".join(extends_entries(manifest)) or None,
-                rules=sum(
-                    1 for m in loaded.modules for d in m.definitions if isinstance(d, n.RuleDef)
-                ),
-            )
-        )
-    return summaries
+    return [summarize(load_pack(pack_id)) for pack_id in bundled_pack_ids()]
+
+
+def summarize(loaded: LoadedPack, **chain: str) -> PackSummary:
+    """A loaded pack's summary line (``chain``: its source, digest and signature state)."""
+    manifest = loaded.manifest
+    return PackSummary(
+        id=manifest.id,
+        version=manifest.version,
+        title=manifest.title,
+        extends=", ".join(extends_entries(manifest)) or None,
+        rules=sum(1 for m in loaded.modules for d in m.definitions if isinstance(d, n.RuleDef)),
+        **chain,
+    )
 
 
 def render_pack_list(packs: list[PackSummary], fmt: str = "text") -> str:
@@ -93,7 +95,12 @@ def render_pack_list(packs: list[PackSummary], fmt: str = "text") -> str:
     lines = []
     for p in packs:
         extends = f"  (extends {p.extends})" if p.extends else ""
-        lines.append(f"{p.id:<{width}}  {p.version:<7} {p.rules:>3} rules  {p.title}{extends}\n")
+        chain = "".join(
+            f"  [{value}]" for value in (p.source, p.digest and p.digest[:19], p.signature) if value
+        )
+        lines.append(
+            f"{p.id:<{width}}  {p.version:<7} {p.rules:>3} rules  {p.title}{extends}{chain}\n"
+        )
     return "".join(lines)
 
 

@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -33,6 +33,7 @@ from ..sources.located import SourceFile
 from ..sources.parse import parse_text
 from ..sources.text import FileKind, read_source_text
 from ..sources.validation import validation_diagnostics
+from .distributions import distribution_pack_dir, distribution_packs
 
 PACK_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
@@ -256,6 +257,31 @@ _SCOPED_PACK_PATH: contextvars.ContextVar[tuple[Path, ...]] = contextvars.Contex
 _EXTENDS_OUTSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "licensecheck_extends_outside", default=False
 )
+# The pack supply chain's check of every pack folder loaded (packs/lock.py: the lock's
+# digests, required signatures), given the pack id and folder; raises to refuse the pack
+PackGuard = Callable[[str, Path], None]
+_PACK_GUARD: contextvars.ContextVar[PackGuard | None] = contextvars.ContextVar(
+    "licensecheck_pack_guard", default=None
+)
+
+
+@contextlib.contextmanager
+def guarding_packs(guard: PackGuard | None) -> Iterator[None]:
+    """Within the block, every pack folder loaded (and each it extends) passes ``guard``
+    first; ``None`` lifts the check (``packs lock`` and ``packs list`` read packs as they are)."""
+    token = _PACK_GUARD.set(guard)
+    try:
+        yield
+    finally:
+        _PACK_GUARD.reset(token)
+
+
+def guard_pack(pack_id: str, root: Path) -> None:
+    """Pass one pack folder through the guard in force, if any: the loader calls it for every
+    folder it loads, and so must any path that hands out a pack without loading it (a cache)."""
+    guard = _PACK_GUARD.get()
+    if guard is not None:
+        guard(pack_id, root)
 
 
 def pack_search_path(pack_path: Iterable[str | os.PathLike[str]] | None = None) -> list[Path]:
@@ -306,7 +332,8 @@ def resolve_pack_dir(
 
     An id is looked up beside the pack that extends it (``relative_to``), then in the
     ``search`` folders, then among the bundled packs, then in the working directory. A path
-    is relative to the extending pack, else to the working directory.
+    is relative to the extending pack, else to the working directory. An id found nowhere
+    else may come from an installed distribution (packs/distributions.py).
     """
     text = os.fspath(ref)
     search = pack_search_path() if search is None else search
@@ -325,7 +352,16 @@ def resolve_pack_dir(
             return candidate
     if Path(text).is_file() and Path(text).name == "pack.yaml":
         return Path(text).parent
-    known = sorted({*bundled_pack_ids(), *(p.name for f in search for p in _pack_folders(f))})
+    installed = distribution_pack_dir(text) if is_id else None
+    if installed is not None:
+        return installed
+    known = sorted(
+        {
+            *bundled_pack_ids(),
+            *(p.name for f in search for p in _pack_folders(f)),
+            *(p.id for p in distribution_packs()),
+        }
+    )
     suggestion = did_you_mean(text, known)
     where = "on the pack path or " if search else ""
     message = f"no pack '{text}': not a pack id {where}among the bundled packs, and not a folder with a pack.yaml"
@@ -410,6 +446,7 @@ class _Loader:
         if root in self.loaded:
             return self.loaded[root]
         manifest, source = _load_manifest(root / "pack.yaml", self.search)
+        guard_pack(manifest.id, root)
         for other in self.loaded.values():
             if other.manifest.id == manifest.id and other.root != root:
                 assert child is not None and via is not None

@@ -53,5 +53,10 @@ def pack_digest(files: Mapping[str, str]) -> str:
     sha256 of its bytes. The workspace stores pack versions under this digest, lock files pin
     it and pack signatures sign it, so it never changes for the same files.
     """
-    lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(files.items()))
-    return sha256_hex(lines.encode("utf-8"))
+    return sha256_hex(pack_listing(files).encode("utf-8"))
+
+
+def pack_listing(files: Mapping[str, str]) -> str:
+    """The text :func:`pack_digest` hashes: one ``path<TAB>file-sha256`` line a file, sorted.
+    A signed pack ships it (``pack.sha256``), so a changed file can be named."""
+    return "".join(f"{path}\t{digest}\n" for path, digest in sorted(files.items()))

@@ -1,0 +1,1 @@
+"""Acme's licensecheck policy packs: each folder here beside this file is one pack."""

@@ -1,0 +1,620 @@
+"""Compile a whole checked pack into one Python function, built with the ``ast`` module.
+
+Input: a :class:`~licensecheck.engine.rules.CheckedPack` and the rules to run (a selection
+may keep only some). Output: a :class:`GeneratedPack` whose function ``(data, today,
+max_steps)`` gives every rule's outcome in order, with exactly the statuses of the closure
+compiler's untraced path (:mod:`.compile`), which stays the traced path and the oracle.
+
+The pack's text never becomes Python source. Each node kind of the rule language maps to a
+fixed shape of Python syntax tree built here; every identifier is minted (``_v12``, ``_p3``);
+pack values enter only as :class:`ast.Constant` of plain types or as objects handed to the
+function through its globals (dates, durations, lists, RE2 patterns, the nodes that error
+messages point at). :mod:`.codegen_safety` bounds and audits the tree before ``compile()``
+and runs it with empty ``__builtins__``. Each rule's block has its own ``try``: an error in
+one gives that rule the status ``error`` and the next rule runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import gc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from ..errors import RuleRuntimeError, Span
+from ..lang import nodes as n
+from ..lang.operations import compile_pattern
+from ..lang.values import UNKNOWN, Duration
+from .codegen_loops import LoopEmitter
+from .codegen_safety import build_function
+from .codegen_tree import (
+    _OPERATORS,
+    _ORDERED_TYPES,
+    _SCALARS,
+    _TYPE_NAMES,
+    Scope,
+    Statements,
+    _assign,
+    _call,
+    _const,
+    _fold_constant,
+    _if,
+    _is,
+    _is_not,
+    _load,
+    _method,
+    _pick,
+    _type_is,
+    _unknown,
+    depends_only_on_today,
+)
+from .rules import CheckedPack, Rule
+from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
+
+
+class Outcomes(NamedTuple):
+    """The outcome objects the generated function appends, one per rule (the evaluator's)."""
+
+    passed: Any
+    failed: Any
+    unknown_when: Any
+    unknown_require: Any
+    not_applicable: Any
+    when_not_boolean: Any
+    require_not_boolean: Any
+    too_deep: Any
+    error: Callable[[RuleRuntimeError], Any]
+
+
+@dataclass(frozen=True)
+class GeneratedPack:
+    """One pack's generated function, and the tree it was compiled from when asked to keep
+    it (a 1,000-rule pack's tree is half a million nodes: evaluation does not keep it)."""
+
+    run: Callable[[dict[str, Any], dt.date, int], list[Any]]
+    tree: ast.Module | None = None
+
+    def source(self) -> str:
+        """The generated code as Python text (for reading; it is compiled from the tree)."""
+        if self.tree is None:
+            raise ValueError("the tree of this generated pack was not kept")
+        return ast.unparse(self.tree) + "\n"
+
+
+def generate_pack(
+    pack: CheckedPack, rules: Sequence[Rule], outcomes: Outcomes, *, keep_tree: bool = False
+) -> GeneratedPack:
+    """Generate, bound, audit and compile the function that evaluates ``rules``."""
+    enabled = gc.isenabled()
+    gc.disable()  # a large tree of new objects: collections would find nothing to free
+    try:
+        emitter = _Emitter(pack, outcomes)
+        tree = emitter.module(rules)
+        where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
+        run = build_function(tree, "_pack", emitter.values, frozenset(emitter.minted), where)
+    finally:
+        if enabled:
+            gc.enable()
+    return GeneratedPack(run, tree if keep_tree else None)
+
+
+# ---------------------------------------------------------------- the emitter
+
+
+class _Emitter(LoopEmitter):
+    def __init__(self, pack: CheckedPack, outcomes: Outcomes) -> None:
+        self.pack = pack
+        self.values: dict[str, Any] = {}  # minted global -> object passed in
+        self.minted: set[str] = set()
+        self._serial = 0
+        self._by_identity: dict[int, str] = {}
+        self.predicates: dict[str, tuple[str, str]] = {}  # predicate -> (function, memo)
+        self.predicate_defs: Statements = []
+        self.day_memos: list[str] = []  # per-call memos of today-only values
+        self.frames: list[list[str]] = [[]]  # the memos each function being built assigns
+        self.outcomes = {field: self.value(getattr(outcomes, field)) for field in outcomes._fields}
+
+    # -- names and values
+    def mint(self, letter: str) -> str:
+        name = f"_{letter}{self._serial}"
+        self._serial += 1
+        self.minted.add(name)
+        return name
+
+    def value(self, obj: Any, letter: str = "k") -> str:
+        """A minted global holding ``obj`` (one name per object)."""
+        known = self._by_identity.get(id(obj))
+        if known is not None and self.values[known] is obj:
+            return known
+        name = self.mint(letter)
+        self.values[name] = obj
+        self._by_identity[id(obj)] = name
+        return name
+
+    def node(self, node: n.Node) -> ast.Name:
+        """The syntax node an error message points at, passed in (never printed into code)."""
+        return _load(self.value(node, "n"))
+
+    def constant(self, value: Any) -> ast.expr:
+        if value is None:
+            return _unknown()
+        if type(value) in _SCALARS:
+            return _const(value)
+        return _load(self.value(value))
+
+    # -- the module
+    def module(self, rules: Sequence[Rule]) -> ast.Module:
+        blocks: Statements = []
+        for rule in rules:
+            blocks.extend(self.rule(rule))
+        memos = [_assign(memo, _load("_UNSET")) for _, memo in self.predicates.values()]
+        memos += [_assign(memo, _load("_UNSET")) for memo in self.day_memos]
+        body: Statements = [
+            _assign("_steps", _const(0)),
+            _assign("_out", ast.List([], ast.Load())),
+            *memos,
+            *self.predicate_defs,
+            *blocks,
+            ast.Return(_load("_out")),
+        ]
+        arguments = ast.arguments(
+            posonlyargs=[],
+            args=[ast.arg("_root"), ast.arg("_today"), ast.arg("_max")],
+            kwonlyargs=[],
+            kw_defaults=[],
+            defaults=[],
+        )
+        function = ast.FunctionDef("_pack", arguments, body, [], None)
+        return ast.Module([function], [])  # the audit gives every node its location
+
+    def rule(self, rule: Rule) -> Statements:
+        """One rule's block: its outcome appended, whatever happens inside."""
+        outcome = self.outcomes
+        require: Statements = []
+        r = self.expr(rule.require, {}, require)
+        require.append(self._append_status(r, "require"))
+        if rule.when is None:
+            inner = require
+        else:
+            inner = []
+            w = self.expr(rule.when, {}, inner)
+            inner.append(
+                _if(
+                    _is(w, _const(True)),
+                    require,
+                    [
+                        _if(
+                            _is(w, _const(False)),
+                            [self._append(outcome["not_applicable"])],
+                            [
+                                _if(
+                                    _is(w, _unknown()),
+                                    [self._append(outcome["unknown_when"])],
+                                    [self._append(outcome["when_not_boolean"])],
+                                )
+                            ],
+                        )
+                    ],
+                )
+            )
+        handlers = [
+            ast.ExceptHandler(
+                _load("_RuleRuntimeError"),
+                "_error",
+                [
+                    ast.Expr(
+                        _method(_load("_out"), "append", _call(outcome["error"], _load("_error")))
+                    )
+                ],
+            ),
+            ast.ExceptHandler(_load("_RecursionError"), None, [self._append(outcome["too_deep"])]),
+        ]
+        label = ast.Expr(_const(f"rule {rule.id}"))  # shown by `packs compile --show`
+        return [label, _assign("_steps", _const(0)), ast.Try(inner, handlers, [], [])]
+
+    def _append(self, outcome: str) -> ast.Expr:
+        return ast.Expr(_method(_load("_out"), "append", _load(outcome)))
+
+    def _append_status(self, r: ast.expr, part: str) -> ast.stmt:
+        outcome = self.outcomes
+        return _if(
+            _is(r, _const(True)),
+            [self._append(outcome["passed"])],
+            [
+                _if(
+                    _is(r, _const(False)),
+                    [self._append(outcome["failed"])],
+                    [
+                        _if(
+                            _is(r, _unknown()),
+                            [self._append(outcome[f"unknown_{part}"])],
+                            [self._append(outcome[f"{part}_not_boolean"])],
+                        )
+                    ],
+                )
+            ],
+        )
+
+    # -- expressions: each appends its statements to `out` and returns a name or constant
+    def expr(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:
+        if isinstance(expr, n.Arith | n.Call | n.Neg) and depends_only_on_today(
+            expr, scope, self.pack
+        ):
+            folded = self._folded(expr)
+            if folded is not None:
+                return self._named(folded, out)
+            return self._once_per_call(expr, scope, out)
+        return self._dispatch(expr, scope, out)
+
+    def _dispatch(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:
+        method: Callable[[Any, Scope, Statements], ast.expr] = getattr(
+            self, "_" + type(expr).__name__.rstrip("_").lower()
+        )
+        return self._named(method(expr, scope, out), out)
+
+    def _named(self, result: ast.expr, out: Statements) -> ast.expr:
+        if isinstance(result, ast.Constant) and type(result.value) is not bool:
+            return self._result(out, result)  # `is` tests read names: Python warns on literals
+        return result
+
+    def _folded(self, expr: n.Expr) -> ast.expr | None:
+        """The value of an expression of literals and consts alone (``3 * 365``), computed
+        now; None when it reads the date or fails (the error then happens at run time, in
+        its rule, as in the closures)."""
+        if any(isinstance(x, n.Name) and x.name == "today" for x in n.walk(expr)):
+            return None
+        try:
+            value = _fold_constant(expr, self.pack)
+        except (RuleRuntimeError, ValueError, ArithmeticError, TypeError):
+            return None
+        return _unknown() if value is UNKNOWN else self.constant(value)
+
+    def _once_per_call(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.Name:
+        """``today - 1 year`` and the like: computed where first needed in a call and kept
+        for the rest of it (the closures keep it per date), never computed ahead of need so
+        that an error stays in the rule that meets it."""
+        memo = self.mint("d")
+        self.day_memos.append(memo)
+        self.frames[-1].append(memo)
+        compute: Statements = []
+        compute.append(_assign(memo, self._dispatch(expr, scope, compute)))
+        out.append(_if(_is(_load(memo), _load("_UNSET")), compute))
+        return _load(memo)
+
+    def _result(self, out: Statements, value: ast.expr) -> ast.Name:
+        name = self.mint("v")
+        out.append(_assign(name, value))
+        return _load(name)
+
+    def _literal(self, expr: n.Literal_, scope: Scope, out: Statements) -> ast.expr:
+        return self.constant(expr.value)
+
+    def _listexpr(self, expr: n.ListExpr, scope: Scope, out: Statements) -> ast.expr:
+        if all(isinstance(i, n.Literal_) for i in expr.items):
+            return _load(self.value([i.value for i in expr.items if isinstance(i, n.Literal_)]))
+        items = [self.expr(i, scope, out) for i in expr.items]
+        return self._result(out, ast.List(items, ast.Load()))
+
+    def _name(self, expr: n.Name, scope: Scope, out: Statements) -> ast.expr:
+        return self._path(expr, scope, out)
+
+    def _attr(self, expr: n.Attr, scope: Scope, out: Statements) -> ast.expr:
+        return self._path(expr, scope, out)
+
+    def _index(self, expr: n.Index, scope: Scope, out: Statements) -> ast.expr:
+        return self._path(expr, scope, out)
+
+    # -- paths
+    def _path(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:
+        steps: list[str | int | n.Expr] = []
+        node = expr
+        while isinstance(node, n.Attr | n.Index):
+            if isinstance(node, n.Attr):
+                steps.append(node.name)
+            elif (
+                isinstance(node.index, n.Literal_)
+                and isinstance(node.index.value, str | int)
+                and not isinstance(node.index.value, bool)
+            ):
+                steps.append(node.index.value)
+            else:
+                steps.append(node.index)
+            node = node.obj
+        steps.reverse()
+        keys = tuple(s for s in steps if isinstance(s, str | int))
+        if isinstance(node, n.Name) and len(keys) == len(steps):
+            name = node.name
+            if name in scope:
+                return _load(scope[name]) if not keys else self._keys(expr, scope[name], keys, out)
+            if not self._special(name):
+                start = self._result(out, _method(_load("_root"), "get", _const(name)))
+                return self._keys(expr, start.id, keys, out)
+        return self._general_path(expr, node, steps, scope, out)
+
+    def _special(self, name: str) -> bool:
+        return name in self.pack.consts or name in self.pack.predicates or name == "today"
+
+    def _keys(
+        self, expr: n.Expr, start: str, keys: tuple[str | int, ...], out: Statements
+    ) -> ast.Name:
+        """Fixed keys read inline with ``dict.get`` while they are text; the rest (lists,
+        numbers, absent values, mistyped data) through the closures' slow path."""
+        v = self.mint("v")
+        keys_const = ast.Tuple([_const(k) for k in keys], ast.Load())
+        if not keys:
+            out.append(_assign(v, _load(start)))
+
+        def read(position: int) -> Statements:
+            if position == len(keys):
+                return [_if(_is(_load(v), _const(None)), [_assign(v, _unknown())])]
+            key = keys[position]
+            source = _load(start if position == 0 else v)
+            rest = _call("_rest", source, keys_const, _const(position), self.node(expr))
+            slow: Statements = [_assign(v, rest)]
+            if type(key) is not str:
+                return slow
+            fast = [_assign(v, _method(source, "get", _const(key))), *read(position + 1)]
+            return [_if(_type_is(source, "_dict"), fast, slow)]
+
+        out.extend(read(0))
+        return _load(v)
+
+    def _general_path(
+        self,
+        expr: n.Expr,
+        base: n.Expr,
+        steps: Sequence[str | int | n.Expr],
+        scope: Scope,
+        out: Statements,
+    ) -> ast.Name:
+        """``base.step…`` with dynamic indexes: each index evaluated only once the value so
+        far is known, as the closures' ``path_reader`` does."""
+        v = self.mint("v")
+        out.append(_assign(v, self._base(base, scope, out)))
+        block = out
+        for key in steps:
+            inner: Statements = []
+            if isinstance(key, str | int):
+                index_value: ast.expr = _const(key)
+            else:
+                index_value = self.expr(key, scope, inner)
+            inner.append(_assign(v, _call("_step", _load(v), index_value, self.node(expr))))
+            block.append(_if(_is_not(_load(v), _unknown()), inner))
+            block = inner
+        return _load(v)
+
+    def _base(self, node: n.Expr, scope: Scope, out: Statements) -> ast.expr:
+        if not isinstance(node, n.Name):
+            return self.expr(node, scope, out)
+        name = node.name
+        if name in scope:
+            return _load(scope[name])
+        if name in self.pack.consts:
+            return self.constant(self.pack.consts[name])
+        if name in self.pack.predicates:
+            return self._predicate(name, out)
+        if name == "today":
+            return _load("_today")
+        return _method(_load("_root"), "get", _const(name), _unknown())
+
+    # -- predicates: one nested function each, memoised per declaration
+    def _predicate(self, name: str, out: Statements) -> ast.expr:
+        if name not in self.predicates:  # the checker rejects cycles, so this terminates
+            function, memo = self.mint("p"), self.mint("m")
+            self.predicates[name] = (function, memo)
+            self.frames.append([])
+            body: Statements = []
+            result = self.expr(self.pack.predicates[name], {}, body)
+            assigned = ["_steps", memo, *self.frames.pop()]
+            body = [ast.Nonlocal(assigned), *body, _assign(memo, result), ast.Return(_load(memo))]
+            arguments = ast.arguments([], [], None, [], [], None, [])
+            self.predicate_defs.append(ast.FunctionDef(function, arguments, body, [], None))
+        function, memo = self.predicates[name]
+        return self._result(
+            out, _pick(_is_not(_load(memo), _load("_UNSET")), _load(memo), _call(function))
+        )
+
+    # -- functions
+    def _call(self, expr: n.Call, scope: Scope, out: Statements) -> ast.expr:
+        (arg_expr,) = expr.args
+        arg = self.expr(arg_expr, scope, out)
+        if expr.func == "declared":
+            return self._result(out, _is_not(arg, _unknown()))
+        applied: ast.expr = _call("_call", _const(expr.func), arg, _load("_today"), self.node(expr))
+        if expr.func == "len":  # the common cases inline, the rest (and errors) by the helper
+            sized = ast.BoolOp(ast.Or(), [_type_is(arg, "_list"), _type_is(arg, "_str")])
+            applied = _pick(sized, _call("_len", arg), applied)
+        elif expr.func in ("lower", "upper"):
+            applied = _pick(_type_is(arg, "_str"), _method(arg, expr.func), applied)
+        elif expr.func == "days_since":
+            elapsed = ast.Attribute(ast.BinOp(_load("_today"), ast.Sub(), arg), "days", ast.Load())
+            applied = _pick(_type_is(arg, "_date"), elapsed, applied)
+        return self._result(out, _pick(_is(arg, _unknown()), _unknown(), applied))
+
+    # -- logic
+    def _not(self, expr: n.Not, scope: Scope, out: Statements) -> ast.expr:
+        v = self.expr(expr.operand, scope, out)
+        otherwise = _call("_truth", v, self.node(expr), _const("'not'"))
+        value = _pick(
+            _is(v, _const(True)),
+            _const(False),
+            _pick(_is(v, _const(False)), _const(True), otherwise),
+        )
+        return self._result(out, value)
+
+    def _boolop(self, expr: n.BoolOp, scope: Scope, out: Statements) -> ast.expr:
+        """Kleene ``and``/``or``: the left side decides alone when it can, and a non-boolean
+        side is an error whenever it is evaluated, as in the closures."""
+        deciding = expr.op == "or"  # `or` is decided by a true side, `and` by a false one
+        r = self.mint("v")
+        a = self.expr(expr.left, scope, out)
+        right: Statements = []
+        b = self.expr(expr.right, scope, right)
+        what = _const(f"'{expr.op}'")
+        right.append(
+            _if(
+                _is(b, _const(deciding)),
+                [_assign(r, _const(deciding))],
+                [
+                    _if(
+                        ast.BoolOp(
+                            ast.And(), [_is(a, _const(not deciding)), _is(b, _const(not deciding))]
+                        ),
+                        [_assign(r, _const(not deciding))],
+                        [
+                            ast.Expr(_call("_truth", a, self.node(expr.left), what)),
+                            ast.Expr(_call("_truth", b, self.node(expr.right), what)),
+                            _assign(r, _unknown()),
+                        ],
+                    )
+                ],
+            )
+        )
+        out.append(_if(_is(a, _const(deciding)), [_assign(r, _const(deciding))], right))
+        return _load(r)
+
+    def _if(self, expr: n.If, scope: Scope, out: Statements) -> ast.expr:
+        r = self.mint("v")
+        c = self.expr(expr.cond, scope, out)
+        then: Statements = []
+        then.append(_assign(r, self.expr(expr.then, scope, then)))
+        otherwise: Statements = []
+        otherwise.append(_assign(r, self.expr(expr.otherwise, scope, otherwise)))
+        neither = [_assign(r, _call("_truth", c, self.node(expr.cond), _const("'if'")))]
+        out.append(
+            _if(_is(c, _const(True)), then, [_if(_is(c, _const(False)), otherwise, neither)])
+        )
+        return _load(r)
+
+    def _coalesce(self, expr: n.Coalesce, scope: Scope, out: Statements) -> ast.expr:
+        r = self.mint("v")
+        v = self.expr(expr.value, scope, out)
+        default: Statements = []
+        default.append(_assign(r, self.expr(expr.default, scope, default)))
+        out.append(_if(_is(v, _unknown()), default, [_assign(r, v)]))
+        return _load(r)
+
+    # -- comparisons
+    def _compare(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
+        if expr.op in ("in", "not in", "contains"):
+            return self._membership(expr, scope, out)
+        if expr.op == "matches":
+            return self._matches(expr, scope, out)
+        r = self.mint("v")
+        a = self.expr(expr.left, scope, out)
+        known: Statements = []
+        if isinstance(expr.right, n.Literal_) and expr.right.value is not None:
+            constant = expr.right.value
+            c = self.constant(constant)
+            general = _call("_compare", _const(expr.op), a, c, self.node(expr))
+            plain = (*_ORDERED_TYPES, bool) if expr.op in ("==", "!=") else _ORDERED_TYPES
+            if type(constant) in plain:  # the common case first: the constant's own type
+                same_type = _type_is(a, _TYPE_NAMES[type(constant)])
+                unknown = _if(_is(a, _unknown()), [_assign(r, _unknown())], [_assign(r, general)])
+                exact = [_assign(r, self._python(expr.op, a, c))]
+                out.append(_if(same_type, exact, [unknown]))
+                return _load(r)
+            known.append(_assign(r, general))
+        else:
+            b = self.expr(expr.right, scope, known)
+            same_plain = ast.BoolOp(
+                ast.And(),
+                [
+                    _is(_call("_type", a), _call("_type", b)),
+                    ast.Compare(_call("_type", a), [ast.In()], [_load(self._plain(expr.op))]),
+                ],
+            )
+            general = _call("_compare", _const(expr.op), a, b, self.node(expr))
+            known.append(
+                _if(
+                    _is(b, _unknown()),
+                    [_assign(r, _unknown())],
+                    [
+                        _if(
+                            same_plain,
+                            [_assign(r, self._python(expr.op, a, b))],
+                            [_assign(r, general)],
+                        )
+                    ],
+                )
+            )
+        out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], known))
+        return _load(r)
+
+    def _plain(self, op: str) -> str:
+        """The set of types Python compares as the language does, for ``op``."""
+        return self.value(_PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER)
+
+    @staticmethod
+    def _python(op: str, a: ast.expr, b: ast.expr) -> ast.Compare:
+        return ast.Compare(a, [_OPERATORS[op]()], [b])
+
+    def _membership(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
+        constant = self._constant_strings(expr.right) if expr.op in ("in", "not in") else None
+        a = self.expr(expr.left, scope, out)
+        if constant is None:
+            b = self.expr(expr.right, scope, out)
+            general = _call("_membership", _const(expr.op), a, b, self.node(expr))
+            return self._result(out, general)
+        test: type[ast.cmpop] = ast.NotIn if expr.op == "not in" else ast.In
+        found = ast.Compare(a, [test()], [_load(self.value(constant))])
+        listed = _load(self.value(sorted(constant)))
+        general = _call("_membership", _const(expr.op), a, listed, self.node(expr))
+        return self._result(out, _pick(_type_is(a, "_str"), found, general))
+
+    def _constant_strings(self, expr: n.Expr) -> frozenset[str] | None:
+        """The values of a literal list or const that holds only text, as a set."""
+        values: Any = None
+        if isinstance(expr, n.ListExpr) and all(isinstance(i, n.Literal_) for i in expr.items):
+            values = [i.value for i in expr.items if isinstance(i, n.Literal_)]
+        elif isinstance(expr, n.Name) and expr.name in self.pack.consts:
+            values = self.pack.consts[expr.name]
+        if isinstance(values, list) and all(type(v) is str for v in values):
+            return frozenset(values)
+        return None
+
+    def _matches(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
+        r = self.mint("v")
+        text = self.expr(expr.left, scope, out)
+        regex = self._fixed_pattern(expr.right)
+        known: Statements = []
+        pattern = self.expr(expr.right, scope, known)
+        matched: ast.expr = _call("_match", text, pattern, regex or _const(None), self.node(expr))
+        if regex is not None:  # text against a pattern compiled once: RE2 directly
+            matched = _pick(_type_is(text, "_str"), _method(regex, "found_in", text), matched)
+        known.append(_assign(r, _pick(_is(pattern, _unknown()), _unknown(), matched)))
+        out.append(_if(_is(text, _unknown()), [_assign(r, _unknown())], known))
+        return _load(r)
+
+    def _fixed_pattern(self, expr: n.Expr) -> ast.Name | None:
+        """The RE2 pattern of a literal or a const, compiled now (as the closures compile a
+        literal's); None leaves it to run time, which words a bad one as the closures do."""
+        fixed = expr.value if isinstance(expr, n.Literal_) else None
+        if isinstance(expr, n.Name) and expr.name in self.pack.consts:
+            fixed = self.pack.consts[expr.name]
+        if not isinstance(fixed, str):
+            return None
+        try:
+            return _load(self.value(compile_pattern(fixed)))
+        except ValueError:
+            return None
+
+    # -- arithmetic
+    def _arith(self, expr: n.Arith, scope: Scope, out: Statements) -> ast.expr:
+        r = self.mint("v")
+        a = self.expr(expr.left, scope, out)
+        known: Statements = []
+        b = self.expr(expr.right, scope, known)
+        shift = isinstance(expr.right, n.Literal_) and isinstance(expr.right.value, Duration)
+        helper = "_date_shift" if shift and expr.op in "+-" else "_arith"  # `x + 1 year`
+        computed = _call(helper, _const(expr.op), a, b, self.node(expr))
+        known.append(_assign(r, _pick(_is(b, _unknown()), _unknown(), computed)))
+        out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], known))
+        return _load(r)
+
+    def _neg(self, expr: n.Neg, scope: Scope, out: Statements) -> ast.expr:
+        v = self.expr(expr.operand, scope, out)
+        negated = _call("_negative", v, self.node(expr))
+        return self._result(out, _pick(_is(v, _unknown()), _unknown(), negated))

@@ -1,0 +1,141 @@
+"""The pieces generated pack code is built from: small builders of Python syntax trees, and
+what the generator knows about expressions of the rule language before it emits them.
+
+Input: rule-language nodes (:mod:`licensecheck.lang.nodes`) and names minted by
+:mod:`.codegen`. Output: :mod:`ast` nodes of the few shapes the audit of
+:mod:`.codegen_safety` allows, and facts about expressions (constant, date-only,
+truth-valued).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from ..lang import nodes as n
+from ..lang.operations import arithmetic
+from ..lang.values import UNKNOWN
+from .codegen_safety import call, negative
+from .rules import CheckedPack
+
+Scope = dict[str, str]  # the rule language's variable -> the minted local holding its value
+Statements = list[ast.stmt]
+
+#: Python's own comparison operators, for the cases the language compares exactly as Python.
+_OPERATORS: dict[str, type[ast.cmpop]] = {
+    "==": ast.Eq,
+    "!=": ast.NotEq,
+    "<": ast.Lt,
+    "<=": ast.LtE,
+    ">": ast.Gt,
+    ">=": ast.GtE,
+}
+#: Constant types compared by Python directly when the other side has the same type
+#: (booleans only by == and !=), as :mod:`.runtime`'s ``_PLAIN_EQUALITY`` and ``_PLAIN_ORDER``.
+_TYPE_NAMES: dict[type, str] = {
+    str: "_str",
+    int: "_int",
+    float: "_float",
+    bool: "_bool",
+    dt.date: "_date",
+}
+_ORDERED_TYPES = (str, int, float, dt.date)
+_SCALARS = (str, int, float, bool)
+
+
+def depends_only_on_today(expr: n.Expr, bound: Collection[str], pack: CheckedPack) -> bool:
+    """True for expressions of literals, consts and `today` alone (no declaration data):
+    their value changes only with the assessment date, so both compilers compute them once."""
+    for node in n.walk(expr):
+        if isinstance(node, n.Name):
+            if node.name in bound or node.name in pack.predicates:
+                return False
+            if node.name not in pack.consts and node.name != "today":
+                return False
+        elif isinstance(node, n.Attr | n.Index | n.Quantifier | n.Aggregate):
+            return False
+    return True
+
+
+def _fold_constant(expr: n.Expr, pack: CheckedPack) -> Any:
+    """Evaluate literals, consts, arithmetic, negation and functions as the closures do."""
+    if isinstance(expr, n.Literal_):
+        return UNKNOWN if expr.value is None else expr.value
+    if isinstance(expr, n.Name):
+        return pack.consts[expr.name]
+    if isinstance(expr, n.Arith):
+        a = _fold_constant(expr.left, pack)
+        b = UNKNOWN if a is UNKNOWN else _fold_constant(expr.right, pack)
+        return UNKNOWN if b is UNKNOWN else arithmetic(expr.op, a, b, expr)
+    if isinstance(expr, n.Neg):
+        v = _fold_constant(expr.operand, pack)
+        return UNKNOWN if v is UNKNOWN else negative(v, expr)
+    if isinstance(expr, n.Call) and expr.func in ("len", "lower", "upper", "declared"):
+        v = _fold_constant(expr.args[0], pack)
+        if expr.func == "declared":
+            return v is not UNKNOWN
+        return UNKNOWN if v is UNKNOWN else call(expr.func, v, dt.date.min, expr)
+    raise TypeError(f"not a constant expression: {type(expr).__name__}")
+
+
+def _truth_valued(expr: n.Expr) -> bool:
+    """Whether ``expr`` can only give true, false or unknown (or raise): comparisons,
+    ``not``, ``and``/``or``, quantifiers and ``declared`` never give another value, so
+    their callers need not test for one."""
+    if isinstance(expr, n.Compare | n.Not | n.BoolOp | n.Quantifier):
+        return True
+    if isinstance(expr, n.Call):
+        return expr.func == "declared"
+    return isinstance(expr, n.Literal_) and type(expr.value) is bool
+
+
+# ---------------------------------------------------------------- small tree builders
+
+
+def _load(name: str) -> ast.Name:
+    return ast.Name(name, ast.Load())
+
+
+def _assign(name: str, value: ast.expr) -> ast.Assign:
+    return ast.Assign([ast.Name(name, ast.Store())], value)
+
+
+def _is(a: ast.expr, b: ast.expr) -> ast.Compare:
+    return ast.Compare(a, [ast.Is()], [b])
+
+
+def _is_not(a: ast.expr, b: ast.expr) -> ast.Compare:
+    return ast.Compare(a, [ast.IsNot()], [b])
+
+
+def _call(name: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(_load(name), list(args), [])
+
+
+def _method(obj: ast.expr, attr: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(ast.Attribute(obj, attr, ast.Load()), list(args), [])
+
+
+def _if(test: ast.expr, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt] = ()) -> ast.If:
+    return ast.If(test, list(body) or [ast.Pass()], list(orelse))
+
+
+def _pick(test: ast.expr, yes: ast.expr, no: ast.expr) -> ast.IfExp:
+    return ast.IfExp(test, yes, no)
+
+
+def _const(value: str | int | float | bool | None) -> ast.Constant:
+    return ast.Constant(value)
+
+
+_UNKNOWN = "_UNKNOWN"
+
+
+def _unknown() -> ast.Name:
+    return _load(_UNKNOWN)
+
+
+def _type_is(value: ast.expr, type_name: str) -> ast.Compare:
+    return _is(_call("_type", value), _load(type_name))
