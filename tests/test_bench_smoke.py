@@ -34,5 +34,6 @@ def test_bench_quick_run() -> None:
     assert "check / baseline" in names, out
     assert any(name.startswith("jobs 2 / jobs 1 at ") for name in names), out
     assert any(name.startswith("peak RSS 6 / 3 files") for name in names), out
+    assert re.search(r"assess vs evaluation: with witnesses \d+\.\d\dx .*statuses only", out), out
     assert "\ntargets\n" in out
-    assert len(re.findall(r"^ +\[(met|NOT met)\] ", out, re.MULTILINE)) == 4, out
+    assert len(re.findall(r"^ +\[(met|NOT met)\] ", out, re.MULTILINE)) == 5, out

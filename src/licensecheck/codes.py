@@ -415,7 +415,6 @@ PACK_DISTRIBUTION = _code(
     stage="trust",
 )
 
-
 # -- evidence
 EVIDENCE_ENTRY = _code(
     "evidence-entry",
@@ -427,6 +426,16 @@ EVIDENCE_PATH = _code(
     "evidence-path",
     "an evidence path is absolute, or climbs or links out of the declaration's folder "
     "(and of --evidence-root when given)",
+    stage="trust",
+)
+
+
+# -- bundles
+BUNDLE = _code(
+    "bundle",
+    "a submission bundle cannot be read safely: not a zip, no manifest, or a hostile member "
+    "(a name outside the bundle, a link, a duplicate, encryption, or a size, ratio or count "
+    "over the bounds)",
     stage="trust",
 )
 

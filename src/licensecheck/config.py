@@ -8,8 +8,8 @@ What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``b
 ``format`` (of ``check``), ``lang``, ``jobs``, ``calendar`` (of ``plan``), for the workspace
 ``workspace`` (a folder), ``database-url`` and ``record``, and for the language server
 ``lsp-declaration`` (the declaration its code lenses evaluate rules against), for the pack
-supply chain ``require-signed`` and ``trusted-keys`` (public key files), and
-``evidence-root`` (a folder evidence files may also be in); ``snake_case``
+supply chain ``require-signed`` and ``trusted-keys`` (public key files), and ``evidence-root``
+(a folder evidence files may also be in); ``snake_case``
 spellings are accepted too.
 Relative paths are relative to the file's folder, so a configuration works from any
 subfolder. The values become the commands' defaults: a flag on the command line always wins.

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import licensecheck
 from helpers.cli import run
@@ -17,6 +22,7 @@ from helpers.paths import REPO
 
 DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
 AS_OF = "2026-01-15"
+PACK = "cn-credit-reporting"
 KINDS = ["first_party", "crawled", "purchased", "operator_channel"]
 SUBJECTS = ["individual", "enterprise"]
 
@@ -275,3 +281,75 @@ def test_ctrl_c_while_workers_start_is_no_traceback(tmp_path: Path) -> None:
         _, err = proc.communicate(timeout=60)
     assert "Traceback" not in err, err
     assert proc.returncode in (130, 1), err  # interrupted, or finished just before the signal
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n_chunks=st.integers(min_value=0, max_value=40),
+    workers=st.integers(min_value=1, max_value=3),
+    start_late=st.booleans(),
+)
+def test_chunks_come_back_in_order_whoever_assesses_them(
+    n_chunks: int, workers: int, start_late: bool
+) -> None:
+    """This process takes chunks while the workers start and whenever the next result is
+    not ready; the results still come in input order, and no more than CHUNKS_IN_FLIGHT
+    chunks per process are taken and not yet given back."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from licensecheck.engine import batch
+
+    chunks = [[f"{c}-{i}" for i in range(3)] for c in range(n_chunks)]
+    taken: list[str] = []
+    given: list[str] = []
+    by: dict[str, str] = {}
+
+    def assess(who: str, files: Sequence[str]) -> list[str]:
+        taken.append(files[0])
+        outstanding = len(taken) - len(given) // 3
+        assert outstanding <= (workers + 1) * batch.CHUNKS_IN_FLIGHT + 1
+        by[files[0]] = who
+        if who == "worker":
+            time.sleep(0.002)
+        return list(files)
+
+    started: Future[None] = Future()
+    if not start_late:
+        started.set_result(None)
+    with ThreadPoolExecutor(workers) as pool:
+        submit = functools.partial(pool.submit, assess, "worker")
+        here = functools.partial(assess, "here")
+        for result in batch._in_order(iter(chunks), submit, here, workers, started):
+            given.append(result)
+            if start_late and len(given) == 6:
+                started.set_result(None)  # the workers are ready from the third chunk on
+    assert given == [f for c in chunks for f in c]
+    if start_late and n_chunks > 2:
+        assert by[chunks[0][0]] == by[chunks[1][0]] == "here"
+
+
+def test_statuses_only_batches_never_trace(tmp_path: Path) -> None:
+    """``witnesses=False`` (``check --quiet``): the same statuses, counts, scores and exit
+    codes, and no rule is ever run traced; with a baseline the gaps are traced all the same."""
+    folder = tmp_path / "firms"
+    folder.mkdir()
+    for example in sorted((REPO / "examples").glob("*.yaml")):
+        (folder / example.name).write_bytes(example.read_bytes())
+    full = licensecheck.assess_many([folder], PACK, as_of=AS_OF)
+    bare = licensecheck.start_batch([folder], PACK, as_of=AS_OF, witnesses=False)
+    items = list(bare.items())
+    assert [i.assessment.summary for i in items if i.assessment] == [
+        a.summary for a in full.assessments
+    ]
+    assert [[f.status for f in i.assessment.findings] for i in items if i.assessment] == [
+        [f.status for f in a.findings] for a in full.assessments
+    ]
+    assert any(f.status in ("fail", "unknown") for a in full.assessments for f in a.findings)
+    assert not any(f.witnesses for i in items if i.assessment for f in i.assessment.findings)
+    assert bare.pack._traced == {}  # built on first use: never used
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(licensecheck.render(full, "json"), encoding="utf-8")
+    compared = licensecheck.start_batch(
+        [folder], PACK, as_of=AS_OF, witnesses=False, baseline=baseline
+    )
+    assert compared.options.witnesses

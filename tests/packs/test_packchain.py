@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from helpers.cli import run
 from licensecheck import codes
 from licensecheck.errors import TrustError
+from licensecheck.packs.contents import folder_files as pack_files
 from licensecheck.packs.lock import LockedPack, read_lock, render_lock
-from licensecheck.packs.signing import pack_files
 from licensecheck.trust import keys
 from licensecheck.trust.digest import pack_digest
 

@@ -81,3 +81,26 @@ def test_report_and_plan_record_the_declaration_they_read(
     [latest] = _latest(workspace)
     assert str(latest.as_of) == "2026-03-01"
     assert latest.declaration == EXAMPLE.read_bytes()
+
+
+def test_a_streamed_batch_records_under_every_pack(workspace: Target, tmp_path: Path) -> None:
+    """``check FOLDER --record`` with two packs, two jobs and a SARIF file: each assessment
+    is stored as it arrives (the workers send it back with its text), once per pack."""
+    folder = tmp_path / "firms"
+    folder.mkdir()
+    examples = sorted((REPO / "examples").glob("*.yaml"))[:3]
+    for example in examples:
+        shutil.copy(example, folder / example.name)
+    (folder / "broken.yaml").write_text("company: [\n", encoding="utf-8")
+    packs = ("--pack", "starter", "--pack", "cn-credit-reporting")
+    sarif = tmp_path / "out.sarif"
+    code, _, err = run(
+        "check", folder, *packs, "--as-of", AS_OF, "-j", "2", "-f", f"sarif={sarif}",
+        "--record", *workspace.args,
+    )  # fmt: skip
+    assert code == 2  # the broken file
+    assert err.count(f"recorded {len(examples)} assessments") == 2, err
+    latest = _latest(workspace)
+    assert sorted(a.pack_id for a in latest) == sorted(["starter", "cn-credit-reporting"] * 3)
+    assert {a.declaration for a in latest} == {e.read_bytes() for e in examples}
+    assert sarif.read_text(encoding="utf-8").count('"automationDetails"') == 2

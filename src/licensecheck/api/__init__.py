@@ -62,6 +62,7 @@ from .workspace import open_workspace as open_workspace
 from .workspace import portfolio as portfolio
 from .workspace import record_assessments as record_assessments
 from .workspace import recorded_supply_graph as recorded_supply_graph
+from .workspace import recorder as recorder
 from .workspace import render_history as render_history
 from .workspace import render_impact as render_impact
 from .workspace import render_pack_diff as render_pack_diff
@@ -246,8 +247,12 @@ def start_batch(
     baseline: str | os.PathLike[str] | Baseline | None = None,
     jobs: int = 1,
     evidence_root: str | os.PathLike[str] | None = None,
+    witnesses: bool = True,
 ) -> BatchRun:
-    """A batch prepared, not run: ``run.items()`` assesses the files in order, keeping nothing."""
+    """A batch prepared, not run: ``run.items()`` assesses the files in order, keeping nothing.
+    ``witnesses=False``: gaps are not traced for their witnesses (their messages do not name
+    them either), for a caller that shows only statuses, counts and scores; ignored with
+    waivers or a baseline, which compare witnesses."""
     from ..engine.batch import start_batch as _start_batch
 
     return _start_batch(
@@ -259,6 +264,7 @@ def start_batch(
         baseline=baseline,
         jobs=jobs,
         evidence_root=evidence_root,
+        witnesses=witnesses,
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from ..engine.gate import DEFAULT_FAIL_ON
@@ -261,22 +262,36 @@ def record_assessments(
     score. ``texts`` (one per assessment: the declaration text it read, as a batch item's
     ``text``) are what is stored; without them each file is read again. Returns how many
     were new: identical inputs are recorded once."""
-    from ..engine.gate import check_fail_on
-    from ..workspace.record import pack_files_of, record, recording
-
-    check_fail_on(fail_on)
     compiled = prepare_pack(pack)
-    files = pack_files_of(compiled)
     read: Sequence[str | Declaration] = (
         texts
         if texts is not None
         else [load_declaration(a.declaration, schema=compiled.checked.schema) for a in assessments]
     )
+    with recorder(
+        compiled, workspace=workspace, database_url=database_url, fail_on=fail_on
+    ) as store:
+        return sum(store(a, d) for a, d in zip(assessments, read, strict=True))
+
+
+@contextmanager
+def recorder(
+    pack: PackRef,
+    *,
+    workspace: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+    fail_on: str = DEFAULT_FAIL_ON,
+) -> Iterator[Callable[[Assessment, str | Declaration], bool]]:
+    """The workspace open for recording assessments made with ``pack`` one at a time, as
+    a batch makes them: ``store(assessment, text)`` records one (the declaration text it
+    read, or the loaded declaration) and says whether it was new."""
+    from ..engine.gate import check_fail_on
+    from ..workspace.record import pack_files_of, record, recording
+
+    check_fail_on(fail_on)
+    files = pack_files_of(prepare_pack(pack))
     with open_workspace(workspace, database_url=database_url) as ws:
-        return sum(
-            record(ws, recording(a, d, files, fail_on))
-            for a, d in zip(assessments, read, strict=True)
-        )
+        yield lambda a, declaration: record(ws, recording(a, declaration, files, fail_on))
 
 
 def firm_history(

@@ -25,6 +25,7 @@ from .._version import __version__
 from ..errors import LicenseCheckError
 from ..output import inputs_recorded
 from .authoring import explain, init, schema
+from .bundle import bundle
 from .check import check, diff_command, validate
 from .editor import lsp_command
 from .evidence import evidence
@@ -202,4 +203,5 @@ main.add_command(portfolio_command)
 main.add_command(lsp_command)
 main.add_command(serve)
 main.add_command(keys)
+main.add_command(bundle)
 main.add_command(evidence)

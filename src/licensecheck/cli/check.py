@@ -5,11 +5,10 @@ from __future__ import annotations
 import functools
 import itertools
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from ..engine.batch import BatchRun
     from ..engine.compile import CompiledPack
     from ..engine.models import Assessment
+    from ..formats.piece import Output, Piece, Spool
 
 #: A batch at least this long shows a progress bar (on a terminal's stderr only).
 PROGRESS_MIN_FILES = 20
@@ -117,7 +117,7 @@ def check(
         start_batch,
     )
     from ..engine.selection import RuleSelection, select_rules
-    from ..formats.stream import STREAMED_FORMATS
+    from ..formats.dispatch import oscal_of_several_packs
 
     targets = resolve_targets(formats, output, "text")
     written = [t.path for t in targets if t.path is not None]
@@ -138,25 +138,37 @@ def check(
         )
     compiled = [select_rules(prepare_pack(p), selection) for p in dict.fromkeys(packs)]
     single = len(declarations) == 1 and len(files) == 1 and not declarations[0].is_dir()
-    if not (single or record or len(compiled) > 1) and all(
-        t.fmt in STREAMED_FORMATS for t in targets
-    ):
-        run = start_batch(
-            files,
-            compiled[0],
-            as_of=as_of,
-            lang=lang,
-            waivers=waivers,
-            baseline=baseline,
-            jobs=jobs,
-            evidence_root=evidence_root,
+    inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
+    if not single:
+        if len(compiled) > 1 and any(t.fmt == "oscal" for t in targets):
+            raise oscal_of_several_packs()
+        # --quiet text prints statuses and counts only: no gap is traced for its witnesses
+        witnesses = record or not (quiet and all(t.fmt == "text" for t in targets))
+        runs = [
+            start_batch(
+                files,
+                pack,
+                as_of=as_of,
+                lang=lang,
+                waivers=waivers,
+                baseline=baseline,
+                jobs=jobs,
+                witnesses=witnesses,
+                evidence_root=evidence_root,
+            )
+            for pack in compiled
+        ]
+        store = (
+            functools.partial(record_run, fail_on=fail_on, workspace=workspace, db=db)
+            if record
+            else None
         )
-        inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
-        sys.exit(stream_outputs(run, targets, fail_on, inputs))
-    runs = []
+        shown = Shown(fail_on, verbose, quiet, color)
+        sys.exit(stream_outputs(runs, targets, shown, inputs, store))
+    batches = []  # one file, one report per pack
     for pack in compiled:
         with _progress(len(files)) as advance:
-            runs.append(
+            batches.append(
                 assess_many(
                     files,
                     pack,
@@ -169,16 +181,14 @@ def check(
                     evidence_root=evidence_root,
                 )
             )
-    failed = runs[0].errors  # the same files fail under every pack: report them once
-    if single and failed:
+    failed = batches[0].errors  # one file: its problems are the command's
+    if failed:
         raise LicenseCheckError(failed[0].diagnostics)
-    for item in failed:
-        echo_diagnostics(item.diagnostics)
     texts = [
         render_runs(
-            runs,
+            batches,
             target.fmt,
-            single=single,
+            single=True,
             fail_on=fail_on,
             verbose=verbose,
             quiet=quiet,
@@ -187,7 +197,7 @@ def check(
         for target in targets
     ]
     if record:
-        for batch, pack in zip(runs, compiled, strict=True):
+        for batch, pack in zip(batches, compiled, strict=True):
             assessed = [item for item in batch.items if item.assessment is not None]
             record_in_workspace(
                 [item.assessment for item in assessed if item.assessment is not None],
@@ -197,37 +207,73 @@ def check(
                 db,
                 texts=[item.text or "" for item in assessed],
             )
-    inputs = [Path(f) for f in files] + [p for p in (waivers, baseline) if p is not None]
     for target, text in zip(targets, texts, strict=True):
         emit(text, target.path, inputs)
-    sys.exit(max(exit_code(batch, fail_on) for batch in runs))
+    sys.exit(max(exit_code(batch, fail_on) for batch in batches))
+
+
+class Shown(NamedTuple):
+    """How ``check`` shows its results: the options every output reads."""
+
+    fail_on: str
+    verbose: bool
+    quiet: bool
+    color: bool | None
+
+
+#: ``--record``: a run's recorder, open while the run lasts, given each result as it arrives
+Store = Callable[["BatchRun"], AbstractContextManager[Callable[["Piece"], None]]]
 
 
 def stream_outputs(
-    run: BatchRun, targets: Sequence[FormatTarget], fail_on: str, inputs: Sequence[Path]
+    runs: Sequence[BatchRun],
+    targets: Sequence[FormatTarget],
+    shown: Shown,
+    inputs: Sequence[Path],
+    store: Store | None = None,
 ) -> int:
-    """Assess ``run``'s files one at a time, each result passed on to every output as it
-    arrives (stdout at once where the format allows, files through a temporary spool and
-    an atomic write at the end), keeping nothing else; returns the exit code."""
-    from ..formats.stream import piece, sink_for
+    """Assess each run's files one at a time (a run per pack), each result passed on to every
+    output as it arrives (stdout at once where the format allows, files through a temporary
+    spool and an atomic write at the end) and to ``store`` (``--record``), keeping nothing
+    else; returns the exit code."""
+    from ..formats.piece import Spool
+    from ..formats.stream import Render, piece, sink_for
     from ..output import write_output
 
-    sinks = [sink_for(run, t.fmt) for t in targets]
-    spools = [_Spool() if t.path is not None else None for t in targets]
-    # each worker renders its files' texts: the parent only writes them
-    compact = functools.partial(
-        piece, formats=tuple(dict.fromkeys(t.fmt for t in targets)), fail_on=fail_on
-    )
+    outputs = [_output(t, shown) for t in targets]
+    parts = tuple(dict.fromkeys(outputs))  # each file's part of each output, rendered once
+    several, as_of = len(runs) > 1, runs[0].options.as_of
+    sinks = [
+        sink_for(o, parts.index(o), several=several, as_of=as_of, fail_on=shown.fail_on)
+        for o in outputs
+    ]
+    spools = [Spool() if t.path is not None else None for t in targets]
     code = 0
-    with _progress(len(run.sources)) as advance:
-        for result in run.finished(compact):
-            advance(result)
-            echo_diagnostics(result.diagnostics)
-            code = max(code, result.exit_code)
-            for sink, spool in zip(sinks, spools, strict=True):
-                sink.add(result)
-                for chunk in sink.ready():
-                    _send(chunk, spool)
+    for number, run in enumerate(runs):
+        render = Render(
+            parts,
+            run.pack.checked.id,
+            run.options.as_of,
+            fail_on=shown.fail_on,
+            verbose=shown.verbose,
+            several=several,
+            record=store is not None,
+        )
+        for sink in sinks:
+            sink.start(run)
+        # each worker renders its files' parts: the parent only writes them
+        results = run.finished(functools.partial(piece, render=render))
+        with _progress(len(run.sources)) as advance, _storing(store, run) as keep:
+            for result in results:
+                advance(result)
+                if number == 0:  # the same files fail under every pack: report them once
+                    echo_diagnostics(result.diagnostics)
+                code = max(code, result.exit_code)
+                keep(result)
+                for sink, spool in zip(sinks, spools, strict=True):
+                    sink.add(result)
+                    for chunk in sink.ready():
+                        _send(chunk, spool)
     for target, sink, spool in zip(targets, sinks, spools, strict=True):
         if spool is None:
             for chunk in sink.chunks():
@@ -240,24 +286,52 @@ def stream_outputs(
     return code
 
 
-class _Spool:
-    """Text kept in a temporary file until the output is written (never in memory)."""
+def _output(target: FormatTarget, shown: Shown) -> Output:
+    """What ``target`` writes of each file: ``--quiet`` text only counts them."""
+    from ..formats.piece import Output
 
-    def __init__(self) -> None:
-        self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
-
-    def read_back(self) -> Iterator[str]:
-        self.file.seek(0)
-        while block := self.file.read(1 << 16):
-            yield block
-        self.file.close()
+    if target.fmt != "text":
+        return Output(target.fmt)
+    if shown.quiet:
+        return Output("quiet")
+    return Output("text", colour_style(shown.color, target.path))
 
 
-def _send(chunk: str, spool: _Spool | None) -> None:
+@contextmanager
+def _storing(store: Store | None, run: BatchRun) -> Iterator[Callable[[Piece], None]]:
+    if store is None:
+        yield lambda _piece: None
+        return
+    with store(run) as keep:
+        yield keep
+
+
+@contextmanager
+def record_run(
+    run: BatchRun, *, fail_on: str, workspace: Path | None, db: str | None
+) -> Iterator[Callable[[Piece], None]]:
+    """``--record`` of a streamed run: each assessment stored as it arrives, with the
+    declaration text it read; at the end, say how many on stderr (stdout is the result)."""
+    from ..api import recorder
+
+    added = total = 0
+    with recorder(run.pack, workspace=workspace, database_url=db, fail_on=fail_on) as store:
+
+        def keep(result: Piece) -> None:
+            nonlocal added, total
+            if result.recorded is not None:
+                added += store(*result.recorded)
+                total += 1
+
+        yield keep
+    _say_recorded(added, total)
+
+
+def _send(chunk: str, spool: Spool | None) -> None:
     if spool is None:
         click.echo(encodable(chunk), nl=False)
     else:
-        spool.file.write(chunk)
+        spool.write(chunk)
 
 
 def record_in_workspace(
@@ -276,7 +350,11 @@ def record_in_workspace(
     added = record_assessments(
         assessments, pack, workspace=workspace, database_url=db, fail_on=fail_on, texts=texts
     )
-    known = len(assessments) - added
+    _say_recorded(added, len(assessments))
+
+
+def _say_recorded(added: int, total: int) -> None:
+    known = total - added
     click.echo(
         f"recorded {added} assessment{'' if added == 1 else 's'}"
         + (f" ({known} already recorded)" if known else ""),

@@ -43,6 +43,7 @@ __all__ = [
     "declaration_dir",
     "evidence_entries",
     "evidence_file",
+    "evidence_state",
     "parse_cover",
     "resolve_cover",
 ]
@@ -376,18 +377,26 @@ def check_evidence(
 def _status(
     entry: EvidenceEntry, folder: Path, evidence_root: Path | None, as_of: dt.date
 ) -> EvidenceStatus:
+    if entry.path is None:
+        return EvidenceStatus(entry, evidence_state(entry, None, as_of))
+    file = evidence_file(entry, folder, evidence_root)
+    actual = sha256_file(file) if _is_regular_file(file) else None
+    return EvidenceStatus(entry, evidence_state(entry, actual, as_of), file, actual)
+
+
+def evidence_state(entry: EvidenceEntry, actual: str | None, as_of: dt.date) -> EvidenceState:
+    """The state of ``entry`` whose file has the sha256 ``actual`` (``None``: there is no such
+    file) on ``as_of``: the one rule, whether the file is on disk or in a submission bundle."""
     expired = entry.expires_on is not None and entry.expires_on < as_of
     if entry.path is None:
-        return EvidenceStatus(entry, "expired" if expired else "remote")
-    file = evidence_file(entry, folder, evidence_root)
-    if not _is_regular_file(file):
-        return EvidenceStatus(entry, "missing", file)
-    actual = sha256_file(file)
+        return "expired" if expired else "remote"
+    if actual is None:
+        return "missing"
     if entry.sha256 is not None and actual != entry.sha256:
-        return EvidenceStatus(entry, "altered", file, actual)
+        return "altered"
     if expired:
-        return EvidenceStatus(entry, "expired", file, actual)
-    return EvidenceStatus(entry, "unhashed" if entry.sha256 is None else "valid", file, actual)
+        return "expired"
+    return "unhashed" if entry.sha256 is None else "valid"
 
 
 def _is_regular_file(path: Path) -> bool:

@@ -6,18 +6,21 @@ language, waivers, baseline reports). Output: :class:`BatchItem` results, one pe
 each an assessment or the diagnostics of a file that could not be assessed, and a
 :class:`BatchReport` (the JSON form) with a combined summary.
 
-``jobs > 1`` runs the files in that many worker processes. Each worker receives the parsed
-pack once (pickled) and compiles it itself; results come back in input order and are the
-same objects a serial run makes, so every output format is byte-identical.
+``jobs > 1`` runs the files in that many processes: this one and ``jobs - 1`` workers. Each
+worker receives the parsed pack once (pickled) and compiles it itself; this process assesses
+files too, from the start (while the workers import and compile) and whenever the next result
+is not ready. Results come back in input order and are the same objects a serial run makes,
+so every output format is byte-identical.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +51,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .baseline import Baseline
     from .pipeline import PackRef
     from .waivers import WaiverSet
@@ -183,6 +188,8 @@ class BatchOptions:
     waivers: WaiverSet | None = None
     baseline: Baseline | None = None
     evidence_root: str | None = None
+    #: trace the gaps for their witnesses (only outputs that print none may go without)
+    witnesses: bool = True
 
 
 @dataclass(frozen=True)
@@ -226,6 +233,7 @@ def assess_file(source: str, pack: CompiledPack, options: BatchOptions) -> Batch
             waivers=options.waivers,
             baseline=options.baseline,
             evidence_root=options.evidence_root,
+            witnesses=options.witnesses,
         )
     except LicenseCheckError as exc:
         return BatchItem(_shown(source), None, exc.diagnostics)
@@ -264,14 +272,14 @@ def run_finished(
         for source in sources:
             yield finish(assess_file(source, pack, options))
         return
-    import collections
     import functools
-    import itertools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = min(jobs, len(sources))
-    chunk = max(1, min(CHUNK_FILES, len(sources) // (workers * 8)))
+    # this process is one of the jobs: it assesses files while the workers start (a spawned
+    # worker takes seconds to import and compile the pack) and whenever it would wait
+    workers = min(jobs, len(sources)) - 1
+    chunk = max(1, min(CHUNK_FILES, len(sources) // (jobs * 8)))
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -283,21 +291,60 @@ def run_finished(
             current_limits(),
         ),
     )
-    chunks = (sources[i : i + chunk] for i in range(0, len(sources), chunk))
+    chunks = iter([sources[i : i + chunk] for i in range(0, len(sources), chunk)])
     work = functools.partial(_work_chunk, finish)
+
+    def here(files: Sequence[str]) -> list[T]:
+        return [finish(assess_file(source, pack, options)) for source in files]
+
     try:
-        # At most CHUNKS_IN_FLIGHT chunks per worker are queued or done but not yet taken:
-        # results wait for the parent in bounded numbers, however long the batch.
         with _workers_ignore_ctrl_c():  # the first submissions start the workers
-            pending = collections.deque(
-                pool.submit(work, c) for c in itertools.islice(chunks, workers * CHUNKS_IN_FLIGHT)
-            )
-        while pending:
-            done = pending.popleft().result()
-            pending.extend(pool.submit(work, c) for c in itertools.islice(chunks, 1))
-            yield from done
+            started = [pool.submit(_started) for _ in range(workers)]
+        submit = functools.partial(pool.submit, work)
+        yield from _in_order(chunks, submit, here, workers, started[0])
     finally:  # interrupted or done: drop the files not started yet
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _started() -> None:
+    """A worker's first task: done once it has imported and compiled the pack."""
+
+
+def _in_order(
+    chunks: Iterator[Sequence[str]],
+    submit: Callable[[Sequence[str]], Future[list[T]]],
+    here: Callable[[Sequence[str]], list[T]],
+    workers: int,
+    started: Future[None],
+) -> Iterator[T]:
+    """The results of ``chunks`` in order, each chunk done by a worker (``submit``, once they
+    have ``started``) or by this process (``here``) when the next result is not ready. At
+    most CHUNKS_IN_FLIGHT chunks per worker (and per this process) are queued or done but
+    not yet taken: results wait for the parent in bounded numbers, however long the batch."""
+    slots: collections.deque[Future[list[T]] | list[T]] = collections.deque()
+    in_pool = 0
+    most = (workers + 1) * CHUNKS_IN_FLIGHT
+    while True:
+        if started.done():  # keep every worker busy
+            while in_pool < workers * CHUNKS_IN_FLIGHT and (files := next(chunks, None)):
+                slots.append(submit(files))
+                in_pool += 1
+        head = slots[0] if slots else None
+        waiting = not isinstance(head, list | None) and not head.done() and len(slots) < most
+        if head is None or waiting:
+            files = next(chunks, None)
+            if files:
+                slots.append(here(files))
+                continue
+            if head is None:
+                return
+        slots.popleft()
+        if isinstance(head, list):
+            yield from head
+        elif head is not None:
+            done = head.result()
+            in_pool -= 1
+            yield from done
 
 
 @contextmanager
@@ -366,8 +413,11 @@ def start_batch(
     baseline: str | os.PathLike[str] | Baseline | None = None,
     jobs: int = 1,
     evidence_root: str | os.PathLike[str] | None = None,
+    witnesses: bool = True,
 ) -> BatchRun:
-    """Check and prepare a batch's options once (folders expanded), without assessing."""
+    """Check and prepare a batch's options once (folders expanded), without assessing.
+    ``witnesses=False`` (without waivers or a baseline): the gaps are not traced for their
+    witnesses, for outputs that print only statuses and counts."""
     from .pipeline import check_lang, load_baseline, parse_as_of, prepare_pack, prepare_waivers
 
     check_lang(lang)
@@ -380,6 +430,7 @@ def start_batch(
         waivers=prepare_waivers(waivers, compiled) if waivers is not None else None,
         baseline=load_baseline(baseline) if baseline is not None else None,
         evidence_root=os.fspath(evidence_root) if evidence_root is not None else None,
+        witnesses=witnesses or waivers is not None or baseline is not None,
     )
     return BatchRun(compiled, options, tuple(expand_paths(declarations)), jobs)
 
@@ -590,38 +641,48 @@ def error_info(d: Diagnostic) -> ErrorInfo:
     )
 
 
-def render_batch_json(batch: Batch) -> str:
-    return batch_report(batch).model_dump_json(indent=2, by_alias=True) + "\n"
-
-
-def render_pack_runs_json(runs: Sequence[Batch]) -> str:
-    """Several packs' batches as one :class:`PackRuns` document."""
-    report = PackRuns(
-        tool=ToolInfo(name="licensecheck", version=__version__),
-        as_of=runs[0].options.as_of,
-        runs=[batch_report(batch) for batch in runs],
-    )
-    return report.model_dump_json(indent=2, by_alias=True) + "\n"
-
-
 def render_batch_summary(batch: Batch) -> str:
     """The combined summary closing a text report of several files."""
     report = batch_report(batch)
-    s = report.summary
+    rows = [
+        summary_row(
+            r.outcome,
+            r.score,
+            r.declaration,
+            r.report.summary.counts.by_status if r.report is not None else {},
+            len(r.errors),
+        )
+        for r in report.results
+    ]
+    return summary_text(report.summary, rows)
+
+
+#: A file's line in the combined summary: verdict and score, the file, its counts.
+SummaryRow = tuple[str, str, str]
+
+
+def summary_row(
+    result: str, score: int | None, declaration: str, by_status: Mapping[str, int], problems: int
+) -> SummaryRow:
+    """A file's line of :func:`summary_text` (``problems``: those that stopped it)."""
+    verdict = {"ready": "READY", "not_ready": "NOT READY", "error": "ERROR"}[result]
+    shown = f"{score:>3}/100" if score is not None else "       "
+    detail = ""
+    if result != "error":
+        detail = " · ".join(
+            f"{by_status[k]} {k}" for k in ("fail", "unknown", "error", "waived") if by_status[k]
+        )
+    elif problems:
+        detail = f"{problems} problem{'s' if problems != 1 else ''}"
+    return f"{verdict:<10} {shown}", declaration, detail
+
+
+def summary_text(s: BatchSummary, rows: Sequence[SummaryRow]) -> str:
+    """The combined summary: the counts, then a line per file (:func:`summary_row`)."""
     lines = [
         f"{s.files} file{'' if s.files == 1 else 's'}  ·  {s.ready} ready  ·  {s.not_ready} not ready  ·  {s.errors} with errors"
     ]
-    width = max((len(r.declaration) for r in report.results), default=0)
-    for r in report.results:
-        verdict = {"ready": "READY", "not_ready": "NOT READY", "error": "ERROR"}[r.outcome]
-        score = f"{r.score:>3}/100" if r.score is not None else "       "
-        detail = ""
-        if r.report is not None:
-            counts = r.report.summary.counts.by_status
-            detail = " · ".join(
-                f"{counts[k]} {k}" for k in ("fail", "unknown", "error", "waived") if counts[k]
-            )
-        elif r.errors:
-            detail = f"{len(r.errors)} problem{'s' if len(r.errors) != 1 else ''}"
-        lines.append(f"  {verdict:<10} {score}  {r.declaration:<{width}}  {detail}".rstrip())
+    width = max((len(declaration) for _, declaration, _ in rows), default=0)
+    for verdict, declaration, detail in rows:
+        lines.append(f"  {verdict}  {declaration:<{width}}  {detail}".rstrip())
     return "\n".join(lines) + "\n"

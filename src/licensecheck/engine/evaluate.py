@@ -169,11 +169,21 @@ def text(texts: Mapping[str, str], lang: str) -> str:
 
 
 def assess_compiled(
-    pack: CompiledPack, declaration: Declaration, as_of: dt.date, lang: str = "en"
+    pack: CompiledPack,
+    declaration: Declaration,
+    as_of: dt.date,
+    lang: str = "en",
+    *,
+    witnesses: bool = True,
 ) -> Assessment:
+    """The assessment of ``declaration``: statuses from the untraced rules; each ``fail``
+    and ``unknown`` rule runs again traced for its witnesses (at most :data:`MAX_WITNESSES`)
+    unless ``witnesses`` is false. Without witnesses the statuses, counts, score and
+    readiness are the same, but those findings name no witness and their message does not
+    say what to declare: for outputs that print none of them (``check --quiet``)."""
     outcomes = evaluate_rules(pack, declaration.data, as_of)
     findings = [
-        _finding(pack, compiled, outcome, declaration, as_of, lang)
+        _finding(pack, compiled, outcome, declaration, as_of, lang, witnesses)
         for compiled, outcome in zip(pack.rules, outcomes, strict=True)
     ]
     findings.sort(key=lambda f: f.rule_id)
@@ -205,6 +215,7 @@ def _finding(
     declaration: Declaration,
     as_of: dt.date,
     lang: str,
+    explain: bool = True,
 ) -> Finding:
     rule = compiled.rule
     base: dict[str, Any] = {
@@ -222,7 +233,7 @@ def _finding(
         message = f"not yet in force (takes effect on {rule.effective_from.isoformat()})"
         return Finding(status="not_applicable", message=message, **base)
     witnesses: list[Witness] = []
-    if outcome.status in ("fail", "unknown"):
+    if explain and outcome.status in ("fail", "unknown"):
         traced = run_rule(pack.traced_rule(rule.id), declaration.data, as_of, Trace())
         witnesses = _witnesses(traced, declaration)
     in_grace = (

@@ -145,6 +145,8 @@ def assess(
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     baseline: str | os.PathLike[str] | Baseline | Assessment | None = None,
     evidence_root: str | os.PathLike[str] | None = None,
+    evidence: Sequence[EvidenceStatus] | None = None,
+    witnesses: bool = True,
 ) -> Assessment:
     """Assess one declaration against one pack on the date ``as_of`` (default: today).
 
@@ -155,14 +157,21 @@ def assess(
     worsened gaps. ``evidence_root``: a folder evidence files may be in besides the
     declaration's own; each finding's assurance (evidenced, declared, contradicted) is judged
     from the declaration's evidence, and a rule demanding evidence passes only when evidenced.
+    ``evidence``: the entries' states already checked elsewhere (a submission bundle checks
+    them against its members), used instead of reading files beside the declaration.
+    ``witnesses=False`` skips tracing the gaps for their witnesses (see
+    :func:`~licensecheck.engine.evaluate.assess_compiled`), unless waivers or a baseline,
+    which compare witnesses, are given.
     """
     check_lang(lang)
+    witnesses = witnesses or waivers is not None or baseline is not None
     day = parse_as_of(as_of)
     compiled = prepare_pack(pack)
     waiver_set = prepare_waivers(waivers, compiled) if waivers is not None else None
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    result = assess_compiled(compiled, loaded, day, lang)
-    evidence = _evidence_states(loaded, day, evidence_root)
+    result = assess_compiled(compiled, loaded, day, lang, witnesses=witnesses)
+    if evidence is None:
+        evidence = _evidence_states(loaded, day, evidence_root)
     result = apply_assurance(result, compiled, loaded, evidence, day)
     if waiver_set is not None:
         from .waivers import apply_waivers

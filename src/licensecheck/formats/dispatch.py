@@ -106,21 +106,13 @@ def render_runs(
 
         return render_summary(runs, fail_on=fail_on)
     if fmt == "oscal":
-        raise UsageError(
-            Diagnostic(
-                codes.USAGE,
-                "an OSCAL assessment-results document describes one pack's assessment: "
-                "write --format oscal with one --pack at a time",
-            )
-        )
+        raise oscal_of_several_packs()
     if fmt == "jsonl":
         return "".join(
             _render_batch(b, fmt, fail_on=fail_on, verbose=verbose, style=style) for b in runs
         )
     if fmt == "json":
-        from ..engine.batch import render_pack_runs_json
-
-        return render_pack_runs_json(runs)
+        return through_sink(runs, fmt)
     sections = []
     for batch in runs:
         info = batch.pack_info
@@ -128,6 +120,17 @@ def render_runs(
         body = render(result, fmt, fail_on=fail_on, verbose=verbose, style=style)
         sections.append(f"=== {info.id} {info.version} ===\n\n{body}")
     return "\n".join(sections)
+
+
+def oscal_of_several_packs() -> UsageError:
+    """The error of ``--format oscal`` with several packs."""
+    return UsageError(
+        Diagnostic(
+            codes.USAGE,
+            "an OSCAL assessment-results document describes one pack's assessment: "
+            "write --format oscal with one --pack at a time",
+        )
+    )
 
 
 def _quiet(batch: Batch, *, single: bool, named: bool, style: Callable[..., str] | None) -> str:
@@ -177,13 +180,11 @@ def _render_batch(
         from .summary import render_summary
 
         return render_summary(batch, fail_on=fail_on)
-    if fmt == "jsonl":
-        return _streamed(batch, fmt)
-    from ..engine.batch import render_batch_json, render_batch_summary
+    if fmt in ("json", "jsonl"):
+        return through_sink([batch], fmt)
+    from ..engine.batch import render_batch_summary
     from .text import render_text
 
-    if fmt == "json":
-        return render_batch_json(batch)
     parts = [
         render_text(item.assessment, verbose=verbose, **({"style": style} if style else {}))
         for item in batch.items
@@ -192,18 +193,26 @@ def _render_batch(
     return "\n".join([*parts, render_batch_summary(batch)])
 
 
-def _streamed(batch: Batch, fmt: str) -> str:
-    """A whole batch through the sink that otherwise writes it while it runs."""
-    from .stream import make_sink, piece, rule_infos, rule_infos_from
+def through_sink(runs: Sequence[Batch], fmt: str) -> str:
+    """Whole batches through the sink that otherwise writes them while they run: one
+    renderer of ``json`` and ``jsonl``."""
+    from ..engine.batch import BatchRun
+    from .piece import Output, Render, piece
+    from .stream import JsonSink, make_sink, rule_infos_from
 
-    if batch.pack is not None:
-        rules = rule_infos(batch.pack, batch.options.lang)
-    else:  # an assessment rendered without its pack: the rules its findings name
-        rules = rule_infos_from(batch.assessments[0])
-    sink = make_sink(fmt, batch.pack_info, rules, batch.options.as_of, batch.options.lang)
-    for item in batch.items:
-        sink.add(piece(item, (fmt,)))
-    return "".join(sink.chunks())
+    first = runs[0]
+    sink = JsonSink(0, fmt, len(runs) > 1, first.options.as_of)
+    for batch in runs:
+        if batch.pack is not None:
+            sink.start(BatchRun(batch.pack, batch.options, ()))
+        else:  # an assessment rendered without its pack: the rules its findings name
+            rules = rule_infos_from(batch.assessments[0]) if fmt == "jsonl" else []
+            info, options = batch.pack_info, batch.options
+            sink.begin(make_sink(fmt, info, rules, options.as_of, options.lang))
+        render = Render((Output(fmt),), batch.pack_info.id, batch.options.as_of)
+        for item in batch.items:
+            sink.add(piece(item, render))
+    return "".join([*sink.ready(), *sink.chunks()])
 
 
 def render_diff(

@@ -21,8 +21,9 @@ that would begin with ``:`` (a file named ``::error::x``) begins with ``%3A`` in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from ..engine.batch import Batch
+from ..engine.batch import Batch, BatchItem
 from ..engine.gate import DEFAULT_FAIL_ON, GAP_STATUSES, blocks, severity_rank
 from ..engine.models import Assessment, Finding
 from ..errors import Diagnostic, printable
@@ -63,13 +64,42 @@ def render_github(batches: Batch | Sequence[Batch], *, fail_on: str = DEFAULT_FA
             gaps.extend((f, item.assessment) for f in item.assessment.findings)
     ordered = sorted(
         ((f, a) for f, a in gaps if f.status in GAP_STATUSES),
-        key=lambda pair: (not blocks(pair[0], fail_on), severity_rank(pair[0].severity)),
+        key=lambda pair: annotation_order(pair[0], fail_on),
     )
     lines = [*problems, *(_annotation(a, f, fail_on) for f, a in ordered)]
     for batch in runs:
         pack = batch.pack_info.id if len(runs) > 1 else None
         lines.extend(_summary(item.source, item.assessment, pack) for item in batch.items)
     return "\n".join(lines) + "\n"
+
+
+class ItemLines(NamedTuple):
+    """One file's lines, for a writer that orders them as :func:`render_github` does."""
+
+    problems: list[str]
+    #: (:func:`annotation_order`, line) of each gap
+    annotations: list[tuple[tuple[bool, int], str]]
+    summary: str
+
+
+def item_lines(item: BatchItem, fail_on: str, pack: str | None) -> ItemLines:
+    """``item``'s problems or annotations and its summary line (``pack``: the run's pack,
+    when there are several)."""
+    a = item.assessment
+    if a is None:
+        problems = [_problem(d, item.source) for d in item.diagnostics]
+        return ItemLines(problems, [], _summary(item.source, None, pack))
+    annotations = [
+        (annotation_order(f, fail_on), _annotation(a, f, fail_on))
+        for f in a.findings
+        if f.status in GAP_STATUSES
+    ]
+    return ItemLines([], annotations, _summary(item.source, a, pack))
+
+
+def annotation_order(f: Finding, fail_on: str) -> tuple[bool, int]:
+    """Annotations come in this order: those that fail the build first, then most severe."""
+    return (not blocks(f, fail_on), severity_rank(f.severity))
 
 
 def _annotation(a: Assessment, f: Finding, fail_on: str) -> str:

@@ -22,6 +22,7 @@ midnight, so the output is deterministic.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -50,23 +51,62 @@ def render_junit(batches: Batch | Sequence[Batch], *, fail_on: str = DEFAULT_FAI
     for batch in runs:
         pack_id = batch.pack_info.id
         for item in batch.items:
-            name = _unique(_suite_name(item.source, pack_id if len(runs) > 1 else None), names)
-            index = len(names) - 1
-            if item.assessment is not None:
-                _suite(root, index, name, item.assessment, fail_on)
-            else:
-                _error_suite(root, index, name, item, pack_id, batch.options.as_of.isoformat())
+            name = unique_name(suite_name(item.source, pack_id if len(runs) > 1 else None), names)
+            _add_suite(root, len(names) - 1, name, item, pack_id, batch.options.as_of, fail_on)
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    return XML_DECLARATION + body + "\n"
 
 
-def _suite_name(source: str, pack_id: str | None) -> str:
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def _add_suite(
+    root: ET.Element,
+    index: int,
+    name: str,
+    item: BatchItem,
+    pack_id: str,
+    day: dt.date,
+    fail_on: str,
+) -> None:
+    if item.assessment is not None:
+        _suite(root, index, name, item.assessment, fail_on)
+    else:
+        _error_suite(root, index, name, item, pack_id, day.isoformat())
+
+
+def suite_text(item: BatchItem, name: str, pack_id: str, day: dt.date, fail_on: str) -> str:
+    """The item's suite as it sits in the document (indented, one level deep), numbered 0:
+    :func:`renamed` gives it its place in a document written one suite at a time."""
+    root = ET.Element("testsuites")
+    _add_suite(root, 0, name, item, pack_id, day, fail_on)
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return body.removeprefix("<testsuites>\n").removesuffix("\n</testsuites>")
+
+
+def renamed(suite: str, name: str, unique: str, index: int) -> str:
+    """A suite from :func:`suite_text` named ``unique`` (when its ``name`` was taken) and
+    numbered ``index``. Attribute values never hold a bare quote, so the first match of each
+    attribute is the suite's own."""
+    if unique != name:
+        suite = suite.replace(f"name={_attribute(name)}", f"name={_attribute(unique)}", 1)
+    return suite.replace(' id="0" ', f' id="{index}" ', 1)
+
+
+def _attribute(value: str) -> str:
+    """``value`` quoted and escaped as ElementTree writes an attribute."""
+    element = ET.tostring(ET.Element("x", {"v": _clean(value)}), encoding="unicode")
+    return element.removeprefix("<x v=").removesuffix(" />")
+
+
+def suite_name(source: str, pack_id: str | None) -> str:
     path = relative_path(source) or source
     return f"{path} [{pack_id}]" if pack_id else path
 
 
-def _unique(name: str, taken: set[str]) -> str:
+def unique_name(name: str, taken: set[str]) -> str:
     """``name``, or ``name (2)``, ``name (3)``… when a suite already has it (one file named
     by two spellings of its path)."""
     candidate, n = name, 1

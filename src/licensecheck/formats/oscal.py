@@ -31,8 +31,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..engine.batch import Batch
-from ..engine.models import Assessment, Finding, Witness
+from ..engine.batch import Batch, BatchItem
+from ..engine.models import Assessment, Finding, PackInfo, Witness
 from .sarif import artifact_uri, original_status
 from .text import witness_text
 
@@ -69,7 +69,7 @@ def _prop(name: str, value: object) -> dict[str, str]:
 
 
 def _digest(assessments: Iterable[Assessment]) -> str:
-    h = hashlib.sha256()
+    h = assessments_hash()
     for a in assessments:
         h.update(a.model_dump_json().encode())
     return h.hexdigest()
@@ -87,9 +87,15 @@ def _dump(document: dict[str, Any]) -> str:
 
 
 def assessment_results(batch: Batch) -> dict[str, Any]:
-    info = batch.pack_info
-    day = batch.options.as_of
-    digest = _digest(batch.assessments)
+    results = [_result(a) for a in batch.assessments]
+    return results_document(
+        batch.pack_info, batch.options.as_of, _digest(batch.assessments), results
+    )
+
+
+def results_document(info: PackInfo, day: dt.date, digest: str, results: Any) -> dict[str, Any]:
+    """The document around ``results`` (a streamed one passes a marker in their place);
+    ``digest`` is that of every assessment, in order (:func:`assessments_hash`)."""
     document = {
         "uuid": _uuid("assessment-results", info.id, info.version, day, digest),
         "metadata": {
@@ -108,9 +114,24 @@ def assessment_results(batch: Batch) -> dict[str, Any]:
             "remarks": f"licensecheck writes no assessment plan: the rules of pack {info.id} "
             f"{info.version} are the assessment objectives.",
         },
-        "results": [_result(a) for a in batch.assessments],
+        "results": results,
     }
     return {"assessment-results": document}
+
+
+def result_part(item: BatchItem, depth: int) -> tuple[bytes, str] | None:
+    """What a streamed document needs of ``item``: the bytes its digest covers and its
+    result as it sits in the document, ``depth`` levels deep (None: not assessed)."""
+    a = item.assessment
+    if a is None:
+        return None
+    text = json.dumps(_result(a), indent=2, ensure_ascii=False)
+    return a.model_dump_json().encode(), text.replace("\n", "\n" + "  " * depth)
+
+
+def assessments_hash() -> hashlib._Hash:
+    """The hash whose digest names the document: fed each assessment's JSON, in order."""
+    return hashlib.sha256()
 
 
 def _result(a: Assessment) -> dict[str, Any]:

@@ -29,6 +29,7 @@ No timestamps or absolute paths: the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -38,10 +39,11 @@ from pathlib import Path
 from typing import Any
 
 from .._version import HOMEPAGE, __version__
-from ..engine.batch import Batch
+from ..engine.batch import Batch, BatchItem
+from ..engine.compile import CompiledPack
 from ..engine.evaluate import text
 from ..engine.gate import GAP_STATUSES
-from ..engine.models import Finding, Witness
+from ..engine.models import Finding, PackInfo, Witness
 from ..engine.rules import Rule
 from ..errors import Diagnostic
 from ..lang import nodes as n
@@ -93,19 +95,32 @@ def _run(batch: Batch) -> dict[str, Any]:
         uri = artifact_uri(item.source)
         if uri not in artifact_index:
             artifact_index[uri] = len(artifacts)
-            artifacts.append({"location": {"uri": uri}, "roles": ["analysisTarget"]})
+            artifacts.append(artifact_object(uri))
         if item.assessment is None:
             continue
         for finding in item.assessment.findings:
             if finding.status in (*GAP_STATUSES, "waived"):
                 results.append(_result(finding, uri, artifact_index[uri], index, with_baseline))
     notifications = [
-        _notification(d, artifact_index) for item in batch.errors for d in item.diagnostics
+        notification(d, artifact_index) for item in batch.errors for d in item.diagnostics
     ]
+    return run_object(
+        batch.pack_info, batch.options.as_of, rules, notifications, artifacts, results
+    )
+
+
+def run_object(
+    info: PackInfo,
+    as_of: dt.date,
+    rules: list[dict[str, Any]],
+    notifications: list[dict[str, Any]],
+    artifacts: list[Any] | str,
+    results: list[Any] | str,
+) -> dict[str, Any]:
+    """One pack's run (a streamed log passes markers for its artifacts and results)."""
     invocation: dict[str, Any] = {"executionSuccessful": not notifications}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
-    info = batch.pack_info
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -124,7 +139,7 @@ def _run(batch: Batch) -> dict[str, Any]:
         "properties": {
             "pack": info.id,
             "packVersion": info.version,
-            "asOf": batch.options.as_of.isoformat(),
+            "asOf": as_of.isoformat(),
         },
     }
     return run
@@ -134,17 +149,20 @@ def _run(batch: Batch) -> dict[str, Any]:
 
 
 def _rules(batch: Batch) -> list[dict[str, Any]]:
-    lang = batch.options.lang
-    if batch.pack is not None:  # the rules evaluated: all, or those --rule/--domain selected
-        consts = dict(batch.pack.checked.consts)
-        selected = sorted((c.rule for c in batch.pack.rules), key=lambda r: r.id)
-        predicates = batch.pack.checked.predicates
-        return [_pack_rule(r, consts, predicates, lang) for r in selected]
+    if batch.pack is not None:
+        return pack_rules(batch.pack, batch.options.lang)
     seen: dict[str, Finding] = {}
     for assessment in batch.assessments:
         for finding in assessment.findings:
             seen.setdefault(finding.rule_id, finding)
     return [_finding_rule(seen[rule_id]) for rule_id in sorted(seen)]
+
+
+def pack_rules(pack: CompiledPack, lang: str) -> list[dict[str, Any]]:
+    """The rules evaluated (all, or those --rule/--domain selected), sorted by id."""
+    consts = dict(pack.checked.consts)
+    selected = sorted((c.rule for c in pack.rules), key=lambda r: r.id)
+    return [_pack_rule(r, consts, pack.checked.predicates, lang) for r in selected]
 
 
 def _pack_rule(
@@ -292,6 +310,42 @@ def _result(
     return result
 
 
+#: The artifact index a result rendered by :func:`results_text` carries until the log's writer,
+#: which numbers the files, puts the real one in its place (:func:`with_artifact`).
+ARTIFACT_SLOT = -1
+_SLOT_TEXT = f'"index": {ARTIFACT_SLOT}'
+
+
+def results_text(item: BatchItem, depth: int) -> str:
+    """The item's results as they sit in the log, ``depth`` levels deep, separated as there,
+    with :data:`ARTIFACT_SLOT` for the artifact index ("" when there are none). The rule
+    index comes from the findings: an assessment has one per rule evaluated, sorted by id,
+    as the run's rules are."""
+    a = item.assessment
+    if a is None:
+        return ""
+    uri = artifact_uri(item.source)
+    index = {f.rule_id: i for i, f in enumerate(sorted(a.findings, key=lambda f: f.rule_id))}
+    with_baseline = a.baseline is not None  # set on every assessment of a run with --baseline
+    indent = "\n" + "  " * depth
+    return ("," + indent).join(
+        json.dumps(
+            _result(f, uri, ARTIFACT_SLOT, index, with_baseline), indent=2, ensure_ascii=False
+        ).replace("\n", indent)
+        for f in a.findings
+        if f.status in (*GAP_STATUSES, "waived")
+    )
+
+
+def with_artifact(text: str, artifact: int) -> str:
+    """Results from :func:`results_text` pointing at artifact number ``artifact``."""
+    return text.replace(_SLOT_TEXT, f'"index": {artifact}')
+
+
+def artifact_object(uri: str) -> dict[str, Any]:
+    return {"location": {"uri": uri}, "roles": ["analysisTarget"]}
+
+
 def _kind_and_level(status: str, severity: str) -> tuple[str, str]:
     """An unknown is an open question (``open``, which SARIF allows only with level
     ``none``); an error always an ``error``; a failure at its severity's level."""
@@ -329,7 +383,8 @@ def _fingerprint(rule_id: str, uri: str) -> str:
     return hashlib.sha256(f"{rule_id}\0{uri}".encode()).hexdigest()[:32]
 
 
-def _notification(d: Diagnostic, artifacts: dict[str, int]) -> dict[str, Any]:
+def notification(d: Diagnostic, artifacts: dict[str, int]) -> dict[str, Any]:
+    """A problem of a file that could not be assessed, as a tool execution notification."""
     notification: dict[str, Any] = {
         "level": "error" if d.level == "error" else "warning",
         "message": {"text": d.message},

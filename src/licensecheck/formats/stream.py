@@ -1,116 +1,49 @@
-"""Batch outputs written as the results arrive, in constant memory.
+"""Batch outputs written as the results arrive, in constant memory: every format of ``check``.
 
-Enters: a batch's header (pack, date, language) and its :class:`BatchItem` results one at a
-time, in input order. Leaves: the text of a format in chunks: ``json`` (the batch report,
-byte-identical to :func:`~licensecheck.engine.batch.render_batch_json`) and ``jsonl`` (one
-JSON object a line: the pack and its rules once, then one line per declaration with its
-statuses, gaps and witnesses, then the summary). A sink keeps only the counts the summary
-needs; the batch report's results, which its JSON puts after the summary, wait in a
-temporary file rather than in memory.
+Enters: the runs of a batch (one per pack, each a
+:class:`~licensecheck.engine.batch.BatchRun`) and their files' results one at a time, in input
+order, as :class:`~licensecheck.formats.piece.Piece` (rendered where the file was assessed).
+Leaves: the text of a format in chunks, byte-identical to the whole-batch renderers:
+``json`` (the batch report; a :class:`~licensecheck.engine.batch.PackRuns` wrapper for several
+packs), ``jsonl`` (one JSON object a line: the pack and its rules once, then one line per
+declaration with its statuses, gaps and witnesses, then the summary), and through
+:mod:`~licensecheck.formats.sinks` text, SARIF, JUnit, GitHub, OSCAL and Markdown. A sink keeps
+only what its format's summary needs; the batch report's results, which its JSON puts after
+the summary, wait in a temporary file rather than in memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Literal, Protocol, cast
-
-from pydantic import BaseModel
+from collections.abc import Iterator
+from typing import cast
 
 from .._version import __version__
 from ..engine.batch import (
-    BatchItem,
     BatchReport,
     BatchRun,
-    BatchSummary,
-    DeclarationLine,
-    FileResult,
-    Gap,
     HeaderLine,
+    PackRuns,
     RuleInfo,
     SummaryLine,
-    error_info,
-    outcome,
 )
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import pack_info, text
-from ..engine.gate import DEFAULT_FAIL_ON, exit_code
-from ..engine.models import (
-    STATUSES,
-    Assessment,
-    PackInfo,
-    Severity,
-    ToolInfo,
+from ..engine.gate import DEFAULT_FAIL_ON
+from ..engine.models import Assessment, PackInfo, Severity, ToolInfo
+from .piece import Counts, Output, Piece, Render, Spool, json_line, piece
+from .sinks import (
+    GithubSink,
+    JunitSink,
+    MarkdownSink,
+    OscalSink,
+    QuietSink,
+    SarifSink,
+    Sink,
+    TextSink,
 )
-from ..errors import Diagnostic
 
-#: The formats a batch can write while it runs (the others need every result at the end).
-STREAMED_FORMATS = ("json", "jsonl")
-
-#: Statuses whose findings a ``jsonl`` line details (message, witnesses): the gaps.
-_DETAILED = ("fail", "unknown", "error")
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One file's result as the outputs need it: the summary's counts, the exit code, and
-    the file's text in each format, made where the file was assessed (a worker process
-    sends this back, not the assessment)."""
-
-    source: str
-    outcome: Literal["ready", "not_ready", "error"]
-    by_status: dict[str, int]
-    exit_code: int
-    diagnostics: tuple[Diagnostic, ...]
-    texts: dict[str, str]
-
-
-def piece(item: BatchItem, formats: tuple[str, ...], fail_on: str = DEFAULT_FAIL_ON) -> Piece:
-    """``item`` made compact for ``formats`` (of :data:`STREAMED_FORMATS`) and ``fail_on``."""
-    a = item.assessment
-    return Piece(
-        source=item.source,
-        outcome=outcome(item),
-        by_status=dict(a.summary.counts.by_status) if a is not None else {},
-        exit_code=2 if a is None else exit_code(a, fail_on),
-        diagnostics=item.diagnostics,
-        texts={fmt: _RENDER[fmt](item) for fmt in formats},
-    )
-
-
-class Sink(Protocol):
-    def add(self, piece: Piece) -> None:
-        """Take the next file's result (in input order)."""
-
-    def ready(self) -> Iterator[str]:
-        """The text that can be written now (a stream sends it at once)."""
-
-    def chunks(self) -> Iterator[str]:
-        """The rest of the output, once every result has been added."""
-
-
-class _Counts:
-    """What a batch's summary needs, counted as the items pass."""
-
-    def __init__(self) -> None:
-        self.outcomes = {"ready": 0, "not_ready": 0, "error": 0}
-        self.by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
-
-    def add(self, piece: Piece) -> None:
-        self.outcomes[piece.outcome] += 1
-        for status, n in piece.by_status.items():
-            self.by_status[status] += n
-
-    def summary(self) -> BatchSummary:
-        return BatchSummary(
-            files=sum(self.outcomes.values()),
-            ready=self.outcomes["ready"],
-            not_ready=self.outcomes["not_ready"],
-            errors=self.outcomes["error"],
-            by_status=self.by_status,
-        )
+__all__ = ["Output", "Piece", "Render", "Sink", "make_sink", "piece", "sink_for"]
 
 
 class BatchJsonSink:
@@ -119,13 +52,14 @@ class BatchJsonSink:
     def __init__(self, pack: PackInfo, as_of: dt.date) -> None:
         self.pack = pack
         self.as_of = as_of
-        self.counts = _Counts()
-        # lives across add() calls; chunks() reads it back and closes it
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
+        self.counts = Counts()
+        self.spool = Spool()
+        self.results = 0
 
-    def add(self, piece: Piece) -> None:
+    def add(self, piece: Piece, result: str) -> None:
         self.counts.add(piece)
-        self.spool.write((",\n    " if self.spool.tell() else "    ") + piece.texts["json"])
+        self.spool.write((",\n    " if self.results else "    ") + result)
+        self.results += 1
 
     def ready(self) -> Iterator[str]:
         yield from ()  # the summary comes first: nothing can go out before the end
@@ -139,14 +73,12 @@ class BatchJsonSink:
             results=[],
         ).model_dump_json(indent=2, by_alias=True)
         empty_tail = '"results": []\n}'
-        if not self.spool.tell():
+        if not self.results:
+            self.spool.file.close()
             yield head + "\n"
             return
         yield head.removesuffix(empty_tail) + '"results": [\n'
-        self.spool.seek(0)
-        while block := self.spool.read(1 << 16):
-            yield block
-        self.spool.close()
+        yield from self.spool.read_back()
         yield "\n  ]\n}\n"
 
 
@@ -164,12 +96,12 @@ class JsonLinesSink:
             lang=lang,
             rules=rules,
         )
-        self.counts = _Counts()
-        self.pending: list[str] = [_line(self.header)]
+        self.counts = Counts()
+        self.pending: list[str] = [json_line(self.header)]
 
-    def add(self, piece: Piece) -> None:
+    def add(self, piece: Piece, line: str) -> None:
         self.counts.add(piece)
-        self.pending.append(piece.texts["jsonl"])
+        self.pending.append(line)
 
     def ready(self) -> Iterator[str]:
         lines, self.pending = self.pending, []
@@ -177,59 +109,7 @@ class JsonLinesSink:
 
     def chunks(self) -> Iterator[str]:
         yield from self.ready()
-        yield _line(SummaryLine(summary=self.counts.summary()))
-
-
-def declaration_line(item: BatchItem) -> DeclarationLine:
-    a = item.assessment
-    if a is None:
-        return DeclarationLine(
-            declaration=item.source,
-            outcome="error",
-            score=None,
-            statuses={},
-            errors=[error_info(d) for d in item.diagnostics],
-        )
-    return DeclarationLine(
-        declaration=item.source,
-        outcome=outcome(item),
-        score=a.summary.score,
-        statuses={f.rule_id: f.status for f in a.findings},
-        gaps=[
-            Gap(
-                rule_id=f.rule_id,
-                status=f.status,
-                message=f.message,
-                in_grace=f.in_grace,
-                witnesses=f.witnesses,
-            )
-            for f in a.findings
-            if f.status in _DETAILED
-        ],
-    )
-
-
-def _line(model: BaseModel) -> str:
-    return model.model_dump_json(by_alias=True) + "\n"
-
-
-def _json_result(item: BatchItem) -> str:
-    """The item as a result of the batch report, indented as it sits there (two levels)."""
-    result = FileResult(
-        declaration=item.source,
-        outcome=outcome(item),
-        score=item.assessment.summary.score if item.assessment else None,
-        report=item.assessment,
-        errors=[error_info(d) for d in item.diagnostics],
-    )
-    return result.model_dump_json(indent=2, by_alias=True).replace("\n", "\n    ")
-
-
-def _jsonl_line(item: BatchItem) -> str:
-    return _line(declaration_line(item))
-
-
-_RENDER: dict[str, Callable[[BatchItem], str]] = {"json": _json_result, "jsonl": _jsonl_line}
+        yield json_line(SummaryLine(summary=self.counts.summary()))
 
 
 def rule_infos(pack: CompiledPack, lang: str) -> list[RuleInfo]:
@@ -264,17 +144,94 @@ def rule_infos_from(assessment: Assessment) -> list[RuleInfo]:
     ]
 
 
-def make_sink(fmt: str, pack: PackInfo, rules: list[RuleInfo], as_of: dt.date, lang: str) -> Sink:
+def make_sink(
+    fmt: str, pack: PackInfo, rules: list[RuleInfo], as_of: dt.date, lang: str
+) -> BatchJsonSink | JsonLinesSink:
+    """The sink of one pack's ``json`` or ``jsonl`` (the whole-batch renderer's too)."""
     if fmt == "jsonl":
         return JsonLinesSink(pack, rules, as_of, lang)
     return BatchJsonSink(pack, as_of)
 
 
-def sink_for(run: BatchRun, fmt: str) -> Sink:
-    """The sink writing ``run``'s results in ``fmt`` (one of :data:`STREAMED_FORMATS`) as they
-    arrive: for each result of ``run.finished(partial(piece, formats=(fmt,)))`` call
-    ``add(result)`` and write what ``ready()`` yields; at the end write ``chunks()``."""
-    lang = run.options.lang
-    return make_sink(
-        fmt, pack_info(run.pack, lang), rule_infos(run.pack, lang), run.options.as_of, lang
-    )
+class JsonSink:
+    """``json`` (the batch report, or with several packs a :class:`PackRuns` of them) and
+    ``jsonl`` (each pack's lines in turn)."""
+
+    def __init__(self, part: int, fmt: str, several: bool, as_of: dt.date) -> None:
+        self.part = part
+        self.fmt = fmt
+        self.several = several
+        self.as_of = as_of
+        self.runs: list[BatchJsonSink | JsonLinesSink] = []
+        self.finished: list[str] = []  # the end of the previous pack's lines
+
+    def start(self, run: BatchRun) -> None:
+        lang = run.options.lang
+        info = pack_info(run.pack, lang)
+        rules = rule_infos(run.pack, lang) if self.fmt == "jsonl" else []
+        self.begin(make_sink(self.fmt, info, rules, run.options.as_of, lang))
+
+    def begin(self, sink: BatchJsonSink | JsonLinesSink) -> None:
+        """Start a run with its own sink (a batch rendered without its pack makes it)."""
+        if self.fmt == "jsonl" and self.runs:
+            self.finished.extend(self.runs[-1].chunks())
+        self.runs.append(sink)
+
+    def add(self, piece: Piece) -> None:
+        self.runs[-1].add(piece, piece.parts[self.part])
+
+    def ready(self) -> Iterator[str]:
+        if self.fmt == "json":
+            return  # the report's summary (or the wrapper's head) comes first: at the end
+        finished, self.finished = self.finished, []
+        yield from finished
+        yield from self.runs[-1].ready()
+
+    def chunks(self) -> Iterator[str]:
+        if self.fmt == "jsonl" or not self.several:
+            yield from self.ready()
+            yield from self.runs[-1].chunks()
+            return
+        head = PackRuns(
+            tool=ToolInfo(name="licensecheck", version=__version__), as_of=self.as_of, runs=[]
+        ).model_dump_json(indent=2, by_alias=True)
+        yield head.removesuffix('"runs": []\n}') + '"runs": [\n    '
+        for i, run in enumerate(self.runs):
+            yield ",\n    " if i else ""
+            yield from _nested_report(run.chunks())
+        yield "\n  ]\n}\n"
+
+
+def _nested_report(chunks: Iterator[str]) -> Iterator[str]:
+    """A batch report as it sits in a :class:`PackRuns` (two levels deep, without its final
+    newline). JSON strings hold no raw newline: every one is the layout's."""
+    previous = None
+    for chunk in chunks:
+        if previous is not None:
+            yield previous.replace("\n", "\n    ")
+        previous = chunk
+    if previous is not None:
+        yield previous.removesuffix("\n").replace("\n", "\n    ")
+
+
+def sink_for(
+    output: Output, part: int, *, several: bool, as_of: dt.date, fail_on: str = DEFAULT_FAIL_ON
+) -> Sink:
+    """The sink writing ``output`` (the ``part``-th of each piece) as the results arrive:
+    call ``start(run)`` as each pack's run begins and ``add(piece)`` for each result, writing
+    what ``ready()`` yields; at the end write ``chunks()``."""
+    if output.fmt in ("json", "jsonl"):
+        return JsonSink(part, output.fmt, several, as_of)
+    if output.fmt == "text":
+        return TextSink(part, several)
+    if output.fmt == "quiet":
+        return QuietSink(several)
+    if output.fmt == "sarif":
+        return SarifSink(part)
+    if output.fmt == "junit":
+        return JunitSink(part)
+    if output.fmt == "github":
+        return GithubSink(part)
+    if output.fmt == "oscal":
+        return OscalSink(part)
+    return MarkdownSink(part, fail_on)

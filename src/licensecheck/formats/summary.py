@@ -12,9 +12,10 @@ nothing in it can break the table or become a link or HTML.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
-from ..engine.batch import Batch
+from ..engine.batch import Batch, BatchItem
 from ..engine.gate import DEFAULT_FAIL_ON, blocks, severity_rank
 from ..engine.models import Assessment, Finding
 from ..output import relative_path
@@ -28,40 +29,76 @@ _COUNTED = ("fail", "unknown", "error", "waived")
 def render_summary(batches: Batch | Sequence[Batch], *, fail_on: str = DEFAULT_FAIL_ON) -> str:
     runs = [batches] if isinstance(batches, Batch) else list(batches)
     rows: list[str] = []
-    gaps: list[tuple[Finding, Assessment]] = []
+    gaps: list[tuple[tuple[int, str], str]] = []
     problems: list[str] = []
     for batch in runs:
         for item in batch.items:
-            where = markdown_code(relative_path(item.source) or item.source)
-            pack = markdown_escape(batch.pack_info.id)
-            if item.assessment is None:
-                first = item.diagnostics[0].message if item.diagnostics else "unreadable"
-                rows.append(f"| {where} | {pack} | ERROR | | | | | |")
-                problems.append(f"- {where}: {markdown_escape(first)}")
-                continue
-            rows.append(_row(where, pack, item.assessment))
-            gaps.extend(
-                (f, item.assessment) for f in item.assessment.findings if blocks(f, fail_on)
-            )
-    gaps.sort(key=lambda pair: (severity_rank(pair[0].severity), pair[0].rule_id))
-    ready = not gaps and not problems
+            row = item_row(item, batch.pack_info.id, fail_on)
+            rows.append(row.row)
+            problems.extend(row.problems)
+            gaps.extend(row.gaps)
+    gaps.sort(key=lambda gap: gap[0])
+    return "".join(
+        summary_page(
+            (row + "\n" for row in rows),
+            [text for _, text in gaps[:MAX_GAPS]],
+            len(gaps),
+            problems,
+            fail_on,
+        )
+    )
+
+
+class ItemRow(NamedTuple):
+    """One file's part of the page: its row, its problem, its blocking gaps (sort key, row)."""
+
+    row: str
+    problems: list[str]
+    gaps: list[tuple[tuple[int, str], str]]
+
+
+def item_row(item: BatchItem, pack_id: str, fail_on: str) -> ItemRow:
+    where = markdown_code(relative_path(item.source) or item.source)
+    pack = markdown_escape(pack_id)
+    a = item.assessment
+    if a is None:
+        first = item.diagnostics[0].message if item.diagnostics else "unreadable"
+        return ItemRow(
+            f"| {where} | {pack} | ERROR | | | | | |", [f"- {where}: {markdown_escape(first)}"], []
+        )
+    gaps = [
+        ((severity_rank(f.severity), f.rule_id), _gap_row(f, a))
+        for f in a.findings
+        if blocks(f, fail_on)
+    ]
+    return ItemRow(_row(where, pack, a), [], gaps)
+
+
+def summary_page(
+    rows: Iterable[str], gaps: list[str], total_gaps: int, problems: list[str], fail_on: str
+) -> Iterator[str]:
+    """The page in chunks: ``rows`` are the table's rows, each ending in a newline; ``gaps``
+    the first :data:`MAX_GAPS` rows of ``total_gaps``, most severe first."""
+    ready = not total_gaps and not problems
     lines = [
         f"## licensecheck: {'no gaps at or above' if ready else 'gaps at or above'} "
         f"`--fail-on {fail_on}`",
         "",
         "| declaration | pack | verdict | score | fail | unknown | error | waived |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
-        *rows,
     ]
-    if gaps:
-        lines += ["", f"### Gaps that fail the check ({len(gaps)})", ""]
+    yield from (line + "\n" for line in lines)
+    yield from rows
+    lines = []
+    if total_gaps:
+        lines += ["", f"### Gaps that fail the check ({total_gaps})", ""]
         lines += ["| severity | rule | title | where |", "| --- | --- | --- | --- |"]
-        lines += [_gap_row(f, a) for f, a in gaps[:MAX_GAPS]]
-        if len(gaps) > MAX_GAPS:
-            lines += ["", f"… and {len(gaps) - MAX_GAPS} more: see the SARIF report."]
+        lines += gaps
+        if total_gaps > MAX_GAPS:
+            lines += ["", f"… and {total_gaps - MAX_GAPS} more: see the SARIF report."]
     if problems:
         lines += ["", "### Files that could not be assessed", "", *problems]
-    return "\n".join(lines) + "\n"
+    yield from (line + "\n" for line in lines)
 
 
 def _row(where: str, pack: str, a: Assessment) -> str:

@@ -25,9 +25,10 @@ from ..errors import Diagnostic, Span, TrustError
 from ..resources import policies_dir
 from ..sources.text import FileKind, read_source_text
 from ..trust.digest import pack_digest
+from .contents import folder_files
 from .distributions import source_of
 from .loader import LoadedPack, display_path
-from .signing import describe_changes, pack_files, require_signature
+from .signing import describe_changes, require_signature
 
 if TYPE_CHECKING:
     from ..trust.keys import PublicKey
@@ -63,7 +64,7 @@ class Lock:
         locked = self.packs.get(pack_id)
         if locked is None:
             return
-        files = pack_files(root)
+        files = folder_files(root)
         if "sha256:" + pack_digest(files) == locked.digest:
             return
         raise TrustError(
@@ -100,7 +101,7 @@ def locked_packs(packs: Iterable[LoadedPack], base: Path) -> list[LockedPack]:
     entries: dict[str, LockedPack] = {}
     for pack in packs:
         for member in pack.lineage():
-            files = pack_files(member.root)
+            files = folder_files(member.root)
             entries[member.manifest.id] = LockedPack(
                 id=member.manifest.id,
                 version=member.manifest.version,

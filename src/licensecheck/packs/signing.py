@@ -4,10 +4,8 @@ Input: a pack folder, a private key (to sign) or trusted public keys (to verify)
 pack's ``{relative path: sha256}`` and digest (:func:`~licensecheck.trust.digest.pack_digest`),
 ``pack.sig`` and ``pack.sha256`` written beside ``pack.yaml``, and a :class:`SignatureState`.
 
-What a pack's digest covers: every regular file under its folder (pack.yaml, the .rules files,
-schema.json, tests, documents), except hidden files and folders, ``__pycache__`` and the two
-files signing writes. A whole folder rather than only what an assessment reads: a reviewer
-signs off the folder, and a test case changed to hide a rule's failure matters too.
+What a pack's digest covers is decided in :mod:`.contents` (the one rule, shared with the
+workspace and submission bundles).
 
 ``pack.sha256`` is the listing the digest hashes (``path<TAB>sha256`` lines) and ``pack.sig``
 signs exactly those bytes (subject ``licensecheck pack <id>``), so the signed digest *is* the
@@ -16,7 +14,6 @@ pack digest, and when a file changes after signing the listing names it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,45 +23,22 @@ from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span, TrustError
 from ..output import write_output
 from ..sources.text import FileKind, read_source_text
-from ..trust.digest import pack_digest, pack_listing, sha256_file, sha256_hex
+from ..trust.digest import pack_digest, pack_listing
+from .contents import LISTING_FILE, SIGNATURE_FILE, folder_files
 from .loader import display_path
 
 if TYPE_CHECKING:  # cryptography is imported only by the commands that sign or verify
     from ..trust.keys import PrivateKey, PublicKey
 
-SIGNATURE_FILE = "pack.sig"
-LISTING_FILE = "pack.sha256"
-#: What signing writes into the pack: never part of the digest it signs
-_SIGNING_FILES = frozenset({SIGNATURE_FILE, LISTING_FILE})
 #: A listing or signature is a few kilobytes; a larger one is not ours
 _SIGNING_KIND = FileKind("pack signature file", TrustError, 1024 * 1024)
 
 SignatureStatus = Literal["unsigned", "valid", "untrusted", "altered", "invalid"]
 
 
-def pack_files(root: Path) -> dict[str, str]:
-    """``{path relative to root, with / separators: sha256 of its bytes}`` of the files the
-    digest covers (see the module docstring)."""
-    files = {}
-    inside = root.resolve()
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        hidden = any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
-        if hidden or relative.as_posix() in _SIGNING_FILES:
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(inside):
-            # a link out of the pack counts as the link itself: hashing the file it names
-            # would read outside the pack folder (the loader refuses to read it too)
-            files[relative.as_posix()] = sha256_hex(b"symlink:" + os.fsencode(os.readlink(path)))
-            continue
-        if path.is_file():  # not folders, devices or FIFOs
-            files[relative.as_posix()] = sha256_file(path)
-    return files
-
-
 def digest_of(root: Path) -> str:
     """``sha256:<hex>``: the pack's digest as locks and listings show it."""
-    return "sha256:" + pack_digest(pack_files(root))
+    return "sha256:" + pack_digest(folder_files(root))
 
 
 def subject(pack_id: str) -> str:
@@ -75,7 +49,7 @@ def sign_pack(root: Path, pack_id: str, key: PrivateKey) -> Path:
     """Write ``pack.sha256`` and ``pack.sig`` into the pack folder; return the signature's path."""
     from ..trust.signature import sign
 
-    listing = pack_listing(pack_files(root))
+    listing = pack_listing(folder_files(root))
     write_output(root / LISTING_FILE, listing)
     write_output(root / SIGNATURE_FILE, sign(key, listing.encode("utf-8"), subject(pack_id)))
     return root / SIGNATURE_FILE
@@ -107,7 +81,7 @@ def signature_state(root: Path, pack_id: str, trusted: Sequence[PublicKey]) -> S
         signature = read_signature(_read_small(sig_path), str(sig_path))
     except LicenseCheckError as exc:
         return SignatureState("invalid", exc.diagnostics[0].message)
-    files = pack_files(root)
+    files = folder_files(root)
     verdict = verify(signature, pack_listing(files).encode("utf-8"), subject(pack_id), trusted)
     if verdict.valid:
         return SignatureState("valid", verdict.reason, verdict.key_id)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import (
@@ -69,6 +69,7 @@ from .fixes import Edit, Fix, smallest_fix
 from .requirements import requirement_text
 
 if TYPE_CHECKING:
+    from ..declaration.evidence import EvidenceStatus
     from ..engine.baseline import Baseline
     from ..engine.waivers import WaiverSet
 
@@ -299,10 +300,12 @@ def gap_report(
     baseline: str | os.PathLike[str] | Baseline | None = None,
     waivers: str | os.PathLike[str] | WaiverSet | None = None,
     evidence_root: str | os.PathLike[str] | None = None,
+    evidence: Sequence[EvidenceStatus] | None = None,
 ) -> GapReport:
     """Assess ``declaration`` (with ``waivers``; marked against ``baseline``; its evidence
-    files also looked for under ``evidence_root``) and build its gap report, with what changed
-    since the baseline's report of the same file."""
+    files also looked for under ``evidence_root``, or its ``evidence`` states as already
+    checked) and build its gap report, with what changed since the baseline's report of the
+    same file."""
     compiled = prepare_pack(pack)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
     base = load_baseline(baseline) if baseline is not None else None
@@ -314,6 +317,7 @@ def gap_report(
         baseline=base,
         waivers=waivers,
         evidence_root=evidence_root,
+        evidence=evidence,
     )
     old = base.for_declaration(loaded.source) if base is not None else None
     changes = diff_assessments(old, result) if old is not None else None

@@ -13,7 +13,6 @@ payload always give the same document, byte for byte.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,13 +51,20 @@ def _statement(subject: str, digest: str) -> bytes:
 def sign(key: PrivateKey, payload: bytes, subject: str) -> str:
     """The signature document for ``payload`` under ``subject``, as JSON text."""
     digest = "sha256:" + sha256_hex(payload)
+    raw = key.sign(_statement(subject, digest))
+    return document_text(Signature(subject, digest, key.public.key_id, raw, ""))
+
+
+def document_text(signature: Signature) -> str:
+    """The document's text exactly as :func:`sign` writes it: a reader can tell a document
+    that was edited without changing its meaning (spacing, base64 padding bits) by comparing."""
     document = {
         "format": FORMAT,
         "algorithm": ALGORITHM,
-        "subject": subject,
-        "digest": digest,
-        "key_id": key.public.key_id,
-        "signature": base64.b64encode(key.sign(_statement(subject, digest))).decode("ascii"),
+        "subject": signature.subject,
+        "digest": signature.digest,
+        "key_id": signature.key_id,
+        "signature": base64.b64encode(signature.signature).decode("ascii"),
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -83,7 +89,7 @@ def read_signature(text: str, source: str) -> Signature:
         )
     try:
         raw = base64.b64decode(document["signature"], validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or text that is not ASCII at all
         raise _malformed(source, "the signature is not base64") from None
     return Signature(document["subject"], document["digest"], document["key_id"], raw, source)
 

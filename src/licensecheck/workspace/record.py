@@ -24,6 +24,7 @@ from ..declaration.loader import Declaration
 from ..engine.compile import CompiledPack
 from ..engine.gate import counts_as_gap
 from ..engine.models import Assessment, Finding
+from ..packs.contents import pack_content_files
 from ..reports.gap import score_range
 from ..trust.digest import pack_digest, sha256_hex
 from .identity import firm_key
@@ -50,16 +51,8 @@ class PackFiles:
 
 
 def pack_files_of(pack: CompiledPack) -> PackFiles:
-    """Every file of the pack and of the packs it extends (hidden files and caches left out)."""
-    files: dict[str, bytes] = {}
-    for loaded in pack.checked.loaded.lineage():
-        root = loaded.root
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(root)
-            if path.is_file() and not any(
-                part.startswith(".") or part == "__pycache__" for part in relative.parts
-            ):
-                files[f"{root.name}/{relative.as_posix()}"] = path.read_bytes()
+    """Every file of the pack and of the packs it extends, as packs/contents.py counts them."""
+    files = {name: path.read_bytes() for name, path in pack_content_files(pack.checked.loaded)}
     return PackFiles(pack.checked.id, pack.checked.version, files)
 
 
