@@ -193,3 +193,12 @@ def test_check_reads_the_evidence_root_from_the_configuration(
     code, out, _ = run("evidence", "verify", decl, "--as-of", DAY)
     assert code == 0 and "ev-1  valid" in out
     assert run("--no-config", "evidence", "verify", decl, "--as-of", DAY)[0] == 2
+
+
+@pytest.mark.parametrize("empty", ["evidence:\n", "evidence: ~\n", "evidence: null  # later\n"])
+def test_add_fills_a_null_list(tmp_path: Path, empty: str) -> None:
+    decl, contract = _folder(tmp_path, BASE + empty + "incidents: []\n")
+    assert _add(decl, contract, "--covers", "company")[0] == 0
+    text = decl.read_text(encoding="utf-8")
+    assert text.endswith("      - company\nincidents: []\n")
+    assert [e.id for e in evidence_entries(load_declaration(decl))] == ["ev-contract"]

@@ -321,3 +321,19 @@ def test_explain_reports_a_demanding_rule_as_check_does(
 
     text = explain_declaration("T-REQ-001", firm(), make_pack(REQUIRED), as_of=DAY)
     assert "status UNKNOWN: met as declared, but the rule demands evidence" in text
+
+
+def test_a_statuses_only_run_still_applies_the_demand(
+    make_pack: Make, firm: Callable[..., Path]
+) -> None:
+    """``witnesses=False`` (``check --quiet``, jsonl) judges only the demanding rules: the
+    statuses agree with a full assessment, the evidenced score is left out."""
+    decl = firm(_entry("ev-c", "data_sources[ds-carrier].supplier"))
+    compiled = prepare_pack(make_pack(REQUIRED + RULES))
+    full = licensecheck.assess(decl, compiled, as_of=DAY)
+    bare = licensecheck.assess(decl, compiled, as_of=DAY, witnesses=False)
+    assert {f.rule_id: f.status for f in bare.findings} == {
+        f.rule_id: f.status for f in full.findings
+    }
+    assert _levels(bare)["T-REQ-002"] == ("unknown", "declared")
+    assert bare.summary.evidenced_score is None and bare.evidence == []

@@ -161,7 +161,7 @@ def _with_entry(declaration: Declaration, fields: dict[str, str], covers: Sequen
         lines[-1] += newline
     where = declaration.position(("evidence",))
     if where is None or not declaration.data.get("evidence"):
-        if where is not None:  # ``evidence: []``: the list is written anew below the key
+        if where is not None:  # an empty or null list: the items are written below the key
             lines[where[0] - 1] = _without_empty_flow(lines[where[0] - 1])
             block = _entry_block(fields, covers, dash_indent=2)
             return "".join(lines[: where[0]] + _ending(block, newline) + lines[where[0] :])
@@ -176,7 +176,8 @@ def _with_entry(declaration: Declaration, fields: dict[str, str], covers: Sequen
 
 
 def _without_empty_flow(line: str) -> str:
-    match = re.match(r"^(\s*evidence\s*:)\s*\[\s*\]\s*(#.*)?$", line.rstrip("\r\n"))
+    # ``evidence: []``, ``evidence:`` or ``evidence: ~`` (null): no item yet
+    match = re.match(r"^(\s*evidence\s*:)\s*(?:\[\s*\]|~|null)?\s*(#.*)?$", line.rstrip("\r\n"))
     if match is None:
         raise _usage(
             "the evidence list is written in flow style ([...]); write it as a block list "

@@ -144,12 +144,17 @@ def apply_assurance(
     declaration: Declaration,
     statuses: Sequence[EvidenceStatus],
     as_of: dt.date,
+    *,
+    judge_all: bool = True,
 ) -> Assessment:
     """``assessment`` with each finding's assurance, covering evidence and, for a rule that
     demands evidence and is not evidenced, its evidence request (the pass becomes
     ``unknown``); the summary's evidenced score; the evidence entries' states.
 
-    Unchanged when there is no evidence and no rule demands it."""
+    Unchanged when there is no evidence and no rule demands it. ``judge_all=False`` (a
+    statuses-only assessment, which traces nothing it need not) judges only the rules that
+    demand evidence and pass, since their status depends on it: the others stay *declared*,
+    and the summary has no evidenced score nor the report the entries' states."""
     if not statuses and not pack_demands_evidence(pack):
         return assessment
     covers = _covers(statuses, declaration.data)
@@ -158,7 +163,8 @@ def apply_assurance(
     for finding in assessment.findings:
         rule = pack.checked.rule(finding.rule_id)
         assert rule is not None
-        if not covers and not (demands_evidence(rule) and finding.status == "pass"):
+        demanded = demands_evidence(rule) and finding.status == "pass"
+        if not demanded and (not covers or not judge_all):
             findings.append(finding)  # nothing could cover it: declared, without a trace
             continue
         deciding = _deciding(finding, pack, declaration.data, as_of)
@@ -166,6 +172,8 @@ def apply_assurance(
         for entry_id in judgement.evidence:
             covering[entry_id].append(finding.rule_id)
         findings.append(_assured(finding, rule, judgement, declaration))
+    if not judge_all:
+        return assessment.model_copy(update={"findings": findings, "summary": summarize(findings)})
     return assessment.model_copy(
         update={
             "findings": findings,

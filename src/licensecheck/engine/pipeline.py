@@ -161,7 +161,8 @@ def assess(
     them against its members), used instead of reading files beside the declaration.
     ``witnesses=False`` skips tracing the gaps for their witnesses (see
     :func:`~licensecheck.engine.evaluate.assess_compiled`), unless waivers or a baseline,
-    which compare witnesses, are given.
+    which compare witnesses, are given; assurance then judges only the rules demanding
+    evidence (their status depends on it), and the summary has no evidenced score.
     """
     check_lang(lang)
     witnesses = witnesses or waivers is not None or baseline is not None
@@ -172,7 +173,7 @@ def assess(
     result = assess_compiled(compiled, loaded, day, lang, witnesses=witnesses)
     if evidence is None:
         evidence = _evidence_states(loaded, day, evidence_root)
-    result = apply_assurance(result, compiled, loaded, evidence, day)
+    result = apply_assurance(result, compiled, loaded, evidence, day, judge_all=witnesses)
     if waiver_set is not None:
         from .waivers import apply_waivers
 
