@@ -17,8 +17,8 @@ EXAMPLES = REPO / "examples"
 @pytest.mark.parametrize(
     ("example", "pack", "lang"),
     [
-        ("demo-credit-scoring.yaml", PACK, "en"),
-        ("demo-credit-scoring.yaml", PACK, "zh"),
+        ("state-backed-data-co.yaml", PACK, "en"),
+        ("state-backed-data-co.yaml", PACK, "zh"),
         ("eu-data-broker.yaml", "eu-gdpr-data-broker", "en"),
     ],
 )
@@ -38,6 +38,26 @@ def test_assess_answers_what_check_format_json_prints(
     assert done.status_code == 200
     assert done.headers["content-type"] == "application/json"
     assert done.text == cli
+
+
+def test_a_posted_declaration_never_reads_evidence_files_of_the_server(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's evidence files are right there in the folder the server runs in, and the
+    command line finds them; a posted text has no folder here, so the server hashes nothing
+    (a stranger could otherwise learn which files exist beside it)."""
+    monkeypatch.chdir(EXAMPLES)
+    example = "demo-credit-scoring.yaml"
+    _, cli, _ = run("check", example, "--pack", PACK, "--as-of", AS_OF, "--format", "json")
+    assert any(f["assurance"] == "evidenced" for f in json.loads(cli)["findings"])
+    done = web.client.post(
+        f"/api/v1/assess?pack={PACK}&as_of={AS_OF}&filename={example}",
+        content=(EXAMPLES / example).read_bytes(),
+    )
+    assert done.status_code == 200
+    findings = done.json()["findings"]
+    assert findings and all(f["assurance"] != "evidenced" for f in findings)
+    assert not any(entry.get("state") == "valid" for entry in done.json().get("evidence") or [])
 
 
 def test_assess_reads_json_when_the_name_says_so(web: Web, tmp_path: Path) -> None:

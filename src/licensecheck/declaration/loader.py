@@ -19,6 +19,7 @@ exactly like an absent key.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,10 @@ class Declaration:
     source: str = MEMORY_SOURCE
     text: str = field(default="", repr=False)
     positions: Positions | None = field(default=None, repr=False)
+    #: False for text from outside (a web form, an HTTP body, see load_declaration_text): it
+    #: has no folder of its own, so its evidence paths are never resolved against this
+    #: machine's files (hashing them would tell a stranger which files exist here)
+    reads_evidence: bool = field(default=True, compare=False)
 
     def position(self, path: Sequence[str | int]) -> tuple[int, int] | None:
         """The 1-based ``(line, column)`` of exactly ``path``; ``None`` if it is not in the file."""
@@ -120,13 +125,16 @@ def load_declaration_text(
     limits: Limits | None = None,
 ) -> Declaration:
     """:func:`load_declaration` of text already read (a web form, an HTTP request body),
-    reported as ``source`` (``.json`` is JSON, anything else YAML)."""
+    reported as ``source`` (``.json`` is JSON, anything else YAML). Its evidence files are
+    never looked for (``reads_evidence`` is false): the text has no folder on this machine."""
     limits = limits or current_limits()
     schema = schema or load_declaration_schema()
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise too_big(source, DECLARATION_FILE, limits.max_bytes)
     data, positions = _parse_named(text, source, limits)
-    return _validated(data, positions, source, text, schema)
+    return dataclasses.replace(
+        _validated(data, positions, source, text, schema), reads_evidence=False
+    )
 
 
 def _parse_named(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], Positions]:

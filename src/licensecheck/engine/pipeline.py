@@ -215,8 +215,9 @@ def evaluate(
 def _evidence_states(
     declaration: Declaration, as_of: dt.date, root: str | os.PathLike[str] | None
 ) -> tuple[EvidenceStatus, ...]:
-    """The declaration's evidence on ``as_of``; none read when it declares none."""
-    if not declaration.data.get("evidence"):
+    """The declaration's evidence on ``as_of``; none read when it declares none or came from
+    outside (``reads_evidence``: a web form's text has no folder here)."""
+    if not declaration.data.get("evidence") or not declaration.reads_evidence:
         return ()
     return check_evidence(declaration, as_of, Path(root) if root is not None else None)
 
