@@ -18,8 +18,8 @@ from typing import Any
 from ..engine.runtime import PathKey
 from ..i18n import phrase
 from ..lang.values import UNKNOWN, display
-from ..sources.paths import format_path
-from .fixes import Edit, value_at
+from ..sources.paths import format_path, value_at
+from .fixes import Edit
 from .requirements import requirement_text
 
 

@@ -42,6 +42,7 @@ from ..lang import nodes as n
 from ..lang.operations import arithmetic
 from ..lang.printer import FLIPPED_OPERATORS, NEGATED_OPERATORS
 from ..lang.values import UNKNOWN, Duration
+from ..sources.paths import value_at
 
 Action = Literal[
     "set",  # write a value the rule names (booleans, ==)
@@ -650,18 +651,6 @@ def apply_edits(data: Mapping[str, Any], edits: Iterable[Edit]) -> dict[str, Any
     for path in sorted(removals, key=lambda p: p[-1], reverse=True):
         _delete(result, path)
     return result
-
-
-def value_at(data: Any, path: PathKey) -> Any:
-    """The value at ``path`` in ``data``; ``None`` where the path leads nowhere."""
-    for key in path:
-        if isinstance(data, dict) and isinstance(key, str):
-            data = data.get(key)
-        elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
-            data = data[key]
-        else:
-            return None
-    return data
 
 
 def _set(data: dict[str, Any], path: PathKey, value: Any) -> bool:
