@@ -374,6 +374,16 @@ def check_evidence(
     )
 
 
+def evidence_not_at_hand(declaration: Declaration, as_of: dt.date) -> tuple[EvidenceStatus, ...]:
+    """Each entry's state when the declaration came without its files (text posted to the web
+    app): a file entry is ``missing`` — as the command line says of the same text saved alone
+    in a folder — and nothing on this machine is looked at."""
+    return tuple(
+        EvidenceStatus(entry, evidence_state(entry, None, as_of))
+        for entry in evidence_entries(declaration)
+    )
+
+
 def _status(
     entry: EvidenceEntry, folder: Path, evidence_root: Path | None, as_of: dt.date
 ) -> EvidenceStatus:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import codes
-from ..declaration.evidence import EvidenceStatus, check_evidence
+from ..declaration.evidence import EvidenceStatus, check_evidence, evidence_not_at_hand
 from ..declaration.loader import Declaration
 from ..declaration.loader import load_declaration as _load_declaration
 from ..declaration.schema import DeclarationSchema, load_declaration_schema
@@ -215,10 +215,13 @@ def evaluate(
 def _evidence_states(
     declaration: Declaration, as_of: dt.date, root: str | os.PathLike[str] | None
 ) -> tuple[EvidenceStatus, ...]:
-    """The declaration's evidence on ``as_of``; none read when it declares none or came from
-    outside (``reads_evidence``: a web form's text has no folder here)."""
-    if not declaration.data.get("evidence") or not declaration.reads_evidence:
+    """The declaration's evidence on ``as_of``; none read when it declares none, and no file
+    looked at when it came from outside (``reads_evidence``: a web form's text has no folder
+    here, so its files are missing)."""
+    if not declaration.data.get("evidence"):
         return ()
+    if not declaration.reads_evidence:
+        return evidence_not_at_hand(declaration, as_of)
     return check_evidence(declaration, as_of, Path(root) if root is not None else None)
 
 
