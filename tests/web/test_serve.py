@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from helpers.cli import run
+from helpers.cli import run, run_process
 from helpers.web import PACK, serving
 
 USERS = 50
@@ -79,3 +79,29 @@ def test_a_restart_loses_no_answer(tmp_path: Path) -> None:
     with serving(tmp_path) as url:
         page = httpx.get(f"{url}{draft}").text
         assert re.search(r'name="processing\.publication\.used" value="no" checked', page)
+
+
+def test_serve_refuses_a_pack_that_differs_from_the_lock(tmp_path: Path) -> None:
+    """The web app loads packs as every command does: a pack changed since `packs lock` is
+    refused, naming the changed file, where it would otherwise be assessed silently."""
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    made = run_process("packs", "new", "acme-credit", "--extends", PACK, cwd=packs)
+    assert made.returncode == 0, made.stdout + made.stderr
+    lock = tmp_path / "licensecheck.lock"
+    code, out, err = run(
+        "packs", "lock", "acme-credit", "--pack-path", str(packs), "--lock", str(lock)
+    )
+    assert code == 0, out + err
+    body = b"schema_version: 1\ncompany:\n  name: Acme\n"
+    extra = ("--pack-path", str(packs), "--lock", str(lock))
+    with serving(tmp_path / "ws", *extra) as url:
+        done = httpx.post(f"{url}/api/v1/assess", params={"pack": "acme-credit"}, content=body)
+        assert done.status_code == 200, done.text
+    rules = next((packs / "acme-credit").glob("*.rules"))
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    with serving(tmp_path / "ws", *extra) as url:
+        done = httpx.post(f"{url}/api/v1/assess", params={"pack": "acme-credit"}, content=body)
+        assert done.status_code in (400, 422), done.text
+        assert "differs from licensecheck.lock" in done.text
+        assert rules.name in done.text

@@ -9,7 +9,7 @@ import click
 
 from .. import codes
 from ..errors import Diagnostic, UsageError
-from .options import workspace_options
+from .options import pack_path_option, workspace_options
 
 if TYPE_CHECKING:
     from ..workspace.store import Workspace
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 @click.command("serve")
 @workspace_options
+@pack_path_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -44,7 +45,8 @@ def serve(
 
     It listens on 127.0.0.1 unless --host says otherwise; any other address needs --token
     (or LICENSECHECK_TOKEN). Without --workspace or --db it uses the nearest workspace, or
-    creates one in the working directory.
+    creates one in the working directory. Packs are found, locked and signature-checked as
+    every command's are (--pack-path, licensecheck.lock, --require-signed).
     """
     import uvicorn
 
