@@ -165,7 +165,8 @@ def _summary(loaded: LoadedPack, trusted: Sequence[PublicKey]) -> PackSummary:
 
 
 def _public_keys(files: Sequence[PathLike]) -> tuple[PublicKey, ...]:
-    # imported here: cryptography loads only for commands given keys
+    if not files:  # every command passes through here: cryptography only when keys are given
+        return ()
     from ..trust.keys import load_public_key
 
     return tuple(load_public_key(k) for k in files)
