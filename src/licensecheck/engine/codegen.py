@@ -49,6 +49,7 @@ from .codegen_tree import (
     _type_is,
     _unknown,
     depends_only_on_today,
+    path_steps,
 )
 from .rules import CheckedPack, Rule
 from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
@@ -308,21 +309,7 @@ class _Emitter(LoopEmitter):
 
     # -- paths
     def _path(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:
-        steps: list[str | int | n.Expr] = []
-        node = expr
-        while isinstance(node, n.Attr | n.Index):
-            if isinstance(node, n.Attr):
-                steps.append(node.name)
-            elif (
-                isinstance(node.index, n.Literal_)
-                and isinstance(node.index.value, str | int)
-                and not isinstance(node.index.value, bool)
-            ):
-                steps.append(node.index.value)
-            else:
-                steps.append(node.index)
-            node = node.obj
-        steps.reverse()
+        node, steps = path_steps(expr)
         keys = tuple(s for s in steps if isinstance(s, str | int))
         if isinstance(node, n.Name) and len(keys) == len(steps):
             name = node.name

@@ -24,7 +24,7 @@ from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, compile_pattern, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, add_duration, type_name
-from .runtime import BudgetExceeded, filtered, fold, member, truth
+from .runtime import BudgetExceeded, filtered, fold, member, membership, truth
 from .runtime import _general_comparison as general_comparison
 from .runtime import _step as step
 
@@ -70,20 +70,6 @@ def call(func: str, value: Any, today: dt.date, node: n.Node) -> Any:
     if func == "days_since" and type(value) is dt.date:
         return (today - value).days
     raise runtime_error(f"'{func}' cannot take {type_name(value)}", node)
-
-
-def membership(op: str, a: Any, b: Any, node: n.Node) -> Any:
-    """``in``, ``not in`` and ``contains`` once both sides are evaluated."""
-    if op != "contains":
-        result = member(a, b, node)
-        return (not result) if op == "not in" and result is not UNKNOWN else result
-    if type(a) is str:
-        if b is UNKNOWN:
-            return UNKNOWN
-        if type(b) is not str:
-            raise runtime_error(f"text cannot contain {type_name(b)}", node)
-        return b in a
-    return member(b, a, node)
 
 
 def pattern_match(text: Any, pattern: Any, fixed: Any, node: n.Node) -> bool:

@@ -139,3 +139,25 @@ def _unknown() -> ast.Name:
 
 def _type_is(value: ast.expr, type_name: str) -> ast.Compare:
     return _is(_call("_type", value), _load(type_name))
+
+
+def path_steps(expr: n.Expr) -> tuple[n.Expr, list[str | int | n.Expr]]:
+    """A path's base (a name, or any other expression) and its steps in source order: a field
+    name, a literal index, or the expression of a computed index. Both compilers read paths
+    through it, so they agree on what a path is."""
+    steps: list[str | int | n.Expr] = []
+    node = expr
+    while isinstance(node, n.Attr | n.Index):
+        if isinstance(node, n.Attr):
+            steps.append(node.name)
+        elif (
+            isinstance(node.index, n.Literal_)
+            and isinstance(node.index.value, str | int)
+            and not isinstance(node.index.value, bool)
+        ):
+            steps.append(node.index.value)
+        else:
+            steps.append(node.index)
+        node = node.obj
+    steps.reverse()
+    return node, steps

@@ -26,7 +26,7 @@ from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, type_name
 from .codegen import GeneratedPack, Outcomes, generate_pack
-from .codegen_tree import depends_only_on_today
+from .codegen_tree import depends_only_on_today, path_steps
 from .rules import CheckedPack, Rule
 from .runtime import (
     OPERATORS,
@@ -43,6 +43,7 @@ from .runtime import (
     for_witnesses,
     matches,
     member,
+    membership,
     memoised,
     negate,
     once_per_day,
@@ -119,21 +120,10 @@ class _Compiler:
         return self._path(expr, bound)
 
     def _path(self, expr: n.Expr, bound: frozenset[str]) -> Fn:
-        steps: list[str | int | Fn] = []
-        node = expr
-        while isinstance(node, n.Attr | n.Index):
-            if isinstance(node, n.Attr):
-                steps.append(node.name)
-            elif (
-                isinstance(node.index, n.Literal_)
-                and isinstance(node.index.value, str | int)
-                and not isinstance(node.index.value, bool)
-            ):
-                steps.append(node.index.value)
-            else:
-                steps.append(self.expr(node.index, bound))
-            node = node.obj
-        steps.reverse()
+        node, read = path_steps(expr)
+        steps: list[str | int | Fn] = [
+            step if isinstance(step, str | int) else self.expr(step, bound) for step in read
+        ]
         if not self.traced and isinstance(node, n.Name) and all(not callable(s) for s in steps):
             fast = self._fast_path(expr, node.name, tuple(steps), bound)  # type: ignore[arg-type]
             if fast is not None:
@@ -315,21 +305,12 @@ class _Compiler:
 
             return member_of_constant
 
-        def membership(e: Env) -> Any:
+        def membership_of(e: Env) -> Any:
             a = left(e)  # both sides in source order, so traces read left to right
             b = right(e)
-            if op != "contains":
-                result = member(a, b, expr)
-                return (not result) if op == "not in" and result is not UNKNOWN else result
-            if type(a) is str:
-                if b is UNKNOWN:
-                    return UNKNOWN
-                if type(b) is not str:
-                    raise runtime_error(f"text cannot contain {type_name(b)}", expr)
-                return b in a
-            return member(b, a, expr)
+            return membership(op, a, b, expr)
 
-        return membership
+        return membership_of
 
     def _constant_strings(self, expr: n.Expr) -> frozenset[str] | None:
         """The values of a literal list or const that holds only text, as a set."""

@@ -160,6 +160,20 @@ def member(item: Any, items: Any, node: n.Node) -> Any:
 _EXACT_MEMBERS: Final = frozenset({str, bool, dt.date})
 
 
+def membership(op: str, a: Any, b: Any, node: n.Node) -> Any:
+    """``in``, ``not in`` and ``contains`` once both sides are evaluated."""
+    if op != "contains":
+        result = member(a, b, node)
+        return (not result) if op == "not in" and result is not UNKNOWN else result
+    if type(a) is str:
+        if b is UNKNOWN:
+            return UNKNOWN
+        if type(b) is not str:
+            raise runtime_error(f"text cannot contain {type_name(b)}", node)
+        return b in a
+    return member(b, a, node)
+
+
 def negate(value: Any, node: n.Node) -> Any:
     if value is True:
         return False
