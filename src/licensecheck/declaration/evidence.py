@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeAlias
 
 from .. import codes
 from ..errors import DeclarationError, Diagnostic, Span, TrustError, did_you_mean, source_snippet
-from ..sources.paths import value_at
+from ..sources.paths import ElementId, parse_path, value_at
 from ..sources.text import MEMORY_SOURCE, STDIN_SOURCE
 from ..trust.digest import sha256_file
 from .loader import Declaration
@@ -63,12 +63,6 @@ EVIDENCE_KINDS = (
 EvidenceState = Literal["valid", "missing", "altered", "expired", "unhashed", "remote"]
 #: States in which covering evidence contradicts a claim instead of proving it.
 CONTRADICTING: frozenset[EvidenceState] = frozenset({"missing", "altered", "expired"})
-
-
-class ElementId(str):
-    """A list item named by its ``id`` in a covers path: ``data_sources[ds-carrier]``."""
-
-    __slots__ = ()
 
 
 CoverKey: TypeAlias = str | int | ElementId
@@ -187,48 +181,13 @@ def _snippet(declaration: Declaration, span: Span) -> str | None:
 
 # --------------------------------------------------------------------------- covers paths
 
-# a name, a list index, a quoted key, or a list item's id in brackets (data_sources[ds-carrier])
-_COVER_TOKEN = re.compile(
-    r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>[0-9]+)\]|\[(?P<key>"(?:[^"\\]|\\.)*")\]"""
-    r"""|\[(?P<id>[^\]\["]+)\]|(?P<dot>\.)"""
-)
-
 
 def parse_cover(text: str) -> tuple[CoverKey, ...]:
     """A covers path → its keys: ``data_sources[ds-carrier].supplier`` gives
-    ``("data_sources", ElementId("ds-carrier"), "supplier")``. The path syntax of
-    :mod:`licensecheck.sources.paths`, plus a list item named by its id. :class:`ValueError`
+    ``("data_sources", ElementId("ds-carrier"), "supplier")``: the path syntax of
+    :mod:`licensecheck.sources.paths` with list items named by id. :class:`ValueError`
     saying where it goes wrong otherwise."""
-    import json
-
-    keys: list[CoverKey] = []
-    pos = 0
-    expect_name = True
-    while pos < len(text):
-        m = _COVER_TOKEN.match(text, pos)
-        if m is None:
-            raise ValueError(f"unexpected '{text[pos]}' at character {pos + 1}")
-        if m.group("dot"):
-            if expect_name:
-                raise ValueError(f"unexpected '.' at character {pos + 1}")
-            expect_name = True
-        elif m.group("name"):
-            if not expect_name:
-                raise ValueError(f"expected '.' or '[' at character {pos + 1}")
-            keys.append(m.group("name"))
-            expect_name = False
-        elif not keys or expect_name:
-            raise ValueError(f"unexpected '[' at character {pos + 1}")
-        elif m.group("index") is not None:
-            keys.append(int(m.group("index")))
-        elif m.group("key") is not None:
-            keys.append(json.loads(m.group("key")))
-        else:
-            keys.append(ElementId(m.group("id").strip()))
-        pos = m.end()
-    if expect_name:
-        raise ValueError("the path is empty or ends with '.'")
-    return tuple(keys)
+    return parse_path(text, element_ids=True)
 
 
 def resolve_cover(keys: Sequence[CoverKey], data: object) -> tuple[str | int, ...] | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TypeAlias
 
-__all__ = ["PathKey", "Positions", "format_path", "parse_path", "value_at"]
+__all__ = ["ElementId", "PathKey", "Positions", "format_path", "parse_path", "value_at"]
 
 PathKey: TypeAlias = tuple[str | int, ...]
 
@@ -84,14 +84,24 @@ def format_path(path: Sequence[str | int]) -> str:
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
+# a name, a list index, a quoted key, a list item's id in brackets (data_sources[ds-carrier],
+# only where parse_path is asked for ids), or a dot
 _PATH_TOKEN = re.compile(
-    r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>[0-9]+)\]|\[(?P<key>"(?:[^"\\]|\\.)*")\]|(?P<dot>\.)"""
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>[0-9]+)\]|\[(?P<key>"(?:[^"\\]|\\.)*")\]"""
+    r"""|\[(?P<id>[^\]\["]+)\]|(?P<dot>\.)"""
 )
 
 
-def parse_path(text: str) -> PathKey:
+class ElementId(str):
+    """A list item named by its ``id`` in a path: ``data_sources[ds-carrier]``."""
+
+    __slots__ = ()
+
+
+def parse_path(text: str, *, element_ids: bool = False) -> PathKey:
     """``data_sources[2].consent`` → ``("data_sources", 2, "consent")``: the inverse of
-    :func:`format_path`. Raises ValueError naming the offending character."""
+    :func:`format_path`. With ``element_ids``, ``[ds-carrier]`` names a list item by its id
+    (an :class:`ElementId`). Raises ValueError naming the offending character."""
     keys: list[str | int] = []
     pos = 0
     expect_name = True
@@ -108,11 +118,14 @@ def parse_path(text: str) -> PathKey:
                 raise ValueError(f"expected '.' or '[' at character {pos + 1}")
             keys.append(m.group("name"))
             expect_name = False
+        elif not keys or expect_name or (m.group("id") is not None and not element_ids):
+            raise ValueError(f"unexpected '[' at character {pos + 1}")
+        elif m.group("index") is not None:
+            keys.append(int(m.group("index")))
+        elif m.group("key") is not None:
+            keys.append(json.loads(m.group("key")))
         else:
-            if not keys or expect_name:
-                raise ValueError(f"unexpected '[' at character {pos + 1}")
-            index = m.group("index")
-            keys.append(int(index) if index is not None else json.loads(m.group("key")))
+            keys.append(ElementId(m.group("id").strip()))
         pos = m.end()
     if expect_name:
         raise ValueError("the path is empty or ends with '.'")
