@@ -200,6 +200,18 @@ def test_forked_and_spawned_workers_give_the_serial_batch(
         assert os.getpid() in by and len(set(by)) == 2
 
 
+def test_what_lives_before_a_batch_is_frozen_while_it_runs(tmp_path: Path) -> None:
+    """The collector skips what was alive when the batch started, until it ends."""
+    import gc
+
+    paths = generate(tmp_path / "firms", 3)
+    run = licensecheck.start_batch(paths, PACK, as_of=AS_OF)
+    before = gc.get_freeze_count()
+    during = [gc.get_freeze_count() for _ in run.items()]
+    assert min(during) > before
+    assert gc.get_freeze_count() == before
+
+
 def test_workers_are_forked_only_while_one_thread_runs() -> None:
     """Forking copies one thread and every lock: with another thread running, spawn."""
     import threading
