@@ -408,7 +408,8 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-print(json.dumps(["lark" in sys.modules, "jsonschema" in sys.modules]), file=sys.stderr)
+loaded = ["lark", "jsonschema", "licensecheck.engine.check"]
+print(json.dumps([name in sys.modules for name in loaded]), file=sys.stderr)
 """
 
 
@@ -425,16 +426,17 @@ def _run(args: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_warm_check_is_byte_identical_and_loads_neither_lark_nor_jsonschema(
+def test_a_warm_check_is_byte_identical_and_loads_no_parser_jsonschema_or_static_checks(
     tmp_path: Path,
 ) -> None:
     cold = _run(CHECK, tmp_path / "c")
     warm = _run(CHECK, tmp_path / "c")
     assert cold.returncode == warm.returncode == 0 or cold.returncode == warm.returncode == 1
     assert warm.stdout == cold.stdout and warm.stdout.startswith("{")
-    # [Lark loaded, jsonschema loaded]: a valid declaration never needs jsonschema (the
-    # compiled validator accepts it), and a warm cache never needs the parser
-    assert json.loads(cold.stderr.splitlines()[-1]) == [True, False]
-    assert json.loads(warm.stderr.splitlines()[-1]) == [False, False]
+    # [Lark, jsonschema, the static checks loaded]: a valid declaration never needs
+    # jsonschema (the compiled validator accepts it), and a warm cache never needs the
+    # parser nor the checks
+    assert json.loads(cold.stderr.splitlines()[-1]) == [True, False, True]
+    assert json.loads(warm.stderr.splitlines()[-1]) == [False, False, False]
     off = _run([*CHECK, "--no-cache"], tmp_path / "off")
     assert off.stdout == cold.stdout and not (tmp_path / "off").exists()

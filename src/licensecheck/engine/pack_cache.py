@@ -39,7 +39,6 @@ from ..packs.cache import (
 from ..packs.extensions import with_extensions
 from ..packs.loader import LoadedPack
 from ..trust.digest import pack_digest
-from .check import check_pack
 from .rules import AppliedOverride, CheckedPack, Rule
 
 KIND = "checked"
@@ -54,6 +53,10 @@ def checked_pack(loaded: LoadedPack, schema: DeclarationSchema) -> CheckedPack:
             return _decode(body, loaded, schema)
         except UNTRUSTWORTHY:
             pass  # rebuilt and overwritten below
+    # imported on a miss only: a hit needs none of the static checks (a dozen modules that a
+    # cold `check` with the cache warm would otherwise import for nothing)
+    from .check import check_pack
+
     checked = check_pack(loaded, schema)
     try:
         encoded = _Encoder().pack(checked)

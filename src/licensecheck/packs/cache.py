@@ -345,7 +345,7 @@ class TreeDecoder:
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             raise CorruptEntry("files")
         self.files = [(renamed or {}).get(f, f) for f in files]
-        self._decoders = {tag: self._class_decoder(cls) for tag, cls in NODE_CLASSES.items()}
+        self._decoders: dict[str, Callable[[list[Any], int], n.Node]] = {}
         self._spans: dict[tuple[Any, ...], Span] = {}
 
     def node(self, data: Any, depth: int = 0) -> n.Node:
@@ -353,8 +353,11 @@ class TreeDecoder:
             raise CorruptEntry("node")
         tag = data[0]
         decode = self._decoders.get(tag) if type(tag) is str else None
-        if decode is None:
-            raise CorruptEntry("unknown node")
+        if decode is None:  # built on first sight: a cold process builds only those it meets
+            cls = NODE_CLASSES.get(tag) if type(tag) is str else None
+            if cls is None:
+                raise CorruptEntry("unknown node")
+            decode = self._decoders[tag] = self._class_decoder(cls)
         return decode(data, depth)
 
     def _class_decoder(self, cls: type[n.Node]) -> Callable[[list[Any], int], n.Node]:
