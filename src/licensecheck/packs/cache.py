@@ -351,14 +351,18 @@ class TreeDecoder:
     def node(self, data: Any, depth: int = 0) -> n.Node:
         if type(data) is not list or not data or depth > _MAX_NODE_DEPTH:
             raise CorruptEntry("node")
-        tag = data[0]
+        return self._decoder(data[0])(data, depth)
+
+    def _decoder(self, tag: Any) -> Callable[[list[Any], int], n.Node]:
+        """The decoding function of the class named ``tag``, built on first sight (a cold
+        process builds only those it meets)."""
         decode = self._decoders.get(tag) if type(tag) is str else None
-        if decode is None:  # built on first sight: a cold process builds only those it meets
+        if decode is None:
             cls = NODE_CLASSES.get(tag) if type(tag) is str else None
             if cls is None:
                 raise CorruptEntry("unknown node")
             decode = self._decoders[tag] = self._class_decoder(cls)
-        return decode(data, depth)
+        return decode
 
     def _class_decoder(self, cls: type[n.Node]) -> Callable[[list[Any], int], n.Node]:
         plan = _plan(cls)
@@ -378,34 +382,46 @@ class TreeDecoder:
 
         return decode
 
+    def _child_decoder(self, allowed: frozenset[type[n.Node]]) -> Callable[[Any, int], n.Node]:
+        """Decodes a child node of one of the ``allowed`` classes at ``depth + 1``: the tag
+        is looked up among those classes only, so one lookup both dispatches and checks."""
+        names = {cls.__name__ for cls in allowed}
+        known: dict[str, Callable[[list[Any], int], n.Node]] = {}
+
+        def child(raw: Any, depth: int) -> n.Node:
+            if type(raw) is not list or not raw or depth >= _MAX_NODE_DEPTH:
+                raise CorruptEntry("node")
+            tag = raw[0]
+            decode = known.get(tag) if type(tag) is str else None
+            if decode is None:
+                if tag not in names:
+                    raise CorruptEntry("node not allowed here")
+                decode = known[tag] = self._decoder(tag)
+            return decode(raw, depth + 1)
+
+        return child
+
     def _field_decoder(self, kind: int, allowed: Any) -> Callable[[Any, int], Any]:
         """The function checking and building one field of ``kind`` from its raw JSON."""
-        node = self.node
         if kind in (_NODE, _OPTIONAL_NODE):
-            optional = kind == _OPTIONAL_NODE
+            child = self._child_decoder(allowed)
+            if kind == _NODE:
+                return child
 
-            def one(raw: Any, depth: int) -> Any:
-                if raw is None and optional:
-                    return None
-                found = node(raw, depth + 1)
-                if type(found) not in allowed:
-                    raise CorruptEntry("node not allowed here")
-                return found
+            def optional(raw: Any, depth: int) -> Any:
+                return None if raw is None else child(raw, depth)
 
-            return one
+            return optional
         if kind in (_NODES, _OPTIONAL_NODES):
-            optional = kind == _OPTIONAL_NODES
+            item = self._child_decoder(allowed)
+            optional_nodes = kind == _OPTIONAL_NODES
 
             def many(raw: Any, depth: int) -> Any:
-                if raw is None and optional:
+                if raw is None and optional_nodes:
                     return None
                 if type(raw) is not list or not raw or raw[0] != _TUPLE:
                     raise CorruptEntry("tuple")
-                items = tuple([node(item, depth + 1) for item in raw[1:]])
-                for item in items:
-                    if type(item) not in allowed:
-                        raise CorruptEntry("node not allowed here")
-                return items
+                return tuple([item(one, depth) for one in raw[1:]])
 
             return many
         if kind == _STR:
