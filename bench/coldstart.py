@@ -7,10 +7,17 @@ a. Pack load + check + compile of generated packs of 10, 100 and 1,000 rules (``
 b. Diagnostics at scale: a pack with one warning per rule (no ``cite``) at 250 and 1,000 rules
    (50 and 200 in a quick run),
    checked; linear scaling is 4.00x (the snippet under each warning indexes its file once).
+   Then where a cached prepare of the largest pack goes: loading the pack (manifests, the
+   files read and hashed for the key), the checked pack read from the cache (verified,
+   decoded), compiling it.
 c. A fresh ``licensecheck check`` process with the pack cache warm and with ``--no-cache``,
    against the *dependency-import floor*: a fresh ``python -c "import …"`` of the third-party
    modules ``check`` needs and nothing of licensecheck (:data:`FLOOR_MODULES`). All cold
    processes use cached bytecode, as an installed wheel does.
+
+``python bench/coldstart.py [--quick]`` runs this section alone and ends with both of its
+targets as ratios of the same run: the 1,000-rule cached prepare against its target and
+against the cold one, and the cold check against the floor.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from pathlib import Path
 
 import genpack
 from licensecheck.declaration.schema import load_declaration_schema
+from licensecheck.engine.compile import compile_pack
 from licensecheck.engine.pack_cache import checked_pack
 from licensecheck.engine.pipeline import prepare_pack
 from licensecheck.lang import parser
@@ -74,7 +82,36 @@ def bench_pack_cache(sizes: Sequence[int], reps: int, tmp: Path) -> dict[int, tu
         c, w = statistics.median(cold), statistics.median(warm)
         results[n] = (c, w)
         print(f"   {n:>6}{_ms(c):>13}{_ms(w):>13}{c / w:>12.1f}x{w / n * 1e6:>11.0f} us")
+    bench_cached_phases(tmp / f"cache-bench-{max(sizes)}" / f"generated-{max(sizes)}", reps)
     return results
+
+
+def bench_cached_phases(folder: Path, reps: int) -> dict[str, float]:
+    """A cached prepare of ``folder``'s pack, phase by phase (medians of ``reps``)."""
+    schema = load_declaration_schema()
+    runs: dict[str, list[float]] = {"load the pack": [], "read the checked pack": [], "compile": []}
+    for _ in range(reps):
+        cache.parse_module.cache_clear()
+        gc.collect()
+        gc.disable()  # as prepare_pack does
+        try:
+            start = time.perf_counter()
+            loaded = load_pack(folder)
+            loaded_at = time.perf_counter()
+            checked = checked_pack(loaded, schema)
+            checked_at = time.perf_counter()
+            compile_pack(checked)
+            compiled_at = time.perf_counter()
+        finally:
+            gc.enable()
+        runs["load the pack"].append(loaded_at - start)
+        runs["read the checked pack"].append(checked_at - loaded_at)
+        runs["compile"].append(compiled_at - checked_at)
+    phases = {name: statistics.median(times) for name, times in runs.items()}
+    print(f"   where a cached prepare of {folder.name} goes (medians of {reps}):")
+    for name, seconds in phases.items():
+        print(f"      {name:<28}{_ms(seconds):>12}")
+    return phases
 
 
 def bench_warnings(small: int, reps: int, tmp: Path) -> float:
@@ -128,3 +165,45 @@ def bench_cold_check(
     print(f"   ratio check (cache warm) / floor: {warm / floor:.2f}x")
     print(f"   load average now: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return floor, warm, off
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """This section alone, with its two targets as ratios of the same run."""
+    import argparse
+
+    import run  # the cold-process launcher and environment of bench/run.py
+
+    parser = argparse.ArgumentParser(description="Cold start and pack loading (section 5)")
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run")
+    quick = parser.parse_args(argv).quick
+    reps = 3 if quick else 9
+    print(f"load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory(prefix="licensecheck-bench-") as name:
+        sizes = (10, 100) if quick else (10, 100, 1000)
+        loads = bench_pack_cache(sizes, reps, Path(name))
+        bench_warnings(50 if quick else 250, reps, Path(name))
+
+    def measure(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float, int]:
+        child = run.run_child(argv, env)
+        return child.wall, child.rss, child.code
+
+    floor, warm, _ = bench_cold_check(
+        run.cold_check_command(), 5 if quick else 15, measure, run.child_env(cached=True)
+    )
+    largest = max(loads)
+    cold, cached = loads[largest]
+    target = run.TARGET_PACK_CACHED_S
+    print("\ntargets (ratios of this run)")
+    print(
+        f"   {largest}-rule pack from the cache: {_ms(cached)} = {cached / target:.2f}x the "
+        f"{_ms(target)} target, {cached / cold:.2f}x its cold load"
+    )
+    print(
+        f"   cold check (cache warm) / floor: {warm / floor:.2f}x "
+        f"(target {run.TARGET_FLOOR_RATIO}x)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
