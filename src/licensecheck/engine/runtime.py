@@ -85,6 +85,9 @@ class Trace:
     root: TraceNode = field(default_factory=lambda: TraceNode(None))
     current: TraceNode | None = None
     last_path: PathKey | None = None
+    #: build a list element's sub-evaluations only when a reader asks for them (witnesses
+    #: look at a few offending elements); False records every element in full (``explain``)
+    lazy: bool = True
 
     def __post_init__(self) -> None:
         self.current = self.root
