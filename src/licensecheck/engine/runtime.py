@@ -93,6 +93,87 @@ class Trace:
         self.current = self.root
 
 
+class LazyTraceNode(TraceNode):
+    """The filter or body of one list element in a lazy trace: its value is known (the
+    untraced closures computed it), its sub-evaluations and the path it read are built by
+    replaying the element traced, on first read."""
+
+    def __init__(self, expr: n.Expr | None, value: Any, replay: ElementReplay, index: int) -> None:
+        self.expr = expr
+        self.value = value
+        self.element = None
+        self._replay = replay
+        self._index = index
+
+    @property
+    def expanded(self) -> bool:
+        """Whether the element has been replayed (someone read a node's sub-evaluations)."""
+        return self._replay.replayed
+
+    @property
+    def children(self) -> list[TraceNode]:
+        return self._replay.node(self._index).children
+
+    @children.setter
+    def children(self, children: list[TraceNode]) -> None:
+        self._replay.node(self._index).children = children
+
+    @property
+    def path(self) -> PathKey | None:
+        return self._replay.node(self._index).path
+
+    @path.setter
+    def path(self, path: PathKey | None) -> None:
+        self._replay.node(self._index).path = path
+
+
+class LoopScope:
+    """What a loop's elements are replayed under: the evaluation's state when the loop began
+    (copied once per loop: the bindings change as the loop and its callers move on)."""
+
+    __slots__ = ("max_steps", "paths", "root", "today", "var", "vars")
+
+    def __init__(self, e: Env, var: str) -> None:
+        self.root, self.today, self.max_steps = e.root, e.today, e.max_steps
+        self.vars = e.vars.copy()
+        self.paths = e.paths.copy()
+        self.var = var
+
+
+class ElementReplay:
+    """One list element's traced filter and body, run once when first asked for, with the
+    loop's variable bound to the element again."""
+
+    __slots__ = ("_nodes", "_parts", "_path", "_scope", "_value")
+
+    def __init__(self, scope: LoopScope, e: Env, parts: tuple[Fn, ...]) -> None:
+        self._scope = scope
+        self._value = e.vars[scope.var]
+        self._path = e.paths.get(scope.var)
+        self._parts = parts
+        self._nodes: list[TraceNode] | None = None
+
+    @property
+    def replayed(self) -> bool:
+        return self._nodes is not None
+
+    def node(self, index: int) -> TraceNode:
+        if self._nodes is None:
+            scope = self._scope
+            trace = Trace()
+            env = Env(scope.root, scope.today, trace=trace, max_steps=scope.max_steps)
+            env.vars = {**scope.vars, scope.var: self._value}
+            env.paths = {**scope.paths, scope.var: self._path}
+            # the untraced closures computed these values without an error, so the traced
+            # ones do too; should one not, its partial trace is what there is to show
+            with contextlib.suppress(RuleRuntimeError):
+                for part in self._parts:
+                    part(env)
+            self._nodes = trace.root.children
+        nodes = self._nodes
+        return nodes[index] if index < len(nodes) else TraceNode(None)
+
+
 def memoised(name: str, fn: Fn) -> Fn:
     def predicate(e: Env) -> Any:
         value = e.memo.get(name, _UNSET)
