@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import codes
 from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
@@ -55,6 +55,8 @@ from .runtime import (
     truth,
     variable_field_comparison,
 )
+
+T = TypeVar("T")
 
 # ---------------------------------------------------------------- compiler
 
@@ -554,6 +556,17 @@ class CompiledPack:
     _generated: list[GeneratedPack | PackError] = field(default_factory=list, compare=False)
     #: evaluations so far without the generated function (see :meth:`generated_when_warm`)
     _cold_runs: list[int] = field(default_factory=lambda: [0], compare=False)
+    #: values built from the pack alone, once (see :meth:`shared`)
+    _shared: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
+
+    def shared(self, key: tuple[str, ...], build: Callable[[], T]) -> T:
+        """``build()``, made once per ``key`` for this pack and then shared: for immutable
+        values that depend on the pack alone (a rule's finding when it passes, in a language)."""
+        try:
+            found: T = self._shared[key]
+        except KeyError:
+            found = self._shared[key] = build()
+        return found
 
     def generated(self, outcomes: Outcomes) -> GeneratedPack:
         """The whole pack as one generated function (built on first use, in memory only);
