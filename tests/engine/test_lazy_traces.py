@@ -24,7 +24,7 @@ from helpers.rules import AS_OF, compile_rule
 from licensecheck.declaration.loader import Declaration
 from licensecheck.engine import evaluate
 from licensecheck.engine.compile import CompiledPack
-from licensecheck.engine.evaluate import assess_compiled, run_rule
+from licensecheck.engine.evaluate import assess_compiled, closure_outcomes, run_rule
 from licensecheck.engine.models import Finding
 from licensecheck.engine.runtime import LazyTraceNode, Trace, TraceNode
 from licensecheck.packs.listing import list_packs
@@ -68,34 +68,51 @@ def _findings(
         return assess_compiled(pack, decl, as_of).findings
 
 
-def _same_both_ways(pack: CompiledPack, decl: Declaration, as_of: dt.date) -> None:
+def _same_both_ways(pack: CompiledPack, decl: Declaration, as_of: dt.date) -> set[str]:
+    """Lazy traces give the untraced status; wherever the eager trace does too, the same
+    whole tree and the same finding (witnesses in the same order, cut at the same place).
+
+    The eager trace can disagree with the untraced closures on data no loader gives (a null
+    top-level field) or mistyped data (an aggregate goes on past an unknown element and meets
+    an error): statuses come from the untraced closures, and the lazy trace now agrees."""
     before = copy.deepcopy(decl.data)
-    for c in pack.rules:
+    agreeing = set()
+    for c, fast in zip(pack.rules, closure_outcomes(pack, decl.data, as_of), strict=True):
         eager = run_rule(pack.traced_rule(c.rule.id), decl.data, as_of, Trace(lazy=False))
         lazy = run_rule(pack.traced_rule(c.rule.id), decl.data, as_of, Trace())
         assert (lazy.status, lazy.error, lazy.decided_by) == (
-            eager.status,
-            eager.error,
-            eager.decided_by,
+            fast.status,
+            fast.error,
+            fast.decided_by,
         )
+        if (eager.status, eager.error) != (fast.status, fast.error):
+            continue
+        agreeing.add(c.rule.id)
         assert lazy.trace is not None and eager.trace is not None
         assert list(_tree(lazy.trace.root)) == list(_tree(eager.trace.root)), c.rule.id
     eager_findings = _findings(pack, decl, as_of, lazy=False)
-    assert _findings(pack, decl, as_of, lazy=True) == eager_findings
+    lazy_findings = _findings(pack, decl, as_of, lazy=True)
+    assert [f.rule_id for f in lazy_findings] == [f.rule_id for f in eager_findings]
+    for lazy_finding, eager_finding in zip(lazy_findings, eager_findings, strict=True):
+        if lazy_finding.rule_id in agreeing:
+            assert lazy_finding == eager_finding
     assert decl.data == before
+    return agreeing
 
 
 @pytest.mark.parametrize("pack_id", PACKS, ids=lambda p: p.rsplit("/", 1)[-1])
 @pytest.mark.parametrize("index", range(len(EXAMPLES)), ids=lambda i: EXAMPLES[i].stem)
 def test_lazy_equals_eager_on_the_examples(pack_id: str, index: int) -> None:
-    for as_of in DATES:
-        _same_both_ways(compiled(pack_id), example(index), as_of)
+    pack = compiled(pack_id)
+    for as_of in DATES:  # real declarations: the eager trace agrees everywhere
+        assert len(_same_both_ways(pack, example(index), as_of)) == len(pack.rules)
 
 
 @pytest.mark.parametrize("pack_id", ["cn-credit-reporting", str(REPO / "bench" / "pack")])
 @pytest.mark.parametrize("index", range(4))
 def test_lazy_equals_eager_on_generated_declarations(pack_id: str, index: int) -> None:
-    _same_both_ways(compiled(pack_id), bench_declaration(index), AS_OF)
+    pack = compiled(pack_id)
+    assert len(_same_both_ways(pack, bench_declaration(index), AS_OF)) == len(pack.rules)
 
 
 @pytest.mark.parametrize("pack_id", PACKS, ids=lambda p: p.rsplit("/", 1)[-1])

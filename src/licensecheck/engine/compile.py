@@ -80,18 +80,27 @@ class _Compiler:
         when = self.expr(rule.when) if rule.when is not None else None
         return CompiledRule(rule, when, self.expr(rule.require))
 
-    def expr(self, expr: n.Expr, bound: frozenset[str] = frozenset()) -> Fn:
+    def expr(self, expr: n.Expr, bound: frozenset[str] = frozenset(), *, lazy: bool = True) -> Fn:
         method: Callable[[Any, frozenset[str]], Fn] = getattr(
             self, "_" + type(expr).__name__.rstrip("_").lower()
         )
         fn = method(expr, bound)
         if self.traced:
-            return traced(expr, fn)
+            untraced = self._untraced(expr, bound) if lazy and self._worth_deferring(expr) else None
+            return traced(expr, fn, untraced)
         if isinstance(expr, n.Arith | n.Call | n.Neg) and depends_only_on_today(
             expr, bound, self.pack
         ):
             return once_per_day(fn)  # e.g. `today - 1 year` inside a loop over sources
         return fn
+
+    def _worth_deferring(self, expr: n.Expr) -> bool:
+        """Whether a lazy trace records ``expr``'s sub-evaluations only on demand: every
+        node with parts, and paths read through a predicate (its body); not plain reads."""
+        if isinstance(expr, n.Name | n.Attr | n.Index):
+            base, _ = path_steps(expr)
+            return isinstance(base, n.Name) and base.name in self.pack.predicates
+        return not isinstance(expr, n.Literal_ | n.ListExpr)
 
     # -- leaves
     def _literal(self, expr: n.Literal_, bound: frozenset[str]) -> Fn:
@@ -372,7 +381,8 @@ class _Compiler:
         return self.untraced.expr(expr, bound)
 
     def _quantifier(self, expr: n.Quantifier, bound: frozenset[str]) -> Fn:
-        coll = self.expr(expr.collection, bound)
+        # traced in full: Loop.bind takes the elements' base path from the trace's last read
+        coll = self.expr(expr.collection, bound, lazy=False)
         inner = bound | {expr.var}
         filt = self.expr(expr.filter, inner) if expr.filter is not None else None
         body = self.expr(expr.body, inner)
@@ -448,7 +458,7 @@ class _Compiler:
         return quantifier
 
     def _aggregate(self, expr: n.Aggregate, bound: frozenset[str]) -> Fn:
-        coll = self.expr(expr.collection, bound)
+        coll = self.expr(expr.collection, bound, lazy=False)  # as in _quantifier
         inner = bound | {expr.var}
         filt = self.expr(expr.filter, inner) if expr.filter is not None else None
         body = self.expr(expr.body, inner) if expr.body is not None else None

@@ -10,6 +10,7 @@ and the trace is reduced to the few declaration paths that decided the outcome.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -380,13 +381,17 @@ def _witness(raw: _RawWitness, declaration: Declaration) -> Witness:
     where = declaration.locate(raw.path) if declaration.position(raw.path[:1]) else None
     # every field is already of its declared type (text, whole numbers or None)
     return Witness.model_construct(
-        path=format_path(raw.path),
+        path=_path_text(raw.path),
         line=where[0] if where else None,
         column=where[1] if where else None,
         actual=None if raw.actual is UNKNOWN else _display_actual(raw.actual),
         expected=raw.expected,
         element=_element_label(declaration.data, raw.path),
     )
+
+
+#: the same paths recur in every declaration of a batch (data_sources[3].kind …)
+_path_text = functools.lru_cache(maxsize=4096)(format_path)
 
 
 def _element_label(data: Any, path: PathKey) -> str | None:

@@ -98,7 +98,9 @@ class LazyTraceNode(TraceNode):
     untraced closures computed it), its sub-evaluations and the path it read are built by
     replaying the element traced, on first read."""
 
-    def __init__(self, expr: n.Expr | None, value: Any, replay: ElementReplay, index: int) -> None:
+    def __init__(
+        self, expr: n.Expr | None, value: Any, replay: ElementReplay | NodeReplay, index: int
+    ) -> None:
         self.expr = expr
         self.value = value
         self.element = None
@@ -174,6 +176,41 @@ class ElementReplay:
         return nodes[index] if index < len(nodes) else TraceNode(None)
 
 
+class NodeReplay:
+    """One node's traced evaluation, run once when first asked for, under the bindings it
+    had (the sub-evaluations of a lazy node; theirs are lazy in turn)."""
+
+    __slots__ = ("_expr", "_inner", "_node", "_paths", "_root", "_steps", "_today", "_vars")
+
+    def __init__(self, e: Env, expr: n.Expr, inner: Fn) -> None:
+        self._root, self._today, self._steps = e.root, e.today, e.max_steps
+        self._vars = e.vars.copy() if e.vars else None
+        self._paths = e.paths.copy() if e.paths else None
+        self._expr = expr
+        self._inner = inner
+        self._node: TraceNode | None = None
+
+    @property
+    def replayed(self) -> bool:
+        return self._node is not None
+
+    def node(self, index: int) -> TraceNode:
+        if self._node is None:
+            trace = Trace()
+            trace.current = node = TraceNode(self._expr)
+            env = Env(self._root, self._today, trace=trace, max_steps=self._steps)
+            if self._vars is not None:
+                env.vars = self._vars
+            if self._paths is not None:
+                env.paths = self._paths
+            # the untraced closure computed this value without an error, so the traced one
+            # does too (bar an aggregate going past an unknown element to show them all)
+            with contextlib.suppress(RuleRuntimeError):
+                self._inner(env)
+            self._node = node
+        return self._node
+
+
 def memoised(name: str, fn: Fn) -> Fn:
     def predicate(e: Env) -> Any:
         value = e.memo.get(name, _UNSET)
@@ -198,13 +235,29 @@ def once_per_day(fn: Fn) -> Fn:
     return cached
 
 
-def traced(expr: n.Expr, inner: Fn) -> Fn:
+def traced(expr: n.Expr, inner: Fn, untraced: Fn | None = None) -> Fn:
+    """``inner`` recording a node for ``expr``. In a lazy trace, with ``untraced`` (the same
+    expression compiled without tracing), the node holds the value ``untraced`` gives and
+    records its sub-evaluations only when a reader asks (see :class:`NodeReplay`)."""
+
     def run(e: Env) -> Any:
         trace = e.trace
         if trace is None:
             return inner(e)
         parent = trace.current
         assert parent is not None
+        if untraced is not None and trace.lazy:
+            steps = e.steps
+            e.trace = None
+            try:
+                value = untraced(e)
+            except RuleRuntimeError:  # recorded eagerly: what was read before the error
+                e.steps = steps
+            else:
+                parent.children.append(LazyTraceNode(expr, value, NodeReplay(e, expr, inner), 0))
+                return value
+            finally:
+                e.trace = trace
         node = TraceNode(expr)
         parent.children.append(node)
         trace.current = node
