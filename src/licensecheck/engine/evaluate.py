@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .._version import __version__
@@ -337,8 +336,7 @@ def _summary(findings: list[Finding]) -> Summary:
 # ---------------------------------------------------------------- witnesses
 
 
-@dataclass(frozen=True)
-class _RawWitness:
+class _RawWitness(NamedTuple):  # a tuple: made for every path an explanation visits
     path: PathKey | None
     actual: Any
     expected: str | None
