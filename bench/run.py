@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import cProfile
+import functools
 import gc
 import importlib.util
 import io
@@ -42,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +56,7 @@ import handwritten
 import licensecheck
 from licensecheck.declaration.loader import Declaration
 from licensecheck.declaration.schema import load_declaration_schema
+from licensecheck.engine import evaluate as evaluate_module
 from licensecheck.engine.check import check_pack
 from licensecheck.engine.codegen import generate_pack
 from licensecheck.engine.compile import CompiledPack, compile_pack
@@ -65,6 +68,7 @@ from licensecheck.engine.evaluate import (
     run_rule,
 )
 from licensecheck.engine.pipeline import _no_garbage_collection as no_garbage_collection
+from licensecheck.engine.runtime import Trace
 from licensecheck.lang import parser
 from licensecheck.packs import cache
 from licensecheck.packs.loader import load_pack
@@ -277,10 +281,63 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         f"(target <= {TARGET_ASSESS_RATIO:.0f}x), statuses only (check --quiet) "
         f"{ratio(times['bare'], times['engine'])}"
     )
+    bench_batch_assess(s, decls)
     if s.profile:
         profile_summary(engine, "evaluate_rules over all declarations")
         profile_summary(assess, "assess_compiled over all declarations")
     return eval_ratio, assess_ratio
+
+
+def bench_batch_assess(s: Settings, decls: Sequence[Declaration]) -> None:
+    """What a batch pays per declaration: cn-credit-reporting (its fail and unknown findings
+    with their witnesses) over the generated declarations, against its own evaluate_rules;
+    with the eager traces (every element recorded in full) as the reference for the lazy."""
+    pack = licensecheck.prepare_pack("cn-credit-reporting")
+    pack.generated(_GENERATED_OUTCOMES)
+
+    def engine() -> None:
+        for decl in decls:
+            evaluate_rules(pack, decl.data, AS_OF)
+
+    def assess() -> None:
+        for decl in decls:
+            assess_compiled(pack, decl, AS_OF)
+
+    def assess_bare() -> None:
+        for decl in decls:
+            assess_compiled(pack, decl, AS_OF, witnesses=False)
+
+    def assess_eager() -> None:
+        with eager_traces():
+            assess()
+
+    assess_eager()  # the traced rules built once
+    reps = s.assess_reps
+    times = interleaved(
+        {"engine": engine, "bare": assess_bare, "lazy": assess, "eager": assess_eager}, reps
+    )
+    findings = collections.Counter(
+        f.status for decl in decls for f in assess_compiled(pack, decl, AS_OF).findings
+    )
+    print(
+        f"   batch-shaped: cn-credit-reporting ({len(pack.rules)} rules, "
+        f"{findings['fail'] + findings['unknown']:,} fail/unknown findings) x {len(decls)}: "
+        f"evaluate_rules {us(times['engine'] / len(decls))}/declaration; assess_compiled "
+        f"statuses only {ratio(times['bare'], times['engine'])}, with witnesses "
+        f"{ratio(times['lazy'], times['engine'])} (eager traces "
+        f"{ratio(times['eager'], times['engine'])})"
+    )
+
+
+@contextlib.contextmanager
+def eager_traces() -> Iterator[None]:
+    """Witness traces recorded in full, as before lazy traces (the reference they match)."""
+    original = evaluate_module.Trace
+    evaluate_module.Trace = functools.partial(Trace, lazy=False)  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        evaluate_module.Trace = original  # type: ignore[misc]
 
 
 # ---------------------------------------------------------------- 2. pack load

@@ -10,8 +10,8 @@ and the trace is reduced to the few declaration paths that decided the outcome.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .._version import __version__
@@ -200,6 +200,10 @@ def assess_compiled(
 
 def pack_info(pack: CompiledPack, lang: str = "en") -> PackInfo:
     """The pack as reports describe it: id, version, title, domain titles in ``lang``."""
+    return pack.shared(("pack_info", lang), lambda: _pack_info(pack, lang))
+
+
+def _pack_info(pack: CompiledPack, lang: str) -> PackInfo:
     return PackInfo(
         id=pack.checked.id,
         version=pack.checked.version,
@@ -218,20 +222,16 @@ def _finding(
     explain: bool = True,
 ) -> Finding:
     rule = compiled.rule
-    base: dict[str, Any] = {
-        "rule_id": rule.id,
-        "title": text(rule.title, lang),
-        "domain": rule.domain,
-        "severity": rule.severity,
-        "cite": list(rule.cite),
-        "remediation": text(rule.remediation, lang) or None,
-        "effort_days": rule.effort.days if rule.effort else None,
-        "after": list(rule.after),
-    }
+    # the models are frozen and nothing changes them in place (waivers, baselines and
+    # assurance make copies), so the findings that do not depend on the declaration are
+    # built once per rule and language, and the others copy the rule's validated fields
+    passed = pack.shared(("finding", rule.id, lang), lambda: _passed(rule, lang))
     if not_in_force(rule, as_of):
-        assert rule.effective_from is not None
-        message = f"not yet in force (takes effect on {rule.effective_from.isoformat()})"
-        return Finding(status="not_applicable", message=message, **base)
+        return pack.shared(("not in force", rule.id, lang), lambda: _not_in_force(passed, rule))
+    if outcome.status == "pass":
+        return passed
+    if outcome.status == "not_applicable":
+        return pack.shared(("not applicable", rule.id, lang), lambda: _not_applicable(passed, rule))
     witnesses: list[Witness] = []
     if explain and outcome.status in ("fail", "unknown"):
         traced = run_rule(pack.traced_rule(rule.id), declaration.data, as_of, Trace())
@@ -242,19 +242,40 @@ def _finding(
     message = _message(rule, outcome, witnesses, lang)
     if in_grace and rule.grace_until is not None:
         message += f" (grace period until {rule.grace_until.isoformat()})"
-    return Finding(
-        status=outcome.status, message=message, in_grace=in_grace, witnesses=witnesses, **base
-    )
+    update = {"status": outcome.status, "message": message, "in_grace": in_grace}
+    return passed.model_copy(update={**update, "witnesses": witnesses})
+
+
+def _passed(rule: Rule, lang: str) -> Finding:
+    """The rule's finding when it passes: also the validated fields the others copy."""
+    fields: dict[str, Any] = {
+        "rule_id": rule.id,
+        "title": text(rule.title, lang),
+        "domain": rule.domain,
+        "severity": rule.severity,
+        "cite": list(rule.cite),
+        "remediation": text(rule.remediation, lang) or None,
+        "effort_days": rule.effort.days if rule.effort else None,
+        "after": list(rule.after),
+    }
+    return Finding(status="pass", message="requirement met", **fields)
+
+
+def _not_in_force(passed: Finding, rule: Rule) -> Finding:
+    assert rule.effective_from is not None
+    message = f"not yet in force (takes effect on {rule.effective_from.isoformat()})"
+    return passed.model_copy(update={"status": "not_applicable", "message": message})
+
+
+def _not_applicable(passed: Finding, rule: Rule) -> Finding:
+    assert rule.when is not None
+    message = f"does not apply: {expression_text(rule.when, limit=120)} is false"
+    return passed.model_copy(update={"status": "not_applicable", "message": message})
 
 
 def _message(rule: Rule, outcome: RuleOutcome, witnesses: list[Witness], lang: str) -> str:
     if outcome.status == "error":
         return f"the rule could not be evaluated: {outcome.error}"
-    if outcome.status == "pass":
-        return "requirement met"
-    if outcome.status == "not_applicable":
-        assert rule.when is not None
-        return f"does not apply: {expression_text(rule.when, limit=120)} is false"
     if outcome.status == "unknown":
         missing = [w.path for w in witnesses if w.actual is None]
         what = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
@@ -315,8 +336,7 @@ def _summary(findings: list[Finding]) -> Summary:
 # ---------------------------------------------------------------- witnesses
 
 
-@dataclass(frozen=True)
-class _RawWitness:
+class _RawWitness(NamedTuple):  # a tuple: made for every path an explanation visits
     path: PathKey | None
     actual: Any
     expected: str | None
@@ -357,14 +377,19 @@ def _witness(raw: _RawWitness, declaration: Declaration) -> Witness:
     assert raw.path is not None
     # an absent top-level section has no place in the file: point at the file alone
     where = declaration.locate(raw.path) if declaration.position(raw.path[:1]) else None
-    return Witness(
-        path=format_path(raw.path),
+    # every field is already of its declared type (text, whole numbers or None)
+    return Witness.model_construct(
+        path=_path_text(raw.path),
         line=where[0] if where else None,
         column=where[1] if where else None,
         actual=None if raw.actual is UNKNOWN else _display_actual(raw.actual),
         expected=raw.expected,
         element=_element_label(declaration.data, raw.path),
     )
+
+
+#: the same paths recur in every declaration of a batch (data_sources[3].kind …)
+_path_text = functools.lru_cache(maxsize=4096)(format_path)
 
 
 def _element_label(data: Any, path: PathKey) -> str | None:
