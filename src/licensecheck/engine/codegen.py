@@ -34,6 +34,7 @@ from .codegen_tree import (
     _ORDERED_TYPES,
     _SCALARS,
     _TYPE_NAMES,
+    Fact,
     Scope,
     Statements,
     _assign,
@@ -49,6 +50,7 @@ from .codegen_tree import (
     _type_is,
     _unknown,
     depends_only_on_today,
+    field_fact,
     path_steps,
 )
 from .rules import CheckedPack, Rule
@@ -76,37 +78,59 @@ class GeneratedPack:
 
     run: Callable[[dict[str, Any], dt.date, int], list[Any]]
     tree: ast.Module | None = None
+    typed: bool = False
 
     def source(self) -> str:
-        """The generated code as Python text (for reading; it is compiled from the tree)."""
+        """The generated code as Python text (for reading; it is compiled from the tree),
+        after a comment saying which variant it is."""
         if self.tree is None:
             raise ValueError("the tree of this generated pack was not kept")
-        return ast.unparse(self.tree) + "\n"
+        variant = (
+            "schema-typed variant: run on declarations validated against the pack's schema"
+            if self.typed
+            else "untyped variant: run on mappings not validated against the pack's schema"
+        )
+        return f"# {variant}\n{ast.unparse(self.tree)}\n"
 
 
 def generate_pack(
-    pack: CheckedPack, rules: Sequence[Rule], outcomes: Outcomes, *, keep_tree: bool = False
+    pack: CheckedPack,
+    rules: Sequence[Rule],
+    outcomes: Outcomes,
+    *,
+    typed: bool = False,
+    keep_tree: bool = False,
 ) -> GeneratedPack:
-    """Generate, bound, audit and compile the function that evaluates ``rules``."""
+    """Generate, bound, audit and compile the function that evaluates ``rules``.
+
+    ``typed`` generates the schema-typed variant: it relies on what validation against the
+    pack's schema guarantees (a field's exact type, a required field's presence) to leave
+    out type tests and unknown branches, so it must only ever run on data the loader
+    validated against that schema and converted (``evaluate_rules(..., validated=True)``).
+    Its outcomes on such data are the untyped variant's; on other data they are undefined."""
     enabled = gc.isenabled()
     gc.disable()  # a large tree of new objects: collections would find nothing to free
     try:
-        emitter = _Emitter(pack, outcomes)
+        emitter = _Emitter(pack, outcomes, typed)
         tree = emitter.module(rules)
         where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
         run = build_function(tree, "_pack", emitter.values, frozenset(emitter.minted), where)
     finally:
         if enabled:
             gc.enable()
-    return GeneratedPack(run, tree if keep_tree else None)
+    return GeneratedPack(run, tree if keep_tree else None, typed)
 
 
 # ---------------------------------------------------------------- the emitter
 
 
 class _Emitter(LoopEmitter):
-    def __init__(self, pack: CheckedPack, outcomes: Outcomes) -> None:
+    def __init__(self, pack: CheckedPack, outcomes: Outcomes, typed: bool) -> None:
         self.pack = pack
+        # what validation guarantees about the values in minted names (typed variant only);
+        # the root is a mapping in both variants (evaluate_rules takes one)
+        root = Fact(dict, True, pack.schema.root if typed else None)
+        self.facts: dict[str, Fact] = {"_root": root}
         self.values: dict[str, Any] = {}  # minted global -> object passed in
         self.minted: set[str] = set()
         self._serial = 0
@@ -137,6 +161,16 @@ class _Emitter(LoopEmitter):
     def node(self, node: n.Node) -> ast.Name:
         """The syntax node an error message points at, passed in (never printed into code)."""
         return _load(self.value(node, "n"))
+
+    def fact(self, value: ast.expr) -> Fact | None:
+        """What validation guarantees about ``value`` (typed variant; None when nothing)."""
+        return self.facts.get(value.id) if isinstance(value, ast.Name) else None
+
+    def _typed(self, out: Statements, value: ast.expr, fact: Fact) -> ast.Name:
+        """``value`` in a new name that the fact ``fact`` holds for."""
+        name = self._result(out, value)
+        self.facts[name.id] = fact
+        return name
 
     def constant(self, value: Any) -> ast.expr:
         if value is None:
@@ -220,6 +254,9 @@ class _Emitter(LoopEmitter):
 
     def _append_status(self, r: ast.expr, part: str) -> ast.stmt:
         outcome = self.outcomes
+        fact = self.fact(r)
+        if fact is not None and fact.kind is bool and fact.certain:
+            return _if(r, [self._append(outcome["passed"])], [self._append(outcome["failed"])])
         return _if(
             _is(r, _const(True)),
             [self._append(outcome["passed"])],
@@ -316,8 +353,7 @@ class _Emitter(LoopEmitter):
             if name in scope:
                 return _load(scope[name]) if not keys else self._keys(expr, scope[name], keys, out)
             if not self._special(name):
-                start = self._result(out, _method(_load("_root"), "get", _const(name)))
-                return self._keys(expr, start.id, keys, out)
+                return self._keys(expr, "_root", (name, *keys), out)
         return self._general_path(expr, node, steps, scope, out)
 
     def _special(self, name: str) -> bool:
@@ -327,25 +363,49 @@ class _Emitter(LoopEmitter):
         self, expr: n.Expr, start: str, keys: tuple[str | int, ...], out: Statements
     ) -> ast.Name:
         """Fixed keys read inline with ``dict.get`` while they are text; the rest (lists,
-        numbers, absent values, mistyped data) through the closures' slow path."""
+        numbers, absent values, mistyped data) through the closures' slow path. Where the
+        schema fixes a value's type (typed variant) its type test is left out, and where it
+        cannot be absent, its unknown test."""
         v = self.mint("v")
         keys_const = ast.Tuple([_const(k) for k in keys], ast.Load())
-        if not keys:
-            out.append(_assign(v, _load(start)))
+        final: list[Fact | None] = []  # the fact about the value read, on each way
+        absent: list[bool] = []  # a way that ends unknown because a parent was absent
 
-        def read(position: int) -> Statements:
+        def read(position: int, fact: Fact | None) -> Statements:
             if position == len(keys):
+                final.append(fact)
+                if fact is not None and fact.certain:
+                    return []
                 return [_if(_is(_load(v), _const(None)), [_assign(v, _unknown())])]
             key = keys[position]
             source = _load(start if position == 0 else v)
+            if fact is not None and fact.kind is dict and type(key) is str:
+                got = _assign(v, _method(source, "get", _const(key)))
+                return [got, *then(position, key, fact)]
+            final.append(None)
             rest = _call("_rest", source, keys_const, _const(position), self.node(expr))
             slow: Statements = [_assign(v, rest)]
             if type(key) is not str:
                 return slow
-            fast = [_assign(v, _method(source, "get", _const(key))), *read(position + 1)]
+            fast = [_assign(v, _method(source, "get", _const(key))), *read(position + 1, None)]
             return [_if(_type_is(source, "_dict"), fast, slow)]
 
-        out.extend(read(0))
+        def then(position: int, key: str, parent: Fact) -> Statements:
+            """After ``v = source.get(key)`` of a mapping: the rest of the path."""
+            child = field_fact(parent, key)
+            if position + 1 == len(keys) or child is None or child.certain:
+                return read(position + 1, child)
+            absent.append(True)
+            present = Fact(child.kind, True, child.node)  # absent: the whole path is unknown
+            rest = read(position + 1, present)
+            return [_if(_is_not(_load(v), _const(None)), rest, [_assign(v, _unknown())])]
+
+        if not keys:
+            out.append(_assign(v, _load(start)))
+        out.extend(read(0, self.facts.get(start)))
+        first = final[0] if final else None
+        if first is not None and all(f == first for f in final):
+            self.facts[v] = Fact(first.kind, first.certain and not absent, first.node)
         return _load(v)
 
     def _general_path(
@@ -409,6 +469,9 @@ class _Emitter(LoopEmitter):
         arg = self.expr(arg_expr, scope, out)
         if expr.func == "declared":
             return self._result(out, _is_not(arg, _unknown()))
+        typed = self._typed_call(expr.func, arg, out)
+        if typed is not None:
+            return typed
         applied: ast.expr = _call("_call", _const(expr.func), arg, _load("_today"), self.node(expr))
         if expr.func == "len":  # the common cases inline, the rest (and errors) by the helper
             sized = ast.BoolOp(ast.Or(), [_type_is(arg, "_list"), _type_is(arg, "_str")])
@@ -420,9 +483,35 @@ class _Emitter(LoopEmitter):
             applied = _pick(_type_is(arg, "_date"), elapsed, applied)
         return self._result(out, _pick(_is(arg, _unknown()), _unknown(), applied))
 
+    def _typed_call(self, func: str, arg: ast.expr, out: Statements) -> ast.Name | None:
+        """A function of a value whose type the schema fixes, without type tests."""
+        fact = self.fact(arg)
+        if fact is None:
+            return None
+        applied: ast.expr
+        kind: type
+        if func == "len" and fact.kind in (list, str):
+            applied, kind = _call("_len", arg), int
+        elif func in ("lower", "upper") and fact.kind is str:
+            applied, kind = _method(arg, func), str
+        elif func == "days_since" and fact.kind is dt.date:
+            elapsed = ast.BinOp(_load("_today"), ast.Sub(), arg)
+            applied, kind = ast.Attribute(elapsed, "days", ast.Load()), int
+        else:
+            return None
+        if not fact.certain:
+            applied = _pick(_is(arg, _unknown()), _unknown(), applied)
+        return self._typed(out, applied, Fact(kind, fact.certain))
+
     # -- logic
     def _not(self, expr: n.Not, scope: Scope, out: Statements) -> ast.expr:
         v = self.expr(expr.operand, scope, out)
+        fact = self.fact(v)
+        if fact is not None and fact.kind is bool:  # true, false or (unless certain) unknown
+            negated: ast.expr = ast.UnaryOp(ast.Not(), v)
+            if not fact.certain:
+                negated = _pick(_is(v, _unknown()), _unknown(), negated)
+            return self._typed(out, negated, Fact(bool, fact.certain))
         otherwise = _call("_truth", v, self.node(expr), _const("'not'"))
         value = _pick(
             _is(v, _const(True)),
@@ -440,6 +529,25 @@ class _Emitter(LoopEmitter):
         right: Statements = []
         b = self.expr(expr.right, scope, right)
         what = _const(f"'{expr.op}'")
+        fa, fb = self.fact(a), self.fact(b)
+        if fa is not None and fb is not None and fa.kind is bool and fb.kind is bool:
+            # both true/false/unknown: no type test; a known left side leaves the right's value
+            if fa.certain:
+                right.append(_assign(r, b))
+            else:
+                both = ast.BoolOp(
+                    ast.And(), [_is(a, _const(not deciding)), _is(b, _const(not deciding))]
+                )
+                right.append(
+                    _if(
+                        _is(b, _const(deciding)),
+                        [_assign(r, _const(deciding))],
+                        [_if(both, [_assign(r, _const(not deciding))], [_assign(r, _unknown())])],
+                    )
+                )
+            out.append(_if(_is(a, _const(deciding)), [_assign(r, _const(deciding))], right))
+            self.facts[r] = Fact(bool, fa.certain and fb.certain)
+            return _load(r)
         right.append(
             _if(
                 _is(b, _const(deciding)),
@@ -497,6 +605,15 @@ class _Emitter(LoopEmitter):
             c = self.constant(constant)
             general = _call("_compare", _const(expr.op), a, c, self.node(expr))
             plain = (*_ORDERED_TYPES, bool) if expr.op in ("==", "!=") else _ORDERED_TYPES
+            fact = self.fact(a)
+            if type(constant) in plain and fact is not None and fact.kind is type(constant):
+                exact = [_assign(r, self._python(expr.op, a, c))]  # the schema fixes a's type
+                if fact.certain:
+                    out.extend(exact)
+                else:
+                    out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], exact))
+                self.facts[r] = Fact(bool, fact.certain)
+                return _load(r)
             if type(constant) in plain:  # the common case first: the constant's own type
                 same_type = _type_is(a, _TYPE_NAMES[type(constant)])
                 unknown = _if(_is(a, _unknown()), [_assign(r, _unknown())], [_assign(r, general)])
@@ -546,7 +663,12 @@ class _Emitter(LoopEmitter):
             general = _call("_membership", _const(expr.op), a, b, self.node(expr))
             return self._result(out, general)
         test: type[ast.cmpop] = ast.NotIn if expr.op == "not in" else ast.In
-        found = ast.Compare(a, [test()], [_load(self.value(constant))])
+        found: ast.expr = ast.Compare(a, [test()], [_load(self.value(constant))])
+        fact = self.fact(a)
+        if fact is not None and fact.kind is str:  # text or (unless certain) unknown
+            if not fact.certain:
+                found = _pick(_is(a, _unknown()), _unknown(), found)
+            return self._typed(out, found, Fact(bool, fact.certain))
         listed = _load(self.value(sorted(constant)))
         general = _call("_membership", _const(expr.op), a, listed, self.node(expr))
         return self._result(out, _pick(_type_is(a, "_str"), found, general))

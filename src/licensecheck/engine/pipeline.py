@@ -205,7 +205,7 @@ def evaluate(
     day = parse_as_of(as_of)
     compiled = prepare_pack(pack)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    statuses = rule_statuses(compiled, loaded.data, day)
+    statuses = rule_statuses(compiled, loaded, day)
     if not pack_demands_evidence(compiled):
         return statuses
     evidence = _evidence_states(loaded, day, evidence_root)
