@@ -27,7 +27,7 @@ from ..errors import RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import compile_pattern
 from ..lang.values import UNKNOWN, Duration
-from .codegen_loops import LoopEmitter
+from .codegen_fusion import FusionEmitter, fusion_groups
 from .codegen_safety import build_function
 from .codegen_tree import (
     _OPERATORS,
@@ -99,6 +99,7 @@ def generate_pack(
     outcomes: Outcomes,
     *,
     typed: bool = False,
+    fuse: bool = True,
     keep_tree: bool = False,
 ) -> GeneratedPack:
     """Generate, bound, audit and compile the function that evaluates ``rules``.
@@ -107,12 +108,14 @@ def generate_pack(
     pack's schema guarantees (a field's exact type, a required field's presence) to leave
     out type tests and unknown branches, so it must only ever run on data the loader
     validated against that schema and converted (``evaluate_rules(..., validated=True)``).
-    Its outcomes on such data are the untyped variant's; on other data they are undefined."""
+    Its outcomes on such data are the untyped variant's; on other data they are undefined.
+    ``fuse`` (the default) runs the rules that loop over the same collection in one loop
+    (:mod:`.codegen_fusion`); without it each rule has its own, as a reference."""
     enabled = gc.isenabled()
     gc.disable()  # a large tree of new objects: collections would find nothing to free
     try:
         emitter = _Emitter(pack, outcomes, typed)
-        tree = emitter.module(rules)
+        tree = emitter.module(rules, fuse)
         where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
         run = build_function(tree, "_pack", emitter.values, frozenset(emitter.minted), where)
     finally:
@@ -124,13 +127,17 @@ def generate_pack(
 # ---------------------------------------------------------------- the emitter
 
 
-class _Emitter(LoopEmitter):
+class _Emitter(FusionEmitter):
     def __init__(self, pack: CheckedPack, outcomes: Outcomes, typed: bool) -> None:
         self.pack = pack
         # what validation guarantees about the values in minted names (typed variant only);
         # the root is a mapping in both variants (evaluate_rules takes one)
         root = Fact(dict, True, pack.schema.root if typed else None)
         self.facts: dict[str, Fact] = {"_root": root}
+        self.steps = "_steps"  # the step count of the rule being emitted
+        self.sink: tuple[str, str | None] | None = None  # see _append
+        self.hoisted: dict[str, str] = {}  # see FusionEmitter
+        self.hoisting: tuple[str, Statements, frozenset[str]] | None = None
         self.values: dict[str, Any] = {}  # minted global -> object passed in
         self.minted: set[str] = set()
         self._serial = 0
@@ -180,10 +187,22 @@ class _Emitter(LoopEmitter):
         return _load(self.value(value))
 
     # -- the module
-    def module(self, rules: Sequence[Rule]) -> ast.Module:
+    def module(self, rules: Sequence[Rule], fuse: bool) -> ast.Module:
         blocks: Statements = []
-        for rule in rules:
-            blocks.extend(self.rule(rule))
+        fused: dict[int, tuple[tuple[int, ...], str]] = {}
+        kept: dict[int, str] = {}  # a fused rule's position -> the name holding its outcome
+        for positions, collection in fusion_groups(self.pack, rules) if fuse else ():
+            fused[positions[0]] = (positions, collection)
+            kept.update((p, self.mint("o")) for p in positions)
+        for position, rule in enumerate(rules):
+            if position in fused:
+                positions, collection = fused[position]
+                group = [rules[p] for p in positions]
+                blocks += self.fused(group, collection, [kept[p] for p in positions])
+            if position in kept:  # its outcome, in its place among the rules
+                blocks.append(ast.Expr(_method(_load("_out"), "append", _load(kept[position]))))
+            else:
+                blocks.extend(self.rule(rule))
         memos = [_assign(memo, _load("_UNSET")) for _, memo in self.predicates.values()]
         memos += [_assign(memo, _load("_UNSET")) for memo in self.day_memos]
         body: Statements = [
@@ -206,69 +225,80 @@ class _Emitter(LoopEmitter):
 
     def rule(self, rule: Rule) -> Statements:
         """One rule's block: its outcome appended, whatever happens inside."""
-        outcome = self.outcomes
         require: Statements = []
         r = self.expr(rule.require, {}, require)
         require.append(self._append_status(r, "require"))
+        inner = self.applies(rule, require)
+        label = ast.Expr(_const(f"rule {rule.id}"))  # shown by `packs compile --show`
+        return [label, _assign("_steps", _const(0)), ast.Try(inner, self.handlers(), [], [])]
+
+    def applies(self, rule: Rule, then: Statements) -> Statements:
+        """``then`` when the rule applies (its ``when`` is true or absent); its outcome when
+        it does not, or its ``when`` is unknown or not a truth value."""
         if rule.when is None:
-            inner = require
-        else:
-            inner = []
-            w = self.expr(rule.when, {}, inner)
-            inner.append(
-                _if(
-                    _is(w, _const(True)),
-                    require,
-                    [
-                        _if(
-                            _is(w, _const(False)),
-                            [self._append(outcome["not_applicable"])],
-                            [
-                                _if(
-                                    _is(w, _unknown()),
-                                    [self._append(outcome["unknown_when"])],
-                                    [self._append(outcome["when_not_boolean"])],
-                                )
-                            ],
-                        )
-                    ],
-                )
-            )
-        handlers = [
-            ast.ExceptHandler(
-                _load("_RuleRuntimeError"),
-                "_error",
+            return then
+        outcome = self.outcomes
+        inner: Statements = []
+        w = self.expr(rule.when, {}, inner)
+        inner.append(
+            _if(
+                _is(w, _const(True)),
+                then,
                 [
-                    ast.Expr(
-                        _method(_load("_out"), "append", _call(outcome["error"], _load("_error")))
+                    _if(
+                        _is(w, _const(False)),
+                        self._append(_load(outcome["not_applicable"])),
+                        [
+                            _if(
+                                _is(w, _unknown()),
+                                self._append(_load(outcome["unknown_when"])),
+                                self._append(_load(outcome["when_not_boolean"])),
+                            )
+                        ],
                     )
                 ],
-            ),
-            ast.ExceptHandler(_load("_RecursionError"), None, [self._append(outcome["too_deep"])]),
-        ]
-        label = ast.Expr(_const(f"rule {rule.id}"))  # shown by `packs compile --show`
-        return [label, _assign("_steps", _const(0)), ast.Try(inner, handlers, [], [])]
+            )
+        )
+        return inner
 
-    def _append(self, outcome: str) -> ast.Expr:
-        return ast.Expr(_method(_load("_out"), "append", _load(outcome)))
+    def handlers(self) -> list[ast.ExceptHandler]:
+        """A rule's ``except`` clauses: its error is its outcome."""
+        error = _call(self.outcomes["error"], _load("_error"))
+        too_deep = self._append(_load(self.outcomes["too_deep"]))
+        return [
+            ast.ExceptHandler(_load("_RuleRuntimeError"), "_error", self._append(error)),
+            ast.ExceptHandler(_load("_RecursionError"), None, too_deep),
+        ]
+
+    def _append(self, outcome: ast.expr) -> Statements:
+        """The rule's outcome: appended to the results, or, in a fused loop, kept in the
+        rule's own name (and the loop's count of undecided rules lowered)."""
+        if self.sink is None:
+            return [ast.Expr(_method(_load("_out"), "append", outcome))]
+        name, live = self.sink
+        done: Statements = [_assign(name, outcome)]
+        if live is not None:
+            done.append(ast.AugAssign(ast.Name(live, ast.Store()), ast.Sub(), _const(1)))
+        return done
 
     def _append_status(self, r: ast.expr, part: str) -> ast.stmt:
         outcome = self.outcomes
         fact = self.fact(r)
         if fact is not None and fact.kind is bool and fact.certain:
-            return _if(r, [self._append(outcome["passed"])], [self._append(outcome["failed"])])
+            passed, failed = _load(outcome["passed"]), _load(outcome["failed"])
+            return _if(r, self._append(passed), self._append(failed))
         return _if(
             _is(r, _const(True)),
-            [self._append(outcome["passed"])],
+            self._append(_load(outcome["passed"])),
             [
                 _if(
                     _is(r, _const(False)),
-                    [self._append(outcome["failed"])],
+                    self._append(_load(outcome["failed"])),
                     [
                         _if(
                             _is(r, _unknown()),
-                            [self._append(outcome[f"unknown_{part}"])],
-                            [self._append(outcome[f"{part}_not_boolean"])],
+                            self._append(_load(outcome[f"unknown_{part}"])),
+                            self._append(_load(outcome[f"{part}_not_boolean"])),
                         )
                     ],
                 )
@@ -366,6 +396,13 @@ class _Emitter(LoopEmitter):
         numbers, absent values, mistyped data) through the closures' slow path. Where the
         schema fixes a value's type (typed variant) its type test is left out, and where it
         cannot be absent, its unknown test."""
+        fact = self.facts.get(start)
+        if self.hoisting is not None and start == self.hoisting[0] and keys:
+            key = keys[0]
+            shared = key in self.hoisting[2]
+            if shared and fact is not None and fact.kind is dict and type(key) is str:
+                field = self._hoisted(start, key, fact, self.hoisting[1])
+                return _load(field) if len(keys) == 1 else self._keys(expr, field, keys[1:], out)
         v = self.mint("v")
         keys_const = ast.Tuple([_const(k) for k in keys], ast.Load())
         final: list[Fact | None] = []  # the fact about the value read, on each way
@@ -402,11 +439,31 @@ class _Emitter(LoopEmitter):
 
         if not keys:
             out.append(_assign(v, _load(start)))
-        out.extend(read(0, self.facts.get(start)))
+        if keys and fact is not None and not fact.certain:  # a field read once (fusion)
+            absent.append(True)
+            inner = read(0, Fact(fact.kind, True, fact.node))
+            out.append(_if(_is(_load(start), _unknown()), [_assign(v, _unknown())], inner))
+        else:
+            out.extend(read(0, fact))
         first = final[0] if final else None
         if first is not None and all(f == first for f in final):
             self.facts[v] = Fact(first.kind, first.certain and not absent, first.node)
         return _load(v)
+
+    def _hoisted(self, element: str, key: str, fact: Fact, prefix: Statements) -> str:
+        """The local holding ``element[key]`` (unknown when absent), read once per element
+        at the top of a fused loop: validated data makes the read safe to do early."""
+        name = self.hoisted.get(key)
+        if name is None:
+            name = self.mint("v")
+            prefix.append(_assign(name, _method(_load(element), "get", _const(key))))
+            child = field_fact(fact, key)
+            if child is None or not child.certain:
+                prefix.append(_if(_is(_load(name), _const(None)), [_assign(name, _unknown())]))
+            if child is not None:
+                self.facts[name] = child
+            self.hoisted[key] = name
+        return name
 
     def _general_path(
         self,
