@@ -199,7 +199,8 @@ class _Emitter(FusionEmitter):
                 positions, collection = fused[position]
                 group = [rules[p] for p in positions]
                 blocks += self.fused(group, collection, [kept[p] for p in positions])
-            if position in kept:  # its outcome, in its place among the rules
+            if position in kept:  # its outcome (from the fused loop), in its place
+                blocks.append(ast.Expr(_const(f"rule {rule.id}")))
                 blocks.append(ast.Expr(_method(_load("_out"), "append", _load(kept[position]))))
             else:
                 blocks.extend(self.rule(rule))
