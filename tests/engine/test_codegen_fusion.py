@@ -301,7 +301,12 @@ def test_an_error_in_one_fused_rule_stays_in_that_rule(make_pack: Any) -> None:
         "company": {"headcount": 20},
         "data_sources": [
             {"id": "0", "volume_individuals": 3, "contains_personal_info": False},
-            {"id": "1", "kind": "crawled", "volume_individuals": 0, "contains_personal_info": False},
+            {
+                "id": "1",
+                "kind": "crawled",
+                "volume_individuals": 0,
+                "contains_personal_info": False,
+            },
         ],
     }
     for typed in (False, True):
