@@ -23,7 +23,7 @@ from helpers.rules import AS_OF
 from licensecheck.declaration.loader import Declaration
 from licensecheck.declaration.schema import build_schema
 from licensecheck.engine import compile as compile_module
-from licensecheck.engine.codegen import generate_pack
+from licensecheck.engine.codegen import FUSE_LOOPS, generate_pack
 from licensecheck.engine.compile import CompiledPack
 from licensecheck.engine.evaluate import (
     _GENERATED_OUTCOMES,
@@ -279,7 +279,7 @@ def test_the_schema_says_only_what_validation_guarantees() -> None:
 
 def _fused(folder: Any) -> tuple[CompiledPack, str]:
     pack = licensecheck.prepare_pack(folder)
-    return pack, generated_code(pack, typed=False).source()
+    return pack, generated_code(pack, typed=False, fuse=True).source()
 
 
 def test_an_error_in_one_fused_rule_stays_in_that_rule(make_pack: Any) -> None:
@@ -369,4 +369,5 @@ def test_packs_compile_show_says_which_variant_it_prints() -> None:
     assert code == 0
     first = out.splitlines()[0]
     assert first.startswith("# schema-typed variant")
-    assert "'fused loop over data_sources: rules" in out
+    fused = "'fused loop over data_sources: rules" in out
+    assert fused is FUSE_LOOPS and first.endswith("fused" if fused else "one loop per rule")

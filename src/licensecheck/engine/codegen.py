@@ -21,7 +21,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from ..errors import RuleRuntimeError, Span
 from ..lang import nodes as n
@@ -56,6 +56,13 @@ from .codegen_tree import (
 from .rules import CheckedPack, Rule
 from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
 
+#: Whether evaluation runs fused loops (:mod:`.codegen_fusion`). Off: on CPython 3.11 the
+#: fused code measured 3-10% slower than one loop per rule on bench/pack (bench/README.md,
+#: "Generated code for whole packs"): a fused loop saves a loop step per rule and element
+#: but tests per rule and element whether the rule is still undecided, and the reads it
+#: shares are cheap ``dict.get`` calls. bench/run.py times both; flip this when it pays.
+FUSE_LOOPS: Final = False
+
 
 class Outcomes(NamedTuple):
     """The outcome objects the generated function appends, one per rule (the evaluator's)."""
@@ -79,6 +86,7 @@ class GeneratedPack:
     run: Callable[[dict[str, Any], dt.date, int], list[Any]]
     tree: ast.Module | None = None
     typed: bool = False
+    fused: bool = False
 
     def source(self) -> str:
         """The generated code as Python text (for reading; it is compiled from the tree),
@@ -90,7 +98,8 @@ class GeneratedPack:
             if self.typed
             else "untyped variant: run on mappings not validated against the pack's schema"
         )
-        return f"# {variant}\n{ast.unparse(self.tree)}\n"
+        loops = "loops over the same collection fused" if self.fused else "one loop per rule"
+        return f"# {variant}; {loops}\n{ast.unparse(self.tree)}\n"
 
 
 def generate_pack(
@@ -99,7 +108,7 @@ def generate_pack(
     outcomes: Outcomes,
     *,
     typed: bool = False,
-    fuse: bool = True,
+    fuse: bool = FUSE_LOOPS,
     keep_tree: bool = False,
 ) -> GeneratedPack:
     """Generate, bound, audit and compile the function that evaluates ``rules``.
@@ -109,8 +118,9 @@ def generate_pack(
     out type tests and unknown branches, so it must only ever run on data the loader
     validated against that schema and converted (``evaluate_rules(..., validated=True)``).
     Its outcomes on such data are the untyped variant's; on other data they are undefined.
-    ``fuse`` (the default) runs the rules that loop over the same collection in one loop
-    (:mod:`.codegen_fusion`); without it each rule has its own, as a reference."""
+    ``fuse`` runs the rules that loop over the same collection in one loop
+    (:mod:`.codegen_fusion`; the default is :data:`FUSE_LOOPS`); without it each rule has
+    its own."""
     enabled = gc.isenabled()
     gc.disable()  # a large tree of new objects: collections would find nothing to free
     try:
@@ -121,7 +131,7 @@ def generate_pack(
     finally:
         if enabled:
             gc.enable()
-    return GeneratedPack(run, tree if keep_tree else None, typed)
+    return GeneratedPack(run, tree if keep_tree else None, typed, fuse)
 
 
 # ---------------------------------------------------------------- the emitter

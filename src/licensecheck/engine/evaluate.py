@@ -28,7 +28,7 @@ from ..lang.printer import (
 from ..lang.values import UNKNOWN, display
 from ..sources.limits import current_limits
 from ..sources.paths import format_path
-from .codegen import GeneratedPack, Outcomes, generate_pack
+from .codegen import FUSE_LOOPS, GeneratedPack, Outcomes, generate_pack
 from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
@@ -111,13 +111,17 @@ def evaluate_rules(
     return outcomes
 
 
-def generated_code(pack: CompiledPack, *, typed: bool = True) -> GeneratedPack:
+def generated_code(
+    pack: CompiledPack, *, typed: bool = True, fuse: bool = FUSE_LOOPS
+) -> GeneratedPack:
     """The generated function :func:`evaluate_rules` runs for ``pack`` once warm (by default
     the schema-typed variant, which validated declarations get), built now with its tree
     kept (``packs compile --show`` prints it);
     :class:`~licensecheck.errors.PackError` when the pack is beyond the generator's bounds."""
     rules = tuple(c.rule for c in pack.rules)
-    return generate_pack(pack.checked, rules, _GENERATED_OUTCOMES, typed=typed, keep_tree=True)
+    return generate_pack(
+        pack.checked, rules, _GENERATED_OUTCOMES, typed=typed, fuse=fuse, keep_tree=True
+    )
 
 
 def closure_outcomes(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
