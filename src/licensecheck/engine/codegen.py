@@ -148,6 +148,7 @@ class _Emitter(FusionEmitter):
         self.sink: tuple[str, str | None] | None = None  # see _append
         self.hoisted: dict[str, str] = {}  # see FusionEmitter
         self.hoisting: tuple[str, Statements, frozenset[str]] | None = None
+        self.applied: set[str] = set()
         self.values: dict[str, Any] = {}  # minted global -> object passed in
         self.minted: set[str] = set()
         self._serial = 0
@@ -460,21 +461,6 @@ class _Emitter(FusionEmitter):
         if first is not None and all(f == first for f in final):
             self.facts[v] = Fact(first.kind, first.certain and not absent, first.node)
         return _load(v)
-
-    def _hoisted(self, element: str, key: str, fact: Fact, prefix: Statements) -> str:
-        """The local holding ``element[key]`` (unknown when absent), read once per element
-        at the top of a fused loop: validated data makes the read safe to do early."""
-        name = self.hoisted.get(key)
-        if name is None:
-            name = self.mint("v")
-            prefix.append(_assign(name, _method(_load(element), "get", _const(key))))
-            child = field_fact(fact, key)
-            if child is None or not child.certain:
-                prefix.append(_if(_is(_load(name), _const(None)), [_assign(name, _unknown())]))
-            if child is not None:
-                self.facts[name] = child
-            self.hoisted[key] = name
-        return name
 
     def _general_path(
         self,

@@ -33,8 +33,10 @@ from .codegen_tree import (
     _is,
     _is_not,
     _load,
+    _method,
     _pick,
     _unknown,
+    field_fact,
 )
 from .rules import CheckedPack, Rule
 
@@ -169,6 +171,21 @@ class FusionEmitter(LoopEmitter):
         """``body`` while the rule whose outcome is kept in ``name`` is undecided: before
         the loop, a rule without ``when`` always is."""
         return body if name in self.applied else [_undecided(name, body)]
+
+    def _hoisted(self, element: str, key: str, fact: Fact, prefix: Statements) -> str:
+        """The local holding ``element[key]`` (unknown when absent), read once per element
+        at the top of a fused loop: validated data makes the read safe to do early."""
+        name = self.hoisted.get(key)
+        if name is None:
+            name = self.mint("v")
+            prefix.append(_assign(name, _method(_load(element), "get", _const(key))))
+            child = field_fact(fact, key)
+            if child is None or not child.certain:
+                prefix.append(_if(_is(_load(name), _const(None)), [_assign(name, _unknown())]))
+            if child is not None:
+                self.facts[name] = child
+            self.hoisted[key] = name
+        return name
 
     def _guarded(self, name: str, live: str | None, body: Statements) -> Statements:
         """``body`` in the rule's own ``try``: an error is its outcome."""
