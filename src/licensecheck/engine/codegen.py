@@ -30,7 +30,6 @@ from ..lang.values import UNKNOWN, Duration
 from .codegen_fusion import FusionEmitter, fusion_groups
 from .codegen_safety import build_function
 from .codegen_tree import (
-    _OPERATORS,
     _ORDERED_TYPES,
     _SCALARS,
     _TYPE_NAMES,
@@ -53,6 +52,7 @@ from .codegen_tree import (
     field_fact,
     path_steps,
 )
+from .codegen_typed import TypedEmitter
 from .rules import CheckedPack, Rule
 from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
 
@@ -137,13 +137,15 @@ def generate_pack(
 # ---------------------------------------------------------------- the emitter
 
 
-class _Emitter(FusionEmitter):
+class _Emitter(FusionEmitter, TypedEmitter):
     def __init__(self, pack: CheckedPack, outcomes: Outcomes, typed: bool) -> None:
         self.pack = pack
         # what validation guarantees about the values in minted names (typed variant only);
         # the root is a mapping in both variants (evaluate_rules takes one)
         root = Fact(dict, True, pack.schema.root if typed else None)
         self.facts: dict[str, Fact] = {"_root": root}
+        if typed:  # the assessment date, from the loader's caller (parse_as_of)
+            self.facts["_today"] = Fact(dt.date, True)
         self.steps = "_steps"  # the step count of the rule being emitted
         self.sink: tuple[str, str | None] | None = None  # see _append
         self.hoisted: dict[str, str] = {}  # see FusionEmitter
@@ -179,16 +181,6 @@ class _Emitter(FusionEmitter):
     def node(self, node: n.Node) -> ast.Name:
         """The syntax node an error message points at, passed in (never printed into code)."""
         return _load(self.value(node, "n"))
-
-    def fact(self, value: ast.expr) -> Fact | None:
-        """What validation guarantees about ``value`` (typed variant; None when nothing)."""
-        return self.facts.get(value.id) if isinstance(value, ast.Name) else None
-
-    def _typed(self, out: Statements, value: ast.expr, fact: Fact) -> ast.Name:
-        """``value`` in a new name that the fact ``fact`` holds for."""
-        name = self._result(out, value)
-        self.facts[name.id] = fact
-        return name
 
     def constant(self, value: Any) -> ast.expr:
         if value is None:
@@ -396,6 +388,8 @@ class _Emitter(FusionEmitter):
                 return _load(scope[name]) if not keys else self._keys(expr, scope[name], keys, out)
             if not self._special(name):
                 return self._keys(expr, "_root", (name, *keys), out)
+            if name == "today" and not keys:
+                return _load("_today")
         return self._general_path(expr, node, steps, scope, out)
 
     def _special(self, name: str) -> bool:
@@ -537,26 +531,6 @@ class _Emitter(FusionEmitter):
             applied = _pick(_type_is(arg, "_date"), elapsed, applied)
         return self._result(out, _pick(_is(arg, _unknown()), _unknown(), applied))
 
-    def _typed_call(self, func: str, arg: ast.expr, out: Statements) -> ast.Name | None:
-        """A function of a value whose type the schema fixes, without type tests."""
-        fact = self.fact(arg)
-        if fact is None:
-            return None
-        applied: ast.expr
-        kind: type
-        if func == "len" and fact.kind in (list, str):
-            applied, kind = _call("_len", arg), int
-        elif func in ("lower", "upper") and fact.kind is str:
-            applied, kind = _method(arg, func), str
-        elif func == "days_since" and fact.kind is dt.date:
-            elapsed = ast.BinOp(_load("_today"), ast.Sub(), arg)
-            applied, kind = ast.Attribute(elapsed, "days", ast.Load()), int
-        else:
-            return None
-        if not fact.certain:
-            applied = _pick(_is(arg, _unknown()), _unknown(), applied)
-        return self._typed(out, applied, Fact(kind, fact.certain))
-
     # -- logic
     def _not(self, expr: n.Not, scope: Scope, out: Statements) -> ast.expr:
         v = self.expr(expr.operand, scope, out)
@@ -677,6 +651,8 @@ class _Emitter(FusionEmitter):
             known.append(_assign(r, general))
         else:
             b = self.expr(expr.right, scope, known)
+            if self._typed_comparison(expr.op, a, b, r, known, out):
+                return _load(r)
             same_plain = ast.BoolOp(
                 ast.And(),
                 [
@@ -704,10 +680,6 @@ class _Emitter(FusionEmitter):
     def _plain(self, op: str) -> str:
         """The set of types Python compares as the language does, for ``op``."""
         return self.value(_PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER)
-
-    @staticmethod
-    def _python(op: str, a: ast.expr, b: ast.expr) -> ast.Compare:
-        return ast.Compare(a, [_OPERATORS[op]()], [b])
 
     def _membership(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
         constant = self._constant_strings(expr.right) if expr.op in ("in", "not in") else None
