@@ -100,6 +100,20 @@ def test_trees_round_trip_through_json_with_their_spans(module: n.Module) -> Non
     ]
 
 
+def test_node_classes_are_final_so_the_decoders_exact_type_tests_are_complete() -> None:
+    # the decoder accepts a field's node by ``type(x) in allowed``, not isinstance
+    assert all(not cls.__subclasses__() for cls in cache.NODE_CLASSES.values())
+
+
+def test_decoded_nodes_share_one_span_per_place_and_equal_constructed_ones() -> None:
+    module = load_pack("cn-credit-reporting").modules[0]
+    back = _round_trip(module)
+    assert back == module and hash(back) == hash(module) and repr(back) == repr(module)
+    spans = _spans(back)
+    by_place = {(s.file, s.line, s.column, s.end_line, s.end_column): s for s in spans}
+    assert len({id(s) for s in spans}) == len(by_place) < len(spans)
+
+
 def test_a_parsed_bundled_pack_round_trips() -> None:
     for module in load_pack("cn-credit-reporting").modules:
         back = _round_trip(module)
@@ -224,6 +238,12 @@ def _swap_tag(body: dict[str, object]) -> dict[str, object]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
+def _wrong_node_class(body: dict[str, object]) -> dict[str, object]:
+    """A name (an expression) turned into a rule reference: same width, not allowed there."""
+    text = json.dumps(body).replace('["Name"', '["RuleRef"', 1)
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
 def _wrong_field(body: dict[str, object]) -> dict[str, object]:
     text = json.dumps(body).replace('"!="', "12", 1)
     return json.loads(text)  # type: ignore[no-any-return]
@@ -256,6 +276,8 @@ def _break_module(entry: Path, how: str) -> None:
         entry.write_text(json.dumps(header) + "\n" + body, encoding="utf-8")
     elif how == "unknown-node":
         _rewrite(entry, _swap_tag)
+    elif how == "wrong-node-class":
+        _rewrite(entry, _wrong_node_class)
     elif how == "wrong-field-type":
         _rewrite(entry, _wrong_field)
     elif how == "too-deep":
@@ -273,6 +295,7 @@ BREAKAGES = [
     "checksum",
     "foreign",
     "unknown-node",
+    "wrong-node-class",
     "wrong-field-type",
     "too-deep",
     "not-an-object",
@@ -385,7 +408,8 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-print(json.dumps(["lark" in sys.modules, "jsonschema" in sys.modules]), file=sys.stderr)
+loaded = ["lark", "jsonschema", "licensecheck.engine.check"]
+print(json.dumps([name in sys.modules for name in loaded]), file=sys.stderr)
 """
 
 
@@ -402,16 +426,17 @@ def _run(args: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_warm_check_is_byte_identical_and_loads_neither_lark_nor_jsonschema(
+def test_a_warm_check_is_byte_identical_and_loads_no_parser_jsonschema_or_static_checks(
     tmp_path: Path,
 ) -> None:
     cold = _run(CHECK, tmp_path / "c")
     warm = _run(CHECK, tmp_path / "c")
     assert cold.returncode == warm.returncode == 0 or cold.returncode == warm.returncode == 1
     assert warm.stdout == cold.stdout and warm.stdout.startswith("{")
-    # [Lark loaded, jsonschema loaded]: a valid declaration never needs jsonschema (the
-    # compiled validator accepts it), and a warm cache never needs the parser
-    assert json.loads(cold.stderr.splitlines()[-1]) == [True, False]
-    assert json.loads(warm.stderr.splitlines()[-1]) == [False, False]
+    # [Lark, jsonschema, the static checks loaded]: a valid declaration never needs
+    # jsonschema (the compiled validator accepts it), and a warm cache never needs the
+    # parser nor the checks
+    assert json.loads(cold.stderr.splitlines()[-1]) == [True, False, True]
+    assert json.loads(warm.stderr.splitlines()[-1]) == [False, False, False]
     off = _run([*CHECK, "--no-cache"], tmp_path / "off")
     assert off.stdout == cold.stdout and not (tmp_path / "off").exists()

@@ -14,6 +14,7 @@ outputs and the colour decision are written by :mod:`.render`.
 
 from __future__ import annotations
 
+import importlib
 import signal
 import sys
 from pathlib import Path
@@ -24,21 +25,36 @@ import click
 from .._version import __version__
 from ..errors import LicenseCheckError
 from ..output import inputs_recorded
-from .authoring import explain, init, schema
-from .bundle import bundle
-from .check import check, diff_command, validate
-from .editor import lsp_command
-from .evidence import evidence
-from .impact import impact_command
-from .keys import keys
 from .options import CONFIG_FILE_META
-from .packs import packs
 from .render import EXIT_INTERRUPTED, EXIT_TERMINATED, fail
-from .reports import plan_command, report_command
-from .serve import serve
-from .suppliers import suppliers, watchlist
-from .waivers import waivers
-from .workspace import history_command, portfolio_command, workspace
+
+#: Every command, by name: the module under ``licensecheck.cli`` defining it and its name
+#: there. Imported when the command runs (or when help or the manual lists them all), so
+#: that a cold ``check`` loads none of the other commands' modules: the workspace, the web
+#: server, the language server, evidence, signing keys (issue #12, cold start).
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("check", "check"),
+    "validate": ("check", "validate"),
+    "diff": ("check", "diff_command"),
+    "waivers": ("waivers", "waivers"),
+    "packs": ("packs", "packs"),
+    "explain": ("authoring", "explain"),
+    "init": ("authoring", "init"),
+    "schema": ("authoring", "schema"),
+    "report": ("reports", "report_command"),
+    "plan": ("reports", "plan_command"),
+    "suppliers": ("suppliers", "suppliers"),
+    "watchlist": ("suppliers", "watchlist"),
+    "impact": ("impact", "impact_command"),
+    "workspace": ("workspace", "workspace"),
+    "history": ("workspace", "history_command"),
+    "portfolio": ("workspace", "portfolio_command"),
+    "lsp": ("editor", "lsp_command"),
+    "serve": ("serve", "serve"),
+    "keys": ("keys", "keys"),
+    "bundle": ("bundle", "bundle"),
+    "evidence": ("evidence", "evidence"),
+}
 
 
 class _Terminated(BaseException):
@@ -51,7 +67,19 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 class _Group(click.Group):
     """Turns library errors into rendered diagnostics and exit code 2, and interruptions
-    into a clear message: outputs are written atomically, so none is left half-written."""
+    into a clear message: outputs are written atomically, so none is left half-written.
+    Its commands are those of :data:`_COMMANDS`, each imported when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = _COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, name = where
+        command: click.Command = getattr(importlib.import_module(f".{module}", __name__), name)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         previous = signal.signal(signal.SIGTERM, _raise_terminated)
@@ -125,7 +153,7 @@ def main(
 
     loaded = load_config(config_file)
     if loaded.path is not None:
-        ctx.default_map = _default_map(main, loaded.option_defaults())
+        ctx.default_map = _default_map(main, ctx, loaded.option_defaults(), ctx.invoked_subcommand)
         ctx.meta[CONFIG_FILE_META] = loaded.path  # the lock may sit beside it
 
 
@@ -154,17 +182,24 @@ def _apply_limits(ctx: click.Context, options: dict[str, int | None]) -> None:
 _REPEATABLE = {"pack": "packs", "fmt": "formats"}
 
 
-def _default_map(group: click.Group, values: dict[str, Any]) -> dict[str, Any]:
-    """Configured values for every (sub)command that has an option of that name.
+def _default_map(
+    group: click.Group, ctx: click.Context, values: dict[str, Any], only: str | None = None
+) -> dict[str, Any]:
+    """Configured values for every (sub)command that has an option of that name (of
+    ``group``'s command ``only`` when given: the one about to run, so that no other command's
+    module is imported).
 
     ``format`` applies to ``check`` only: other commands have formats of their own. A
     command whose option is repeatable (``check --pack``, ``--format``) gets the value as
     its one item.
     """
     result: dict[str, Any] = {}
-    for name, command in group.commands.items():
+    for name in group.list_commands(ctx) if only is None else [only]:
+        command = group.get_command(ctx, name)
+        if command is None:
+            continue
         if isinstance(command, click.Group):
-            result[name] = _default_map(command, values)
+            result[name] = _default_map(command, ctx, values)
             continue
         params = {p.name: p for p in command.params}
         chosen = {}
@@ -179,29 +214,3 @@ def _default_map(group: click.Group, values: dict[str, Any]) -> dict[str, Any]:
             chosen[key] = value
         result[name] = chosen
     return result
-
-
-for command in (
-    check,
-    validate,
-    diff_command,
-    waivers,
-    packs,
-    explain,
-    init,
-    schema,
-    report_command,
-    plan_command,
-    suppliers,
-    watchlist,
-):
-    main.add_command(command)
-main.add_command(impact_command)
-main.add_command(workspace)
-main.add_command(history_command)
-main.add_command(portfolio_command)
-main.add_command(lsp_command)
-main.add_command(serve)
-main.add_command(keys)
-main.add_command(bundle)
-main.add_command(evidence)
