@@ -153,7 +153,7 @@ def test_evaluate_rules_switches_to_generated_code_once_warm(
         assert evaluate_rules(pack, data, AS_OF) == closure_outcomes(pack, data, AS_OF)
         assert not pack._generated  # a short run never pays for generating
     assert evaluate_rules(pack, data, AS_OF) == closure_outcomes(pack, data, AS_OF)
-    (built,) = pack._generated
+    (built,) = pack._generated.values()  # the untyped variant: a raw mapping
     assert isinstance(built, GeneratedPack) and built.tree is None  # evaluation keeps no tree
     statuses = licensecheck.evaluate(pack, EXAMPLES[0], AS_OF)
     assert statuses == {

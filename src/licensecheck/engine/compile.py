@@ -562,8 +562,9 @@ class CompiledPack:
     checked: CheckedPack
     rules: tuple[CompiledRule, ...]
     _traced: dict[str, CompiledRule] = field(default_factory=dict, compare=False)
-    #: the generated function of these rules, or the PackError generating it raised
-    _generated: list[GeneratedPack | PackError] = field(default_factory=list, compare=False)
+    #: the generated function of these rules (typed variant or not: see
+    #: :func:`~.codegen.generate_pack`), or the PackError generating it raised
+    _generated: dict[bool, GeneratedPack | PackError] = field(default_factory=dict, compare=False)
     #: evaluations so far without the generated function (see :meth:`generated_when_warm`)
     _cold_runs: list[int] = field(default_factory=lambda: [0], compare=False)
     #: values built from the pack alone, once (see :meth:`shared`)
@@ -578,21 +579,21 @@ class CompiledPack:
             found = self._shared[key] = build()
         return found
 
-    def generated(self, outcomes: Outcomes) -> GeneratedPack:
+    def generated(self, outcomes: Outcomes, typed: bool = False) -> GeneratedPack:
         """The whole pack as one generated function (built on first use, in memory only);
         raises :class:`PackError` when the pack is beyond the generator's bounds."""
-        if not self._generated:
+        if typed not in self._generated:
             rules = tuple(c.rule for c in self.rules)
             try:
-                self._generated.append(generate_pack(self.checked, rules, outcomes))
+                self._generated[typed] = generate_pack(self.checked, rules, outcomes, typed=typed)
             except PackError as exc:
-                self._generated.append(exc)
-        built = self._generated[0]
+                self._generated[typed] = exc
+        built = self._generated[typed]
         if isinstance(built, PackError):
             raise built
         return built
 
-    def generated_when_warm(self, outcomes: Outcomes) -> GeneratedPack | None:
+    def generated_when_warm(self, outcomes: Outcomes, typed: bool = False) -> GeneratedPack | None:
         """The generated function once this pack has been evaluated :data:`GENERATE_AFTER`
         times (or it was built already); None before, or when the pack is beyond the bounds.
 
@@ -603,7 +604,7 @@ class CompiledPack:
             if self._cold_runs[0] <= GENERATE_AFTER:
                 return None
         try:
-            return self.generated(outcomes)
+            return self.generated(outcomes, typed)
         except PackError:
             return None
 

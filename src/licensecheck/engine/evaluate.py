@@ -28,7 +28,7 @@ from ..lang.printer import (
 from ..lang.values import UNKNOWN, display
 from ..sources.limits import current_limits
 from ..sources.paths import format_path
-from .codegen import GeneratedPack, Outcomes, generate_pack
+from .codegen import FUSE_LOOPS, GeneratedPack, Outcomes, generate_pack
 from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
@@ -88,27 +88,40 @@ _GENERATED_OUTCOMES = Outcomes(
 )
 
 
-def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
+def evaluate_rules(
+    pack: CompiledPack, data: dict[str, Any], today: dt.date, *, validated: bool = False
+) -> list[RuleOutcome]:
     """The untraced outcome of every rule of ``pack`` on one declaration.
 
     Once the pack has been evaluated often enough to pay for it, its generated function
     (:mod:`.codegen`) runs every rule in one call; before that, and for a pack beyond the
     generator's bounds, the closures do, with the same outcomes. A predicate that several
     rules use is evaluated once; each rule's step budget starts afresh.
+
+    ``validated`` says that the loader validated ``data`` against the pack's own schema and
+    converted it (a :class:`Declaration` whose ``schema`` is ``pack.checked.schema``): the
+    schema-typed generated code then runs, without the type tests and unknown branches the
+    schema makes needless. Any other mapping (the default) gets the untyped code, exact on
+    whatever it holds.
     """
-    generated = pack.generated_when_warm(_GENERATED_OUTCOMES)
+    generated = pack.generated_when_warm(_GENERATED_OUTCOMES, validated)
     if generated is None:
         return closure_outcomes(pack, data, today)
     outcomes: list[RuleOutcome] = generated.run(data, today, current_limits().max_rule_steps)
     return outcomes
 
 
-def generated_code(pack: CompiledPack) -> GeneratedPack:
-    """The generated function :func:`evaluate_rules` runs for ``pack`` once warm, built now
-    with its tree kept (``packs compile --show`` prints it);
+def generated_code(
+    pack: CompiledPack, *, typed: bool = True, fuse: bool = FUSE_LOOPS
+) -> GeneratedPack:
+    """The generated function :func:`evaluate_rules` runs for ``pack`` once warm (by default
+    the schema-typed variant, which validated declarations get), built now with its tree
+    kept (``packs compile --show`` prints it);
     :class:`~licensecheck.errors.PackError` when the pack is beyond the generator's bounds."""
     rules = tuple(c.rule for c in pack.rules)
-    return generate_pack(pack.checked, rules, _GENERATED_OUTCOMES, keep_tree=True)
+    return generate_pack(
+        pack.checked, rules, _GENERATED_OUTCOMES, typed=typed, fuse=fuse, keep_tree=True
+    )
 
 
 def closure_outcomes(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
@@ -117,15 +130,23 @@ def closure_outcomes(pack: CompiledPack, data: dict[str, Any], today: dt.date) -
     return [_run(compiled, env, None) for compiled in pack.rules]
 
 
-def rule_statuses(pack: CompiledPack, data: dict[str, Any], as_of: dt.date) -> dict[str, Status]:
+def rule_statuses(
+    pack: CompiledPack, declaration: Declaration, as_of: dt.date
+) -> dict[str, Status]:
     """Rule id -> status of every rule of ``pack`` (by id), as an assessment without waivers
     or a baseline finds them, without its messages, witnesses or report."""
-    outcomes = evaluate_rules(pack, data, as_of)
+    outcomes = evaluate_rules(pack, declaration.data, as_of, validated=validated(pack, declaration))
     statuses: dict[str, Status] = {
         c.rule.id: "not_applicable" if not_in_force(c.rule, as_of) else outcome.status
         for c, outcome in zip(pack.rules, outcomes, strict=True)
     }
     return dict(sorted(statuses.items()))
+
+
+def validated(pack: CompiledPack, declaration: Declaration) -> bool:
+    """Whether the loader validated ``declaration`` against ``pack``'s own schema (so the
+    schema-typed generated code may run on it)."""
+    return declaration.schema is not None and declaration.schema is pack.checked.schema
 
 
 def not_in_force(rule: Rule, as_of: dt.date) -> bool:
@@ -181,7 +202,7 @@ def assess_compiled(
     unless ``witnesses`` is false. Without witnesses the statuses, counts, score and
     readiness are the same, but those findings name no witness and their message does not
     say what to declare: for outputs that print none of them (``check --quiet``)."""
-    outcomes = evaluate_rules(pack, declaration.data, as_of)
+    outcomes = evaluate_rules(pack, declaration.data, as_of, validated=validated(pack, declaration))
     findings = [
         _finding(pack, compiled, outcome, declaration, as_of, lang, witnesses)
         for compiled, outcome in zip(pack.rules, outcomes, strict=True)
