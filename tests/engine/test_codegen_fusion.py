@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 import licensecheck
 from helpers.cli import run
+from helpers.mutations import CHANGES as ODD_CHANGES
+from helpers.mutations import changed
 from helpers.paths import REPO
 from helpers.rules import AS_OF
 from licensecheck.declaration.loader import Declaration
@@ -85,17 +87,6 @@ def _as_text(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path] if path else []
-    if isinstance(value, dict):
-        for key in value:
-            found += _places(value[key], (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _places(item, (*path, index))
-    return found
-
-
 VALUES = st.sampled_from(
     [True, False, 0, 3, 2.5, -1, "", "none", "consent", "crawled", "purchased", "2020-01-31"]
 )
@@ -103,28 +94,6 @@ CHANGES = st.lists(
     st.tuples(st.integers(min_value=0), st.sampled_from(["delete", "set", "copy"]), VALUES),
     max_size=8,
 )
-
-
-def _changed(data: dict[str, Any], change: tuple[int, str, Any]) -> dict[str, Any]:
-    number, action, value = change
-    data = copy.deepcopy(data)
-    places = _places(data)
-    if not places:
-        return data
-    *parents, last = places[number % len(places)]
-    holder: Any = data
-    for key in parents:
-        holder = holder[key]
-    if action == "delete":
-        del holder[last]
-    elif action == "set":
-        holder[last] = value
-    else:  # another place's value
-        source: Any = data
-        for key in places[(number * 7 + 3) % len(places)]:
-            source = source[key]
-        holder[last] = copy.deepcopy(source)
-    return data
 
 
 def _validated_declaration(
@@ -135,7 +104,7 @@ def _validated_declaration(
     schema = pack.checked.schema
     data = base
     for change in changes:
-        candidate = _changed(data, change)
+        candidate = changed(data, change)
         if schema.accepts(candidate):
             data = candidate
     try:
@@ -178,14 +147,6 @@ def test_every_variant_equals_closures_equals_traced_on_validated_declarations(
     assert data == before  # evaluation never changes its input
 
 
-ODD_VALUES = st.sampled_from(
-    [
-        *(None, True, False, 0, 3, 2.5, "", "crawled", "consent"),
-        *([], {}, [None], [{}], ["religion"], {"level": 3}, dt.date(2019, 1, 1)),
-    ]
-)
-
-
 @pytest.mark.parametrize("pack_id", PACKS)
 @settings(
     max_examples=30,
@@ -194,10 +155,7 @@ ODD_VALUES = st.sampled_from(
 )
 @given(
     source=st.integers(min_value=0, max_value=len(EXAMPLES) - 1),
-    changes=st.lists(
-        st.tuples(st.integers(min_value=0), st.sampled_from(["delete", "set", "copy"]), ODD_VALUES),
-        max_size=6,
-    ),
+    changes=ODD_CHANGES,
 )
 def test_untyped_fused_code_equals_closures_on_unvalidated_mistyped_data(
     pack_id: str, source: int, changes: list[Any]
@@ -206,7 +164,7 @@ def test_untyped_fused_code_equals_closures_on_unvalidated_mistyped_data(
     pack = compiled(pack_id)
     data = licensecheck.load_declaration(EXAMPLES[source]).data
     for change in changes:
-        data = _changed(data, change)
+        data = changed(data, change)
     expected = closure_outcomes(pack, data, AS_OF)
     limit = current_limits().max_rule_steps
     assert variant(pack_id, False, True)(data, AS_OF, limit) == expected

@@ -1,8 +1,7 @@
 """Declarations changed at random places (hypothesis): absent, null, mistyped and borrowed
 values, for differential tests between evaluation modes.
 
-The same strategy as tests/engine/test_codegen.py's (kept there while that file is being
-changed on another branch; it can import these)."""
+Shared by the differential tests of tests/engine (generated code, fusion, lazy traces)."""
 
 from __future__ import annotations
 
@@ -38,6 +37,11 @@ CHANGES = st.lists(
     st.tuples(st.integers(min_value=0), st.sampled_from(["delete", "set", "copy"]), ODD_VALUES),
     max_size=6,
 )
+
+
+def changed(data: dict[str, Any], change: tuple[int, str, Any]) -> dict[str, Any]:
+    """A deep copy of ``data`` with one ``change`` (place number, action, value) applied."""
+    return mutated(data, [change])
 
 
 def mutated(data: dict[str, Any], changes: list[tuple[int, str, Any]]) -> dict[str, Any]:
