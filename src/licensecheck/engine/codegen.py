@@ -21,7 +21,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from ..errors import RuleRuntimeError, Span
 from ..lang import nodes as n
@@ -34,6 +34,7 @@ from .codegen_tree import (
     _SCALARS,
     _TYPE_NAMES,
     Fact,
+    Outcomes,
     Scope,
     Statements,
     _assign,
@@ -62,20 +63,6 @@ from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
 #: but tests per rule and element whether the rule is still undecided, and the reads it
 #: shares are cheap ``dict.get`` calls. bench/run.py times both; flip this when it pays.
 FUSE_LOOPS: Final = False
-
-
-class Outcomes(NamedTuple):
-    """The outcome objects the generated function appends, one per rule (the evaluator's)."""
-
-    passed: Any
-    failed: Any
-    unknown_when: Any
-    unknown_require: Any
-    not_applicable: Any
-    when_not_boolean: Any
-    require_not_boolean: Any
-    too_deep: Any
-    error: Callable[[RuleRuntimeError], Any]
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..declaration.schema import SchemaNode
+from ..errors import RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.operations import arithmetic
 from ..lang.values import UNKNOWN
@@ -55,6 +56,20 @@ _SCHEMA_TYPES: dict[str, type] = {
     "array": list,
 }
 _SCALARS = (str, int, float, bool)
+
+
+class Outcomes(NamedTuple):
+    """The outcome objects the generated function appends, one per rule (the evaluator's)."""
+
+    passed: Any
+    failed: Any
+    unknown_when: Any
+    unknown_require: Any
+    not_applicable: Any
+    when_not_boolean: Any
+    require_not_boolean: Any
+    too_deep: Any
+    error: Callable[[RuleRuntimeError], Any]
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import codes
 from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, type_name
-from .codegen import GeneratedPack, Outcomes, generate_pack
-from .codegen_tree import depends_only_on_today, path_steps
+from .codegen_tree import Outcomes, depends_only_on_today, path_steps
 from .rules import CheckedPack, Rule
 from .runtime import (
     OPERATORS,
@@ -55,6 +54,9 @@ from .runtime import (
     truth,
     variable_field_comparison,
 )
+
+if TYPE_CHECKING:
+    from .codegen import GeneratedPack
 
 T = TypeVar("T")
 
@@ -583,6 +585,10 @@ class CompiledPack:
         """The whole pack as one generated function (built on first use, in memory only);
         raises :class:`PackError` when the pack is beyond the generator's bounds."""
         if typed not in self._generated:
+            # the generator (~12 ms of imports) loads only when a pack first runs warm: a
+            # check of a few files never needs it
+            from .codegen import generate_pack
+
             rules = tuple(c.rule for c in self.rules)
             try:
                 self._generated[typed] = generate_pack(self.checked, rules, outcomes, typed=typed)

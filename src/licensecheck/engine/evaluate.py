@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._version import __version__
 from ..declaration.loader import Declaration
@@ -28,7 +28,7 @@ from ..lang.printer import (
 from ..lang.values import UNKNOWN, display
 from ..sources.limits import current_limits
 from ..sources.paths import format_path
-from .codegen import FUSE_LOOPS, GeneratedPack, Outcomes, generate_pack
+from .codegen_tree import Outcomes
 from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
@@ -46,6 +46,9 @@ from .models import (
 )
 from .rules import Rule
 from .runtime import Env, PathKey, Trace, TraceNode
+
+if TYPE_CHECKING:
+    from .codegen import GeneratedPack
 
 MAX_WITNESSES = 50
 MAX_ELEMENTS_EXPLAINED = 5
@@ -112,15 +115,22 @@ def evaluate_rules(
 
 
 def generated_code(
-    pack: CompiledPack, *, typed: bool = True, fuse: bool = FUSE_LOOPS
+    pack: CompiledPack, *, typed: bool = True, fuse: bool | None = None
 ) -> GeneratedPack:
     """The generated function :func:`evaluate_rules` runs for ``pack`` once warm (by default
     the schema-typed variant, which validated declarations get), built now with its tree
     kept (``packs compile --show`` prints it);
     :class:`~licensecheck.errors.PackError` when the pack is beyond the generator's bounds."""
+    from .codegen import FUSE_LOOPS, generate_pack  # loaded only when code is generated
+
     rules = tuple(c.rule for c in pack.rules)
     return generate_pack(
-        pack.checked, rules, _GENERATED_OUTCOMES, typed=typed, fuse=fuse, keep_tree=True
+        pack.checked,
+        rules,
+        _GENERATED_OUTCOMES,
+        typed=typed,
+        fuse=FUSE_LOOPS if fuse is None else fuse,
+        keep_tree=True,
     )
 
 
