@@ -5,10 +5,12 @@
     python bench/run.py --profile    # also print cProfile summaries of each section
 
 1. Rule evaluation: the 38 rules of ``bench/pack`` over generated declarations, timed
-   through the engine's fast path (``licensecheck.engine.evaluate.evaluate_rules``: the pack's
-   generated code), through the closures it replaced (``closure_outcomes``) and through the
-   same rules hand-written in ``bench/handwritten.py``; statuses are checked equal first. Full
-   ``assess_compiled`` (messages, witness tracing) is reported as a separate line.
+   through the engine's fast path (``licensecheck.engine.evaluate.evaluate_rules`` on
+   declarations validated against the pack's schema, as a batch has them: the pack's
+   schema-typed generated code), through the other generated variants (untyped, as a raw
+   mapping gets; loops fused or not), through the closures (``closure_outcomes``) and through
+   the same rules hand-written in ``bench/handwritten.py``; statuses are checked equal first.
+   Full ``assess_compiled`` (messages, witness tracing) is reported as a separate line.
 2. Pack load + check + compile of generated 200- and 1,000-rule packs, with the one-off
    per-process costs (Lark parser build, declaration schema load) and the generated code's
    build (on a pack's first evaluation) reported separately.
@@ -28,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import cProfile
+import functools
 import gc
 import importlib.util
 import io
@@ -42,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +58,9 @@ import handwritten
 import licensecheck
 from licensecheck.declaration.loader import Declaration
 from licensecheck.declaration.schema import load_declaration_schema
+from licensecheck.engine import evaluate as evaluate_module
 from licensecheck.engine.check import check_pack
-from licensecheck.engine.codegen import generate_pack
+from licensecheck.engine.codegen import FUSE_LOOPS, generate_pack
 from licensecheck.engine.compile import CompiledPack, compile_pack
 from licensecheck.engine.evaluate import (
     _GENERATED_OUTCOMES,
@@ -63,11 +68,14 @@ from licensecheck.engine.evaluate import (
     closure_outcomes,
     evaluate_rules,
     run_rule,
+    validated,
 )
 from licensecheck.engine.pipeline import _no_garbage_collection as no_garbage_collection
+from licensecheck.engine.runtime import Trace
 from licensecheck.lang import parser
 from licensecheck.packs import cache
 from licensecheck.packs.loader import load_pack
+from licensecheck.sources.limits import current_limits
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -161,13 +169,14 @@ def profile_summary(fn: Callable[[], object], title: str, rows: int = 15) -> Non
 # ---------------------------------------------------------------- 1. evaluation
 
 
-def load_generated(n: int, folder: Path) -> list[Declaration]:
-    """Generate ``n`` declarations, write them as JSON files and load them (validated)."""
+def load_generated(n: int, folder: Path, pack: CompiledPack) -> list[Declaration]:
+    """Generate ``n`` declarations, write them as JSON files and load them, validated against
+    the pack's schema (as ``check`` loads a batch's files)."""
     loaded = []
     for i, data in enumerate(declarations.generate(n)):
         path = folder / f"declaration-{i:04d}.json"
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        loaded.append(licensecheck.load_declaration(path))
+        loaded.append(licensecheck.load_declaration(path, schema=pack.checked.schema))
     return loaded
 
 
@@ -181,7 +190,8 @@ def verify_statuses(pack: CompiledPack, decls: Sequence[Declaration]) -> collect
     counts: collections.Counter[str] = collections.Counter()
     mismatches = []
     for index, decl in enumerate(decls):
-        batch = evaluate_rules(pack, decl.data, AS_OF)  # the timed path: shared predicate results
+        # the timed path: shared predicate results, typed code for a validated declaration
+        batch = evaluate_rules(pack, decl.data, AS_OF, validated=validated(pack, decl))
         for compiled, outcome in zip(pack.rules, batch, strict=True):
             engine = run_rule(compiled, decl.data, AS_OF).status  # each rule on its own
             if outcome.status != engine:
@@ -203,8 +213,10 @@ def verify_statuses(pack: CompiledPack, decls: Sequence[Declaration]) -> collect
 
 def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
     pack = licensecheck.prepare_pack(PACK_DIR)
-    decls = load_generated(s.declarations, tmp)
-    pack.generated(_GENERATED_OUTCOMES)  # verify the generated code, not the closures
+    decls = load_generated(s.declarations, tmp, pack)
+    if not all(validated(pack, d) for d in decls):
+        raise SystemExit("the declarations were not validated against bench/pack's schema")
+    pack.generated(_GENERATED_OUTCOMES, True)  # verify the generated code, not the closures
     counts = verify_statuses(pack, decls)
     n_rules, n_decls = len(pack.rules), len(decls)
     evaluations = n_rules * n_decls
@@ -226,7 +238,30 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
 
     def engine() -> None:
         for data in datas:
-            evaluate_rules(pack, data, AS_OF)
+            evaluate_rules(pack, data, AS_OF, validated=True)  # as assess_compiled runs it
+
+    def untyped() -> None:
+        for data in datas:
+            evaluate_rules(pack, data, AS_OF)  # a raw mapping: the untyped code
+
+    checked = pack.checked
+    other_loops = generate_pack(
+        checked, checked.rules, _GENERATED_OUTCOMES, typed=True, fuse=not FUSE_LOOPS
+    ).run
+    before = generate_pack(checked, checked.rules, _GENERATED_OUTCOMES, typed=False, fuse=False).run
+    limit = current_limits().max_rule_steps
+    for data in datas:  # the variants timed beside the engine give its outcomes too
+        expected = closure_outcomes(pack, data, AS_OF)
+        if other_loops(data, AS_OF, limit) != expected or before(data, AS_OF, limit) != expected:
+            raise SystemExit("a generated variant differs from the closures")
+
+    def typed_other_loops() -> None:
+        for data in datas:
+            other_loops(data, AS_OF, limit)
+
+    def untyped_unfused() -> None:
+        for data in datas:
+            before(data, AS_OF, limit)
 
     def closures() -> None:
         for data in datas:
@@ -240,15 +275,28 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         for decl in decls:
             assess_compiled(pack, decl, AS_OF, witnesses=False)
 
-    pack.generated(_GENERATED_OUTCOMES)  # as a batch has it after its first declarations
+    pack.generated(_GENERATED_OUTCOMES, True)  # as a batch has it after its first declarations
+    pack.generated(_GENERATED_OUTCOMES, False)
     assess()  # build the traced rules once, as a long-running process would have them
-    times = interleaved({"hand": hand, "engine": engine, "closures": closures}, s.eval_reps)
+    variants = {
+        "hand": hand,
+        "engine": engine,
+        "other_loops": typed_other_loops,
+        "untyped": untyped,
+        "before": untyped_unfused,
+        "closures": closures,
+    }
+    times = interleaved(variants, s.eval_reps)
     times["assess"] = median_time(assess, s.assess_reps)
     times["bare"] = median_time(assess_bare, s.assess_reps)
     print(f"   {'variant':<42}{'total':>11}{'per decl':>13}{'per rule eval':>15}{'vs hand':>9}")
+    loops, other = ("fused", "unfused") if FUSE_LOOPS else ("unfused", "fused")
     rows = (
         ("hand-written Python (baseline)", "hand"),
-        ("engine: evaluate_rules (generated code)", "engine"),
+        (f"engine: evaluate_rules (typed, {loops})", "engine"),
+        (f"  generated: typed, loops {other}", "other_loops"),
+        (f"  generated: untyped, {loops} (raw map)", "untyped"),
+        ("  generated: untyped, unfused (before)", "before"),
         ("engine: the closures (untraced)", "closures"),
         ("engine: assess_compiled, statuses only", "bare"),
         ("engine: assess_compiled (+ witness traces)", "assess"),
@@ -268,6 +316,11 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         f"(closures / hand-written: {ratio(times['closures'], times['hand'])})"
     )
     print(
+        f"   ratio typed / untyped code: {ratio(times['engine'], times['untyped'])}; "
+        f"loops {loops} / {other}: {ratio(times['engine'], times['other_loops'])}; "
+        f"evaluate_rules / before (untyped, unfused): {ratio(times['engine'], times['before'])}"
+    )
+    print(
         f"   ratio assess_compiled / hand-written: {ratio(times['assess'], times['hand'])} "
         f"(assess_compiled / evaluate_rules: {ratio(times['assess'], times['engine'])})"
     )
@@ -277,10 +330,63 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         f"(target <= {TARGET_ASSESS_RATIO:.0f}x), statuses only (check --quiet) "
         f"{ratio(times['bare'], times['engine'])}"
     )
+    bench_batch_assess(s, decls)
     if s.profile:
         profile_summary(engine, "evaluate_rules over all declarations")
         profile_summary(assess, "assess_compiled over all declarations")
     return eval_ratio, assess_ratio
+
+
+def bench_batch_assess(s: Settings, decls: Sequence[Declaration]) -> None:
+    """What a batch pays per declaration: cn-credit-reporting (its fail and unknown findings
+    with their witnesses) over the generated declarations, against its own evaluate_rules;
+    with the eager traces (every element recorded in full) as the reference for the lazy."""
+    pack = licensecheck.prepare_pack("cn-credit-reporting")
+    pack.generated(_GENERATED_OUTCOMES)
+
+    def engine() -> None:
+        for decl in decls:
+            evaluate_rules(pack, decl.data, AS_OF)
+
+    def assess() -> None:
+        for decl in decls:
+            assess_compiled(pack, decl, AS_OF)
+
+    def assess_bare() -> None:
+        for decl in decls:
+            assess_compiled(pack, decl, AS_OF, witnesses=False)
+
+    def assess_eager() -> None:
+        with eager_traces():
+            assess()
+
+    assess_eager()  # the traced rules built once
+    reps = s.assess_reps
+    times = interleaved(
+        {"engine": engine, "bare": assess_bare, "lazy": assess, "eager": assess_eager}, reps
+    )
+    findings = collections.Counter(
+        f.status for decl in decls for f in assess_compiled(pack, decl, AS_OF).findings
+    )
+    print(
+        f"   batch-shaped: cn-credit-reporting ({len(pack.rules)} rules, "
+        f"{findings['fail'] + findings['unknown']:,} fail/unknown findings) x {len(decls)}: "
+        f"evaluate_rules {us(times['engine'] / len(decls))}/declaration; assess_compiled "
+        f"statuses only {ratio(times['bare'], times['engine'])}, with witnesses "
+        f"{ratio(times['lazy'], times['engine'])} (eager traces "
+        f"{ratio(times['eager'], times['engine'])})"
+    )
+
+
+@contextlib.contextmanager
+def eager_traces() -> Iterator[None]:
+    """Witness traces recorded in full, as before lazy traces (the reference they match)."""
+    original = evaluate_module.Trace
+    evaluate_module.Trace = functools.partial(Trace, lazy=False)  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        evaluate_module.Trace = original  # type: ignore[misc]
 
 
 # ---------------------------------------------------------------- 2. pack load
@@ -378,10 +484,11 @@ def bench_pack_load(s: Settings, tmp: Path) -> float:
     generation = []
     for label, folder in folders:
         checked = compile_pack(check_pack(load_pack(folder), load_declaration_schema())).checked
-        generate_s = median_time(
-            lambda c=checked: generate_pack(c, c.rules, _GENERATED_OUTCOMES), s.prepare_reps
+        generate_s = median_time(  # the typed variant: what a batch of files builds
+            lambda c=checked: generate_pack(c, c.rules, _GENERATED_OUTCOMES, typed=True),
+            s.prepare_reps,
         )
-        generation.append(f"{label} {ms(generate_s)}")
+        generation.append(f"{label} {ms(generate_s)} ({us(generate_s / len(checked.rules))}/rule)")
     print(
         "   generated code (built on a pack's first evaluation, not in prepare_pack): "
         + ", ".join(generation)
@@ -449,6 +556,7 @@ from licensecheck.engine.check import check_pack
 from licensecheck.engine.compile import compile_pack
 from licensecheck.engine.evaluate import assess_compiled
 from licensecheck.packs.loader import load_pack
+from licensecheck.sources.limits import current_limits
 from licensecheck.formats.text import render_json
 from licensecheck.declaration.schema import load_declaration_schema
 done("import")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import licensecheck
 from helpers.cli import run
+from helpers.mutations import CHANGES, mutated
 from helpers.paths import REPO
 from helpers.rules import AS_OF, compile_rule
 from licensecheck import codes
@@ -63,56 +64,6 @@ def fast(pack: CompiledPack, data: dict[str, Any], as_of: dt.date = AS_OF) -> li
 # ---------------------------------------------------------------- generated = closures = traced
 
 
-def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every key and list position in ``value``, parents first."""
-    found = [path] if path else []
-    if isinstance(value, dict):
-        for key in value:
-            found += _places(value[key], (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _places(item, (*path, index))
-    return found
-
-
-#: What a change may put in a place: absent and null (unknown), other types (runtime
-#: errors), the values the packs compare against, and values from elsewhere in the file.
-ODD_VALUES = st.sampled_from(
-    [
-        *(None, True, False, 0, 3, 2.5, -1, "", "none", "consent", "crawled", "enterprise"),
-        *([], {}, [None], [{}], ["religion"], {"level": 3}),
-        *(dt.date(2019, 1, 1), dt.date(2030, 6, 30)),
-    ]
-)
-CHANGES = st.lists(
-    st.tuples(st.integers(min_value=0), st.sampled_from(["delete", "set", "copy"]), ODD_VALUES),
-    max_size=6,
-)
-
-
-def _mutated(data: dict[str, Any], changes: list[tuple[int, str, Any]]) -> dict[str, Any]:
-    data = copy.deepcopy(data)
-    for number, action, odd in changes:
-        places = _places(data)
-        if not places:
-            break
-        *parents, last = places[number % len(places)]
-        holder: Any = data
-        for key in parents:
-            holder = holder[key]
-        if action == "delete":
-            del holder[last]
-        elif action == "set":
-            holder[last] = copy.deepcopy(odd)
-        else:  # another place's value, to keep the shapes rules expect
-            source = places[(number * 7 + 3) % len(places)]
-            value: Any = data
-            for key in source:
-                value = value[key]
-            holder[last] = copy.deepcopy(value)
-    return data
-
-
 def _traced_statuses(pack: CompiledPack, data: dict[str, Any], as_of: dt.date) -> list[str]:
     return [run_rule(pack.traced_rule(c.rule.id), data, as_of, Trace()).status for c in pack.rules]
 
@@ -132,7 +83,7 @@ def test_generated_equals_closures_equals_traced(
     pack_id: str, example: int, changes: list[tuple[int, str, Any]], as_of: dt.date
 ) -> None:
     pack = compiled(pack_id)
-    data = _mutated(example_data(example), changes)
+    data = mutated(example_data(example), changes)
     before = copy.deepcopy(data)
     outcomes = fast(pack, data, as_of)
     assert outcomes == closure_outcomes(pack, data, as_of)  # status, part, error message
@@ -153,7 +104,7 @@ def test_evaluate_rules_switches_to_generated_code_once_warm(
         assert evaluate_rules(pack, data, AS_OF) == closure_outcomes(pack, data, AS_OF)
         assert not pack._generated  # a short run never pays for generating
     assert evaluate_rules(pack, data, AS_OF) == closure_outcomes(pack, data, AS_OF)
-    (built,) = pack._generated
+    (built,) = pack._generated.values()  # the untyped variant: a raw mapping
     assert isinstance(built, GeneratedPack) and built.tree is None  # evaluation keeps no tree
     statuses = licensecheck.evaluate(pack, EXAMPLES[0], AS_OF)
     assert statuses == {

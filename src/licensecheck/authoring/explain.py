@@ -209,7 +209,7 @@ def explain_evaluation(
     """The evaluation trace of one rule on one declaration; ``finding`` is the rule's finding
     in the assessment (its status, message and witnesses, exactly as reports give them)."""
     rule = find_rule(pack, rule_id)
-    outcome = run_rule(pack.traced_rule(rule_id), declaration.data, as_of, Trace())
+    outcome = run_rule(pack.traced_rule(rule_id), declaration.data, as_of, Trace(lazy=False))
     lines = [
         f"{rule.id}  {text(rule.title, lang)}",
         f"  pack {pack.checked.id} {pack.checked.version} · {declaration.source} · "

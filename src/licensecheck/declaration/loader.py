@@ -73,6 +73,10 @@ class Declaration:
     #: has no folder of its own, so its evidence paths are never resolved against this
     #: machine's files (hashing them would tell a stranger which files exist here)
     reads_evidence: bool = field(default=True, compare=False)
+    #: The schema the loader validated ``data`` against and converted it by; None for a
+    #: declaration built by hand. Evaluation takes the schema-typed generated code only when
+    #: this is the pack's own schema (engine/evaluate.py, ``evaluate_rules``).
+    schema: DeclarationSchema | None = field(default=None, repr=False, compare=False)
 
     def position(self, path: Sequence[str | int]) -> tuple[int, int] | None:
         """The 1-based ``(line, column)`` of exactly ``path``; ``None`` if it is not in the file."""
@@ -153,7 +157,7 @@ def _validated(
     if diagnostics:
         raise DeclarationError(diagnostics)
     convert(data, schema.root)
-    return Declaration(data=data, source=name, text=text, positions=positions)
+    return Declaration(data=data, source=name, text=text, positions=positions, schema=schema)
 
 
 def parse_declaration_text(

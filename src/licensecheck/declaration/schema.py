@@ -76,6 +76,11 @@ class SchemaNode:
     the document, so errors about the schema itself can say where to look. ``fact`` marks a
     fact about the firm (``"x-licensecheck-kind": "fact"``): what it is, holds or has done,
     which a fix suggestion must never propose to re-declare (see :data:`KIND_KEYWORD`).
+
+    ``enforced`` says that validation guarantees ``kind`` (a ``type`` keyword naming that one
+    type, without ``null``), not just that the kind was inferred from other keywords; ``required``
+    lists an object's keys validation guarantees present. Generated code for validated data
+    relies on both (engine/codegen.py), so they are never claimed beyond what validation checks.
     """
 
     kind: SchemaKind
@@ -89,6 +94,8 @@ class SchemaNode:
     maximum: float | None = None
     pointer: str = ""
     fact: bool = False
+    enforced: bool = False
+    required: frozenset[str] = frozenset()
 
     def child(self, key: str | int) -> SchemaNode | None:
         """The schema of ``self[key]``: a property (or an extra key) of an object, an array item."""
@@ -230,6 +237,8 @@ class _Builder:
                 description=description or node.description,
                 pointer=pointer,
                 fact=fact or node.fact,
+                # `X or null` lets null through where nulls are kept (list items)
+                enforced=node.enforced and _only_branch(schema),
             )
         kind = _kind_of(schema)
         return SchemaNode(
@@ -243,6 +252,8 @@ class _Builder:
             maximum=_number(schema.get("maximum")),
             pointer=pointer,
             fact=fact,
+            enforced=_enforced(schema, kind),
+            required=_required(schema) if kind == "object" else frozenset(),
         )
 
     def build_ref(self, ref: object, pointer: str, refs: tuple[str, ...]) -> SchemaNode:
@@ -325,6 +336,29 @@ def _kind_of_values(values: tuple[object, ...] | None) -> SchemaKind:
     if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         return "number"
     return "any"
+
+
+def _enforced(schema: dict[str, Any], kind: SchemaKind) -> bool:
+    """Whether validating against ``schema`` guarantees ``kind``: its ``type`` names exactly
+    that one JSON type (``number`` admits ints and floats, so it is never enforced)."""
+    declared = schema.get("type")
+    if kind in ("any", "number") or not isinstance(declared, str):
+        return False
+    return declared == ("string" if kind == "date" else kind)
+
+
+def _required(schema: dict[str, Any]) -> frozenset[str]:
+    keys = schema.get("required")
+    return (
+        frozenset(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else frozenset()
+    )
+
+
+def _only_branch(schema: dict[str, Any]) -> bool:
+    """Whether the schema's ``anyOf``/``oneOf``/``allOf`` has one branch and no ``null``."""
+    return any(
+        isinstance(schema.get(k), list) and len(schema[k]) == 1 for k in ("anyOf", "oneOf", "allOf")
+    )
 
 
 def _single_branch(schema: dict[str, Any]) -> tuple[str, object] | None:

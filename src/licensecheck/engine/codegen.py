@@ -21,19 +21,20 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from ..errors import RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import compile_pattern
 from ..lang.values import UNKNOWN, Duration
-from .codegen_loops import LoopEmitter
+from .codegen_fusion import FusionEmitter, fusion_groups
 from .codegen_safety import build_function
 from .codegen_tree import (
-    _OPERATORS,
     _ORDERED_TYPES,
     _SCALARS,
     _TYPE_NAMES,
+    Fact,
+    Outcomes,
     Scope,
     Statements,
     _assign,
@@ -49,24 +50,19 @@ from .codegen_tree import (
     _type_is,
     _unknown,
     depends_only_on_today,
+    field_fact,
     path_steps,
 )
+from .codegen_typed import TypedEmitter
 from .rules import CheckedPack, Rule
 from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
 
-
-class Outcomes(NamedTuple):
-    """The outcome objects the generated function appends, one per rule (the evaluator's)."""
-
-    passed: Any
-    failed: Any
-    unknown_when: Any
-    unknown_require: Any
-    not_applicable: Any
-    when_not_boolean: Any
-    require_not_boolean: Any
-    too_deep: Any
-    error: Callable[[RuleRuntimeError], Any]
+#: Whether evaluation runs fused loops (:mod:`.codegen_fusion`). Off: on CPython 3.11 the
+#: fused code measured 3-10% slower than one loop per rule on bench/pack (bench/README.md,
+#: "Generated code for whole packs"): a fused loop saves a loop step per rule and element
+#: but tests per rule and element whether the rule is still undecided, and the reads it
+#: shares are cheap ``dict.get`` calls. bench/run.py times both; flip this when it pays.
+FUSE_LOOPS: Final = False
 
 
 @dataclass(frozen=True)
@@ -76,37 +72,72 @@ class GeneratedPack:
 
     run: Callable[[dict[str, Any], dt.date, int], list[Any]]
     tree: ast.Module | None = None
+    typed: bool = False
+    fused: bool = False
 
     def source(self) -> str:
-        """The generated code as Python text (for reading; it is compiled from the tree)."""
+        """The generated code as Python text (for reading; it is compiled from the tree),
+        after a comment saying which variant it is."""
         if self.tree is None:
             raise ValueError("the tree of this generated pack was not kept")
-        return ast.unparse(self.tree) + "\n"
+        variant = (
+            "schema-typed variant: run on declarations validated against the pack's schema"
+            if self.typed
+            else "untyped variant: run on mappings not validated against the pack's schema"
+        )
+        loops = "loops over the same collection fused" if self.fused else "one loop per rule"
+        return f"# {variant}; {loops}\n{ast.unparse(self.tree)}\n"
 
 
 def generate_pack(
-    pack: CheckedPack, rules: Sequence[Rule], outcomes: Outcomes, *, keep_tree: bool = False
+    pack: CheckedPack,
+    rules: Sequence[Rule],
+    outcomes: Outcomes,
+    *,
+    typed: bool = False,
+    fuse: bool = FUSE_LOOPS,
+    keep_tree: bool = False,
 ) -> GeneratedPack:
-    """Generate, bound, audit and compile the function that evaluates ``rules``."""
+    """Generate, bound, audit and compile the function that evaluates ``rules``.
+
+    ``typed`` generates the schema-typed variant: it relies on what validation against the
+    pack's schema guarantees (a field's exact type, a required field's presence) to leave
+    out type tests and unknown branches, so it must only ever run on data the loader
+    validated against that schema and converted (``evaluate_rules(..., validated=True)``).
+    Its outcomes on such data are the untyped variant's; on other data they are undefined.
+    ``fuse`` runs the rules that loop over the same collection in one loop
+    (:mod:`.codegen_fusion`; the default is :data:`FUSE_LOOPS`); without it each rule has
+    its own."""
     enabled = gc.isenabled()
     gc.disable()  # a large tree of new objects: collections would find nothing to free
     try:
-        emitter = _Emitter(pack, outcomes)
-        tree = emitter.module(rules)
+        emitter = _Emitter(pack, outcomes, typed)
+        tree = emitter.module(rules, fuse)
         where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
         run = build_function(tree, "_pack", emitter.values, frozenset(emitter.minted), where)
     finally:
         if enabled:
             gc.enable()
-    return GeneratedPack(run, tree if keep_tree else None)
+    return GeneratedPack(run, tree if keep_tree else None, typed, fuse)
 
 
 # ---------------------------------------------------------------- the emitter
 
 
-class _Emitter(LoopEmitter):
-    def __init__(self, pack: CheckedPack, outcomes: Outcomes) -> None:
+class _Emitter(FusionEmitter, TypedEmitter):
+    def __init__(self, pack: CheckedPack, outcomes: Outcomes, typed: bool) -> None:
         self.pack = pack
+        # what validation guarantees about the values in minted names (typed variant only);
+        # the root is a mapping in both variants (evaluate_rules takes one)
+        root = Fact(dict, True, pack.schema.root if typed else None)
+        self.facts: dict[str, Fact] = {"_root": root}
+        if typed:  # the assessment date, from the loader's caller (parse_as_of)
+            self.facts["_today"] = Fact(dt.date, True)
+        self.steps = "_steps"  # the step count of the rule being emitted
+        self.sink: tuple[str, str | None] | None = None  # see _append
+        self.hoisted: dict[str, str] = {}  # see FusionEmitter
+        self.hoisting: tuple[str, Statements, frozenset[str]] | None = None
+        self.applied: set[str] = set()
         self.values: dict[str, Any] = {}  # minted global -> object passed in
         self.minted: set[str] = set()
         self._serial = 0
@@ -146,10 +177,23 @@ class _Emitter(LoopEmitter):
         return _load(self.value(value))
 
     # -- the module
-    def module(self, rules: Sequence[Rule]) -> ast.Module:
+    def module(self, rules: Sequence[Rule], fuse: bool) -> ast.Module:
         blocks: Statements = []
-        for rule in rules:
-            blocks.extend(self.rule(rule))
+        fused: dict[int, tuple[tuple[int, ...], str]] = {}
+        kept: dict[int, str] = {}  # a fused rule's position -> the name holding its outcome
+        for positions, collection in fusion_groups(self.pack, rules) if fuse else ():
+            fused[positions[0]] = (positions, collection)
+            kept.update((p, self.mint("o")) for p in positions)
+        for position, rule in enumerate(rules):
+            if position in fused:
+                positions, collection = fused[position]
+                group = [rules[p] for p in positions]
+                blocks += self.fused(group, collection, [kept[p] for p in positions])
+            if position in kept:  # its outcome (from the fused loop), in its place
+                blocks.append(ast.Expr(_const(f"rule {rule.id}")))
+                blocks.append(ast.Expr(_method(_load("_out"), "append", _load(kept[position]))))
+            else:
+                blocks.extend(self.rule(rule))
         memos = [_assign(memo, _load("_UNSET")) for _, memo in self.predicates.values()]
         memos += [_assign(memo, _load("_UNSET")) for memo in self.day_memos]
         body: Statements = [
@@ -172,66 +216,80 @@ class _Emitter(LoopEmitter):
 
     def rule(self, rule: Rule) -> Statements:
         """One rule's block: its outcome appended, whatever happens inside."""
-        outcome = self.outcomes
         require: Statements = []
         r = self.expr(rule.require, {}, require)
         require.append(self._append_status(r, "require"))
+        inner = self.applies(rule, require)
+        label = ast.Expr(_const(f"rule {rule.id}"))  # shown by `packs compile --show`
+        return [label, _assign("_steps", _const(0)), ast.Try(inner, self.handlers(), [], [])]
+
+    def applies(self, rule: Rule, then: Statements) -> Statements:
+        """``then`` when the rule applies (its ``when`` is true or absent); its outcome when
+        it does not, or its ``when`` is unknown or not a truth value."""
         if rule.when is None:
-            inner = require
-        else:
-            inner = []
-            w = self.expr(rule.when, {}, inner)
-            inner.append(
-                _if(
-                    _is(w, _const(True)),
-                    require,
-                    [
-                        _if(
-                            _is(w, _const(False)),
-                            [self._append(outcome["not_applicable"])],
-                            [
-                                _if(
-                                    _is(w, _unknown()),
-                                    [self._append(outcome["unknown_when"])],
-                                    [self._append(outcome["when_not_boolean"])],
-                                )
-                            ],
-                        )
-                    ],
-                )
-            )
-        handlers = [
-            ast.ExceptHandler(
-                _load("_RuleRuntimeError"),
-                "_error",
+            return then
+        outcome = self.outcomes
+        inner: Statements = []
+        w = self.expr(rule.when, {}, inner)
+        inner.append(
+            _if(
+                _is(w, _const(True)),
+                then,
                 [
-                    ast.Expr(
-                        _method(_load("_out"), "append", _call(outcome["error"], _load("_error")))
+                    _if(
+                        _is(w, _const(False)),
+                        self._append(_load(outcome["not_applicable"])),
+                        [
+                            _if(
+                                _is(w, _unknown()),
+                                self._append(_load(outcome["unknown_when"])),
+                                self._append(_load(outcome["when_not_boolean"])),
+                            )
+                        ],
                     )
                 ],
-            ),
-            ast.ExceptHandler(_load("_RecursionError"), None, [self._append(outcome["too_deep"])]),
-        ]
-        label = ast.Expr(_const(f"rule {rule.id}"))  # shown by `packs compile --show`
-        return [label, _assign("_steps", _const(0)), ast.Try(inner, handlers, [], [])]
+            )
+        )
+        return inner
 
-    def _append(self, outcome: str) -> ast.Expr:
-        return ast.Expr(_method(_load("_out"), "append", _load(outcome)))
+    def handlers(self) -> list[ast.ExceptHandler]:
+        """A rule's ``except`` clauses: its error is its outcome."""
+        error = _call(self.outcomes["error"], _load("_error"))
+        too_deep = self._append(_load(self.outcomes["too_deep"]))
+        return [
+            ast.ExceptHandler(_load("_RuleRuntimeError"), "_error", self._append(error)),
+            ast.ExceptHandler(_load("_RecursionError"), None, too_deep),
+        ]
+
+    def _append(self, outcome: ast.expr) -> Statements:
+        """The rule's outcome: appended to the results, or, in a fused loop, kept in the
+        rule's own name (and the loop's count of undecided rules lowered)."""
+        if self.sink is None:
+            return [ast.Expr(_method(_load("_out"), "append", outcome))]
+        name, live = self.sink
+        done: Statements = [_assign(name, outcome)]
+        if live is not None:
+            done.append(ast.AugAssign(ast.Name(live, ast.Store()), ast.Sub(), _const(1)))
+        return done
 
     def _append_status(self, r: ast.expr, part: str) -> ast.stmt:
         outcome = self.outcomes
+        fact = self.fact(r)
+        if fact is not None and fact.kind is bool and fact.certain:
+            passed, failed = _load(outcome["passed"]), _load(outcome["failed"])
+            return _if(r, self._append(passed), self._append(failed))
         return _if(
             _is(r, _const(True)),
-            [self._append(outcome["passed"])],
+            self._append(_load(outcome["passed"])),
             [
                 _if(
                     _is(r, _const(False)),
-                    [self._append(outcome["failed"])],
+                    self._append(_load(outcome["failed"])),
                     [
                         _if(
                             _is(r, _unknown()),
-                            [self._append(outcome[f"unknown_{part}"])],
-                            [self._append(outcome[f"{part}_not_boolean"])],
+                            self._append(_load(outcome[f"unknown_{part}"])),
+                            self._append(_load(outcome[f"{part}_not_boolean"])),
                         )
                     ],
                 )
@@ -316,8 +374,9 @@ class _Emitter(LoopEmitter):
             if name in scope:
                 return _load(scope[name]) if not keys else self._keys(expr, scope[name], keys, out)
             if not self._special(name):
-                start = self._result(out, _method(_load("_root"), "get", _const(name)))
-                return self._keys(expr, start.id, keys, out)
+                return self._keys(expr, "_root", (name, *keys), out)
+            if name == "today" and not keys:
+                return _load("_today")
         return self._general_path(expr, node, steps, scope, out)
 
     def _special(self, name: str) -> bool:
@@ -327,25 +386,61 @@ class _Emitter(LoopEmitter):
         self, expr: n.Expr, start: str, keys: tuple[str | int, ...], out: Statements
     ) -> ast.Name:
         """Fixed keys read inline with ``dict.get`` while they are text; the rest (lists,
-        numbers, absent values, mistyped data) through the closures' slow path."""
+        numbers, absent values, mistyped data) through the closures' slow path. Where the
+        schema fixes a value's type (typed variant) its type test is left out, and where it
+        cannot be absent, its unknown test."""
+        fact = self.facts.get(start)
+        if self.hoisting is not None and start == self.hoisting[0] and keys:
+            key = keys[0]
+            shared = key in self.hoisting[2]
+            if shared and fact is not None and fact.kind is dict and type(key) is str:
+                field = self._hoisted(start, key, fact, self.hoisting[1])
+                return _load(field) if len(keys) == 1 else self._keys(expr, field, keys[1:], out)
         v = self.mint("v")
         keys_const = ast.Tuple([_const(k) for k in keys], ast.Load())
-        if not keys:
-            out.append(_assign(v, _load(start)))
+        final: list[Fact | None] = []  # the fact about the value read, on each way
+        absent: list[bool] = []  # a way that ends unknown because a parent was absent
 
-        def read(position: int) -> Statements:
+        def read(position: int, fact: Fact | None) -> Statements:
             if position == len(keys):
+                final.append(fact)
+                if fact is not None and fact.certain:
+                    return []
                 return [_if(_is(_load(v), _const(None)), [_assign(v, _unknown())])]
             key = keys[position]
             source = _load(start if position == 0 else v)
+            if fact is not None and fact.kind is dict and type(key) is str:
+                got = _assign(v, _method(source, "get", _const(key)))
+                return [got, *then(position, key, fact)]
+            final.append(None)
             rest = _call("_rest", source, keys_const, _const(position), self.node(expr))
             slow: Statements = [_assign(v, rest)]
             if type(key) is not str:
                 return slow
-            fast = [_assign(v, _method(source, "get", _const(key))), *read(position + 1)]
+            fast = [_assign(v, _method(source, "get", _const(key))), *read(position + 1, None)]
             return [_if(_type_is(source, "_dict"), fast, slow)]
 
-        out.extend(read(0))
+        def then(position: int, key: str, parent: Fact) -> Statements:
+            """After ``v = source.get(key)`` of a mapping: the rest of the path."""
+            child = field_fact(parent, key)
+            if position + 1 == len(keys) or child is None or child.certain:
+                return read(position + 1, child)
+            absent.append(True)
+            present = Fact(child.kind, True, child.node)  # absent: the whole path is unknown
+            rest = read(position + 1, present)
+            return [_if(_is_not(_load(v), _const(None)), rest, [_assign(v, _unknown())])]
+
+        if not keys:
+            out.append(_assign(v, _load(start)))
+        if keys and fact is not None and not fact.certain:  # a field read once (fusion)
+            absent.append(True)
+            inner = read(0, Fact(fact.kind, True, fact.node))
+            out.append(_if(_is(_load(start), _unknown()), [_assign(v, _unknown())], inner))
+        else:
+            out.extend(read(0, fact))
+        first = final[0] if final else None
+        if first is not None and all(f == first for f in final):
+            self.facts[v] = Fact(first.kind, first.certain and not absent, first.node)
         return _load(v)
 
     def _general_path(
@@ -409,6 +504,9 @@ class _Emitter(LoopEmitter):
         arg = self.expr(arg_expr, scope, out)
         if expr.func == "declared":
             return self._result(out, _is_not(arg, _unknown()))
+        typed = self._typed_call(expr.func, arg, out)
+        if typed is not None:
+            return typed
         applied: ast.expr = _call("_call", _const(expr.func), arg, _load("_today"), self.node(expr))
         if expr.func == "len":  # the common cases inline, the rest (and errors) by the helper
             sized = ast.BoolOp(ast.Or(), [_type_is(arg, "_list"), _type_is(arg, "_str")])
@@ -423,6 +521,12 @@ class _Emitter(LoopEmitter):
     # -- logic
     def _not(self, expr: n.Not, scope: Scope, out: Statements) -> ast.expr:
         v = self.expr(expr.operand, scope, out)
+        fact = self.fact(v)
+        if fact is not None and fact.kind is bool:  # true, false or (unless certain) unknown
+            negated: ast.expr = ast.UnaryOp(ast.Not(), v)
+            if not fact.certain:
+                negated = _pick(_is(v, _unknown()), _unknown(), negated)
+            return self._typed(out, negated, Fact(bool, fact.certain))
         otherwise = _call("_truth", v, self.node(expr), _const("'not'"))
         value = _pick(
             _is(v, _const(True)),
@@ -440,6 +544,25 @@ class _Emitter(LoopEmitter):
         right: Statements = []
         b = self.expr(expr.right, scope, right)
         what = _const(f"'{expr.op}'")
+        fa, fb = self.fact(a), self.fact(b)
+        if fa is not None and fb is not None and fa.kind is bool and fb.kind is bool:
+            # both true/false/unknown: no type test; a known left side leaves the right's value
+            if fa.certain:
+                right.append(_assign(r, b))
+            else:
+                both = ast.BoolOp(
+                    ast.And(), [_is(a, _const(not deciding)), _is(b, _const(not deciding))]
+                )
+                right.append(
+                    _if(
+                        _is(b, _const(deciding)),
+                        [_assign(r, _const(deciding))],
+                        [_if(both, [_assign(r, _const(not deciding))], [_assign(r, _unknown())])],
+                    )
+                )
+            out.append(_if(_is(a, _const(deciding)), [_assign(r, _const(deciding))], right))
+            self.facts[r] = Fact(bool, fa.certain and fb.certain)
+            return _load(r)
         right.append(
             _if(
                 _is(b, _const(deciding)),
@@ -497,6 +620,15 @@ class _Emitter(LoopEmitter):
             c = self.constant(constant)
             general = _call("_compare", _const(expr.op), a, c, self.node(expr))
             plain = (*_ORDERED_TYPES, bool) if expr.op in ("==", "!=") else _ORDERED_TYPES
+            fact = self.fact(a)
+            if type(constant) in plain and fact is not None and fact.kind is type(constant):
+                exact = [_assign(r, self._python(expr.op, a, c))]  # the schema fixes a's type
+                if fact.certain:
+                    out.extend(exact)
+                else:
+                    out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], exact))
+                self.facts[r] = Fact(bool, fact.certain)
+                return _load(r)
             if type(constant) in plain:  # the common case first: the constant's own type
                 same_type = _type_is(a, _TYPE_NAMES[type(constant)])
                 unknown = _if(_is(a, _unknown()), [_assign(r, _unknown())], [_assign(r, general)])
@@ -506,6 +638,8 @@ class _Emitter(LoopEmitter):
             known.append(_assign(r, general))
         else:
             b = self.expr(expr.right, scope, known)
+            if self._typed_comparison(expr.op, a, b, r, known, out):
+                return _load(r)
             same_plain = ast.BoolOp(
                 ast.And(),
                 [
@@ -534,10 +668,6 @@ class _Emitter(LoopEmitter):
         """The set of types Python compares as the language does, for ``op``."""
         return self.value(_PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER)
 
-    @staticmethod
-    def _python(op: str, a: ast.expr, b: ast.expr) -> ast.Compare:
-        return ast.Compare(a, [_OPERATORS[op]()], [b])
-
     def _membership(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
         constant = self._constant_strings(expr.right) if expr.op in ("in", "not in") else None
         a = self.expr(expr.left, scope, out)
@@ -546,7 +676,12 @@ class _Emitter(LoopEmitter):
             general = _call("_membership", _const(expr.op), a, b, self.node(expr))
             return self._result(out, general)
         test: type[ast.cmpop] = ast.NotIn if expr.op == "not in" else ast.In
-        found = ast.Compare(a, [test()], [_load(self.value(constant))])
+        found: ast.expr = ast.Compare(a, [test()], [_load(self.value(constant))])
+        fact = self.fact(a)
+        if fact is not None and fact.kind is str:  # text or (unless certain) unknown
+            if not fact.certain:
+                found = _pick(_is(a, _unknown()), _unknown(), found)
+            return self._typed(out, found, Fact(bool, fact.certain))
         listed = _load(self.value(sorted(constant)))
         general = _call("_membership", _const(expr.op), a, listed, self.node(expr))
         return self._result(out, _pick(_type_is(a, "_str"), found, general))

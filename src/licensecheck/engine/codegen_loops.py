@@ -12,6 +12,7 @@ import ast
 
 from ..lang import nodes as n
 from .codegen_tree import (
+    Fact,
     Scope,
     Statements,
     _assign,
@@ -25,11 +26,26 @@ from .codegen_tree import (
     _pick,
     _truth_valued,
     _unknown,
+    schema_fact,
 )
+
+
+def decided_value(expr: n.Quantifier) -> bool:
+    """The quantifier's value once an element decides it (``any``: true; ``all``, ``none``:
+    false)."""
+    return expr.kind == "any"
+
+
+def undecided_value(expr: n.Quantifier) -> bool:
+    """The quantifier's value when no element decided it and none was unknown."""
+    return expr.kind != "any"
 
 
 class LoopEmitter:
     """Writes loops; the emitter it is part of mints names and emits the other expressions."""
+
+    facts: dict[str, Fact]  # what validation guarantees about minted names (typed variant)
+    steps: str  # the name of the step count the rule being emitted is charged to
 
     def expr(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:
         raise NotImplementedError
@@ -46,47 +62,95 @@ class LoopEmitter:
     # -- loops
     def _loop_head(
         self, expr: n.Quantifier | n.Aggregate, scope: Scope, out: Statements
-    ) -> tuple[ast.Name, Statements]:
-        """The collection, checked to be a list and charged to the step budget; returns
-        it and the block to continue in when it is known."""
+    ) -> tuple[ast.Name, Statements, Fact | None]:
+        """The collection, checked to be a list (unless the schema says it is one) and
+        charged to the step budget; returns it, the block to continue in when it is known,
+        and what the schema says about it."""
         items = self.expr(expr.collection, scope, out)
         if not isinstance(items, ast.Name):
             items = self._result(out, items)
         node = self.node(expr)
-        known: Statements = [
+        fact = self.facts.get(items.id)
+        known: Statements = []
+        if fact is None or fact.kind is not list:
+            not_a_list = ast.Expr(_call("_not_a_list", items, node))
+            known.append(_if(_is_not(_call("_type", items), _load("_list")), [not_a_list]))
+        known += [
+            *self._charge(items, node),
+        ]
+        return items, known, fact
+
+    def _charge(self, items: ast.Name, node: ast.Name) -> Statements:
+        """The collection's length charged to the rule's step budget, checked."""
+        return [
+            ast.AugAssign(ast.Name(self.steps, ast.Store()), ast.Add(), _call("_len", items)),
             _if(
-                _is_not(_call("_type", items), _load("_list")),
-                [ast.Expr(_call("_not_a_list", items, node))],
-            ),
-            ast.AugAssign(ast.Name("_steps", ast.Store()), ast.Add(), _call("_len", items)),
-            _if(
-                ast.Compare(_load("_steps"), [ast.Gt()], [_load("_max")]),
+                ast.Compare(_load(self.steps), [ast.Gt()], [_load("_max")]),
                 [ast.Expr(_call("_over", node, _load("_max")))],
             ),
         ]
-        return items, known
 
-    def _element(self, expr: n.Quantifier | n.Aggregate, scope: Scope) -> tuple[str, str, Scope]:
-        item, variable = self.mint("i"), self.mint("l")
-        return item, variable, {**scope, expr.var: variable}
+    def _element(
+        self, expr: n.Quantifier | n.Aggregate, scope: Scope, items: Fact | None
+    ) -> tuple[str, Scope, Statements]:
+        """The loop's item name, the scope of its body, and the body's first statements
+        (a null element is unknown, unless the schema says an element is never null)."""
+        item, variable, first = self._element_name(items)
+        return item, {**scope, expr.var: variable}, first
+
+    def _element_name(self, items: Fact | None) -> tuple[str, str, Statements]:
+        """The loop's item name, the name its body reads the element from, and the
+        statements that set that name."""
+        item = self.mint("i")
+        element = schema_fact(items.node.items, True) if items and items.node else None
+        if element is not None:
+            self.facts[item] = element
+            return item, item, []
+        variable = self.mint("l")
+        known = _pick(_is(_load(item), _const(None)), _unknown(), _load(item))
+        return item, variable, [_assign(variable, known)]
+
+    @staticmethod
+    def _unless_unknown(
+        items: ast.Name, fact: Fact | None, r: str, known: Statements
+    ) -> Statements:
+        """``known`` when the collection is known, else ``r`` unknown."""
+        if fact is not None and fact.certain:
+            return known
+        return [_if(_is(items, _unknown()), [_assign(r, _unknown())], known)]
 
     def _quantifier(self, expr: n.Quantifier, scope: Scope, out: Statements) -> ast.expr:
         """A loop that stops at the first deciding element (``fast_quantifier``)."""
         r = self.mint("v")
-        items, known = self._loop_head(expr, scope, out)
-        item, variable, inner = self._element(expr, scope)
+        items, known, fact = self._loop_head(expr, scope, out)
+        item, inner, body = self._element(expr, scope, fact)
+        saw = self.mint("v")
+        decided: Statements = [_assign(r, _const(decided_value(expr))), ast.Break()]
+        body += self._element_step(expr, inner, saw, decided)
+        undecided = _pick(_load(saw), _unknown(), _const(undecided_value(expr)))
+        known += [
+            _assign(saw, _const(False)),
+            ast.For(ast.Name(item, ast.Store()), items, body, [_assign(r, undecided)]),
+        ]
+        out.extend(self._unless_unknown(items, fact, r, known))
+        return _load(r)
+
+    def _element_step(
+        self, expr: n.Quantifier, inner: Scope, saw: str, decided: Statements
+    ) -> Statements:
+        """One element's part of a quantifier: its filter and body, ``decided`` when the
+        element decides the quantifier, ``saw`` set when it is unknown."""
         decisive = expr.kind != "all"  # all: decided by a false element; any/none: a true one
-        flip = expr.kind == "none"
         what = _const(f"'{expr.kind}'")
         node = self.node(expr)
-        saw = self.mint("v")
-        body: Statements = [
-            _assign(variable, _pick(_is(_load(item), _const(None)), _unknown(), _load(item)))
-        ]
+        body: Statements = []
+        rest = body
+        f: ast.expr | None = None
         if expr.filter is not None:
             f = self.expr(expr.filter, inner, body)
-            body.append(_if(_is(f, _const(False)), [ast.Continue()]))
-            b = self.expr(expr.body, inner, body)
+            rest = []
+            b = self.expr(expr.body, inner, rest)
+            fact = self.facts.get(b.id) if isinstance(b, ast.Name) else None
             combined = _call(
                 "_filtered",
                 _const(expr.kind),
@@ -94,47 +158,40 @@ class LoopEmitter:
                 _call("_truth", b, node, what),
             )
             b_name = self.mint("v")
-            body.append(_assign(b_name, b))
-            body.append(_if(_is_not(f, _const(True)), [_assign(b_name, combined)]))
+            rest.append(_assign(b_name, b))
+            rest.append(_if(_is_not(f, _const(True)), [_assign(b_name, combined)]))
             b = _load(b_name)
         else:
             b = self.expr(expr.body, inner, body)
-        body.append(
-            _if(_is(b, _const(decisive)), [_assign(r, _const(decisive is not flip)), ast.Break()])
-        )
-        if _truth_valued(expr.body):  # b is the other boolean or unknown: no type test
-            body.append(_if(_is_not(b, _const(not decisive)), [_assign(saw, _const(True))]))
+            fact = self.facts.get(b.id) if isinstance(b, ast.Name) else None
+        if _truth_valued(expr.body) or (fact is not None and fact.kind is bool):
+            # b is the other boolean or unknown: no type test
+            unknown = [_if(_is_not(b, _const(not decisive)), [_assign(saw, _const(True))])]
         else:
-            body.append(
+            unknown = [
                 _if(
                     ast.BoolOp(ast.And(), [_is_not(b, _const(True)), _is_not(b, _const(False))]),
                     [ast.Expr(_call("_truth", b, node, what)), _assign(saw, _const(True))],
                 )
-            )
-        undecided = _pick(_load(saw), _unknown(), _const((not decisive) is not flip))
-        known += [
-            _assign(saw, _const(False)),
-            ast.For(ast.Name(item, ast.Store()), items, body, [_assign(r, undecided)]),
-        ]
-        out.append(_if(_is(items, _unknown()), [_assign(r, _unknown())], known))
-        return _load(r)
+            ]
+        rest.append(_if(_is(b, _const(decisive)), decided, unknown))
+        if f is not None:
+            body.append(_if(_is_not(f, _const(False)), rest))  # a false filter skips it
+        return body
 
     def _aggregate(self, expr: n.Aggregate, scope: Scope, out: Statements) -> ast.expr:
         """``count``/``sum``/``min``/``max``: unknown at the first unknown element."""
         r = self.mint("v")
-        items, known = self._loop_head(expr, scope, out)
-        item, variable, inner = self._element(expr, scope)
+        items, known, fact = self._loop_head(expr, scope, out)
+        item, inner, body = self._element(expr, scope, fact)
         collected = self.mint("v")
-        body: Statements = [
-            _assign(variable, _pick(_is(_load(item), _const(None)), _unknown(), _load(item)))
-        ]
         unknown = [_assign(r, _unknown()), ast.Break()]
         if expr.filter is not None:
             f = self.expr(expr.filter, inner, body)
             body.append(_if(_is(f, _const(False)), [ast.Continue()]))
             where = ast.Expr(_call("_truth", f, self.node(expr), _const("'where'")))
             body.append(_if(_is_not(f, _const(True)), [where, *unknown]))
-        value = _load(variable) if expr.body is None else self.expr(expr.body, inner, body)
+        value = _load(inner[expr.var]) if expr.body is None else self.expr(expr.body, inner, body)
         body.append(_if(_is(value, _unknown()), unknown))
         if expr.kind == "count":
             start: ast.expr = _const(0)
@@ -148,5 +205,5 @@ class LoopEmitter:
             _assign(collected, start),
             ast.For(ast.Name(item, ast.Store()), items, body, [_assign(r, result)]),
         ]
-        out.append(_if(_is(items, _unknown()), [_assign(r, _unknown())], known))
+        out.extend(self._unless_unknown(items, fact, r, known))
         return _load(r)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
+from ..declaration.schema import SchemaNode
+from ..errors import RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.operations import arithmetic
 from ..lang.values import UNKNOWN
@@ -42,7 +45,60 @@ _TYPE_NAMES: dict[type, str] = {
     dt.date: "_date",
 }
 _ORDERED_TYPES = (str, int, float, dt.date)
+#: The Python type a validated, converted value of an enforced schema kind has (dates are
+#: converted by the loader; ``number`` is int or float, so it has none).
+_SCHEMA_TYPES: dict[str, type] = {
+    "string": str,
+    "integer": int,
+    "boolean": bool,
+    "date": dt.date,
+    "object": dict,
+    "array": list,
+}
 _SCALARS = (str, int, float, bool)
+
+
+class Outcomes(NamedTuple):
+    """The outcome objects the generated function appends, one per rule (the evaluator's)."""
+
+    passed: Any
+    failed: Any
+    unknown_when: Any
+    unknown_require: Any
+    not_applicable: Any
+    when_not_boolean: Any
+    require_not_boolean: Any
+    too_deep: Any
+    error: Callable[[RuleRuntimeError], Any]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What validation guarantees about a value generated code holds in a minted name: it is
+    of exactly the type ``kind``, or (unless ``certain``) unknown. ``node`` is its schema, for
+    what its fields and elements are. Only the schema-typed variant has facts."""
+
+    kind: type
+    certain: bool
+    node: SchemaNode | None = None
+
+
+def schema_fact(node: SchemaNode | None, certain: bool) -> Fact | None:
+    """The fact about a value validated against ``node`` (None when its type is not fixed)."""
+    if node is None or not node.enforced:
+        return None
+    kind = _SCHEMA_TYPES.get(node.kind)
+    return None if kind is None else Fact(kind, certain, node)
+
+
+def field_fact(parent: Fact | None, key: str | int) -> Fact | None:
+    """The fact about ``parent[key]`` read with ``dict.get`` (None → unknown): certain when
+    the parent is certain and the schema requires the key (the loader drops nulls)."""
+    if parent is None or parent.kind is not dict or parent.node is None or type(key) is not str:
+        return None
+    return schema_fact(
+        parent.node.properties.get(key), parent.certain and key in parent.node.required
+    )
 
 
 def depends_only_on_today(expr: n.Expr, bound: Collection[str], pack: CheckedPack) -> bool:

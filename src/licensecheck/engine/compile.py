@@ -18,21 +18,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import codes
 from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, type_name
-from .codegen import GeneratedPack, Outcomes, generate_pack
-from .codegen_tree import depends_only_on_today, path_steps
+from .codegen_tree import Outcomes, depends_only_on_today, path_steps
 from .rules import CheckedPack, Rule
 from .runtime import (
     OPERATORS,
+    ElementReplay,
     Env,
     Fn,
+    LazyTraceNode,
     Loop,
+    LoopScope,
     PathKey,
     comparison,
     fast_aggregate,
@@ -53,6 +55,11 @@ from .runtime import (
     variable_field_comparison,
 )
 
+if TYPE_CHECKING:
+    from .codegen import GeneratedPack
+
+T = TypeVar("T")
+
 # ---------------------------------------------------------------- compiler
 
 
@@ -68,23 +75,34 @@ class _Compiler:
         self.pack = pack
         self.traced = traced
         self.predicates: dict[str, Fn] = {}
+        #: the untraced twin of a traced compiler (built when a loop first needs it)
+        self.untraced: _Compiler | None = None
 
     def rule(self, rule: Rule) -> CompiledRule:
         when = self.expr(rule.when) if rule.when is not None else None
         return CompiledRule(rule, when, self.expr(rule.require))
 
-    def expr(self, expr: n.Expr, bound: frozenset[str] = frozenset()) -> Fn:
+    def expr(self, expr: n.Expr, bound: frozenset[str] = frozenset(), *, lazy: bool = True) -> Fn:
         method: Callable[[Any, frozenset[str]], Fn] = getattr(
             self, "_" + type(expr).__name__.rstrip("_").lower()
         )
         fn = method(expr, bound)
         if self.traced:
-            return traced(expr, fn)
+            untraced = self._untraced(expr, bound) if lazy and self._worth_deferring(expr) else None
+            return traced(expr, fn, untraced)
         if isinstance(expr, n.Arith | n.Call | n.Neg) and depends_only_on_today(
             expr, bound, self.pack
         ):
             return once_per_day(fn)  # e.g. `today - 1 year` inside a loop over sources
         return fn
+
+    def _worth_deferring(self, expr: n.Expr) -> bool:
+        """Whether a lazy trace records ``expr``'s sub-evaluations only on demand: every
+        node with parts, and paths read through a predicate (its body); not plain reads."""
+        if isinstance(expr, n.Name | n.Attr | n.Index):
+            base, _ = path_steps(expr)
+            return isinstance(base, n.Name) and base.name in self.pack.predicates
+        return not isinstance(expr, n.Literal_ | n.ListExpr)
 
     # -- leaves
     def _literal(self, expr: n.Literal_, bound: frozenset[str]) -> Fn:
@@ -355,8 +373,18 @@ class _Compiler:
         return neg
 
     # -- quantifiers and aggregates
+    def _untraced(self, expr: n.Expr | None, bound: frozenset[str]) -> Fn | None:
+        """``expr`` compiled without tracing, beside its traced closure: a traced loop
+        computes each element's values with it (see :class:`~.runtime.ElementReplay`)."""
+        if expr is None:
+            return None
+        if self.untraced is None:
+            self.untraced = _Compiler(self.pack, traced=False)
+        return self.untraced.expr(expr, bound)
+
     def _quantifier(self, expr: n.Quantifier, bound: frozenset[str]) -> Fn:
-        coll = self.expr(expr.collection, bound)
+        # traced in full: Loop.bind takes the elements' base path from the trace's last read
+        coll = self.expr(expr.collection, bound, lazy=False)
         inner = bound | {expr.var}
         filt = self.expr(expr.filter, inner) if expr.filter is not None else None
         body = self.expr(expr.body, inner)
@@ -364,6 +392,11 @@ class _Compiler:
             return fast_quantifier(expr, coll, filt, body)
         loop = Loop(expr, coll, expr.var, _is_path(expr.collection))
         kind = expr.kind
+        fast_filt = self._untraced(expr.filter, inner)
+        fast_body = self._untraced(expr.body, inner)
+        assert fast_body is not None
+        filter_only, body_only = (expr.filter,), (expr.body,)
+        both = (expr.filter, expr.body)
 
         def quantifier(e: Env) -> Any:
             items = loop.items(e)
@@ -373,9 +406,10 @@ class _Compiler:
             decisive = kind != "all"
             saw_unknown = False
             decided = False
+            scope = LoopScope(e, expr.var) if e.trace is not None and e.trace.lazy else None
             for _ in loop.bind(e, items):
                 try:
-                    b = _element_truth(e, filt, body)
+                    b = _element_truth(e) if scope is None else _lazy_element(e, scope)
                 except RuleRuntimeError:
                     if decided:  # tracing goes on only to find witnesses; the result stands
                         break
@@ -391,16 +425,42 @@ class _Compiler:
                 return not result
             return result
 
-        def _element_truth(e: Env, filt: Fn | None, body: Fn) -> Any:
+        def _element_truth(e: Env) -> Any:
             f = True if filt is None else truth(filt(e), expr, "'where'")
             if f is False:
                 return kind == "all"  # filtered out: cannot decide
             return filtered(kind, f, truth(body(e), expr, f"'{kind}'"))
 
+        def _lazy_element(e: Env, scope: LoopScope) -> Any:
+            """:func:`_element_truth` from the untraced closures, recording the filter's
+            and body's values and replaying them traced only when a reader asks."""
+            trace, steps = e.trace, e.steps
+            assert trace is not None and trace.current is not None
+            e.trace = None
+            try:
+                f = f_value = True if fast_filt is None else fast_filt(e)
+                if fast_filt is not None:
+                    f = truth(f_value, expr, "'where'")
+                b_value = None if f is False else fast_body(e)
+                b = None if f is False else filtered(kind, f, truth(b_value, expr, f"'{kind}'"))
+            except RuleRuntimeError:  # the traced closures record what they read before it
+                e.trace, e.steps = trace, steps
+                return _element_truth(e)
+            finally:
+                e.trace = trace
+            if f is False:
+                _record_lazily(scope, e, (filt,), filter_only, (f_value,))  # type: ignore[arg-type]
+                return kind == "all"
+            if filt is None:
+                _record_lazily(scope, e, (body,), body_only, (b_value,))
+            else:
+                _record_lazily(scope, e, (filt, body), both, (f_value, b_value))
+            return b
+
         return quantifier
 
     def _aggregate(self, expr: n.Aggregate, bound: frozenset[str]) -> Fn:
-        coll = self.expr(expr.collection, bound)
+        coll = self.expr(expr.collection, bound, lazy=False)  # as in _quantifier
         inner = bound | {expr.var}
         filt = self.expr(expr.filter, inner) if expr.filter is not None else None
         body = self.expr(expr.body, inner) if expr.body is not None else None
@@ -408,6 +468,8 @@ class _Compiler:
             return fast_aggregate(expr, coll, filt, body)
         loop = Loop(expr, coll, expr.var, _is_path(expr.collection))
         kind = expr.kind
+        fast_filt = self._untraced(expr.filter, inner)
+        fast_body = self._untraced(expr.body, inner)
 
         def aggregate(e: Env) -> Any:
             items = loop.items(e)
@@ -415,11 +477,16 @@ class _Compiler:
                 return UNKNOWN
             values: list[Any] = []
             saw_unknown = False
+            scope = LoopScope(e, expr.var) if e.trace is not None and e.trace.lazy else None
             for item in loop.bind(e, items):
-                f = True if filt is None else truth(filt(e), expr, "'where'")
+                if scope is None:
+                    f, value = _element_value(e, item)
+                else:
+                    f, value = _lazy_element(e, item, scope)
                 if f is False:
                     continue
-                value = item if body is None else body(e)
+                # unlike the untraced loop, go on past an unknown element: every element is
+                # shown (so mistyped data further on may give an error here, never a status)
                 if f is UNKNOWN or value is UNKNOWN:
                     saw_unknown = True
                 else:
@@ -430,7 +497,52 @@ class _Compiler:
                 return len(values)
             return fold(kind, values, expr)
 
+        def _element_value(e: Env, item: Any) -> tuple[Any, Any]:
+            f = True if filt is None else truth(filt(e), expr, "'where'")
+            if f is False:
+                return f, None
+            return f, item if body is None else body(e)
+
+        def _lazy_element(e: Env, item: Any, scope: LoopScope) -> tuple[Any, Any]:
+            """:func:`_element_value` from the untraced closures, replayed traced on demand."""
+            trace, steps = e.trace, e.steps
+            assert trace is not None and trace.current is not None
+            e.trace = None
+            try:
+                f = f_value = True if fast_filt is None else fast_filt(e)
+                if fast_filt is not None:
+                    f = truth(f_value, expr, "'where'")
+                value = item if f is False or fast_body is None else fast_body(e)
+            except RuleRuntimeError:  # the traced closures record what they read before it
+                e.trace, e.steps = trace, steps
+                return _element_value(e, item)
+            finally:
+                e.trace = trace
+            ran = [(filt, expr.filter, f_value)] if filt is not None else []
+            if body is not None and f is not False:
+                ran.append((body, expr.body, value))
+            if ran:
+                parts, exprs, values = zip(*ran, strict=True)
+                _record_lazily(scope, e, parts, exprs, values)
+            return f, value
+
         return aggregate
+
+
+def _record_lazily(
+    scope: LoopScope,
+    e: Env,
+    parts: tuple[Fn, ...],
+    exprs: tuple[n.Expr | None, ...],
+    values: tuple[Any, ...],
+) -> None:
+    """Append the nodes of one element's filter and body (those that ran: ``parts``, of
+    ``exprs``, which gave ``values``); their sub-evaluations come from one replay of
+    ``parts``, when first read."""
+    replay = ElementReplay(scope, e, parts)
+    children = e.trace.current.children  # type: ignore[union-attr]
+    for index, value in enumerate(values):
+        children.append(LazyTraceNode(exprs[index], value, replay, index))
 
 
 def _is_path(expr: n.Expr) -> bool:
@@ -452,26 +564,42 @@ class CompiledPack:
     checked: CheckedPack
     rules: tuple[CompiledRule, ...]
     _traced: dict[str, CompiledRule] = field(default_factory=dict, compare=False)
-    #: the generated function of these rules, or the PackError generating it raised
-    _generated: list[GeneratedPack | PackError] = field(default_factory=list, compare=False)
+    #: the generated function of these rules (typed variant or not: see
+    #: :func:`~.codegen.generate_pack`), or the PackError generating it raised
+    _generated: dict[bool, GeneratedPack | PackError] = field(default_factory=dict, compare=False)
     #: evaluations so far without the generated function (see :meth:`generated_when_warm`)
     _cold_runs: list[int] = field(default_factory=lambda: [0], compare=False)
+    #: values built from the pack alone, once (see :meth:`shared`)
+    _shared: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
 
-    def generated(self, outcomes: Outcomes) -> GeneratedPack:
+    def shared(self, key: tuple[str, ...], build: Callable[[], T]) -> T:
+        """``build()``, made once per ``key`` for this pack and then shared: for immutable
+        values that depend on the pack alone (a rule's finding when it passes, in a language)."""
+        try:
+            found: T = self._shared[key]
+        except KeyError:
+            found = self._shared[key] = build()
+        return found
+
+    def generated(self, outcomes: Outcomes, typed: bool = False) -> GeneratedPack:
         """The whole pack as one generated function (built on first use, in memory only);
         raises :class:`PackError` when the pack is beyond the generator's bounds."""
-        if not self._generated:
+        if typed not in self._generated:
+            # the generator (~12 ms of imports) loads only when a pack first runs warm: a
+            # check of a few files never needs it
+            from .codegen import generate_pack
+
             rules = tuple(c.rule for c in self.rules)
             try:
-                self._generated.append(generate_pack(self.checked, rules, outcomes))
+                self._generated[typed] = generate_pack(self.checked, rules, outcomes, typed=typed)
             except PackError as exc:
-                self._generated.append(exc)
-        built = self._generated[0]
+                self._generated[typed] = exc
+        built = self._generated[typed]
         if isinstance(built, PackError):
             raise built
         return built
 
-    def generated_when_warm(self, outcomes: Outcomes) -> GeneratedPack | None:
+    def generated_when_warm(self, outcomes: Outcomes, typed: bool = False) -> GeneratedPack | None:
         """The generated function once this pack has been evaluated :data:`GENERATE_AFTER`
         times (or it was built already); None before, or when the pack is beyond the bounds.
 
@@ -482,7 +610,7 @@ class CompiledPack:
             if self._cold_runs[0] <= GENERATE_AFTER:
                 return None
         try:
-            return self.generated(outcomes)
+            return self.generated(outcomes, typed)
         except PackError:
             return None
 

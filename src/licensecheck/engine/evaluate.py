@@ -10,9 +10,9 @@ and the trace is reduced to the few declaration paths that decided the outcome.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._version import __version__
 from ..declaration.loader import Declaration
@@ -28,7 +28,7 @@ from ..lang.printer import (
 from ..lang.values import UNKNOWN, display
 from ..sources.limits import current_limits
 from ..sources.paths import format_path
-from .codegen import GeneratedPack, Outcomes, generate_pack
+from .codegen_tree import Outcomes
 from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
@@ -46,6 +46,9 @@ from .models import (
 )
 from .rules import Rule
 from .runtime import Env, PathKey, Trace, TraceNode
+
+if TYPE_CHECKING:
+    from .codegen import GeneratedPack
 
 MAX_WITNESSES = 50
 MAX_ELEMENTS_EXPLAINED = 5
@@ -88,27 +91,47 @@ _GENERATED_OUTCOMES = Outcomes(
 )
 
 
-def evaluate_rules(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
+def evaluate_rules(
+    pack: CompiledPack, data: dict[str, Any], today: dt.date, *, validated: bool = False
+) -> list[RuleOutcome]:
     """The untraced outcome of every rule of ``pack`` on one declaration.
 
     Once the pack has been evaluated often enough to pay for it, its generated function
     (:mod:`.codegen`) runs every rule in one call; before that, and for a pack beyond the
     generator's bounds, the closures do, with the same outcomes. A predicate that several
     rules use is evaluated once; each rule's step budget starts afresh.
+
+    ``validated`` says that the loader validated ``data`` against the pack's own schema and
+    converted it (a :class:`Declaration` whose ``schema`` is ``pack.checked.schema``): the
+    schema-typed generated code then runs, without the type tests and unknown branches the
+    schema makes needless. Any other mapping (the default) gets the untyped code, exact on
+    whatever it holds.
     """
-    generated = pack.generated_when_warm(_GENERATED_OUTCOMES)
+    generated = pack.generated_when_warm(_GENERATED_OUTCOMES, validated)
     if generated is None:
         return closure_outcomes(pack, data, today)
     outcomes: list[RuleOutcome] = generated.run(data, today, current_limits().max_rule_steps)
     return outcomes
 
 
-def generated_code(pack: CompiledPack) -> GeneratedPack:
-    """The generated function :func:`evaluate_rules` runs for ``pack`` once warm, built now
-    with its tree kept (``packs compile --show`` prints it);
+def generated_code(
+    pack: CompiledPack, *, typed: bool = True, fuse: bool | None = None
+) -> GeneratedPack:
+    """The generated function :func:`evaluate_rules` runs for ``pack`` once warm (by default
+    the schema-typed variant, which validated declarations get), built now with its tree
+    kept (``packs compile --show`` prints it);
     :class:`~licensecheck.errors.PackError` when the pack is beyond the generator's bounds."""
+    from .codegen import FUSE_LOOPS, generate_pack  # loaded only when code is generated
+
     rules = tuple(c.rule for c in pack.rules)
-    return generate_pack(pack.checked, rules, _GENERATED_OUTCOMES, keep_tree=True)
+    return generate_pack(
+        pack.checked,
+        rules,
+        _GENERATED_OUTCOMES,
+        typed=typed,
+        fuse=FUSE_LOOPS if fuse is None else fuse,
+        keep_tree=True,
+    )
 
 
 def closure_outcomes(pack: CompiledPack, data: dict[str, Any], today: dt.date) -> list[RuleOutcome]:
@@ -117,15 +140,23 @@ def closure_outcomes(pack: CompiledPack, data: dict[str, Any], today: dt.date) -
     return [_run(compiled, env, None) for compiled in pack.rules]
 
 
-def rule_statuses(pack: CompiledPack, data: dict[str, Any], as_of: dt.date) -> dict[str, Status]:
+def rule_statuses(
+    pack: CompiledPack, declaration: Declaration, as_of: dt.date
+) -> dict[str, Status]:
     """Rule id -> status of every rule of ``pack`` (by id), as an assessment without waivers
     or a baseline finds them, without its messages, witnesses or report."""
-    outcomes = evaluate_rules(pack, data, as_of)
+    outcomes = evaluate_rules(pack, declaration.data, as_of, validated=validated(pack, declaration))
     statuses: dict[str, Status] = {
         c.rule.id: "not_applicable" if not_in_force(c.rule, as_of) else outcome.status
         for c, outcome in zip(pack.rules, outcomes, strict=True)
     }
     return dict(sorted(statuses.items()))
+
+
+def validated(pack: CompiledPack, declaration: Declaration) -> bool:
+    """Whether the loader validated ``declaration`` against ``pack``'s own schema (so the
+    schema-typed generated code may run on it)."""
+    return declaration.schema is not None and declaration.schema is pack.checked.schema
 
 
 def not_in_force(rule: Rule, as_of: dt.date) -> bool:
@@ -181,7 +212,7 @@ def assess_compiled(
     unless ``witnesses`` is false. Without witnesses the statuses, counts, score and
     readiness are the same, but those findings name no witness and their message does not
     say what to declare: for outputs that print none of them (``check --quiet``)."""
-    outcomes = evaluate_rules(pack, declaration.data, as_of)
+    outcomes = evaluate_rules(pack, declaration.data, as_of, validated=validated(pack, declaration))
     findings = [
         _finding(pack, compiled, outcome, declaration, as_of, lang, witnesses)
         for compiled, outcome in zip(pack.rules, outcomes, strict=True)
@@ -200,6 +231,10 @@ def assess_compiled(
 
 def pack_info(pack: CompiledPack, lang: str = "en") -> PackInfo:
     """The pack as reports describe it: id, version, title, domain titles in ``lang``."""
+    return pack.shared(("pack_info", lang), lambda: _pack_info(pack, lang))
+
+
+def _pack_info(pack: CompiledPack, lang: str) -> PackInfo:
     return PackInfo(
         id=pack.checked.id,
         version=pack.checked.version,
@@ -218,20 +253,16 @@ def _finding(
     explain: bool = True,
 ) -> Finding:
     rule = compiled.rule
-    base: dict[str, Any] = {
-        "rule_id": rule.id,
-        "title": text(rule.title, lang),
-        "domain": rule.domain,
-        "severity": rule.severity,
-        "cite": list(rule.cite),
-        "remediation": text(rule.remediation, lang) or None,
-        "effort_days": rule.effort.days if rule.effort else None,
-        "after": list(rule.after),
-    }
+    # the models are frozen and nothing changes them in place (waivers, baselines and
+    # assurance make copies), so the findings that do not depend on the declaration are
+    # built once per rule and language, and the others copy the rule's validated fields
+    passed = pack.shared(("finding", rule.id, lang), lambda: _passed(rule, lang))
     if not_in_force(rule, as_of):
-        assert rule.effective_from is not None
-        message = f"not yet in force (takes effect on {rule.effective_from.isoformat()})"
-        return Finding(status="not_applicable", message=message, **base)
+        return pack.shared(("not in force", rule.id, lang), lambda: _not_in_force(passed, rule))
+    if outcome.status == "pass":
+        return passed
+    if outcome.status == "not_applicable":
+        return pack.shared(("not applicable", rule.id, lang), lambda: _not_applicable(passed, rule))
     witnesses: list[Witness] = []
     if explain and outcome.status in ("fail", "unknown"):
         traced = run_rule(pack.traced_rule(rule.id), declaration.data, as_of, Trace())
@@ -242,19 +273,40 @@ def _finding(
     message = _message(rule, outcome, witnesses, lang)
     if in_grace and rule.grace_until is not None:
         message += f" (grace period until {rule.grace_until.isoformat()})"
-    return Finding(
-        status=outcome.status, message=message, in_grace=in_grace, witnesses=witnesses, **base
-    )
+    update = {"status": outcome.status, "message": message, "in_grace": in_grace}
+    return passed.model_copy(update={**update, "witnesses": witnesses})
+
+
+def _passed(rule: Rule, lang: str) -> Finding:
+    """The rule's finding when it passes: also the validated fields the others copy."""
+    fields: dict[str, Any] = {
+        "rule_id": rule.id,
+        "title": text(rule.title, lang),
+        "domain": rule.domain,
+        "severity": rule.severity,
+        "cite": list(rule.cite),
+        "remediation": text(rule.remediation, lang) or None,
+        "effort_days": rule.effort.days if rule.effort else None,
+        "after": list(rule.after),
+    }
+    return Finding(status="pass", message="requirement met", **fields)
+
+
+def _not_in_force(passed: Finding, rule: Rule) -> Finding:
+    assert rule.effective_from is not None
+    message = f"not yet in force (takes effect on {rule.effective_from.isoformat()})"
+    return passed.model_copy(update={"status": "not_applicable", "message": message})
+
+
+def _not_applicable(passed: Finding, rule: Rule) -> Finding:
+    assert rule.when is not None
+    message = f"does not apply: {expression_text(rule.when, limit=120)} is false"
+    return passed.model_copy(update={"status": "not_applicable", "message": message})
 
 
 def _message(rule: Rule, outcome: RuleOutcome, witnesses: list[Witness], lang: str) -> str:
     if outcome.status == "error":
         return f"the rule could not be evaluated: {outcome.error}"
-    if outcome.status == "pass":
-        return "requirement met"
-    if outcome.status == "not_applicable":
-        assert rule.when is not None
-        return f"does not apply: {expression_text(rule.when, limit=120)} is false"
     if outcome.status == "unknown":
         missing = [w.path for w in witnesses if w.actual is None]
         what = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
@@ -315,8 +367,7 @@ def _summary(findings: list[Finding]) -> Summary:
 # ---------------------------------------------------------------- witnesses
 
 
-@dataclass(frozen=True)
-class _RawWitness:
+class _RawWitness(NamedTuple):  # a tuple: made for every path an explanation visits
     path: PathKey | None
     actual: Any
     expected: str | None
@@ -357,14 +408,19 @@ def _witness(raw: _RawWitness, declaration: Declaration) -> Witness:
     assert raw.path is not None
     # an absent top-level section has no place in the file: point at the file alone
     where = declaration.locate(raw.path) if declaration.position(raw.path[:1]) else None
-    return Witness(
-        path=format_path(raw.path),
+    # every field is already of its declared type (text, whole numbers or None)
+    return Witness.model_construct(
+        path=_path_text(raw.path),
         line=where[0] if where else None,
         column=where[1] if where else None,
         actual=None if raw.actual is UNKNOWN else _display_actual(raw.actual),
         expected=raw.expected,
         element=_element_label(declaration.data, raw.path),
     )
+
+
+#: the same paths recur in every declaration of a batch (data_sources[3].kind …)
+_path_text = functools.lru_cache(maxsize=4096)(format_path)
 
 
 def _element_label(data: Any, path: PathKey) -> str | None:

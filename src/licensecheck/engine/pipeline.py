@@ -199,13 +199,14 @@ def evaluate(
     """Rule id -> status of every rule on ``declaration`` on ``as_of``: the statuses
     :func:`assess` gives (without waivers or a baseline) at the engine's full speed, without
     messages, witnesses or a report. Pass a compiled pack (:func:`prepare_pack`) to compile
-    once; a mapping is validated (dates as ``YYYY-MM-DD`` strings) and converted first. A rule
+    once; a mapping is validated (dates as ``YYYY-MM-DD`` strings) and converted first, so a
+    warm pack runs its schema-typed generated code on it (``evaluate_rules``). A rule
     demanding evidence (``evidence: required``) that passes unevidenced is ``unknown``, as in
     :func:`assess`: only such rules are traced, and evidence files are hashed only then."""
     day = parse_as_of(as_of)
     compiled = prepare_pack(pack)
     loaded = load_declaration(declaration, schema=compiled.checked.schema)
-    statuses = rule_statuses(compiled, loaded.data, day)
+    statuses = rule_statuses(compiled, loaded, day)
     if not pack_demands_evidence(compiled):
         return statuses
     evidence = _evidence_states(loaded, day, evidence_root)

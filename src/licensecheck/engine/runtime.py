@@ -85,9 +85,130 @@ class Trace:
     root: TraceNode = field(default_factory=lambda: TraceNode(None))
     current: TraceNode | None = None
     last_path: PathKey | None = None
+    #: build a list element's sub-evaluations only when a reader asks for them (witnesses
+    #: look at a few offending elements); False records every element in full (``explain``)
+    lazy: bool = True
 
     def __post_init__(self) -> None:
         self.current = self.root
+
+
+class LazyTraceNode(TraceNode):
+    """The filter or body of one list element in a lazy trace: its value is known (the
+    untraced closures computed it), its sub-evaluations and the path it read are built by
+    replaying the element traced, on first read."""
+
+    def __init__(
+        self, expr: n.Expr | None, value: Any, replay: ElementReplay | NodeReplay, index: int
+    ) -> None:
+        self.expr = expr
+        self.value = value
+        self.element = None
+        self._replay = replay
+        self._index = index
+
+    @property
+    def expanded(self) -> bool:
+        """Whether the element has been replayed (someone read a node's sub-evaluations)."""
+        return self._replay.replayed
+
+    @property
+    def children(self) -> list[TraceNode]:
+        return self._replay.node(self._index).children
+
+    @children.setter
+    def children(self, children: list[TraceNode]) -> None:
+        self._replay.node(self._index).children = children
+
+    @property
+    def path(self) -> PathKey | None:
+        return self._replay.node(self._index).path
+
+    @path.setter
+    def path(self, path: PathKey | None) -> None:
+        self._replay.node(self._index).path = path
+
+
+class LoopScope:
+    """What a loop's elements are replayed under: the evaluation's state when the loop began
+    (copied once per loop: the bindings change as the loop and its callers move on)."""
+
+    __slots__ = ("max_steps", "paths", "root", "today", "var", "vars")
+
+    def __init__(self, e: Env, var: str) -> None:
+        self.root, self.today, self.max_steps = e.root, e.today, e.max_steps
+        self.vars = e.vars.copy()
+        self.paths = e.paths.copy()
+        self.var = var
+
+
+class ElementReplay:
+    """One list element's traced filter and body, run once when first asked for, with the
+    loop's variable bound to the element again."""
+
+    __slots__ = ("_nodes", "_parts", "_path", "_scope", "_value")
+
+    def __init__(self, scope: LoopScope, e: Env, parts: tuple[Fn, ...]) -> None:
+        self._scope = scope
+        self._value = e.vars[scope.var]
+        self._path = e.paths.get(scope.var)
+        self._parts = parts
+        self._nodes: list[TraceNode] | None = None
+
+    @property
+    def replayed(self) -> bool:
+        return self._nodes is not None
+
+    def node(self, index: int) -> TraceNode:
+        if self._nodes is None:
+            scope = self._scope
+            trace = Trace()
+            env = Env(scope.root, scope.today, trace=trace, max_steps=scope.max_steps)
+            env.vars = {**scope.vars, scope.var: self._value}
+            env.paths = {**scope.paths, scope.var: self._path}
+            # the untraced closures computed these values without an error, so the traced
+            # ones do too; should one not, its partial trace is what there is to show
+            with contextlib.suppress(RuleRuntimeError):
+                for part in self._parts:
+                    part(env)
+            self._nodes = trace.root.children
+        nodes = self._nodes
+        return nodes[index] if index < len(nodes) else TraceNode(None)
+
+
+class NodeReplay:
+    """One node's traced evaluation, run once when first asked for, under the bindings it
+    had (the sub-evaluations of a lazy node; theirs are lazy in turn)."""
+
+    __slots__ = ("_expr", "_inner", "_node", "_paths", "_root", "_steps", "_today", "_vars")
+
+    def __init__(self, e: Env, expr: n.Expr, inner: Fn) -> None:
+        self._root, self._today, self._steps = e.root, e.today, e.max_steps
+        self._vars = e.vars.copy() if e.vars else None
+        self._paths = e.paths.copy() if e.paths else None
+        self._expr = expr
+        self._inner = inner
+        self._node: TraceNode | None = None
+
+    @property
+    def replayed(self) -> bool:
+        return self._node is not None
+
+    def node(self, index: int) -> TraceNode:
+        if self._node is None:
+            trace = Trace()
+            trace.current = node = TraceNode(self._expr)
+            env = Env(self._root, self._today, trace=trace, max_steps=self._steps)
+            if self._vars is not None:
+                env.vars = self._vars
+            if self._paths is not None:
+                env.paths = self._paths
+            # the untraced closure computed this value without an error, so the traced one
+            # does too (bar an aggregate going past an unknown element to show them all)
+            with contextlib.suppress(RuleRuntimeError):
+                self._inner(env)
+            self._node = node
+        return self._node
 
 
 def memoised(name: str, fn: Fn) -> Fn:
@@ -114,13 +235,29 @@ def once_per_day(fn: Fn) -> Fn:
     return cached
 
 
-def traced(expr: n.Expr, inner: Fn) -> Fn:
+def traced(expr: n.Expr, inner: Fn, untraced: Fn | None = None) -> Fn:
+    """``inner`` recording a node for ``expr``. In a lazy trace, with ``untraced`` (the same
+    expression compiled without tracing), the node holds the value ``untraced`` gives and
+    records its sub-evaluations only when a reader asks (see :class:`NodeReplay`)."""
+
     def run(e: Env) -> Any:
         trace = e.trace
         if trace is None:
             return inner(e)
         parent = trace.current
         assert parent is not None
+        if untraced is not None and trace.lazy:
+            steps = e.steps
+            e.trace = None
+            try:
+                value = untraced(e)
+            except RuleRuntimeError:  # recorded eagerly: what was read before the error
+                e.steps = steps
+            else:
+                parent.children.append(LazyTraceNode(expr, value, NodeReplay(e, expr, inner), 0))
+                return value
+            finally:
+                e.trace = trace
         node = TraceNode(expr)
         parent.children.append(node)
         trace.current = node

@@ -1,0 +1,154 @@
+"""Lazy element traces (engine/compile.py, runtime.py): a traced loop records each element's
+filter and body values from the untraced closures and builds the element's sub-evaluations only
+when a reader asks. The oracle is the eager trace (``Trace(lazy=False)``): the same trees once
+forced, and the same findings (witnesses, their order and truncation) on every bundled pack,
+bench/pack, the examples and the benchmark's generated declarations."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import licensecheck
+from helpers.mutations import CHANGES, mutated
+from helpers.paths import REPO
+from helpers.rules import AS_OF, compile_rule
+from licensecheck.declaration.loader import Declaration
+from licensecheck.engine import evaluate
+from licensecheck.engine.compile import CompiledPack
+from licensecheck.engine.evaluate import assess_compiled, closure_outcomes, run_rule
+from licensecheck.engine.models import Finding
+from licensecheck.engine.runtime import LazyTraceNode, Trace, TraceNode
+from licensecheck.packs.listing import list_packs
+
+sys.path.insert(0, str(REPO / "bench"))
+import declarations as bench_declarations
+
+PACKS = [*sorted(p.id for p in list_packs()), str(REPO / "bench" / "pack")]
+EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))
+DATES = [dt.date(2026, 1, 15), dt.date(2021, 6, 1)]
+
+
+@cache
+def compiled(pack: str) -> CompiledPack:
+    return licensecheck.prepare_pack(pack)
+
+
+@cache
+def example(index: int) -> Declaration:
+    return licensecheck.load_declaration(EXAMPLES[index])
+
+
+@cache
+def bench_declaration(index: int) -> Declaration:
+    data = bench_declarations.generate(index + 1)[index]
+    return licensecheck.load_declaration(data)
+
+
+def _tree(node: TraceNode) -> Iterator[Any]:
+    """The whole trace below ``node``, forcing every lazy part, as comparable tuples."""
+    yield (node.expr, repr(node.value), node.path, repr(node.element), len(node.children))
+    for child in node.children:
+        yield from _tree(child)
+
+
+def _findings(
+    pack: CompiledPack, decl: Declaration, as_of: dt.date, *, lazy: bool
+) -> list[Finding]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(evaluate, "Trace", lambda: Trace(lazy=lazy))
+        return assess_compiled(pack, decl, as_of).findings
+
+
+def _same_both_ways(pack: CompiledPack, decl: Declaration, as_of: dt.date) -> set[str]:
+    """Lazy traces give the untraced status; wherever the eager trace does too, the same
+    whole tree and the same finding (witnesses in the same order, cut at the same place).
+
+    The eager trace can disagree with the untraced closures on data no loader gives (a null
+    top-level field) or mistyped data (an aggregate goes on past an unknown element and meets
+    an error): statuses come from the untraced closures, and the lazy trace now agrees."""
+    before = copy.deepcopy(decl.data)
+    agreeing = set()
+    for c, fast in zip(pack.rules, closure_outcomes(pack, decl.data, as_of), strict=True):
+        eager = run_rule(pack.traced_rule(c.rule.id), decl.data, as_of, Trace(lazy=False))
+        lazy = run_rule(pack.traced_rule(c.rule.id), decl.data, as_of, Trace())
+        assert (lazy.status, lazy.error, lazy.decided_by) == (
+            fast.status,
+            fast.error,
+            fast.decided_by,
+        )
+        if (eager.status, eager.error) != (fast.status, fast.error):
+            continue
+        agreeing.add(c.rule.id)
+        assert lazy.trace is not None and eager.trace is not None
+        assert list(_tree(lazy.trace.root)) == list(_tree(eager.trace.root)), c.rule.id
+    eager_findings = _findings(pack, decl, as_of, lazy=False)
+    lazy_findings = _findings(pack, decl, as_of, lazy=True)
+    assert [f.rule_id for f in lazy_findings] == [f.rule_id for f in eager_findings]
+    for lazy_finding, eager_finding in zip(lazy_findings, eager_findings, strict=True):
+        if lazy_finding.rule_id in agreeing:
+            assert lazy_finding == eager_finding
+    assert decl.data == before
+    return agreeing
+
+
+@pytest.mark.parametrize("pack_id", PACKS, ids=lambda p: p.rsplit("/", 1)[-1])
+@pytest.mark.parametrize("index", range(len(EXAMPLES)), ids=lambda i: EXAMPLES[i].stem)
+def test_lazy_equals_eager_on_the_examples(pack_id: str, index: int) -> None:
+    pack = compiled(pack_id)
+    for as_of in DATES:  # real declarations: the eager trace agrees everywhere
+        assert len(_same_both_ways(pack, example(index), as_of)) == len(pack.rules)
+
+
+@pytest.mark.parametrize("pack_id", ["cn-credit-reporting", str(REPO / "bench" / "pack")])
+@pytest.mark.parametrize("index", range(4))
+def test_lazy_equals_eager_on_generated_declarations(pack_id: str, index: int) -> None:
+    pack = compiled(pack_id)
+    assert len(_same_both_ways(pack, bench_declaration(index), AS_OF)) == len(pack.rules)
+
+
+@pytest.mark.parametrize("pack_id", PACKS, ids=lambda p: p.rsplit("/", 1)[-1])
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    index=st.integers(min_value=0, max_value=len(EXAMPLES) + 1),
+    changes=CHANGES,
+    as_of=st.sampled_from(DATES),
+)
+def test_lazy_equals_eager_on_changed_declarations(
+    pack_id: str, index: int, changes: list[tuple[int, str, Any]], as_of: dt.date
+) -> None:
+    source = example(index) if index < len(EXAMPLES) else bench_declaration(index - len(EXAMPLES))
+    data = mutated(source.data, changes)
+    _same_both_ways(compiled(pack_id), Declaration(data=data), as_of)
+
+
+def test_only_the_elements_a_reader_looks_at_are_replayed() -> None:
+    pack = compile_rule('all s in data_sources: s.kind != "crawled"')
+    rule = pack.traced_rule("T-1")
+    sources = [{"id": f"ds-{i}", "kind": "crawled" if i == 3 else "first_party"} for i in range(8)]
+    decl = Declaration(data={"data_sources": sources})
+    outcome = run_rule(rule, decl.data, AS_OF, Trace())
+    assert outcome.status == "fail" and outcome.trace is not None
+    (quantifier,) = outcome.trace.root.children
+    bodies = [c for c in quantifier.children if isinstance(c, LazyTraceNode)]
+    assert len(bodies) == 8 and not any(b.expanded for b in bodies)
+    assert [b.value for b in bodies] == [i != 3 for i in range(8)]
+    witnesses = evaluate._witnesses(outcome, decl)
+    assert [w.path for w in witnesses] == ["data_sources[3].kind"]
+    assert [b.expanded for b in bodies] == [i == 3 for i in range(8)]  # the offender alone
+    eager = run_rule(rule, decl.data, AS_OF, Trace(lazy=False))
+    assert eager.trace is not None
+    assert not any(isinstance(c, LazyTraceNode) for c in eager.trace.root.children[0].children)
+    assert evaluate._witnesses(eager, decl) == witnesses
