@@ -6,11 +6,21 @@ are written as YAML into a folder and checked in a fresh process with ``--jobs 1
 of two jobs over one, and the peak resident set of the largest process (the parent or a
 worker), whose ratio between the largest and the smallest N shows whether memory grows with
 the number of files (1.00x: flat).
+
+``python bench/batch.py --large`` (minutes; not part of ``bench/run.py``) is issue #12's
+target row: 10,000 declarations at ``--jobs 2`` written as ``--format json``, ``jsonl`` and
+``--quiet`` text, against a baseline from the same run (``--jobs 1``, ``json``, over the first
+1,000 of the same files). The folder is generated once and kept under
+``<tmp>/licensecheck-bench/`` (``--cache``); ``--size small`` uses ~5 KB declarations (the
+issue's), the default ``large`` ~22 KB ones (the other benchmarks').
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +38,9 @@ class BatchFigures:
     rss: dict[tuple[int, int], float]  # (N, jobs) -> peak RSS, MiB
 
 
-def write_folder(folder: Path, n: int) -> Path:
+def write_folder(folder: Path, n: int, size: str = "large") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for i, data in enumerate(declarations.generate(n)):
+    for i, data in enumerate(declarations.stream(n, size=size)):
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         (folder / f"firm-{i:05d}.yaml").write_text(text, encoding="utf-8")
     return folder
@@ -51,22 +61,7 @@ def bench_batch(
         folder = write_folder(tmp / f"batch-{n}", n)
         out = tmp / f"batch-{n}.json"
         for jobs in (1, 2):
-            argv = [
-                sys.executable,
-                "-m",
-                "licensecheck",
-                "check",
-                str(folder),
-                "--pack",
-                PACK,
-                "--as-of",
-                declarations.AS_OF.isoformat(),
-                "--jobs",
-                str(jobs),
-                "--format",
-                f"json={out}",
-            ]
-            wall, peak, code = run_once(argv)
+            wall, peak, code = run_once(check_command([str(folder)], jobs, f"json={out}"))
             if code not in (0, 1):
                 raise SystemExit(f"batch of {n} failed with exit code {code}")
             rate[n, jobs] = n / wall
@@ -84,3 +79,112 @@ def bench_batch(
             f"{rss[large, jobs] / rss[small, jobs]:.2f}x"
         )
     return BatchFigures(rate, rss)
+
+
+def check_command(paths: Sequence[str], jobs: int, *output: str) -> list[str]:
+    """``licensecheck check PATHS --pack PACK`` at ``jobs``, writing ``output`` (a
+    ``--format`` value, or ``--quiet``)."""
+    shown = ["--quiet"] if output == ("--quiet",) else ["--format", *output]
+    return [
+        sys.executable,
+        "-m",
+        "licensecheck",
+        "check",
+        *paths,
+        "--pack",
+        PACK,
+        "--as-of",
+        declarations.AS_OF.isoformat(),
+        "--jobs",
+        str(jobs),
+        *shown,
+    ]
+
+
+# ---------------------------------------------------------------- the 10,000 run (--large)
+
+
+def cached_folder(cache: Path, n: int, size: str) -> Path:
+    """``n`` generated declarations of ``size`` under ``cache``, written once: a folder is
+    reused only when it was finished (the hidden ``.complete`` marker, which a scan skips)."""
+    folder = cache / f"declarations-{size}-{n}"
+    done = folder / ".complete"
+    if not done.exists():
+        print(f"   generating {n} {size} declarations in {folder} (once) ...", flush=True)
+        write_folder(folder, n, size)
+        done.touch()
+    return folder
+
+
+def bench_large(
+    n: int,
+    size: str,
+    cache: Path,
+    run_once: Callable[[Sequence[str]], tuple[float, float, int]],
+    baseline_files: int = 1000,
+) -> None:
+    """Issue #12's target row: ``n`` declarations at ``--jobs 2`` as json, jsonl and
+    ``--quiet``, each against the same run's ``--jobs 1`` json over ``baseline_files``."""
+    folder = cached_folder(cache, n, size)
+    files = sorted(str(folder / name) for name in os.listdir(folder) if name.endswith(".yaml"))
+    kb = sum(os.path.getsize(f) for f in files) / len(files) / 1024
+    print(f"\n4b. {n} declarations ({size}, {kb:.1f} KB of YAML each) x {PACK} (fresh processes)")
+    print(
+        f"   {'output':<8} {'jobs':>5} {'files':>7} {'wall':>10} {'decl/s':>8} {'peak RSS':>11}"
+        f" {'output size':>12}  decl/s vs baseline"
+    )
+    out = cache / "large-output"
+    run_once(check_command(files[:1], 1, "--quiet"))  # a warm-up: bytecode compiled, files cached
+    rows = [  # output, jobs, the files, how many, the --format value (or --quiet)
+        ("json", 1, files[:baseline_files], min(n, baseline_files), f"json={out}"),
+        ("json", 2, [str(folder)], n, f"json={out}"),
+        ("jsonl", 2, [str(folder)], n, f"jsonl={out}"),
+        ("quiet", 2, [str(folder)], n, "--quiet"),
+    ]
+    base_rate = base_rss = 0.0
+    for label, jobs, paths, count, shown in rows:
+        out.unlink(missing_ok=True)
+        wall, peak, code = run_once(check_command(paths, jobs, shown))
+        if code not in (0, 1):
+            raise SystemExit(f"{label} at --jobs {jobs} failed with exit code {code}")
+        rate = count / wall
+        if not base_rate:
+            base_rate, base_rss = rate, peak
+        written = f"{out.stat().st_size / 2**20:>9.0f} MB" if out.exists() else f"{'-':>12}"
+        print(
+            f"   {label:<8} {jobs:>5} {count:>7} {wall:>8.1f} s {rate:>8.1f} {peak:>8.1f} MB"
+            f" {written}  {rate / base_rate:.2f}x   (peak RSS {peak / base_rss:.2f}x)"
+        )
+    out.unlink(missing_ok=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--large", action="store_true", help="the 10,000-declaration run")
+    parser.add_argument("--files", type=int, default=10_000, help="declarations (--large)")
+    parser.add_argument("--size", choices=sorted(declarations.SIZES), default="large")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "licensecheck-bench",
+        help="where the generated folder is kept between runs",
+    )
+    args = parser.parse_args(argv)
+    if not args.large:
+        parser.error("run the batch section through bench/run.py, or pass --large")
+    import run  # the measured-child launcher (wall time, peak RSS of the largest process)
+
+    env = run.child_env(cached=True)
+
+    def run_once(command: Sequence[str]) -> tuple[float, float, int]:
+        child = run.run_child(command, env)
+        return child.wall, child.rss, child.code
+
+    load = os.getloadavg()[0]
+    bench_large(args.files, args.size, args.cache, run_once, min(1000, args.files))
+    print(f"   load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

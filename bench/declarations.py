@@ -6,12 +6,17 @@ data sources and recipients, a handful of licences, shareholders, officers, busi
 transfers and incidents. About one optional field in twenty is left out, so the rules see
 absent data (``unknown``) as well as passes and failures. The same seed always gives the
 same declarations.
+
+``size`` chooses how many entries each list holds (:data:`SIZES`): ``"large"`` (the
+default, about 22 KB of YAML a declaration, as every benchmark has used) or ``"small"``
+(about 5 KB, the size of the declarations issue #12 measured).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from typing import Any
 
 AS_OF = dt.date(2026, 1, 15)
@@ -91,10 +96,41 @@ LOG_FIELDS = ["user", "time", "method", "content", "purpose"]
 TRIGGERS = ["sensitive_pi", "automated_decision", "third_party_provision", "cross_border"]
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
+#: How many entries each list of a declaration holds (drawn uniformly in [low, high]).
+SIZES: dict[str, dict[str, tuple[int, int]]] = {
+    "large": {
+        "licenses": (1, 6),
+        "shareholders": (1, 8),
+        "officers": (2, 10),
+        "impact_assessments": (0, 6),
+        "business_lines": (1, 6),
+        "data_sources": (5, 30),
+        "recipients": (5, 30),
+        "transfers": (0, 8),
+        "incidents": (0, 6),
+    },
+    "small": {
+        "licenses": (1, 3),
+        "shareholders": (1, 3),
+        "officers": (1, 3),
+        "impact_assessments": (0, 2),
+        "business_lines": (1, 2),
+        "data_sources": (1, 6),
+        "recipients": (1, 4),
+        "transfers": (0, 2),
+        "incidents": (0, 2),
+    },
+}
+
 
 class _Gen:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, size: str) -> None:
         self.r = random.Random(seed)
+        self.sizes = SIZES[size]
+
+    def count(self, entries: str) -> range:
+        """The indices of a list of ``entries`` (its length drawn from :data:`SIZES`)."""
+        return range(self.r.randint(*self.sizes[entries]))
 
     # -- helpers
     def maybe(self, obj: dict[str, Any], key: str, value: Any, keep: float = 0.95) -> None:
@@ -129,9 +165,9 @@ class _Gen:
         self.maybe(company, "incorporated_on", self.day(-4000, -400))
         self.maybe(company, "registered_capital_cny", r.choice([10, 30, 50, 80, 200]) * 1_000_000)
         company["headcount"] = r.randint(20, 900)
-        company["licenses"] = [self.license(k) for k in range(r.randint(1, 6))]
-        company["shareholders"] = [self.shareholder(k) for k in range(r.randint(1, 8))]
-        company["officers"] = [self.officer(k) for k in range(r.randint(2, 10))]
+        company["licenses"] = [self.license(k) for k in self.count("licenses")]
+        company["shareholders"] = [self.shareholder(k) for k in self.count("shareholders")]
+        company["officers"] = [self.officer(k) for k in self.count("officers")]
         return company
 
     def license(self, k: int) -> dict[str, Any]:
@@ -267,7 +303,7 @@ class _Gen:
         self.maybe(audit, "interval_months", r.choice([6, 12, 24]), 0.7)
         self.maybe(governance, "compliance_audit", audit, 0.9)
         governance["impact_assessments"] = [
-            self.impact_assessment(k) for k in range(r.randint(0, 6))
+            self.impact_assessment(k) for k in self.count("impact_assessments")
         ]
         self.maybe(governance, "staff_training", {"hours_per_year": r.choice([2, 4, 8, 12, 16])})
         return governance
@@ -301,22 +337,27 @@ class _Gen:
         return incident
 
     def declaration(self, i: int) -> dict[str, Any]:
-        r = self.r
         return {
             "schema_version": 1,
             "as_of": AS_OF.isoformat(),
             "company": self.company(i),
-            "business_lines": [self.business_line(k) for k in range(r.randint(1, 6))],
-            "data_sources": [self.data_source(k) for k in range(r.randint(5, 30))],
-            "recipients": [self.recipient(k) for k in range(r.randint(5, 30))],
+            "business_lines": [self.business_line(k) for k in self.count("business_lines")],
+            "data_sources": [self.data_source(k) for k in self.count("data_sources")],
+            "recipients": [self.recipient(k) for k in self.count("recipients")],
             "security": self.security(),
             "governance": self.governance(),
-            "cross_border": {"transfers": [self.transfer(k) for k in range(r.randint(0, 8))]},
-            "incidents": [self.incident(k) for k in range(r.randint(0, 6))],
+            "cross_border": {"transfers": [self.transfer(k) for k in self.count("transfers")]},
+            "incidents": [self.incident(k) for k in self.count("incidents")],
         }
 
 
-def generate(n: int, seed: int = 20260115) -> list[dict[str, Any]]:
-    """``n`` declarations; the same ``seed`` always gives the same list."""
-    gen = _Gen(seed)
-    return [gen.declaration(i) for i in range(n)]
+def generate(n: int, seed: int = 20260115, size: str = "large") -> list[dict[str, Any]]:
+    """``n`` declarations of ``size`` (a key of :data:`SIZES`); the same ``seed`` and
+    ``size`` always give the same list."""
+    return list(stream(n, seed, size))
+
+
+def stream(n: int, seed: int = 20260115, size: str = "large") -> Iterator[dict[str, Any]]:
+    """:func:`generate`'s declarations one at a time (for folders too large to hold)."""
+    gen = _Gen(seed, size)
+    return (gen.declaration(i) for i in range(n))

@@ -7,9 +7,11 @@ quick run also checks, before timing anything, that the engine and the hand-writ
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from helpers.paths import REPO
 
@@ -41,3 +43,32 @@ def test_bench_quick_run() -> None:
     assert "cold/cached" in out
     # the five targets of sections 1-4, and section 5's three
     assert len(re.findall(r"^ +\[(met|NOT met)\] ", out, re.MULTILINE)) == 8, out
+
+
+def test_bench_large_run_in_small(tmp_path: Path) -> None:
+    """``bench/batch.py --large`` (the 10,000-declaration run) on a handful of ~5 KB files:
+    the folder is generated once and reused, and every output is measured against the
+    ``--jobs 1`` baseline."""
+    command = [sys.executable, str(REPO / "bench" / "batch.py"), "--large", "--files", "4"]
+    command += ["--size", "small", "--cache", str(tmp_path)]
+    outs = []
+    for _ in range(2):
+        done = subprocess.run(
+            command, cwd=REPO, capture_output=True, text=True, timeout=300, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        outs.append(done.stdout)
+    assert "generating 4 small declarations" in outs[0]
+    assert "generating" not in outs[1]  # cached
+    rows = re.findall(r"^ +(json|jsonl|quiet) +([12]) +4 .* (\d+\.\d\d)x", outs[1], re.MULTILINE)
+    assert [(label, jobs) for label, jobs, _ in rows] == [
+        ("json", "1"),
+        ("json", "2"),
+        ("jsonl", "2"),
+        ("quiet", "2"),
+    ], outs[1]
+    assert rows[0][2] == "1.00"
+    assert sorted(os.listdir(tmp_path / "declarations-small-4")) == [
+        ".complete",
+        *(f"firm-{i:05d}.yaml" for i in range(4)),
+    ]

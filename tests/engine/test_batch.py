@@ -172,6 +172,65 @@ def test_the_api_gives_the_same_batch_in_parallel(tmp_path: Path) -> None:
     )
 
 
+def _assessed_by(item: object) -> tuple[int, object]:
+    """A batch's ``finish``: the item and the process that assessed it."""
+    return os.getpid(), item
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_forked_and_spawned_workers_give_the_serial_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    """A forked worker takes the parent's compiled pack as it is; a spawned one compiles its
+    own from the pickled parsed pack: the same items either way. A forked worker starts at
+    once, so it takes part even in a short batch."""
+    import multiprocessing
+
+    from licensecheck.engine import batch
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setattr(batch, "_start_method", lambda: method)
+    paths = generate(tmp_path / "firms", 40)
+    serial = licensecheck.assess_many(paths, PACK, as_of=AS_OF)
+    run = licensecheck.start_batch(paths, PACK, as_of=AS_OF, jobs=2)
+    by, items = zip(*run.finished(_assessed_by), strict=True)
+    assert items == serial.items
+    if method == "fork":
+        assert os.getpid() in by and len(set(by)) == 2
+
+
+def test_what_lives_before_a_batch_is_frozen_while_it_runs(tmp_path: Path) -> None:
+    """The collector skips what was alive when the batch started, until it ends."""
+    import gc
+
+    paths = generate(tmp_path / "firms", 3)
+    run = licensecheck.start_batch(paths, PACK, as_of=AS_OF)
+    before = gc.get_freeze_count()
+    during = [gc.get_freeze_count() for _ in run.items()]
+    assert min(during) > before
+    assert gc.get_freeze_count() == before
+
+
+def test_workers_are_forked_only_while_one_thread_runs() -> None:
+    """Forking copies one thread and every lock: with another thread running, spawn."""
+    import threading
+
+    from licensecheck.engine import batch
+
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        pytest.skip("forks only on Linux, from a process running one thread")
+    assert batch._start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert batch._start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
+
+
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     generate(tmp_path / "firms", 30)
@@ -293,8 +352,8 @@ def test_chunks_come_back_in_order_whoever_assesses_them(
     n_chunks: int, workers: int, start_late: bool
 ) -> None:
     """This process takes chunks while the workers start and whenever the next result is
-    not ready; the results still come in input order, and no more than CHUNKS_IN_FLIGHT
-    chunks per process are taken and not yet given back."""
+    not ready; the results still come in input order, and no more than FILES_IN_FLIGHT
+    files per process (and a chunk) are taken and not yet given back."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from licensecheck.engine import batch
@@ -306,8 +365,8 @@ def test_chunks_come_back_in_order_whoever_assesses_them(
 
     def assess(who: str, files: Sequence[str]) -> list[str]:
         taken.append(files[0])
-        outstanding = len(taken) - len(given) // 3
-        assert outstanding <= (workers + 1) * batch.CHUNKS_IN_FLIGHT + 1
+        outstanding = 3 * len(taken) - len(given)
+        assert outstanding <= (workers + 1) * batch.FILES_IN_FLIGHT + 3
         by[files[0]] = who
         if who == "worker":
             time.sleep(0.002)

@@ -130,3 +130,25 @@ def test_limits_are_left_to_the_careful_builder_which_reports_them() -> None:
     source = SourceText("doc.yaml", deep, "declaration", LicenseCheckError)
     with pytest.raises(LicenseCheckError, match="levels deep"):
         parse_yaml(source, Limits(max_depth=5))
+
+
+@pytest.mark.parametrize(
+    ("text", "limits", "message", "where"),
+    [
+        ("a: [1, 2, [3, 4, 5, 6]]\n", Limits(max_list_length=3), "more than 3 items", "1:11"),
+        ("a:\n  b: 'abcdef'\n", Limits(max_string_length=5), "longer than 5", "2:3"),
+    ],
+)
+def test_long_lists_and_strings_are_left_to_the_careful_builder(
+    text: str, limits: Limits, message: str, where: str
+) -> None:
+    """The fast path checks the lengths as it builds (the values it gives need no second
+    walk) and leaves a document over a limit to the careful path, which points at it."""
+    from licensecheck.sources.parse import parse_text
+
+    assert _build_plain_document(text, limits) is None
+    assert _build_plain_document(text, Limits()) is not None
+    with pytest.raises(LicenseCheckError, match=message) as caught:
+        parse_text(text, "doc.yaml", noun="declaration", error=LicenseCheckError, limits=limits)
+    span = caught.value.diagnostics[0].span
+    assert span is not None and f"{span.line}:{span.column}" == where

@@ -19,7 +19,7 @@ from .limits import Limits, current_limits
 from .paths import Positions
 from .text import SourceText
 from .words import describe
-from .yaml_reader import parse_yaml
+from .yaml_reader import parse_yaml_sized
 
 __all__ = ["NESTING_LIMIT", "locate_excess", "parse_text"]
 
@@ -51,13 +51,18 @@ def parse_text(
         source = SourceText(name, "", noun, error)
         raise source.fail(1, 1, f"the {noun} is larger than {limits.max_bytes} bytes")
     source = SourceText(name, text.removeprefix(codecs.BOM_UTF8.decode()), noun, error)
-    value, positions = parse_json(source, limits) if json else parse_yaml(source, limits)
+    if json:
+        value, positions = parse_json(source, limits)
+        sized = False
+    else:
+        value, positions, sized = parse_yaml_sized(source, limits)
     if value is None:
         raise source.fail(1, 1, f"the {noun} is empty")
     if not_a_mapping is not None and not isinstance(value, dict):
         message = not_a_mapping(describe(value))
         raise source.fail(positions.line, positions.column, message, code=codes.SCHEMA)
-    _check_sizes(value, positions, source, limits)
+    if not sized:
+        _check_sizes(value, positions, source, limits)
     return value, positions
 
 

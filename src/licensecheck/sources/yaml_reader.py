@@ -26,15 +26,25 @@ from .paths import Children, Positions
 from .text import LineIndex, SourceText
 from .words import literal, quote
 
-__all__ = ["YAML_WORD_BOOLEANS", "ScalarError", "parse_yaml", "resolve_number"]
+__all__ = ["YAML_WORD_BOOLEANS", "ScalarError", "parse_yaml", "parse_yaml_sized", "resolve_number"]
 
 Container: TypeAlias = dict[str, Any] | list[Any]
 
 
 def parse_yaml(source: SourceText, limits: Limits) -> tuple[object, Positions]:
     """The value of the single YAML document in ``source.text``, and its positions."""
+    value, positions, _ = parse_yaml_sized(source, limits)
+    return value, positions
+
+
+def parse_yaml_sized(source: SourceText, limits: Limits) -> tuple[object, Positions, bool]:
+    """:func:`parse_yaml`, and whether every list and string of the value is known to be
+    within ``limits`` (the fast path checks their lengths as it builds; after the careful
+    builder the caller checks them)."""
     plain = _build_plain_document(source.text, limits)
-    return plain if plain is not None else _YamlBuilder(source, limits).build()
+    if plain is not None:
+        return (*plain, True)
+    return (*_YamlBuilder(source, limits).build(), False)
 
 
 _STANDARD_TAG = "tag:yaml.org,2002:"
@@ -137,10 +147,12 @@ def _build_plain_document(text: str, limits: Limits) -> tuple[object, Positions]
     exactly what :class:`_YamlBuilder` builds for such a document, with the work per event
     cut to a type test and a few list operations. Anything else — an anchor, an alias, a tag,
     a key that is not text or appears twice, a merge key, a scalar the core schema refuses,
-    a limit reached, a second document, a syntax error — returns None, and the careful
-    builder reads the text again to report it with its position (or to build it).
+    a limit reached (a list or a string too long included), a second document, a syntax
+    error — returns None, and the careful builder reads the text again to report it with its
+    position (or to build it).
     """
     max_values, max_depth = limits.max_values, limits.max_depth
+    max_string, max_list = limits.max_string_length, limits.max_list_length
     # a frame: [container, children, expecting a key?, key, key line, key column]
     stack: list[list[Any]] = []
     root: object = None
@@ -157,7 +169,7 @@ def _build_plain_document(text: str, limits: Limits) -> tuple[object, Positions]
                     return None
                 raw = event.value
                 plain = event.implicit[0]
-                if event.tag is not None:
+                if event.tag is not None or len(raw) > max_string:
                     return None
                 if not plain:
                     value: object = raw
@@ -177,8 +189,12 @@ def _build_plain_document(text: str, limits: Limits) -> tuple[object, Positions]
                     return None
                 value = {} if kind is _MappingStartEvent else []
                 children = {} if kind is _MappingStartEvent else []
-            elif kind is _MappingEndEvent or kind is _SequenceEndEvent:
+            elif kind is _MappingEndEvent:
                 stack.pop()
+                continue
+            elif kind is _SequenceEndEvent:
+                if len(stack.pop()[0]) > max_list:
+                    return None
                 continue
             elif kind is _DocumentStartEvent:
                 documents += 1
