@@ -18,7 +18,7 @@ import licensecheck
 from helpers.cli import run
 from helpers.mutations import CHANGES, mutated
 from helpers.paths import REPO
-from helpers.rules import AS_OF, compile_rule
+from helpers.rules import AS_OF, compile_rule, traced_statuses
 from licensecheck import codes
 from licensecheck.engine import codegen_safety
 from licensecheck.engine import compile as compile_module
@@ -29,9 +29,7 @@ from licensecheck.engine.evaluate import (
     closure_outcomes,
     evaluate_rules,
     generated_code,
-    run_rule,
 )
-from licensecheck.engine.runtime import Trace
 from licensecheck.errors import PackError, Span
 from licensecheck.packs.listing import list_packs
 from licensecheck.sources.limits import Limits, current_limits, limits_in_force
@@ -64,10 +62,6 @@ def fast(pack: CompiledPack, data: dict[str, Any], as_of: dt.date = AS_OF) -> li
 # ---------------------------------------------------------------- generated = closures = traced
 
 
-def _traced_statuses(pack: CompiledPack, data: dict[str, Any], as_of: dt.date) -> list[str]:
-    return [run_rule(pack.traced_rule(c.rule.id), data, as_of, Trace()).status for c in pack.rules]
-
-
 @pytest.mark.parametrize("pack_id", PACKS)
 @settings(
     max_examples=40,
@@ -87,7 +81,7 @@ def test_generated_equals_closures_equals_traced(
     before = copy.deepcopy(data)
     outcomes = fast(pack, data, as_of)
     assert outcomes == closure_outcomes(pack, data, as_of)  # status, part, error message
-    for outcome, traced in zip(outcomes, _traced_statuses(pack, data, as_of), strict=True):
+    for outcome, traced in zip(outcomes, traced_statuses(pack, data, as_of), strict=True):
         # On mistyped data the traced closures' aggregates go on past the first unknown
         # element (compile.py, `_aggregate`) and may meet an error the fast path never reads.
         assert traced == outcome.status or (outcome.status, traced) == ("unknown", "error")

@@ -21,7 +21,7 @@ from helpers.cli import run
 from helpers.mutations import CHANGES as ODD_CHANGES
 from helpers.mutations import changed
 from helpers.paths import REPO
-from helpers.rules import AS_OF
+from helpers.rules import AS_OF, traced_statuses
 from licensecheck.declaration.loader import Declaration
 from licensecheck.declaration.schema import build_schema
 from licensecheck.engine import compile as compile_module
@@ -32,11 +32,9 @@ from licensecheck.engine.evaluate import (
     closure_outcomes,
     evaluate_rules,
     generated_code,
-    run_rule,
     validated,
 )
 from licensecheck.engine.pipeline import load_declaration
-from licensecheck.engine.runtime import Trace
 from licensecheck.packs.listing import list_packs
 from licensecheck.sources.limits import Limits, current_limits, limits_in_force
 
@@ -113,10 +111,6 @@ def _validated_declaration(
         return load_declaration(base, schema=schema)
 
 
-def _traced_statuses(pack: CompiledPack, data: dict[str, Any], as_of: dt.date) -> list[str]:
-    return [run_rule(pack.traced_rule(c.rule.id), data, as_of, Trace()).status for c in pack.rules]
-
-
 @pytest.mark.parametrize("pack_id", PACKS)
 @settings(
     max_examples=30,
@@ -143,7 +137,7 @@ def test_every_variant_equals_closures_equals_traced_on_validated_declarations(
     limit = current_limits().max_rule_steps
     for typed, fuse in VARIANTS:
         assert variant(pack_id, typed, fuse)(data, as_of, limit) == expected, (typed, fuse)
-    assert [o.status for o in expected] == _traced_statuses(pack, data, as_of)
+    assert [o.status for o in expected] == traced_statuses(pack, data, as_of)
     assert data == before  # evaluation never changes its input
 
 
@@ -169,7 +163,7 @@ def test_untyped_fused_code_equals_closures_on_unvalidated_mistyped_data(
     limit = current_limits().max_rule_steps
     assert variant(pack_id, False, True)(data, AS_OF, limit) == expected
     assert variant(pack_id, False, False)(data, AS_OF, limit) == expected
-    for outcome, traced in zip(expected, _traced_statuses(pack, data, AS_OF), strict=True):
+    for outcome, traced in zip(expected, traced_statuses(pack, data, AS_OF), strict=True):
         # the traced aggregates go on past the first unknown element (see test_codegen.py)
         assert traced == outcome.status or (outcome.status, traced) == ("unknown", "error")
 

@@ -54,3 +54,11 @@ def evaluate_rule(
 
     rule = compiled.traced_rule("T-1") if traced else compiled.rules[0]
     return run_rule(rule, dict(data), as_of, Trace() if traced else None).status
+
+
+def traced_statuses(pack: Any, data: dict[str, Any], as_of: dt.date) -> list[str]:
+    """Each rule's status from the traced closures (the oracle's third mode), in pack order."""
+    from licensecheck.engine.evaluate import run_rule
+    from licensecheck.engine.runtime import Trace
+
+    return [run_rule(pack.traced_rule(c.rule.id), data, as_of, Trace()).status for c in pack.rules]
