@@ -145,12 +145,19 @@ def rule_statuses(
 ) -> dict[str, Status]:
     """Rule id -> status of every rule of ``pack`` (by id), as an assessment without waivers
     or a baseline finds them, without its messages, witnesses or report."""
-    outcomes = evaluate_rules(pack, declaration.data, as_of, validated=validated(pack, declaration))
+    outcomes = _declaration_outcomes(pack, declaration, as_of)
     statuses: dict[str, Status] = {
         c.rule.id: "not_applicable" if not_in_force(c.rule, as_of) else outcome.status
         for c, outcome in zip(pack.rules, outcomes, strict=True)
     }
     return dict(sorted(statuses.items()))
+
+
+def _declaration_outcomes(
+    pack: CompiledPack, declaration: Declaration, as_of: dt.date
+) -> list[RuleOutcome]:
+    """:func:`evaluate_rules` on a loaded declaration, typed when its schema allows."""
+    return evaluate_rules(pack, declaration.data, as_of, validated=validated(pack, declaration))
 
 
 def validated(pack: CompiledPack, declaration: Declaration) -> bool:
@@ -212,7 +219,7 @@ def assess_compiled(
     unless ``witnesses`` is false. Without witnesses the statuses, counts, score and
     readiness are the same, but those findings name no witness and their message does not
     say what to declare: for outputs that print none of them (``check --quiet``)."""
-    outcomes = evaluate_rules(pack, declaration.data, as_of, validated=validated(pack, declaration))
+    outcomes = _declaration_outcomes(pack, declaration, as_of)
     findings = [
         _finding(pack, compiled, outcome, declaration, as_of, lang, witnesses)
         for compiled, outcome in zip(pack.rules, outcomes, strict=True)

@@ -85,8 +85,9 @@ class Trace:
     root: TraceNode = field(default_factory=lambda: TraceNode(None))
     current: TraceNode | None = None
     last_path: PathKey | None = None
-    #: build a list element's sub-evaluations only when a reader asks for them (witnesses
-    #: look at a few offending elements); False records every element in full (``explain``)
+    #: build a node's sub-evaluations only when a reader asks for them (witnesses look at
+    #: the deciding parts and a few offending elements); False records everything
+    #: (``explain``)
     lazy: bool = True
 
     def __post_init__(self) -> None:
@@ -94,9 +95,9 @@ class Trace:
 
 
 class LazyTraceNode(TraceNode):
-    """The filter or body of one list element in a lazy trace: its value is known (the
-    untraced closures computed it), its sub-evaluations and the path it read are built by
-    replaying the element traced, on first read."""
+    """A node of a lazy trace (a sub-expression with parts, or a list element's filter or
+    body): its value is known (its untraced twin computed it); its sub-evaluations and the
+    path it read are built by replaying it traced, on first read."""
 
     def __init__(
         self, expr: n.Expr | None, value: Any, replay: ElementReplay | NodeReplay, index: int
@@ -109,7 +110,7 @@ class LazyTraceNode(TraceNode):
 
     @property
     def expanded(self) -> bool:
-        """Whether the element has been replayed (someone read a node's sub-evaluations)."""
+        """Whether the node has been replayed (someone read its sub-evaluations or path)."""
         return self._replay.replayed
 
     @property
@@ -163,14 +164,11 @@ class ElementReplay:
         if self._nodes is None:
             scope = self._scope
             trace = Trace()
-            env = Env(scope.root, scope.today, trace=trace, max_steps=scope.max_steps)
-            env.vars = {**scope.vars, scope.var: self._value}
-            env.paths = {**scope.paths, scope.var: self._path}
-            # the untraced closures computed these values without an error, so the traced
-            # ones do too; should one not, its partial trace is what there is to show
-            with contextlib.suppress(RuleRuntimeError):
-                for part in self._parts:
-                    part(env)
+            variables = {**scope.vars, scope.var: self._value}
+            paths = {**scope.paths, scope.var: self._path}
+            _run_traced(
+                trace, scope.root, scope.today, scope.max_steps, variables, paths, self._parts
+            )
             self._nodes = trace.root.children
         nodes = self._nodes
         return nodes[index] if index < len(nodes) else TraceNode(None)
@@ -198,17 +196,32 @@ class NodeReplay:
         if self._node is None:
             trace = Trace()
             trace.current = node = TraceNode(self._expr)
-            env = Env(self._root, self._today, trace=trace, max_steps=self._steps)
-            if self._vars is not None:
-                env.vars = self._vars
-            if self._paths is not None:
-                env.paths = self._paths
-            # the untraced closure computed this value without an error, so the traced one
-            # does too (bar an aggregate going past an unknown element to show them all)
-            with contextlib.suppress(RuleRuntimeError):
-                self._inner(env)
+            variables, paths = self._vars or {}, self._paths or {}
+            _run_traced(
+                trace, self._root, self._today, self._steps, variables, paths, (self._inner,)
+            )
             self._node = node
         return self._node
+
+
+def _run_traced(
+    trace: Trace,
+    root: dict[str, Any],
+    today: dt.date,
+    max_steps: int,
+    variables: dict[str, Any],
+    paths: dict[str, PathKey | None],
+    parts: tuple[Fn, ...],
+) -> None:
+    """A replay: ``parts`` run traced into ``trace`` under the bindings they had. Their
+    untraced twins gave their values without an error, so these run without one too (bar
+    an aggregate going past an unknown element to show them all); should one not, its
+    partial trace is what there is to show."""
+    env = Env(root, today, trace=trace, max_steps=max_steps)
+    env.vars, env.paths = variables, paths
+    with contextlib.suppress(RuleRuntimeError):
+        for part in parts:
+            part(env)
 
 
 def memoised(name: str, fn: Fn) -> Fn:
