@@ -6,26 +6,15 @@ A smoke test only: the figures belong to the benchmark (bench/README.md), never 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
-from helpers.paths import REPO
+from helpers.bench import run_bench
 
 
 def test_bench_evidence_quick_run() -> None:
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "evidence.py"), "--quick"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=240,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    ratios = re.findall(r"^ +ratio (.+?): (\d+\.\d\d)x$", done.stdout, re.MULTILINE)
+    out = run_bench("evidence.py", "--quick", timeout=240)
+    ratios = re.findall(r"^ +ratio (.+?): (\d+\.\d\d)x$", out, re.MULTILINE)
     assert [name for name, _ in ratios] == [
         "evidence entries / no evidence",
         "pack demanding evidence / no evidence",
         "evaluate demanding / plain",
-    ], done.stdout
+    ], out

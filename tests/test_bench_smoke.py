@@ -9,25 +9,15 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers.paths import REPO
+from helpers.bench import run_bench
 
 
 def test_bench_quick_run() -> None:
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--quick"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=360,  # four more fresh processes for the batch section, seven for section 5
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
+    out = run_bench(
+        "run.py", "--quick", timeout=360
+    )  # four more fresh processes for the batch section, seven for section 5
     assert "statuses verified: engine == hand-written" in out
     ratios = re.findall(r"^ +ratio (.+?): .*?(\d+\.\d\d)x", out, re.MULTILINE)
     names = [name for name, _ in ratios]
@@ -49,15 +39,8 @@ def test_bench_large_run_in_small(tmp_path: Path) -> None:
     """``bench/batch.py --large`` (the 10,000-declaration run) on a handful of ~5 KB files:
     the folder is generated once and reused, and every output is measured against the
     ``--jobs 1`` baseline."""
-    command = [sys.executable, str(REPO / "bench" / "batch.py"), "--large", "--files", "4"]
-    command += ["--size", "small", "--cache", str(tmp_path)]
-    outs = []
-    for _ in range(2):
-        done = subprocess.run(
-            command, cwd=REPO, capture_output=True, text=True, timeout=300, check=False
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        outs.append(done.stdout)
+    args = ["--large", "--files", "4", "--size", "small", "--cache", str(tmp_path)]
+    outs = [run_bench("batch.py", *args, timeout=300) for _ in range(2)]
     assert "generating 4 small declarations" in outs[0]
     assert "generating" not in outs[1]  # cached
     rows = re.findall(r"^ +(json|jsonl|quiet) +([12]) +4 .* (\d+\.\d\d)x", outs[1], re.MULTILINE)

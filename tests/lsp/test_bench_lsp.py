@@ -3,22 +3,10 @@ prints its figures (timings belong in bench/README.md, never in a test)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from helpers.paths import REPO
+from helpers.bench import run_bench
 
 
 def test_bench_lsp_quick_run() -> None:
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "lsp.py"), "--quick"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "keystroke -> diagnostics (20 rules, 4 keystrokes" in done.stdout
-    assert "ratio keystroke / lint:" in done.stdout
+    out = run_bench("lsp.py", "--quick", timeout=120)
+    assert "keystroke -> diagnostics (20 rules, 4 keystrokes" in out
+    assert "ratio keystroke / lint:" in out

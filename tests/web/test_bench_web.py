@@ -6,24 +6,12 @@ A smoke test only: timings on a shared machine are too noisy to assert the 100 m
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
-from helpers.paths import REPO
+from helpers.bench import run_bench
 
 
 def test_bench_web_quick_run() -> None:
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "web.py"), "--quick"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
+    out = run_bench("web.py", "--quick", timeout=300)
     for name in ("assess alone (baseline)", "through the ASGI client", "through uvicorn (HTTP)"):
         assert re.search(rf"{re.escape(name)} +\d+\.\d ms +p95 +\d+\.\d ms", out), out
     assert re.search(r"ratio update \(uvicorn\) / assess: \d+\.\d\dx", out), out
