@@ -6,11 +6,10 @@ language, waivers, baseline reports). Output: :class:`BatchItem` results, one pe
 each an assessment or the diagnostics of a file that could not be assessed, and a
 :class:`BatchReport` (the JSON form) with a combined summary.
 
-``jobs > 1`` runs the files in that many processes: this one and ``jobs - 1`` workers. Each
-worker receives the parsed pack once (pickled) and compiles it itself; this process assesses
-files too, from the start (while the workers import and compile) and whenever the next result
-is not ready. Results come back in input order and are the same objects a serial run makes,
-so every output format is byte-identical.
+``jobs > 1`` runs the files in that many worker processes (forked with the compiled pack, or
+spawned with the parsed pack to compile); this process assesses files itself only while they
+start and, at the end, takes back the chunks none has begun. Results come back in input order
+and are the same objects a serial run makes, so every output format is byte-identical.
 """
 
 from __future__ import annotations
@@ -66,8 +65,8 @@ T = TypeVar("T")
 #: Files a worker assesses per task, at most (fewer in short batches, to share them out, and
 #: towards the end of every batch, so that no process is left alone with a long last task).
 CHUNK_FILES = 8
-#: Files per worker submitted ahead: enough to keep it busy while this process assesses a
-#: chunk of its own and writes the results, few enough to bound memory.
+#: Files per worker submitted ahead: enough to keep it busy while this process writes the
+#: results, few enough to bound memory.
 FILES_IN_FLIGHT = 4 * CHUNK_FILES
 
 
@@ -307,9 +306,12 @@ def _run_finished(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # this process is one of the jobs: it assesses files while the workers start (a spawned
-    # worker takes seconds to import and compile the pack) and whenever it would wait
-    workers = min(jobs, len(sources)) - 1
+    # ``jobs`` workers; this process assesses files only while they start (a spawned worker
+    # takes seconds to import and compile the pack) and, at the end, the chunks none has begun.
+    # Otherwise it takes the results in order and writes them: for the batch JSON (about 150 KB
+    # a declaration) that is work enough, and a process busy assessing holds the GIL its
+    # executor's threads need to pass results and work to the workers, who then wait.
+    workers = min(jobs, len(sources))
     method = _start_method()
     if method == "fork":  # the worker is this process as it is: the pack compiled, imported
         initializer: Callable[..., None] = _adopt_pack
@@ -382,37 +384,41 @@ def _in_order(
     workers: int,
     started: Future[None],
 ) -> Iterator[T]:
-    """The results of ``chunks`` in order, each chunk done by a worker (``submit``, once they
-    have ``started``) or by this process (``here``) when the next result is not ready. At
-    most about FILES_IN_FLIGHT files per worker (and per this process) are queued or done
-    but not yet taken: results wait for the parent in bounded numbers, however long the
-    batch. The bound counts files, not chunks, so that the small chunks closing a batch do
-    not leave this process waiting with a window full of one-file chunks; and once every
-    chunk is handed out, this process takes back the queued chunks no worker has begun, so
-    that it does not wait idle while a worker works through its queue."""
+    """The results of ``chunks`` in order, each chunk done by a worker (``submit``) or, while
+    the workers have not ``started``, by this process (``here``). At most about
+    FILES_IN_FLIGHT files per worker are queued or done but not yet taken: results wait for
+    the parent in bounded numbers, however long the batch. The bound counts files, not
+    chunks, so that the small chunks closing a batch do not leave a worker idle with a window
+    full of one-file chunks; and once every chunk is handed out, this process takes back the
+    queued chunks no worker has begun rather than wait while a worker works through its
+    queue."""
     slots: collections.deque[_Slot[T]] = collections.deque()
     in_pool = held = 0  # files submitted to the workers / in ``slots``, not yet taken
     most = (workers + 1) * FILES_IN_FLIGHT
+    handed_out = False  # every chunk is in ``slots``
     while True:
         if started.done():  # keep every worker busy
-            while in_pool < workers * FILES_IN_FLIGHT and (files := next(chunks, None)):
+            while in_pool < workers * FILES_IN_FLIGHT:
+                if not (files := next(chunks, None)):
+                    handed_out = True
+                    break
                 slots.append(_Slot(files, submit(files)))
                 in_pool += len(files)
                 held += len(files)
         head = slots[0].result if slots else None
-        waiting = not isinstance(head, list | None) and not head.done() and held < most
-        if head is None or waiting:
-            files = next(chunks, None)
-            if files:
+        waiting = not isinstance(head, list | None) and not head.done()
+        if head is None or (waiting and not started.done() and held < most):
+            if files := next(chunks, None):
                 slots.append(_Slot(files, here(files)))
                 held += len(files)
                 continue
             if head is None:
                 return
-            if stolen := _steal(slots):
-                stolen.result = here(stolen.files)
-                in_pool -= len(stolen.files)
-                continue
+            handed_out = True
+        if waiting and handed_out and (stolen := _steal(slots)):
+            stolen.result = here(stolen.files)
+            in_pool -= len(stolen.files)
+            continue
         slot = slots.popleft()
         held -= len(slot.files)
         if isinstance(slot.result, list):
