@@ -152,3 +152,20 @@ def test_only_the_elements_a_reader_looks_at_are_replayed() -> None:
     assert eager.trace is not None
     assert not any(isinstance(c, LazyTraceNode) for c in eager.trace.root.children[0].children)
     assert evaluate._witnesses(eager, decl) == witnesses
+
+
+@pytest.mark.parametrize(
+    "require", ["governance.security_officer.appointed", "len(governance.policies) > 0"]
+)
+def test_a_null_top_level_field_is_absent_traced_or_not(require: str) -> None:
+    """A raw mapping may hold ``governance: null`` (no loader gives it): every reader takes
+    it as absent, so the traced run that finds the witnesses says ``unknown`` as the
+    untraced one does, not that null has no field."""
+    from licensecheck.engine.evaluate import evaluate_rules
+    from licensecheck.engine.runtime import Trace
+
+    pack = compile_rule(require)
+    data: dict[str, Any] = {"governance": None}
+    assert evaluate_rules(pack, data, AS_OF)[0].status == "unknown"
+    for trace in (Trace(), Trace(lazy=False)):
+        assert run_rule(pack.traced_rule("T-1"), data, AS_OF, trace).status == "unknown"

@@ -174,7 +174,12 @@ class _Compiler:
             if name == "today":
                 return (lambda e: e.today), (lambda e: None)
             top: PathKey = (name,)
-            return (lambda e: e.root.get(name, UNKNOWN)), (lambda e: top)
+
+            def top_level(e: Env) -> Any:  # null is absent, as in every other reader
+                value = e.root.get(name)
+                return UNKNOWN if value is None else value
+
+            return top_level, (lambda e: top)
         base = self.expr(node, bound)
         return base, (lambda e: None)
 
