@@ -69,12 +69,10 @@ def _findings(
 
 
 def _same_both_ways(pack: CompiledPack, decl: Declaration, as_of: dt.date) -> set[str]:
-    """Lazy traces give the untraced status; wherever the eager trace does too, the same
-    whole tree and the same finding (witnesses in the same order, cut at the same place).
-
-    The eager trace can disagree with the untraced closures on data no loader gives (a null
-    top-level field) or mistyped data (an aggregate goes on past an unknown element and meets
-    an error): statuses come from the untraced closures, and the lazy trace now agrees."""
+    """Lazy and eager traces give the untraced status, the same whole tree and the same
+    finding (witnesses in the same order, cut at the same place), also on data no loader
+    gives (a null top-level field) and mistyped data (an aggregate that goes on past an
+    unknown element to show them all stops at an error the untraced loop never met)."""
     before = copy.deepcopy(decl.data)
     agreeing = set()
     for c, fast in zip(pack.rules, closure_outcomes(pack, decl.data, as_of), strict=True):
@@ -85,8 +83,7 @@ def _same_both_ways(pack: CompiledPack, decl: Declaration, as_of: dt.date) -> se
             fast.error,
             fast.decided_by,
         )
-        if (eager.status, eager.error) != (fast.status, fast.error):
-            continue
+        assert (eager.status, eager.error) == (fast.status, fast.error), c.rule.id
         agreeing.add(c.rule.id)
         assert lazy.trace is not None and eager.trace is not None
         assert list(_tree(lazy.trace.root)) == list(_tree(eager.trace.root)), c.rule.id

@@ -483,19 +483,25 @@ class _Compiler:
             values: list[Any] = []
             saw_unknown = False
             scope = LoopScope(e, expr.var) if e.trace is not None and e.trace.lazy else None
-            for item in loop.bind(e, items):
-                if scope is None:
-                    f, value = _element_value(e, item)
-                else:
-                    f, value = _lazy_element(e, item, scope)
-                if f is False:
-                    continue
-                # unlike the untraced loop, go on past an unknown element: every element is
-                # shown (so mistyped data further on may give an error here, never a status)
-                if f is UNKNOWN or value is UNKNOWN:
-                    saw_unknown = True
-                else:
-                    values.append(value)
+            try:
+                for item in loop.bind(e, items):
+                    if scope is None:
+                        f, value = _element_value(e, item)
+                    else:
+                        f, value = _lazy_element(e, item, scope)
+                    if f is False:
+                        continue
+                    # unlike the untraced loop, go on past an unknown element: every element
+                    # is shown
+                    if f is UNKNOWN or value is UNKNOWN:
+                        saw_unknown = True
+                    else:
+                        values.append(value)
+            except RuleRuntimeError:
+                if not saw_unknown:
+                    raise
+                # mistyped data past an unknown element, where the untraced loop stopped:
+                # the value is the untraced one, and the elements shown end here
             if saw_unknown:
                 return UNKNOWN
             if kind == "count":
