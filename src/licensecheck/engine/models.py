@@ -8,9 +8,9 @@ stages (reports, plans, CI formats) consume :class:`Assessment`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["pass", "fail", "unknown", "not_applicable", "waived", "error"]
 Severity = Literal["critical", "high", "medium", "low"]
@@ -54,19 +54,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class _OmitEmpty(_Model):
-    """A model whose optional extras (``_omit_empty``) are left out of its JSON when unset,
-    so reports without waivers or a baseline look exactly as before those existed."""
-
-    _omit_empty: ClassVar[tuple[str, ...]] = ()
-
-    @model_serializer(mode="wrap")
-    def _drop_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        for key in self._omit_empty:
-            if data.get(key) in (None, []):
-                data.pop(key, None)
-        return data
+def _unset(value: Any) -> bool:
+    """Whether an optional extra is unset (None or an empty list): such a field is left out of
+    the report (``exclude_if``), so reports without waivers, a baseline or evidence look
+    exactly as before those existed."""
+    return value is None or value == []
 
 
 WaiverState = Literal["applied", "expired", "lapsed", "unmatched"]
@@ -136,10 +128,8 @@ class Witness(_Model):
     )
 
 
-class Finding(_OmitEmpty):
+class Finding(_Model):
     """The outcome of one rule."""
-
-    _omit_empty = ("waiver", "baseline", "evidence", "evidence_request")
 
     rule_id: str
     title: str
@@ -161,11 +151,13 @@ class Finding(_OmitEmpty):
     )
     witnesses: list[Witness] = Field(default_factory=list)
     waiver: WaiverRecord | None = Field(
+        exclude_if=_unset,
         default=None,
         description="The waiver that covers this finding (status waived), or one that would "
         "have but expired or lapsed. Absent when no waiver concerns the rule.",
     )
     baseline: BaselineState | None = Field(
+        exclude_if=_unset,
         default=None,
         description="With --baseline: how the finding compares with the baseline report "
         "(new, worsened, unchanged, improved or fixed gap). Absent otherwise.",
@@ -177,34 +169,36 @@ class Finding(_OmitEmpty):
         "declared: self-declared only.",
     )
     evidence: list[str] = Field(
+        exclude_if=_unset,
         default_factory=list,
         description="Ids of the evidence entries covering the values that decided the finding. "
         "Absent when none does.",
     )
     evidence_request: list[str] = Field(
+        exclude_if=_unset,
         default_factory=list,
         description="For a rule that demands evidence and is not evidenced: the declaration "
         "paths to attach evidence covering. Absent otherwise.",
     )
 
 
-class EvidenceRecord(_OmitEmpty):
+class EvidenceRecord(_Model):
     """An evidence entry of the declaration and its state on the assessment date."""
 
-    _omit_empty = ("path", "uri", "kind", "expires_on", "actual_sha256")
-
     id: str
-    kind: str | None = None
+    kind: str | None = Field(default=None, exclude_if=_unset)
     state: EvidenceState = Field(
         description="valid, missing, altered (the file's sha256 is not the one pinned: drift), "
         "expired, unhashed (no sha256 pinned) or remote (a uri, never fetched)."
     )
-    path: str | None = Field(default=None, description="The file, relative to the declaration.")
-    uri: str | None = None
+    path: str | None = Field(
+        exclude_if=_unset, default=None, description="The file, relative to the declaration."
+    )
+    uri: str | None = Field(default=None, exclude_if=_unset)
     covers: list[str] = Field(description="The declaration paths the entry covers (or covered).")
-    expires_on: dt.date | None = None
+    expires_on: dt.date | None = Field(default=None, exclude_if=_unset)
     actual_sha256: str | None = Field(
-        default=None, description="For altered evidence: the file's sha256 now."
+        exclude_if=_unset, default=None, description="For altered evidence: the file's sha256 now."
     )
     findings: list[str] = Field(
         default_factory=list, description="Ids of the rules whose findings it covers."
@@ -219,9 +213,7 @@ class Counts(_Model):
     by_domain: dict[str, dict[str, int]] = Field(description="Domain -> status -> number of rules.")
 
 
-class Summary(_OmitEmpty):
-    _omit_empty = ("evidenced_score",)
-
+class Summary(_Model):
     score: int = Field(
         ge=0,
         le=100,
@@ -231,6 +223,7 @@ class Summary(_OmitEmpty):
     ready: bool = Field(description="No critical or high rule is fail, unknown or error.")
     counts: Counts
     evidenced_score: int | None = Field(
+        exclude_if=_unset,
         default=None,
         ge=0,
         le=100,
@@ -254,14 +247,13 @@ class PackInfo(_Model):
     )
 
 
-class Assessment(_OmitEmpty):
+class Assessment(_Model):
     """The JSON report: one declaration assessed against one pack on one date."""
 
     # read back by --baseline and diff: "$schema", or its field name from model_dump()
     model_config = ConfigDict(
         extra="forbid", frozen=True, title="licensecheck report", populate_by_name=True
     )
-    _omit_empty = ("waivers", "baseline", "evidence")
 
     schema_uri: str = schema_uri_field("report")
     schema_version: int = schema_version_field()
@@ -273,13 +265,17 @@ class Assessment(_OmitEmpty):
     summary: Summary
     findings: list[Finding]
     waivers: list[WaiverRecord] = Field(
+        exclude_if=_unset,
         default_factory=list,
         description="With --waivers: every waiver of the file and its state. Absent otherwise.",
     )
     baseline: BaselineInfo | None = Field(
-        default=None, description="With --baseline: the report compared with. Absent otherwise."
+        exclude_if=_unset,
+        default=None,
+        description="With --baseline: the report compared with. Absent otherwise.",
     )
     evidence: list[EvidenceRecord] = Field(
+        exclude_if=_unset,
         default_factory=list,
         description="The declaration's evidence entries and their states. Absent when it has none.",
     )
