@@ -71,6 +71,22 @@ def encodable(text: str) -> str:
     return text
 
 
+def utf8(chunk: str | bytes) -> bytes:
+    """A chunk of output as UTF-8: text made :func:`encodable`, bytes as they are (encoded
+    already, where they were rendered: a batch worker sends its results so)."""
+    if isinstance(chunk, bytes):
+        return chunk
+    try:
+        return chunk.encode("utf-8")
+    except UnicodeEncodeError:
+        return chunk.encode("utf-8", "backslashreplace")
+
+
+def joined(chunks: Iterable[str | bytes]) -> str:
+    """The text of ``chunks`` (decoded whole: a block of UTF-8 may end inside a character)."""
+    return b"".join(utf8(chunk) for chunk in chunks).decode("utf-8")
+
+
 def check_output_target(
     path: Path, *, inputs: Iterable[Path] = (), rewrite_input: bool = False
 ) -> None:
@@ -112,22 +128,20 @@ def _refused(shown: str, reason: str) -> UsageError:
 
 def write_output(
     path: Path,
-    text: str | Iterable[str],
+    text: str | Iterable[str | bytes],
     *,
     inputs: Iterable[Path] = (),
     rewrite_input: bool = False,
 ) -> None:
-    """Write ``text`` (or its chunks, e.g. a streamed batch) to ``path`` via a temporary file
-    and a rename.
+    """Write ``text`` (or its chunks, e.g. a streamed batch: text or UTF-8) to ``path`` via a
+    temporary file and a rename.
 
     A reader never sees a half-written report, and an interrupted run leaves the old file
     (or none). Refuses what :func:`check_output_target` refuses; a write that fails (a
     read-only folder, a full disk) is a :class:`UsageError` naming the output.
     """
     chunks = [text] if isinstance(text, str) else text
-    _write_atomically(
-        path, (encodable(chunk).encode("utf-8") for chunk in chunks), inputs, rewrite_input
-    )
+    _write_atomically(path, (utf8(chunk) for chunk in chunks), inputs, rewrite_input)
 
 
 def write_output_bytes(

@@ -197,6 +197,7 @@ def through_sink(runs: Sequence[Batch], fmt: str) -> str:
     """Whole batches through the sink that otherwise writes them while they run: one
     renderer of ``json`` and ``jsonl``."""
     from ..engine.batch import BatchRun
+    from ..output import joined
     from .piece import Output, Render, piece
     from .stream import JsonSink, make_sink, rule_infos_from
 
@@ -212,7 +213,7 @@ def through_sink(runs: Sequence[Batch], fmt: str) -> str:
         render = Render((Output(fmt),), batch.pack_info.id, batch.options.as_of)
         for item in batch.items:
             sink.add(piece(item, render))
-    return "".join([*sink.ready(), *sink.chunks()])
+    return joined([*sink.ready(), *sink.chunks()])
 
 
 def render_diff(

@@ -23,6 +23,7 @@ from .piece import (
     OSCAL_RESULT_DEPTH,
     SARIF_RESULT_DEPTH,
     ArraySpool,
+    Chunk,
     Counts,
     Piece,
     Spool,
@@ -39,10 +40,10 @@ class Sink(Protocol):
     def add(self, piece: Piece) -> None:
         """Take the next file's result (in input order)."""
 
-    def ready(self) -> Iterator[str]:
+    def ready(self) -> Iterator[Chunk]:
         """The text that can be written now (a stream sends it at once)."""
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         """The rest of the output, once every run is done."""
 
 
@@ -52,7 +53,7 @@ class _Pending:
     def __init__(self) -> None:
         self.pending: list[str] = []
 
-    def ready(self) -> Iterator[str]:
+    def ready(self) -> Iterator[Chunk]:
         texts, self.pending = self.pending, []
         yield from texts
 
@@ -97,7 +98,7 @@ class TextSink(_Pending):
         self.pending.append(("\n" if self.reports else "") + summary)
         self.counts, self.rows, self.reports = Counts(), [], 0
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         self._close_run()
         yield from self.ready()
 
@@ -131,7 +132,7 @@ class QuietSink(_Pending):
         self.pending.append(f"{self.pack}: {line}" if self.several else line)
         self.counts, self.pack = Counts(), None
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         self._close_run()
         yield from self.ready()
 
@@ -182,10 +183,10 @@ class SarifSink:
         uri, results = piece.parts[self.part]
         self.runs[-1].add(uri, results, piece)
 
-    def ready(self) -> Iterator[str]:
+    def ready(self) -> Iterator[Chunk]:
         yield from ()
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         log = {
             "$schema": sarif.SCHEMA_URI,
             "version": "2.1.0",
@@ -220,7 +221,7 @@ class JunitSink(_Pending):
         suite = junit.renamed(suite, name, unique, len(self.names) - 1)
         self.pending.append(("<testsuites>\n" if first else "\n") + suite)
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         yield from self.ready()
         yield "\n</testsuites>\n" if self.names else "<testsuites />\n"
 
@@ -251,10 +252,10 @@ class GithubSink:
             self.gaps[order].write(line + "\n")
         self.summaries.write(lines.summary + "\n")
 
-    def ready(self) -> Iterator[str]:
+    def ready(self) -> Iterator[Chunk]:
         yield from ()
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         yield from self.problems.read_back()
         for order in sorted(self.gaps):
             yield from self.gaps[order].read_back()
@@ -284,10 +285,10 @@ class OscalSink:
             self.hash.update(dump)
             self.results.add(result)
 
-    def ready(self) -> Iterator[str]:
+    def ready(self) -> Iterator[Chunk]:
         yield from ()
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         assert self.run is not None, "a run has started"
         info = pack_info(self.run.pack, self.run.options.lang)
         document = oscal.results_document(
@@ -325,10 +326,10 @@ class MarkdownSink:
         if len(self.gaps) > 4 * summary.MAX_GAPS:
             self.gaps = sorted(self.gaps)[: summary.MAX_GAPS]
 
-    def ready(self) -> Iterator[str]:
+    def ready(self) -> Iterator[Chunk]:
         yield from ()
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         shown = [text for _, _, text in sorted(self.gaps)[: summary.MAX_GAPS]]
         yield from summary.summary_page(
             self.rows.read_back(), shown, self.total_gaps, self.problems, self.fail_on

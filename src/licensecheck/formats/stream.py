@@ -31,7 +31,8 @@ from ..engine.compile import CompiledPack
 from ..engine.evaluate import pack_info, text
 from ..engine.gate import DEFAULT_FAIL_ON
 from ..engine.models import Assessment, PackInfo, Severity, ToolInfo
-from .piece import Counts, Output, Piece, Render, Spool, json_line, piece
+from ..output import utf8
+from .piece import Chunk, Counts, Output, Piece, Render, Spool, json_line, piece
 from .sinks import (
     GithubSink,
     JunitSink,
@@ -56,15 +57,16 @@ class BatchJsonSink:
         self.spool = Spool()
         self.results = 0
 
-    def add(self, piece: Piece, result: str) -> None:
+    def add(self, piece: Piece, result: bytes) -> None:
         self.counts.add(piece)
-        self.spool.write((",\n    " if self.results else "    ") + result)
+        self.spool.write(b",\n    " if self.results else b"    ")
+        self.spool.write(result)
         self.results += 1
 
-    def ready(self) -> Iterator[str]:
+    def ready(self) -> Iterator[Chunk]:
         yield from ()  # the summary comes first: nothing can go out before the end
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         head = BatchReport(
             tool=ToolInfo(name="licensecheck", version=__version__),
             pack=self.pack,
@@ -103,11 +105,11 @@ class JsonLinesSink:
         self.counts.add(piece)
         self.pending.append(line)
 
-    def ready(self) -> Iterator[str]:
+    def ready(self) -> Iterator[Chunk]:
         lines, self.pending = self.pending, []
         yield from lines
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         yield from self.ready()
         yield json_line(SummaryLine(summary=self.counts.summary()))
 
@@ -163,7 +165,7 @@ class JsonSink:
         self.several = several
         self.as_of = as_of
         self.runs: list[BatchJsonSink | JsonLinesSink] = []
-        self.finished: list[str] = []  # the end of the previous pack's lines
+        self.finished: list[Chunk] = []  # the end of the previous pack's lines
 
     def start(self, run: BatchRun) -> None:
         lang = run.options.lang
@@ -180,14 +182,14 @@ class JsonSink:
     def add(self, piece: Piece) -> None:
         self.runs[-1].add(piece, piece.parts[self.part])
 
-    def ready(self) -> Iterator[str]:
+    def ready(self) -> Iterator[Chunk]:
         if self.fmt == "json":
             return  # the report's summary (or the wrapper's head) comes first: at the end
         finished, self.finished = self.finished, []
         yield from finished
         yield from self.runs[-1].ready()
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Iterator[Chunk]:
         if self.fmt == "jsonl" or not self.several:
             yield from self.ready()
             yield from self.runs[-1].chunks()
@@ -202,16 +204,17 @@ class JsonSink:
         yield "\n  ]\n}\n"
 
 
-def _nested_report(chunks: Iterator[str]) -> Iterator[str]:
+def _nested_report(chunks: Iterator[Chunk]) -> Iterator[bytes]:
     """A batch report as it sits in a :class:`PackRuns` (two levels deep, without its final
-    newline). JSON strings hold no raw newline: every one is the layout's."""
+    newline). JSON strings hold no raw newline: every one is the layout's (and in UTF-8 a
+    newline byte is never part of another character, so blocks may split characters)."""
     previous = None
     for chunk in chunks:
         if previous is not None:
-            yield previous.replace("\n", "\n    ")
-        previous = chunk
+            yield previous.replace(b"\n", b"\n    ")
+        previous = utf8(chunk)
     if previous is not None:
-        yield previous.removesuffix("\n").replace("\n", "\n    ")
+        yield previous.removesuffix(b"\n").replace(b"\n", b"\n    ")
 
 
 def sink_for(

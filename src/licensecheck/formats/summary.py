@@ -18,7 +18,7 @@ from typing import NamedTuple
 from ..engine.batch import Batch, BatchItem
 from ..engine.gate import DEFAULT_FAIL_ON, blocks, severity_rank
 from ..engine.models import Assessment, Finding
-from ..output import relative_path
+from ..output import joined, relative_path
 from ..reports.templates import markdown_code, markdown_escape
 
 #: Rows of blocking gaps shown; a job summary is read, not searched.
@@ -38,7 +38,7 @@ def render_summary(batches: Batch | Sequence[Batch], *, fail_on: str = DEFAULT_F
             problems.extend(row.problems)
             gaps.extend(row.gaps)
     gaps.sort(key=lambda gap: gap[0])
-    return "".join(
+    return joined(
         summary_page(
             (row + "\n" for row in rows),
             [text for _, text in gaps[:MAX_GAPS]],
@@ -75,8 +75,8 @@ def item_row(item: BatchItem, pack_id: str, fail_on: str) -> ItemRow:
 
 
 def summary_page(
-    rows: Iterable[str], gaps: list[str], total_gaps: int, problems: list[str], fail_on: str
-) -> Iterator[str]:
+    rows: Iterable[str | bytes], gaps: list[str], total_gaps: int, problems: list[str], fail_on: str
+) -> Iterator[str | bytes]:
     """The page in chunks: ``rows`` are the table's rows, each ending in a newline; ``gaps``
     the first :data:`MAX_GAPS` rows of ``total_gaps``, most severe first."""
     ready = not total_gaps and not problems
