@@ -15,7 +15,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
@@ -36,6 +36,7 @@ from . import github, junit, oscal, sarif, summary
 from .text import render_text
 
 Style = Callable[..., str]
+M = TypeVar("M", bound=BaseModel)
 #: A piece of output: text, or UTF-8 passed on as it came (a worker's batch JSON results)
 Chunk = str | bytes
 
@@ -123,16 +124,17 @@ def _json(item: BatchItem, _render: Render, _output: Output) -> bytes:
     )
     # dumped to bytes and indented as bytes: a report's text holds CJK characters, and as a
     # str it is decoded, copied wide by the replace and encoded again (2.5x the time)
-    dumped = _file_result_json().dump_json(result, indent=2, by_alias=True)
+    dumped = _dumper(FileResult).dump_json(result, indent=2, by_alias=True)
     return dumped.replace(b"\n", b"\n" + b"  " * JSON_RESULT_DEPTH)
 
 
 @functools.cache
-def _file_result_json() -> TypeAdapter[FileResult]:
-    return TypeAdapter(FileResult)
+def _dumper(model: type[M]) -> TypeAdapter[M]:
+    """Dumps ``model`` straight to UTF-8 (``model_dump_json`` decodes it to a str)."""
+    return TypeAdapter(model)
 
 
-def _jsonl(item: BatchItem, _render: Render, _output: Output) -> str:
+def _jsonl(item: BatchItem, _render: Render, _output: Output) -> bytes:
     return json_line(declaration_line(item))
 
 
@@ -203,8 +205,9 @@ def declaration_line(item: BatchItem) -> DeclarationLine:
     )
 
 
-def json_line(model: BaseModel) -> str:
-    return model.model_dump_json(by_alias=True) + "\n"
+def json_line(model: BaseModel) -> bytes:
+    """``model`` as one line of JSON, in UTF-8."""
+    return _dumper(type(model)).dump_json(model, by_alias=True) + b"\n"
 
 
 # ------------------------------------------------------------------------ what is counted

@@ -99,9 +99,9 @@ class JsonLinesSink:
             rules=rules,
         )
         self.counts = Counts()
-        self.pending: list[str] = [json_line(self.header)]
+        self.pending: list[Chunk] = [json_line(self.header)]
 
-    def add(self, piece: Piece, line: str) -> None:
+    def add(self, piece: Piece, line: bytes) -> None:
         self.counts.add(piece)
         self.pending.append(line)
 
