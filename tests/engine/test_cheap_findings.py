@@ -4,12 +4,23 @@ validated fields, and equal what validating every field gives."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
 
 import licensecheck
 from helpers.paths import REPO
+from licensecheck.declaration.loader import Declaration
+from licensecheck.engine import evaluate
 from licensecheck.engine.evaluate import assess_compiled
 from licensecheck.engine.models import Finding, Witness
+from licensecheck.packs.listing import list_packs
+
+sys.path.insert(0, str(REPO / "bench"))
+import declarations as bench_declarations
 
 EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))
 
@@ -41,3 +52,39 @@ def test_every_finding_equals_its_fully_validated_twin() -> None:
                 twin = Finding(**fields)
                 assert twin == finding
                 assert twin.model_dump_json() == finding.model_dump_json()
+
+
+@pytest.mark.parametrize("pack_id", [p.id for p in list_packs()])
+def test_rules_whose_shared_when_is_unknown_share_its_witnesses(
+    pack_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The witnesses of a rule whose ``when`` is unknown depend on that ``when`` alone: found
+    once per declaration for the rules sharing it, they are what each rule's own traced run
+    gives, on the examples and on generated declarations."""
+    pack = licensecheck.prepare_pack(pack_id)
+    declarations = [licensecheck.load_declaration(data) for data in bench_declarations.generate(6)]
+    declarations += [d for d in map(_loaded, EXAMPLES) if d is not None]
+    as_of = dt.date(2026, 1, 15)
+    shared = [assess_compiled(pack, d, as_of).findings for d in declarations]
+    monkeypatch.setattr(evaluate, "_unknown_when_key", lambda _pack, _rule: None)
+    alone = [assess_compiled(pack, d, as_of).findings for d in declarations]
+    assert shared == alone
+    unknown_whens = collections.Counter(
+        evaluate.expression_text(c.rule.when)
+        for c in pack.rules
+        if c.rule.when is not None
+        for findings in shared
+        for f in findings
+        if f.rule_id == c.rule.id
+        and f.status == "unknown"
+        and f.message.startswith("cannot tell whether the rule applies")
+    )
+    if pack_id == "cn-personal-information":  # the case it is for: one condition, many rules
+        assert max(unknown_whens.values()) > len(declarations)
+
+
+def _loaded(path: Path) -> Declaration | None:
+    try:
+        return licensecheck.load_declaration(path)
+    except licensecheck.DeclarationError:
+        return None

@@ -230,8 +230,9 @@ def assess_compiled(
     readiness are the same, but those findings name no witness and their message does not
     say what to declare: for outputs that print none of them (``check --quiet``)."""
     outcomes = _declaration_outcomes(pack, declaration, as_of)
+    explained: dict[str, list[Witness]] | None = {} if witnesses else None
     findings = [
-        _finding(pack, compiled, outcome, declaration, as_of, lang, witnesses)
+        _finding(pack, compiled, outcome, declaration, as_of, lang, explained)
         for compiled, outcome in zip(pack.rules, outcomes, strict=True)
     ]
     findings.sort(key=lambda f: f.rule_id)
@@ -267,8 +268,10 @@ def _finding(
     declaration: Declaration,
     as_of: dt.date,
     lang: str,
-    explain: bool = True,
+    explained: dict[str, list[Witness]] | None,
 ) -> Finding:
+    """``compiled``'s finding; its witnesses unless ``explained`` is None, which keeps those
+    already found in this declaration for a ``when`` (see :func:`_unknown_when_key`)."""
     rule = compiled.rule
     # the models are frozen and nothing changes them in place (waivers, baselines and
     # assurance make copies), so the findings that do not depend on the declaration are
@@ -281,9 +284,15 @@ def _finding(
     if outcome.status == "not_applicable":
         return pack.shared(("not applicable", rule.id, lang), lambda: _not_applicable(passed, rule))
     witnesses: list[Witness] = []
-    if explain and outcome.status in ("fail", "unknown"):
-        traced = run_rule(pack.traced_rule(rule.id), declaration.data, as_of, Trace())
-        witnesses = _witnesses(traced, declaration)
+    if explained is not None and outcome.status in ("fail", "unknown"):
+        key = _unknown_when_key(pack, rule) if outcome.decided_by == "when" else None
+        if key is not None and key in explained:
+            witnesses = list(explained[key])
+        else:
+            traced = run_rule(pack.traced_rule(rule.id), declaration.data, as_of, Trace())
+            witnesses = _witnesses(traced, declaration)
+            if key is not None:
+                explained[key] = witnesses
     in_grace = (
         outcome.status == "fail" and rule.grace_until is not None and as_of <= rule.grace_until
     )
@@ -292,6 +301,18 @@ def _finding(
         message += f" (grace period until {rule.grace_until.isoformat()})"
     update = {"status": outcome.status, "message": message, "in_grace": in_grace}
     return passed.model_copy(update={**update, "witnesses": witnesses})
+
+
+def _unknown_when_key(pack: CompiledPack, rule: Rule) -> str | None:
+    """What the witnesses of ``rule`` depend on when its ``when`` is unknown: the ``when``
+    alone (``require`` is never reached, and the explanation reads only the trace of the
+    part that decided), as printed. Rules sharing a condition (five rules of
+    cn-personal-information apply when ``uses_entrusted_processors``) share its witnesses in
+    a declaration, found once."""
+    when = rule.when
+    if when is None:
+        return None
+    return pack.shared(("when", rule.id), lambda: expression_text(when))
 
 
 def _passed(rule: Rule, lang: str) -> Finding:
