@@ -200,42 +200,6 @@ def test_forked_and_spawned_workers_give_the_serial_batch(
         assert len(set(by) - {os.getpid()}) == 2
 
 
-def _generated_here(item: object) -> tuple[int, bool]:
-    """A batch's ``finish``: the process and whether its pack had generated code then."""
-    from licensecheck.engine import batch
-
-    pack = batch._WORKER[0][0] if batch._WORKER else _PACKS[0]
-    return os.getpid(), bool(pack._generated)
-
-
-_PACKS: list[object] = []  # the pack of this process's batch, for _generated_here
-
-
-@pytest.mark.parametrize("files", [3, 4])
-def test_a_batch_that_warms_the_pack_generates_its_code_before_the_workers_fork(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: int
-) -> None:
-    """A batch of GENERATE_AFTER files or more builds the generated function first: every
-    file runs it, in every forked worker (each counted its own evaluations before, so two
-    workers on 2,000 files never reached a thousand); a shorter batch keeps the closures."""
-    import multiprocessing
-
-    from licensecheck.engine import batch, compile
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no fork here")
-    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
-    monkeypatch.setattr(compile, "GENERATE_AFTER", 4)
-    monkeypatch.setattr("licensecheck.engine.evaluate.GENERATE_AFTER", 4)
-    paths = generate(tmp_path / "firms", files)
-    run = licensecheck.start_batch(paths, PACK, as_of=AS_OF, jobs=2)
-    _PACKS[:] = [run.pack]
-    by, generated = zip(*run.finished(_generated_here), strict=True)
-    assert all(generated) == (files >= 4) and any(generated) == (files >= 4)
-    if files >= 4:
-        assert len(set(by) - {os.getpid()}) >= 1  # the workers ran it too
-
-
 def test_what_lives_before_a_batch_is_frozen_while_it_runs(tmp_path: Path) -> None:
     """The collector skips what was alive when the batch started, until it ends."""
     import gc

@@ -38,7 +38,7 @@ from ..packs.loader import LoadedPack
 from ..sources.limits import Limits, current_limits, set_process_limits
 from ..sources.text import STDIN_SOURCE
 from .compile import CompiledPack
-from .evaluate import pack_info, warm_up
+from .evaluate import pack_info
 from .models import (
     STATUSES,
     Assessment,
@@ -271,7 +271,6 @@ def run_finished(
     """``finish`` of each file's item, in order. With ``jobs > 1`` a worker applies it (it
     must pickle: a module-level function or a ``functools.partial`` of one), so a worker can
     send back a compact result instead of the whole assessment."""
-    warm_up(pack, len(sources))  # before the heap is frozen and the workers fork
     with _heap_frozen():
         yield from _run_finished(sources, pack, options, finish, jobs)
 

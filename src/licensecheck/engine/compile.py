@@ -610,16 +610,13 @@ class CompiledPack:
             raise built
         return built
 
-    def generated_when_warm(
-        self, outcomes: Outcomes, typed: bool = False, *, now: bool = False
-    ) -> GeneratedPack | None:
+    def generated_when_warm(self, outcomes: Outcomes, typed: bool = False) -> GeneratedPack | None:
         """The generated function once this pack has been evaluated :data:`GENERATE_AFTER`
-        times (or it was built already, or ``now``: the caller knows that many evaluations
-        are coming); None before, or when the pack is beyond the bounds.
+        times (or it was built already); None before, or when the pack is beyond the bounds.
 
         Generating costs about what 500 evaluations save, so a ``check`` of a few
         declarations keeps the closures and a batch or a server switches once it has paid."""
-        if not self._generated and not now:
+        if not self._generated:
             self._cold_runs[0] += 1
             if self._cold_runs[0] <= GENERATE_AFTER:
                 return None

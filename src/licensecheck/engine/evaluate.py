@@ -29,7 +29,7 @@ from ..lang.values import UNKNOWN, display
 from ..sources.limits import current_limits
 from ..sources.paths import format_path
 from .codegen_tree import Outcomes
-from .compile import GENERATE_AFTER, CompiledPack, CompiledRule
+from .compile import CompiledPack, CompiledRule
 from .gate import blocks_readiness
 from .models import (
     SEVERITIES,
@@ -112,16 +112,6 @@ def evaluate_rules(
         return closure_outcomes(pack, data, today)
     outcomes: list[RuleOutcome] = generated.run(data, today, current_limits().max_rule_steps)
     return outcomes
-
-
-def warm_up(pack: CompiledPack, evaluations: int) -> None:
-    """Build the pack's typed generated function now if ``evaluations`` declarations loaded
-    against its schema are about to be assessed, as many as make :func:`evaluate_rules`
-    build it anyway (:data:`~.compile.GENERATE_AFTER`): they all run it, not only those past
-    the first thousand; and a batch's forked workers inherit it instead of each counting its
-    own thousand (in a batch of 2,000 on two workers, neither would have reached it)."""
-    if evaluations >= GENERATE_AFTER:
-        pack.generated_when_warm(_GENERATED_OUTCOMES, typed=True, now=True)
 
 
 def generated_code(
