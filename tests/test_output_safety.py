@@ -86,3 +86,44 @@ def test_a_file_read_by_the_run_cannot_be_the_output(tmp_path: Path) -> None:
 def test_system_files_are_refused(target: str) -> None:
     with pytest.raises(UsageError, match="device or system file"):
         check_output_target(Path(target))
+
+
+@pytest.mark.parametrize("kernel", ["copies", "cannot copy", "absent"])
+def test_a_spooled_file_is_written_whole_whoever_copies_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: str
+) -> None:
+    """A chunk that is an open file (a spool of batch results) is copied by the kernel where
+    it can, else read and written here: the same bytes in the same place either way, the
+    file closed after, the text around it encoded."""
+    import errno
+    import tempfile
+
+    from licensecheck import output
+
+    calls = []
+    if kernel == "copies" and hasattr(os, "copy_file_range"):
+        real = os.copy_file_range
+
+        def spy(*args: int) -> int:
+            calls.append(args)
+            return real(*args)
+
+        monkeypatch.setattr(os, "copy_file_range", spy)
+    elif kernel == "cannot copy":
+
+        def refuse(*_args: object) -> int:
+            raise OSError(errno.EXDEV, "cross-device")
+
+        monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
+    elif kernel == "absent":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    spooled = "".join(f'    {{"n": {i}, "名": "数据{i}"}},\n' for i in range(100_000)).encode()
+    spool = tempfile.TemporaryFile("w+b")  # noqa: SIM115 (write_output closes it: checked)
+    spool.write(spooled)
+    spool.seek(0)
+    target = tmp_path / "out.json"
+    write_output(target, ["[\n", spool, b"  {}\n", "]\n"])
+    assert target.read_bytes() == b"[\n" + spooled + b"  {}\n]\n"
+    assert spool.closed
+    assert bool(calls) == (kernel == "copies" and sys.platform == "linux")
+    assert output.joined(["a", b"\xe6\x95", b"\xb0"]) == "a数"  # a character split across blocks

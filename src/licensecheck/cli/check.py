@@ -15,7 +15,7 @@ import click
 from .. import codes
 from ..api import DIFF_FORMATS, FORMATS
 from ..errors import Diagnostic, LicenseCheckError, UsageError
-from ..output import utf8
+from ..output import Chunk, blocks
 from .options import (
     as_of_option,
     baseline_option,
@@ -327,9 +327,10 @@ def record_run(
     _say_recorded(added, total)
 
 
-def _send(chunk: str | bytes, spool: Spool | None) -> None:
+def _send(chunk: Chunk, spool: Spool | None) -> None:
     if spool is None:
-        click.echo(utf8(chunk), nl=False)
+        for block in blocks(chunk):
+            click.echo(block, nl=False)
     else:
         spool.write(chunk)
 

@@ -15,7 +15,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, BinaryIO, Literal, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
@@ -31,14 +31,12 @@ from ..engine.batch import (
 from ..engine.gate import DEFAULT_FAIL_ON, exit_code
 from ..engine.models import STATUSES, Assessment
 from ..errors import Diagnostic
-from ..output import utf8
+from ..output import Chunk, blocks
 from . import github, junit, oscal, sarif, summary
 from .text import render_text
 
 Style = Callable[..., str]
 M = TypeVar("M", bound=BaseModel)
-#: A piece of output: text, or UTF-8 passed on as it came (a worker's batch JSON results)
-Chunk = str | bytes
 
 #: Statuses whose findings a ``jsonl`` line details (message, witnesses): the gaps.
 _DETAILED = ("fail", "unknown", "error")
@@ -246,14 +244,17 @@ class Spool:
         # lives across write() calls; read_back() closes it
         self.file = tempfile.TemporaryFile("w+b")  # noqa: SIM115
 
-    def write(self, chunk: str | bytes) -> None:
-        self.file.write(utf8(chunk))
+    def write(self, chunk: Chunk) -> None:
+        for block in blocks(chunk):
+            self.file.write(block)
 
     def read_back(self) -> Iterator[bytes]:
+        return blocks(self.contents())
+
+    def contents(self) -> BinaryIO:
+        """What was spooled, as one chunk: the file, for its writer to copy and close."""
         self.file.seek(0)
-        while block := self.file.read(1 << 20):
-            yield block
-        self.file.close()
+        return self.file
 
 
 def nested(text: str, depth: int) -> str:

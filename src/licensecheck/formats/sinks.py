@@ -18,12 +18,12 @@ from ..engine.batch import BatchRun, SummaryRow, summary_row, summary_text
 from ..engine.evaluate import pack_info
 from ..engine.gate import DEFAULT_FAIL_ON
 from ..errors import Diagnostic
+from ..output import Chunk
 from . import github, junit, oscal, sarif, summary
 from .piece import (
     OSCAL_RESULT_DEPTH,
     SARIF_RESULT_DEPTH,
     ArraySpool,
-    Chunk,
     Counts,
     Piece,
     Spool,

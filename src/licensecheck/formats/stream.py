@@ -31,8 +31,8 @@ from ..engine.compile import CompiledPack
 from ..engine.evaluate import pack_info, text
 from ..engine.gate import DEFAULT_FAIL_ON
 from ..engine.models import Assessment, PackInfo, Severity, ToolInfo
-from ..output import utf8
-from .piece import Chunk, Counts, Output, Piece, Render, Spool, json_line, piece
+from ..output import Chunk, blocks
+from .piece import Counts, Output, Piece, Render, Spool, json_line, piece
 from .sinks import (
     GithubSink,
     JunitSink,
@@ -80,7 +80,7 @@ class BatchJsonSink:
             yield head + "\n"
             return
         yield head.removesuffix(empty_tail) + '"results": [\n'
-        yield from self.spool.read_back()
+        yield self.spool.contents()
         yield "\n  ]\n}\n"
 
 
@@ -209,10 +209,10 @@ def _nested_report(chunks: Iterator[Chunk]) -> Iterator[bytes]:
     newline). JSON strings hold no raw newline: every one is the layout's (and in UTF-8 a
     newline byte is never part of another character, so blocks may split characters)."""
     previous = None
-    for chunk in chunks:
+    for block in (block for chunk in chunks for block in blocks(chunk)):
         if previous is not None:
             yield previous.replace(b"\n", b"\n    ")
-        previous = utf8(chunk)
+        previous = block
     if previous is not None:
         yield previous.removesuffix(b"\n").replace(b"\n", b"\n    ")
 
