@@ -93,7 +93,7 @@ def utf8(chunk: str | bytes) -> bytes:
     try:
         return chunk.encode("utf-8")
     except UnicodeEncodeError:
-        return chunk.encode("utf-8", "backslashreplace")
+        return encodable(chunk).encode("utf-8")
 
 
 def blocks(chunk: Chunk) -> Iterator[bytes]:
@@ -158,8 +158,8 @@ def write_output(
     inputs: Iterable[Path] = (),
     rewrite_input: bool = False,
 ) -> None:
-    """Write ``text`` (or its chunks, e.g. a streamed batch: text or UTF-8) to ``path`` via a
-    temporary file and a rename.
+    """Write ``text`` (or its chunks, e.g. a streamed batch: see :data:`Chunk`) to ``path``
+    via a temporary file and a rename.
 
     A reader never sees a half-written report, and an interrupted run leaves the old file
     (or none). Refuses what :func:`check_output_target` refuses; a write that fails (a

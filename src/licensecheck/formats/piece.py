@@ -241,7 +241,7 @@ class Spool:
     comes back in blocks of bytes that may split a character: for a byte stream or a file."""
 
     def __init__(self) -> None:
-        # lives across write() calls; read_back() closes it
+        # lives across write() calls; whoever reads contents() back closes it
         self.file = tempfile.TemporaryFile("w+b")  # noqa: SIM115
 
     def write(self, chunk: Chunk) -> None:
