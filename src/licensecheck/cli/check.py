@@ -15,7 +15,7 @@ import click
 from .. import codes
 from ..api import DIFF_FORMATS, FORMATS
 from ..errors import Diagnostic, LicenseCheckError, UsageError
-from ..output import Chunk, blocks
+from ..output import Chunk, blocks, encodable
 from .options import (
     as_of_option,
     baseline_option,
@@ -328,7 +328,9 @@ def record_run(
 
 
 def _send(chunk: Chunk, spool: Spool | None) -> None:
-    if spool is None:
+    if spool is None and isinstance(chunk, str):
+        click.echo(encodable(chunk), nl=False)  # text as click writes it (styles and all)
+    elif spool is None:
         for block in blocks(chunk):
             click.echo(block, nl=False)
     else:
