@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from helpers.cli import run
+from helpers.cli import run, run_process
 from helpers.external_schemas import assert_valid, assert_valid_junit, sarif_validator
 from helpers.paths import REPO
 from licensecheck.cli import main
@@ -288,3 +288,13 @@ def test_record_takes_whole_assessments_only(
     assert (code, out) == (2, "")
     assert "stores whole assessments: it does not go with --rule" in err
     assert not (tmp_path / "ws").exists()
+
+
+def test_color_colours_output_that_is_not_a_terminal() -> None:
+    """``--color`` keeps the styles in a pipe (click strips them there by default), for one
+    file and for a batch; without it, or with ``--no-color``, a pipe gets plain text."""
+    for files in ([DEMO], [DEMO, CRAWLER]):
+        command = ["check", *files, "--pack", "starter"]
+        assert "\x1b[" in run_process(*command, "--color", cwd=REPO).stdout
+        assert "\x1b[" not in run_process(*command, cwd=REPO).stdout
+        assert "\x1b[" not in run_process(*command, "--no-color", cwd=REPO).stdout

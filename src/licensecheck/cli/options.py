@@ -323,9 +323,18 @@ def color_option(f: F) -> F:
     return click.option(
         "--color/--no-color",
         default=None,
+        callback=_keep_styles,
         help="Colour the text output (default: only on a terminal, and not when the "
         "NO_COLOR environment variable is set).",
     )(f)
+
+
+def _keep_styles(ctx: click.Context, _param: click.Parameter, color: bool | None) -> bool | None:
+    """``--color`` colours output that is not a terminal too (a pager, ``less -R``): click
+    strips styles from such output unless its context says otherwise."""
+    if color is not None:
+        ctx.color = color
+    return color
 
 
 def workspace_options(f: F) -> F:
