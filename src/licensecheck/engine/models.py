@@ -54,7 +54,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _unset(value: Any) -> bool:
+def unset(value: Any) -> bool:
     """Whether an optional extra is unset (None or an empty list): such a field is left out of
     the report (``exclude_if``), so reports without waivers, a baseline or evidence look
     exactly as before those existed."""
@@ -151,13 +151,13 @@ class Finding(_Model):
     )
     witnesses: list[Witness] = Field(default_factory=list)
     waiver: WaiverRecord | None = Field(
-        exclude_if=_unset,
+        exclude_if=unset,
         default=None,
         description="The waiver that covers this finding (status waived), or one that would "
         "have but expired or lapsed. Absent when no waiver concerns the rule.",
     )
     baseline: BaselineState | None = Field(
-        exclude_if=_unset,
+        exclude_if=unset,
         default=None,
         description="With --baseline: how the finding compares with the baseline report "
         "(new, worsened, unchanged, improved or fixed gap). Absent otherwise.",
@@ -169,13 +169,13 @@ class Finding(_Model):
         "declared: self-declared only.",
     )
     evidence: list[str] = Field(
-        exclude_if=_unset,
+        exclude_if=unset,
         default_factory=list,
         description="Ids of the evidence entries covering the values that decided the finding. "
         "Absent when none does.",
     )
     evidence_request: list[str] = Field(
-        exclude_if=_unset,
+        exclude_if=unset,
         default_factory=list,
         description="For a rule that demands evidence and is not evidenced: the declaration "
         "paths to attach evidence covering. Absent otherwise.",
@@ -186,19 +186,19 @@ class EvidenceRecord(_Model):
     """An evidence entry of the declaration and its state on the assessment date."""
 
     id: str
-    kind: str | None = Field(default=None, exclude_if=_unset)
+    kind: str | None = Field(default=None, exclude_if=unset)
     state: EvidenceState = Field(
         description="valid, missing, altered (the file's sha256 is not the one pinned: drift), "
         "expired, unhashed (no sha256 pinned) or remote (a uri, never fetched)."
     )
     path: str | None = Field(
-        exclude_if=_unset, default=None, description="The file, relative to the declaration."
+        exclude_if=unset, default=None, description="The file, relative to the declaration."
     )
-    uri: str | None = Field(default=None, exclude_if=_unset)
+    uri: str | None = Field(default=None, exclude_if=unset)
     covers: list[str] = Field(description="The declaration paths the entry covers (or covered).")
-    expires_on: dt.date | None = Field(default=None, exclude_if=_unset)
+    expires_on: dt.date | None = Field(default=None, exclude_if=unset)
     actual_sha256: str | None = Field(
-        exclude_if=_unset, default=None, description="For altered evidence: the file's sha256 now."
+        exclude_if=unset, default=None, description="For altered evidence: the file's sha256 now."
     )
     findings: list[str] = Field(
         default_factory=list, description="Ids of the rules whose findings it covers."
@@ -223,7 +223,7 @@ class Summary(_Model):
     ready: bool = Field(description="No critical or high rule is fail, unknown or error.")
     counts: Counts
     evidenced_score: int | None = Field(
-        exclude_if=_unset,
+        exclude_if=unset,
         default=None,
         ge=0,
         le=100,
@@ -265,17 +265,17 @@ class Assessment(_Model):
     summary: Summary
     findings: list[Finding]
     waivers: list[WaiverRecord] = Field(
-        exclude_if=_unset,
+        exclude_if=unset,
         default_factory=list,
         description="With --waivers: every waiver of the file and its state. Absent otherwise.",
     )
     baseline: BaselineInfo | None = Field(
-        exclude_if=_unset,
+        exclude_if=unset,
         default=None,
         description="With --baseline: the report compared with. Absent otherwise.",
     )
     evidence: list[EvidenceRecord] = Field(
-        exclude_if=_unset,
+        exclude_if=unset,
         default_factory=list,
         description="The declaration's evidence entries and their states. Absent when it has none.",
     )

@@ -22,8 +22,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    SerializerFunctionWrapHandler,
-    model_serializer,
 )
 
 from ..declaration.loader import Declaration
@@ -49,6 +47,7 @@ from ..engine.models import (
     Witness,
     schema_uri_field,
     schema_version_field,
+    unset,
 )
 from ..engine.pipeline import (
     DeclarationRef,
@@ -240,18 +239,11 @@ class GapReport(_Model):
     )
     evidence: EvidenceSection | None = Field(
         default=None,
+        exclude_if=unset,  # reports without evidence read as they did before evidence existed
         description="Evidence: each finding's assurance, the evidence requests, the evidenced "
         "score, the entries' states and drift. Absent when the declaration has no evidence "
         "and the pack no rule demanding it.",
     )
-
-    @model_serializer(mode="wrap")
-    def _drop_absent_evidence(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # reports without evidence read exactly as they did before evidence existed
-        data: dict[str, Any] = handler(self)
-        if data.get("evidence") is None:
-            data.pop("evidence", None)
-        return data
 
     def exit_code(self, fail_on: str = DEFAULT_FAIL_ON) -> int:
         """1 when a gap (fail, unknown, error; not in its grace period) is at or above
