@@ -54,6 +54,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def json_bytes(model: BaseModel, *, indent: int | None = None, by_alias: bool = False) -> bytes:
+    """``model.model_dump_json(...).encode()`` without the round trip: pydantic-core writes
+    UTF-8, which ``model_dump_json`` decodes into a str (a wide copy when the report holds
+    CJK text) for the caller to encode again."""
+    return type(model).__pydantic_serializer__.to_json(model, indent=indent, by_alias=by_alias)
+
+
 def unset(value: Any) -> bool:
     """Whether an optional extra is unset (None or an empty list): such a field is left out of
     the report (``exclude_if``), so reports without waivers, a baseline or evidence look

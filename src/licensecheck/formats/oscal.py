@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..engine.batch import Batch, BatchItem
-from ..engine.models import Assessment, Finding, PackInfo, Witness
+from ..engine.models import Assessment, Finding, PackInfo, Witness, json_bytes
 from .sarif import artifact_uri, original_status
 from .text import witness_text
 
@@ -68,10 +68,11 @@ def _prop(name: str, value: object) -> dict[str, str]:
     return {"name": _token(name), "ns": NS, "value": _string(value)}
 
 
-def _digest(assessments: Iterable[Assessment]) -> str:
+def _digest(dumps: Iterable[bytes]) -> str:
+    """The digest of assessments from their JSON (:func:`json_bytes`), in order."""
     h = assessments_hash()
-    for a in assessments:
-        h.update(a.model_dump_json().encode())
+    for dump in dumps:
+        h.update(dump)
     return h.hexdigest()
 
 
@@ -87,10 +88,9 @@ def _dump(document: dict[str, Any]) -> str:
 
 
 def assessment_results(batch: Batch) -> dict[str, Any]:
-    results = [_result(a) for a in batch.assessments]
-    return results_document(
-        batch.pack_info, batch.options.as_of, _digest(batch.assessments), results
-    )
+    dumps = [json_bytes(a) for a in batch.assessments]  # each dumped once, for two digests
+    results = [_result(a, dump) for a, dump in zip(batch.assessments, dumps, strict=True)]
+    return results_document(batch.pack_info, batch.options.as_of, _digest(dumps), results)
 
 
 def results_document(info: PackInfo, day: dt.date, digest: str, results: Any) -> dict[str, Any]:
@@ -125,8 +125,9 @@ def result_part(item: BatchItem, depth: int) -> tuple[bytes, str] | None:
     a = item.assessment
     if a is None:
         return None
-    text = json.dumps(_result(a), indent=2, ensure_ascii=False)
-    return a.model_dump_json().encode(), text.replace("\n", "\n" + "  " * depth)
+    dump = json_bytes(a)
+    text = json.dumps(_result(a, dump), indent=2, ensure_ascii=False)
+    return dump, text.replace("\n", "\n" + "  " * depth)
 
 
 def assessments_hash() -> hashlib._Hash:
@@ -134,8 +135,9 @@ def assessments_hash() -> hashlib._Hash:
     return hashlib.sha256()
 
 
-def _result(a: Assessment) -> dict[str, Any]:
-    base = _uuid("result", a.declaration, a.pack.id, a.pack.version, a.as_of, _digest([a]))
+def _result(a: Assessment, dump: bytes) -> dict[str, Any]:
+    """``a`` as an OSCAL result; ``dump`` is its JSON (:func:`json_bytes`), which names it."""
+    base = _uuid("result", a.declaration, a.pack.id, a.pack.version, a.as_of, _digest([dump]))
     verdict = "ready" if a.summary.ready else "not ready"
     observations: list[dict[str, Any]] = []
     risks: list[dict[str, Any]] = []
@@ -252,7 +254,7 @@ def poam(plan: Plan) -> dict[str, Any]:
     """A remediation plan as an OSCAL plan of action and milestones: a ``poam-item``, an
     observation and a risk per task; the risk's remediation holds the task with its timing
     and dependencies; the phases' milestones are tasks of type ``milestone``."""
-    digest = hashlib.sha256(plan.model_dump_json().encode()).hexdigest()
+    digest = hashlib.sha256(json_bytes(plan)).hexdigest()
     base = _uuid("poam", plan.pack.id, plan.pack.version, plan.declaration, digest)
     task_uuids = {t.id: _uuid(base, "task", t.id) for t in plan.tasks}
     observations: list[dict[str, Any]] = []

@@ -10,14 +10,13 @@ temporary spools that hold what a format writes after its summary.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Literal, TypeVar
+from typing import Any, BinaryIO, Literal
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from ..engine.batch import (
     BatchItem,
@@ -29,14 +28,13 @@ from ..engine.batch import (
     outcome,
 )
 from ..engine.gate import DEFAULT_FAIL_ON, exit_code
-from ..engine.models import STATUSES, Assessment
+from ..engine.models import STATUSES, Assessment, json_bytes
 from ..errors import Diagnostic
 from ..output import Chunk, blocks
 from . import github, junit, oscal, sarif, summary
 from .text import render_text
 
 Style = Callable[..., str]
-M = TypeVar("M", bound=BaseModel)
 
 #: Statuses whose findings a ``jsonl`` line details (message, witnesses): the gaps.
 _DETAILED = ("fail", "unknown", "error")
@@ -122,14 +120,8 @@ def _json(item: BatchItem, _render: Render, _output: Output) -> bytes:
     )
     # dumped to bytes and indented as bytes: a report's text holds CJK characters, and as a
     # str it is decoded, copied wide by the replace and encoded again (2.5x the time)
-    dumped = _dumper(FileResult).dump_json(result, indent=2, by_alias=True)
+    dumped = json_bytes(result, indent=2, by_alias=True)
     return dumped.replace(b"\n", b"\n" + b"  " * JSON_RESULT_DEPTH)
-
-
-@functools.cache
-def _dumper(model: type[M]) -> TypeAdapter[M]:
-    """Dumps ``model`` straight to UTF-8 (``model_dump_json`` decodes it to a str)."""
-    return TypeAdapter(model)
 
 
 def _jsonl(item: BatchItem, _render: Render, _output: Output) -> bytes:
@@ -205,7 +197,7 @@ def declaration_line(item: BatchItem) -> DeclarationLine:
 
 def json_line(model: BaseModel) -> bytes:
     """``model`` as one line of JSON, in UTF-8."""
-    return _dumper(type(model)).dump_json(model, by_alias=True) + b"\n"
+    return json_bytes(model, by_alias=True) + b"\n"
 
 
 # ------------------------------------------------------------------------ what is counted
