@@ -400,8 +400,6 @@ class _Compiler:
         fast_filt = self._untraced(expr.filter, inner)
         fast_body = self._untraced(expr.body, inner)
         assert fast_body is not None
-        filter_only, body_only = (expr.filter,), (expr.body,)
-        both = (expr.filter, expr.body)
 
         def quantifier(e: Env) -> Any:
             items = loop.items(e)
@@ -437,30 +435,12 @@ class _Compiler:
             return filtered(kind, f, truth(body(e), expr, f"'{kind}'"))
 
         def _lazy_element(e: Env, scope: LoopScope) -> Any:
-            """:func:`_element_truth` from the untraced closures, recording the filter's
-            and body's values and replaying them traced only when a reader asks."""
-            trace, steps = e.trace, e.steps
-            assert trace is not None and trace.current is not None
-            e.trace = None
-            try:
-                f = f_value = True if fast_filt is None else fast_filt(e)
-                if fast_filt is not None:
-                    f = truth(f_value, expr, "'where'")
-                b_value = None if f is False else fast_body(e)
-                b = None if f is False else filtered(kind, f, truth(b_value, expr, f"'{kind}'"))
-            except RuleRuntimeError:  # the traced closures record what they read before it
-                e.trace, e.steps = trace, steps
+            """:func:`_element_truth` from the untraced closures (see :func:`_lazily`)."""
+            found = _lazily(e, scope, expr, (filt, body), (fast_filt, fast_body), f"'{kind}'")
+            if found is None:
                 return _element_truth(e)
-            finally:
-                e.trace = trace
-            if f is False:
-                _record_lazily(scope, e, (filt,), filter_only, (f_value,))  # type: ignore[arg-type]
-                return kind == "all"
-            if filt is None:
-                _record_lazily(scope, e, (body,), body_only, (b_value,))
-            else:
-                _record_lazily(scope, e, (filt, body), both, (f_value, b_value))
-            return b
+            f, b_value = found
+            return kind == "all" if f is False else filtered(kind, f, b_value)
 
         return quantifier
 
@@ -515,29 +495,54 @@ class _Compiler:
             return f, item if body is None else body(e)
 
         def _lazy_element(e: Env, item: Any, scope: LoopScope) -> tuple[Any, Any]:
-            """:func:`_element_value` from the untraced closures, replayed traced on demand."""
-            trace, steps = e.trace, e.steps
-            assert trace is not None and trace.current is not None
-            e.trace = None
-            try:
-                f = f_value = True if fast_filt is None else fast_filt(e)
-                if fast_filt is not None:
-                    f = truth(f_value, expr, "'where'")
-                value = item if f is False or fast_body is None else fast_body(e)
-            except RuleRuntimeError:  # the traced closures record what they read before it
-                e.trace, e.steps = trace, steps
+            """:func:`_element_value` from the untraced closures (see :func:`_lazily`)."""
+            found = _lazily(e, scope, expr, (filt, body), (fast_filt, fast_body), None)
+            if found is None:
                 return _element_value(e, item)
-            finally:
-                e.trace = trace
-            ran = [(filt, expr.filter, f_value)] if filt is not None else []
-            if body is not None and f is not False:
-                ran.append((body, expr.body, value))
-            if ran:
-                parts, exprs, values = zip(*ran, strict=True)
-                _record_lazily(scope, e, parts, exprs, values)
-            return f, value
+            f, b_value = found
+            return f, item if f is False or body is None else b_value
 
         return aggregate
+
+
+def _lazily(
+    e: Env,
+    scope: LoopScope,
+    expr: n.Quantifier | n.Aggregate,
+    traced: tuple[Fn | None, Fn | None],
+    untraced: tuple[Fn | None, Fn | None],
+    body_truth: str | None,
+) -> tuple[Any, Any] | None:
+    """One element of a traced loop (a quantifier's or an aggregate's) from the untraced
+    closures of its filter and body: the filter's truth and the body's value (None where
+    the filter is false or there is no body; with ``body_truth``, a quantifier's, the body
+    must be true or false). Their nodes are recorded with those values and replayed traced
+    (``traced``) only when a reader asks. None when they raised: the loop then runs the
+    element traced, with the steps as they were, to record what it read before the error."""
+    trace, steps = e.trace, e.steps
+    assert trace is not None and trace.current is not None
+    fast_filt, fast_body = untraced
+    e.trace = None
+    try:
+        f = f_value = True if fast_filt is None else fast_filt(e)
+        if fast_filt is not None:
+            f = truth(f_value, expr, "'where'")
+        b_value = None if f is False or fast_body is None else fast_body(e)
+        if body_truth is not None and f is not False:
+            truth(b_value, expr, body_truth)
+    except RuleRuntimeError:
+        e.steps = steps
+        return None
+    finally:
+        e.trace = trace
+    filt, body = traced
+    ran = [(filt, expr.filter, f_value)] if filt is not None else []
+    if body is not None and f is not False:
+        ran.append((body, expr.body, b_value))
+    if ran:
+        parts, exprs, values = zip(*ran, strict=True)
+        _record_lazily(scope, e, parts, exprs, values)
+    return f, b_value
 
 
 def _record_lazily(
