@@ -8,6 +8,7 @@ import copy
 import dataclasses
 import datetime as dt
 import importlib.util
+import re
 from functools import cache
 from types import ModuleType
 from typing import Any
@@ -224,6 +225,41 @@ def test_the_schema_says_only_what_validation_guarantees() -> None:
         "e": ("date", True),
         "f": ("array", True),
     }
+
+
+@pytest.mark.parametrize(
+    ("volumes", "status", "error"),
+    [
+        ([3, 1], "pass", None),  # added up inline
+        ([3, 2**950], "fail", None),  # past the inline bound: the rest through `fold`
+        ([2**1023, 2**1023], "error", "the result is too large (more than 308 digits)"),
+    ],
+)
+def test_a_typed_sum_of_whole_numbers_is_the_closures_sum(
+    make_pack: Any, volumes: list[int], status: str, error: str | None
+) -> None:
+    folder = make_pack(
+        """
+        rule A-1 {
+            title: "x" domain: d severity: low
+            require: (sum s in data_sources: s.volume_individuals ?? 0) < 5
+        }
+        """
+    )
+    pack = licensecheck.prepare_pack(folder)
+    sources = [{"id": f"s{i}", "volume_individuals": v} for i, v in enumerate(volumes)]
+    declaration = load_declaration(
+        {**_base(0), "data_sources": sources}, schema=pack.checked.schema
+    )
+    assert validated(pack, declaration)
+    expected = closure_outcomes(pack, declaration.data, AS_OF)
+    assert [(o.status, o.error) for o in expected] == [(status, error)]
+    for fuse in (True, False):
+        typed = variant(str(folder), True, fuse)
+        assert typed(declaration.data, AS_OF, current_limits().max_rule_steps) == expected
+    source = generated_code(pack, typed=True).source()
+    assert re.search(r"_v\d+ \+= _v\d+", source)  # added up inline
+    assert "_fold('sum'" in source  # and through `fold` only past the bound
 
 
 # ---------------------------------------------------------------- fused loops

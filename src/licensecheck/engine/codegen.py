@@ -338,8 +338,12 @@ class _Emitter(FusionEmitter, TypedEmitter):
         self.day_memos.append(memo)
         self.frames[-1].append(memo)
         compute: Statements = []
-        compute.append(_assign(memo, self._dispatch(expr, scope, compute)))
+        value = self._dispatch(expr, scope, compute)
+        compute.append(_assign(memo, value))
         out.append(_if(_is(_load(memo), _load("_UNSET")), compute))
+        fact = self.fact(value)
+        if fact is not None:  # set past the test whichever way it went
+            self.facts[memo] = fact
         return _load(memo)
 
     def _result(self, out: Statements, value: ast.expr) -> ast.Name:
@@ -348,7 +352,10 @@ class _Emitter(FusionEmitter, TypedEmitter):
         return _load(name)
 
     def _literal(self, expr: n.Literal_, scope: Scope, out: Statements) -> ast.expr:
-        return self.constant(expr.value)
+        constant = self.constant(expr.value)
+        if type(expr.value) in (str, int, float):  # a known value of its own type
+            return self._typed(out, constant, Fact(type(expr.value), True))
+        return constant
 
     def _listexpr(self, expr: n.ListExpr, scope: Scope, out: Statements) -> ast.expr:
         if all(isinstance(i, n.Literal_) for i in expr.items):
@@ -503,7 +510,7 @@ class _Emitter(FusionEmitter, TypedEmitter):
         (arg_expr,) = expr.args
         arg = self.expr(arg_expr, scope, out)
         if expr.func == "declared":
-            return self._result(out, _is_not(arg, _unknown()))
+            return self._typed(out, _is_not(arg, _unknown()), Fact(bool, True))
         typed = self._typed_call(expr.func, arg, out)
         if typed is not None:
             return typed
@@ -602,8 +609,14 @@ class _Emitter(FusionEmitter, TypedEmitter):
         r = self.mint("v")
         v = self.expr(expr.value, scope, out)
         default: Statements = []
-        default.append(_assign(r, self.expr(expr.default, scope, default)))
+        d = self.expr(expr.default, scope, default)
+        default.append(_assign(r, d))
         out.append(_if(_is(v, _unknown()), default, [_assign(r, v)]))
+        fv, fd = self.fact(v), self.fact(d)
+        if fv is not None and fd is not None and fv.kind is fd.kind:
+            # the value's type either way (`x ?? 0` of a whole number is one), known when
+            # the default is; what its fields are is the schema's only for the value
+            self.facts[r] = Fact(fv.kind, fd.certain)
         return _load(r)
 
     # -- comparisons
@@ -673,6 +686,9 @@ class _Emitter(FusionEmitter, TypedEmitter):
         a = self.expr(expr.left, scope, out)
         if constant is None:
             b = self.expr(expr.right, scope, out)
+            typed = self._typed_membership(expr.op, a, b, out)
+            if typed is not None:
+                return typed
             general = _call("_membership", _const(expr.op), a, b, self.node(expr))
             return self._result(out, general)
         test: type[ast.cmpop] = ast.NotIn if expr.op == "not in" else ast.In
@@ -732,8 +748,18 @@ class _Emitter(FusionEmitter, TypedEmitter):
         shift = isinstance(expr.right, n.Literal_) and isinstance(expr.right.value, Duration)
         helper = "_date_shift" if shift and expr.op in "+-" else "_arith"  # `x + 1 year`
         computed = _call(helper, _const(expr.op), a, b, self.node(expr))
-        known.append(_assign(r, _pick(_is(b, _unknown()), _unknown(), computed)))
-        out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], known))
+        fb = self.fact(b)
+        if shift or (fb is not None and fb.certain):  # b is never unknown (`1 year`, today)
+            known.append(_assign(r, computed))
+        else:
+            known.append(_assign(r, _pick(_is(b, _unknown()), _unknown(), computed)))
+        fact = self.fact(a)
+        if fact is not None and fact.certain:
+            out.extend(known)
+        else:
+            out.append(_if(_is(a, _unknown()), [_assign(r, _unknown())], known))
+        if shift and expr.op in "+-" and fact is not None and fact.kind is dt.date:
+            self.facts[r] = Fact(dt.date, fact.certain)  # a date moved is a date
         return _load(r)
 
     def _neg(self, expr: n.Neg, scope: Scope, out: Statements) -> ast.expr:

@@ -29,6 +29,10 @@ from .codegen_tree import (
     schema_fact,
 )
 
+#: Whole numbers a ``sum`` adds inline: 2**900 at most, so that even as many of them as a
+#: list can hold (far fewer than 2**100) stay below the integer bound (2**1024).
+_INLINE_SUM_BOUNDS = (-(2**900), 2**900)
+
 
 def decided_value(expr: n.Quantifier) -> bool:
     """The quantifier's value once an element decides it (``any``: true; ``all``, ``none``:
@@ -54,6 +58,9 @@ class LoopEmitter:
         raise NotImplementedError
 
     def node(self, node: n.Node) -> ast.Name:
+        raise NotImplementedError
+
+    def value(self, obj: object, letter: str = "k") -> str:
         raise NotImplementedError
 
     def _result(self, out: Statements, value: ast.expr) -> ast.Name:
@@ -110,6 +117,39 @@ class LoopEmitter:
         known = _pick(_is(_load(item), _const(None)), _unknown(), _load(item))
         return item, variable, [_assign(variable, known)]
 
+    def _whole_sum(
+        self,
+        expr: n.Aggregate,
+        total: str,
+        value: ast.expr,
+        body: Statements,
+        known: Statements,
+    ) -> ast.expr:
+        """A ``sum`` of whole numbers added up inline: appends the step to the loop's
+        ``body`` and returns the result. ``fold`` checks every partial sum against the
+        bound on integers; while each value stays within :data:`_INLINE_SUM_BOUNDS` no
+        partial sum can reach it, so only from the first value beyond it on are the values
+        kept (behind the sum so far) for ``fold`` to add up and check."""
+        rest = self.mint("v")
+        low, high = (_load(self.value(bound)) for bound in _INLINE_SUM_BOUNDS)
+        small = ast.Compare(low, [ast.Lt(), ast.Lt()], [value, high])
+        inline = ast.BoolOp(ast.And(), [_is(_load(rest), _const(None)), small])
+        add = ast.AugAssign(ast.Name(total, ast.Store()), ast.Add(), value)
+        start_rest = _assign(rest, ast.List([_load(total)], ast.Load()))
+        keep = [
+            _if(_is(_load(rest), _const(None)), [start_rest]),
+            ast.Expr(_method(_load(rest), "append", value)),
+        ]
+        body.append(_if(inline, [add], keep))
+        known.append(_assign(rest, _const(None)))
+        folded = _call("_fold", _const(expr.kind), _load(rest), self.node(expr))
+        return _pick(_is(_load(rest), _const(None)), _load(total), folded)
+
+    def _true_or_false(self, value: ast.expr) -> bool:
+        """Whether ``value`` is certainly true or false (never unknown, never another type)."""
+        fact = self.facts.get(value.id) if isinstance(value, ast.Name) else None
+        return fact is not None and fact.kind is bool and fact.certain
+
     @staticmethod
     def _unless_unknown(
         items: ast.Name, fact: Fact | None, r: str, known: Statements
@@ -151,16 +191,17 @@ class LoopEmitter:
             rest = []
             b = self.expr(expr.body, inner, rest)
             fact = self.facts.get(b.id) if isinstance(b, ast.Name) else None
-            combined = _call(
-                "_filtered",
-                _const(expr.kind),
-                _call("_truth", f, node, _const("'where'")),
-                _call("_truth", b, node, what),
-            )
-            b_name = self.mint("v")
-            rest.append(_assign(b_name, b))
-            rest.append(_if(_is_not(f, _const(True)), [_assign(b_name, combined)]))
-            b = _load(b_name)
+            if not self._true_or_false(f):  # past `f is not False`, f may be unknown
+                combined = _call(
+                    "_filtered",
+                    _const(expr.kind),
+                    _call("_truth", f, node, _const("'where'")),
+                    _call("_truth", b, node, what),
+                )
+                b_name = self.mint("v")
+                rest.append(_assign(b_name, b))
+                rest.append(_if(_is_not(f, _const(True)), [_assign(b_name, combined)]))
+                b = _load(b_name)
         else:
             b = self.expr(expr.body, inner, body)
             fact = self.facts.get(b.id) if isinstance(b, ast.Name) else None
@@ -189,14 +230,20 @@ class LoopEmitter:
         if expr.filter is not None:
             f = self.expr(expr.filter, inner, body)
             body.append(_if(_is(f, _const(False)), [ast.Continue()]))
-            where = ast.Expr(_call("_truth", f, self.node(expr), _const("'where'")))
-            body.append(_if(_is_not(f, _const(True)), [where, *unknown]))
+            if not self._true_or_false(f):
+                where = ast.Expr(_call("_truth", f, self.node(expr), _const("'where'")))
+                body.append(_if(_is_not(f, _const(True)), [where, *unknown]))
         value = _load(inner[expr.var]) if expr.body is None else self.expr(expr.body, inner, body)
-        body.append(_if(_is(value, _unknown()), unknown))
+        value_fact = self.facts.get(value.id) if isinstance(value, ast.Name) else None
+        if value_fact is None or not value_fact.certain:
+            body.append(_if(_is(value, _unknown()), unknown))
         if expr.kind == "count":
             start: ast.expr = _const(0)
             body.append(ast.AugAssign(ast.Name(collected, ast.Store()), ast.Add(), _const(1)))
             result: ast.expr = _load(collected)
+        elif expr.kind == "sum" and value_fact is not None and value_fact.kind is int:
+            start, result = _const(0), self._whole_sum(expr, collected, value, body, known)
+            self.facts[r] = Fact(int, False)  # a whole number, or unknown
         else:
             start = ast.List([], ast.Load())
             body.append(ast.Expr(_method(_load(collected), "append", value)))

@@ -25,6 +25,7 @@ from .codegen_tree import (
     _method,
     _pick,
     _unknown,
+    schema_fact,
 )
 from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
 
@@ -84,6 +85,32 @@ class TypedEmitter:
         out += known if fa.certain else [_if(_is(a, _unknown()), [_assign(r, _unknown())], known)]
         self.facts[r] = Fact(bool, fa.certain and fb.certain)
         return True
+
+    def _typed_membership(
+        self, op: str, a: ast.expr, b: ast.expr, out: Statements
+    ) -> ast.Name | None:
+        """``in``, ``not in`` or ``contains`` of text in text, or in a list the schema says
+        holds only text: Python's own ``in`` (``member`` and ``membership`` give the same
+        there), with an unknown test only for a side that may be unknown."""
+        needle, within = (b, a) if op == "contains" else (a, b)
+        fn, fw = self.fact(needle), self.fact(within)
+        if fn is None or fw is None or fn.kind is not str:
+            return None
+        if fw.kind is list:
+            element = schema_fact(fw.node.items, True) if fw.node is not None else None
+            if element is None or element.kind is not str:
+                return None
+        elif fw.kind is not str or op != "contains":  # `in` needs a list
+            return None
+        test: type[ast.cmpop] = ast.NotIn if op == "not in" else ast.In
+        found: ast.expr = ast.Compare(needle, [test()], [within])
+        uncertain: list[ast.expr] = [
+            _is(v, _unknown()) for v, f in ((needle, fn), (within, fw)) if not f.certain
+        ]
+        if uncertain:
+            either = uncertain[0] if len(uncertain) == 1 else ast.BoolOp(ast.Or(), uncertain)
+            found = _pick(either, _unknown(), found)
+        return self._typed(out, found, Fact(bool, fn.certain and fw.certain))
 
     @staticmethod
     def _python(op: str, a: ast.expr, b: ast.expr) -> ast.Compare:
