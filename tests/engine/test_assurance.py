@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import licensecheck
+from licensecheck.engine import evaluate
 from licensecheck.engine.models import Assessment
 from licensecheck.engine.pipeline import prepare_pack
 
@@ -304,6 +305,8 @@ def test_no_evidence_and_no_demand_trace_nothing_more(
         return real(self, rule_id)
 
     monkeypatch.setattr(CompiledPack, "traced_rule", counting)
+    # the same firm's witnesses would be remembered the second time (test_witness_memo.py)
+    monkeypatch.setattr(evaluate, "witness_key", lambda *_: None)
     compiled = prepare_pack(make_pack(RULES))
     licensecheck.assess(firm(), compiled, as_of=DAY)
     assert traced == ["T-MLPS-002"]  # the one unknown, for its witnesses

@@ -25,7 +25,7 @@ from licensecheck.declaration.loader import Declaration
 from licensecheck.engine import evaluate
 from licensecheck.engine.compile import CompiledPack
 from licensecheck.engine.evaluate import assess_compiled, closure_outcomes, run_rule
-from licensecheck.engine.models import Finding
+from licensecheck.engine.models import Finding, Witness
 from licensecheck.engine.runtime import LazyTraceNode, Trace, TraceNode
 from licensecheck.packs.listing import list_packs
 
@@ -60,11 +60,16 @@ def _tree(node: TraceNode) -> Iterator[Any]:
         yield from _tree(child)
 
 
+def _witnesses(outcome: evaluate.RuleOutcome, decl: Declaration) -> list[Witness]:
+    return [evaluate._witness(raw, decl) for raw in evaluate._explained(outcome)]
+
+
 def _findings(
     pack: CompiledPack, decl: Declaration, as_of: dt.date, *, lazy: bool
 ) -> list[Finding]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(evaluate, "Trace", lambda: Trace(lazy=lazy))
+        patch.setattr(evaluate, "witness_key", lambda *_: None)  # every rule traced here
         return assess_compiled(pack, decl, as_of).findings
 
 
@@ -142,13 +147,13 @@ def test_only_the_elements_a_reader_looks_at_are_replayed() -> None:
     bodies = [c for c in quantifier.children if isinstance(c, LazyTraceNode)]
     assert len(bodies) == 8 and not any(b.expanded for b in bodies)
     assert [b.value for b in bodies] == [i != 3 for i in range(8)]
-    witnesses = evaluate._witnesses(outcome, decl)
+    witnesses = _witnesses(outcome, decl)
     assert [w.path for w in witnesses] == ["data_sources[3].kind"]
     assert [b.expanded for b in bodies] == [i == 3 for i in range(8)]  # the offender alone
     eager = run_rule(rule, decl.data, AS_OF, Trace(lazy=False))
     assert eager.trace is not None
     assert not any(isinstance(c, LazyTraceNode) for c in eager.trace.root.children[0].children)
-    assert evaluate._witnesses(eager, decl) == witnesses
+    assert _witnesses(eager, decl) == witnesses
 
 
 @pytest.mark.parametrize(

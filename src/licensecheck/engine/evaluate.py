@@ -46,11 +46,14 @@ from .models import (
 )
 from .rules import Rule
 from .runtime import Env, PathKey, Trace, TraceNode
+from .witness_memo import static_reads, witness_key
 
 if TYPE_CHECKING:
     from .codegen import GeneratedPack
 
 MAX_WITNESSES = 50
+#: The most witness lists remembered per pack (see :func:`_raw_witnesses`)
+MEMO_SIZE = 20_000
 MAX_ELEMENTS_EXPLAINED = 5
 
 
@@ -279,8 +282,8 @@ def _finding(
         if key is not None and key in explained:
             witnesses = list(explained[key])
         else:
-            traced = run_rule(pack.traced_rule(rule.id), declaration.data, as_of, Trace())
-            witnesses = _witnesses(traced, declaration)
+            raw = _raw_witnesses(pack, rule, outcome.decided_by, declaration, as_of)
+            witnesses = [_witness(w, declaration) for w in raw]
             if key is not None:
                 explained[key] = witnesses
     in_grace = (
@@ -401,7 +404,31 @@ class _RawWitness(NamedTuple):  # a tuple: made for every path an explanation vi
     expected: str | None
 
 
-def _witnesses(outcome: RuleOutcome, declaration: Declaration) -> list[Witness]:
+def _raw_witnesses(
+    pack: CompiledPack, rule: Rule, part: str, declaration: Declaration, as_of: dt.date
+) -> list[_RawWitness]:
+    """The witnesses of ``rule`` (fail or unknown, decided by ``part``) before they are
+    placed in the file: from a traced run, or remembered from an earlier declaration whose
+    values at the paths that part reads were the same (:mod:`.witness_memo`)."""
+    decider = rule.when if part == "when" else rule.require
+    assert decider is not None
+    paths = pack.shared(("reads", rule.id, part), lambda: static_reads(decider, pack.checked))
+    key = None if paths is None else witness_key(paths, declaration.data, as_of)
+    memo: dict[tuple[Any, ...], list[_RawWitness]] = pack.shared(("witness memo",), dict)
+    if key is not None:
+        found = memo.get((rule.id, part, key))
+        if found is not None:
+            return found
+    traced = run_rule(pack.traced_rule(rule.id), declaration.data, as_of, Trace())
+    raw = _explained(traced)
+    if key is not None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()  # bounded; a batch fills it again with what recurs
+        memo[rule.id, part, key] = raw
+    return raw
+
+
+def _explained(outcome: RuleOutcome) -> list[_RawWitness]:
     if outcome.trace is None or not outcome.trace.root.children:
         return []
     decided = outcome.trace.root.children[-1]  # `when` (if it decided) or `require`
@@ -416,7 +443,7 @@ def _witnesses(outcome: RuleOutcome, declaration: Declaration) -> list[Witness]:
             group.append(w)
         if len(merged) > MAX_WITNESSES:
             break
-    return [_witness(_joined(group), declaration) for group in merged.values()][:MAX_WITNESSES]
+    return [_joined(group) for group in merged.values()][:MAX_WITNESSES]
 
 
 def _same_value_key(actual: Any) -> Any:
