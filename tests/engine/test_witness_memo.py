@@ -53,20 +53,21 @@ def test_the_paths_a_rule_reads_through_its_predicates() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("require", "prelude"),
-    [
-        ('all s in data_sources: s.kind == "crawled"', ""),  # a loop
-        ("(count s in data_sources) > 0", ""),
-        (
-            "p",
-            "predicate p = any s in data_sources: s.contains_personal_info",
-        ),  # a loop in a predicate
-        ("extensions[company.name].x", ""),  # a computed index
-    ],
-)
-def test_no_paths_for_a_loop_or_a_computed_index(require: str, prelude: str) -> None:
-    assert _reads(require, prelude) is None
+def test_a_loop_reads_its_collection_and_what_its_body_reads_outside_the_element() -> None:
+    reads = _reads(
+        "all s in data_sources where s.kind == company.name: (count x in s.data_categories) > 0"
+        ' and extensions[s.kind].ok and data_sources[company.headcount].kind == "crawled"'
+    )
+    assert reads == (
+        ("company", "headcount"),
+        ("company", "name"),
+        ("data_sources",),
+        ("extensions",),  # up to the computed index
+    )
+    loop = ("data_sources",)
+    assert witness_key((loop,), {}, AS_OF) is not None  # not declared: nothing to visit
+    assert witness_key((loop,), {"data_sources": []}, AS_OF) is not None  # empty
+    assert witness_key((loop,), {"data_sources": [{"kind": "crawled"}]}, AS_OF) is None
 
 
 def test_the_key_is_the_plain_values_and_where_a_path_ended() -> None:
@@ -89,6 +90,7 @@ def test_the_key_is_the_plain_values_and_where_a_path_ended() -> None:
     keys = [key(data) for data in distinct]
     assert None not in keys and len(set(keys)) == len(keys)
     assert witness_key(paths, {"a": {"b": 1}}, dt.date(2020, 1, 1)) != keys[0]  # the date too
+    assert None not in (key({"a": {"b": []}}), key({"a": {"b": {}}}))  # nothing in them
     for unkeyed in ({"a": {"b": [1]}}, {"a": {"b": {"x": 1}}}, {"a": "text"}, {"a": [1]}):
         assert key(unkeyed) is None  # a list or mapping, or a path through a non-mapping
 

@@ -408,12 +408,12 @@ def _raw_witnesses(
     pack: CompiledPack, rule: Rule, part: str, declaration: Declaration, as_of: dt.date
 ) -> list[_RawWitness]:
     """The witnesses of ``rule`` (fail or unknown, decided by ``part``) before they are
-    placed in the file: from a traced run, or remembered from an earlier declaration whose
-    values at the paths that part reads were the same (:mod:`.witness_memo`)."""
+    placed in the file: from a traced run, or remembered from an earlier declaration with
+    the same plain values at the paths that part can read (:mod:`.witness_memo`)."""
     decider = rule.when if part == "when" else rule.require
     assert decider is not None
     paths = pack.shared(("reads", rule.id, part), lambda: static_reads(decider, pack.checked))
-    key = None if paths is None else witness_key(paths, declaration.data, as_of)
+    key = witness_key(paths, declaration.data, as_of)
     memo: dict[tuple[Any, ...], list[_RawWitness]] = pack.shared(("witness memo",), dict)
     if key is not None:
         found = memo.get((rule.id, part, key))

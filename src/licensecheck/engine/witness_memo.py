@@ -6,13 +6,14 @@ found afresh.
 
 A failing or unknown rule is run again traced and its trace reduced to witnesses, some 30-60
 us a finding, and a batch meets the same rule failing for the same reasons again and again (the
-same fields left out). When the part that decided reads no list (no quantifier or aggregate,
-in it or in the predicates it names) and no computed index, its trace (and so its witnesses,
-before they are placed in the file) is fixed by the assessment date and the values at the
-declaration paths it can read, which are known from the rule's text. When all of those values
-are plain (text, numbers, booleans, dates, or absent), they and the date are the key; two
-declarations with equal keys have equal witnesses. A value that is a mapping or a list, or a
-path through something other than a mapping, gives no key.
+same fields left out, the same lists not declared). What the deciding part can read of the
+declaration is known from its text (through the predicates it names): the paths that start at
+a top-level field. Everything else it reads starts at a loop's variable, bound to an element
+of a collection, and a collection is a const, a computed value or one of those paths. So when
+the value at each of those paths is plain (text, numbers, booleans, dates, absent, or an empty
+list or mapping), no element of the declaration is ever visited, and the trace (and so the
+witnesses, before they are placed in the file) is fixed by those values and the date: they are
+the key. A value that is a list or mapping with something in it gives no key.
 """
 
 from __future__ import annotations
@@ -29,47 +30,52 @@ from .runtime import PathKey
 _PLAIN = frozenset({str, int, bool, dt.date})
 
 
-def static_reads(expr: n.Expr, pack: CheckedPack) -> tuple[PathKey, ...] | None:
-    """The declaration paths ``expr`` can read, through the predicates it names, in a fixed
-    order; None when it loops over a list or indexes with a computed value."""
+def static_reads(expr: n.Expr, pack: CheckedPack) -> tuple[PathKey, ...]:
+    """The declaration paths ``expr`` can read from a top-level field, through the predicates
+    it names, in a fixed order; a path with a computed index up to that index."""
     paths: set[PathKey] = set()
     seen: set[str] = set()
-    stack: list[n.Expr] = [expr]
+    stack: list[tuple[n.Expr, frozenset[str]]] = [(expr, frozenset())]  # with the bound names
     while stack:
-        node = stack.pop()
+        node, bound = stack.pop()
         if isinstance(node, n.Quantifier | n.Aggregate):
-            return None
-        if isinstance(node, n.Attr | n.Index):
+            stack.append((node.collection, bound))
+            inner = bound | {node.var}  # the element, wherever the body reads it
+            stack.extend((part, inner) for part in (node.filter, node.body) if part is not None)
+        elif isinstance(node, n.Attr | n.Index):
             base, steps = path_steps(node)
-            keys = tuple(s for s in steps if isinstance(s, str | int))
-            if len(keys) != len(steps):
-                return None
-            if isinstance(base, n.Name) and not _special(base.name, pack):
+            keys: list[str | int] = []
+            fixed = True  # up to the first computed index
+            for step in steps:
+                if isinstance(step, n.Expr):
+                    stack.append((step, bound))
+                    fixed = False
+                elif fixed:
+                    keys.append(step)
+            if isinstance(base, n.Name) and _from_declaration(base.name, bound, pack):
                 paths.add((base.name, *keys))
-            else:  # steps into a const, a predicate's or a call's value: what made it counts
-                stack.append(base)
-            continue
-        if isinstance(node, n.Name):
-            name = node.name
-            if name in pack.predicates:
-                if name not in seen:
-                    seen.add(name)
-                    stack.append(pack.predicates[name])
-            elif not _special(name, pack):
-                paths.add((name,))
-            continue
-        stack.extend(node.children())
+            else:  # steps into a const, a bound element, a predicate's or a call's value
+                stack.append((base, bound))
+        elif isinstance(node, n.Name):
+            if node.name in pack.predicates and node.name not in seen:
+                seen.add(node.name)
+                stack.append((pack.predicates[node.name], frozenset()))
+            elif _from_declaration(node.name, bound, pack):
+                paths.add((node.name,))
+        else:
+            stack.extend((child, bound) for child in node.children())
     return tuple(sorted(paths, key=repr))
 
 
-def _special(name: str, pack: CheckedPack) -> bool:
-    return name in pack.consts or name in pack.predicates or name == "today"
+def _from_declaration(name: str, bound: frozenset[str], pack: CheckedPack) -> bool:
+    return not (name in bound or name in pack.consts or name in pack.predicates or name == "today")
 
 
 def witness_key(
     paths: tuple[PathKey, ...], data: dict[str, Any], as_of: dt.date
 ) -> tuple[Any, ...] | None:
-    """The values at ``paths`` in ``data`` and the date, as a key; None when one is not plain."""
+    """The values at ``paths`` in ``data`` and the date, as a key; None when one is a list or
+    a mapping with something in it, or a path goes through a value of another kind."""
     key: list[Any] = [as_of]
     for path in paths:
         value: Any = data
@@ -86,6 +92,8 @@ def witness_key(
         kind = type(value)
         if kind in _PLAIN or kind is _Absent:
             key.append((kind, value))
+        elif (kind is list or kind is dict) and not value:  # nothing in it to visit
+            key.append((kind, ()))
         elif kind is float:  # by its text: -0.0 == 0.0, but each shows as itself
             key.append((kind, repr(value)))
         else:
