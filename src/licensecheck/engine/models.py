@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..sources.validation import empty_list
+
 Status = Literal["pass", "fail", "unknown", "not_applicable", "waived", "error"]
 Severity = Literal["critical", "high", "medium", "low"]
 
@@ -150,13 +152,13 @@ class Finding(_Model):
         default=None, description="Estimated remediation effort in days."
     )
     after: list[str] = Field(
-        default_factory=list, description="Rules whose remediation must come first."
+        default_factory=empty_list, description="Rules whose remediation must come first."
     )
     in_grace: bool = Field(
         default=False,
         description="A failure inside the rule's grace period: reported, not counted toward the exit code.",
     )
-    witnesses: list[Witness] = Field(default_factory=list)
+    witnesses: list[Witness] = Field(default_factory=empty_list)
     waiver: WaiverRecord | None = Field(
         exclude_if=unset,
         default=None,
@@ -177,13 +179,13 @@ class Finding(_Model):
     )
     evidence: list[str] = Field(
         exclude_if=unset,
-        default_factory=list,
+        default_factory=empty_list,
         description="Ids of the evidence entries covering the values that decided the finding. "
         "Absent when none does.",
     )
     evidence_request: list[str] = Field(
         exclude_if=unset,
-        default_factory=list,
+        default_factory=empty_list,
         description="For a rule that demands evidence and is not evidenced: the declaration "
         "paths to attach evidence covering. Absent otherwise.",
     )
@@ -208,7 +210,7 @@ class EvidenceRecord(_Model):
         exclude_if=unset, default=None, description="For altered evidence: the file's sha256 now."
     )
     findings: list[str] = Field(
-        default_factory=list, description="Ids of the rules whose findings it covers."
+        default_factory=empty_list, description="Ids of the rules whose findings it covers."
     )
 
 
@@ -273,7 +275,7 @@ class Assessment(_Model):
     findings: list[Finding]
     waivers: list[WaiverRecord] = Field(
         exclude_if=unset,
-        default_factory=list,
+        default_factory=empty_list,
         description="With --waivers: every waiver of the file and its state. Absent otherwise.",
     )
     baseline: BaselineInfo | None = Field(
@@ -283,7 +285,7 @@ class Assessment(_Model):
     )
     evidence: list[EvidenceRecord] = Field(
         exclude_if=unset,
-        default_factory=list,
+        default_factory=empty_list,
         description="The declaration's evidence entries and their states. Absent when it has none.",
     )
 
