@@ -5,8 +5,9 @@ These pydantic models are the single source of truth for ``schemas/report.schema
 stages (reports, plans, CI formats) consume :class:`Assessment`.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: pydantic would compile and evaluate every
+# field's annotation from its text, about a tenth of building these models at each cold
+# start (issue #12). Every type a field names is defined above it.
 import datetime as dt
 from typing import Any, Literal
 

@@ -33,7 +33,6 @@ from ..sources.parse import parse_text
 from ..sources.text import FileKind, read_source_text
 from ..sources.validation import empty_list, validation_diagnostics
 from .cache import parse_modules  # the parser's trees, kept between runs
-from .distributions import distribution_pack_dir, distribution_packs
 
 PACK_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
@@ -352,6 +351,9 @@ def resolve_pack_dir(
             return candidate
     if Path(text).is_file() and Path(text).name == "pack.yaml":
         return Path(text).parent
+    # installed distributions are asked last, and only then imported (issue #12, cold start)
+    from .distributions import distribution_pack_dir, distribution_packs
+
     installed = distribution_pack_dir(text) if is_id else None
     if installed is not None:
         return installed
