@@ -14,47 +14,83 @@ is a thin layer over them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .api import (
-    assess,
-    assess_many,
-    compare,
-    declaration_skeleton,
-    evaluate,
-    exit_code,
-    explain_evaluation,
-    explain_rule,
-    find_declarations,
-    format_pack,
-    format_rules,
-    gap_report,
-    lint_pack,
-    lint_waivers,
-    load_baseline,
-    load_config,
-    load_declaration,
-    load_waivers,
-    new_pack,
-    plan,
-    prepare_pack,
-    render,
-    render_plan,
-    render_report,
-    run_pack_tests,
-    start_batch,
-    waiver_fingerprint,
-)
-from .engine.models import Assessment, Finding, Witness
-from .errors import (
-    DeclarationError,
-    Diagnostic,
-    LicenseCheckError,
-    PackError,
-    RuleRuntimeError,
-    Span,
-    UsageError,
-    WaiverError,
-)
+
+if TYPE_CHECKING:
+    from .api import (
+        assess,
+        assess_many,
+        compare,
+        declaration_skeleton,
+        evaluate,
+        exit_code,
+        explain_evaluation,
+        explain_rule,
+        find_declarations,
+        format_pack,
+        format_rules,
+        gap_report,
+        lint_pack,
+        lint_waivers,
+        load_baseline,
+        load_config,
+        load_declaration,
+        load_waivers,
+        new_pack,
+        plan,
+        prepare_pack,
+        render,
+        render_plan,
+        render_report,
+        run_pack_tests,
+        start_batch,
+        waiver_fingerprint,
+    )
+    from .engine.models import Assessment, Finding, Witness
+    from .errors import (
+        DeclarationError,
+        Diagnostic,
+        LicenseCheckError,
+        PackError,
+        RuleRuntimeError,
+        Span,
+        UsageError,
+        WaiverError,
+    )
+
+#: Where each public name below is defined: imported when first asked for (PEP 562), so that
+#: ``python -m licensecheck`` and the ``licensecheck`` command load the API and its models only
+#: as far as the command run needs them (issue #12, cold start).
+_HOMES = {
+    "Assessment": ".engine.models",
+    "Finding": ".engine.models",
+    "Witness": ".engine.models",
+    "DeclarationError": ".errors",
+    "Diagnostic": ".errors",
+    "LicenseCheckError": ".errors",
+    "PackError": ".errors",
+    "RuleRuntimeError": ".errors",
+    "Span": ".errors",
+    "UsageError": ".errors",
+    "WaiverError": ".errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__ or name == "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_HOMES.get(name, ".api"), __name__), name)
+    globals()[name] = value  # once: the next look-up finds it without this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "Assessment",

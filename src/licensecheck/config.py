@@ -31,6 +31,7 @@ from . import codes
 from .errors import ConfigError, Diagnostic, Span, did_you_mean
 from .sources.parse import locate_excess
 from .sources.text import FileKind, read_source_text
+from .sources.validation import empty_list
 
 CONFIG_FILE = "licensecheck.toml"
 #: The pack lock (``licensecheck packs lock``), found beside the configuration file or in the
@@ -50,7 +51,7 @@ class Config(BaseModel):
 
     pack: str | None = Field(default=None, description="Default pack: an id or a pack folder.")
     pack_path: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="pack-path",
         description="Folders of pack folders searched for pack ids before the bundled packs.",
     )
@@ -95,7 +96,7 @@ class Config(BaseModel):
         "trusted key.",
     )
     trusted_keys: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="trusted-keys",
         description="Public key files (ed25519, PEM or OpenSSH) whose pack signatures are trusted.",
     )

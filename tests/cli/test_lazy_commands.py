@@ -24,6 +24,13 @@ NOT_FOR_A_CHECK = [
     "licensecheck.cli.keys",
     "licensecheck.declaration.evidence_add",
     "licensecheck.reports.evidence",
+    # the facades and models of what one file's check does not do (issue #12, cold start)
+    "licensecheck.api.workspace",
+    "licensecheck.api.editor",
+    "licensecheck.authoring.schema_export",
+    "licensecheck.engine.batch_report",
+    "licensecheck.packs.signing",
+    "licensecheck.packs.distributions",
 ]
 
 CHILD = """

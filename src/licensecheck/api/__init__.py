@@ -12,11 +12,11 @@ package imports it except ``licensecheck/__init__`` and the CLI.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..authoring.schema_export import SCHEMA_NAMES as _AUTHORING_SCHEMAS
 from ..engine.gate import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, blocks, exit_code
 from ..engine.pipeline import (
     LANGUAGES,
@@ -33,54 +33,119 @@ from ..engine.pipeline import (
 )
 from ..errors import Diagnostic, LicenseCheckError
 from ..formats.dispatch import DIFF_FORMATS, FORMATS
-from ..lang import nodes as syntax  # the rule language's syntax tree, for editors
 from ..packs.listing import DEFAULT_PACK, PackFit
-from .editor import declaration_schema as declaration_schema
-from .editor import fields_read as fields_read
 
-# The workspace's and the editors' facades live in modules of their own (one would outgrow a
-# reader); they are part of this API all the same.
-from .editor import pack_caching as pack_caching
-from .editor import print_expression as print_expression
-from .editor import requirement_words as requirement_words
-from .editor import schema_value_words as schema_value_words
-from .editor import unsaved_texts as unsaved_texts
+#: The names this facade re-exports from its other modules (the editors', the pack supply
+#: chain's, the workspace's; one would outgrow a reader) and from the layers below, by the
+#: module defining each: imported when first asked for (PEP 562), so that a cold ``check``
+#: loads none of the workspace, editor, schema export or signing modules it never runs
+#: (issue #12, cold start). :data:`SCHEMA_NAMES` is made by :func:`__getattr__` too.
+_LAZY: dict[str, tuple[str, ...]] = {
+    ".editor": (
+        "declaration_schema",
+        "fields_read",
+        "pack_caching",
+        "print_expression",
+        "requirement_words",
+        "schema_value_words",
+        "unsaved_texts",
+    ),
+    ".packchain": (
+        "list_pack_sources",
+        "lock_packs",
+        "pack_chain",
+        "sign_pack_folder",
+        "verify_pack",
+    ),
+    ".workspace": (
+        "SUPPLIER_FORMATS",
+        "diff_packs",
+        "firm_history",
+        "impact",
+        "impact_exit_code",
+        "import_watchlist",
+        "load_watchlist",
+        "open_workspace",
+        "portfolio",
+        "record_assessments",
+        "recorded_supply_graph",
+        "recorder",
+        "render_history",
+        "render_impact",
+        "render_pack_diff",
+        "render_portfolio",
+        "render_suppliers",
+        "report_history",
+        "store_watchlist",
+        "stored_watchlist",
+        "supply_graph",
+        "supply_graph_of",
+    ),
+}
+_LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
 
-# The pack supply chain (licensecheck.lock, signed packs, packs from distributions)
-from .packchain import list_pack_sources as list_pack_sources
-from .packchain import lock_packs as lock_packs
-from .packchain import pack_chain as pack_chain
-from .packchain import sign_pack_folder as sign_pack_folder
-from .packchain import verify_pack as verify_pack
-from .workspace import SUPPLIER_FORMATS as SUPPLIER_FORMATS
-from .workspace import diff_packs as diff_packs
-from .workspace import firm_history as firm_history
-from .workspace import impact as impact
-from .workspace import impact_exit_code as impact_exit_code
-from .workspace import import_watchlist as import_watchlist
-from .workspace import load_watchlist as load_watchlist
-from .workspace import open_workspace as open_workspace
-from .workspace import portfolio as portfolio
-from .workspace import record_assessments as record_assessments
-from .workspace import recorded_supply_graph as recorded_supply_graph
-from .workspace import recorder as recorder
-from .workspace import render_history as render_history
-from .workspace import render_impact as render_impact
-from .workspace import render_pack_diff as render_pack_diff
-from .workspace import render_portfolio as render_portfolio
-from .workspace import render_suppliers as render_suppliers
-from .workspace import report_history as report_history
-from .workspace import store_watchlist as store_watchlist
-from .workspace import stored_watchlist as stored_watchlist
-from .workspace import supply_graph as supply_graph
-from .workspace import supply_graph_of as supply_graph_of
 
-#: Every schema ``licensecheck schema`` prints: the authoring layer's, then the workspace's
-#: (which that layer cannot import).
-SCHEMA_NAMES: tuple[str, ...] = (*_AUTHORING_SCHEMAS, "impact")
+def __getattr__(name: str) -> Any:
+    value: Any
+    if name == "syntax":  # the rule language's syntax tree, for editors
+        value = importlib.import_module("..lang.nodes", __name__)
+    elif name == "SCHEMA_NAMES":
+        # the authoring layer's schemas, then the workspace's (which that layer cannot import)
+        from ..authoring.schema_export import SCHEMA_NAMES as authoring
+
+        value = (*authoring, "impact")
+    elif name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # once: the next look-up finds it without this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY_NAMES, "syntax", "SCHEMA_NAMES"})
+
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from ..lang import nodes as syntax  # made by __getattr__, as every name below
+    from .editor import declaration_schema as declaration_schema
+    from .editor import fields_read as fields_read
+    from .editor import pack_caching as pack_caching
+    from .editor import print_expression as print_expression
+    from .editor import requirement_words as requirement_words
+    from .editor import schema_value_words as schema_value_words
+    from .editor import unsaved_texts as unsaved_texts
+    from .packchain import list_pack_sources as list_pack_sources
+    from .packchain import lock_packs as lock_packs
+    from .packchain import pack_chain as pack_chain
+    from .packchain import sign_pack_folder as sign_pack_folder
+    from .packchain import verify_pack as verify_pack
+    from .workspace import SUPPLIER_FORMATS as SUPPLIER_FORMATS
+    from .workspace import diff_packs as diff_packs
+    from .workspace import firm_history as firm_history
+    from .workspace import impact as impact
+    from .workspace import impact_exit_code as impact_exit_code
+    from .workspace import import_watchlist as import_watchlist
+    from .workspace import load_watchlist as load_watchlist
+    from .workspace import open_workspace as open_workspace
+    from .workspace import portfolio as portfolio
+    from .workspace import record_assessments as record_assessments
+    from .workspace import recorded_supply_graph as recorded_supply_graph
+    from .workspace import recorder as recorder
+    from .workspace import render_history as render_history
+    from .workspace import render_impact as render_impact
+    from .workspace import render_pack_diff as render_pack_diff
+    from .workspace import render_portfolio as render_portfolio
+    from .workspace import render_suppliers as render_suppliers
+    from .workspace import report_history as report_history
+    from .workspace import store_watchlist as store_watchlist
+    from .workspace import stored_watchlist as stored_watchlist
+    from .workspace import supply_graph as supply_graph
+    from .workspace import supply_graph_of as supply_graph_of
+
+    SCHEMA_NAMES: tuple[str, ...]
 
     from ..authoring.fmt import FormatResult
     from ..authoring.lint import LintResult

@@ -13,8 +13,6 @@ from .. import codes
 from ..config import LOCK_FILE
 from ..errors import Diagnostic, UsageError
 from ..output import write_output
-from ..packs.distributions import distribution_packs
-from ..packs.listing import PackSummary, summarize
 from ..packs.loader import (
     LoadedPack,
     bundled_pack_ids,
@@ -31,11 +29,13 @@ from ..packs.lock import (
     read_lock,
     render_lock,
 )
-from ..packs.signing import SignatureState, require_signature, sign_pack, signature_state
-from ..packs.signing import digest_of as _digest_of
 from ..resources import policies_dir
 
+# Every command that loads a pack runs in pack_chain(): the listing, signing and distribution
+# modules the other functions use are imported by them (issue #12, cold start).
 if TYPE_CHECKING:
+    from ..packs.listing import PackSummary
+    from ..packs.signing import SignatureState
     from ..trust.keys import PublicKey
 
 PathLike = str | os.PathLike[str]
@@ -109,6 +109,8 @@ def _lock_target(config_file: Path | None) -> Path:
 
 
 def _every_pack_id() -> list[str]:
+    from ..packs.distributions import distribution_packs
+
     on_path = {p.name for folder in pack_search_path() for p in _pack_dirs(folder)}
     installed = {p.id for p in distribution_packs()}
     return sorted({*bundled_pack_ids(), *on_path, *installed})
@@ -122,6 +124,7 @@ def sign_pack_folder(pack: PathLike, key_file: PathLike) -> tuple[Path, str]:
     """Sign a pack (an id or a folder) with the ed25519 private key in ``key_file``: write
     ``pack.sha256`` and ``pack.sig`` into its folder. Returns the signature's path and the
     signing key's id."""
+    from ..packs.signing import sign_pack
     from ..trust.keys import load_private_key
 
     key = load_private_key(key_file)
@@ -133,6 +136,8 @@ def sign_pack_folder(pack: PathLike, key_file: PathLike) -> tuple[Path, str]:
 def verify_pack(pack: PathLike, trusted_keys: Sequence[PathLike]) -> SignatureState:
     """The pack's valid signature by one of ``trusted_keys``; a ``TrustError`` naming what
     is wrong (unsigned, untrusted key, the files changed since signing) otherwise."""
+    from ..packs.signing import require_signature
+
     trusted = _public_keys(trusted_keys)
     with guarding_packs(None):
         loaded = load_pack(pack)
@@ -143,6 +148,8 @@ def list_pack_sources(trusted_keys: Sequence[PathLike] = ()) -> list[PackSummary
     """Every pack there is — bundled, on the pack path, from installed distributions — with
     its source, digest and signature state (valid only by one of ``trusted_keys``). A pack
     hidden by another of the same id earlier in the search order is listed too."""
+    from ..packs.distributions import distribution_packs
+
     trusted = _public_keys(trusted_keys)
     with guarding_packs(None):
         roots = [
@@ -155,11 +162,14 @@ def list_pack_sources(trusted_keys: Sequence[PathLike] = ()) -> list[PackSummary
 
 
 def _summary(loaded: LoadedPack, trusted: Sequence[PublicKey]) -> PackSummary:
+    from ..packs.listing import summarize
+    from ..packs.signing import digest_of, signature_state
+
     state = signature_state(loaded.root, loaded.manifest.id, trusted)
     return summarize(
         loaded,
         source=pack_source(loaded.root, Path.cwd()),
-        digest=_digest_of(loaded.root),
+        digest=digest_of(loaded.root),
         signature=state.status,
     )
 

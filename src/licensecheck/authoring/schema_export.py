@@ -55,15 +55,15 @@ def _model(name: str) -> type[BaseModel]:
 
         return DiffReport
     if name == "batch-lines":
-        from ..engine.batch import BatchLine
+        from ..engine.batch_report import BatchLine
 
         return BatchLine
     if name == "batch-report":
-        from ..engine.batch import BatchReport
+        from ..engine.batch_report import BatchReport
 
         return BatchReport
     if name == "multi-pack-report":
-        from ..engine.batch import PackRuns
+        from ..engine.batch_report import PackRuns
 
         return PackRuns
     if name == "gap-report":

@@ -31,6 +31,7 @@ from .. import codes
 from ..errors import Diagnostic, ReportError, Span, UsageError
 from ..sources.parse import locate_excess
 from ..sources.text import FileKind, read_source_text
+from ..sources.validation import empty_list
 from .gate import GAP_STATUSES, exit_code_for, gap_blocks, severity_rank
 from .models import (
     Assessment,
@@ -65,10 +66,12 @@ class DiffEntry(_Model):
     new_status: Status | None = Field(description="Null when the new report lacks the rule.")
     in_grace: bool = Field(default=False, description="The new finding is in its grace period.")
     added: list[str] = Field(
-        default_factory=list, description="Witness locations that fail now and did not before."
+        default_factory=empty_list,
+        description="Witness locations that fail now and did not before.",
     )
     removed: list[str] = Field(
-        default_factory=list, description="Witness locations that failed before and do not now."
+        default_factory=empty_list,
+        description="Witness locations that failed before and do not now.",
     )
 
 

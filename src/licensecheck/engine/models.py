@@ -5,12 +5,15 @@ These pydantic models are the single source of truth for ``schemas/report.schema
 stages (reports, plans, CI formats) consume :class:`Assessment`.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: pydantic would compile and evaluate every
+# field's annotation from its text, about a tenth of building these models at each cold
+# start (issue #12). Every type a field names is defined above it.
 import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ..sources.validation import empty_list
 
 Status = Literal["pass", "fail", "unknown", "not_applicable", "waived", "error"]
 Severity = Literal["critical", "high", "medium", "low"]
@@ -150,13 +153,13 @@ class Finding(_Model):
         default=None, description="Estimated remediation effort in days."
     )
     after: list[str] = Field(
-        default_factory=list, description="Rules whose remediation must come first."
+        default_factory=empty_list, description="Rules whose remediation must come first."
     )
     in_grace: bool = Field(
         default=False,
         description="A failure inside the rule's grace period: reported, not counted toward the exit code.",
     )
-    witnesses: list[Witness] = Field(default_factory=list)
+    witnesses: list[Witness] = Field(default_factory=empty_list)
     waiver: WaiverRecord | None = Field(
         exclude_if=unset,
         default=None,
@@ -177,13 +180,13 @@ class Finding(_Model):
     )
     evidence: list[str] = Field(
         exclude_if=unset,
-        default_factory=list,
+        default_factory=empty_list,
         description="Ids of the evidence entries covering the values that decided the finding. "
         "Absent when none does.",
     )
     evidence_request: list[str] = Field(
         exclude_if=unset,
-        default_factory=list,
+        default_factory=empty_list,
         description="For a rule that demands evidence and is not evidenced: the declaration "
         "paths to attach evidence covering. Absent otherwise.",
     )
@@ -208,7 +211,7 @@ class EvidenceRecord(_Model):
         exclude_if=unset, default=None, description="For altered evidence: the file's sha256 now."
     )
     findings: list[str] = Field(
-        default_factory=list, description="Ids of the rules whose findings it covers."
+        default_factory=empty_list, description="Ids of the rules whose findings it covers."
     )
 
 
@@ -273,7 +276,7 @@ class Assessment(_Model):
     findings: list[Finding]
     waivers: list[WaiverRecord] = Field(
         exclude_if=unset,
-        default_factory=list,
+        default_factory=empty_list,
         description="With --waivers: every waiver of the file and its state. Absent otherwise.",
     )
     baseline: BaselineInfo | None = Field(
@@ -283,7 +286,7 @@ class Assessment(_Model):
     )
     evidence: list[EvidenceRecord] = Field(
         exclude_if=unset,
-        default_factory=list,
+        default_factory=empty_list,
         description="The declaration's evidence entries and their states. Absent when it has none.",
     )
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..lang import nodes as n
 from ..lang.printer import expression_text, literal_text
 from ..packs.loader import extends_entries
+from ..sources.validation import empty_list
 from .rules import CheckedPack, Rule
 
 Change = Literal["added", "removed", "changed"]
@@ -61,15 +62,15 @@ class RuleChange(_Model):
     title: str = Field(description="The rule's title (the new one unless removed).")
     severity: str = Field(description="The rule's severity (the new one unless removed).")
     fields: list[FieldChange] = Field(
-        default_factory=list, description="For a changed rule: each field that differs."
+        default_factory=empty_list, description="For a changed rule: each field that differs."
     )
     require_via: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Changed consts and predicates the rule's require reads: its requirement "
         "changed although its own text may not have.",
     )
     when_via: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Changed consts and predicates the rule's when reads: its applicability "
         "changed although its own text may not have.",
     )

@@ -36,6 +36,7 @@ from ..errors import Diagnostic, UsageError, WaiverError, did_you_mean
 from ..packs.listing import DEFAULT_PACK
 from ..sources.modelfile import ModelFile, read_model_file
 from ..sources.paths import PathKey, format_path, parse_path
+from ..sources.validation import empty_list
 from ..sources.words import describe
 from .compile import CompiledPack
 from .evaluate import assess_compiled, summarize
@@ -120,7 +121,7 @@ class WaiverFile(BaseModel):
         default=None,
         description="The pack the waivers are for (the default of 'licensecheck waivers lint').",
     )
-    waivers: list[Waiver] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=empty_list)
 
 
 # ---------------------------------------------------------------------------- loading and checks

@@ -134,7 +134,7 @@ def oscal_of_several_packs() -> UsageError:
 
 
 def _quiet(batch: Batch, *, single: bool, named: bool, style: Callable[..., str] | None) -> str:
-    from ..engine.batch import render_batch_summary
+    from ..engine.batch_report import render_batch_summary
     from .text import summary_line
 
     if single and batch.assessments:
@@ -182,7 +182,7 @@ def _render_batch(
         return render_summary(batch, fail_on=fail_on)
     if fmt in ("json", "jsonl"):
         return through_sink([batch], fmt)
-    from ..engine.batch import render_batch_summary
+    from ..engine.batch_report import render_batch_summary
     from .text import render_text
 
     parts = [

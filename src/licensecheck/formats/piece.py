@@ -18,8 +18,8 @@ from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel
 
-from ..engine.batch import (
-    BatchItem,
+from ..engine.batch import BatchItem
+from ..engine.batch_report import (
     BatchSummary,
     DeclarationLine,
     FileResult,

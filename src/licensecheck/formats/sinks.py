@@ -14,7 +14,8 @@ import json
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from ..engine.batch import BatchRun, SummaryRow, summary_row, summary_text
+from ..engine.batch import BatchRun
+from ..engine.batch_report import SummaryRow, summary_row, summary_text
 from ..engine.evaluate import pack_info
 from ..engine.gate import DEFAULT_FAIL_ON
 from ..errors import Diagnostic

@@ -4,7 +4,7 @@ Enters: the runs of a batch (one per pack, each a
 :class:`~licensecheck.engine.batch.BatchRun`) and their files' results one at a time, in input
 order, as :class:`~licensecheck.formats.piece.Piece` (rendered where the file was assessed).
 Leaves: the text of a format in chunks, byte-identical to the whole-batch renderers:
-``json`` (the batch report; a :class:`~licensecheck.engine.batch.PackRuns` wrapper for several
+``json`` (the batch report; a :class:`~licensecheck.engine.batch_report.PackRuns` wrapper for several
 packs), ``jsonl`` (one JSON object a line: the pack and its rules once, then one line per
 declaration with its statuses, gaps and witnesses, then the summary), and through
 :mod:`~licensecheck.formats.sinks` text, SARIF, JUnit, GitHub, OSCAL and Markdown. A sink keeps
@@ -19,14 +19,8 @@ from collections.abc import Iterator
 from typing import cast
 
 from .._version import __version__
-from ..engine.batch import (
-    BatchReport,
-    BatchRun,
-    HeaderLine,
-    PackRuns,
-    RuleInfo,
-    SummaryLine,
-)
+from ..engine.batch import BatchRun
+from ..engine.batch_report import BatchReport, HeaderLine, PackRuns, RuleInfo, SummaryLine
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import pack_info, text
 from ..engine.gate import DEFAULT_FAIL_ON

@@ -31,9 +31,8 @@ from ..resources import policies_dir
 from ..sources.located import SourceFile
 from ..sources.parse import parse_text
 from ..sources.text import FileKind, read_source_text
-from ..sources.validation import validation_diagnostics
+from ..sources.validation import empty_list, validation_diagnostics
 from .cache import parse_modules  # the parser's trees, kept between runs
-from .distributions import distribution_pack_dir, distribution_packs
 
 PACK_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
@@ -139,7 +138,7 @@ class PackManifest(BaseModel):
         default=None, description="Where the requirements apply (ISO 3166 code, EU, …)."
     )
     business_lines: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="The business-line kinds (a declaration's business_lines[].kind, e.g. "
         "credit_scoring) the pack is written for; empty: a baseline for any line. With "
         "jurisdiction, it decides which packs 'check' offers when no pack is named.",
@@ -166,7 +165,7 @@ class PackManifest(BaseModel):
             StringConstraints(pattern=DISABLE_PATTERN),
         ]
     ] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Inherited rule ids (CR-LIC-001) or whole domains (licensing) to leave out.",
     )
     reviewed_on: dt.date | None = Field(
@@ -175,7 +174,7 @@ class PackManifest(BaseModel):
         "(YYYY-MM-DD); shown in the catalogue and in reports.",
     )
     sources: list[PackSource] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="The legal texts the rules are drawn from, each a title and a link.",
     )
     calendar: Literal["weekends", "cn", "none"] | None = Field(
@@ -352,6 +351,9 @@ def resolve_pack_dir(
             return candidate
     if Path(text).is_file() and Path(text).name == "pack.yaml":
         return Path(text).parent
+    # installed distributions are asked last, and only then imported (issue #12, cold start)
+    from .distributions import distribution_pack_dir, distribution_packs
+
     installed = distribution_pack_dir(text) if is_id else None
     if installed is not None:
         return installed

@@ -26,9 +26,7 @@ from ..resources import policies_dir
 from ..sources.text import FileKind, read_source_text
 from ..trust.digest import pack_digest
 from .contents import folder_files
-from .distributions import source_of
 from .loader import LoadedPack, display_path
-from .signing import describe_changes, require_signature
 
 if TYPE_CHECKING:
     from ..trust.keys import PublicKey
@@ -67,6 +65,10 @@ class Lock:
         files = folder_files(root)
         if "sha256:" + pack_digest(files) == locked.digest:
             return
+        # signing and distributions are imported where used: a check against a lock that
+        # holds (or with none) needs neither (issue #12, cold start)
+        from .signing import describe_changes
+
         raise TrustError(
             Diagnostic(
                 codes.PACK_LOCK,
@@ -88,6 +90,8 @@ def pack_source(root: Path, base: Path) -> str:
     shown relative to ``base`` (the lock's folder) when inside it."""
     if is_bundled(root):
         return "bundled"
+    from .distributions import source_of
+
     distribution = source_of(root)
     if distribution is not None:
         return f"distribution {distribution}"
@@ -220,5 +224,7 @@ class PackChain:
         if self.lock is not None:
             self.lock.check(pack_id, root)
         if self.require_signed and not is_bundled(root):
+            from .signing import require_signature
+
             require_signature(root, pack_id, self.trusted)
         self._checked.add(root)

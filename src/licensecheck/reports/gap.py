@@ -62,6 +62,7 @@ from ..i18n import PHRASES, phrase
 from ..lang.values import UNKNOWN
 from ..packs.loader import PackSource
 from ..sources.paths import format_path, parse_path
+from ..sources.validation import empty_list
 from .evidence import EvidenceSection, evidence_section
 from .fix_words import bound_words, edit_sentences, fact_sentences, place_of, value_text
 from .fixes import Edit, Fix, smallest_fix
@@ -112,10 +113,10 @@ class SmallestChange(_Model):
         description="The rule was re-evaluated with the change applied and passes."
     )
     alternatives: list[list[str]] = Field(
-        default_factory=list, description="Other changes that would do, in words."
+        default_factory=empty_list, description="Other changes that would do, in words."
     )
     facts: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description=(
             "Facts about the firm (fields marked x-licensecheck-kind: fact) that only a"
             " re-declaration would change, in words: never offered as a change. With no"
@@ -142,7 +143,7 @@ class Gap(_Model):
     effort_days: float | None
     smallest_change: SmallestChange | None
     untranslated: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Rule texts shown in English because the pack has no translation.",
     )
 
@@ -172,10 +173,12 @@ class FieldToDeclare(_Model):
     line: int | None = Field(description="Line of the nearest declared parent.")
     column: int | None
     kind: str = Field(description="What to write: true/false, a number, a date, text, …")
-    allowed: list[str] = Field(default_factory=list, description="The allowed values, if listed.")
+    allowed: list[str] = Field(
+        default_factory=empty_list, description="The allowed values, if listed."
+    )
     description: str = ""
     needed: list[str] = Field(
-        default_factory=list, description="What the rules need it to be, where they say."
+        default_factory=empty_list, description="What the rules need it to be, where they say."
     )
     rules: list[str]
 
@@ -208,7 +211,7 @@ class GapReport(_Model):
         description="When the pack's legal content was last checked (pack.yaml reviewed_on).",
     )
     pack_sources: list[PackSource] = Field(
-        default_factory=list, description="The legal texts the pack's rules are drawn from."
+        default_factory=empty_list, description="The legal texts the pack's rules are drawn from."
     )
     company: str = Field(
         description="company.name from the declaration (company.name_zh in Chinese, if declared)."

@@ -65,6 +65,7 @@ from ..engine.pipeline import (
 from ..engine.rules import Rule
 from ..errors import Diagnostic, UsageError, did_you_mean
 from ..i18n import phrase
+from ..sources.validation import empty_list
 from .gap import company_name, pack_title, untranslated
 from .schedule import CALENDARS, DEFAULT_CALENDAR, Calendar, Job, WorkingDays, schedule
 
@@ -114,7 +115,7 @@ class Task(_Model):
         default=False, description="A failure inside the rule's grace period (not blocking yet)."
     )
     remediation: str | None
-    untranslated: list[str] = Field(default_factory=list)
+    untranslated: list[str] = Field(default_factory=empty_list)
 
 
 class Milestone(_Model):

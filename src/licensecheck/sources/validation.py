@@ -17,7 +17,15 @@ from ..errors import Diagnostic, did_you_mean
 from .located import SourceFile
 from .paths import PathKey
 
-__all__ = ["validation_diagnostics"]
+__all__ = ["empty_list", "validation_diagnostics"]
+
+
+def empty_list() -> list[Any]:
+    """A new empty list: the ``default_factory`` of the models' list fields, in place of
+    ``list`` itself. Pydantic reads the signature of every factory, and the builtin ``list``'s
+    is parsed from text by the tokenize module, whose large regular expression is compiled on
+    first use: about 2 ms of every cold start for a factory that does the same (issue #12)."""
+    return []
 
 
 def validation_diagnostics(

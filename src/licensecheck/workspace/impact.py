@@ -30,13 +30,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import codes
 from .._version import __version__
 from ..declaration.loader import load_declaration
-from ..engine.batch import BatchItem, BatchOptions, ErrorInfo, expand_paths, run_batch
+from ..engine.batch import BatchItem, BatchOptions, expand_paths, run_batch
+from ..engine.batch_report import ErrorInfo
 from ..engine.compile import CompiledPack
 from ..engine.gate import at_or_above, check_fail_on, counts_as_gap, gap_blocks, severity_rank
 from ..engine.models import Assessment, Finding, Severity, ToolInfo
 from ..engine.pack_diff import PackDiffSummary, diff_packs
 from ..errors import Diagnostic, LicenseCheckError, UsageError
 from ..packs.loader import load_pack
+from ..sources.validation import empty_list
 from .store import Workspace
 
 Outcome = Literal["ready", "not_ready", "error"]
@@ -125,7 +127,7 @@ class FirmImpact(_Model):
         description="New and resolved gaps and gaps whose severity moved, by rule and element."
     )
     errors: list[ErrorInfo] = Field(
-        default_factory=list, description="Why the declaration could not be assessed."
+        default_factory=empty_list, description="Why the declaration could not be assessed."
     )
 
 
