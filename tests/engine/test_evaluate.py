@@ -418,3 +418,21 @@ def test_one_witness_per_place_and_constants_without_a_trailing_point(assess: As
     (witness,) = result.findings[0].witnesses
     assert witness.path == "company.headcount"
     assert witness.expected == "< LIMIT / 2 (2500); < 3000; < 4000"
+
+
+@pytest.mark.parametrize("severity", ["critical", "high", "medium", "low"])
+@pytest.mark.parametrize("status", ["pass", "fail", "unknown", "error", "not_applicable", "waived"])
+@pytest.mark.parametrize("in_grace", [False, True])
+def test_readiness_is_the_gate_at_its_threshold_without_a_baseline(
+    severity: str, status: str, in_grace: bool
+) -> None:
+    from types import SimpleNamespace
+
+    from licensecheck.engine.gate import READINESS_THRESHOLD, blocks_readiness, gap_blocks
+
+    finding = SimpleNamespace(severity=severity, status=status, in_grace=in_grace, baseline=None)
+    gate = gap_blocks(finding, READINESS_THRESHOLD, status=status, in_grace=in_grace)
+    assert blocks_readiness(finding) == gate
+    assert gate == (
+        status in ("fail", "unknown", "error") and not in_grace and severity in ("critical", "high")
+    )

@@ -289,6 +289,21 @@ def _finding(
     in_grace = (
         outcome.status == "fail" and rule.grace_until is not None and as_of <= rule.grace_until
     )
+    if explained is None and outcome.status in ("fail", "unknown"):
+        # without witnesses the finding depends on the rule, its status and grace alone
+        unexplained = ("gap", rule.id, lang, outcome.status, outcome.decided_by, str(in_grace))
+        return pack.shared(unexplained, lambda: _gap(passed, rule, outcome, [], lang, in_grace))
+    return _gap(passed, rule, outcome, witnesses, lang, in_grace)
+
+
+def _gap(
+    passed: Finding,
+    rule: Rule,
+    outcome: RuleOutcome,
+    witnesses: list[Witness],
+    lang: str,
+    in_grace: bool,
+) -> Finding:
     message = _message(rule, outcome, witnesses, lang)
     if in_grace and rule.grace_until is not None:
         message += f" (grace period until {rule.grace_until.isoformat()})"

@@ -28,6 +28,12 @@ class Gradable(Protocol):
     def severity(self) -> str: ...
 
 
+#: The severities at or above :data:`READINESS_THRESHOLD`
+_READINESS_SEVERITIES = frozenset(
+    s for s in SEVERITIES if SEVERITIES.index(s) <= SEVERITIES.index(READINESS_THRESHOLD)
+)
+
+
 def check_fail_on(fail_on: str) -> str:
     """``fail_on`` itself, or a usage error naming the choices."""
     if fail_on not in FAIL_ON_CHOICES:
@@ -100,9 +106,14 @@ def blocks(finding: _Finding, fail_on: str = DEFAULT_FAIL_ON) -> bool:
 
 def blocks_readiness(finding: _Finding) -> bool:
     """Whether ``finding`` keeps the firm from being ready: a critical or high gap outside its
-    grace period (baselines do not matter: readiness is about the declaration now)."""
-    return gap_blocks(
-        finding, READINESS_THRESHOLD, status=finding.status, in_grace=finding.in_grace
+    grace period (baselines do not matter: readiness is about the declaration now).
+
+    :func:`gap_blocks` at :data:`READINESS_THRESHOLD` without a baseline, spelt out: every
+    finding of every assessment's summary asks."""
+    return (
+        finding.status in GAP_STATUSES
+        and not finding.in_grace
+        and finding.severity in _READINESS_SEVERITIES
     )
 
 
