@@ -359,3 +359,24 @@ def test_packs_compile_show_says_which_variant_it_prints() -> None:
     assert first.startswith("# schema-typed variant")
     fused = "'fused loop over data_sources: rules" in out
     assert fused is FUSE_LOOPS and first.endswith("fused" if fused else "one loop per rule")
+
+
+def test_the_typed_code_tests_a_read_once_for_absent_and_unknown(make_pack: Any) -> None:
+    """A read that may be absent is followed by its unknown test: the typed code makes them
+    one (loaded data never holds the unknown marker itself); the untyped code keeps both."""
+    pack = licensecheck.prepare_pack(
+        make_pack('rule A-1 { title: "x" domain: d severity: low require: company.headcount > 3 }')
+    )
+    for typed, merged in ((True, True), (False, False)):
+        source = generated_code(pack, typed=typed).source()
+        read = re.search(r"(_v\d+) = _v\d+\.get\('headcount'\)", source)
+        assert read is not None
+        assert (f"if {read[1]} is _UNKNOWN:" not in source) == merged
+    for headcount, status in ((5, "pass"), (2, "fail"), (None, "unknown")):
+        data = {"schema_version": 1, "company": {"name": "x", "headcount": headcount}}
+        declaration = load_declaration(data, schema=pack.checked.schema)
+        outcomes = variant(str(pack.checked.loaded.root), True, False)(
+            declaration.data, AS_OF, current_limits().max_rule_steps
+        )
+        assert outcomes == closure_outcomes(pack, declaration.data, AS_OF)
+        assert outcomes[0].status == status

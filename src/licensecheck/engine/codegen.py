@@ -28,6 +28,7 @@ from ..lang import nodes as n
 from ..lang.operations import compile_pattern
 from ..lang.values import UNKNOWN, Duration
 from .codegen_fusion import FusionEmitter, fusion_groups
+from .codegen_peephole import merge_absent_tests
 from .codegen_safety import build_function
 from .codegen_tree import (
     _ORDERED_TYPES,
@@ -131,6 +132,7 @@ class _Emitter(FusionEmitter, TypedEmitter):
         # the root is a mapping in both variants (evaluate_rules takes one)
         root = Fact(dict, True, pack.schema.root if typed else None)
         self.facts: dict[str, Fact] = {"_root": root}
+        self.typed = typed
         if typed:  # the assessment date, from the loader's caller (parse_as_of)
             self.facts["_today"] = Fact(dt.date, True)
         self.steps = "_steps"  # the step count of the rule being emitted
@@ -204,6 +206,8 @@ class _Emitter(FusionEmitter, TypedEmitter):
             *blocks,
             ast.Return(_load("_out")),
         ]
+        if self.typed:
+            body = merge_absent_tests(body)
         arguments = ast.arguments(
             posonlyargs=[],
             args=[ast.arg("_root"), ast.arg("_today"), ast.arg("_max")],

@@ -205,7 +205,9 @@ class LoopEmitter:
         else:
             b = self.expr(expr.body, inner, body)
             fact = self.facts.get(b.id) if isinstance(b, ast.Name) else None
-        if _truth_valued(expr.body) or (fact is not None and fact.kind is bool):
+        if self._true_or_false(b):  # never unknown: it decides or the loop goes on
+            unknown = []
+        elif _truth_valued(expr.body) or (fact is not None and fact.kind is bool):
             # b is the other boolean or unknown: no type test
             unknown = [_if(_is_not(b, _const(not decisive)), [_assign(saw, _const(True))])]
         else:
