@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -85,8 +86,8 @@ def _spans(node: n.Node) -> list[Span]:
 def _round_trip(module: n.Module) -> n.Node:
     encoder = cache.TreeEncoder()
     tree = json.loads(json.dumps(encoder.node(module)))
-    files = json.loads(json.dumps(encoder.files))
-    return cache.TreeDecoder(files).node(tree)
+    tables = json.loads(json.dumps(encoder.tables()))
+    return cache.TreeDecoder(tables).node(tree)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -233,15 +234,15 @@ def _rewrite(entry: Path, change: object) -> None:
     entry.write_text(json.dumps(header) + "\n" + new_body, encoding="utf-8")
 
 
-def _swap_tag(body: dict[str, object]) -> dict[str, object]:
-    text = json.dumps(body).replace('["Compare"', '["Evil"', 1)
-    return json.loads(text)  # type: ignore[no-any-return]
+def _swap_tag(body: dict[str, Any]) -> dict[str, Any]:
+    body["classes"][body["classes"].index("Compare")] = "Evil"
+    return body
 
 
-def _wrong_node_class(body: dict[str, object]) -> dict[str, object]:
-    """A name (an expression) turned into a rule reference: same width, not allowed there."""
-    text = json.dumps(body).replace('["Name"', '["RuleRef"', 1)
-    return json.loads(text)  # type: ignore[no-any-return]
+def _wrong_node_class(body: dict[str, Any]) -> dict[str, Any]:
+    """Names (expressions) turned into rule references: same width, not allowed there."""
+    body["classes"][body["classes"].index("Name")] = "RuleRef"
+    return body
 
 
 def _wrong_field(body: dict[str, object]) -> dict[str, object]:
@@ -249,15 +250,18 @@ def _wrong_field(body: dict[str, object]) -> dict[str, object]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
-def _too_deep(body: dict[str, object]) -> dict[str, object]:
+def _too_deep(body: dict[str, Any]) -> dict[str, Any]:
     """The rule's first field nested far deeper than the parser allows (a stack bomb)."""
-    span = [0, 1, 1, None, None]
-    deep: object = ["Literal_", *span, True]
+    classes = body["classes"]
+    for name in ("Literal_", "Not"):
+        if name not in classes:
+            classes.append(name)
+    deep: object = [classes.index("Literal_"), 0, True]
     for _ in range(400):
-        deep = ["Not", *span, deep]
-    definitions = body["tree"][7][1:]  # type: ignore[index]
-    rule = next(d for d in definitions if d[0] == "RuleDef")
-    rule[7][1][7] = deep  # ["RuleDef", *span, id, ["$tuple", ["RuleField", *span, key, value]…
+        deep = [classes.index("Not"), 0, deep]
+    definitions = body["tree"][3][1:]  # ["Module", span, path, ["$tuple", definition…]]
+    rule = next(d for d in definitions if classes[d[0]] == "RuleDef")
+    rule[3][1][3] = deep  # ["RuleDef", span, id, ["$tuple", ["RuleField", span, key, value]…
     return body
 
 
@@ -325,13 +329,13 @@ def test_a_bad_module_entry_is_ignored_and_rebuilt(
     "change",
     [
         lambda body: {**body, "rules": [["T-1"]]},
+        lambda body: {**body, "rules": [[*body["rules"][0][:16], 10**6, body["rules"][0][17]]]},
         lambda body: {
             **body,
-            "rules": [[*body["rules"][0][:5], ["@", 0, 99, 0], *body["rules"][0][6:]]],
-        },
-        lambda body: {
-            **body,
-            "rules": [[*body["rules"][0][:5], ["@", 0, 0, 5], *body["rules"][0][6:]]],
+            "classes": [*body["classes"], "RuleRef"],
+            "rules": [
+                [*body["rules"][0][:5], [len(body["classes"]), 0, "T-1"], *body["rules"][0][6:]]
+            ],
         },
         lambda body: {**body, "warnings": [["unused", "x", None, "fatal", None, None]]},
         lambda body: {**body, "consts": [["LIMIT", ["$pickle", "x"]]]},
@@ -359,6 +363,64 @@ def test_a_bad_checked_entry_is_ignored_and_rebuilt(
     assert again.rules == fresh.rules and again.warnings == fresh.warnings
     assert again.consts == fresh.consts
     assert json.loads(entry.read_text().partition("\n")[2]) != "hostile"
+
+
+def _module_body() -> dict[str, Any]:
+    module = load_pack("cn-credit-reporting").modules[0]
+    encoder = cache.TreeEncoder()
+    tree = encoder.node(module)
+    return json.loads(json.dumps({"tree": tree, **encoder.tables()}))  # type: ignore[no-any-return]
+
+
+def _set(where: str, value: object) -> object:
+    """A change to a module's body: ``value`` put at ``where`` (keys and indexes, by dots)."""
+
+    def change(body: dict[str, Any]) -> None:
+        *path, last = [int(k) if k.lstrip("-").isdigit() else k for k in where.split(".")]
+        target: Any = body
+        for key in path:
+            target = target[key]
+        target[last] = value(body) if callable(value) else value
+
+    return change
+
+
+# Each breaks one rule of the format; the decoder must refuse it (not decode something else)
+MALFORMED = {
+    "class-a-bool": _set("tree.0", False),  # Module is class 0: False == 0 in a lookup
+    "class-negative": _set("tree.0", -1),
+    "class-out-of-range": _set("tree.0", 99),
+    "class-unknown": _set("classes.0", "Evil"),
+    "class-not-a-name": _set("classes.0", 0),
+    "span-a-bool": _set("tree.1", True),
+    "span-negative": _set("tree.1", -1),
+    "span-out-of-range": _set("tree.1", lambda body: len(body["spans"]) // 5),
+    "places-not-in-fives": _set("spans", lambda body: body["spans"][:-1]),
+    "place-in-no-file": _set("spans.0", lambda body: len(body["files"])),
+    "place-file-negative": _set("spans.0", -1),
+    "place-line-a-bool": _set("spans.1", True),
+    "place-column-a-float": _set("spans.2", 1.0),
+    "place-end-a-string": _set("spans.3", "1"),
+    "files-not-names": _set("files.0", 3),
+    "module-path-not-text": _set("tree.2", 3),
+    "definitions-not-a-tuple": _set("tree.3.0", "$list"),
+    "node-width": _set("tree", lambda body: [*body["tree"], None]),
+    "tables-missing": lambda body: body.pop("classes"),
+}
+
+
+def test_the_decoder_reads_an_unchanged_body() -> None:
+    body = _module_body()
+    module = cache.TreeDecoder(body).node(body["tree"])
+    assert module == load_pack("cn-credit-reporting").modules[0]
+
+
+@pytest.mark.parametrize("how", MALFORMED)
+def test_the_decoder_refuses_a_malformed_body(how: str) -> None:
+    body = _module_body()
+    MALFORMED[how](body)  # type: ignore[operator]
+    with pytest.raises(cache.UNTRUSTWORTHY):
+        cache.TreeDecoder(body).node(body["tree"])
 
 
 def test_a_cache_folder_that_cannot_be_written_is_skipped(
