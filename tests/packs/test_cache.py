@@ -106,6 +106,14 @@ def test_node_classes_are_final_so_the_decoders_exact_type_tests_are_complete() 
     assert all(not cls.__subclasses__() for cls in cache.NODE_CLASSES.values())
 
 
+def test_classes_of_one_shape_share_their_generated_decoder_code() -> None:
+    # the code is generated per shape (field kinds), so a fresh process compiles less
+    makers = [cache._decoder_maker(cls) for cls in (n.BoolOp, n.Compare, n.Arith)]
+    assert len({id(make) for make, _, _ in makers}) == 1
+    assert [own[0] for _, own, _ in makers] == [n.BoolOp, n.Compare, n.Arith]
+    assert cache._decoder_maker(n.If)[0] is not makers[0][0]
+
+
 def test_decoded_nodes_share_one_span_per_place_and_equal_constructed_ones() -> None:
     module = load_pack("cn-credit-reporting").modules[0]
     back = _round_trip(module)
