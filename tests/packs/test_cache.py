@@ -345,6 +345,8 @@ def test_a_bad_module_entry_is_ignored_and_rebuilt(
                 [*body["rules"][0][:5], [len(body["classes"]), 0, "T-1"], *body["rules"][0][6:]]
             ],
         },
+        lambda body: {**body, "rules": [[*body["rules"][0][:17], 0]]},
+        lambda body: {**body, "rules": [[*body["rules"][0][:7], ["x", 1], *body["rules"][0][8:]]]},
         lambda body: {**body, "warnings": [["unused", "x", None, "fatal", None, None]]},
         lambda body: {**body, "consts": [["LIMIT", ["$pickle", "x"]]]},
         lambda body: {**body, "files": [7]},
@@ -354,6 +356,8 @@ def test_a_bad_module_entry_is_ignored_and_rebuilt(
         "short-rule",
         "no-such-place",
         "not-an-expression",
+        "overrides-not-a-list",
+        "cite-not-texts",
         "bad-level",
         "bad-value",
         "files",
@@ -366,11 +370,13 @@ def test_a_bad_checked_entry_is_ignored_and_rebuilt(
     folder = _pack(tmp_path)
     fresh = _checked(folder)
     (entry,) = _entries(cache_dir, "checked")
+    written = entry.read_bytes()
     _rewrite(entry, change)
     again = _checked(folder)
     assert again.rules == fresh.rules and again.warnings == fresh.warnings
     assert again.consts == fresh.consts
-    assert json.loads(entry.read_text().partition("\n")[2]) != "hostile"
+    # refused, not read as something close: the entry was rebuilt as first written
+    assert entry.read_bytes() == written
 
 
 def _module_body() -> dict[str, Any]:
