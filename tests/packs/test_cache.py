@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import pickle
@@ -286,6 +287,12 @@ def _break_module(entry: Path, how: str) -> None:
         header = json.loads(header_line)
         header["key"]["text"] = "0" * 64
         entry.write_text(json.dumps(header) + "\n" + body, encoding="utf-8")
+    elif how == "not-utf8":  # length and checksum right, a byte that is no UTF-8
+        header_line, _, body = raw.partition(b"\n")
+        body = body.replace(b'"T-1"', b'"T-\xff"')
+        header = json.loads(header_line)
+        header.update(length=len(body), sha256=hashlib.sha256(body).hexdigest())
+        entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
     elif how == "unknown-node":
         _rewrite(entry, _swap_tag)
     elif how == "wrong-node-class":
@@ -306,6 +313,7 @@ BREAKAGES = [
     "truncated",
     "checksum",
     "foreign",
+    "not-utf8",
     "unknown-node",
     "wrong-node-class",
     "wrong-field-type",

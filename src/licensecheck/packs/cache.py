@@ -38,7 +38,7 @@ from ..lang import MAX_EXPRESSION_DEPTH, grammar_digest
 from ..lang import nodes as n
 from ..lang.values import DAYS_PER_UNIT, Duration
 from ..output import write_output
-from ..sources.text import FileKind, read_source_text
+from ..sources.text import FileKind, read_source_bytes
 
 #: Overrides where entries live (tests point it at a temporary folder)
 CACHE_DIR_ENV = "LICENSECHECK_CACHE_DIR"
@@ -101,10 +101,12 @@ def read_entry(kind: str, key: Mapping[str, str]) -> Any | None:
     if path is None:
         return None
     try:
-        text = read_source_text(path, _ENTRY, record=False)
+        raw = read_source_bytes(path, _ENTRY, record=False)
     except LicenseCheckError:
         return None
-    header_line, newline, body = text.partition("\n")
+    # bytes throughout: hashed as read, and json.loads decodes them (a text would be decoded
+    # here, then encoded again to hash it: 0.7 ms a 1,000-rule pack's entry)
+    header_line, newline, body = raw.partition(b"\n")
     try:
         header = json.loads(header_line)
         if not (
@@ -114,10 +116,10 @@ def read_entry(kind: str, key: Mapping[str, str]) -> Any | None:
             and header.get("kind") == kind
             and header.get("key") == dict(key)
             and header.get("length") == len(body)
-            and header.get("sha256") == text_digest(body)
+            and header.get("sha256") == hashlib.sha256(body).hexdigest()
         ):
             return None
-        return json.loads(body)
+        return json.loads(body)  # not UTF-8 (UnicodeDecodeError) is a ValueError too
     except (ValueError, RecursionError):
         return None
 
@@ -129,18 +131,19 @@ def write_entry(kind: str, key: Mapping[str, str], body: Any) -> None:
         return
     try:
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        data = text.encode("utf-8")  # a lone surrogate has no UTF-8: not stored
     except (TypeError, ValueError, RecursionError):
         return
     header = {
         "format": FORMAT,
         "kind": kind,
         "key": dict(key),
-        "length": len(text),
-        "sha256": text_digest(text),
+        "length": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_output(path, [json.dumps(header, sort_keys=True), "\n", text])
+        write_output(path, [json.dumps(header, sort_keys=True), "\n", data])
     except (OSError, UsageError):  # read-only, full, or not a folder: run without the cache
         return
 
