@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import licensecheck
 from helpers.expressions import expressions
 from helpers.paths import REPO
+from licensecheck import api
 from licensecheck.declaration.schema import load_declaration_schema
 from licensecheck.engine.pack_cache import checked_pack
 from licensecheck.engine.rules import CheckedPack
@@ -229,7 +229,7 @@ def test_unsaved_text_is_what_is_cached_and_checked(tmp_path: Path, cache_dir: P
     folder = _pack(tmp_path)
     _checked(folder)
     typed = RULES.replace('"Has a name"', '"Typed"')
-    with licensecheck.api.unsaved_texts({str(folder / "main.rules"): typed}):
+    with api.unsaved_texts({str(folder / "main.rules"): typed}):
         assert _checked(folder).rules[0].title["en"] == "Typed"
     assert _checked(folder).rules[0].title["en"] == "Has a name"
 
