@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import pickle
@@ -10,14 +11,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import licensecheck
 from helpers.expressions import expressions
 from helpers.paths import REPO
+from licensecheck import api
 from licensecheck.declaration.schema import load_declaration_schema
 from licensecheck.engine.pack_cache import checked_pack
 from licensecheck.engine.rules import CheckedPack
@@ -85,8 +87,8 @@ def _spans(node: n.Node) -> list[Span]:
 def _round_trip(module: n.Module) -> n.Node:
     encoder = cache.TreeEncoder()
     tree = json.loads(json.dumps(encoder.node(module)))
-    files = json.loads(json.dumps(encoder.files))
-    return cache.TreeDecoder(files).node(tree)
+    tables = json.loads(json.dumps(encoder.tables()))
+    return cache.TreeDecoder(tables).node(tree)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -103,6 +105,14 @@ def test_trees_round_trip_through_json_with_their_spans(module: n.Module) -> Non
 def test_node_classes_are_final_so_the_decoders_exact_type_tests_are_complete() -> None:
     # the decoder accepts a field's node by ``type(x) in allowed``, not isinstance
     assert all(not cls.__subclasses__() for cls in cache.NODE_CLASSES.values())
+
+
+def test_classes_of_one_shape_share_their_generated_decoder_code() -> None:
+    # the code is generated per shape (field kinds), so a fresh process compiles less
+    makers = [cache._decoder_maker(cls) for cls in (n.BoolOp, n.Compare, n.Arith)]
+    assert len({id(make) for make, _, _ in makers}) == 1
+    assert [own[0] for _, own, _ in makers] == [n.BoolOp, n.Compare, n.Arith]
+    assert cache._decoder_maker(n.If)[0] is not makers[0][0]
 
 
 def test_decoded_nodes_share_one_span_per_place_and_equal_constructed_ones() -> None:
@@ -219,7 +229,7 @@ def test_unsaved_text_is_what_is_cached_and_checked(tmp_path: Path, cache_dir: P
     folder = _pack(tmp_path)
     _checked(folder)
     typed = RULES.replace('"Has a name"', '"Typed"')
-    with licensecheck.api.unsaved_texts({str(folder / "main.rules"): typed}):
+    with api.unsaved_texts({str(folder / "main.rules"): typed}):
         assert _checked(folder).rules[0].title["en"] == "Typed"
     assert _checked(folder).rules[0].title["en"] == "Has a name"
 
@@ -233,15 +243,15 @@ def _rewrite(entry: Path, change: object) -> None:
     entry.write_text(json.dumps(header) + "\n" + new_body, encoding="utf-8")
 
 
-def _swap_tag(body: dict[str, object]) -> dict[str, object]:
-    text = json.dumps(body).replace('["Compare"', '["Evil"', 1)
-    return json.loads(text)  # type: ignore[no-any-return]
+def _swap_tag(body: dict[str, Any]) -> dict[str, Any]:
+    body["classes"][body["classes"].index("Compare")] = "Evil"
+    return body
 
 
-def _wrong_node_class(body: dict[str, object]) -> dict[str, object]:
-    """A name (an expression) turned into a rule reference: same width, not allowed there."""
-    text = json.dumps(body).replace('["Name"', '["RuleRef"', 1)
-    return json.loads(text)  # type: ignore[no-any-return]
+def _wrong_node_class(body: dict[str, Any]) -> dict[str, Any]:
+    """Names (expressions) turned into rule references: same width, not allowed there."""
+    body["classes"][body["classes"].index("Name")] = "RuleRef"
+    return body
 
 
 def _wrong_field(body: dict[str, object]) -> dict[str, object]:
@@ -249,15 +259,18 @@ def _wrong_field(body: dict[str, object]) -> dict[str, object]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
-def _too_deep(body: dict[str, object]) -> dict[str, object]:
+def _too_deep(body: dict[str, Any]) -> dict[str, Any]:
     """The rule's first field nested far deeper than the parser allows (a stack bomb)."""
-    span = [0, 1, 1, None, None]
-    deep: object = ["Literal_", *span, True]
+    classes = body["classes"]
+    for name in ("Literal_", "Not"):
+        if name not in classes:
+            classes.append(name)
+    deep: object = [classes.index("Literal_"), 0, True]
     for _ in range(400):
-        deep = ["Not", *span, deep]
-    definitions = body["tree"][7][1:]  # type: ignore[index]
-    rule = next(d for d in definitions if d[0] == "RuleDef")
-    rule[7][1][7] = deep  # ["RuleDef", *span, id, ["$tuple", ["RuleField", *span, key, value]…
+        deep = [classes.index("Not"), 0, deep]
+    definitions = body["tree"][3][1:]  # ["Module", span, path, ["$tuple", definition…]]
+    rule = next(d for d in definitions if classes[d[0]] == "RuleDef")
+    rule[3][1][3] = deep  # ["RuleDef", span, id, ["$tuple", ["RuleField", span, key, value]…
     return body
 
 
@@ -274,6 +287,12 @@ def _break_module(entry: Path, how: str) -> None:
         header = json.loads(header_line)
         header["key"]["text"] = "0" * 64
         entry.write_text(json.dumps(header) + "\n" + body, encoding="utf-8")
+    elif how == "not-utf8":  # length and checksum right, a byte that is no UTF-8
+        header_line, _, body = raw.partition(b"\n")
+        body = body.replace(b'"T-1"', b'"T-\xff"')
+        header = json.loads(header_line)
+        header.update(length=len(body), sha256=hashlib.sha256(body).hexdigest())
+        entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
     elif how == "unknown-node":
         _rewrite(entry, _swap_tag)
     elif how == "wrong-node-class":
@@ -294,6 +313,7 @@ BREAKAGES = [
     "truncated",
     "checksum",
     "foreign",
+    "not-utf8",
     "unknown-node",
     "wrong-node-class",
     "wrong-field-type",
@@ -325,14 +345,16 @@ def test_a_bad_module_entry_is_ignored_and_rebuilt(
     "change",
     [
         lambda body: {**body, "rules": [["T-1"]]},
+        lambda body: {**body, "rules": [[*body["rules"][0][:16], 10**6, body["rules"][0][17]]]},
         lambda body: {
             **body,
-            "rules": [[*body["rules"][0][:5], ["@", 0, 99, 0], *body["rules"][0][6:]]],
+            "classes": [*body["classes"], "RuleRef"],
+            "rules": [
+                [*body["rules"][0][:5], [len(body["classes"]), 0, "T-1"], *body["rules"][0][6:]]
+            ],
         },
-        lambda body: {
-            **body,
-            "rules": [[*body["rules"][0][:5], ["@", 0, 0, 5], *body["rules"][0][6:]]],
-        },
+        lambda body: {**body, "rules": [[*body["rules"][0][:17], 0]]},
+        lambda body: {**body, "rules": [[*body["rules"][0][:7], ["x", 1], *body["rules"][0][8:]]]},
         lambda body: {**body, "warnings": [["unused", "x", None, "fatal", None, None]]},
         lambda body: {**body, "consts": [["LIMIT", ["$pickle", "x"]]]},
         lambda body: {**body, "files": [7]},
@@ -342,6 +364,8 @@ def test_a_bad_module_entry_is_ignored_and_rebuilt(
         "short-rule",
         "no-such-place",
         "not-an-expression",
+        "overrides-not-a-list",
+        "cite-not-texts",
         "bad-level",
         "bad-value",
         "files",
@@ -354,11 +378,71 @@ def test_a_bad_checked_entry_is_ignored_and_rebuilt(
     folder = _pack(tmp_path)
     fresh = _checked(folder)
     (entry,) = _entries(cache_dir, "checked")
+    written = entry.read_bytes()
     _rewrite(entry, change)
     again = _checked(folder)
     assert again.rules == fresh.rules and again.warnings == fresh.warnings
     assert again.consts == fresh.consts
-    assert json.loads(entry.read_text().partition("\n")[2]) != "hostile"
+    # refused, not read as something close: the entry was rebuilt as first written
+    assert entry.read_bytes() == written
+
+
+def _module_body() -> dict[str, Any]:
+    module = load_pack("cn-credit-reporting").modules[0]
+    encoder = cache.TreeEncoder()
+    tree = encoder.node(module)
+    return json.loads(json.dumps({"tree": tree, **encoder.tables()}))  # type: ignore[no-any-return]
+
+
+def _set(where: str, value: object) -> object:
+    """A change to a module's body: ``value`` put at ``where`` (keys and indexes, by dots)."""
+
+    def change(body: dict[str, Any]) -> None:
+        *path, last = [int(k) if k.lstrip("-").isdigit() else k for k in where.split(".")]
+        target: Any = body
+        for key in path:
+            target = target[key]
+        target[last] = value(body) if callable(value) else value
+
+    return change
+
+
+# Each breaks one rule of the format; the decoder must refuse it (not decode something else)
+MALFORMED = {
+    "class-a-bool": _set("tree.0", False),  # Module is class 0: False == 0 in a lookup
+    "class-negative": _set("tree.0", -1),
+    "class-out-of-range": _set("tree.0", 99),
+    "class-unknown": _set("classes.0", "Evil"),
+    "class-not-a-name": _set("classes.0", 0),
+    "span-a-bool": _set("tree.1", True),
+    "span-negative": _set("tree.1", -1),
+    "span-out-of-range": _set("tree.1", lambda body: len(body["spans"]) // 5),
+    "places-not-in-fives": _set("spans", lambda body: body["spans"][:-1]),
+    "place-in-no-file": _set("spans.0", lambda body: len(body["files"])),
+    "place-file-negative": _set("spans.0", -1),
+    "place-line-a-bool": _set("spans.1", True),
+    "place-column-a-float": _set("spans.2", 1.0),
+    "place-end-a-string": _set("spans.3", "1"),
+    "files-not-names": _set("files.0", 3),
+    "module-path-not-text": _set("tree.2", 3),
+    "definitions-not-a-tuple": _set("tree.3.0", "$list"),
+    "node-width": _set("tree", lambda body: [*body["tree"], None]),
+    "tables-missing": lambda body: body.pop("classes"),
+}
+
+
+def test_the_decoder_reads_an_unchanged_body() -> None:
+    body = _module_body()
+    module = cache.TreeDecoder(body).node(body["tree"])
+    assert module == load_pack("cn-credit-reporting").modules[0]
+
+
+@pytest.mark.parametrize("how", MALFORMED)
+def test_the_decoder_refuses_a_malformed_body(how: str) -> None:
+    body = _module_body()
+    MALFORMED[how](body)  # type: ignore[operator]
+    with pytest.raises(cache.UNTRUSTWORTHY):
+        cache.TreeDecoder(body).node(body["tree"])
 
 
 def test_a_cache_folder_that_cannot_be_written_is_skipped(

@@ -101,17 +101,29 @@ def field_fact(parent: Fact | None, key: str | int) -> Fact | None:
     )
 
 
+#: The expressions that read declaration data whatever they hold (exact types: node classes
+#: have no subclasses)
+_READS_DATA = frozenset({n.Attr, n.Index, n.Quantifier, n.Aggregate})
+
+
 def depends_only_on_today(expr: n.Expr, bound: Collection[str], pack: CheckedPack) -> bool:
     """True for expressions of literals, consts and `today` alone (no declaration data):
     their value changes only with the assessment date, so both compilers compute them once."""
-    for node in n.walk(expr):
-        if isinstance(node, n.Name):
-            if node.name in bound or node.name in pack.predicates:
+    # every node must pass, so any order will do: a stack, not n.walk's ordered generators
+    # (both compilers ask this of every arithmetic, call and negation)
+    stack: list[n.Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if type(node) is n.Name:
+            name = node.name
+            if name in bound or name in pack.predicates:
                 return False
-            if node.name not in pack.consts and node.name != "today":
+            if name not in pack.consts and name != "today":
                 return False
-        elif isinstance(node, n.Attr | n.Index | n.Quantifier | n.Aggregate):
+        elif type(node) in _READS_DATA:
             return False
+        else:
+            stack.extend(node.children())
     return True
 
 
@@ -203,17 +215,15 @@ def path_steps(expr: n.Expr) -> tuple[n.Expr, list[str | int | n.Expr]]:
     through it, so they agree on what a path is."""
     steps: list[str | int | n.Expr] = []
     node = expr
-    while isinstance(node, n.Attr | n.Index):
-        if isinstance(node, n.Attr):
+    while True:  # exact type tests (node classes have no subclasses): run for every path
+        if type(node) is n.Attr:
             steps.append(node.name)
-        elif (
-            isinstance(node.index, n.Literal_)
-            and isinstance(node.index.value, str | int)
-            and not isinstance(node.index.value, bool)
-        ):
-            steps.append(node.index.value)
+        elif type(node) is n.Index:
+            index = node.index
+            literal = index.value if type(index) is n.Literal_ else None
+            steps.append(literal if type(literal) is str or type(literal) is int else index)
         else:
-            steps.append(node.index)
+            break
         node = node.obj
     steps.reverse()
     return node, steps

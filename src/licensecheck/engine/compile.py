@@ -16,6 +16,7 @@ evaluation step by step.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -83,16 +84,11 @@ class _Compiler:
         return CompiledRule(rule, when, self.expr(rule.require))
 
     def expr(self, expr: n.Expr, bound: frozenset[str] = frozenset(), *, lazy: bool = True) -> Fn:
-        method: Callable[[Any, frozenset[str]], Fn] = getattr(
-            self, "_" + type(expr).__name__.rstrip("_").lower()
-        )
-        fn = method(expr, bound)
+        fn = _COMPILERS[type(expr)](self, expr, bound)
         if self.traced:
             untraced = self._untraced(expr, bound) if lazy and self._worth_deferring(expr) else None
             return traced(expr, fn, untraced)
-        if isinstance(expr, n.Arith | n.Call | n.Neg) and depends_only_on_today(
-            expr, bound, self.pack
-        ):
+        if type(expr) in _ONCE_A_DAY and depends_only_on_today(expr, bound, self.pack):
             return once_per_day(fn)  # e.g. `today - 1 year` inside a loop over sources
         return fn
 
@@ -139,15 +135,18 @@ class _Compiler:
 
     def _path(self, expr: n.Expr, bound: frozenset[str]) -> Fn:
         node, read = path_steps(expr)
-        steps: list[str | int | Fn] = [
-            step if isinstance(step, str | int) else self.expr(step, bound) for step in read
-        ]
-        if not self.traced and isinstance(node, n.Name) and all(not callable(s) for s in steps):
-            fast = self._fast_path(expr, node.name, tuple(steps), bound)  # type: ignore[arg-type]
+        # a step is a key (text or a whole number, never a bool) or an index's expression
+        fixed = all(type(step) is str or type(step) is int for step in read)
+        if fixed and not self.traced and type(node) is n.Name:
+            fast = self._fast_path(expr, node.name, tuple(read), bound)  # type: ignore[arg-type]
             if fast is not None:
                 return fast
+        steps = tuple(
+            step if type(step) is str or type(step) is int else self.expr(step, bound)  # type: ignore[arg-type]
+            for step in read
+        )
         base, base_path = self._path_base(node, bound)
-        return path_reader(expr, base, base_path, tuple(steps))
+        return path_reader(expr, base, base_path, steps)
 
     def _fast_path(
         self, expr: n.Expr, name: str, keys: tuple[str | int, ...], bound: frozenset[str]
@@ -157,7 +156,12 @@ class _Compiler:
             if not keys:
                 return lambda e: e.vars[name]
             return fixed_path_reader(expr, keys, variable=name)
-        if self._const_or_predicate(name) is not None or name == "today":
+        special = self._const_or_predicate(name)
+        if special is not None and not keys:
+            # a const's or a predicate's closure read with no step: path_reader would only
+            # call it (nor does a trace record a path for it)
+            return special
+        if special is not None or name == "today":
             return None
         return fixed_path_reader(expr, keys, field=name)
 
@@ -503,6 +507,16 @@ class _Compiler:
             return f, item if f is False or body is None else b_value
 
         return aggregate
+
+
+#: Each expression class's method of :class:`_Compiler` (``Literal_`` → ``_literal``): looked
+#: up by exact type, once a node (node classes have no subclasses)
+_COMPILERS: dict[type[n.Node], Callable[[_Compiler, Any, frozenset[str]], Fn]] = {
+    cls: getattr(_Compiler, "_" + cls.__name__.rstrip("_").lower())
+    for cls in typing.get_args(n.Expr)
+}
+#: The expressions whose value may depend on the assessment date alone
+_ONCE_A_DAY = frozenset({n.Arith, n.Call, n.Neg})
 
 
 def _lazily(

@@ -115,7 +115,7 @@ class _Encoder(TreeEncoder):
             "warnings": [self.diagnostic(w) for w in pack.warnings],
             "disabled": dict(pack.disabled),
         }
-        body["files"] = self.files  # last: the spans above filled it
+        body.update(self.tables())  # last: the nodes and spans above filled them
         return body
 
     def rule(self, rule: Rule) -> list[Any]:
@@ -151,7 +151,7 @@ class _Encoder(TreeEncoder):
 def _decode(body: Any, loaded: LoadedPack, schema: DeclarationSchema) -> CheckedPack:
     if not isinstance(body, dict):
         raise CorruptEntry("body")
-    decoder = _Decoder(body["files"])
+    decoder = _Decoder(body)
     return CheckedPack(
         id=_str(body["id"]),
         version=_str(body["version"]),
@@ -168,19 +168,13 @@ def _decode(body: Any, loaded: LoadedPack, schema: DeclarationSchema) -> Checked
 
 
 class _Decoder(TreeDecoder):
-    def __init__(self, files: Any) -> None:
-        super().__init__(files)
-        # a rule's top expression, as any field holding an expression is decoded
-        self._expression = self._child_decoder(frozenset(_EXPRESSIONS))
-
     def expr(self, raw: Any) -> n.Expr:
-        # depth -1: the expression itself is at depth 0; its class was checked by the lookup
-        return typing.cast("n.Expr", self._expression(raw, -1))
-
-    def optional_expr(self, raw: Any) -> n.Expr | None:
-        return None if raw is None else self.expr(raw)
+        # its class checked by the decoder's lookup among the expressions
+        return typing.cast("n.Expr", self.node(raw, _EXPRESSIONS))
 
     def typed(self, raw: Any, cls: type) -> Any:
+        if raw is None:
+            return None
         value = self.value(raw)
         if value is not None and (not isinstance(value, cls) or isinstance(value, dt.datetime)):
             raise CorruptEntry(cls.__name__)
@@ -207,18 +201,29 @@ class _Decoder(TreeDecoder):
             span,
             overrides,
         ) = _list(raw)
-        return _frozen(
-            Rule,
-            id=_str(rule_id),
-            pack_id=_str(pack_id),
-            title=_text(title),
-            domain=_str(domain),
-            severity=_str(severity),
+        if not (
+            type(rule_id) is str
+            and type(pack_id) is str
+            and type(domain) is str
+            and type(severity) is str
+        ):
+            raise CorruptEntry("rule")
+        _texts(title, message, remediation)
+        # a frozen dataclass's __init__ costs an object.__setattr__ a field (18 here, 1,000
+        # rules on a hit): the new instance's dictionary is filled by one C call instead
+        # (through a helper taking **fields, 1 us a rule more), every field checked here
+        rule = object.__new__(Rule)
+        rule.__dict__.update(
+            id=rule_id,
+            pack_id=pack_id,
+            title=title,
+            domain=domain,
+            severity=severity,
             require=self.expr(require),
-            when=self.optional_expr(when),
+            when=None if when is None else self.expr(when),
             cite=_strings(cite),
-            message=_text(message),
-            remediation=_text(remediation),
+            message=message,
+            remediation=remediation,
             effort=self.typed(effort, Duration),
             after=_strings(after),
             evidence=_strings(evidence),
@@ -226,8 +231,9 @@ class _Decoder(TreeDecoder):
             effective_from=self.typed(effective_from, dt.date),
             grace_until=self.typed(grace_until, dt.date),
             span=self.span(span),
-            overrides=tuple(self.override(o) for o in _list(overrides)),
+            overrides=tuple([self.override(o) for o in overrides]) if _list(overrides) else (),
         )
+        return rule
 
     def override(self, raw: Any) -> AppliedOverride:
         pack_id, key, before, after, span = _list(raw)
@@ -243,17 +249,8 @@ class _Decoder(TreeDecoder):
         )
 
 
-def _frozen(cls: type[Rule], **fields: Any) -> Rule:
-    """``cls(**fields)`` for a frozen dataclass without slots, every field given and checked:
-    its ``__init__`` costs an ``object.__setattr__`` per field, twice what filling the new
-    instance's dictionary at once does (18 fields, 1,000 rules on a hit)."""
-    instance = object.__new__(cls)
-    instance.__dict__.update(fields)
-    return instance
-
-
 #: The node classes an expression may be (the members of ``nodes.Expr``)
-_EXPRESSIONS = typing.get_args(n.Expr)
+_EXPRESSIONS = frozenset(typing.get_args(n.Expr))
 
 
 # Plain functions with exact type tests, not one generic checker: a hit runs them about
@@ -290,13 +287,23 @@ def _pairs(raw: Any) -> list[tuple[Any, Any]]:
 
 
 def _strings(raw: Any) -> tuple[str, ...]:
-    items = tuple(_list(raw))
-    for item in items:
-        _str(item)
-    return items
+    items = _list(raw)
+    if items and not set(map(type, items)) <= _ONLY_STR:  # one pass in C
+        raise CorruptEntry("string")
+    return tuple(items)
+
+
+_ONLY_STR = frozenset({str})
 
 
 def _text(raw: Any) -> Mapping[str, str]:
-    for value in _dict(raw).values():  # JSON object keys are strings already
-        _str(value)
+    _texts(raw)
     return raw  # type: ignore[no-any-return]
+
+
+def _texts(*raws: Any) -> None:
+    """Each of ``raws`` a text in several languages (a rule has three: one call)."""
+    for raw in raws:
+        for value in _dict(raw).values():  # JSON object keys are strings already
+            if type(value) is not str:
+                raise CorruptEntry("string")

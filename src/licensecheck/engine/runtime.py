@@ -550,19 +550,9 @@ def fixed_path_reader(
     field: str | None = None,
 ) -> Fn:
     """Read fixed keys below a quantifier variable or a top-level field, without tracing:
-    the hot path of every rule, so the common one- and two-key reads are unrolled."""
-
-    def slow(value: Any, position: int) -> Any:
-        for key in keys[position:]:
-            if value is None or value is UNKNOWN:
-                return UNKNOWN
-            value = (
-                value.get(key)
-                if type(value) is dict and type(key) is str
-                else _step(value, key, expr)
-            )
-        return UNKNOWN if value is None else value
-
+    the hot path of every rule, so the common one- and two-key reads are unrolled. The rest
+    go to :func:`_read_keys`, a plain function, not a helper closure made with each reader:
+    a compile makes a reader a path."""
     one_key = len(keys) == 1 and type(keys[0]) is str
     two_keys = len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str
     k1 = keys[0] if keys else ""
@@ -574,7 +564,7 @@ def fixed_path_reader(
             if type(value) is dict:
                 value = value.get(k1)
                 return UNKNOWN if value is None else value
-            return slow(value, 0)
+            return _read_keys(value, keys, 0, expr)
 
         return variable_field
     if variable is not None and two_keys:
@@ -586,12 +576,12 @@ def fixed_path_reader(
                 if type(value) is dict:
                     value = value.get(k2)
                     return UNKNOWN if value is None else value
-                return slow(value, 1)
-            return slow(value, 0)
+                return _read_keys(value, keys, 1, expr)
+            return _read_keys(value, keys, 0, expr)
 
         return variable_two_keys
     if variable is not None:
-        return lambda e: slow(e.vars[variable], 0)
+        return lambda e: _read_keys(e.vars[variable], keys, 0, expr)
     assert field is not None
     if one_key:
 
@@ -600,7 +590,7 @@ def fixed_path_reader(
             if type(value) is dict:
                 value = value.get(k1)
                 return UNKNOWN if value is None else value
-            return slow(value, 0)
+            return _read_keys(value, keys, 0, expr)
 
         return field_key
     if two_keys:
@@ -612,11 +602,23 @@ def fixed_path_reader(
                 if type(value) is dict:
                     value = value.get(k2)
                     return UNKNOWN if value is None else value
-                return slow(value, 1)
-            return slow(value, 0)
+                return _read_keys(value, keys, 1, expr)
+            return _read_keys(value, keys, 0, expr)
 
         return field_two_keys
-    return lambda e: slow(e.root.get(field), 0)
+    return lambda e: _read_keys(e.root.get(field), keys, 0, expr)
+
+
+def _read_keys(value: Any, keys: tuple[str | int, ...], position: int, expr: n.Expr) -> Any:
+    """The rest of a fixed path's read from ``keys[position]`` on, one step at a time (the
+    readers of :func:`fixed_path_reader` unroll only the common case)."""
+    for key in keys[position:]:
+        if value is None or value is UNKNOWN:
+            return UNKNOWN
+        value = (
+            value.get(key) if type(value) is dict and type(key) is str else _step(value, key, expr)
+        )
+    return UNKNOWN if value is None else value
 
 
 def path_reader(

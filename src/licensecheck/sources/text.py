@@ -93,6 +93,21 @@ def read_source_text(
     as an input of the command (no output may replace it) unless ``record`` is false: a
     peek that only classifies a file (is it an earlier report?) reads nothing the run uses.
     """
+    raw = read_source_bytes(path, kind, shown=shown, limits=limits, record=record)
+    return _decode(raw, os.fspath(path) if shown is None else shown, kind)
+
+
+def read_source_bytes(
+    path: str | os.PathLike[str],
+    kind: FileKind,
+    *,
+    shown: str | None = None,
+    limits: Limits | None = None,
+    record: bool = True,
+) -> bytes:
+    """The bytes of ``path`` (an unsaved text's in UTF-8), checked for size before reading,
+    as :func:`read_source_text` reads them: for a reader that checks and decodes them itself
+    (the pack cache hashes an entry's bytes and hands them to ``json.loads``)."""
     name = os.fspath(path)
     shown = name if shown is None else shown
     limit = kind.max_bytes or (limits or current_limits()).max_bytes
@@ -103,7 +118,7 @@ def read_source_text(
         raw = unsaved.encode("utf-8", "surrogatepass")
         if len(raw) > limit:
             raise too_big(shown, kind, limit)
-        return _decode(raw, shown, kind)
+        return raw
     try:
         _refuse_special(os.stat(name), shown, kind)
         # Non-blocking: were a FIFO swapped in after the stat, opening it must not hang.
@@ -122,7 +137,7 @@ def read_source_text(
         raise _io(shown, kind, f"cannot read '{shown}': {reason}") from None
     if len(raw) > limit:
         raise too_big(shown, kind, limit)
-    return _decode(raw, shown, kind)
+    return raw
 
 
 def read_stdin_text(kind: FileKind, *, limits: Limits | None = None) -> str:
