@@ -79,11 +79,17 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    if name not in __all__ or name == "__version__":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
+    import importlib.util
 
-    value = getattr(importlib.import_module(_HOMES.get(name, ".api"), __name__), name)
+    if name in __all__ and name != "__version__":
+        value = getattr(importlib.import_module(_HOMES.get(name, ".api"), __name__), name)
+    elif not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+        # a subpackage (``licensecheck.api``, ``licensecheck.engine``…), as reachable as
+        # when the package imported the API at once
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value  # once: the next look-up finds it without this function
     return value
 

@@ -75,3 +75,19 @@ def test_every_command_resolves_by_its_name() -> None:
         command = main.get_command(ctx, name)
         assert isinstance(command, click.Command) and command.name == name
     assert main.get_command(ctx, "no-such-command") is None
+
+
+def test_the_package_loads_its_api_and_subpackages_when_first_asked() -> None:
+    """Nothing of the API is imported with the package, yet ``licensecheck.api``, its
+    functions and the subpackages are there when first named, as before they were lazy."""
+    child = (
+        "import sys, licensecheck\n"
+        "assert 'licensecheck.api' not in sys.modules\n"
+        "assert licensecheck.api.assess is licensecheck.assess\n"
+        "assert licensecheck.engine.models.Finding is licensecheck.Finding\n"
+        "assert not hasattr(licensecheck, 'no_such_thing')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
