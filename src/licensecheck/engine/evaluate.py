@@ -52,8 +52,9 @@ if TYPE_CHECKING:
     from .codegen import GeneratedPack
 
 MAX_WITNESSES = 50
-#: The most witness lists remembered per pack (see :func:`_raw_witnesses`)
-MEMO_SIZE = 20_000
+#: The most witness lists remembered per pack (see :func:`_raw_witnesses`): some 600 bytes
+#: each (cn-credit-reporting), a few MB at most
+MEMO_SIZE = 8192
 MAX_ELEMENTS_EXPLAINED = 5
 
 
