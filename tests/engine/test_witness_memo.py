@@ -158,3 +158,12 @@ def test_remembered_witnesses_on_changed_declarations(
     expected = _afresh(pack, decl, as_of)
     assert assess_compiled(pack, decl, as_of).findings == expected
     assert assess_compiled(pack, decl, as_of).findings == expected  # now remembered
+
+
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evaluate, "MEMO_SIZE", 3)
+    pack = licensecheck.prepare_pack(str(REPO / "bench" / "pack"))
+    declarations = _declarations()
+    expected = [_afresh(pack, d, AS_OF) for d in declarations]
+    assert [assess_compiled(pack, d, AS_OF).findings for d in declarations] == expected
+    assert len(pack.shared(("witness memo",), dict)) <= 3
