@@ -878,3 +878,43 @@ def test_init_gives_an_id_to_every_entry_that_needs_one() -> None:
     walk(yaml.safe_load(out))
     assert len(entries) >= 8
     assert all(e.get("id") for e in entries)
+
+
+def test_the_walks_for_dates_and_ids_visit_only_the_parts_that_can_hold_them() -> None:
+    shared = {"type": "object", "properties": {"on": {"type": "string", "format": "date"}}}
+    schema = build_schema(
+        {
+            "type": "object",
+            "$defs": {"dated": shared},
+            "properties": {
+                "plain": {"type": "object", "properties": {"x": {"type": "string"}}},
+                "deep": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "more": {"type": "array", "items": {"$ref": "#/$defs/dated"}},
+                        },
+                    },
+                },
+                "again": {"$ref": "#/$defs/dated"},
+            },
+        }
+    )
+    data = {
+        "plain": {"x": "2024-01-01"},
+        "deep": [{"id": "a", "more": [{"on": "2024-02-29"}]}, {"id": "b", "more": []}],
+        "again": {"on": "2023-12-31"},
+    }
+    loaded = load_declaration(data, schema=schema)
+    assert loaded.data["deep"][0]["more"][0]["on"] == datetime.date(2024, 2, 29)
+    assert loaded.data["again"]["on"] == datetime.date(2023, 12, 31)
+    assert loaded.data["plain"]["x"] == "2024-01-01"  # text where the schema says text
+    plain = schema.root.properties["plain"]
+    dated = schema.reaching("dated", lambda n: n.properties.get("on") is not None)
+    assert id(plain) not in dated and id(schema.root.properties["deep"]) in dated
+    twice = {**data, "deep": [{"id": "a", "more": []}, {"id": "a", "more": []}]}
+    with pytest.raises(DeclarationError) as caught:
+        load_declaration(twice, schema=schema)
+    assert "already used by deep[0]" in str(caught.value)

@@ -11,14 +11,20 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..sources.paths import PathKey
-from .schema import SchemaNode
+from .schema import DeclarationSchema, SchemaNode
 
 __all__ = ["convert", "walk"]
 
 
-def walk(data: object, root: SchemaNode) -> Iterator[tuple[PathKey, object, SchemaNode]]:
-    """Every container in ``data`` with its path and schema node, skipping unconstrained parts."""
-    stack: list[tuple[PathKey, object, SchemaNode]] = [((), data, root)]
+def walk(
+    data: object, root: SchemaNode, reaching: frozenset[int] | None = None
+) -> Iterator[tuple[PathKey, object, SchemaNode]]:
+    """Every container in ``data`` with its path and schema node, skipping unconstrained parts
+    and, with ``reaching`` (:meth:`DeclarationSchema.reaching`), the parts whose schema
+    holds nothing the walk is for."""
+    stack: list[tuple[PathKey, object, SchemaNode]] = []
+    if reaching is None or id(root) in reaching:
+        stack.append(((), data, root))
     while stack:
         path, value, node = stack.pop()
         if node.kind == "any":
@@ -33,13 +39,18 @@ def walk(data: object, root: SchemaNode) -> Iterator[tuple[PathKey, object, Sche
             continue
         for key, child in entries:
             child_node = node.child(key)
-            if child_node is not None and isinstance(child, dict | list):
+            if (
+                child_node is not None
+                and isinstance(child, dict | list)
+                and (reaching is None or id(child_node) in reaching)
+            ):
                 stack.append(((*path, key), child, child_node))
 
 
-def convert(data: dict[str, Any], root: SchemaNode) -> None:
+def convert(data: dict[str, Any], schema: DeclarationSchema) -> None:
     """Turn validated date strings into dates, and whole floats at integer places into ints."""
-    for _path, value, node in walk(data, root):
+    reaching = schema.reaching("conversions", _converts_a_child)
+    for _path, value, node in walk(data, schema.root, reaching):
         entries: Iterable[tuple[Any, object]]
         if isinstance(value, dict):
             entries = value.items()
@@ -58,3 +69,10 @@ def convert(data: dict[str, Any], root: SchemaNode) -> None:
                 changes.append((key, int(child)))
         for key, new in changes:
             value[key] = new
+
+
+def _converts_a_child(node: SchemaNode) -> bool:
+    """Whether a value of ``node`` may hold a date or an integer (of those :func:`convert`
+    converts) directly."""
+    children = [*node.properties.values(), node.additional, node.items]
+    return any(c is not None and c.kind in ("date", "integer") for c in children)

@@ -156,7 +156,7 @@ def _validated(
     diagnostics = validate(data, positions, name, text, schema)
     if diagnostics:
         raise DeclarationError(diagnostics)
-    convert(data, schema.root)
+    convert(data, schema)
     return Declaration(data=data, source=name, text=text, positions=positions, schema=schema)
 
 

@@ -10,7 +10,7 @@ dates are, for converting them) walk. Validation itself stays with ``jsonschema`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
@@ -121,6 +121,7 @@ class DeclarationSchema:
         self.root = root
         self._validator: jsonschema.protocols.Validator | None = None
         self._compiled: Any = None  # jsonschema_rs.Validator, built on first use
+        self._reaching: dict[str, frozenset[int]] = {}
 
     def validator(self) -> jsonschema.protocols.Validator:
         """A draft 2020-12 validator that also checks ``format`` (so bad dates are errors)
@@ -147,6 +148,15 @@ class DeclarationSchema:
         except (ValueError, TypeError, OverflowError):  # e.g. an integer beyond 64 bits
             return False
 
+    def reaching(self, name: str, test: Callable[[SchemaNode], bool]) -> frozenset[int]:
+        """The ids of the nodes with a node below them (or themselves) that ``test`` holds
+        for, worked out once per ``name``: a walk of a declaration for what ``test`` looks
+        for (dates to convert, lists with ids) leaves the other parts unvisited."""
+        found = self._reaching.get(name)
+        if found is None:
+            found = self._reaching[name] = _reaching(self.root, test)
+        return found
+
     def node_at(self, path: Sequence[str | int]) -> SchemaNode | None:
         """The node for a declaration path such as ``("data_sources", 0, "kind")``, if allowed."""
         node: SchemaNode | None = self.root
@@ -167,6 +177,32 @@ class DeclarationSchema:
             if node is not None and node.fact:
                 return True
         return False
+
+
+def _reaching(root: SchemaNode, test: Callable[[SchemaNode], bool]) -> frozenset[int]:
+    """See :meth:`DeclarationSchema.reaching`; a schema with ``$ref`` cycles is a graph, so
+    what ``test`` holds for is spread up its edges from child to parent until nothing moves."""
+    nodes: dict[int, SchemaNode] = {}
+    parents: dict[int, list[int]] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in nodes:
+            continue
+        nodes[id(node)] = node
+        children = [*node.properties.values(), node.additional, node.items]
+        for child in children:
+            if child is not None:
+                parents.setdefault(id(child), []).append(id(node))
+                stack.append(child)
+    reached = {key for key, node in nodes.items() if test(node)}
+    pending = list(reached)
+    while pending:
+        for parent in parents.get(pending.pop(), ()):
+            if parent not in reached:
+                reached.add(parent)
+                pending.append(parent)
+    return frozenset(reached)
 
 
 @cache

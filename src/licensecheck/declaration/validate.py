@@ -19,7 +19,7 @@ from ..sources.text import SourceText
 from ..sources.words import describe, literal, quote
 from ..sources.yaml_reader import YAML_WORD_BOOLEANS, ScalarError, resolve_number
 from .convert import walk
-from .schema import DeclarationSchema, pattern_found
+from .schema import DeclarationSchema, SchemaNode, pattern_found
 
 if TYPE_CHECKING:  # imported where used: valid declarations never need jsonschema
     import jsonschema.exceptions  # type: ignore[import-untyped, unused-ignore]
@@ -277,9 +277,13 @@ def _shorten(message: str, limit: int = 200) -> str:
     return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
+def _has_ids(node: SchemaNode) -> bool:
+    return node.items is not None and "id" in node.items.properties
+
+
 def _duplicate_ids(where: _Where, schema: DeclarationSchema) -> Iterator[Diagnostic]:
     """Two items of one list with the same ``id``: reports and references would be ambiguous."""
-    for path, value, node in walk(where.data, schema.root):
+    for path, value, node in walk(where.data, schema.root, schema.reaching("ids", _has_ids)):
         items = node.items
         if not isinstance(value, list) or items is None or "id" not in items.properties:
             continue
