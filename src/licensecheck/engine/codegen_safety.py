@@ -24,7 +24,7 @@ from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, compile_pattern, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, add_duration, type_name
-from .runtime import BudgetExceeded, filtered, fold, member, membership, truth
+from .runtime import BudgetExceeded, filtered, fold, member, membership, read_keys, truth
 from .runtime import _general_comparison as general_comparison
 from .runtime import _step as step
 
@@ -45,18 +45,6 @@ def over_budget(node: n.Node, max_steps: int) -> NoReturn:
 
 def not_a_list(items: Any, node: n.Quantifier | n.Aggregate) -> NoReturn:
     raise runtime_error(f"'{node.kind}' needs a list, got {type_name(items)}", node)
-
-
-def rest_of_path(value: Any, keys: tuple[str | int, ...], position: int, node: n.Node) -> Any:
-    """Fixed keys from ``position`` on, when the inline ``dict.get`` did not apply (the
-    closures' ``fixed_path_reader``'s slow path, step for step)."""
-    for key in keys[position:]:
-        if value is None or value is UNKNOWN:
-            return UNKNOWN
-        value = (
-            value.get(key) if type(value) is dict and type(key) is str else step(value, key, node)
-        )
-    return UNKNOWN if value is None else value
 
 
 def call(func: str, value: Any, today: dt.date, node: n.Node) -> Any:
@@ -137,7 +125,7 @@ HELPERS: Final[Mapping[str, Any]] = {
     "_call": call,
     "_match": pattern_match,
     "_step": step,
-    "_rest": rest_of_path,
+    "_rest": read_keys,
     "_over": over_budget,
     "_not_a_list": not_a_list,
 }

@@ -551,7 +551,7 @@ def fixed_path_reader(
 ) -> Fn:
     """Read fixed keys below a quantifier variable or a top-level field, without tracing:
     the hot path of every rule, so the common one- and two-key reads are unrolled. The rest
-    go to :func:`_read_keys`, a plain function, not a helper closure made with each reader:
+    go to :func:`read_keys`, a plain function, not a helper closure made with each reader:
     a compile makes a reader a path."""
     one_key = len(keys) == 1 and type(keys[0]) is str
     two_keys = len(keys) == 2 and type(keys[0]) is str and type(keys[1]) is str
@@ -564,7 +564,7 @@ def fixed_path_reader(
             if type(value) is dict:
                 value = value.get(k1)
                 return UNKNOWN if value is None else value
-            return _read_keys(value, keys, 0, expr)
+            return read_keys(value, keys, 0, expr)
 
         return variable_field
     if variable is not None and two_keys:
@@ -576,12 +576,12 @@ def fixed_path_reader(
                 if type(value) is dict:
                     value = value.get(k2)
                     return UNKNOWN if value is None else value
-                return _read_keys(value, keys, 1, expr)
-            return _read_keys(value, keys, 0, expr)
+                return read_keys(value, keys, 1, expr)
+            return read_keys(value, keys, 0, expr)
 
         return variable_two_keys
     if variable is not None:
-        return lambda e: _read_keys(e.vars[variable], keys, 0, expr)
+        return lambda e: read_keys(e.vars[variable], keys, 0, expr)
     assert field is not None
     if one_key:
 
@@ -590,7 +590,7 @@ def fixed_path_reader(
             if type(value) is dict:
                 value = value.get(k1)
                 return UNKNOWN if value is None else value
-            return _read_keys(value, keys, 0, expr)
+            return read_keys(value, keys, 0, expr)
 
         return field_key
     if two_keys:
@@ -602,16 +602,17 @@ def fixed_path_reader(
                 if type(value) is dict:
                     value = value.get(k2)
                     return UNKNOWN if value is None else value
-                return _read_keys(value, keys, 1, expr)
-            return _read_keys(value, keys, 0, expr)
+                return read_keys(value, keys, 1, expr)
+            return read_keys(value, keys, 0, expr)
 
         return field_two_keys
-    return lambda e: _read_keys(e.root.get(field), keys, 0, expr)
+    return lambda e: read_keys(e.root.get(field), keys, 0, expr)
 
 
-def _read_keys(value: Any, keys: tuple[str | int, ...], position: int, expr: n.Expr) -> Any:
-    """The rest of a fixed path's read from ``keys[position]`` on, one step at a time (the
-    readers of :func:`fixed_path_reader` unroll only the common case)."""
+def read_keys(value: Any, keys: tuple[str | int, ...], position: int, expr: n.Expr) -> Any:
+    """The rest of a fixed path's read from ``keys[position]`` on, one step at a time: the
+    slow path of the readers of :func:`fixed_path_reader` (they unroll only the common case)
+    and of generated code's inline ``dict.get`` (``_rest``)."""
     for key in keys[position:]:
         if value is None or value is UNKNOWN:
             return UNKNOWN
