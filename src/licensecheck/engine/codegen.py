@@ -384,14 +384,11 @@ class _Emitter(FusionEmitter, TypedEmitter):
             name = node.name
             if name in scope:
                 return _load(scope[name]) if not keys else self._keys(expr, scope[name], keys, out)
-            if not self._special(name):
+            if self.pack.is_field(name):
                 return self._keys(expr, "_root", (name, *keys), out)
             if name == "today" and not keys:
                 return _load("_today")
         return self._general_path(expr, node, steps, scope, out)
-
-    def _special(self, name: str) -> bool:
-        return name in self.pack.consts or name in self.pack.predicates or name == "today"
 
     def _keys(
         self, expr: n.Expr, start: str, keys: tuple[str | int, ...], out: Statements

@@ -60,7 +60,7 @@ def _fusable_collection(pack: CheckedPack, rule: Rule) -> str | None:
     if not isinstance(require, n.Quantifier) or not isinstance(require.collection, n.Name):
         return None
     name = require.collection.name
-    if name in pack.consts or name in pack.predicates or name == "today":
+    if not pack.is_field(name):
         return None
     parts = [require] if rule.when is None else [require, rule.when]
     if any(isinstance(x, n.Name) and x.name in pack.predicates for p in parts for x in n.walk(p)):

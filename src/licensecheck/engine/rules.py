@@ -78,6 +78,11 @@ class CheckedPack:
     def rule(self, rule_id: str) -> Rule | None:
         return self._by_id.get(rule_id)
 
+    def is_field(self, name: str) -> bool:
+        """Whether ``name``, where no loop binds it, is a top-level field of the declaration
+        (not a const, a predicate or ``today``)."""
+        return not (name in self.consts or name in self.predicates or name == "today")
+
     @functools.cached_property
     def _by_id(self) -> dict[str, Rule]:
         """The rules by id, built once: a lookup per rule would make a 10,000-rule pack's

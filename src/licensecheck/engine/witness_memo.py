@@ -52,7 +52,7 @@ def static_reads(expr: n.Expr, pack: CheckedPack) -> tuple[PathKey, ...]:
                     fixed = False
                 elif fixed:
                     keys.append(step)
-            if isinstance(base, n.Name) and _from_declaration(base.name, bound, pack):
+            if isinstance(base, n.Name) and base.name not in bound and pack.is_field(base.name):
                 paths.add((base.name, *keys))
             else:  # steps into a const, a bound element, a predicate's or a call's value
                 stack.append((base, bound))
@@ -60,15 +60,11 @@ def static_reads(expr: n.Expr, pack: CheckedPack) -> tuple[PathKey, ...]:
             if node.name in pack.predicates and node.name not in seen:
                 seen.add(node.name)
                 stack.append((pack.predicates[node.name], frozenset()))
-            elif _from_declaration(node.name, bound, pack):
+            elif node.name not in bound and pack.is_field(node.name):
                 paths.add((node.name,))
         else:
             stack.extend((child, bound) for child in node.children())
     return tuple(sorted(paths, key=repr))
-
-
-def _from_declaration(name: str, bound: frozenset[str], pack: CheckedPack) -> bool:
-    return not (name in bound or name in pack.consts or name in pack.predicates or name == "today")
 
 
 def witness_key(
