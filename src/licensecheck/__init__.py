@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._lazy import load_attribute
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -60,10 +61,8 @@ if TYPE_CHECKING:
         WaiverError,
     )
 
-#: Where each public name below is defined: imported when first asked for (PEP 562), so that
-#: ``python -m licensecheck`` and the ``licensecheck`` command load the API and its models only
-#: as far as the command run needs them (issue #12, cold start).
-_HOMES = {
+#: Where the public names not the API's are defined
+_NOT_THE_API = {
     "Assessment": ".engine.models",
     "Finding": ".engine.models",
     "Witness": ".engine.models",
@@ -79,19 +78,7 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    import importlib
-    import importlib.util
-
-    if name in __all__ and name != "__version__":
-        value = getattr(importlib.import_module(_HOMES.get(name, ".api"), __name__), name)
-    elif not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
-        # a subpackage (``licensecheck.api``, ``licensecheck.engine``…), as reachable as
-        # when the package imported the API at once
-        value = importlib.import_module(f".{name}", __name__)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value  # once: the next look-up finds it without this function
-    return value
+    return load_attribute(__name__, globals(), name, _HOMES)
 
 
 def __dir__() -> list[str]:
@@ -139,3 +126,8 @@ __all__ = [
     "start_batch",
     "waiver_fingerprint",
 ]
+
+#: Where each public name is defined: imported when first asked for, so that ``python -m
+#: licensecheck`` and the ``licensecheck`` command load the API and its models only as far as
+#: the command run needs them (issue #12, cold start).
+_HOMES = {name: _NOT_THE_API.get(name, ".api") for name in __all__ if name != "__version__"}

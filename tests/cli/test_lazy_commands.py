@@ -85,6 +85,7 @@ def test_the_package_loads_its_api_and_subpackages_when_first_asked() -> None:
         "assert 'licensecheck.api' not in sys.modules\n"
         "assert licensecheck.api.assess is licensecheck.assess\n"
         "assert licensecheck.engine.models.Finding is licensecheck.Finding\n"
+        "assert licensecheck.api.workspace.open_workspace is licensecheck.api.open_workspace\n"
         "assert not hasattr(licensecheck, 'no_such_thing')\n"
     )
     done = subprocess.run(

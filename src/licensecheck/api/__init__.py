@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._lazy import load_attribute
 from ..engine.gate import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, blocks, exit_code
 from ..engine.pipeline import (
     LANGUAGES,
@@ -86,18 +87,15 @@ _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names
 
 
 def __getattr__(name: str) -> Any:
-    value: Any
     if name == "syntax":  # the rule language's syntax tree, for editors
-        value = importlib.import_module("..lang.nodes", __name__)
+        value: Any = importlib.import_module("..lang.nodes", __name__)
     elif name == "SCHEMA_NAMES":
         # the authoring layer's schemas, then the workspace's (which that layer cannot import)
         from ..authoring.schema_export import SCHEMA_NAMES as authoring
 
         value = (*authoring, "impact")
-    elif name in _LAZY_NAMES:
-        value = getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    else:  # a re-exported name, or one of this facade's own modules (api.workspace, …)
+        return load_attribute(__name__, globals(), name, _LAZY_NAMES)
     globals()[name] = value  # once: the next look-up finds it without this function
     return value
 
