@@ -128,8 +128,9 @@ def generate_pack(
 class _Emitter(FusionEmitter, TypedEmitter):
     def __init__(self, pack: CheckedPack, outcomes: Outcomes, typed: bool) -> None:
         self.pack = pack
-        # what validation guarantees about the values in minted names (typed variant only);
-        # the root is a mapping in both variants (evaluate_rules takes one)
+        # what is known of the values in minted names: what validation guarantees (typed
+        # variant only) and what the rule's text fixes (a literal, declared(…): both); the
+        # root is a mapping in both variants (evaluate_rules takes one)
         root = Fact(dict, True, pack.schema.root if typed else None)
         self.facts: dict[str, Fact] = {"_root": root}
         self.typed = typed

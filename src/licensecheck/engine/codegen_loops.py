@@ -48,7 +48,7 @@ def undecided_value(expr: n.Quantifier) -> bool:
 class LoopEmitter:
     """Writes loops; the emitter it is part of mints names and emits the other expressions."""
 
-    facts: dict[str, Fact]  # what validation guarantees about minted names (typed variant)
+    facts: dict[str, Fact]  # what is known of minted names (see codegen_tree.Fact)
     steps: str  # the name of the step count the rule being emitted is charged to
 
     def expr(self, expr: n.Expr, scope: Scope, out: Statements) -> ast.expr:

@@ -74,9 +74,11 @@ class Outcomes(NamedTuple):
 
 @dataclass(frozen=True)
 class Fact:
-    """What validation guarantees about a value generated code holds in a minted name: it is
-    of exactly the type ``kind``, or (unless ``certain``) unknown. ``node`` is its schema, for
-    what its fields and elements are. Only the schema-typed variant has facts."""
+    """What is known of a value generated code holds in a minted name: it is of exactly the
+    type ``kind``, or (unless ``certain``) unknown. ``node`` is its schema, for what its
+    fields and elements are. Facts about declaration data come from validation, so only the
+    schema-typed variant has them; facts the rule's text fixes (a literal is of its own type,
+    ``declared(…)`` is true or false) hold in both variants."""
 
     kind: type
     certain: bool

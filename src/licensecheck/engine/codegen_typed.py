@@ -4,8 +4,9 @@ lets the typed variant leave out.
 Input: the minted names the emitter of :mod:`.codegen` holds and the :class:`Fact` it knows
 about each (what validation guarantees: an exact type, and whether it may be unknown).
 Output: the statements of a function call or a comparison without the type tests, and
-without the unknown tests where a value cannot be unknown. Without facts (the untyped
-variant) nothing here applies and the emitter writes its general code.
+without the unknown tests where a value cannot be unknown. Without facts about the data
+(the untyped variant has only those the rule's text fixes) these rarely apply, and the
+emitter writes its general code.
 """
 
 from __future__ import annotations
