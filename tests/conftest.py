@@ -21,6 +21,7 @@ pytest.register_assert_rewrite("helpers")
 
 from helpers.paths import GOLDEN  # noqa: E402
 from helpers.rules import AS_OF, Assess, MakePack  # noqa: E402
+from licensecheck.config import CEILING_ENV  # noqa: E402
 from licensecheck.packs.cache import CACHE_DIR_ENV  # noqa: E402
 
 
@@ -37,6 +38,21 @@ def _pack_cache_in_a_temporary_folder(
         del os.environ[CACHE_DIR_ENV]
     else:
         os.environ[CACHE_DIR_ENV] = before
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _upward_searches_stay_in_the_temporary_folders(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Any:
+    """A configuration or workspace above the run's temporary folders (a ``/tmp/.licensecheck``
+    left by ``licensecheck serve`` run in /tmp) is never found by the commands tests run."""
+    before = os.environ.get(CEILING_ENV)
+    os.environ[CEILING_ENV] = str(tmp_path_factory.getbasetemp())
+    yield
+    if before is None:
+        del os.environ[CEILING_ENV]
+    else:
+        os.environ[CEILING_ENV] = before
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@
 Where: ``--config FILE`` names the file; otherwise the working directory and then each parent
 folder is searched, and the first folder holding a ``licensecheck.toml``, or a
 ``pyproject.toml`` with a ``[tool.licensecheck]`` table, wins (``licensecheck.toml`` first).
+The search (and the workspace's, which goes the same way) stops below any folder named in
+``LICENSECHECK_CEILING_DIRECTORIES``, as Git's repository search stops at
+``GIT_CEILING_DIRECTORIES``.
 
 What: ``pack``, ``pack-path`` (a list of folders), ``fail-on``, ``waivers``, ``baseline``,
 ``format`` (of ``check``), ``lang``, ``jobs``, ``calendar`` (of ``plan``), for the workspace
@@ -21,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -38,6 +42,9 @@ CONFIG_FILE = "licensecheck.toml"
 #: working directory
 LOCK_FILE = "licensecheck.lock"
 PYPROJECT = "pyproject.toml"
+#: Absolute folders (separated by os.pathsep) that the upward searches for a configuration
+#: and a workspace stop below: what is in one of them or above is not found
+CEILING_ENV = "LICENSECHECK_CEILING_DIRECTORIES"
 #: The configuration, for the one file reader's messages
 CONFIGURATION = FileKind("configuration file", ConfigError)
 
@@ -155,8 +162,7 @@ def _looks_like_folder(value: str, candidate: Path) -> bool:
 
 def find_config(start: Path | None = None) -> Path | None:
     """The configuration file that applies in ``start`` (default: the working directory)."""
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
+    for candidate in folders_upward(start):
         own = candidate / CONFIG_FILE
         if own.is_file():
             return own
@@ -164,6 +170,18 @@ def find_config(start: Path | None = None) -> Path | None:
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
     return None
+
+
+def folders_upward(start: Path | None = None) -> Iterator[Path]:
+    """``start`` (default: the working directory) and each folder above it, up to a ceiling
+    (:data:`CEILING_ENV`: empty entries and relative paths are ignored, as Git ignores them)."""
+    named = os.environ.get(CEILING_ENV, "").split(os.pathsep)
+    ceilings = {Path(entry).resolve() for entry in named if entry and os.path.isabs(entry)}
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if folder in ceilings:
+            return
+        yield folder
 
 
 def _has_tool_table(pyproject: Path) -> bool:

@@ -12,6 +12,7 @@ import pytest
 import licensecheck
 from helpers.cli import run
 from helpers.paths import REPO
+from licensecheck.config import CEILING_ENV
 
 DEMO = REPO / "examples" / "demo-credit-scoring.yaml"
 CRAWLER = REPO / "examples" / "crawler-firm-2019.yaml"
@@ -187,3 +188,16 @@ def test_plan_calendar_comes_from_the_config_and_the_flag_wins(project: Path) ->
     assert code == 1 and json.loads(out)["calendar"] == "none"
     code, out, _ = run("plan", firm, "--as-of", AS_OF, "--format", "json", "--calendar", "cn")
     assert json.loads(out)["calendar"] == "cn"
+
+
+def test_the_search_stops_below_a_ceiling_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "licensecheck.toml", 'fail-on = "none"\n')
+    firm = str(project / "compliance" / "firm.yaml")
+    monkeypatch.setenv(CEILING_ENV, str(project / "src"))
+    code, _, err = run("check", firm, "--pack", "starter", "--as-of", AS_OF)
+    assert code == 1, err  # gaps: the configuration above the ceiling was not read
+    monkeypatch.setenv(CEILING_ENV, str(project.parent))
+    code, _, err = run("check", firm, "--pack", "starter", "--as-of", AS_OF)
+    assert code == 0, err  # fail-on none: read

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from helpers.cli import run
 from helpers.paths import REPO
 from helpers.workspace import Target, sqlite_target
+from licensecheck.config import CEILING_ENV
 
 EXAMPLES = REPO / "examples"
 
@@ -121,6 +123,24 @@ def test_the_nearest_workspace_is_found_from_a_subfolder(
     inner = tmp_path / "a" / "b"
     inner.mkdir(parents=True)
     monkeypatch.chdir(inner)
+    code, out, _ = run("workspace", "info")
+    assert code == 0
+    assert str(tmp_path / ".licensecheck" / "workspace.db") in out
+
+
+def test_the_search_stops_below_a_ceiling_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("workspace", "init", tmp_path)[0] == 0
+    inner = tmp_path / "a" / "b"
+    inner.mkdir(parents=True)
+    monkeypatch.chdir(inner)
+    monkeypatch.setenv(CEILING_ENV, os.pathsep.join(["", "relative/ignored", str(tmp_path / "a")]))
+    code, _, err = run("workspace", "info")
+    assert code == 2
+    assert "no workspace here" in err
+    # a ceiling above the workspace's folder leaves it found
+    monkeypatch.setenv(CEILING_ENV, str(tmp_path.parent))
     code, out, _ = run("workspace", "info")
     assert code == 0
     assert str(tmp_path / ".licensecheck" / "workspace.db") in out

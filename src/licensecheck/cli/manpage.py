@@ -30,6 +30,9 @@ usage or input error (bad arguments, unreadable or invalid declaration, broken p
 interrupted (Ctrl\-C) or terminated; no partial output is written
 .SH ENVIRONMENT
 .TP
+.B LICENSECHECK_CEILING_DIRECTORIES
+folders the searches for a configuration and a workspace stop below (as GIT_CEILING_DIRECTORIES)
+.TP
 .B LICENSECHECK_PACK_PATH
 folders of pack folders searched for pack ids after \-\-pack\-path
 .TP

@@ -1,7 +1,8 @@
 """The workspace's database: where it is, the engine that reaches it, its schema revision.
 
 Input: a workspace folder, a database URL, or neither (then the nearest folder above the
-working directory holding ``.licensecheck/workspace.db``). Output: a :class:`Location` and an
+working directory holding ``.licensecheck/workspace.db``, as far up as
+:func:`~licensecheck.config.folders_upward` goes). Output: a :class:`Location` and an
 SQLAlchemy engine whose schema is at the newest revision this tool knows (Alembic migrations,
 run in code from ``migrations/``), or a :class:`~licensecheck.errors.WorkspaceError` that
 names the database without its password.
@@ -26,6 +27,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from .. import codes
+from ..config import folders_upward
 from ..errors import Diagnostic, WorkspaceError
 from .models import TABLES
 
@@ -102,8 +104,7 @@ def find_location(
         return sqlite_location(workspace)
     if database_url:
         return parse_database_url(database_url)
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+    for folder in folders_upward(start):
         if (folder / WORKSPACE_DIR / DATABASE_FILE).is_file():
             return sqlite_location(folder)
     raise workspace_error(
