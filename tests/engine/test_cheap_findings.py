@@ -6,28 +6,20 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
 
 import licensecheck
-from helpers.paths import REPO
-from licensecheck.declaration.loader import Declaration
+from helpers.declarations import EXAMPLE_FILES, generated, loadable_examples
 from licensecheck.engine import evaluate
 from licensecheck.engine.evaluate import assess_compiled
 from licensecheck.engine.models import Finding, Witness
 from licensecheck.packs.listing import list_packs
 
-sys.path.insert(0, str(REPO / "bench"))
-import declarations as bench_declarations
-
-EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))
-
 
 def test_passing_and_inapplicable_findings_are_shared_across_declarations() -> None:
     pack = licensecheck.prepare_pack("cn-credit-reporting")
-    first, second = (licensecheck.load_declaration(p) for p in EXAMPLES[:2])
+    first, second = (licensecheck.load_declaration(p) for p in EXAMPLE_FILES[:2])
     as_of = dt.date(2026, 1, 15)
     a = {f.rule_id: f for f in assess_compiled(pack, first, as_of).findings}
     b = {f.rule_id: f for f in assess_compiled(pack, second, as_of).findings}
@@ -40,11 +32,7 @@ def test_passing_and_inapplicable_findings_are_shared_across_declarations() -> N
 
 def test_every_finding_equals_its_fully_validated_twin() -> None:
     pack = licensecheck.prepare_pack("cn-credit-reporting")
-    for path in EXAMPLES:
-        try:
-            declaration = licensecheck.load_declaration(path)
-        except licensecheck.DeclarationError:
-            continue
+    for declaration in loadable_examples():
         for as_of in (dt.date(2026, 1, 15), dt.date(2021, 6, 1)):
             for finding in assess_compiled(pack, declaration, as_of).findings:
                 fields = finding.model_dump()
@@ -62,8 +50,7 @@ def test_rules_whose_shared_when_is_unknown_share_its_witnesses(
     once per declaration for the rules sharing it, they are what each rule's own traced run
     gives, on the examples and on generated declarations."""
     pack = licensecheck.prepare_pack(pack_id)
-    declarations = [licensecheck.load_declaration(data) for data in bench_declarations.generate(6)]
-    declarations += [d for d in map(_loaded, EXAMPLES) if d is not None]
+    declarations = generated(6) + loadable_examples()
     as_of = dt.date(2026, 1, 15)
     shared = [assess_compiled(pack, d, as_of).findings for d in declarations]
     monkeypatch.setattr(evaluate, "_unknown_when_key", lambda _pack, _rule: None)
@@ -82,10 +69,3 @@ def test_rules_whose_shared_when_is_unknown_share_its_witnesses(
     )
     if pack_id == "cn-personal-information":  # the case it is for: one condition, many rules
         assert max(unknown_whens.values()) > len(declarations)
-
-
-def _loaded(path: Path) -> Declaration | None:
-    try:
-        return licensecheck.load_declaration(path)
-    except licensecheck.DeclarationError:
-        return None

@@ -11,12 +11,12 @@ from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import licensecheck
 from helpers.cli import run
-from helpers.mutations import CHANGES, mutated
+from helpers.mutations import CHANGES, differential, mutated
 from helpers.paths import REPO
 from helpers.rules import AS_OF, compile_rule, traced_statuses
 from licensecheck import codes
@@ -63,11 +63,7 @@ def fast(pack: CompiledPack, data: dict[str, Any], as_of: dt.date = AS_OF) -> li
 
 
 @pytest.mark.parametrize("pack_id", PACKS)
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@differential(40)
 @given(
     example=st.integers(min_value=0, max_value=len(EXAMPLES) - 1),
     changes=CHANGES,

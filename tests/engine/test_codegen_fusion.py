@@ -14,13 +14,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import licensecheck
 from helpers.cli import run
 from helpers.mutations import CHANGES as ODD_CHANGES
-from helpers.mutations import changed
+from helpers.mutations import changed, differential
 from helpers.paths import REPO
 from helpers.rules import AS_OF, traced_statuses
 from licensecheck.declaration.loader import Declaration
@@ -113,11 +113,7 @@ def _validated_declaration(
 
 
 @pytest.mark.parametrize("pack_id", PACKS)
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@differential(30)
 @given(
     source=st.one_of(
         st.integers(min_value=0, max_value=len(EXAMPLES) - 1),
@@ -143,11 +139,7 @@ def test_every_variant_equals_closures_equals_traced_on_validated_declarations(
 
 
 @pytest.mark.parametrize("pack_id", PACKS)
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@differential(30)
 @given(
     source=st.integers(min_value=0, max_value=len(EXAMPLES) - 1),
     changes=ODD_CHANGES,

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import sys
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import licensecheck
-from helpers.mutations import CHANGES, mutated
+from helpers.declarations import EXAMPLE_FILES, example, generated_one
+from helpers.mutations import CHANGES, differential, mutated
 from helpers.paths import REPO
 from helpers.rules import AS_OF, compile_rule
 from licensecheck.declaration.loader import Declaration
@@ -29,28 +29,14 @@ from licensecheck.engine.models import Finding, Witness
 from licensecheck.engine.runtime import LazyTraceNode, Trace, TraceNode
 from licensecheck.packs.listing import list_packs
 
-sys.path.insert(0, str(REPO / "bench"))
-import declarations as bench_declarations
-
 PACKS = [*sorted(p.id for p in list_packs()), str(REPO / "bench" / "pack")]
-EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))
+EXAMPLES = EXAMPLE_FILES
 DATES = [dt.date(2026, 1, 15), dt.date(2021, 6, 1)]
 
 
 @cache
 def compiled(pack: str) -> CompiledPack:
     return licensecheck.prepare_pack(pack)
-
-
-@cache
-def example(index: int) -> Declaration:
-    return licensecheck.load_declaration(EXAMPLES[index])
-
-
-@cache
-def bench_declaration(index: int) -> Declaration:
-    data = bench_declarations.generate(index + 1)[index]
-    return licensecheck.load_declaration(data)
 
 
 def _tree(node: TraceNode) -> Iterator[Any]:
@@ -114,15 +100,11 @@ def test_lazy_equals_eager_on_the_examples(pack_id: str, index: int) -> None:
 @pytest.mark.parametrize("index", range(4))
 def test_lazy_equals_eager_on_generated_declarations(pack_id: str, index: int) -> None:
     pack = compiled(pack_id)
-    assert len(_same_both_ways(pack, bench_declaration(index), AS_OF)) == len(pack.rules)
+    assert len(_same_both_ways(pack, generated_one(index), AS_OF)) == len(pack.rules)
 
 
 @pytest.mark.parametrize("pack_id", PACKS, ids=lambda p: p.rsplit("/", 1)[-1])
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@differential(30)
 @given(
     index=st.integers(min_value=0, max_value=len(EXAMPLES) + 1),
     changes=CHANGES,
@@ -131,7 +113,7 @@ def test_lazy_equals_eager_on_generated_declarations(pack_id: str, index: int) -
 def test_lazy_equals_eager_on_changed_declarations(
     pack_id: str, index: int, changes: list[tuple[int, str, Any]], as_of: dt.date
 ) -> None:
-    source = example(index) if index < len(EXAMPLES) else bench_declaration(index - len(EXAMPLES))
+    source = example(index) if index < len(EXAMPLES) else generated_one(index - len(EXAMPLES))
     data = mutated(source.data, changes)
     _same_both_ways(compiled(pack_id), Declaration(data=data), as_of)
 

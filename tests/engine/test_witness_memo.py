@@ -6,16 +6,16 @@ bundled pack and bench/pack, on the examples, generated declarations and changed
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import licensecheck
-from helpers.mutations import CHANGES, mutated
+from helpers.declarations import EXAMPLE_FILES, generated, loadable_examples
+from helpers.mutations import CHANGES, differential, mutated
 from helpers.paths import REPO
 from helpers.rules import AS_OF, compile_rule
 from licensecheck.declaration.loader import Declaration
@@ -26,11 +26,8 @@ from licensecheck.engine.models import Finding
 from licensecheck.engine.witness_memo import static_reads, witness_key
 from licensecheck.packs.listing import list_packs
 
-sys.path.insert(0, str(REPO / "bench"))
-import declarations as bench_declarations
-
 PACKS = [*sorted(p.id for p in list_packs()), str(REPO / "bench" / "pack")]
-EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))
+EXAMPLES = EXAMPLE_FILES
 DATES = [dt.date(2026, 1, 15), dt.date(2021, 6, 1)]
 
 
@@ -107,13 +104,7 @@ def _afresh(pack: CompiledPack, decl: Declaration, as_of: dt.date) -> list[Findi
 
 
 def _declarations() -> list[Declaration]:
-    found = [licensecheck.load_declaration(d) for d in bench_declarations.generate(8)]
-    for path in EXAMPLES:
-        try:
-            found.append(licensecheck.load_declaration(path))
-        except licensecheck.DeclarationError:
-            continue
-    return found
+    return generated(8) + loadable_examples()
 
 
 @pytest.mark.parametrize("pack_id", PACKS, ids=lambda p: p.rsplit("/", 1)[-1])
@@ -138,11 +129,7 @@ def test_remembered_witnesses_are_those_found_afresh(
 
 
 @pytest.mark.parametrize("pack_id", PACKS, ids=lambda p: p.rsplit("/", 1)[-1])
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@differential(30)
 @given(
     index=st.integers(min_value=0, max_value=len(EXAMPLES) - 1),
     changes=CHANGES,

@@ -9,6 +9,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 
@@ -66,3 +67,13 @@ def mutated(data: dict[str, Any], changes: list[tuple[int, str, Any]]) -> dict[s
                 value = value[key]
             holder[last] = copy.deepcopy(value)
     return data
+
+
+def differential(max_examples: int) -> settings:
+    """A differential test's settings: no deadline (its first example compiles a pack) and
+    whole declarations allowed as examples."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
