@@ -9,6 +9,7 @@ and the trace is reduced to the few declaration paths that decided the outcome.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping
@@ -30,7 +31,7 @@ from ..sources.limits import current_limits
 from ..sources.paths import format_path
 from .codegen_tree import Outcomes
 from .compile import CompiledPack, CompiledRule
-from .gate import blocks_readiness
+from .gate import gap_blocks_readiness
 from .models import (
     SEVERITIES,
     SEVERITY_WEIGHTS,
@@ -389,20 +390,23 @@ def summarize(findings: list[Finding], *, evidenced: bool = False) -> Summary:
 
 
 def _summary(findings: list[Finding]) -> Summary:
+    # counted by kind of finding (a few dozen kinds however many rules): the loop over the
+    # findings is one C-level tally, and the rest runs once a kind
+    tally = collections.Counter([(f.status, f.severity, f.domain, f.in_grace) for f in findings])
     by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
     by_severity: dict[str, dict[str, int]] = {s: dict.fromkeys(STATUSES, 0) for s in SEVERITIES}
     by_domain: dict[str, dict[str, int]] = {}
     total = passed = 0
     ready = True
-    for f in findings:
-        by_status[f.status] += 1
-        by_severity[f.severity][f.status] += 1
-        by_domain.setdefault(f.domain, dict.fromkeys(STATUSES, 0))[f.status] += 1
-        weight = SEVERITY_WEIGHTS[f.severity]
-        if f.status in ("pass", "fail", "unknown", "error"):
+    for (status, severity, domain, in_grace), count in tally.items():
+        by_status[status] += count
+        by_severity[severity][status] += count
+        by_domain.setdefault(domain, dict.fromkeys(STATUSES, 0))[status] += count
+        if status in ("pass", "fail", "unknown", "error"):
+            weight = SEVERITY_WEIGHTS[severity] * count
             total += weight
-            passed += weight if f.status == "pass" else 0
-        if blocks_readiness(f):
+            passed += weight if status == "pass" else 0
+        if gap_blocks_readiness(status, in_grace, severity):
             ready = False
     score = int(100 * passed / total + 0.5) if total else 100
     counts = Counts(

@@ -110,11 +110,12 @@ def blocks_readiness(finding: _Finding) -> bool:
 
     :func:`gap_blocks` at :data:`READINESS_THRESHOLD` without a baseline, spelt out: every
     finding of every assessment's summary asks."""
-    return (
-        finding.status in GAP_STATUSES
-        and not finding.in_grace
-        and finding.severity in _READINESS_SEVERITIES
-    )
+    return gap_blocks_readiness(finding.status, finding.in_grace, finding.severity)
+
+
+def gap_blocks_readiness(status: str, in_grace: bool, severity: str) -> bool:
+    """:func:`blocks_readiness` of a finding with these fields."""
+    return status in GAP_STATUSES and not in_grace and severity in _READINESS_SEVERITIES
 
 
 def exit_code_for(blocking: Iterable[bool], fail_on: str) -> int:
