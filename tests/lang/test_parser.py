@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -13,6 +14,7 @@ from helpers.paths import REPO
 from licensecheck import PackError
 from licensecheck.authoring.fmt import format_rules
 from licensecheck.lang import nodes as n
+from licensecheck.lang import printer
 from licensecheck.lang.parser import parse_expression, parse_module
 from licensecheck.lang.printer import expression_text
 from licensecheck.lang.values import Duration
@@ -180,6 +182,22 @@ def test_arbitrary_unicode_is_a_module_or_a_positioned_pack_error(text: str) -> 
 def test_print_then_parse_gives_the_same_tree(expr: n.Expr) -> None:
     text = expression_text(expr)
     assert parse_expression(text) == normalise(expr)
+
+
+@settings(max_examples=200, deadline=None)
+@given(expressions(), st.sampled_from([None, 1, 12, 60]), st.sampled_from(list(printer.Level)))
+def test_a_remembered_text_is_the_text_printed_afresh(
+    expr: n.Expr, limit: int | None, within: printer.Level
+) -> None:
+    fresh = printer._CANONICAL.wrapped(expr, within)
+    if limit is not None and len(fresh) > limit:
+        fresh = fresh[: limit - 1] + "…"
+    assert expression_text(expr, limit, within=within) == fresh
+    assert expression_text(expr, limit, within=within) == fresh  # now from the memo
+    twin = copy.deepcopy(expr)  # an equal tree, other objects
+    assert twin is not expr
+    assert expression_text(twin, limit, within=within) == fresh
+    assert len(printer._PRINTED) <= printer._MOST_PRINTED
 
 
 @pytest.mark.parametrize(

@@ -145,10 +145,24 @@ def expression_text(expr: n.Expr, limit: int | None = None, *, within: Level = L
     """``expr`` on one line with literals in canonical spelling, cut to ``limit`` characters;
     parenthesised as an operand of an operator asking for ``within`` (a witness prints a
     comparison's operand, then the operator: ``(x ?? 0) >= 8``)."""
+    # remembered by identity (nodes never change): the witnesses of every failing rule of a
+    # batch print the same few operands, and printing one is most of what explaining it costs
+    key = (id(expr), limit, within)
+    found = _PRINTED.get(key)
+    if found is not None and found[0] is expr:
+        return found[1]
     text = _CANONICAL.wrapped(expr, within)
     if limit is not None and len(text) > limit:
-        return text[: limit - 1] + "…"
+        text = text[: limit - 1] + "…"
+    if len(_PRINTED) >= _MOST_PRINTED:
+        _PRINTED.clear()
+    _PRINTED[key] = (expr, text)  # the node is held, so its id is not another node's
     return text
+
+
+#: What :func:`expression_text` remembers, keyed by the node's identity, limit and level
+_PRINTED: dict[tuple[int, int | None, Level], tuple[n.Expr, str]] = {}
+_MOST_PRINTED = 4096
 
 
 class Printer:
