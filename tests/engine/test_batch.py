@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import licensecheck
+from helpers.batches import assessed_by
 from helpers.cli import run
 from helpers.paths import REPO
 
@@ -172,11 +173,6 @@ def test_the_api_gives_the_same_batch_in_parallel(tmp_path: Path) -> None:
     )
 
 
-def _assessed_by(item: object) -> tuple[int, object]:
-    """A batch's ``finish``: the item and the process that assessed it."""
-    return os.getpid(), item
-
-
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_forked_and_spawned_workers_give_the_serial_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
@@ -194,7 +190,7 @@ def test_forked_and_spawned_workers_give_the_serial_batch(
     paths = generate(tmp_path / "firms", 40)
     serial = licensecheck.assess_many(paths, PACK, as_of=AS_OF)
     run = licensecheck.start_batch(paths, PACK, as_of=AS_OF, jobs=2)
-    by, items = zip(*run.finished(_assessed_by), strict=True)
+    by, items = zip(*run.finished(assessed_by), strict=True)
     assert items == serial.items
     if method == "fork":
         assert len(set(by) - {os.getpid()}) == 2
