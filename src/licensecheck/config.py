@@ -21,15 +21,17 @@ subfolder. The values become the commands' defaults: a flag on the command line 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from . import codes
 from .errors import ConfigError, Diagnostic, Span, did_you_mean
@@ -71,7 +73,27 @@ class Config(BaseModel):
         default=None, description="Default output format of check."
     )
     lang: Literal["en", "zh"] | None = Field(default=None, description="Default --lang.")
-    jobs: int | None = Field(default=None, ge=1, description="Default --jobs of check.")
+    jobs: Annotated[int, Field(ge=1)] | Literal["auto"] | None = Field(
+        default=None, description="Default --jobs of check: a number of processes, or auto."
+    )
+
+    @field_validator("jobs", mode="before")
+    @classmethod
+    def _one_message_for_jobs(cls, value: object) -> object:
+        """Either form is right, so say so once (the union's two complaints confuse)."""
+        if value is None or value == "auto":
+            return value
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        shown = (
+            json.dumps(value)
+            if isinstance(value, str | int | float | bool)
+            else type(value).__name__
+        )
+        raise PydanticCustomError(
+            "jobs", 'a number of processes (1 or more) or "auto", not {value}', {"value": shown}
+        )
+
     workspace: str | None = Field(
         default=None, description="The workspace folder (holding .licensecheck/workspace.db)."
     )

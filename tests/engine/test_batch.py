@@ -115,6 +115,33 @@ def test_a_broken_file_does_not_stop_the_batch(tmp_path: Path) -> None:
     assert (code, out) == (2, "") and f"{bad}:4:3" in err
 
 
+def test_jobs_auto_runs_a_process_per_cpu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--jobs auto`` (or ``jobs = "auto"`` in the configuration) asks for one worker per
+    CPU the process may use; the output is the serial run's."""
+    import licensecheck.api as api
+    from licensecheck.cli import options
+
+    paths = generate(tmp_path / "firms", 6)
+    asked = []
+    real = api.start_batch
+
+    def recorded(*args: object, **kwargs: object) -> object:
+        asked.append(kwargs["jobs"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api, "start_batch", recorded)
+    monkeypatch.setattr(options, "available_cpus", lambda: 3)
+    args = ["check", "--pack", PACK, *map(str, paths), "--as-of", AS_OF, "--format", "json"]
+    serial = run(*args, "-j", "1")
+    assert run(*args, "-j", "auto") == serial
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "licensecheck.toml").write_text('jobs = "auto"\n', encoding="utf-8")
+    assert run(*args) == serial
+    assert asked == [1, 3, 3]
+    code, _, err = run(*args, "-j", "many")
+    assert code == 2 and "'many' is not a whole number or 'auto'" in err
+
+
 def test_a_thousand_declarations_in_two_processes_match_a_serial_run(tmp_path: Path) -> None:
     generate(tmp_path / "firms", 1000)
     outputs = {}

@@ -24,6 +24,7 @@ from .options import (
     fail_on_option,
     format_option,
     format_targets_option,
+    jobs_option,
     lang_option,
     output_option,
     pack_option,
@@ -66,14 +67,7 @@ PROGRESS_MIN_FILES = 20
 @waivers_option
 @evidence_root_option
 @baseline_option("An earlier JSON report: only new or worsened gaps count toward the exit status.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Assess the files in N processes (same results, same order).",
-)
+@jobs_option
 @verbose_option("Also list rules that pass or do not apply.")
 @quiet_option
 @color_option

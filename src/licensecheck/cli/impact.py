@@ -15,6 +15,7 @@ from .options import (
     as_of_option,
     fail_on_option,
     format_option,
+    jobs_option,
     output_option,
     pack_search_option,
     workspace_options,
@@ -43,14 +44,7 @@ if TYPE_CHECKING:
 )
 @fail_on_option("a firm's new gap (or a gap whose severity rose)")
 @as_of_option()
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Assess the files in N processes (same results, same order).",
-)
+@jobs_option
 @pack_search_option
 @workspace_options
 @output_option

@@ -184,6 +184,46 @@ def rule_selection_options(f: F) -> F:
     return f
 
 
+def _jobs(_ctx: click.Context, param: click.Parameter, value: int | str) -> int:
+    """``--jobs``: a number of worker processes, or ``auto``, one per CPU this process may
+    run on (the configuration's ``jobs`` comes here too)."""
+    if value == "auto":
+        return available_cpus()
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a whole number or 'auto'", param=param
+        ) from None
+    if jobs < 1:
+        raise click.BadParameter(
+            f"{value!r} is not a number of processes (1 or more, or 'auto')", param=param
+        )
+    return jobs
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity, which containers and taskset narrow),
+    else all the machine's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def jobs_option(f: F) -> F:
+    return click.option(
+        "--jobs",
+        "-j",
+        default="1",
+        callback=_jobs,
+        show_default=True,
+        metavar="N|auto",
+        help="Assess the files in N processes, or one per CPU with 'auto' (same results, "
+        "same order).",
+    )(f)
+
+
 def quiet_option(f: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="Text output: the summary line alone.")(
         f
