@@ -89,6 +89,12 @@ class Trace:
     #: the deciding parts and a few offending elements); False records everything
     #: (``explain``)
     lazy: bool = True
+    #: with ``lazy``: record at once the parts that come out unknown or false, which an
+    #: explanation walks into; only the others wait for a reader
+    predict: bool = False
+    #: once the rule's ``when`` has held, record the rest in full (``lazy`` turns False):
+    #: the ``when`` is not the part an explanation reads
+    eager_after_when: bool = False
 
     def __post_init__(self) -> None:
         self.current = self.root
@@ -267,8 +273,11 @@ def traced(expr: n.Expr, inner: Fn, untraced: Fn | None = None) -> Fn:
             except RuleRuntimeError:  # recorded eagerly: what was read before the error
                 e.steps = steps
             else:
-                parent.children.append(LazyTraceNode(expr, value, NodeReplay(e, expr, inner), 0))
-                return value
+                if not (trace.predict and (value is UNKNOWN or value is False)):
+                    replay = NodeReplay(e, expr, inner)
+                    parent.children.append(LazyTraceNode(expr, value, replay, 0))
+                    return value
+                e.steps = steps  # to be read: recorded now, from the start
             finally:
                 e.trace = trace
         node = TraceNode(expr)
@@ -357,9 +366,22 @@ def filtered(kind: str, f: Any, b: Any) -> Any:
     return b
 
 
+#: How often an evaluation in this process has run out of its step budget (see
+#: :func:`budget_runs_out`)
+_BUDGET_RUN_OUT = [0]
+
+
+def budget_runs_out() -> int:
+    """How many times a rule evaluation in this process has run out of its step budget so
+    far: two ways of tracing a rule spend steps differently, so where one of them may have
+    stopped short, their traces may differ (the explanation then takes the reference way)."""
+    return _BUDGET_RUN_OUT[0]
+
+
 def _charge(e: Env, steps: int, node: n.Node) -> None:
     e.steps += steps
     if e.steps > e.max_steps:
+        _BUDGET_RUN_OUT[0] += 1
         raise BudgetExceeded(
             Diagnostic(
                 codes.BUDGET, f"the rule visited more than {e.max_steps} list elements", node.span
