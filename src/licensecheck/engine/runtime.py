@@ -68,16 +68,27 @@ class Env:
         self.memo: dict[str, Any] = {}
 
 
-@dataclass(eq=False)
 class TraceNode:
-    """One evaluated sub-expression: its value, what it read, and its sub-evaluations."""
+    """One evaluated sub-expression: its value, what it read (``path``: for path
+    expressions, the concrete declaration path read), and its sub-evaluations; for an
+    element mark inside a quantifier, ``element`` is the element's path and value.
+    Slotted: a traced run records one for every part it evaluates."""
 
-    expr: n.Expr | None
-    value: Any = UNKNOWN
-    path: PathKey | None = None  # for path expressions: the concrete declaration path read
-    children: list[TraceNode] = field(default_factory=list)
-    #: for element marks inside a quantifier: the element's path and value
-    element: tuple[PathKey | None, Any] | None = None
+    __slots__ = ("children", "element", "expr", "path", "value")
+
+    def __init__(
+        self,
+        expr: n.Expr | None,
+        value: Any = UNKNOWN,
+        path: PathKey | None = None,
+        children: list[TraceNode] | None = None,
+        element: tuple[PathKey | None, Any] | None = None,
+    ) -> None:
+        self.expr = expr
+        self.value = value
+        self.path = path
+        self.children = [] if children is None else children
+        self.element = element
 
 
 @dataclass(eq=False)
@@ -104,6 +115,8 @@ class LazyTraceNode(TraceNode):
     """A node of a lazy trace (a sub-expression with parts, or a list element's filter or
     body): its value is known (its untraced twin computed it); its sub-evaluations and the
     path it read are built by replaying it traced, on first read."""
+
+    __slots__ = ("_index", "_replay")
 
     def __init__(
         self, expr: n.Expr | None, value: Any, replay: ElementReplay | NodeReplay, index: int
@@ -669,21 +682,33 @@ def path_reader(
             value = _step(value, step(e) if callable(step) else step, expr)
         return value
 
+    # with no index expression, every step is a key (text or a whole number, never a bool)
+    fixed_keys = tuple(s for s in steps if not callable(s)) if static else None
+
     def _read_traced(e: Env, value: Any) -> Any:
-        assert e.trace is not None
-        keys: list[str | int] = []
-        for step in steps:
-            key = step(e) if callable(step) else step
-            if isinstance(key, str | int) and not isinstance(key, bool):
-                keys.append(key)
-            if value is not UNKNOWN:
+        trace = e.trace
+        assert trace is not None
+        if fixed_keys is not None:
+            keys: tuple[str | int, ...] = fixed_keys
+            for key in keys:
+                if value is UNKNOWN:
+                    break
                 value = _step(value, key, expr)
+        else:
+            found: list[str | int] = []
+            for step in steps:
+                key = step(e) if callable(step) else step
+                if isinstance(key, str | int) and not isinstance(key, bool):
+                    found.append(key)
+                if value is not UNKNOWN:
+                    value = _step(value, key, expr)
+            keys = tuple(found)  # truncated where a dynamic index was unknown
         prefix = base_path(e)
         if prefix is not None:
-            path = (*prefix, *keys)  # truncated where a dynamic index was unknown
-            e.trace.last_path = path
-            if e.trace.current is not None and e.trace.current.expr is expr:
-                e.trace.current.path = path
+            path = prefix + keys
+            trace.last_path = path
+            if trace.current is not None and trace.current.expr is expr:
+                trace.current.path = path
         return value
 
     return read
