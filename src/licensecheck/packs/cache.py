@@ -625,9 +625,17 @@ def _plan(cls: type[n.Node]) -> tuple[tuple[int, Any], ...]:
     (read once per class)."""
     plan = _PLANS.get(cls)
     if plan is None:
-        hints = typing.get_type_hints(cls, vars(n))
-        plan = _PLANS[cls] = tuple(_kind_of(hints[name]) for name in cls.__match_args__)
+        own = cls.__annotations__  # each node class declares its own fields
+        plan = _PLANS[cls] = tuple(_kind_of(_hint(own[name])) for name in cls.__match_args__)
     return plan
+
+
+@functools.cache
+def _hint(annotation: str) -> Any:
+    """A field's annotation (text: lang/nodes.py postpones them) as a type, each text evaluated
+    once: typing.get_type_hints evaluated every annotation of a class again, the span's too,
+    ~0.1 ms a class of a fresh process's first cached prepare."""
+    return eval(annotation, vars(n))  # lang/nodes.py's own annotations, never an entry's text
 
 
 def _kind_of(hint: Any) -> tuple[int, Any]:
