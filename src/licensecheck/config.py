@@ -54,8 +54,14 @@ CONFIGURATION = FileKind("configuration file", ConfigError)
 class Config(BaseModel):
     """``licensecheck.toml`` (or ``[tool.licensecheck]`` in ``pyproject.toml``)."""
 
+    # Built when first used: most runs find no configuration file (and the CLI then makes
+    # none of these), so building the validator at import would be ~1 ms for nothing.
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, title="licensecheck configuration"
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        title="licensecheck configuration",
+        defer_build=True,
     )
 
     pack: str | None = Field(default=None, description="Default pack: an id or a pack folder.")

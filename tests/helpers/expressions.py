@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from hypothesis import strategies as st
@@ -82,14 +81,14 @@ def expressions() -> st.SearchStrategy[n.Expr]:
 
 def normalise(expr: n.Expr) -> n.Expr:
     """The tree the parser builds for ``expr``'s meaning: ``-5`` is the literal -5, not Neg(5)."""
-    changes = {}
-    for f in dataclasses.fields(expr):
-        value = getattr(expr, f.name)
+    fields = []
+    for value in (getattr(expr, name) for name in expr.__match_args__):
         if isinstance(value, n.Node):
-            changes[f.name] = normalise(value)  # type: ignore[arg-type]
+            value = normalise(value)  # type: ignore[arg-type]
         elif isinstance(value, tuple):
-            changes[f.name] = tuple(normalise(v) if isinstance(v, n.Node) else v for v in value)  # type: ignore[arg-type]
-    expr = dataclasses.replace(expr, **changes)
+            value = tuple(normalise(v) if isinstance(v, n.Node) else v for v in value)  # type: ignore[arg-type]
+        fields.append(value)
+    expr = type(expr)(*fields, span=expr.span)
     if isinstance(expr, n.Neg) and isinstance(expr.operand, n.Literal_):
         value = expr.operand.value
         if isinstance(value, int | float) and not isinstance(value, bool):

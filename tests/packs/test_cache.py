@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -40,16 +39,15 @@ SPANS = st.builds(
 
 def _with_spans(node: n.Node, spans: Iterator[Span]) -> n.Node:
     """``node`` with a span drawn for it and for every node under it."""
-    changes: dict[str, object] = {"span": next(spans)}
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
+    span = next(spans)
+    fields = []
+    for value in (getattr(node, name) for name in node.__match_args__):
         if isinstance(value, n.Node):
-            changes[f.name] = _with_spans(value, spans)
+            value = _with_spans(value, spans)
         elif isinstance(value, tuple):
-            changes[f.name] = tuple(
-                _with_spans(v, spans) if isinstance(v, n.Node) else v for v in value
-            )
-    return dataclasses.replace(node, **changes)  # type: ignore[arg-type]
+            value = tuple(_with_spans(v, spans) if isinstance(v, n.Node) else v for v in value)
+        fields.append(value)
+    return type(node)(*fields, span=span)  # type: ignore[call-arg]
 
 
 @st.composite
@@ -76,8 +74,7 @@ def modules(draw: st.DrawFn) -> n.Module:
 
 def _spans(node: n.Node) -> list[Span]:
     found = [node.span]
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
+    for value in (getattr(node, name) for name in node.__match_args__):
         for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, n.Node):
                 found.extend(_spans(item))

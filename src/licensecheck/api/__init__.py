@@ -34,7 +34,7 @@ from ..engine.pipeline import (
 )
 from ..errors import Diagnostic, LicenseCheckError
 from ..formats.dispatch import DIFF_FORMATS, FORMATS
-from ..packs.listing import DEFAULT_PACK, PackFit
+from ..packs.loader import DEFAULT_PACK
 
 #: The names this facade re-exports from its other modules (the editors', the pack supply
 #: chain's, the workspace's; one would outgrow a reader) and from the layers below, by the
@@ -159,7 +159,7 @@ if TYPE_CHECKING:
     from ..engine.rules import Rule as Rule
     from ..engine.waivers import WaiverSet
     from ..errors import Span as Span
-    from ..packs.listing import PackSummary
+    from ..packs.listing import PackFit, PackSummary
     from ..reports.gap import GapReport
     from ..reports.plan import Plan
 

@@ -18,7 +18,7 @@ from ..engine.pipeline import (
     prepare_pack,
 )
 from ..errors import Diagnostic
-from ..packs.listing import DEFAULT_PACK
+from ..packs.loader import DEFAULT_PACK
 
 if TYPE_CHECKING:
     from ..declaration.loader import Declaration

@@ -7,12 +7,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, UsageError
-from ..packs.listing import PackFit
+
+if TYPE_CHECKING:  # the listing is imported when no pack is named (a check names one)
+    from ..packs.listing import PackFit
 
 #: The path that stands for standard input: read once by the assessment, never here
 STDIN = "-"
@@ -92,6 +95,7 @@ def _ask(source: str | None, fits: list[PackFit]) -> str:
 
 def _all_packs() -> list[PackFit]:
     from ..api import list_packs
+    from ..packs.listing import PackFit
 
     return [PackFit(p.id, p.title, (), False, False) for p in list_packs()]
 

@@ -114,11 +114,15 @@ ANY = SchemaNode(kind="any")
 
 
 class DeclarationSchema:
-    """A declaration JSON Schema document and the :class:`SchemaNode` tree built from it."""
+    """A declaration JSON Schema document and the :class:`SchemaNode` tree built from it;
+    ``text`` is the JSON text the document was read from, when it was read from one."""
 
-    def __init__(self, document: dict[str, Any], root: SchemaNode) -> None:
+    def __init__(
+        self, document: dict[str, Any], root: SchemaNode, *, text: str | None = None
+    ) -> None:
         self.document = document
         self.root = root
+        self.text = text
         self._validator: jsonschema.protocols.Validator | None = None
         self._compiled: Any = None  # jsonschema_rs.Validator, built on first use
         self._reaching: dict[str, frozenset[int]] = {}
@@ -210,18 +214,22 @@ def load_declaration_schema() -> DeclarationSchema:
     """The bundled declaration schema (read once per process)."""
     path = schemas_dir() / DECLARATION_SCHEMA_FILE
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        document = json.loads(text)
     except (OSError, ValueError) as exc:
         raise SchemaDefinitionError(
             Diagnostic(codes.SCHEMA_DEFINITION, f"cannot read the bundled schema {path}: {exc}")
         ) from exc
     # The bundled schema is checked against the metaschema by the test suite; checking it
     # again in every process would cost a third of the start-up time.
-    return build_schema(document, trusted=True)
+    return build_schema(document, trusted=True, text=text)
 
 
-def build_schema(document: dict[str, Any], *, trusted: bool = False) -> DeclarationSchema:
-    """Check ``document`` as a draft 2020-12 schema (unless ``trusted``) and build its node tree."""
+def build_schema(
+    document: dict[str, Any], *, trusted: bool = False, text: str | None = None
+) -> DeclarationSchema:
+    """Check ``document`` as a draft 2020-12 schema (unless ``trusted``) and build its node
+    tree; ``text``, when given, is the JSON text ``document`` was read from."""
     if not isinstance(document, dict):
         raise _definition_error("", "a schema document must be a JSON object")
     try:
@@ -230,7 +238,7 @@ def build_schema(document: dict[str, Any], *, trusted: bool = False) -> Declarat
         root = _Builder(document).build(document, "", ())
     except RecursionError:  # a (pack) schema nested absurdly deep: refuse it, do not crash
         raise _definition_error("", "the schema is nested too deeply") from None
-    return DeclarationSchema(document, root)
+    return DeclarationSchema(document, root, text=text)
 
 
 def _check_against_metaschema(document: dict[str, Any]) -> None:

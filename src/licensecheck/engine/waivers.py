@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .. import codes
 from ..declaration.loader import Declaration
 from ..errors import Diagnostic, UsageError, WaiverError, did_you_mean
-from ..packs.listing import DEFAULT_PACK
+from ..packs.loader import DEFAULT_PACK
 from ..sources.modelfile import ModelFile, read_model_file
 from ..sources.paths import PathKey, format_path, parse_path
 from ..sources.validation import empty_list

@@ -1,26 +1,83 @@
 """The typed syntax tree of the policy language.
 
-Every node is a frozen dataclass carrying the :class:`~licensecheck.errors.Span` it came
-from. Spans are excluded from equality, so two parses of differently laid-out text compare
+Every node is an immutable, slotted object carrying the :class:`~licensecheck.errors.Span` it
+came from. Spans are excluded from equality, so two parses of differently laid-out text compare
 equal when they mean the same thing (the formatter's round-trip property relies on this).
+
+The classes are written out, not made by ``@dataclass``: building 22 frozen, slotted dataclasses
+compiled some 150 methods at every start, about 8 ms of each cold ``check`` (issue #12). They
+behave as those dataclasses did: positional fields and a keyword-only ``span``, equality and
+hashing by the fields but the span, reprs without the span, ``__match_args__``, pickling (a
+spawned batch worker gets its pack pickled), and :class:`~dataclasses.FrozenInstanceError` on
+assignment. A node's fields, the span apart, are its ``__match_args__`` (where code took
+:func:`dataclasses.fields`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from collections.abc import Callable, Iterator
+from dataclasses import FrozenInstanceError
+from operator import attrgetter
+from typing import Any, ClassVar, Literal, TypeAlias
 
 from ..errors import Span
 from .values import Duration
 
 NO_SPAN = Span("<builtin>", 0, 0)
 
+#: Sets a slot of a node, past the refusal of ``Node.__setattr__`` (as a frozen dataclass does)
+_set = object.__setattr__
 
-@dataclass(frozen=True, slots=True)
+
+def _values_getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A node's fields (the span apart) as a tuple: what equality and hashing compare."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        get = attrgetter(names[0])
+        return lambda node: (get(node),)
+    return lambda node: ()
+
+
 class Node:
-    span: Span = field(compare=False, repr=False, kw_only=True, default=NO_SPAN)
+    __slots__ = ("span",)
+    #: The fields in order, the span apart (it is keyword-only)
+    __match_args__: ClassVar[tuple[str, ...]] = ()
+    _values: ClassVar[Callable[[Any], tuple[Any, ...]]] = _values_getter(())
+    span: Span
+
+    def __init__(self, *, span: Span = NO_SPAN) -> None:
+        _set(self, "span", span)
+
+    def __init_subclass__(cls) -> None:
+        cls._values = _values_getter(cls.__match_args__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            values = self.__class__._values
+            return values(self) == values(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.__class__._values(self))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.span, *self.__class__._values(self))
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(("span", *self.__match_args__), state, strict=True):
+            _set(self, name, value)
 
     def children(self) -> Iterator[Expr]:
         return iter(())
@@ -29,63 +86,98 @@ class Node:
 LiteralValue: TypeAlias = bool | int | float | str | dt.date | Duration | None
 
 
-@dataclass(frozen=True, slots=True)
 class Literal_(Node):
+    __slots__ = __match_args__ = ("value",)
     value: LiteralValue
 
+    def __init__(self, value: LiteralValue, *, span: Span = NO_SPAN) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
+
 class ListExpr(Node):
+    __slots__ = __match_args__ = ("items",)
     items: tuple[Expr, ...]
+
+    def __init__(self, items: tuple[Expr, ...], *, span: Span = NO_SPAN) -> None:
+        _set(self, "items", items)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         return iter(self.items)
 
 
-@dataclass(frozen=True, slots=True)
 class Name(Node):
+    __slots__ = __match_args__ = ("name",)
     name: str
 
+    def __init__(self, name: str, *, span: Span = NO_SPAN) -> None:
+        _set(self, "name", name)
+        _set(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
+
 class Attr(Node):
+    __slots__ = __match_args__ = ("obj", "name")
     obj: Expr
     name: str
+
+    def __init__(self, obj: Expr, name: str, *, span: Span = NO_SPAN) -> None:
+        _set(self, "obj", obj)
+        _set(self, "name", name)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         yield self.obj
 
 
-@dataclass(frozen=True, slots=True)
 class Index(Node):
+    __slots__ = __match_args__ = ("obj", "index")
     obj: Expr
     index: Expr
+
+    def __init__(self, obj: Expr, index: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "obj", obj)
+        _set(self, "index", index)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         yield self.obj
         yield self.index
 
 
-@dataclass(frozen=True, slots=True)
 class Call(Node):
+    __slots__ = __match_args__ = ("func", "args")
     func: str
     args: tuple[Expr, ...]
+
+    def __init__(self, func: str, args: tuple[Expr, ...], *, span: Span = NO_SPAN) -> None:
+        _set(self, "func", func)
+        _set(self, "args", args)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         return iter(self.args)
 
 
-@dataclass(frozen=True, slots=True)
 class Not(Node):
+    __slots__ = __match_args__ = ("operand",)
     operand: Expr
+
+    def __init__(self, operand: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "operand", operand)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         yield self.operand
 
 
-@dataclass(frozen=True, slots=True)
 class Neg(Node):
+    __slots__ = __match_args__ = ("operand",)
     operand: Expr
+
+    def __init__(self, operand: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "operand", operand)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         yield self.operand
@@ -98,54 +190,85 @@ QuantifierKind = Literal["all", "any", "none"]
 AggregateKind = Literal["count", "sum", "min", "max"]
 
 
-@dataclass(frozen=True, slots=True)
 class BoolOp(Node):
+    __slots__ = __match_args__ = ("op", "left", "right")
     op: BoolOperator
     left: Expr
     right: Expr
 
+    def __init__(self, op: BoolOperator, left: Expr, right: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "op", op)
+        _set(self, "left", left)
+        _set(self, "right", right)
+        _set(self, "span", span)
+
     def children(self) -> Iterator[Expr]:
         yield self.left
         yield self.right
 
 
-@dataclass(frozen=True, slots=True)
 class Compare(Node):
+    __slots__ = __match_args__ = ("op", "left", "right")
     op: CompareOperator
     left: Expr
     right: Expr
 
+    def __init__(
+        self, op: CompareOperator, left: Expr, right: Expr, *, span: Span = NO_SPAN
+    ) -> None:
+        _set(self, "op", op)
+        _set(self, "left", left)
+        _set(self, "right", right)
+        _set(self, "span", span)
+
     def children(self) -> Iterator[Expr]:
         yield self.left
         yield self.right
 
 
-@dataclass(frozen=True, slots=True)
 class Arith(Node):
+    __slots__ = __match_args__ = ("op", "left", "right")
     op: ArithOperator
     left: Expr
     right: Expr
 
+    def __init__(self, op: ArithOperator, left: Expr, right: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "op", op)
+        _set(self, "left", left)
+        _set(self, "right", right)
+        _set(self, "span", span)
+
     def children(self) -> Iterator[Expr]:
         yield self.left
         yield self.right
 
 
-@dataclass(frozen=True, slots=True)
 class Coalesce(Node):
+    __slots__ = __match_args__ = ("value", "default")
     value: Expr
     default: Expr
+
+    def __init__(self, value: Expr, default: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "value", value)
+        _set(self, "default", default)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         yield self.value
         yield self.default
 
 
-@dataclass(frozen=True, slots=True)
 class If(Node):
+    __slots__ = __match_args__ = ("cond", "then", "otherwise")
     cond: Expr
     then: Expr
     otherwise: Expr
+
+    def __init__(self, cond: Expr, then: Expr, otherwise: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "cond", cond)
+        _set(self, "then", then)
+        _set(self, "otherwise", otherwise)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         yield self.cond
@@ -153,13 +276,30 @@ class If(Node):
         yield self.otherwise
 
 
-@dataclass(frozen=True, slots=True)
 class Quantifier(Node):
+    __slots__ = __match_args__ = ("kind", "var", "collection", "filter", "body")
     kind: QuantifierKind
     var: str
     collection: Expr
     filter: Expr | None
     body: Expr
+
+    def __init__(
+        self,
+        kind: QuantifierKind,
+        var: str,
+        collection: Expr,
+        filter: Expr | None,
+        body: Expr,
+        *,
+        span: Span = NO_SPAN,
+    ) -> None:
+        _set(self, "kind", kind)
+        _set(self, "var", var)
+        _set(self, "collection", collection)
+        _set(self, "filter", filter)
+        _set(self, "body", body)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         yield self.collection
@@ -168,13 +308,30 @@ class Quantifier(Node):
         yield self.body
 
 
-@dataclass(frozen=True, slots=True)
 class Aggregate(Node):
+    __slots__ = __match_args__ = ("kind", "var", "collection", "filter", "body")
     kind: AggregateKind
     var: str
     collection: Expr
     filter: Expr | None
     body: Expr | None  # None for `count`
+
+    def __init__(
+        self,
+        kind: AggregateKind,
+        var: str,
+        collection: Expr,
+        filter: Expr | None,
+        body: Expr | None,
+        *,
+        span: Span = NO_SPAN,
+    ) -> None:
+        _set(self, "kind", kind)
+        _set(self, "var", var)
+        _set(self, "collection", collection)
+        _set(self, "filter", filter)
+        _set(self, "body", body)
+        _set(self, "span", span)
 
     def children(self) -> Iterator[Expr]:
         yield self.collection
@@ -215,36 +372,68 @@ def walk(expr: Expr) -> Iterator[Expr]:
 # ---------------------------------------------------------------- definitions
 
 
-@dataclass(frozen=True, slots=True)
 class Const(Node):
+    __slots__ = __match_args__ = ("name", "value")
     name: str
     value: Expr
 
+    def __init__(self, name: str, value: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "name", name)
+        _set(self, "value", value)
+        _set(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
+
 class Predicate(Node):
+    __slots__ = __match_args__ = ("name", "body")
     name: str
     body: Expr
 
+    def __init__(self, name: str, body: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "name", name)
+        _set(self, "body", body)
+        _set(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
+
 class RuleField(Node):
     """One ``key: value`` line of a rule, as written (``title@zh`` keeps its suffix)."""
 
+    __slots__ = __match_args__ = ("key", "value")
     key: str
     value: Expr
 
+    def __init__(self, key: str, value: Expr, *, span: Span = NO_SPAN) -> None:
+        _set(self, "key", key)
+        _set(self, "value", value)
+        _set(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
+
 class RuleRef(Node):
+    __slots__ = __match_args__ = ("rule_id",)
     rule_id: str
 
+    def __init__(self, rule_id: str, *, span: Span = NO_SPAN) -> None:
+        _set(self, "rule_id", rule_id)
+        _set(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
+
 class RuleDef(Node):
+    __slots__ = __match_args__ = ("rule_id", "fields", "after")
     rule_id: str
     fields: tuple[RuleField, ...]
     after: tuple[RuleRef, ...] | None
+
+    def __init__(
+        self,
+        rule_id: str,
+        fields: tuple[RuleField, ...],
+        after: tuple[RuleRef, ...] | None,
+        *,
+        span: Span = NO_SPAN,
+    ) -> None:
+        _set(self, "rule_id", rule_id)
+        _set(self, "fields", fields)
+        _set(self, "after", after)
+        _set(self, "span", span)
 
     def field(self, key: str) -> RuleField | None:
         for f in self.fields:
@@ -256,9 +445,16 @@ class RuleDef(Node):
 Definition: TypeAlias = Const | Predicate | RuleDef
 
 
-@dataclass(frozen=True, slots=True)
 class Module(Node):
     """One parsed ``.rules`` file."""
 
+    __slots__ = __match_args__ = ("path", "definitions")
     path: str
     definitions: tuple[Definition, ...]
+
+    def __init__(
+        self, path: str, definitions: tuple[Definition, ...], *, span: Span = NO_SPAN
+    ) -> None:
+        _set(self, "path", path)
+        _set(self, "definitions", definitions)
+        _set(self, "span", span)

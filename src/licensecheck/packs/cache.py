@@ -172,7 +172,7 @@ def parse_module(text: str, shown: str) -> n.Module:
         with contextlib.suppress(*UNTRUSTWORTHY):
             module = TreeDecoder(body, {body["path"]: shown}).node(body["tree"])
             if isinstance(module, n.Module):
-                return dataclasses.replace(module, path=shown)
+                return n.Module(shown, module.definitions, span=module.span)
     # imported here: a process whose rules files are all cached never loads Lark
     from ..lang.parser import parse_module as parse
 
@@ -316,7 +316,7 @@ class TreeEncoder:
         if tag is None:
             tag = self._class_index[cls] = len(self.classes)
             self.classes.append(cls.__name__)
-        fields = [self.value(getattr(node, name)) for name in _field_names(cls)]
+        fields = [self.value(getattr(node, name)) for name in cls.__match_args__]
         return [tag, self.span(node.span), *fields]
 
     def span(self, span: Span) -> int:
@@ -535,7 +535,7 @@ def _decoder_maker(cls: type[n.Node]) -> _Maker:
         make = _SHAPES.get(shape)
         if make is None:
             make = _SHAPES[shape] = _shape_maker(shape)
-        setters = tuple(getattr(cls, name).__set__ for name in _field_names(cls))
+        setters = tuple(getattr(cls, name).__set__ for name in cls.__match_args__)
         choices = tuple(allowed for kind, allowed in plan if kind == _CHOICE)
         maker = _MAKERS[cls] = (make, (cls, *setters, *choices), holds)
     return maker
@@ -617,10 +617,6 @@ def _shape_maker(shape: tuple[tuple[int, int], ...]) -> Callable[..., _Decode]:
 _SET_SPAN = vars(n.Node)["span"].__set__  # the slot descriptor's (its class attribute)
 
 
-def _field_names(cls: type[n.Node]) -> list[str]:
-    return [f.name for f in dataclasses.fields(cls) if f.name != "span"]
-
-
 _PLANS: dict[type[n.Node], tuple[tuple[int, Any], ...]] = {}
 
 
@@ -629,9 +625,17 @@ def _plan(cls: type[n.Node]) -> tuple[tuple[int, Any], ...]:
     (read once per class)."""
     plan = _PLANS.get(cls)
     if plan is None:
-        hints = typing.get_type_hints(cls, vars(n))
-        plan = _PLANS[cls] = tuple(_kind_of(hints[name]) for name in _field_names(cls))
+        own = cls.__annotations__  # each node class declares its own fields
+        plan = _PLANS[cls] = tuple(_kind_of(_hint(own[name])) for name in cls.__match_args__)
     return plan
+
+
+@functools.cache
+def _hint(annotation: str) -> Any:
+    """A field's annotation (text: lang/nodes.py postpones them) as a type, each text evaluated
+    once: typing.get_type_hints evaluated every annotation of a class again, the span's too,
+    ~0.1 ms a class of a fresh process's first cached prepare."""
+    return eval(annotation, vars(n))  # lang/nodes.py's own annotations, never an entry's text
 
 
 def _kind_of(hint: Any) -> tuple[int, Any]:

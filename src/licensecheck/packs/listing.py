@@ -12,10 +12,6 @@ from typing import Any
 from ..lang import nodes as n
 from .loader import LoadedPack, bundled_pack_ids, extends_entries, load_pack
 
-#: The pack used when none is named and no declaration tells which fits (``init``,
-#: ``explain RULE``, a waiver file without ``pack:``).
-DEFAULT_PACK = "starter"
-
 #: A pack whose jurisdiction is ``EU`` covers these: the EU member states and the rest of the
 #: EEA, to which the GDPR applies.
 EEA = frozenset(

@@ -49,6 +49,9 @@ SCHEMA_FILE = FileKind("schema file", PackError, MAX_SCHEMA_FILE_BYTES)
 SCHEMA_FRAGMENT_FILE = "schema.json"
 #: Folders searched for packs by id before the bundled ones (``os.pathsep``-separated)
 PACK_PATH_ENV = "LICENSECHECK_PACK_PATH"
+#: The pack used when none is named and no declaration tells which fits (``init``,
+#: ``explain RULE``, a waiver file without ``pack:``).
+DEFAULT_PACK = "starter"
 #: The longest chain of ``extends`` from a pack to its furthest ancestor: real packs build on
 #: two or three others, and every later stage walks the chain (see docs/security.md)
 MAX_EXTENDS_DEPTH = 64

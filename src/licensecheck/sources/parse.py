@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from .. import codes
 from ..errors import LicenseCheckError
-from .json_reader import parse_json
 from .limits import Limits, current_limits
 from .paths import Positions
 from .text import SourceText
@@ -52,6 +51,8 @@ def parse_text(
         raise source.fail(1, 1, f"the {noun} is larger than {limits.max_bytes} bytes")
     source = SourceText(name, text.removeprefix(codecs.BOM_UTF8.decode()), noun, error)
     if json:
+        from .json_reader import parse_json  # a YAML file (most declarations) needs none of it
+
         value, positions = parse_json(source, limits)
         sized = False
     else:

@@ -18,7 +18,7 @@ from .. import api, codes
 from ..declaration.loader import DECLARATION_FILE
 from ..engine.pipeline import check_lang
 from ..errors import Diagnostic, UsageError
-from ..packs.listing import DEFAULT_PACK
+from ..packs.loader import DEFAULT_PACK
 from ..sources.limits import current_limits
 from ..sources.text import too_big
 from ..workspace.history import firm_history, render_history
