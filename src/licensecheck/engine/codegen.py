@@ -55,8 +55,8 @@ from .codegen_tree import (
     path_steps,
 )
 from .codegen_typed import TypedEmitter
+from .comparisons import PLAIN_EQUALITY, PLAIN_ORDER
 from .rules import CheckedPack, Rule
-from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
 
 #: Whether evaluation runs fused loops (:mod:`.codegen_fusion`). Off: on CPython 3.11 the
 #: fused code measured 3-10% slower than one loop per rule on bench/pack (bench/README.md,
@@ -681,7 +681,7 @@ class _Emitter(FusionEmitter, TypedEmitter):
 
     def _plain(self, op: str) -> str:
         """The set of types Python compares as the language does, for ``op``."""
-        return self.value(_PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER)
+        return self.value(PLAIN_EQUALITY if op in ("==", "!=") else PLAIN_ORDER)
 
     def _membership(self, expr: n.Compare, scope: Scope, out: Statements) -> ast.expr:
         constant = self._constant_strings(expr.right) if expr.op in ("in", "not in") else None

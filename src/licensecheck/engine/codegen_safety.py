@@ -24,8 +24,8 @@ from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, compile_pattern, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, add_duration, type_name
+from .comparisons import general_comparison
 from .runtime import BudgetExceeded, filtered, fold, member, membership, read_keys, truth
-from .runtime import _general_comparison as general_comparison
 from .runtime import _step as step
 
 #: Bounds on the generated tree: a pack bigger or deeper than this keeps its closures.

@@ -36,7 +36,7 @@ _OPERATORS: dict[str, type[ast.cmpop]] = {
     ">=": ast.GtE,
 }
 #: Constant types compared by Python directly when the other side has the same type
-#: (booleans only by == and !=), as :mod:`.runtime`'s ``_PLAIN_EQUALITY`` and ``_PLAIN_ORDER``.
+#: (booleans only by == and !=), as :mod:`.comparisons`' ``PLAIN_EQUALITY`` and ``PLAIN_ORDER``.
 _TYPE_NAMES: dict[type, str] = {
     str: "_str",
     int: "_int",

@@ -28,7 +28,7 @@ from .codegen_tree import (
     _unknown,
     schema_fact,
 )
-from .runtime import _PLAIN_EQUALITY, _PLAIN_ORDER
+from .comparisons import PLAIN_EQUALITY, PLAIN_ORDER
 
 
 class TypedEmitter:
@@ -76,7 +76,7 @@ class TypedEmitter:
         the language does: no type test, and an unknown test only for a side that may be
         unknown (``b`` is evaluated only once ``a`` is known, as always)."""
         fa, fb = self.fact(a), self.fact(b)
-        plain = _PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER
+        plain = PLAIN_EQUALITY if op in ("==", "!=") else PLAIN_ORDER
         if fa is None or fb is None or fa.kind is not fb.kind or fa.kind not in plain:
             return False
         exact: Statements = [_assign(r, self._python(op, a, b))]

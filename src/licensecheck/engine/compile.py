@@ -27,9 +27,9 @@ from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, type_name
 from .codegen_tree import Outcomes, depends_only_on_today, path_steps
+from .comparisons import OPERATORS, comparison, matches, variable_field_comparison
 from .rules import CheckedPack, Rule
 from .runtime import (
-    OPERATORS,
     ElementReplay,
     Env,
     Fn,
@@ -37,14 +37,12 @@ from .runtime import (
     Loop,
     LoopScope,
     PathKey,
-    comparison,
     fast_aggregate,
     fast_quantifier,
     filtered,
     fixed_path_reader,
     fold,
     for_witnesses,
-    matches,
     member,
     membership,
     memoised,
@@ -53,7 +51,6 @@ from .runtime import (
     path_reader,
     traced,
     truth,
-    variable_field_comparison,
 )
 
 if TYPE_CHECKING:

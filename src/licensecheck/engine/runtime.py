@@ -4,7 +4,8 @@ Input: nothing at import; at run time, a declaration's data, a date and (when tr
 :class:`Trace`. Output: :class:`Env` (what one rule evaluation reads), :class:`Trace` and
 :class:`TraceNode` (what it recorded), and the building blocks :mod:`.compile` assembles rules
 from: three-valued logic (:func:`truth`, :func:`negate`, :func:`member`), the untraced hot
-loops of quantifiers and aggregates with their step budget, path readers and comparisons.
+loops of quantifiers and aggregates with their step budget, and path readers (comparisons
+are :mod:`.comparisons`').
 Everything here is on the evaluation's fast path: names are read as module globals, and the
 common cases are unrolled rather than abstracted.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -23,7 +23,6 @@ from ..errors import Diagnostic, RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.operations import (
     arithmetic,
-    compile_pattern,
     kind_of,
     ordered,
     runtime_error,
@@ -712,108 +711,3 @@ def path_reader(
         return value
 
     return read
-
-
-# ---------------------------------------------------------------- comparisons
-
-
-OPERATORS: Final = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-#: Types whose values Python compares exactly as the language does (durations and mixed
-#: number types take the general path; booleans only take part in == and !=).
-_PLAIN_EQUALITY: Final = frozenset({str, int, float, bool, dt.date})
-_PLAIN_ORDER: Final = frozenset({str, int, float, dt.date})
-
-
-def variable_field_comparison(
-    expr: n.Compare, op: str, left: Fn, variable: str, key: str
-) -> Fn | None:
-    """``x.key OP constant`` in one closure (the commonest quantifier body or filter)."""
-    assert isinstance(expr.right, n.Literal_)
-    constant = expr.right.value
-    plain = _PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER
-    if constant is None or type(constant) not in plain:
-        return None
-    constant_type, apply = type(constant), OPERATORS[op]
-
-    def compare_field(e: Env) -> Any:
-        value = e.vars[variable]
-        if type(value) is dict:
-            actual = value.get(key)
-            if type(actual) is constant_type:
-                return apply(actual, constant)
-        actual = left(e)  # absent, or another type: the general path decides
-        if actual is UNKNOWN:
-            return UNKNOWN
-        return _general_comparison(op, actual, constant, expr)
-
-    return compare_field
-
-
-def _general_comparison(op: str, a: Any, b: Any, expr: n.Compare) -> bool:
-    if op == "==":
-        return values_equal(a, b, expr)
-    if op == "!=":
-        return not values_equal(a, b, expr)
-    ordered(a, b, expr)
-    return bool(OPERATORS[op](a, b))
-
-
-def comparison(expr: n.Compare, op: str, left: Fn, right: Fn, *, fuse_constant: bool) -> Fn:
-    apply = OPERATORS[op]
-    plain = _PLAIN_EQUALITY if op in ("==", "!=") else _PLAIN_ORDER
-    if fuse_constant and isinstance(expr.right, n.Literal_) and expr.right.value is not None:
-        constant = expr.right.value
-        constant_type = type(constant)
-        fast = constant_type in plain
-
-        def compare_constant(e: Env) -> Any:
-            a = left(e)
-            if a is UNKNOWN:
-                return UNKNOWN
-            if fast and type(a) is constant_type:
-                return apply(a, constant)
-            return _general_comparison(op, a, constant, expr)
-
-        return compare_constant
-
-    def compare(e: Env) -> Any:
-        a = left(e)
-        if a is UNKNOWN:
-            return UNKNOWN
-        b = right(e)
-        if b is UNKNOWN:
-            return UNKNOWN
-        if type(a) is type(b) and type(a) in plain:
-            return apply(a, b)
-        return _general_comparison(op, a, b, expr)
-
-    return compare
-
-
-def matches(expr: n.Compare, left: Fn, right: Fn) -> Fn:
-    fixed = expr.right.value if isinstance(expr.right, n.Literal_) else None
-    fixed_pattern = compile_pattern(fixed) if isinstance(fixed, str) else None  # checked at load
-
-    def matches(e: Env) -> Any:
-        text = left(e)
-        if text is UNKNOWN:
-            return UNKNOWN
-        pattern = right(e)
-        if pattern is UNKNOWN:
-            return UNKNOWN
-        if type(text) is not str or type(pattern) is not str:
-            raise runtime_error(f"'matches' needs text, got {type_name(text)}", expr)
-        try:
-            regex = fixed_pattern or compile_pattern(pattern)
-        except ValueError as exc:
-            raise runtime_error(f"invalid regular expression: {exc}", expr) from None
-        return regex.found_in(text)
-
-    return matches
