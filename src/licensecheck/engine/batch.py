@@ -424,13 +424,17 @@ def _in_order(
             yield from done
 
 
-@dataclass
 class _Slot(Generic[T]):
     """A chunk of the batch, in input order: its files and its results (done here) or the
     worker's future of them."""
 
-    files: Sequence[str]
-    result: Future[list[T]] | list[T]
+    # not a dataclass: nothing compares or prints one (issue #12: each dataclass built at
+    # import is a cost of every cold start)
+    __slots__ = ("files", "result")
+
+    def __init__(self, files: Sequence[str], result: Future[list[T]] | list[T]) -> None:
+        self.files = files
+        self.result = result
 
 
 def _steal(slots: collections.deque[_Slot[T]]) -> _Slot[T] | None:
