@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .. import codes
 from ..errors import Diagnostic, LicenseCheckError, Span, source_snippet
@@ -64,8 +65,9 @@ def unsaved_texts(texts: Mapping[str, str]) -> Iterator[None]:
         _UNSAVED.reset(token)
 
 
-@dataclass(frozen=True)
-class FileKind:
+# A NamedTuple, not a frozen dataclass: it takes ~0.05 ms to build at import, the dataclass
+# ~0.4 ms of every cold start (issue #12), and nothing uses what only a dataclass has.
+class FileKind(NamedTuple):
     """One kind of input file: its name in messages, the error it raises, its size limit.
 
     ``max_bytes`` of ``None`` means the ``--max-declaration-bytes`` limit in force.
