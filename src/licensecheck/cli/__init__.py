@@ -173,11 +173,9 @@ def _apply_limits(ctx: click.Context, options: dict[str, int | None]) -> None:
     """Put the --max-* limits in force for the whole command."""
     given = {_LIMIT_FIELDS[k]: v for k, v in options.items() if v is not None}
     if given:
-        import dataclasses
-
         from ..sources.limits import DEFAULT_LIMITS, limits_in_force
 
-        ctx.with_resource(limits_in_force(dataclasses.replace(DEFAULT_LIMITS, **given)))
+        ctx.with_resource(limits_in_force(DEFAULT_LIMITS._replace(**given)))
 
 
 #: Configured single values that some commands take as a repeatable option.
