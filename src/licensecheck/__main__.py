@@ -26,6 +26,10 @@ def run() -> None:
         sys.stderr.write("licensecheck: interrupted; no partial output was written\n")
         sys.exit(130)
     gc.freeze()
+    # The command's own objects are few and short-lived: a young collection every 700
+    # allocations (the default) ran 13 times in a cold check, every 5,000 twice (~1.3 ms
+    # less, issue #12); what a long batch leaves in cycles waits a little longer.
+    gc.set_threshold(5000)
     gc.enable()
     try:
         main()
