@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import codes
-from ..config import LOCK_FILE
+from ..config_files import LOCK_FILE
 from ..errors import Diagnostic, UsageError
 from ..output import write_output
 from ..packs.chain import PackChain, find_lock

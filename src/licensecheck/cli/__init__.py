@@ -149,11 +149,13 @@ def main(
     _apply_limits(ctx, limit_options)
     if no_config:
         return
-    from ..config import find_config, load_config
+    from ..config_files import find_config
 
     found = config_file if config_file is not None else find_config()
     if found is None:
         return
+    from ..config import load_config
+
     loaded = load_config(found)
     ctx.default_map = _default_map(main, ctx, loaded.option_defaults(), ctx.invoked_subcommand)
     ctx.meta[CONFIG_FILE_META] = found  # the lock may sit beside it

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import LOCK_FILE
+from ..config_files import LOCK_FILE
 from ..resources import is_bundled
 
 if TYPE_CHECKING:
