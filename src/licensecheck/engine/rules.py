@@ -36,8 +36,9 @@ class AppliedOverride(NamedTuple):
     span: Span
 
 
-@dataclass(frozen=True)
-class Rule:
+# A NamedTuple, not a frozen dataclass: it takes ~0.05 ms to build at import, the dataclass
+# ~0.7 ms of every cold start (issue #12), and a changed copy is its _replace.
+class Rule(NamedTuple):
     """A checked rule, ready to compile."""
 
     id: str
