@@ -21,7 +21,8 @@ from typing import Any, ClassVar
 set_field = object.__setattr__
 
 
-def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+def fields_getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """An object's attributes ``names`` as a tuple (what equality and hashing compare)."""
     if len(names) == 1:
         get = attrgetter(names[0])
         return lambda record: (get(record),)
@@ -39,8 +40,8 @@ class Record:
     _state: ClassVar[Callable[[Any], tuple[Any, ...]]]
 
     def __init_subclass__(cls) -> None:
-        cls._values = _getter(cls.__match_args__ if cls._compared is None else cls._compared)
-        cls._state = _getter(cls.__match_args__)
+        cls._values = fields_getter(cls.__match_args__ if cls._compared is None else cls._compared)
+        cls._state = fields_getter(cls.__match_args__)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
