@@ -557,7 +557,7 @@ from licensecheck.engine.compile import compile_pack
 from licensecheck.engine.evaluate import assess_compiled
 from licensecheck.packs.loader import load_pack
 from licensecheck.sources.limits import current_limits
-from licensecheck.formats.text import render_json
+from licensecheck.formats.dispatch import render_json
 from licensecheck.declaration.schema import load_declaration_schema
 done("import")
 from licensecheck.lang.parser import _lark

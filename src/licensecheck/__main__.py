@@ -4,8 +4,12 @@ traceback."""
 
 from __future__ import annotations
 
+import atexit
 import gc
+import os
 import sys
+import threading
+from typing import NoReturn
 
 
 def run() -> None:
@@ -22,8 +26,39 @@ def run() -> None:
         sys.stderr.write("licensecheck: interrupted; no partial output was written\n")
         sys.exit(130)
     gc.freeze()
+    # The command's own objects are few and short-lived: a young collection every 700
+    # allocations (the default) ran 13 times in a cold check, every 5,000 twice (~1.3 ms
+    # less, issue #12); what a long batch leaves in cycles waits a little longer.
+    gc.set_threshold(5000)
     gc.enable()
-    main()
+    try:
+        main()
+    except SystemExit as done:
+        _exit(done)
+
+
+def _exit(done: SystemExit) -> NoReturn:
+    """End the process with ``done``'s status, its output flushed, without the interpreter
+    freeing every module and object one by one first (~6 ms of a cold check, issue #12):
+    the operating system takes the memory back at once. Every file the CLI writes is closed
+    (and renamed into place) before this, and workspaces are closed by their ``with``. The
+    usual exit is kept where it would do more than free memory: a status to print, another
+    thread to wait for, exit handlers to run (coverage, temporary folders), or output that
+    cannot be flushed."""
+    status = 0 if done.code is None else done.code
+    if (
+        not isinstance(status, int)
+        or not 0 <= status <= 255
+        or threading.active_count() > 1
+        or atexit._ncallbacks()
+    ):
+        raise done
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe, a closed stream: reported as usual
+        raise done from None
+    os._exit(status)
 
 
 if __name__ == "__main__":

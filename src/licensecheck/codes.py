@@ -15,8 +15,7 @@ or when a registered code is no longer used. Regenerate the page with::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # What a diagnostic is about: the call (usage), reading a file (io), or the stage of the
 # pipeline that found it.
@@ -43,8 +42,9 @@ Level = Literal["error", "warning"]
 DOCS_PAGE = "docs/diagnostics.md"
 
 
-@dataclass(frozen=True, slots=True)
-class CodeInfo:
+# A NamedTuple, not a frozen dataclass: it takes ~0.05 ms to build at import, the dataclass
+# ~0.4 ms of every cold start (issue #12), and nothing uses what only a dataclass has.
+class CodeInfo(NamedTuple):
     """One registered code: its string, what it means, who reports it and how loudly."""
 
     code: str

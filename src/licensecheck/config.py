@@ -25,7 +25,6 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -34,21 +33,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from . import codes
+
+# the search's names, where callers have always found them
+from .config_files import CEILING_ENV as CEILING_ENV
+from .config_files import CONFIG_FILE as CONFIG_FILE
+from .config_files import CONFIGURATION as CONFIGURATION
+from .config_files import LOCK_FILE as LOCK_FILE
+from .config_files import PYPROJECT as PYPROJECT
+from .config_files import find_config as find_config
+from .config_files import folders_upward as folders_upward
 from .errors import ConfigError, Diagnostic, Span, did_you_mean
 from .sources.parse import locate_excess
-from .sources.text import FileKind, read_source_text
+from .sources.text import read_source_text
 from .sources.validation import empty_list
-
-CONFIG_FILE = "licensecheck.toml"
-#: The pack lock (``licensecheck packs lock``), found beside the configuration file or in the
-#: working directory
-LOCK_FILE = "licensecheck.lock"
-PYPROJECT = "pyproject.toml"
-#: Absolute folders (separated by os.pathsep) that the upward searches for a configuration
-#: and a workspace stop below: what is in one of them or above is not found
-CEILING_ENV = "LICENSECHECK_CEILING_DIRECTORIES"
-#: The configuration, for the one file reader's messages
-CONFIGURATION = FileKind("configuration file", ConfigError)
 
 
 class Config(BaseModel):
@@ -186,38 +183,6 @@ class LoadedConfig:
 
 def _looks_like_folder(value: str, candidate: Path) -> bool:
     return "/" in value or "\\" in value or value.startswith(".") or candidate.is_dir()
-
-
-def find_config(start: Path | None = None) -> Path | None:
-    """The configuration file that applies in ``start`` (default: the working directory)."""
-    for candidate in folders_upward(start):
-        own = candidate / CONFIG_FILE
-        if own.is_file():
-            return own
-        pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _has_tool_table(pyproject):
-            return pyproject
-    return None
-
-
-def folders_upward(start: Path | None = None) -> Iterator[Path]:
-    """``start`` (default: the working directory) and each folder above it, up to a ceiling
-    (:data:`CEILING_ENV`: empty entries and relative paths are ignored, as Git ignores them)."""
-    named = os.environ.get(CEILING_ENV, "").split(os.pathsep)
-    ceilings = {Path(entry).resolve() for entry in named if entry and os.path.isabs(entry)}
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if folder in ceilings:
-            return
-        yield folder
-
-
-def _has_tool_table(pyproject: Path) -> bool:
-    try:
-        text = read_source_text(pyproject, CONFIGURATION)
-    except ConfigError:
-        return False  # not ours to complain about: it has no licensecheck table we can see
-    return re.search(r"^\s*\[\s*tool\s*\.\s*licensecheck\s*\]", text, re.MULTILINE) is not None
 
 
 def load_config(

@@ -24,6 +24,11 @@ def policies_dir() -> Path:
     return data_root() / "policies"
 
 
+def is_bundled(root: Path) -> bool:
+    """Whether the pack folder ``root`` is one of those shipped with licensecheck."""
+    return root.resolve().is_relative_to(policies_dir().resolve())
+
+
 def schemas_dir() -> Path:
     return data_root() / "schemas"
 

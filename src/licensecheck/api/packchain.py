@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import codes
-from ..config import LOCK_FILE
+from ..config_files import LOCK_FILE
 from ..errors import Diagnostic, UsageError
 from ..output import write_output
+from ..packs.chain import PackChain, find_lock
 from ..packs.loader import (
     LoadedPack,
     bundled_pack_ids,
@@ -20,21 +21,14 @@ from ..packs.loader import (
     load_pack,
     pack_search_path,
 )
-from ..packs.lock import (
-    LockedPack,
-    PackChain,
-    find_lock,
-    locked_packs,
-    pack_source,
-    read_lock,
-    render_lock,
-)
 from ..resources import policies_dir
 
-# Every command that loads a pack runs in pack_chain(): the listing, signing and distribution
-# modules the other functions use are imported by them (issue #12, cold start).
+# Every command that loads a pack runs in pack_chain(): the lock, listing, signing and
+# distribution modules the other functions use (and pack_chain where a lock exists) are
+# imported by them (issue #12, cold start).
 if TYPE_CHECKING:
     from ..packs.listing import PackSummary
+    from ..packs.lock import Lock, LockedPack
     from ..packs.signing import SignatureState
     from ..trust.keys import PublicKey
 
@@ -64,12 +58,18 @@ def pack_chain(
         )
     found = Path(lock) if lock is not None else find_lock(Path.cwd(), config_file)
     chain = PackChain(
-        lock=read_lock(found) if use_lock and found is not None else None,
+        lock=_read_lock(found) if use_lock and found is not None else None,
         require_signed=require_signed,
         trusted=trusted,
     )
     with guarding_packs(chain):
         yield chain
+
+
+def _read_lock(path: Path) -> Lock:
+    from ..packs.lock import read_lock
+
+    return read_lock(path)
 
 
 def lock_packs(
@@ -84,6 +84,8 @@ def lock_packs(
     and every pack they extend. Entries already in the lock for other packs are kept. The
     lock goes to ``lock``, else the one in force, else beside ``config_file``, else the
     working directory. Returns its path and the entries written for ``packs``."""
+    from ..packs.lock import locked_packs, read_lock, render_lock
+
     target = Path(lock) if lock is not None else _lock_target(config_file)
     with guarding_packs(None):  # a lock is (re)written from the packs as they are now
         refs: list[PathLike] = [*packs, *(_every_pack_id() if all_packs else [])]
@@ -163,6 +165,7 @@ def list_pack_sources(trusted_keys: Sequence[PathLike] = ()) -> list[PackSummary
 
 def _summary(loaded: LoadedPack, trusted: Sequence[PublicKey]) -> PackSummary:
     from ..packs.listing import summarize
+    from ..packs.lock import pack_source
     from ..packs.signing import digest_of, signature_state
 
     state = signature_state(loaded.root, loaded.manifest.id, trusted)

@@ -149,11 +149,13 @@ def main(
     _apply_limits(ctx, limit_options)
     if no_config:
         return
-    from ..config import find_config, load_config
+    from ..config_files import find_config
 
     found = config_file if config_file is not None else find_config()
     if found is None:
         return
+    from ..config import load_config
+
     loaded = load_config(found)
     ctx.default_map = _default_map(main, ctx, loaded.option_defaults(), ctx.invoked_subcommand)
     ctx.meta[CONFIG_FILE_META] = found  # the lock may sit beside it
@@ -173,11 +175,9 @@ def _apply_limits(ctx: click.Context, options: dict[str, int | None]) -> None:
     """Put the --max-* limits in force for the whole command."""
     given = {_LIMIT_FIELDS[k]: v for k, v in options.items() if v is not None}
     if given:
-        import dataclasses
-
         from ..sources.limits import DEFAULT_LIMITS, limits_in_force
 
-        ctx.with_resource(limits_in_force(dataclasses.replace(DEFAULT_LIMITS, **given)))
+        ctx.with_resource(limits_in_force(DEFAULT_LIMITS._replace(**given)))
 
 
 #: Configured single values that some commands take as a repeatable option.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import FrozenInstanceError
 from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
@@ -62,10 +62,6 @@ class SchemaDefinitionError(LicenseCheckError):
     """A schema document is not one licensecheck can use (invalid, or a non-local ``$ref``)."""
 
 
-# eq=False: nodes are compared and hashed by identity. They are built once per schema and
-# the static checker keys tables by node; field-wise equality over a whole subtree would be
-# slow and, with mappings inside, unhashable.
-@dataclass(frozen=True, eq=False)
 class SchemaNode:
     """What the schema allows at one place of a declaration.
 
@@ -83,19 +79,69 @@ class SchemaNode:
     relies on both (engine/codegen.py), so they are never claimed beyond what validation checks.
     """
 
+    # Written out, not a frozen dataclass: building that compiled its methods at every start
+    # (~0.7 ms of a cold check, issue #12). It behaves as the dataclass did: the fields in
+    # this order, each with its default; FrozenInstanceError on assignment; pickling by its
+    # ``__dict__``. Nodes are compared and hashed by identity (the dataclass had eq=False):
+    # they are built once per schema and the static checker keys tables by node; field-wise
+    # equality over a whole subtree would be slow and, with mappings inside, unhashable.
     kind: SchemaKind
-    description: str = ""
-    # Subtrees stay out of repr: printing one node should not print the whole schema.
-    properties: Mapping[str, SchemaNode] = field(default_factory=lambda: _EMPTY, repr=False)
-    additional: SchemaNode | None = field(default=None, repr=False)
-    items: SchemaNode | None = field(default=None, repr=False)
-    enum: tuple[object, ...] | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    pointer: str = ""
-    fact: bool = False
-    enforced: bool = False
-    required: frozenset[str] = frozenset()
+    description: str
+    properties: Mapping[str, SchemaNode]
+    additional: SchemaNode | None
+    items: SchemaNode | None
+    enum: tuple[object, ...] | None
+    minimum: float | None
+    maximum: float | None
+    pointer: str
+    fact: bool
+    enforced: bool
+    required: frozenset[str]
+
+    def __init__(
+        self,
+        kind: SchemaKind,
+        description: str = "",
+        properties: Mapping[str, SchemaNode] = _EMPTY,
+        additional: SchemaNode | None = None,
+        items: SchemaNode | None = None,
+        enum: tuple[object, ...] | None = None,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        pointer: str = "",
+        fact: bool = False,
+        enforced: bool = False,
+        required: frozenset[str] = frozenset(),
+    ) -> None:
+        self.__dict__.update(
+            kind=kind,
+            description=description,
+            properties=properties,
+            additional=additional,
+            items=items,
+            enum=enum,
+            minimum=minimum,
+            maximum=maximum,
+            pointer=pointer,
+            fact=fact,
+            enforced=enforced,
+            required=required,
+        )
+
+    def _with(self, **changes: Any) -> SchemaNode:
+        """A copy with ``changes`` (what :func:`dataclasses.replace` did)."""
+        return SchemaNode(**{**self.__dict__, **changes})
+
+    def __repr__(self) -> str:
+        # Subtrees stay out of repr: printing one node should not print the whole schema.
+        shown = ", ".join(f"{name}={self.__dict__[name]!r}" for name in _REPR_FIELDS)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def child(self, key: str | int) -> SchemaNode | None:
         """The schema of ``self[key]``: a property (or an extra key) of an object, an array item."""
@@ -110,6 +156,17 @@ class SchemaNode:
         return None
 
 
+_REPR_FIELDS = (
+    "kind",
+    "description",
+    "enum",
+    "minimum",
+    "maximum",
+    "pointer",
+    "fact",
+    "enforced",
+    "required",
+)
 ANY = SchemaNode(kind="any")
 
 
@@ -261,13 +318,12 @@ class _Builder:
         # The schema tree is small and hand-written, so recursion is bounded by its nesting;
         # ``refs`` holds the $ref chain being expanded, so a cycle is reported, not followed.
         if not isinstance(schema, dict):  # ``true`` (anything goes) or ``false``
-            return replace(ANY, pointer=pointer)
+            return ANY._with(pointer=pointer)
         description = str(schema.get("description", ""))
         fact = schema.get(KIND_KEYWORD) == "fact"
         if "$ref" in schema:
             target = self.build_ref(schema["$ref"], pointer, refs)
-            return replace(
-                target,
+            return target._with(
                 description=description or target.description,
                 pointer=pointer,
                 fact=fact or target.fact,
@@ -276,8 +332,7 @@ class _Builder:
         if branch is not None:
             branch_pointer, branch_schema = branch
             node = self.build(branch_schema, f"{pointer}{branch_pointer}", refs)
-            return replace(
-                node,
+            return node._with(
                 description=description or node.description,
                 pointer=pointer,
                 fact=fact or node.fact,

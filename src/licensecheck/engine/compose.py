@@ -11,7 +11,6 @@ that causes them.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -122,7 +121,7 @@ class _Composer:
         merged = original
         for key, value in changes.items():
             merged = _set(merged, key, value)
-        return dataclasses.replace(merged, overrides=tuple(applied)), differ
+        return merged._replace(overrides=tuple(applied)), differ
 
     # -- overrides
     def _override(
@@ -151,7 +150,7 @@ class _Composer:
             applied.append(
                 AppliedOverride(pack.manifest.id, key, _show(before), _show(value), span)
             )
-        return dataclasses.replace(result, overrides=(*rule.overrides, *applied))
+        return result._replace(overrides=(*rule.overrides, *applied))
 
     def _unknown_override(self, pack: LoadedPack, rule_id: str, rules: Mapping[str, Rule]) -> None:
         span = _span(pack, "overrides", rule_id)
@@ -218,7 +217,7 @@ def _set(rule: Rule, key: str, value: Any) -> Rule:
     updates: dict[str, Any] = {
         base: {**getattr(rule, base), lang or "en": value} if base in _TEXTS else value
     }
-    return dataclasses.replace(rule, **updates)
+    return rule._replace(**updates)
 
 
 _TEXTS = ("title", "remediation", "message")

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import codes
 from ..errors import Diagnostic, UsageError, did_you_mean
 from .compile import CompiledPack
 
 
-@dataclass(frozen=True)
-class RuleSelection:
+# A NamedTuple, not a frozen dataclass: it takes ~0.05 ms to build at import, the dataclass
+# ~0.4 ms of every cold start (issue #12), and nothing uses what only a dataclass has.
+class RuleSelection(NamedTuple):
     """Which rules to keep: those matching ``rules`` (all when empty) and in ``domains``
     (all when empty), minus those matching ``skip``."""
 

@@ -45,11 +45,11 @@ def render(
 
     _check_format(fmt, FORMATS)
     if isinstance(result, Assessment):
-        if fmt in ("text", "json"):
-            from .text import render_json, render_text
+        if fmt == "json":
+            return render_json(result)
+        if fmt == "text":
+            from .text import render_text
 
-            if fmt == "json":
-                return render_json(result)
             return render_text(result, verbose=verbose, **({"style": style} if style else {}))
         from ..engine.pipeline import prepare_pack
 
@@ -120,6 +120,12 @@ def render_runs(
         body = render(result, fmt, fail_on=fail_on, verbose=verbose, style=style)
         sections.append(f"=== {info.id} {info.version} ===\n\n{body}")
     return "\n".join(sections)
+
+
+def render_json(assessment: Assessment) -> str:
+    """One assessment's JSON report (the report contract). Here, not with the text renderer:
+    a JSON check then imports neither it nor its phrases (~0.7 ms, issue #12)."""
+    return assessment.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def oscal_of_several_packs() -> UsageError:

@@ -66,10 +66,6 @@ def finding_notes(f: Finding) -> list[str]:
     return notes
 
 
-def render_json(assessment: Assessment) -> str:
-    return assessment.model_dump_json(indent=2, by_alias=True) + "\n"
-
-
 def render_text(assessment: Assessment, *, verbose: bool = False, style: Style = _plain) -> str:
     labels = _labels(assessment.lang)
     lines = [_header(assessment, labels), "", _headline(assessment, labels, style)]

@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import FrozenInstanceError
-from operator import attrgetter
 from typing import Any, ClassVar, Literal, TypeAlias
 
+from .._record import fields_getter
 from ..errors import Span
 from .values import Duration
 
@@ -30,28 +30,18 @@ NO_SPAN = Span("<builtin>", 0, 0)
 _set = object.__setattr__
 
 
-def _values_getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    """A node's fields (the span apart) as a tuple: what equality and hashing compare."""
-    if len(names) > 1:
-        return attrgetter(*names)
-    if names:
-        get = attrgetter(names[0])
-        return lambda node: (get(node),)
-    return lambda node: ()
-
-
 class Node:
     __slots__ = ("span",)
     #: The fields in order, the span apart (it is keyword-only)
     __match_args__: ClassVar[tuple[str, ...]] = ()
-    _values: ClassVar[Callable[[Any], tuple[Any, ...]]] = _values_getter(())
+    _values: ClassVar[Callable[[Any], tuple[Any, ...]]] = fields_getter(())
     span: Span
 
     def __init__(self, *, span: Span = NO_SPAN) -> None:
         _set(self, "span", span)
 
     def __init_subclass__(cls) -> None:
-        cls._values = _values_getter(cls.__match_args__)
+        cls._values = fields_getter(cls.__match_args__)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Final, Literal
+
+from .._record import Record, set_field
 
 DurationUnit = Literal["day", "month", "year"]
 DAYS_PER_UNIT: Final = {"day": 1, "month": 30, "year": 365}
@@ -36,16 +37,21 @@ class _Unknown:
 UNKNOWN: Final = _Unknown()
 
 
-@dataclass(frozen=True, slots=True)
-class Duration:
+class Duration(Record):
     """A span of time as written: ``30 days``, ``6 months``, ``1 year``.
 
     Months and years stay calendar units for date arithmetic; comparisons convert them
     with 1 month = 30 days and 1 year = 365 days.
     """
 
+    # a Record, not a frozen dataclass (~0.4 ms of every cold start, issue #12)
+    __slots__ = __match_args__ = ("amount", "unit")
     amount: int | float
     unit: DurationUnit
+
+    def __init__(self, amount: int | float, unit: DurationUnit) -> None:
+        set_field(self, "amount", amount)
+        set_field(self, "unit", unit)
 
     @property
     def days(self) -> float:

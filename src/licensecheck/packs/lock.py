@@ -2,10 +2,9 @@
 
 Input: loaded packs (to write a lock), a lock file (to read one), a pack folder (to check it).
 Output: the lock's TOML text, written the same way for the same packs (sorted, no dates); a
-:class:`Lock`; and :class:`PackChain`, the check every pack load goes through while a command
-runs (:func:`~.loader.guarding_packs`): a locked pack whose files differ from the lock is
-refused naming the changed, added and removed files, and under ``--require-signed`` a pack
-outside the bundled ones needs a valid signature by a trusted key.
+:class:`Lock`, which refuses a locked pack whose files differ from the lock naming the changed,
+added and removed files (``packs/chain.py`` asks it for every pack loaded, and under
+``--require-signed`` asks a pack outside the bundled ones for a valid signature by a trusted key).
 
 A pack the lock does not name loads as before (``packs lock`` adds it). Bundled packs ship
 inside licensecheck and are trusted as the tool is; a firm pins them with the lock.
@@ -15,21 +14,18 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import codes
-from ..config import LOCK_FILE, toml_position
+from ..config import toml_position
 from ..errors import Diagnostic, Span, TrustError
-from ..resources import policies_dir
+from ..resources import is_bundled
 from ..sources.text import FileKind, read_source_text
 from ..trust.digest import pack_digest
 from .contents import folder_files
 from .loader import LoadedPack, display_path
-
-if TYPE_CHECKING:
-    from ..trust.keys import PublicKey
 
 LOCK_VERSION = 1
 LOCK_KIND = FileKind("lock file", TrustError, 16 * 1024 * 1024)
@@ -79,10 +75,6 @@ class Lock:
                 f"{pack_id}' pins the new content",
             )
         )
-
-
-def is_bundled(root: Path) -> bool:
-    return root.resolve().is_relative_to(policies_dir().resolve())
 
 
 def pack_source(root: Path, base: Path) -> str:
@@ -196,35 +188,3 @@ def _malformed(shown: str, message: str, line: int = 1, column: int = 1) -> Trus
     return TrustError(
         Diagnostic(codes.PACK_LOCK, f"malformed lock file: {message}", Span(shown, line, column))
     )
-
-
-def find_lock(start: Path, config_file: Path | None) -> Path | None:
-    """The lock that applies: ``licensecheck.lock`` in ``start`` (the working directory),
-    else beside the configuration file."""
-    for folder in (start, config_file.parent if config_file is not None else None):
-        if folder is not None and (folder / LOCK_FILE).is_file():
-            return folder / LOCK_FILE
-    return None
-
-
-@dataclass
-class PackChain:
-    """What every pack loaded during a command must satisfy: the lock's digests and, with
-    ``require_signed``, a trusted signature (bundled packs excepted). Each folder is checked
-    once per command."""
-
-    lock: Lock | None = None
-    require_signed: bool = False
-    trusted: tuple[PublicKey, ...] = ()
-    _checked: set[Path] = field(default_factory=set)
-
-    def __call__(self, pack_id: str, root: Path) -> None:
-        if root in self._checked:
-            return
-        if self.lock is not None:
-            self.lock.check(pack_id, root)
-        if self.require_signed and not is_bundled(root):
-            from .signing import require_signature
-
-            require_signature(root, pack_id, self.trusted)
-        self._checked.add(root)

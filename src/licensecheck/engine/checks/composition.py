@@ -10,7 +10,6 @@ dropped, as there is nothing to wait for) and ``disabled``, with the errors of
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from ..compose import compose
 from ..rules import Rule
@@ -29,6 +28,6 @@ def _without_dropped_after(rules: Mapping[str, Rule]) -> dict[str, Rule]:
     return {
         rule_id: rule
         if all(a in rules for a in rule.after)
-        else replace(rule, after=tuple(a for a in rule.after if a in rules))
+        else rule._replace(after=tuple(a for a in rule.after if a in rules))
         for rule_id, rule in rules.items()
     }
