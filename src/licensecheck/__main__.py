@@ -46,11 +46,14 @@ def _exit(done: SystemExit) -> NoReturn:
     thread to wait for, exit handlers to run (coverage, temporary folders), or output that
     cannot be flushed."""
     status = 0 if done.code is None else done.code
+    # how many exit handlers are registered: CPython's own count (not a public name, so
+    # without it the usual exit is taken, as with any handler)
+    handlers = getattr(atexit, "_ncallbacks", lambda: 1)()
     if (
         not isinstance(status, int)
         or not 0 <= status <= 255
         or threading.active_count() > 1
-        or atexit._ncallbacks()
+        or handlers
     ):
         raise done
     try:

@@ -2,7 +2,7 @@
 
 Input: a workspace folder, a database URL, or neither (then the nearest folder above the
 working directory holding ``.licensecheck/workspace.db``, as far up as
-:func:`~licensecheck.config.folders_upward` goes). Output: a :class:`Location` and an
+:func:`~licensecheck.config_files.folders_upward` goes). Output: a :class:`Location` and an
 SQLAlchemy engine whose schema is at the newest revision this tool knows (Alembic migrations,
 run in code from ``migrations/``), or a :class:`~licensecheck.errors.WorkspaceError` that
 names the database without its password.
@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from .. import codes
-from ..config import folders_upward
+from ..config_files import folders_upward
 from ..errors import Diagnostic, WorkspaceError
 from .models import TABLES
 
