@@ -4,8 +4,9 @@ Every node is an immutable, slotted object carrying the :class:`~licensecheck.er
 came from. Spans are excluded from equality, so two parses of differently laid-out text compare
 equal when they mean the same thing (the formatter's round-trip property relies on this).
 
-The classes are written out, not made by ``@dataclass``: building 22 frozen, slotted dataclasses
-compiled some 150 methods at every start, about 8 ms of each cold ``check`` (issue #12). They
+The classes are written out on :class:`~licensecheck._record.Record`, not made by
+``@dataclass``: building 22 frozen, slotted dataclasses compiled some 150 methods at every
+start, about 8 ms of each cold ``check`` (issue #12). They
 behave as those dataclasses did: positional fields and a keyword-only ``span``, equality and
 hashing by the fields but the span, reprs without the span, ``__match_args__``, pickling (a
 spawned batch worker gets its pack pickled), and :class:`~dataclasses.FrozenInstanceError` on
@@ -16,54 +17,31 @@ assignment. A node's fields, the span apart, are its ``__match_args__`` (where c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from dataclasses import FrozenInstanceError
-from typing import Any, ClassVar, Literal, TypeAlias
+from collections.abc import Iterator
+from typing import Any, Literal, TypeAlias
 
-from .._record import fields_getter
+from .._record import Record, set_field
 from ..errors import Span
 from .values import Duration
 
 NO_SPAN = Span("<builtin>", 0, 0)
 
 #: Sets a slot of a node, past the refusal of ``Node.__setattr__`` (as a frozen dataclass does)
-_set = object.__setattr__
+_set = set_field
 
 
-class Node:
+class Node(Record):
+    """A syntax node: a :class:`~licensecheck._record.Record` of its fields, with a span that
+    equality, hashing and the repr leave out (pickling keeps it)."""
+
     __slots__ = ("span",)
-    #: The fields in order, the span apart (it is keyword-only)
-    __match_args__: ClassVar[tuple[str, ...]] = ()
-    _values: ClassVar[Callable[[Any], tuple[Any, ...]]] = fields_getter(())
     span: Span
 
     def __init__(self, *, span: Span = NO_SPAN) -> None:
         _set(self, "span", span)
 
-    def __init_subclass__(cls) -> None:
-        cls._values = fields_getter(cls.__match_args__)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            values = self.__class__._values
-            return values(self) == values(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.__class__._values(self))
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
-        return f"{self.__class__.__qualname__}({fields})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
     def __getstate__(self) -> tuple[Any, ...]:
-        return (self.span, *self.__class__._values(self))
+        return (self.span, *self.__class__._state(self))
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         for name, value in zip(("span", *self.__match_args__), state, strict=True):
