@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import FrozenInstanceError
 from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from licensecheck import codes
+from licensecheck._record import Record
 from licensecheck.errors import Diagnostic, LicenseCheckError
 from licensecheck.lang.operations import compile_pattern
 from licensecheck.resources import schemas_dir
@@ -62,7 +62,7 @@ class SchemaDefinitionError(LicenseCheckError):
     """A schema document is not one licensecheck can use (invalid, or a non-local ``$ref``)."""
 
 
-class SchemaNode:
+class SchemaNode(Record):
     """What the schema allows at one place of a declaration.
 
     ``kind`` is the JSON type, except that a string with ``format: date`` is ``"date"`` and a
@@ -79,12 +79,41 @@ class SchemaNode:
     relies on both (engine/codegen.py), so they are never claimed beyond what validation checks.
     """
 
-    # Written out, not a frozen dataclass: building that compiled its methods at every start
+    # A Record, not a frozen dataclass: building that compiled its methods at every start
     # (~0.7 ms of a cold check, issue #12). It behaves as the dataclass did: the fields in
-    # this order, each with its default; FrozenInstanceError on assignment; pickling by its
-    # ``__dict__``. Nodes are compared and hashed by identity (the dataclass had eq=False):
+    # this order, each with its default; FrozenInstanceError on assignment; a repr without
+    # the subtrees. Nodes are compared and hashed by identity (the dataclass had eq=False):
     # they are built once per schema and the static checker keys tables by node; field-wise
     # equality over a whole subtree would be slow and, with mappings inside, unhashable.
+    __match_args__ = (
+        "kind",
+        "description",
+        "properties",
+        "additional",
+        "items",
+        "enum",
+        "minimum",
+        "maximum",
+        "pointer",
+        "fact",
+        "enforced",
+        "required",
+    )
+    # Subtrees stay out of repr: printing one node should not print the whole schema.
+    _shown = (
+        "kind",
+        "description",
+        "enum",
+        "minimum",
+        "maximum",
+        "pointer",
+        "fact",
+        "enforced",
+        "required",
+    )
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     kind: SchemaKind
     description: str
     properties: Mapping[str, SchemaNode]
@@ -132,17 +161,6 @@ class SchemaNode:
         """A copy with ``changes`` (what :func:`dataclasses.replace` did)."""
         return SchemaNode(**{**self.__dict__, **changes})
 
-    def __repr__(self) -> str:
-        # Subtrees stay out of repr: printing one node should not print the whole schema.
-        shown = ", ".join(f"{name}={self.__dict__[name]!r}" for name in _REPR_FIELDS)
-        return f"{self.__class__.__qualname__}({shown})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
     def child(self, key: str | int) -> SchemaNode | None:
         """The schema of ``self[key]``: a property (or an extra key) of an object, an array item."""
         if self.kind == "any":
@@ -156,17 +174,6 @@ class SchemaNode:
         return None
 
 
-_REPR_FIELDS = (
-    "kind",
-    "description",
-    "enum",
-    "minimum",
-    "maximum",
-    "pointer",
-    "fact",
-    "enforced",
-    "required",
-)
 ANY = SchemaNode(kind="any")
 
 
