@@ -206,7 +206,7 @@ def test_forked_and_spawned_workers_give_the_serial_batch(
 ) -> None:
     """A forked worker takes the parent's compiled pack as it is; a spawned one compiles its
     own from the pickled parsed pack: the same items either way. Forked workers start at
-    once, so both take part even in a short batch."""
+    once, so both take part even in a short batch, and they take its first files."""
     import multiprocessing
 
     from licensecheck.engine import batch
@@ -221,6 +221,9 @@ def test_forked_and_spawned_workers_give_the_serial_batch(
     assert items == serial.items
     if method == "fork":
         assert len(set(by) - {os.getpid()}) == 2
+        # a forked worker is up at once: this process waits for it rather than taking the
+        # first chunk itself, which would leave the workers idle meanwhile
+        assert os.getpid() not in by[:8]
 
 
 def test_what_lives_before_a_batch_is_frozen_while_it_runs(tmp_path: Path) -> None:

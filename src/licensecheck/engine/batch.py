@@ -7,8 +7,8 @@ each an assessment or the diagnostics of a file that could not be assessed. Its 
 and combined summary are :mod:`.batch_report`'s.
 
 ``jobs > 1`` runs the files in that many worker processes (forked with the compiled pack, or
-spawned with the parsed pack to compile); this process assesses files itself only while they
-start and, at the end, takes back the chunks none has begun. Results come back in input order
+spawned with the parsed pack to compile); this process assesses files itself only while
+spawned workers start and, at the end, takes back the chunks none has begun. Results come back in input order
 and are the same objects a serial run makes, so every output format is byte-identical.
 """
 
@@ -319,10 +319,11 @@ def _run_finished(
         return
     import functools
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, wait
 
-    # ``jobs`` workers; this process assesses files only while they start (a spawned worker
-    # takes seconds to import and compile the pack) and, at the end, the chunks none has begun.
+    # ``jobs`` workers; this process assesses files only while spawned ones start (a spawned
+    # worker takes seconds to import and compile the pack) and, at the end, the chunks none
+    # has begun.
     # Otherwise it takes the results in order and writes them: for the batch JSON (about 150 KB
     # a declaration) that is work enough, and a process busy assessing holds the GIL its
     # executor's threads need to pass results and work to the workers, who then wait.
@@ -354,6 +355,10 @@ def _run_finished(
     try:
         with _workers_ignore_ctrl_c():  # the first submissions start the workers
             started = [pool.submit(_started) for _ in range(workers)]
+        if method == "fork":
+            # a forked worker is up in a few milliseconds: a chunk taken here meanwhile
+            # (8 files, ~150 ms) would leave the workers idle until it is done
+            wait(started[:1])
         submit = functools.partial(pool.submit, work)
         yield from _in_order(chunks, submit, here, workers, started[0])
     finally:  # interrupted or done: drop the files not started yet
