@@ -13,7 +13,7 @@ import licensecheck
 from helpers.declarations import EXAMPLE_FILES, generated, loadable_examples
 from licensecheck.engine import evaluate
 from licensecheck.engine.evaluate import assess_compiled
-from licensecheck.engine.models import Finding, Witness
+from licensecheck.engine.models import Finding, Witness, constructed, updated
 from licensecheck.packs.listing import list_packs
 
 
@@ -40,6 +40,42 @@ def test_every_finding_equals_its_fully_validated_twin() -> None:
                 twin = Finding(**fields)
                 assert twin == finding
                 assert twin.model_dump_json() == finding.model_dump_json()
+
+
+WITNESS = {
+    "path": "data_sources[2].consent.separate",
+    "line": 14,
+    "column": 9,
+    "actual": "false",
+    "expected": "== true",
+    "element": "ds-carrier",
+}
+
+
+def test_a_constructed_model_is_what_model_construct_makes() -> None:
+    """The witnesses' shortcut past model_construct's per-field pass leaves the same model:
+    equal, the same fields set, the same JSON, as frozen. Should pydantic lay its models out
+    differently, this fails before a report could differ."""
+    made, reference = constructed(Witness, dict(WITNESS)), Witness.model_construct(**WITNESS)
+    assert made == reference
+    assert made.model_fields_set == reference.model_fields_set == set(WITNESS)
+    assert made.model_dump_json() == reference.model_dump_json()
+    assert made.model_copy(update={"line": 3}) == reference.model_copy(update={"line": 3})
+    with pytest.raises(ValueError, match="frozen"):
+        made.line = 3  # type: ignore[misc]
+
+
+def test_an_updated_model_is_what_model_copy_makes() -> None:
+    passed = licensecheck.assess(EXAMPLE_FILES[0], "starter", as_of=dt.date(2026, 1, 15))
+    finding = passed.findings[0]
+    before = finding.model_dump()
+    witness = constructed(Witness, dict(WITNESS))
+    changes = {"status": "fail", "message": "x", "in_grace": True, "witnesses": [witness]}
+    made, reference = updated(finding, changes), finding.model_copy(update=changes)
+    assert made == reference
+    assert made.model_fields_set == reference.model_fields_set
+    assert made.model_dump_json() == reference.model_dump_json()
+    assert finding.model_dump() == before  # the original is untouched
 
 
 @pytest.mark.parametrize("pack_id", [p.id for p in list_packs()])

@@ -45,6 +45,8 @@ from .models import (
     Summary,
     ToolInfo,
     Witness,
+    constructed,
+    updated,
 )
 from .rules import Rule
 from .runtime import Env, PathKey, Trace, TraceNode, budget_runs_out
@@ -312,8 +314,13 @@ def _gap(
     message = _message(rule, outcome, witnesses, lang)
     if in_grace and rule.grace_until is not None:
         message += f" (grace period until {rule.grace_until.isoformat()})"
-    update = {"status": outcome.status, "message": message, "in_grace": in_grace}
-    return passed.model_copy(update={**update, "witnesses": witnesses})
+    changes = {
+        "status": outcome.status,
+        "message": message,
+        "in_grace": in_grace,
+        "witnesses": witnesses,
+    }
+    return updated(passed, changes)
 
 
 def _unknown_when_key(pack: CompiledPack, rule: Rule) -> str | None:
@@ -568,14 +575,15 @@ def _witness(raw: _RawWitness, declaration: Declaration) -> Witness:
     # an absent top-level section has no place in the file: point at the file alone
     where = declaration.locate(raw.path) if declaration.position(raw.path[:1]) else None
     # every field is already of its declared type (text, whole numbers or None)
-    return Witness.model_construct(
-        path=_path_text(raw.path),
-        line=where[0] if where else None,
-        column=where[1] if where else None,
-        actual=None if raw.actual is UNKNOWN else _display_actual(raw.actual),
-        expected=raw.expected,
-        element=_element_label(declaration.data, raw.path),
-    )
+    fields = {
+        "path": _path_text(raw.path),
+        "line": where[0] if where else None,
+        "column": where[1] if where else None,
+        "actual": None if raw.actual is UNKNOWN else _display_actual(raw.actual),
+        "expected": raw.expected,
+        "element": _element_label(declaration.data, raw.path),
+    }
+    return constructed(Witness, fields)
 
 
 #: the same paths recur in every declaration of a batch (data_sources[3].kind …)
