@@ -116,6 +116,32 @@ def test_locate_falls_back_to_the_nearest_parent() -> None:
     assert declaration.locate(()) == (2, 1)
 
 
+PLACES = [
+    ("data_sources", 1, "consent", "written"),
+    ("data_sources", 1, "consent", "separate"),
+    ("data_sources", 7, "kind"),
+    ("data_sources", "kind"),
+    ("governance", "policies"),
+    ("company", "name"),
+    ("no_such_section", "x"),
+    ("no_such_section",),
+    (0,),
+    (),
+]
+
+
+@pytest.mark.parametrize("path", PLACES)
+def test_a_witness_is_placed_where_it_is_located_unless_its_section_is_absent(
+    path: tuple[str | int, ...],
+) -> None:
+    """One walk gives what locating and asking for the first key's position gave."""
+    declaration = load_declaration(FIXTURES / "positions.yaml")
+    expected = declaration.locate(path) if declaration.position(path[:1]) else None
+    assert declaration.place(path) == expected
+    assert declaration.place(("no_such_section", "x")) is None
+    assert load_declaration({"schema_version": 1, "company": {"name": "x"}}).place(path) is None
+
+
 def test_in_memory_declarations_have_no_positions() -> None:
     declaration = load_declaration({"schema_version": 1, "company": {"name": "x"}})
     assert declaration.source == "<memory>" and declaration.text == ""

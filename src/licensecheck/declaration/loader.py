@@ -87,6 +87,11 @@ class Declaration:
         points at its parent), or ``None`` when there are no positions at all."""
         return None if self.positions is None else self.positions.locate(path)
 
+    def place(self, path: Sequence[str | int]) -> tuple[int, int] | None:
+        """Where a witness at ``path`` points: as :meth:`locate`, but ``None`` when its
+        top-level section is absent (it has no place in the file: the file alone is named)."""
+        return None if self.positions is None else self.positions.within(path)
+
 
 def load_declaration(
     source: str | os.PathLike[str] | Mapping[str, Any],

@@ -225,7 +225,7 @@ def _request_message(rule: Rule, wanted: Sequence[PathKey], assurance: Assurance
 
 
 def _request_witness(path: PathKey, declaration: Declaration) -> Witness:
-    where = declaration.locate(path) if declaration.position(path[:1]) else None
+    where = declaration.place(path)
     value = value_at(declaration.data, path)
     return Witness(
         path=format_path(path),

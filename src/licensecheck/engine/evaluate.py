@@ -572,8 +572,7 @@ def _joined(group: list[_RawWitness]) -> _RawWitness:
 
 def _witness(raw: _RawWitness, declaration: Declaration) -> Witness:
     assert raw.path is not None
-    # an absent top-level section has no place in the file: point at the file alone
-    where = declaration.locate(raw.path) if declaration.position(raw.path[:1]) else None
+    where = declaration.place(raw.path)
     # every field is already of its declared type (text, whole numbers or None)
     fields = {
         "path": _path_text(raw.path),

@@ -36,9 +36,9 @@ class Positions:
 
     def get(self, key: str | int) -> Positions | None:
         children = self.children
-        if isinstance(children, dict):
-            return children.get(key) if isinstance(key, str) else None
-        if isinstance(children, list) and isinstance(key, int) and not isinstance(key, bool):
+        if type(children) is dict:
+            return children.get(key) if isinstance(key, str) else None  # an ElementId too
+        if type(children) is list and type(key) is int:
             return children[key] if 0 <= key < len(children) else None
         return None
 
@@ -57,6 +57,19 @@ class Positions:
         for key in path:
             deeper = node.get(key)
             if deeper is None:
+                break
+            node = deeper
+        return (node.line, node.column)
+
+    def within(self, path: Sequence[str | int]) -> tuple[int, int] | None:
+        """:meth:`locate`, or ``None`` when the first key of ``path`` is not here (an absent
+        top-level section has no place in the file): one walk for both answers."""
+        node = self
+        for depth, key in enumerate(path):
+            deeper = node.get(key)
+            if deeper is None:
+                if depth == 0:
+                    return None
                 break
             node = deeper
         return (node.line, node.column)
