@@ -10,7 +10,9 @@
    schema-typed generated code), through the other generated variants (untyped, as a raw
    mapping gets; loops fused or not), through the closures (``closure_outcomes``) and through
    the same rules hand-written in ``bench/handwritten.py``; statuses are checked equal first.
-   Full ``assess_compiled`` (messages, witness tracing) is reported as a separate line.
+   Full ``assess_compiled`` (messages, witness tracing) is reported as a separate line, and
+   again with each witness given (taken from that run, not traced): what placing and building
+   the witnesses costs, against what finding them costs.
 2. Pack load + check + compile of generated 200- and 1,000-rule packs, with the one-off
    per-process costs (Lark parser build, declaration schema load) and the generated code's
    build (on a pack's first evaluation) reported separately.
@@ -49,6 +51,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import batch
 import coldstart
@@ -275,9 +278,18 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         for decl in decls:
             assess_compiled(pack, decl, AS_OF, witnesses=False)
 
+    def assess_given() -> None:
+        with given_witnesses(found):
+            assess()
+
     pack.generated(_GENERATED_OUTCOMES, True)  # as a batch has it after its first declarations
     pack.generated(_GENERATED_OUTCOMES, False)
     assess()  # build the traced rules once, as a long-running process would have them
+    found = found_witnesses(assess)
+    with given_witnesses(found):
+        given = [assess_compiled(pack, decl, AS_OF) for decl in decls]
+    if given != [assess_compiled(pack, decl, AS_OF) for decl in decls]:
+        raise SystemExit("the assessments with their witnesses given differ from the traced")
     variants = {
         "hand": hand,
         "engine": engine,
@@ -289,6 +301,7 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
     times = interleaved(variants, s.eval_reps)
     times["assess"] = median_time(assess, s.assess_reps)
     times["bare"] = median_time(assess_bare, s.assess_reps)
+    times["given"] = median_time(assess_given, s.assess_reps)
     print(f"   {'variant':<42}{'total':>11}{'per decl':>13}{'per rule eval':>15}{'vs hand':>9}")
     loops, other = ("fused", "unfused") if FUSE_LOOPS else ("unfused", "fused")
     rows = (
@@ -300,6 +313,7 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         ("engine: the closures (untraced)", "closures"),
         ("engine: assess_compiled, statuses only", "bare"),
         ("engine: assess_compiled (+ witness traces)", "assess"),
+        ("  the same, each witness given (no trace)", "given"),
     )
     for label, key in rows:
         t = times[key]
@@ -329,6 +343,12 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         f"   assess vs evaluation: with witnesses {assess_ratio:.2f}x "
         f"(target <= {TARGET_ASSESS_RATIO:.0f}x), statuses only (check --quiet) "
         f"{ratio(times['bare'], times['engine'])}"
+    )
+    print(
+        f"   where assess with witnesses ({ratio(times['assess'], times['engine'])} evaluation) "
+        f"goes: {ratio(times['bare'], times['engine'])} without witnesses, "
+        f"{ratio(times['given'], times['engine'])} with each witness given (placing and building "
+        "them), the rest in the traced runs that find them"
     )
     bench_batch_assess(s, decls)
     if s.profile:
@@ -376,6 +396,43 @@ def bench_batch_assess(s: Settings, decls: Sequence[Declaration]) -> None:
         f"{ratio(times['lazy'], times['engine'])} (eager traces "
         f"{ratio(times['eager'], times['engine'])})"
     )
+
+
+WitnessKey = tuple[int, str, str]  # the declaration's id, the rule and its deciding part
+
+
+def found_witnesses(assess: Callable[[], object]) -> dict[WitnessKey, object]:
+    """The raw witnesses (before they are placed in their file) of every traced or
+    remembered explanation ``assess`` makes, by declaration, rule and deciding part."""
+    found: dict[WitnessKey, object] = {}
+    original = evaluate_module._raw_witnesses
+
+    def recording(pack: CompiledPack, rule: Any, part: str, decl: Declaration, as_of: Any) -> Any:
+        found[id(decl), rule.id, part] = raw = original(pack, rule, part, decl, as_of)
+        return raw
+
+    evaluate_module._raw_witnesses = recording  # type: ignore[assignment]
+    try:
+        assess()
+    finally:
+        evaluate_module._raw_witnesses = original  # type: ignore[assignment]
+    return found
+
+
+@contextlib.contextmanager
+def given_witnesses(found: dict[WitnessKey, object]) -> Iterator[None]:
+    """Each explanation's raw witnesses taken from ``found`` instead of a traced run: what is
+    left of assess with witnesses is placing them in the file and building the findings."""
+    original = evaluate_module._raw_witnesses
+
+    def given(pack: CompiledPack, rule: Any, part: str, decl: Declaration, as_of: Any) -> Any:
+        return found[id(decl), rule.id, part]
+
+    evaluate_module._raw_witnesses = given  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        evaluate_module._raw_witnesses = original  # type: ignore[assignment]
 
 
 @contextlib.contextmanager
