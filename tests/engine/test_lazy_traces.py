@@ -25,6 +25,7 @@ from licensecheck.declaration.loader import Declaration
 from licensecheck.engine import evaluate
 from licensecheck.engine.compile import CompiledPack
 from licensecheck.engine.evaluate import assess_compiled, closure_outcomes, run_rule
+from licensecheck.engine.explanation import explained
 from licensecheck.engine.models import Finding, Witness
 from licensecheck.engine.runtime import LazyTraceNode, Trace, TraceNode
 from licensecheck.packs.listing import list_packs
@@ -48,7 +49,7 @@ def _tree(node: TraceNode) -> Iterator[Any]:
 
 
 def _witnesses(outcome: evaluate.RuleOutcome, decl: Declaration) -> list[Witness]:
-    return [evaluate._witness(raw, decl) for raw in evaluate._explained(outcome)]
+    return [evaluate._witness(raw, decl) for raw in explained(outcome.trace)]
 
 
 #: The ways a rule is traced for its witnesses: the plain lazy trace (the reference), the
@@ -72,8 +73,8 @@ def _findings(pack: CompiledPack, decl: Declaration, as_of: dt.date, way: str) -
             patch.setattr(
                 evaluate,
                 "_traced_witnesses",
-                lambda pack, rule, _part, data, as_of: evaluate._explained(
-                    run_rule(pack.traced_rule(rule.id), data, as_of, Trace())
+                lambda pack, rule, _part, data, as_of: explained(
+                    run_rule(pack.traced_rule(rule.id), data, as_of, Trace()).trace
                 ),
             )
         else:

@@ -35,7 +35,8 @@ from typing import Any, Literal
 
 from ..declaration.loader import Declaration
 from ..engine.compile import CompiledPack
-from ..engine.evaluate import first_path_read, run_rule, trace_elements
+from ..engine.evaluate import run_rule
+from ..engine.explanation import first_path_read, trace_elements
 from ..engine.runtime import PathKey, Trace, TraceNode
 from ..errors import RuleRuntimeError
 from ..lang import nodes as n
