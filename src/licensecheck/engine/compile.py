@@ -435,9 +435,11 @@ class _Compiler:
                 return kind == "all"  # filtered out: cannot decide
             return filtered(kind, f, truth(body(e), expr, f"'{kind}'"))
 
+        lazy = _LazyElements(expr, (filt, body), (fast_filt, fast_body), f"'{kind}'")
+
         def _lazy_element(e: Env, scope: LoopScope) -> Any:
-            """:func:`_element_truth` from the untraced closures (see :func:`_lazily`)."""
-            found = _lazily(e, scope, expr, (filt, body), (fast_filt, fast_body), f"'{kind}'")
+            """:func:`_element_truth` from the untraced closures (:class:`_LazyElements`)."""
+            found = lazy.element(e, scope)
             if found is None:
                 return _element_truth(e)
             f, b_value = found
@@ -495,9 +497,11 @@ class _Compiler:
                 return f, None
             return f, item if body is None else body(e)
 
+        lazy = _LazyElements(expr, (filt, body), (fast_filt, fast_body), None)
+
         def _lazy_element(e: Env, item: Any, scope: LoopScope) -> tuple[Any, Any]:
-            """:func:`_element_value` from the untraced closures (see :func:`_lazily`)."""
-            found = _lazily(e, scope, expr, (filt, body), (fast_filt, fast_body), None)
+            """:func:`_element_value` from the untraced closures (:class:`_LazyElements`)."""
+            found = lazy.element(e, scope)
             if found is None:
                 return _element_value(e, item)
             f, b_value = found
@@ -516,60 +520,61 @@ _COMPILERS: dict[type[n.Node], Callable[[_Compiler, Any, frozenset[str]], Fn]] =
 _ONCE_A_DAY = frozenset({n.Arith, n.Call, n.Neg})
 
 
-def _lazily(
-    e: Env,
-    scope: LoopScope,
-    expr: n.Quantifier | n.Aggregate,
-    traced: tuple[Fn | None, Fn | None],
-    untraced: tuple[Fn | None, Fn | None],
-    body_truth: str | None,
-) -> tuple[Any, Any] | None:
-    """One element of a traced loop (a quantifier's or an aggregate's) from the untraced
-    closures of its filter and body: the filter's truth and the body's value (None where
-    the filter is false or there is no body; with ``body_truth``, a quantifier's, the body
-    must be true or false). Their nodes are recorded with those values and replayed traced
-    (``traced``) only when a reader asks. None when they raised: the loop then runs the
-    element traced, with the steps as they were, to record what it read before the error."""
-    trace, steps = e.trace, e.steps
-    assert trace is not None and trace.current is not None
-    fast_filt, fast_body = untraced
-    e.trace = None
-    try:
-        f = f_value = True if fast_filt is None else fast_filt(e)
-        if fast_filt is not None:
-            f = truth(f_value, expr, "'where'")
-        b_value = None if f is False or fast_body is None else fast_body(e)
-        if body_truth is not None and f is not False:
-            truth(b_value, expr, body_truth)
-    except RuleRuntimeError:
-        e.steps = steps
-        return None
-    finally:
-        e.trace = trace
-    filt, body = traced
-    ran = [(filt, expr.filter, f_value)] if filt is not None else []
-    if body is not None and f is not False:
-        ran.append((body, expr.body, b_value))
-    if ran:
-        parts, exprs, values = zip(*ran, strict=True)
-        _record_lazily(scope, e, parts, exprs, values)
-    return f, b_value
+class _LazyElements:
+    """The elements of one traced loop (a quantifier's or an aggregate's) from the untraced
+    closures of its filter and body, their nodes recorded with those values and replayed
+    traced only when a reader asks. What does not change from element to element is worked
+    out once, here: a loop may have thousands of elements."""
 
+    __slots__ = ("body_truth", "exprs", "fast", "just_filter", "parts", "with_body")
 
-def _record_lazily(
-    scope: LoopScope,
-    e: Env,
-    parts: tuple[Fn, ...],
-    exprs: tuple[n.Expr | None, ...],
-    values: tuple[Any, ...],
-) -> None:
-    """Append the nodes of one element's filter and body (those that ran: ``parts``, of
-    ``exprs``, which gave ``values``); their sub-evaluations come from one replay of
-    ``parts``, when first read."""
-    replay = ElementReplay(scope, e, parts)
-    children = e.trace.current.children  # type: ignore[union-attr]
-    for index, value in enumerate(values):
-        children.append(LazyTraceNode(exprs[index], value, replay, index))
+    def __init__(
+        self,
+        expr: n.Quantifier | n.Aggregate,
+        traced: tuple[Fn | None, Fn | None],
+        untraced: tuple[Fn | None, Fn | None],
+        body_truth: str | None,
+    ) -> None:
+        self.exprs = expr, expr.filter, expr.body
+        self.fast = untraced
+        self.body_truth = body_truth
+        filt, body = traced
+        #: the traced parts that run for an element whose filter is false, and for the
+        #: others (the body too, if there is one): what one replay runs
+        self.just_filter = (filt,) if filt is not None else ()
+        self.with_body = (*self.just_filter, body) if body is not None else self.just_filter
+
+    def element(self, e: Env, scope: LoopScope) -> tuple[Any, Any] | None:
+        """The filter's truth and the body's value for the element bound now (None where the
+        filter is false or there is no body; with ``body_truth``, a quantifier's, the body
+        must be true or false). None when they raised: the loop then runs the element
+        traced, with the steps as they were, to record what it read before the error."""
+        trace, steps = e.trace, e.steps
+        assert trace is not None and trace.current is not None
+        expr, filter_expr, body_expr = self.exprs
+        fast_filt, fast_body = self.fast
+        e.trace = None
+        try:
+            f = f_value = True if fast_filt is None else fast_filt(e)
+            if fast_filt is not None:
+                f = truth(f_value, expr, "'where'")
+            b_value = None if f is False or fast_body is None else fast_body(e)
+            if self.body_truth is not None and f is not False:
+                truth(b_value, expr, self.body_truth)
+        except RuleRuntimeError:
+            e.steps = steps
+            return None
+        finally:
+            e.trace = trace
+        parts = self.just_filter if f is False else self.with_body
+        if parts:  # the nodes of what ran, their sub-evaluations from one replay of it
+            replay = ElementReplay(scope, e, parts)
+            children = trace.current.children
+            if self.just_filter:
+                children.append(LazyTraceNode(filter_expr, f_value, replay, 0))
+            if len(parts) > len(self.just_filter):
+                children.append(LazyTraceNode(body_expr, b_value, replay, len(parts) - 1))
+        return f, b_value
 
 
 def _is_path(expr: n.Expr) -> bool:
