@@ -526,7 +526,7 @@ class _LazyElements:
     traced only when a reader asks. What does not change from element to element is worked
     out once, here: a loop may have thousands of elements."""
 
-    __slots__ = ("body_truth", "exprs", "fast", "just_filter", "parts", "with_body")
+    __slots__ = ("body_truth", "exprs", "fast", "just_filter", "with_body")
 
     def __init__(
         self,

@@ -217,10 +217,11 @@ def assess_compiled(
     witnesses: bool = True,
 ) -> Assessment:
     """The assessment of ``declaration``: statuses from the untraced rules; each ``fail``
-    and ``unknown`` rule runs again traced for its witnesses (at most :data:`~.explanation.MAX_WITNESSES`)
-    unless ``witnesses`` is false. Without witnesses the statuses, counts, score and
-    readiness are the same, but those findings name no witness and their message does not
-    say what to declare: for outputs that print none of them (``check --quiet``)."""
+    and ``unknown`` rule runs again traced for its witnesses (at most
+    :data:`~.explanation.MAX_WITNESSES`) unless ``witnesses`` is false. Without witnesses
+    the statuses, counts, score and readiness are the same, but those findings name no
+    witness and their message does not say what to declare: for outputs that print none of
+    them (``check --quiet``)."""
     outcomes = _declaration_outcomes(pack, declaration, as_of)
     explained: dict[str, list[Witness]] | None = {} if witnesses else None
     findings = [
