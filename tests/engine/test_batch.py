@@ -119,7 +119,7 @@ def test_jobs_auto_runs_a_process_per_cpu(tmp_path: Path, monkeypatch: pytest.Mo
     """``--jobs auto`` (or ``jobs = "auto"`` in the configuration) asks for one worker per
     CPU the process may use; the output is the serial run's."""
     import licensecheck.api as api
-    from licensecheck.cli import options
+    from licensecheck.engine import batch
 
     paths = generate(tmp_path / "firms", 6)
     asked = []
@@ -130,7 +130,7 @@ def test_jobs_auto_runs_a_process_per_cpu(tmp_path: Path, monkeypatch: pytest.Mo
         return real(*args, **kwargs)
 
     monkeypatch.setattr(api, "start_batch", recorded)
-    monkeypatch.setattr(options, "available_cpus", lambda: 3)
+    monkeypatch.setattr(batch, "available_cpus", lambda: 3)
     args = ["check", "--pack", PACK, *map(str, paths), "--as-of", AS_OF, "--format", "json"]
     serial = run(*args, "-j", "1")
     assert run(*args, "-j", "auto") == serial
@@ -373,14 +373,16 @@ def test_ctrl_c_while_workers_start_is_no_traceback(tmp_path: Path) -> None:
     n_chunks=st.integers(min_value=0, max_value=40),
     workers=st.integers(min_value=1, max_value=3),
     start_late=st.booleans(),
+    take_back=st.booleans(),
 )
 def test_chunks_come_back_in_order_whoever_assesses_them(
-    n_chunks: int, workers: int, start_late: bool
+    n_chunks: int, workers: int, start_late: bool, take_back: bool
 ) -> None:
     """This process takes chunks while the workers start, and once they have, only chunks
-    queued for a worker at the end of the batch (none has begun them); the results still
-    come in input order, and no more than FILES_IN_FLIGHT files per process (and a chunk)
-    are taken and not yet given back."""
+    queued for a worker at the end of the batch (none has begun them), and those only when
+    it may ``take_back`` (a CPU is spare); the results still come in input order, and no
+    more than FILES_IN_FLIGHT files per process (and a chunk) are taken and not yet given
+    back."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from licensecheck.engine import batch
@@ -405,7 +407,9 @@ def test_chunks_come_back_in_order_whoever_assesses_them(
     with ThreadPoolExecutor(workers) as pool:
         submit = functools.partial(pool.submit, assess, "worker")
         here = functools.partial(assess, "here")
-        for result in batch._in_order(iter(chunks), submit, here, workers, started):
+        for result in batch._in_order(
+            iter(chunks), submit, here, workers, started, take_back=take_back
+        ):
             given.append(result)
             if start_late and len(given) == 6:
                 started.set_result(None)  # the workers are ready from the third chunk on
@@ -416,6 +420,8 @@ def test_chunks_come_back_in_order_whoever_assesses_them(
         window = -(-workers * batch.FILES_IN_FLIGHT // 3)
         here = [i for i, chunk in enumerate(chunks) if by[chunk[0]] == "here"]
         assert all(i >= n_chunks - window for i in here)
+        if not take_back:
+            assert here == []
 
 
 def test_statuses_only_batches_never_trace(tmp_path: Path) -> None:

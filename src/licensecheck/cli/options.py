@@ -188,6 +188,8 @@ def _jobs(_ctx: click.Context, param: click.Parameter, value: int | str) -> int:
     """``--jobs``: a number of worker processes, or ``auto``, one per CPU this process may
     run on (the configuration's ``jobs`` comes here too)."""
     if value == "auto":
+        from ..engine.batch import available_cpus  # the batch's own count of CPUs
+
         return available_cpus()
     try:
         jobs = int(value)
@@ -200,15 +202,6 @@ def _jobs(_ctx: click.Context, param: click.Parameter, value: int | str) -> int:
             f"{value!r} is not a number of processes (1 or more, or 'auto')", param=param
         )
     return jobs
-
-
-def available_cpus() -> int:
-    """The CPUs this process may run on (its affinity, which containers and taskset narrow),
-    else all the machine's."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def jobs_option(f: F) -> F:
