@@ -22,9 +22,9 @@ from typing import Any, Final, NoReturn
 from .. import codes
 from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
-from ..lang.operations import arithmetic, compile_pattern, kind_of, runtime_error
+from ..lang.operations import arithmetic, kind_of, runtime_error
 from ..lang.values import UNKNOWN, Duration, add_duration, type_name
-from .comparisons import general_comparison
+from .comparisons import general_comparison, pattern_match
 from .runtime import BudgetExceeded, filtered, fold, member, membership, read_keys, truth
 from .runtime import _step as step
 
@@ -58,16 +58,6 @@ def call(func: str, value: Any, today: dt.date, node: n.Node) -> Any:
     if func == "days_since" and type(value) is dt.date:
         return (today - value).days
     raise runtime_error(f"'{func}' cannot take {type_name(value)}", node)
-
-
-def pattern_match(text: Any, pattern: Any, fixed: Any, node: n.Node) -> bool:
-    if type(text) is not str or type(pattern) is not str:
-        raise runtime_error(f"'matches' needs text, got {type_name(text)}", node)
-    try:
-        regex = fixed or compile_pattern(pattern)
-    except ValueError as exc:
-        raise runtime_error(f"invalid regular expression: {exc}", node) from None
-    return bool(regex.found_in(text))
 
 
 def date_shift(op: str, a: Any, b: Any, node: n.Node) -> Any:

@@ -109,12 +109,18 @@ def matches(expr: n.Compare, left: Fn, right: Fn) -> Fn:
         pattern = right(e)
         if pattern is UNKNOWN:
             return UNKNOWN
-        if type(text) is not str or type(pattern) is not str:
-            raise runtime_error(f"'matches' needs text, got {type_name(text)}", expr)
-        try:
-            regex = fixed_pattern or compile_pattern(pattern)
-        except ValueError as exc:
-            raise runtime_error(f"invalid regular expression: {exc}", expr) from None
-        return regex.found_in(text)
+        return pattern_match(text, pattern, fixed_pattern, expr)
 
     return matches
+
+
+def pattern_match(text: Any, pattern: Any, fixed: Any, node: n.Node) -> bool:
+    """``text matches pattern`` of two known values (``fixed``: the pattern compiled at load
+    when it is a literal): the closures' and the generated code's one definition."""
+    if type(text) is not str or type(pattern) is not str:
+        raise runtime_error(f"'matches' needs text, got {type_name(text)}", node)
+    try:
+        regex = fixed or compile_pattern(pattern)
+    except ValueError as exc:
+        raise runtime_error(f"invalid regular expression: {exc}", node) from None
+    return bool(regex.found_in(text))
