@@ -48,10 +48,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import batch
 import coldstart
@@ -411,39 +412,24 @@ def found_witnesses(assess: Callable[[], object]) -> dict[WitnessKey, object]:
         found[id(decl), rule.id, part] = raw = original(pack, rule, part, decl, as_of)
         return raw
 
-    evaluate_module._raw_witnesses = recording  # type: ignore[assignment]
-    try:
+    with mock.patch.object(evaluate_module, "_raw_witnesses", recording):
         assess()
-    finally:
-        evaluate_module._raw_witnesses = original  # type: ignore[assignment]
     return found
 
 
-@contextlib.contextmanager
-def given_witnesses(found: dict[WitnessKey, object]) -> Iterator[None]:
+def given_witnesses(found: dict[WitnessKey, object]) -> contextlib.AbstractContextManager[Any]:
     """Each explanation's raw witnesses taken from ``found`` instead of a traced run: what is
     left of assess with witnesses is placing them in the file and building the findings."""
-    original = evaluate_module._raw_witnesses
 
     def given(pack: CompiledPack, rule: Any, part: str, decl: Declaration, as_of: Any) -> Any:
         return found[id(decl), rule.id, part]
 
-    evaluate_module._raw_witnesses = given  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        evaluate_module._raw_witnesses = original  # type: ignore[assignment]
+    return mock.patch.object(evaluate_module, "_raw_witnesses", given)
 
 
-@contextlib.contextmanager
-def eager_traces() -> Iterator[None]:
+def eager_traces() -> contextlib.AbstractContextManager[Any]:
     """Witness traces recorded in full, as before lazy traces (the reference they match)."""
-    original = evaluate_module.Trace
-    evaluate_module.Trace = functools.partial(Trace, lazy=False)  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        evaluate_module.Trace = original  # type: ignore[misc]
+    return mock.patch.object(evaluate_module, "Trace", functools.partial(Trace, lazy=False))
 
 
 # ---------------------------------------------------------------- 2. pack load
