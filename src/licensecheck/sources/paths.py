@@ -63,16 +63,10 @@ class Positions:
 
     def within(self, path: Sequence[str | int]) -> tuple[int, int] | None:
         """:meth:`locate`, or ``None`` when the first key of ``path`` is not here (an absent
-        top-level section has no place in the file): one walk for both answers."""
-        node = self
-        for depth, key in enumerate(path):
-            deeper = node.get(key)
-            if deeper is None:
-                if depth == 0:
-                    return None
-                break
-            node = deeper
-        return (node.line, node.column)
+        top-level section has no place in the file)."""
+        if path and self.get(path[0]) is None:
+            return None
+        return self.locate(path)
 
     def __repr__(self) -> str:
         return f"Positions({self.line}, {self.column})"
