@@ -70,15 +70,18 @@ _new_object = object.__new__
 _set_attribute = object.__setattr__
 
 
-def constructed(cls: type[M], values: dict[str, Any]) -> M:
+def constructed(cls: type[M], values: dict[str, Any], fields_set: set[str] | None = None) -> M:
     """``cls.model_construct(**values)`` where ``values`` names every field of ``cls`` with a
-    value of its declared type, for a model without extras or private attributes (those
-    here). It skips model_construct's pass over each field's aliases and default, a third of
-    building a witness: a batch builds one per witness of every gap (issue #12). A test
-    holds it equal to model_construct."""
+    value of its declared type (``fields_set``: those set explicitly, by default all), for a
+    model without extras or private attributes (those here). It skips model_construct's pass
+    over each field's aliases and default, a third of building a witness: a batch builds one
+    per witness of every gap (issue #12). The one place that lays out a model's instance by
+    hand; a test holds it equal to model_construct."""
     model = _new_object(cls)
     _set_attribute(model, "__dict__", values)
-    _set_attribute(model, "__pydantic_fields_set__", set(values))
+    _set_attribute(
+        model, "__pydantic_fields_set__", set(values) if fields_set is None else fields_set
+    )
     _set_attribute(model, "__pydantic_extra__", None)
     _set_attribute(model, "__pydantic_private__", None)
     return model
@@ -88,12 +91,8 @@ def updated(model: M, changes: dict[str, Any]) -> M:
     """``model.model_copy(update=changes)`` for a model without extras or private attributes,
     ``changes`` naming its fields: one dict built instead of a copy and then an update. A
     test holds it equal to model_copy."""
-    copy = _new_object(type(model))
-    _set_attribute(copy, "__dict__", {**model.__dict__, **changes})
-    _set_attribute(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
-    _set_attribute(copy, "__pydantic_extra__", None)
-    _set_attribute(copy, "__pydantic_private__", None)
-    return copy
+    fields_set = model.__pydantic_fields_set__ | changes.keys()
+    return constructed(type(model), {**model.__dict__, **changes}, fields_set)
 
 
 def unset(value: Any) -> bool:
