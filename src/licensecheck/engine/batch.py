@@ -323,8 +323,8 @@ def _run_finished(
     from concurrent.futures import ProcessPoolExecutor, wait
 
     # ``jobs`` workers; this process assesses files only while spawned ones start (a spawned
-    # worker takes seconds to import and compile the pack) and, at the end, the chunks none
-    # has begun.
+    # worker takes seconds to import and compile the pack) and, at the end, with a CPU to
+    # spare, the chunks none has begun.
     # Otherwise it takes the results in order and writes them: for the batch JSON (about 150 KB
     # a declaration) that is work enough, and a process busy assessing holds the GIL its
     # executor's threads need to pass results and work to the workers, who then wait.
