@@ -10,9 +10,10 @@
    schema-typed generated code), through the other generated variants (untyped, as a raw
    mapping gets; loops fused or not), through the closures (``closure_outcomes``) and through
    the same rules hand-written in ``bench/handwritten.py``; statuses are checked equal first.
-   Full ``assess_compiled`` (messages, witness tracing) is reported as a separate line, and
-   again with each witness given (taken from that run, not traced): what placing and building
-   the witnesses costs, against what finding them costs.
+   Full ``assess_compiled`` (messages, witnesses) is reported as a separate line; again with
+   each witness given (taken from that run, not found afresh): what placing and building the
+   witnesses costs, against what finding them costs; and again with every witness from a
+   traced run (as before the direct way), checked to give the same assessments.
 2. Pack load + check + compile of generated 200- and 1,000-rule packs, with the one-off
    per-process costs (Lark parser build, declaration schema load) and the generated code's
    build (on a pack's first evaluation) reported separately.
@@ -34,7 +35,6 @@ import argparse
 import collections
 import contextlib
 import cProfile
-import functools
 import gc
 import importlib.util
 import io
@@ -75,7 +75,6 @@ from licensecheck.engine.evaluate import (
     validated,
 )
 from licensecheck.engine.pipeline import _no_garbage_collection as no_garbage_collection
-from licensecheck.engine.runtime import Trace
 from licensecheck.lang import parser
 from licensecheck.packs import cache
 from licensecheck.packs.loader import load_pack
@@ -283,6 +282,10 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         with given_witnesses(found):
             assess()
 
+    def assess_traced() -> None:
+        with traced_witnesses():
+            assess()
+
     pack.generated(_GENERATED_OUTCOMES, True)  # as a batch has it after its first declarations
     pack.generated(_GENERATED_OUTCOMES, False)
     assess()  # build the traced rules once, as a long-running process would have them
@@ -290,7 +293,11 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
     with given_witnesses(found):
         given = [assess_compiled(pack, decl, AS_OF) for decl in decls]
     if given != [assess_compiled(pack, decl, AS_OF) for decl in decls]:
-        raise SystemExit("the assessments with their witnesses given differ from the traced")
+        raise SystemExit("the assessments with their witnesses given differ from the found")
+    with traced_witnesses():
+        traced = [assess_compiled(pack, decl, AS_OF) for decl in decls]
+    if traced != given:
+        raise SystemExit("the assessments with witnesses from traced runs differ from the direct")
     variants = {
         "hand": hand,
         "engine": engine,
@@ -303,6 +310,7 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
     times["assess"] = median_time(assess, s.assess_reps)
     times["bare"] = median_time(assess_bare, s.assess_reps)
     times["given"] = median_time(assess_given, s.assess_reps)
+    times["traced"] = median_time(assess_traced, s.assess_reps)
     print(f"   {'variant':<42}{'total':>11}{'per decl':>13}{'per rule eval':>15}{'vs hand':>9}")
     loops, other = ("fused", "unfused") if FUSE_LOOPS else ("unfused", "fused")
     rows = (
@@ -313,8 +321,9 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         ("  generated: untyped, unfused (before)", "before"),
         ("engine: the closures (untraced)", "closures"),
         ("engine: assess_compiled, statuses only", "bare"),
-        ("engine: assess_compiled (+ witness traces)", "assess"),
-        ("  the same, each witness given (no trace)", "given"),
+        ("engine: assess_compiled (+ witnesses)", "assess"),
+        ("  the same, each witness given", "given"),
+        ("  the same, witnesses from traced runs", "traced"),
     )
     for label, key in rows:
         t = times[key]
@@ -349,7 +358,9 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
         f"   where assess with witnesses ({ratio(times['assess'], times['engine'])} evaluation) "
         f"goes: {ratio(times['bare'], times['engine'])} without witnesses, "
         f"{ratio(times['given'], times['engine'])} with each witness given (placing and building "
-        "them), the rest in the traced runs that find them"
+        "them), the rest in explaining the gaps to find them; witnesses from traced runs "
+        f"instead: {ratio(times['traced'], times['engine'])} "
+        f"(direct / traced: {ratio(times['assess'], times['traced'])})"
     )
     bench_batch_assess(s, decls)
     if s.profile:
@@ -361,7 +372,7 @@ def bench_evaluation(s: Settings, tmp: Path) -> tuple[float, float]:
 def bench_batch_assess(s: Settings, decls: Sequence[Declaration]) -> None:
     """What a batch pays per declaration: cn-credit-reporting (its fail and unknown findings
     with their witnesses) over the generated declarations, against its own evaluate_rules;
-    with the eager traces (every element recorded in full) as the reference for the lazy."""
+    with the witnesses from traced runs (before they were explained directly) for reference."""
     pack = licensecheck.prepare_pack("cn-credit-reporting")
     pack.generated(_GENERATED_OUTCOMES)
 
@@ -377,14 +388,14 @@ def bench_batch_assess(s: Settings, decls: Sequence[Declaration]) -> None:
         for decl in decls:
             assess_compiled(pack, decl, AS_OF, witnesses=False)
 
-    def assess_eager() -> None:
-        with eager_traces():
+    def assess_traced() -> None:
+        with traced_witnesses():
             assess()
 
-    assess_eager()  # the traced rules built once
+    assess_traced()  # the traced rules built once
     reps = s.assess_reps
     times = interleaved(
-        {"engine": engine, "bare": assess_bare, "lazy": assess, "eager": assess_eager}, reps
+        {"engine": engine, "bare": assess_bare, "direct": assess, "traced": assess_traced}, reps
     )
     findings = collections.Counter(
         f.status for decl in decls for f in assess_compiled(pack, decl, AS_OF).findings
@@ -394,8 +405,8 @@ def bench_batch_assess(s: Settings, decls: Sequence[Declaration]) -> None:
         f"{findings['fail'] + findings['unknown']:,} fail/unknown findings) x {len(decls)}: "
         f"evaluate_rules {us(times['engine'] / len(decls))}/declaration; assess_compiled "
         f"statuses only {ratio(times['bare'], times['engine'])}, with witnesses "
-        f"{ratio(times['lazy'], times['engine'])} (eager traces "
-        f"{ratio(times['eager'], times['engine'])})"
+        f"{ratio(times['direct'], times['engine'])} (from traced runs "
+        f"{ratio(times['traced'], times['engine'])})"
     )
 
 
@@ -403,8 +414,8 @@ WitnessKey = tuple[int, str, str]  # the declaration's id, the rule and its deci
 
 
 def found_witnesses(assess: Callable[[], object]) -> dict[WitnessKey, object]:
-    """The raw witnesses (before they are placed in their file) of every traced or
-    remembered explanation ``assess`` makes, by declaration, rule and deciding part."""
+    """The raw witnesses (before they are placed in their file) of every explanation
+    ``assess`` makes (found or remembered), by declaration, rule and deciding part."""
     found: dict[WitnessKey, object] = {}
     original = evaluate_module._raw_witnesses
 
@@ -418,7 +429,7 @@ def found_witnesses(assess: Callable[[], object]) -> dict[WitnessKey, object]:
 
 
 def given_witnesses(found: dict[WitnessKey, object]) -> contextlib.AbstractContextManager[Any]:
-    """Each explanation's raw witnesses taken from ``found`` instead of a traced run: what is
+    """Each explanation's raw witnesses taken from ``found`` instead of found afresh: what is
     left of assess with witnesses is placing them in the file and building the findings."""
 
     def given(pack: CompiledPack, rule: Any, part: str, decl: Declaration, as_of: Any) -> Any:
@@ -427,9 +438,9 @@ def given_witnesses(found: dict[WitnessKey, object]) -> contextlib.AbstractConte
     return mock.patch.object(evaluate_module, "_raw_witnesses", given)
 
 
-def eager_traces() -> contextlib.AbstractContextManager[Any]:
-    """Witness traces recorded in full, as before lazy traces (the reference they match)."""
-    return mock.patch.object(evaluate_module, "Trace", functools.partial(Trace, lazy=False))
+def traced_witnesses() -> contextlib.AbstractContextManager[Any]:
+    """Every witness found from a traced run, as before the direct way (which gives the same)."""
+    return mock.patch.object(evaluate_module, "direct_witnesses", lambda *_: None)
 
 
 # ---------------------------------------------------------------- 2. pack load

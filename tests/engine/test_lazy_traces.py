@@ -29,7 +29,6 @@ from licensecheck.engine.explanation import explained
 from licensecheck.engine.models import Finding, Witness
 from licensecheck.engine.runtime import LazyTraceNode, Trace, TraceNode
 from licensecheck.packs.listing import list_packs
-from licensecheck.sources.limits import Limits, limits_in_force
 
 PACKS = [*sorted(p.id for p in list_packs()), str(REPO / "bench" / "pack")]
 EXAMPLES = EXAMPLE_FILES
@@ -52,33 +51,22 @@ def _witnesses(outcome: evaluate.RuleOutcome, decl: Declaration) -> list[Witness
     return [evaluate._witness(raw, decl) for raw in explained(outcome.trace)]
 
 
-#: The ways a rule is traced for its witnesses: the plain lazy trace (the reference), the
-#: predictive one (what comes out unknown or false recorded at once), in full, and the
-#: predictive one with the part after a held `when` in full (what an explanation chooses
-#: between: evaluate._TraceChoice)
+#: The ways a rule is traced: the plain lazy trace (the reference, what a finding's witnesses
+#: come from where the direct way cannot tell), the predictive one (what comes out unknown or
+#: false recorded at once: what the direct way replays a part with) and in full (``explain``)
 WAYS = {
     "reference": lambda: Trace(),
     "predictive": lambda: Trace(predict=True),
     "in full": lambda: Trace(lazy=False),
-    "in full after when": lambda: Trace(predict=True, eager_after_when=True),
 }
 
 
 def _findings(pack: CompiledPack, decl: Declaration, as_of: dt.date, way: str) -> list[Finding]:
-    """The findings with every rule traced afresh, the one way (``reference``) or with the
-    choice fixed (``lazy``, ``in full``, or ``trial``: both)."""
+    """The findings with every rule's witnesses from a traced run made ``way``."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(evaluate, "witness_key", lambda *_: None)  # every rule traced here
-        if way == "reference":
-            patch.setattr(
-                evaluate,
-                "_traced_witnesses",
-                lambda pack, rule, _part, data, as_of: explained(
-                    run_rule(pack.traced_rule(rule.id), data, as_of, Trace()).trace
-                ),
-            )
-        else:
-            patch.setattr(evaluate._TraceChoice, "next_way", lambda _self: way)
+        patch.setattr(evaluate, "direct_witnesses", lambda *_: None)  # (test_direct_explanation)
+        patch.setattr(evaluate, "Trace", WAYS[way])
         return assess_compiled(pack, decl, as_of).findings
 
 
@@ -107,7 +95,7 @@ def _same_both_ways(pack: CompiledPack, decl: Declaration, as_of: dt.date) -> se
             assert (run.status, run.error) == (fast.status, fast.error), (c.rule.id, way)
             assert run.trace is not None
             assert list(_tree(run.trace.root)) == reference, (c.rule.id, way)
-    ways = ("lazy", "in full", "trial")
+    ways = ("predictive", "in full")
     findings = {way: _findings(pack, decl, as_of, way) for way in ("reference", *ways)}
     for way in ways:
         assert [f.rule_id for f in findings[way]] == [f.rule_id for f in findings["reference"]]
@@ -183,48 +171,3 @@ def test_a_null_top_level_field_is_absent_traced_or_not(require: str) -> None:
     assert evaluate_rules(pack, data, AS_OF)[0].status == "unknown"
     for trace in (Trace(), Trace(lazy=False)):
         assert run_rule(pack.traced_rule("T-1"), data, AS_OF, trace).status == "unknown"
-
-
-def test_where_one_way_runs_out_of_steps_the_reference_way_gives_the_witnesses() -> None:
-    """Each way of tracing spends steps otherwise (a traced loop goes on past the element
-    that decided it, a lazy one runs the elements untraced first): with a budget that a
-    trace in full runs out of and the plain lazy one does not, the witnesses are the plain
-    lazy trace's, whichever way the choice fell."""
-    pack = compile_rule(
-        'all s in data_sources: all t in data_sources: t.id != s.id or t.kind != "crawled"'
-    )
-    kinds = ["crawled" if i % 4 == 3 else "first_party" for i in range(12)]
-    data = {"data_sources": [{"id": f"d{i}", "kind": k} for i, k in enumerate(kinds)]}
-    decl = Declaration(data=data)
-    rule = pack.traced_rule("T-1")
-    found = 0
-    for budget in range(60, 200):
-        with limits_in_force(Limits(max_rule_steps=budget)):
-            reference = run_rule(rule, data, AS_OF, Trace())
-            if (
-                reference.status != "fail"
-                or run_rule(rule, data, AS_OF, Trace(lazy=False)).status != "error"
-            ):
-                continue
-            found += 1
-            expected = _findings(pack, decl, AS_OF, "reference")
-            assert expected[0].witnesses  # the plain lazy trace explains it
-            for way in ("lazy", "in full", "trial"):
-                assert _findings(pack, decl, AS_OF, way) == expected, (budget, way)
-    assert found  # such a budget exists: the test tests something
-
-
-def test_the_faster_way_of_tracing_is_kept_after_its_trials() -> None:
-    choice = evaluate._TraceChoice()
-    warm_up, trials = evaluate._TraceChoice.WARM_UP, evaluate._TraceChoice.TRIALS
-    assert [choice.next_way() for _ in range(warm_up)] == ["lazy"] * warm_up
-    orders = []
-    for lazily, in_full in [(3.0, 1.0), (2.0, 1.0), (1.0, 2.5)]:
-        assert choice.next_way() == "trial"
-        orders.append(choice.order())
-        choice.record(lazily=lazily, in_full=in_full)
-    assert len(set(orders)) == 2  # each way first in turn
-    assert trials == 3
-    assert [choice.next_way() for _ in range(3)] == ["in full"] * 3  # 4.5 s against 6 s
-    choice.record(lazily=0.0, in_full=100.0)  # later times change nothing
-    assert choice.next_way() == "in full"

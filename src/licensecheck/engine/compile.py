@@ -646,6 +646,18 @@ class CompiledPack:
         except PackError:
             return None
 
+    def part_closure(self, expr: n.Expr, bound: frozenset[str], *, traced: bool) -> Fn:
+        """One part of a rule or predicate (``bound``: the loop variables in scope there)
+        compiled on its own, traced or not, once: what an explanation without a trace
+        evaluates (:mod:`.direct_explanation`)."""
+        parts: dict[tuple[int, frozenset[str], bool], Fn] = self.shared(("parts",), dict)
+        key = (id(expr), bound, traced)
+        if key not in parts:
+            compilers: dict[bool, _Compiler] = self.shared(("part compilers",), dict)
+            compiler = compilers.setdefault(traced, _Compiler(self.checked, traced=traced))
+            parts[key] = compiler.expr(expr, bound)
+        return parts[key]
+
     def traced_rule(self, rule_id: str) -> CompiledRule:
         """The rule compiled in tracing mode (built on first use)."""
         if rule_id not in self._traced:

@@ -3,8 +3,9 @@
 Input: a :class:`~licensecheck.engine.compile.CompiledPack`, a loaded
 :class:`~licensecheck.declaration.loader.Declaration` and the assessment date. Output: an
 :class:`~licensecheck.engine.models.Assessment`. Each rule runs on its own: an ``error`` in one
-never stops the rest. Rules that fail or are unknown run a second time with tracing on,
-and the trace is reduced to the few declaration paths that decided the outcome.
+never stops the rest. For the rules that fail or are unknown, the few declaration paths
+that decided the outcome (witnesses) are found by explaining the deciding part directly
+(:mod:`.direct_explanation`), or, where that cannot tell, from a traced run.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import functools
-import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -25,6 +25,7 @@ from ..sources.limits import current_limits
 from ..sources.paths import format_path
 from .codegen_tree import Outcomes
 from .compile import CompiledPack, CompiledRule
+from .direct_explanation import direct_witnesses
 from .explanation import RawWitness, display_actual, explained
 from .gate import gap_blocks_readiness
 from .models import (
@@ -43,7 +44,7 @@ from .models import (
     updated,
 )
 from .rules import Rule
-from .runtime import Env, PathKey, Trace, budget_runs_out
+from .runtime import Env, PathKey, Trace
 from .witness_memo import static_reads, witness_key
 
 if TYPE_CHECKING:
@@ -182,8 +183,6 @@ def _run(compiled: CompiledRule, env: Env, trace: Trace | None) -> RuleOutcome:
                 if applies is UNKNOWN:
                     return _outcome("unknown", "when", trace)
                 return RuleOutcome("error", trace, "'when' did not give true or false")
-        if trace is not None and trace.eager_after_when:
-            trace.lazy = False
         result = compiled.require(env)
     except RuleRuntimeError as exc:
         return RuleOutcome("error", trace, exc.diagnostics[0].message)
@@ -217,7 +216,7 @@ def assess_compiled(
     witnesses: bool = True,
 ) -> Assessment:
     """The assessment of ``declaration``: statuses from the untraced rules; each ``fail``
-    and ``unknown`` rule runs again traced for its witnesses (at most
+    and ``unknown`` rule is explained for its witnesses (at most
     :data:`~.explanation.MAX_WITNESSES`) unless ``witnesses`` is false. Without witnesses
     the statuses, counts, score and readiness are the same, but those findings name no
     witness and their message does not say what to declare: for outputs that print none of
@@ -318,8 +317,8 @@ def _gap(
 
 def _unknown_when_key(pack: CompiledPack, rule: Rule) -> str | None:
     """What the witnesses of ``rule`` depend on when its ``when`` is unknown: the ``when``
-    alone (``require`` is never reached, and the explanation reads only the trace of the
-    part that decided), as printed. Rules sharing a condition (five rules of
+    alone (``require`` is never reached, and the explanation reads only the part that
+    decided), as printed. Rules sharing a condition (five rules of
     cn-personal-information apply when ``uses_entrusted_processors``) share its witnesses in
     a declaration, found once."""
     when = rule.when
@@ -425,8 +424,9 @@ def _raw_witnesses(
     pack: CompiledPack, rule: Rule, part: str, declaration: Declaration, as_of: dt.date
 ) -> list[RawWitness]:
     """The witnesses of ``rule`` (fail or unknown, decided by ``part``) before they are
-    placed in the file: from a traced run, or remembered from an earlier declaration with
-    the same plain values at the paths that part can read (:mod:`.witness_memo`)."""
+    placed in the file: explained directly or, where that cannot tell, from a traced run;
+    or remembered from an earlier declaration with the same plain values at the paths that
+    part can read (:mod:`.witness_memo`)."""
     decider = rule.when if part == "when" else rule.require
     assert decider is not None
     paths = pack.shared(("reads", rule.id, part), lambda: static_reads(decider, pack.checked))
@@ -436,7 +436,9 @@ def _raw_witnesses(
         found = memo.get((rule.id, part, key))
         if found is not None:
             return found
-    raw = _traced_witnesses(pack, rule, part, declaration.data, as_of)
+    raw = direct_witnesses(pack, decider, declaration.data, as_of)
+    if raw is None:
+        raw = _traced_witnesses(pack, rule, declaration.data, as_of)
     if key is not None:
         if len(memo) >= MEMO_SIZE:
             memo.clear()  # bounded; a batch fills it again with what recurs
@@ -445,85 +447,12 @@ def _raw_witnesses(
 
 
 def _traced_witnesses(
-    pack: CompiledPack, rule: Rule, part: str, data: dict[str, Any], as_of: dt.date
+    pack: CompiledPack, rule: Rule, data: dict[str, Any], as_of: dt.date
 ) -> list[RawWitness]:
-    """The witnesses of a traced run of ``rule``, its deciding ``part`` recorded lazily or,
-    once that has proved faster for it, in full (:class:`_TraceChoice`). Both give the
-    witnesses the plain lazy trace gives unless a run stops short: they spend steps (and
-    stack) differently, so where the budget runs out or the rule nests too deeply they may
-    stop at different places, and the plain lazy trace (the reference, as before there was
-    a choice) gives the witnesses then."""
-    compiled = pack.traced_rule(rule.id)
-    choice: _TraceChoice = pack.shared(("trace choice", rule.id, part), _TraceChoice)
-    ran_out = budget_runs_out()
-    way = choice.next_way()
-    if way == "trial":  # both ways on the same declaration, each first in turn
-        runs = {
-            eager: _timed_witnesses(compiled, part, data, as_of, eager) for eager in choice.order()
-        }
-        choice.record(lazily=runs[False][1], in_full=runs[True][1])
-        raw = runs[False][0]
-        stopped_short = runs[False][2] or runs[True][2]
-    else:
-        raw, _, stopped_short = _timed_witnesses(compiled, part, data, as_of, way == "in full")
-    if stopped_short or budget_runs_out() != ran_out:
-        return explained(run_rule(compiled, data, as_of, Trace()).trace)
-    return raw
-
-
-def _timed_witnesses(
-    compiled: CompiledRule, part: str, data: dict[str, Any], as_of: dt.date, eager: bool
-) -> tuple[list[RawWitness], float, bool]:
-    """The witnesses from one traced run, its deciding part in full (``eager``) or lazily;
-    the seconds it took; whether it stopped short (an error the untraced run did not
-    meet)."""
-    if eager and part == "when":
-        trace = Trace(lazy=False)
-    else:  # a `when` that held is recorded lazily: nothing reads it
-        trace = Trace(predict=True, eager_after_when=eager)
-    started = time.perf_counter()
-    outcome = run_rule(compiled, data, as_of, trace)
-    raw = explained(outcome.trace)
-    return raw, time.perf_counter() - started, outcome.status == "error"
-
-
-class _TraceChoice:
-    """Whether one rule's deciding part is explained faster from a lazy trace or from one
-    recorded in full. A lazy trace costs an untraced run and a replay of what the
-    explanation reads; a full one, every part: which is cheaper depends on the rule and the
-    data (from 2x one way to 20x the other on the bundled packs). After :data:`WARM_UP`
-    explanations (lazy: a check of a few files never pays for trials), the next
-    :data:`TRIALS` are made both ways on the same declaration and timed, and the faster way
-    is kept. Only the time changes: the witnesses are the same either way."""
-
-    WARM_UP = 8
-    TRIALS = 3
-    __slots__ = ("eager_wins", "explained", "seconds")
-
-    def __init__(self) -> None:
-        self.explained = 0
-        self.seconds = [0.0, 0.0]  # lazily, in full
-        self.eager_wins: bool | None = None
-
-    def next_way(self) -> str:
-        """``lazy``, ``in full`` or ``trial`` (both) for the next explanation."""
-        if self.eager_wins is not None:
-            return "in full" if self.eager_wins else "lazy"
-        self.explained += 1
-        return "trial" if self.explained > self.WARM_UP else "lazy"
-
-    def order(self) -> tuple[bool, bool]:
-        """Which way goes first in this trial (in turn: the second runs on warmer caches)."""
-        return (True, False) if self.explained % 2 else (False, True)
-
-    def record(self, lazily: float, in_full: float) -> None:
-        """The seconds one trial took each way (once the choice is made, nothing changes it)."""
-        if self.eager_wins is not None:
-            return
-        self.seconds[0] += lazily
-        self.seconds[1] += in_full
-        if self.explained >= self.WARM_UP + self.TRIALS:
-            self.eager_wins = self.seconds[1] < self.seconds[0]
+    """The witnesses of a traced run of ``rule``, for where the direct way cannot tell (an
+    error a traced loop meets past the element that decided it, a step budget run out): the
+    trace shows what the run read before it stopped."""
+    return explained(run_rule(pack.traced_rule(rule.id), data, as_of, Trace()).trace)
 
 
 def _witness(raw: RawWitness, declaration: Declaration) -> Witness:

@@ -10,7 +10,7 @@ quantifiers' offending elements, aggregates' counted elements and absent values.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from ..lang import nodes as n
@@ -39,18 +39,24 @@ def explained(trace: Trace | None) -> list[RawWitness]:
     if trace is None or not trace.root.children:
         return []
     decided = trace.root.children[-1]  # `when` (if it decided) or `require`
-    # one witness per place and value: several tests of one value (a threshold per tier)
-    # become one line whose expectation lists them all, not the same line once per test
-    merged: dict[tuple[Any, ...], list[RawWitness]] = {}
-    for w in _explain(decided, True):
+    return merged(explain_node(decided, True))
+
+
+def merged(found: Iterable[RawWitness]) -> list[RawWitness]:
+    """The witnesses an explanation ``found`` (read only as far as needed), at most
+    :data:`MAX_WITNESSES`: one per place and value, so that several tests of one value (a
+    threshold per tier) become one line whose expectation lists them all, not the same line
+    once per test."""
+    groups: dict[tuple[Any, ...], list[RawWitness]] = {}
+    for w in found:
         if w.path is None:
             continue
-        group = merged.setdefault((w.path, _same_value_key(w.actual)), [])
+        group = groups.setdefault((w.path, _same_value_key(w.actual)), [])
         if all(other.expected != w.expected for other in group):
             group.append(w)
-        if len(merged) > MAX_WITNESSES:
+        if len(groups) > MAX_WITNESSES:
             break
-    return [_joined(group) for group in merged.values()][:MAX_WITNESSES]
+    return [_joined(group) for group in groups.values()][:MAX_WITNESSES]
 
 
 def _same_value_key(actual: Any) -> Any:
@@ -66,27 +72,27 @@ def _joined(group: list[RawWitness]) -> RawWitness:
     return RawWitness(group[0].path, group[0].actual, "; ".join(expected) or None)
 
 
-def _explain(node: TraceNode, want: bool) -> Iterator[RawWitness]:
+def explain_node(node: TraceNode, want: bool) -> Iterator[RawWitness]:
     """The declaration paths that made ``node`` come out other than ``want``."""
     value = node.value
     if value is UNKNOWN:
-        yield from _absent(node)
+        yield from absent_within(node)
         return
     expr = node.expr
     kids = [c for c in node.children if c.element is None]
     if isinstance(expr, n.Not):
-        yield from _explain(kids[0], not want)
+        yield from explain_node(kids[0], not want)
     elif isinstance(expr, n.BoolOp):
         for child in kids:  # the parts that decided it; an unknown part did not
             if child.value is (not want):
-                yield from _explain(child, want)
+                yield from explain_node(child, want)
     elif isinstance(expr, n.Compare):
         yield from _compare_witness(node, want)
     elif isinstance(expr, n.Quantifier):
         yield from _quantifier_witness(node, want)
     elif isinstance(expr, n.If) and kids:
         chosen = kids[1] if kids[0].value is True else kids[-1]
-        yield from _explain(chosen, want)
+        yield from explain_node(chosen, want)
     elif isinstance(expr, n.Call) and expr.func == "declared":
         target = first_path_read(kids[0]) if kids else None
         if target is not None:
@@ -94,10 +100,10 @@ def _explain(node: TraceNode, want: bool) -> Iterator[RawWitness]:
     elif node.path is not None and not kids:
         yield RawWitness(node.path, value, literal_text(want))
     elif kids:  # a predicate or a path through one: explain its body
-        yield from _explain(kids[-1], want)
+        yield from explain_node(kids[-1], want)
 
 
-def _absent(node: TraceNode) -> Iterator[RawWitness]:
+def absent_within(node: TraceNode) -> Iterator[RawWitness]:
     """Declaration paths read as absent somewhere below an unknown result."""
     if node.path is not None and node.value is UNKNOWN and not node.children:
         yield RawWitness(node.path, UNKNOWN, None)
@@ -108,7 +114,7 @@ def _absent(node: TraceNode) -> Iterator[RawWitness]:
         # an unknown part, or a list literal holding one (x in [a.b, 5])
         holds_unknown = isinstance(child.value, list) and any(v is UNKNOWN for v in child.value)
         if child.element is None and (child.value is UNKNOWN or holds_unknown):
-            yield from _absent(child)
+            yield from absent_within(child)
     if node.path is not None and node.value is UNKNOWN and node.children:
         # a path whose base read was absent part-way (e.g. x.a.b with x.a missing)
         yield RawWitness(node.path, UNKNOWN, None)
@@ -125,6 +131,24 @@ def first_path_read(node: TraceNode) -> TraceNode | None:
     return None
 
 
+class Side(NamedTuple):
+    """One side of a comparison as an explanation sees it: its expression and value, the
+    path it read itself (a path expression) and the first declaration path read within it,
+    with that path's value."""
+
+    expr: n.Expr
+    value: Any
+    path: PathKey | None
+    first_read: tuple[PathKey, Any] | None
+
+
+def _side(node: TraceNode) -> Side:
+    assert node.expr is not None
+    first = first_path_read(node)
+    read = (first.path, first.value) if first is not None and first.path is not None else None
+    return Side(node.expr, node.value, node.path, read)
+
+
 def _compare_witness(node: TraceNode, want: bool) -> Iterator[RawWitness]:
     expr = node.expr
     assert isinstance(expr, n.Compare)
@@ -132,34 +156,43 @@ def _compare_witness(node: TraceNode, want: bool) -> Iterator[RawWitness]:
     if len(kids) < 2:
         return
     left, right = kids[0], kids[1]
-    subject, other, other_expr = left, right, expr.right
+    swapped, expected = compared(expr, want, _side(left), _side(right))
+    subject = right if swapped else left
+    if isinstance(subject.expr, n.Aggregate):
+        yield from _aggregate_witness(subject, expected)
+        return
+    yield from side_witness(_side(subject), expected)
+
+
+def compared(expr: n.Compare, want: bool, left: Side, right: Side) -> tuple[bool, str]:
+    """Which side of ``expr`` a witness shows (True: the right, the only one that reads the
+    declaration) and what the rule needed of it (``want``: whether it had to hold)."""
+    swapped = left.first_read is None and right.first_read is not None
+    other = left if swapped else right
     op: str = expr.op
-    if first_path_read(left) is None and first_path_read(right) is not None:
-        subject, other, other_expr = right, left, expr.left
+    if swapped:
         op = FLIPPED_OPERATORS.get(op, op)
         if op in ("in", "not in", "contains"):
             op = {"in": "contains", "not in": "does not contain", "contains": "in"}[op]
     if not want:
         op = NEGATED_OPERATORS.get(op, f"not {op}")
-    expected = f"{op} {_value_text(other_expr, other.value)}"
-    if isinstance(subject.expr, n.Aggregate):
-        yield from _aggregate_witness(subject, expected)
+    return swapped, f"{op} {_value_text(other.expr, other.value)}"
+
+
+def side_witness(subject: Side, expected: str) -> Iterator[RawWitness]:
+    """The witness of a comparison's ``subject`` (not an aggregate) that had to be
+    ``expected``: the path it read, or the first one read within it."""
+    if subject.path is not None:
+        yield RawWitness(subject.path, subject.value, expected)
         return
-    target = subject if subject.path is not None else first_path_read(subject)
-    if target is None:
+    if subject.first_read is None:
         return
-    if target is subject:
-        yield RawWitness(target.path, subject.value, expected)
-    elif isinstance(subject.expr, n.Coalesce) and target.value is UNKNOWN:
-        yield RawWitness(
-            target.path, _Text(f"not declared (default {display(subject.value)})"), expected
-        )
+    path, value = subject.first_read
+    if isinstance(subject.expr, n.Coalesce) and value is UNKNOWN:
+        yield RawWitness(path, _Text(f"not declared (default {display(subject.value)})"), expected)
     else:  # a computed value (date + 1 year, len(x), …): show the declared value and the whole test
-        assert subject.expr is not None
         yield RawWitness(
-            target.path,
-            target.value,
-            f"{expression_text(subject.expr, limit=80, within=Level.ADD)} {expected}",
+            path, value, f"{expression_text(subject.expr, limit=80, within=Level.ADD)} {expected}"
         )
 
 
@@ -172,11 +205,28 @@ def _value_text(expr: n.Expr, value: Any) -> str:
 
 
 def _aggregate_witness(node: TraceNode, expected: str) -> Iterator[RawWitness]:
+    assert isinstance(node.expr, n.Aggregate)
     coll = next((c for c in node.children if c.element is None), None)
-    if coll is not None and coll.path is not None:
-        yield RawWitness(coll.path, node.value, expected)
-    for element, children in trace_elements(node):
-        if all(c.value is True for c in children[:1]) and element.path is not None:
+    elements, _ = _visited(node, node.expr)
+    yield from counted(
+        node.expr, None if coll is None else coll.path, node.value, expected, elements
+    )
+
+
+def counted(
+    expr: n.Aggregate,
+    coll_path: PathKey | None,
+    value: Any,
+    expected: str,
+    elements: Sequence[Element],
+) -> Iterator[RawWitness]:
+    """The witnesses of an aggregate that had to be ``expected`` (and came to ``value``):
+    its collection, and each element it counted (its filter held, or it has none)."""
+    if coll_path is not None:
+        yield RawWitness(coll_path, value, expected)
+    for element in elements:
+        first = element.filter if expr.filter is not None else element.body
+        if (first is None or first is True) and element.path is not None:
             yield RawWitness(element.path, _label_value(element.value), "counted")
 
 
@@ -201,26 +251,70 @@ def trace_elements(node: TraceNode) -> Iterator[tuple[TraceNode, list[TraceNode]
         yield current, group
 
 
+class Element(NamedTuple):
+    """One list element a quantifier visited: its path and value, its filter's value (None
+    without a filter) and its body's value (None where the body did not run)."""
+
+    path: PathKey | None
+    value: Any
+    filter: Any
+    body: Any
+
+
 def _quantifier_witness(node: TraceNode, want: bool) -> Iterator[RawWitness]:
     expr = node.expr
     assert isinstance(expr, n.Quantifier)
+    elements, bodies = _visited(node, expr)
+    coll = next((c for c in node.children if c.element is None), None)
+
+    def explain_body(index: int, body_want: bool) -> Iterator[RawWitness]:
+        body = bodies[index]
+        assert body is not None
+        return explain_node(body, body_want)
+
+    yield from quantified(expr, want, None if coll is None else coll.path, elements, explain_body)
+
+
+def _visited(
+    node: TraceNode, expr: n.Quantifier | n.Aggregate
+) -> tuple[list[Element], list[TraceNode | None]]:
+    """The elements a traced loop recorded, and each one's body node (None where it has none)."""
+    has_filter = expr.filter is not None
+    elements: list[Element] = []
+    bodies: list[TraceNode | None] = []
+    for element, children in trace_elements(node):
+        filt = children[0] if has_filter and children else None
+        body = children[-1] if children and (not has_filter or len(children) > 1) else None
+        bodies.append(body)
+        elements.append(
+            Element(
+                element.path,
+                element.value,
+                None if filt is None else filt.value,
+                None if body is None else body.value,
+            )
+        )
+    return elements, bodies
+
+
+def quantified(
+    expr: n.Quantifier,
+    want: bool,
+    coll_path: PathKey | None,
+    elements: Sequence[Element],
+    explain_body: Callable[[int, bool], Iterator[RawWitness]],
+) -> Iterator[RawWitness]:
+    """The witnesses of a quantifier that had to come out ``want``, from the ``elements`` it
+    visited (``explain_body(i, want)``: the witnesses of element i's body) and the path of
+    its collection."""
     has_filter = expr.filter is not None
     # the body must hold (all) or must not hold (none) for each element; `any` needs one
     body_want = want if expr.kind != "none" else not want
     # which body value made the quantifier come out as it did (the opposite of body_want)
     offending_value = not body_want if expr.kind != "any" else True
-    offenders = []
-    for element, children in trace_elements(node):
-        filt = children[0] if has_filter and children else None
-        body = children[-1] if children and (not has_filter or len(children) > 1) else None
-        if body is None or (filt is not None and filt.value is False):
-            continue
-        if body.value is offending_value and (expr.kind != "any" or not want):
-            offenders.append((element, body))
     if (expr.kind == "any" and want) or (expr.kind == "all" and not want):
-        coll = next((c for c in node.children if c.element is None), None)
-        count = sum(1 for _ in trace_elements(node))
-        if coll is not None and coll.path is not None:
+        count = len(elements)
+        if coll_path is not None:
             quality = "qualifies" if expr.kind == "any" else "fails"
             actual = (
                 "an empty list"
@@ -233,19 +327,18 @@ def _quantifier_witness(node: TraceNode, want: bool) -> Iterator[RawWitness]:
                 if want
                 else f"some {expr.var} where not ({condition})"
             )
-            yield RawWitness(coll.path, _Text(actual), needed)
+            yield RawWitness(coll_path, _Text(actual), needed)
         if expr.kind == "any" and want:  # why each element fell short (the first few)
-            for _element, children in list(trace_elements(node))[:MAX_ELEMENTS_EXPLAINED]:
-                body = children[-1] if children else None
-                if (
-                    body is not None
-                    and body.value is False
-                    and (not has_filter or children[0].value is True)
-                ):
-                    yield from _explain(body, True)
+            for index, element in enumerate(elements[:MAX_ELEMENTS_EXPLAINED]):
+                if element.body is False and (not has_filter or element.filter is True):
+                    yield from explain_body(index, True)
         return
-    for element, body in offenders:
-        inner = list(_explain(body, body_want if expr.kind != "any" else False))
+    for index, element in enumerate(elements):
+        if element.body is None or element.filter is False:
+            continue
+        if element.body is not offending_value or (expr.kind == "any" and want):
+            continue
+        inner = list(explain_body(index, body_want if expr.kind != "any" else False))
         if inner:
             yield from inner
         elif element.path is not None:

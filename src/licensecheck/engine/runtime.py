@@ -102,9 +102,6 @@ class Trace:
     #: with ``lazy``: record at once the parts that come out unknown or false, which an
     #: explanation walks into; only the others wait for a reader
     predict: bool = False
-    #: once the rule's ``when`` has held, record the rest in full (``lazy`` turns False):
-    #: the ``when`` is not the part an explanation reads
-    eager_after_when: bool = False
 
     def __post_init__(self) -> None:
         self.current = self.root

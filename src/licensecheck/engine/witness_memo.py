@@ -4,16 +4,16 @@ Input: a checked pack, one of its rules, the part that decided (``when`` or ``re
 declaration's data and the assessment date. Output: a key, or None when the witnesses must be
 found afresh.
 
-A failing or unknown rule is run again traced and its trace reduced to witnesses, some 30-60
-us a finding, and a batch meets the same rule failing for the same reasons again and again (the
-same fields left out, the same lists not declared). What the deciding part can read of the
+A failing or unknown rule is explained for its witnesses, some 20-40 us a finding, and a
+batch meets the same rule failing for the same reasons again and again (the same fields left
+out, the same lists not declared). What the deciding part can read of the
 declaration is known from its text (through the predicates it names): the paths that start at
 a top-level field. Everything else it reads starts at a loop's variable, bound to an element
 of a collection, and a collection is a const, a computed value or one of those paths. So when
 the value at each of those paths is plain (text, numbers, booleans, dates, absent, or an empty
-list or mapping), no element of the declaration is ever visited, and the trace (and so the
-witnesses, before they are placed in the file) is fixed by those values and the date: they are
-the key. A value that is a list or mapping with something in it gives no key.
+list or mapping), no element of the declaration is ever visited, and the explanation (and so
+the witnesses, before they are placed in the file) is fixed by those values and the date: they
+are the key. A value that is a list or mapping with something in it gives no key.
 """
 
 from __future__ import annotations

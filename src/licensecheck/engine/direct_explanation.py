@@ -1,0 +1,448 @@
+"""A failing or unknown rule's witnesses without a trace: the deciding part explained by
+evaluating its parts again, untraced, only where the explanation walks.
+
+Input: a compiled pack, the part of a rule that decided (``when`` or ``require``), a
+declaration's data and the assessment date. Output: the :class:`~.explanation.RawWitness`
+list :func:`~.explanation.explained` gives for a traced run of the rule, or None where this
+way cannot tell (the caller then traces the rule).
+
+A traced run records every part of the rule and every element its loops visit, and the
+explanation then reads a few of them: the parts that decided, and the offending elements of
+a quantifier. Here the explanation drives instead. Each part it walks into is evaluated by
+its untraced closure (the values a trace would hold), a quantifier visits its elements as a
+traced loop does, and only the offending ones are explained further. The Kleene reasoning
+(which parts decided, which elements offend, what a comparison needed) is
+:mod:`.explanation`'s, shared with the traced way: :func:`~.explanation.compared`,
+:func:`~.explanation.side_witness` and :func:`~.explanation.quantified`.
+
+The parts this module does not reason about (an unknown value, aggregates, predicates
+read through a path, computed indexes, calls other than ``declared``) are run traced on
+their own, under the same bindings, and their trace explained as usual: the same
+sub-evaluations the whole rule's trace holds for them. Any error, a step budget run out, or
+nesting too deep gives None, and the caller's traced run decides what is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import RuleRuntimeError
+from ..lang import nodes as n
+from ..lang.printer import literal_text
+from ..lang.values import UNKNOWN
+from .codegen_tree import path_steps
+from .compile import CompiledPack
+from .explanation import (
+    Element,
+    RawWitness,
+    Side,
+    absent_within,
+    compared,
+    counted,
+    explain_node,
+    merged,
+    quantified,
+    side_witness,
+)
+from .runtime import (
+    _UNSET,
+    Env,
+    PathKey,
+    Trace,
+    _charge,
+    _collection,
+    _restore,
+    budget_runs_out,
+    truth,
+)
+
+
+class _NotSimple(Exception):
+    """A part whose reads this module does not follow (its caller replays it traced)."""
+
+
+class _Stop(Exception):
+    """A replayed part stopped short: the caller's traced run decides the witnesses."""
+
+
+def direct_witnesses(
+    pack: CompiledPack, expr: n.Expr, data: dict[str, Any], as_of: dt.date
+) -> list[RawWitness] | None:
+    """The witnesses of ``expr``, the part of a rule that decided its status (the ones a
+    traced run gives), or None where they must come from a traced run."""
+    ran_out = budget_runs_out()
+    explainer = _Explainer(pack, Env(data, as_of))
+    try:
+        found = merged(explainer.explain(expr, frozenset(), True))
+    except (RuleRuntimeError, RecursionError, _Stop):
+        return None
+    return None if budget_runs_out() != ran_out else found
+
+
+class _Explainer:
+    """One explanation: the pack's closures and the evaluation state they run in."""
+
+    __slots__ = ("e", "pack", "paths", "predicates")
+
+    def __init__(self, pack: CompiledPack, e: Env) -> None:
+        self.pack = pack
+        self.e = e
+        self.predicates = pack.checked.predicates
+        #: each path expression's name and fixed keys, by the expression's id (the pack's
+        #: expressions live as long as it does)
+        self.paths: dict[int, tuple[str, PathKey]] = pack.shared(("explained paths",), dict)
+
+    def value(self, expr: n.Expr, bound: frozenset[str]) -> Any:
+        return self.pack.part_closure(expr, bound, traced=False)(self.e)
+
+    def explain(self, expr: n.Expr, bound: frozenset[str], want: bool) -> Iterator[RawWitness]:
+        """What made ``expr`` come out other than ``want`` (as :func:`explain_node`)."""
+        yield from self._explained(expr, bound, self.value(expr, bound), want)
+
+    def _explained(
+        self, expr: n.Expr, bound: frozenset[str], value: Any, want: bool
+    ) -> Iterator[RawWitness]:
+        kind = type(expr)
+        if value is UNKNOWN:
+            yield from self._absent(expr, bound, value)
+        elif kind is n.Not:
+            assert isinstance(expr, n.Not)
+            yield from self.explain(expr.operand, bound, not want)
+        elif kind is n.BoolOp:
+            assert isinstance(expr, n.BoolOp)
+            # a traced run evaluates the right side even where the left decided, so that
+            # every failing part is shown at once (should it raise there, the traced run
+            # decides what is shown)
+            for part in (expr.left, expr.right):
+                held = self.value(part, bound)
+                if held is (not want):  # the parts that decided it; an unknown one did not
+                    yield from self._explained(part, bound, held, want)
+        elif kind is n.Compare:
+            assert isinstance(expr, n.Compare)
+            yield from self._compare(expr, bound, want)
+        elif kind is n.Quantifier:
+            assert isinstance(expr, n.Quantifier)
+            yield from self._quantifier(expr, bound, want)
+        elif kind is n.If:
+            assert isinstance(expr, n.If)
+            chosen = expr.then if self.value(expr.cond, bound) is True else expr.otherwise
+            yield from self._explained(chosen, bound, value, want)
+        elif kind is n.Coalesce:
+            assert isinstance(expr, n.Coalesce)
+            held = self.value(expr.value, bound)
+            if held is UNKNOWN:  # the default decided
+                yield from self._explained(expr.default, bound, value, want)
+            else:
+                yield from self._explained(expr.value, bound, held, want)
+        elif kind is n.Call and isinstance(expr, n.Call) and expr.func == "declared":
+            try:
+                read = self._first_read(expr.args[0], bound)
+            except _NotSimple:
+                yield from self._replayed(expr, bound, want)
+                return
+            if read is not None:
+                yield RawWitness(read[0], read[1], "declared" if want else "not declared")
+        elif _is_path(expr):
+            yield from self._path_read(expr, bound, value, want)
+        elif kind is not n.Literal_:  # a literal reads nothing
+            yield from self._replayed(expr, bound, want)
+
+    def _path_read(
+        self, expr: n.Expr, bound: frozenset[str], value: Any, want: bool
+    ) -> Iterator[RawWitness]:
+        """A path expression's witness (the path it read, with its value; none for a const,
+        ``today`` or an element without a path); a predicate's, from its body."""
+        try:
+            path = self._path(expr, bound)
+        except _NotSimple:
+            if isinstance(expr, n.Name) and expr.name in self.predicates:
+                yield from self._explained(self.predicates[expr.name], frozenset(), value, want)
+            else:
+                yield from self._replayed(expr, bound, want)
+            return
+        if path is not None:
+            yield RawWitness(path, value, literal_text(want))
+
+    def _absent(self, expr: n.Expr, bound: frozenset[str], value: Any) -> Iterator[RawWitness]:
+        """The declaration paths read as absent within ``expr`` (as the trace's
+        ``_absent``): every part a traced run evaluates that came out unknown, or a list
+        holding an unknown, but not past a ``??`` that supplied its default."""
+        if type(expr) is n.Coalesce or type(expr) is n.Literal_:
+            return
+        if _is_path(expr):
+            try:
+                path = self._path(expr, bound)
+            except _NotSimple:
+                if isinstance(expr, n.Name) and expr.name in self.predicates:
+                    yield from self._absent(self.predicates[expr.name], frozenset(), value)
+                else:
+                    yield from self._replayed(expr, bound, None)
+                return
+            if path is not None and value is UNKNOWN:
+                yield RawWitness(path, UNKNOWN, None)
+            return
+        if isinstance(expr, n.Quantifier | n.Aggregate):
+            yield from self._absent_in_loop(expr, bound)
+            return
+        parts = self._parts_evaluated(expr, bound)
+        if parts is None:
+            yield from self._replayed(expr, bound, None)
+            return
+        for part, held in parts:
+            if _unknown_within(held):
+                yield from self._absent(part, bound, held)
+
+    def _parts_evaluated(
+        self, expr: n.Expr, bound: frozenset[str]
+    ) -> list[tuple[n.Expr, Any]] | None:
+        """The parts of ``expr`` a traced run evaluates, in order, with their values (None
+        for the kinds left to a replay: aggregates, calls other than through their one
+        argument)."""
+        value = self.value
+        if isinstance(expr, n.Not | n.Neg):
+            return [(expr.operand, value(expr.operand, bound))]
+        if isinstance(expr, n.Call):
+            return [(expr.args[0], value(expr.args[0], bound))]
+        if isinstance(expr, n.ListExpr):
+            if all(type(item) is n.Literal_ for item in expr.items):
+                return []  # one constant: nothing evaluated
+            return [(item, value(item, bound)) for item in expr.items]
+        if isinstance(expr, n.BoolOp):  # unknown: neither side decided, both ran
+            return [(expr.left, value(expr.left, bound)), (expr.right, value(expr.right, bound))]
+        if isinstance(expr, n.Compare | n.Arith):
+            left = value(expr.left, bound)
+            both = isinstance(expr, n.Compare) and expr.op in ("in", "not in", "contains")
+            if left is UNKNOWN and not both:  # the right side is not read
+                return [(expr.left, left)]
+            return [(expr.left, left), (expr.right, value(expr.right, bound))]
+        if isinstance(expr, n.If):
+            cond = value(expr.cond, bound)
+            if cond is not True and cond is not False:
+                return [(expr.cond, cond)]
+            chosen = expr.then if cond is True else expr.otherwise
+            return [(expr.cond, cond), (chosen, value(chosen, bound))]
+        return None
+
+    def _compare(self, expr: n.Compare, bound: frozenset[str], want: bool) -> Iterator[RawWitness]:
+        try:
+            left, right = self._side(expr.left, bound), self._side(expr.right, bound)
+        except _NotSimple:
+            yield from self._replayed(expr, bound, want)
+            return
+        swapped, expected = compared(expr, want, left, right)
+        subject = right if swapped else left
+        if isinstance(subject.expr, n.Aggregate):
+            base, elements = self._elements(subject.expr, bound)
+            yield from counted(subject.expr, base, subject.value, expected, elements)
+        else:
+            yield from side_witness(subject, expected)
+
+    def _side(self, expr: n.Expr, bound: frozenset[str]) -> Side:
+        value = self.value(expr, bound)
+        path = self._path(expr, bound) if _is_path(expr) else None
+        if path is not None:
+            read: tuple[PathKey, Any] | None = (path, value)
+        elif isinstance(expr, n.Aggregate):
+            # the first path it reads is its collection's, if that has one (its elements'
+            # reads are not followed)
+            read = self._collection_read(expr, bound)
+        else:
+            read = self._first_read(expr, bound)
+        return Side(expr, value, path, read)
+
+    def _collection_read(
+        self, expr: n.Quantifier | n.Aggregate, bound: frozenset[str]
+    ) -> tuple[PathKey, Any]:
+        path = self._path(expr.collection, bound) if _is_path(expr.collection) else None
+        if path is None:
+            raise _NotSimple
+        return path, self.value(expr.collection, bound)
+
+    def _quantifier(
+        self, expr: n.Quantifier, bound: frozenset[str], want: bool
+    ) -> Iterator[RawWitness]:
+        try:
+            base, elements = self._elements(expr, bound)
+        except _NotSimple:
+            yield from self._replayed(expr, bound, want)
+            return
+        inner = bound | {expr.var}
+
+        def explain_body(index: int, body_want: bool) -> Iterator[RawWitness]:
+            element = elements[index]
+            with _Binding(self.e, expr.var, element.value, element.path):
+                yield from self._explained(expr.body, inner, element.body, body_want)
+
+        yield from quantified(expr, want, base, elements, explain_body)
+
+    def _absent_in_loop(
+        self, expr: n.Quantifier | n.Aggregate, bound: frozenset[str]
+    ) -> Iterator[RawWitness]:
+        """Absent values read by an unknown quantifier or aggregate: its collection, or what
+        each element's filter and body read (a traced loop goes on past an unknown element)."""
+        collection = self.value(expr.collection, bound)
+        if type(collection) is not list:  # unknown (a list, or the rule would have raised)
+            if _unknown_within(collection):
+                yield from self._absent(expr.collection, bound, collection)
+            return
+        try:
+            _, elements = self._elements(expr, bound)
+        except _NotSimple:
+            yield from self._replayed(expr, bound, None)
+            return
+        if _unknown_within(collection):
+            yield from self._absent(expr.collection, bound, collection)
+        inner = bound | {expr.var}
+        for element in elements:
+            parts = [
+                (part, held)
+                for part, held in ((expr.filter, element.filter), (expr.body, element.body))
+                if part is not None and _unknown_within(held)
+            ]
+            if parts:
+                with _Binding(self.e, expr.var, element.value, element.path):
+                    for part, held in parts:
+                        yield from self._absent(part, inner, held)
+
+    def _elements(
+        self, expr: n.Quantifier | n.Aggregate, bound: frozenset[str]
+    ) -> tuple[PathKey | None, list[Element]]:
+        """The path of a loop's collection, and every element a traced loop visits, with
+        its filter's and body's values. A traced loop stops at an element that raises once
+        its value is decided, with what that element read so far: that case (and any other
+        error) is left to the traced run."""
+        # a traced loop takes its elements' paths from a collection read as a path
+        base = self._path(expr.collection, bound) if _is_path(expr.collection) else None
+        items = self.value(expr.collection, bound)
+        _collection(items, expr)
+        e = self.e
+        _charge(e, len(items), expr)  # as a traced loop does, one element at a time
+        inner = bound | {expr.var}
+        closure = self.pack.part_closure
+        filt = None if expr.filter is None else closure(expr.filter, inner, traced=False)
+        body = None if expr.body is None else closure(expr.body, inner, traced=False)
+        # a quantifier's body must be true or false; an aggregate's is a value
+        what = f"'{expr.kind}'" if type(expr) is n.Quantifier else None
+        var = expr.var
+        variables, paths = e.vars, e.paths
+        saved = variables.get(var, _UNSET), paths.get(var, _UNSET)
+        elements: list[Element] = []
+        try:
+            for index, item in enumerate(items):
+                value = variables[var] = UNKNOWN if item is None else item
+                path = paths[var] = (*base, index) if base is not None else None
+                f = None if filt is None else filt(e)
+                passes = True if f is None else truth(f, expr, "'where'")
+                b = None if passes is False or body is None else body(e)
+                if what is not None and b is not None:
+                    truth(b, expr, what)
+                elements.append(_element((path, value, f, b)))
+        finally:
+            _restore(variables, var, saved[0])
+            _restore(paths, var, saved[1])
+        return base, elements
+
+    def _replayed(
+        self, expr: n.Expr, bound: frozenset[str], want: bool | None
+    ) -> Iterator[RawWitness]:
+        """``expr`` run traced on its own under the bindings it has here, and its trace
+        explained (``want``: what it had to come out; None for the absent values read in
+        it): the sub-evaluations the rule's whole trace records for it."""
+        e = self.e
+        trace = Trace(predict=True)
+        env = Env(e.root, e.today, trace=trace, max_steps=e.max_steps)
+        env.vars, env.paths, env.steps = dict(e.vars), dict(e.paths), e.steps
+        try:
+            self.pack.part_closure(expr, bound, traced=True)(env)
+        except RuleRuntimeError:
+            raise _Stop from None
+        e.steps = env.steps
+        node = trace.root.children[-1]
+        yield from absent_within(node) if want is None else explain_node(node, want)
+
+    def _path(self, expr: n.Expr, bound: frozenset[str]) -> PathKey | None:
+        """The declaration path a path expression reads (None: it reads a const, a loop
+        element that has no path, or ``today``); _NotSimple for a computed index or a
+        predicate read (a traced run records what they read in turn)."""
+        found = self.paths.get(id(expr))
+        if found is None:
+            found = self.paths[id(expr)] = _fixed_path(expr)
+        name, keys = found
+        if not name:
+            raise _NotSimple
+        if name in bound:
+            prefix = self.e.paths.get(name)
+            return None if prefix is None else prefix + keys
+        if name in self.predicates:
+            raise _NotSimple
+        if name in self.pack.checked.consts or name == "today":
+            return None
+        return (name, *keys)
+
+    def _first_read(self, expr: n.Expr, bound: frozenset[str]) -> tuple[PathKey, Any] | None:
+        """The first declaration path a traced run of ``expr`` reads, with its value (as
+        :func:`~.explanation.first_path_read`); _NotSimple for the parts not followed."""
+        if _is_path(expr):
+            path = self._path(expr, bound)
+            return None if path is None else (path, self.value(expr, bound))
+        if type(expr) is n.Literal_:
+            return None
+        parts = self._parts_evaluated(expr, bound)
+        if parts is None:
+            if not isinstance(expr, n.Coalesce):
+                raise _NotSimple
+            held = self.value(
+                expr.value, bound
+            )  # `??` reads its default only after an absent value
+            parts = [(expr.value, held)] + ([(expr.default, None)] if held is UNKNOWN else [])
+        for part, _ in parts:
+            found = self._first_read(part, bound)
+            if found is not None:
+                return found
+        return None
+
+
+class _Binding:
+    """A loop variable bound to one element (and its path) while that element is explained."""
+
+    __slots__ = ("e", "path", "saved", "value", "var")
+
+    def __init__(self, e: Env, var: str, value: Any, path: PathKey | None) -> None:
+        self.e, self.var, self.value, self.path = e, var, value, path
+
+    def __enter__(self) -> None:
+        e, var = self.e, self.var
+        self.saved = (e.vars.get(var, _UNSET), e.paths.get(var, _UNSET))
+        e.vars[var] = self.value
+        e.paths[var] = self.path
+
+    def __exit__(self, *_: object) -> None:
+        _restore(self.e.vars, self.var, self.saved[0])
+        _restore(self.e.paths, self.var, self.saved[1])
+
+
+#: an :class:`Element` from a tuple of its fields, without the named tuple's keyword handling
+#: (one is made for every element a loop visits)
+_element = functools.partial(tuple.__new__, Element)
+
+
+def _fixed_path(expr: n.Expr) -> tuple[str, PathKey]:
+    """A path expression's name and fixed keys (no name: it has a computed index, or
+    steps into something else than a name)."""
+    base, steps = path_steps(expr)
+    if type(base) is not n.Name or not all(type(s) is str or type(s) is int for s in steps):
+        return "", ()
+    assert isinstance(base, n.Name)
+    return base.name, tuple(steps)  # type: ignore[arg-type]
+
+
+def _is_path(expr: n.Expr) -> bool:
+    return type(expr) is n.Name or type(expr) is n.Attr or type(expr) is n.Index
+
+
+def _unknown_within(value: Any) -> bool:
+    """Whether an explanation of absent values walks into a part that gave ``value``."""
+    return value is UNKNOWN or (type(value) is list and any(v is UNKNOWN for v in value))
