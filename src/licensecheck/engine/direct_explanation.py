@@ -297,15 +297,17 @@ class _Explainer:
             yield from self._absent(expr.collection, bound, collection)
         inner = bound | {expr.var}
         for element in elements:
-            parts = [
-                (part, held)
-                for part, held in ((expr.filter, element.filter), (expr.body, element.body))
-                if part is not None and _unknown_within(held)
-            ]
-            if parts:
-                with _Binding(self.e, expr.var, element.value, element.path):
-                    for part, held in parts:
-                        yield from self._absent(part, inner, held)
+            filter_unknown = expr.filter is not None and _unknown_within(element.filter)
+            body_unknown = expr.body is not None and _unknown_within(element.body)
+            if not (filter_unknown or body_unknown):
+                continue
+            with _Binding(self.e, expr.var, element.value, element.path):
+                if filter_unknown:
+                    assert expr.filter is not None
+                    yield from self._absent(expr.filter, inner, element.filter)
+                if body_unknown:
+                    assert expr.body is not None
+                    yield from self._absent(expr.body, inner, element.body)
 
     def _elements(
         self, expr: n.Quantifier | n.Aggregate, bound: frozenset[str]
