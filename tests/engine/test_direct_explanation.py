@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import licensecheck
-from helpers.declarations import EXAMPLE_FILES, example, generated_one
+from helpers.declarations import EXAMPLE_FILES, example, example_or_generated, generated_one
 from helpers.mutations import CHANGES, differential, mutated
 from helpers.paths import REPO
 from helpers.rules import AS_OF, compile_rule
@@ -113,8 +113,7 @@ def test_the_direct_way_answers_most_findings_of_generated_declarations(pack_id:
 def test_the_direct_way_equals_the_trace_on_changed_declarations(
     pack_id: str, index: int, changes: list[tuple[int, str, Any]], as_of: dt.date
 ) -> None:
-    source = example(index) if index < len(EXAMPLE_FILES) else generated_one(index - 2)
-    _agreeing(compiled(pack_id), mutated(source.data, changes), as_of)
+    _agreeing(compiled(pack_id), mutated(example_or_generated(index).data, changes), as_of)
 
 
 #: Rules of each shape the direct way reasons about, or replays, with data that fails them

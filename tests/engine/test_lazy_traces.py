@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import licensecheck
-from helpers.declarations import EXAMPLE_FILES, example, generated_one
+from helpers.declarations import EXAMPLE_FILES, example, example_or_generated, generated_one
 from helpers.mutations import CHANGES, differential, mutated
 from helpers.paths import REPO
 from helpers.rules import AS_OF, compile_rule
@@ -131,8 +131,7 @@ def test_lazy_equals_eager_on_generated_declarations(pack_id: str, index: int) -
 def test_lazy_equals_eager_on_changed_declarations(
     pack_id: str, index: int, changes: list[tuple[int, str, Any]], as_of: dt.date
 ) -> None:
-    source = example(index) if index < len(EXAMPLES) else generated_one(index - len(EXAMPLES))
-    data = mutated(source.data, changes)
+    data = mutated(example_or_generated(index).data, changes)
     _same_both_ways(compiled(pack_id), Declaration(data=data), as_of)
 
 

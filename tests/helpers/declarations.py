@@ -29,6 +29,14 @@ def generated_one(index: int) -> Declaration:
     return generated(index + 1)[index]
 
 
+def example_or_generated(index: int) -> Declaration:
+    """Example ``index``, or past the examples a generated declaration: the sources the
+    differential tests change at random (``index`` up to ``len(EXAMPLE_FILES) + 1``)."""
+    if index < len(EXAMPLE_FILES):
+        return example(index)
+    return generated_one(index - len(EXAMPLE_FILES))
+
+
 @cache
 def example(index: int) -> Declaration:
     return licensecheck.load_declaration(EXAMPLE_FILES[index])

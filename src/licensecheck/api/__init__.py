@@ -314,7 +314,7 @@ def start_batch(
     witnesses: bool = True,
 ) -> BatchRun:
     """A batch prepared, not run: ``run.items()`` assesses the files in order, keeping nothing.
-    ``witnesses=False``: gaps are not traced for their witnesses (their messages do not name
+    ``witnesses=False``: gaps are not explained for their witnesses (their messages do not name
     them either), for a caller that shows only statuses, counts and scores; ignored with
     waivers or a baseline, which compare witnesses."""
     from ..engine.batch import start_batch as _start_batch

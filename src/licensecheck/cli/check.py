@@ -136,7 +136,7 @@ def check(
     if not single:
         if len(compiled) > 1 and any(t.fmt == "oscal" for t in targets):
             raise oscal_of_several_packs()
-        # --quiet text prints statuses and counts only: no gap is traced for its witnesses
+        # --quiet text prints statuses and counts only: no gap is explained for its witnesses
         witnesses = record or not (quiet and all(t.fmt == "text" for t in targets))
         runs = [
             start_batch(

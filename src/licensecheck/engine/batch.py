@@ -197,7 +197,7 @@ class BatchOptions(NamedTuple):
     waivers: WaiverSet | None = None
     baseline: Baseline | None = None
     evidence_root: str | None = None
-    #: trace the gaps for their witnesses (only outputs that print none may go without)
+    #: explain the gaps for their witnesses (only outputs that print none may go without)
     witnesses: bool = True
 
 
@@ -563,7 +563,7 @@ def start_batch(
     witnesses: bool = True,
 ) -> BatchRun:
     """Check and prepare a batch's options once (folders expanded), without assessing.
-    ``witnesses=False`` (without waivers or a baseline): the gaps are not traced for their
+    ``witnesses=False`` (without waivers or a baseline): the gaps are not explained for their
     witnesses, for outputs that print only statuses and counts."""
     from .pipeline import check_lang, load_baseline, parse_as_of, prepare_pack, prepare_waivers
 

@@ -4,9 +4,9 @@ Input: a compiled pack, one rule id, a :class:`~licensecheck.declaration.loader.
 the assessment date. Output: a :class:`Fix` (atomic :class:`Edit` s, cheapest first) or
 ``None`` where the rule's logic determines no change.
 
-The rule runs again with tracing on (as :mod:`licensecheck.engine.evaluate` does for witnesses) and
-the trace is *repaired* rather than explained: an ``and`` needs every failing part fixed, an
-``or`` or an ``any`` only the cheapest one; a comparison ``x >= C`` raises ``x`` to ``C``;
+The rule runs again with tracing on (as :mod:`licensecheck.engine.evaluate` does for the
+witnesses it cannot explain directly) and the trace is *repaired* rather than explained: an
+``and`` needs every failing part fixed, an ``or`` or an ``any`` only the cheapest one; a comparison ``x >= C`` raises ``x`` to ``C``;
 ``x + 1 year >= today`` is solved for ``x``; a boolean that must hold is set. Each edit has a
 cost, and the cheapest combination wins: setting a control (a boolean, a number, a date) costs
 1, re-describing what something *is* (an enum or text value) 2.5, adding a list entry 3, so
