@@ -7,19 +7,22 @@ list :func:`~.explanation.explained` gives for a traced run of the rule, or None
 way cannot tell (the caller then traces the rule).
 
 A traced run records every part of the rule and every element its loops visit, and the
-explanation then reads a few of them: the parts that decided, and the offending elements of
-a quantifier. Here the explanation drives instead. Each part it walks into is evaluated by
-its untraced closure (the values a trace would hold), a quantifier visits its elements as a
-traced loop does, and only the offending ones are explained further. The Kleene reasoning
-(which parts decided, which elements offend, what a comparison needed) is
-:mod:`.explanation`'s, shared with the traced way: :func:`~.explanation.compared`,
-:func:`~.explanation.side_witness` and :func:`~.explanation.quantified`.
+explanation then reads a few of them: the parts that decided, the offending elements of a
+quantifier, the counted ones of an aggregate, and the absent values below an unknown part.
+Here the explanation drives instead. Each part it walks into is evaluated by its own untraced
+closure (:meth:`~.compile.CompiledPack.part_closure`: the value a trace would hold), a loop
+visits its elements as a traced loop does, and only the elements that matter are explained
+further. The Kleene reasoning (which parts decided, which elements offend or count, what a
+comparison needed) is :mod:`.explanation`'s, shared with the traced way:
+:func:`~.explanation.compared`, :func:`~.explanation.side_witness`,
+:func:`~.explanation.quantified` and :func:`~.explanation.counted`.
 
-The parts this module does not reason about (an unknown value, aggregates, predicates
-read through a path, computed indexes, calls other than ``declared``) are run traced on
-their own, under the same bindings, and their trace explained as usual: the same
-sub-evaluations the whole rule's trace holds for them. Any error, a step budget run out, or
-nesting too deep gives None, and the caller's traced run decides what is shown.
+The parts whose reads this module does not follow (a computed index, a predicate read
+through a path, an aggregate inside a computed value, a loop over a predicate's list) are
+run traced on their own, under the same bindings, and their trace explained as usual: the
+sub-evaluations the whole rule's trace holds for them. An error (a traced loop goes on past
+the element that decided it, and may meet one the untraced loop never did), a step budget
+run out or nesting too deep gives None, and the caller's traced run decides what is shown.
 """
 
 from __future__ import annotations
@@ -198,9 +201,9 @@ class _Explainer:
     def _parts_evaluated(
         self, expr: n.Expr, bound: frozenset[str]
     ) -> list[tuple[n.Expr, Any]] | None:
-        """The parts of ``expr`` a traced run evaluates, in order, with their values (None
-        for the kinds left to a replay: aggregates, calls other than through their one
-        argument)."""
+        """The parts of ``expr`` a traced run evaluates, in order, with their values: for
+        ``not``, ``-``, calls, lists, ``and``/``or``, comparisons, arithmetic and ``if``
+        (None for the other kinds, which have rules of their own)."""
         value = self.value
         if isinstance(expr, n.Not | n.Neg):
             return [(expr.operand, value(expr.operand, bound))]
@@ -396,9 +399,8 @@ class _Explainer:
         if parts is None:
             if not isinstance(expr, n.Coalesce):
                 raise _NotSimple
-            held = self.value(
-                expr.value, bound
-            )  # `??` reads its default only after an absent value
+            # `??` reads its default only after an absent value
+            held = self.value(expr.value, bound)
             parts = [(expr.value, held)] + ([(expr.default, None)] if held is UNKNOWN else [])
         for part, _ in parts:
             found = self._first_read(part, bound)

@@ -6,6 +6,11 @@ Input: the :class:`~.runtime.Trace` of a rule run traced (lazily or in full). Ou
 :class:`RawWitness` tuples, at most :data:`MAX_WITNESSES`: for each part that made the rule
 come out as it did, the paths it read, walking into ``not``, ``and``/``or``, comparisons,
 quantifiers' offending elements, aggregates' counted elements and absent values.
+
+What a comparison, a quantifier or an aggregate shows (:func:`compared`,
+:func:`side_witness`, :func:`quantified`, :func:`counted`) is worked out from their parts'
+values alone, so :mod:`.direct_explanation`, which explains a rule without a trace, reasons
+through the same functions; :func:`merged` cuts both to the same witnesses.
 """
 
 from __future__ import annotations
@@ -131,6 +136,17 @@ def first_path_read(node: TraceNode) -> TraceNode | None:
     return None
 
 
+class Element(NamedTuple):
+    """One list element a quantifier or an aggregate visited: its path and value, its
+    filter's value (None without a filter) and its body's value (None where the body did not
+    run, or there is none)."""
+
+    path: PathKey | None
+    value: Any
+    filter: Any
+    body: Any
+
+
 class Side(NamedTuple):
     """One side of a comparison as an explanation sees it: its expression and value, the
     path it read itself (a path expression) and the first declaration path read within it,
@@ -249,16 +265,6 @@ def trace_elements(node: TraceNode) -> Iterator[tuple[TraceNode, list[TraceNode]
             group.append(child)
     if current is not None:
         yield current, group
-
-
-class Element(NamedTuple):
-    """One list element a quantifier visited: its path and value, its filter's value (None
-    without a filter) and its body's value (None where the body did not run)."""
-
-    path: PathKey | None
-    value: Any
-    filter: Any
-    body: Any
 
 
 def _quantifier_witness(node: TraceNode, want: bool) -> Iterator[RawWitness]:
