@@ -653,9 +653,11 @@ class CompiledPack:
         parts: dict[tuple[int, frozenset[str], bool], Fn] = self.shared(("parts",), dict)
         key = (id(expr), bound, traced)
         if key not in parts:
+            # one compiler each way, so that the predicates each compiles are shared
             compilers: dict[bool, _Compiler] = self.shared(("part compilers",), dict)
-            compiler = compilers.setdefault(traced, _Compiler(self.checked, traced=traced))
-            parts[key] = compiler.expr(expr, bound)
+            if traced not in compilers:
+                compilers[traced] = _Compiler(self.checked, traced=traced)
+            parts[key] = compilers[traced].expr(expr, bound)
         return parts[key]
 
     def traced_rule(self, rule_id: str) -> CompiledRule:
