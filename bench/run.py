@@ -419,8 +419,11 @@ def found_witnesses(assess: Callable[[], object]) -> dict[WitnessKey, object]:
     found: dict[WitnessKey, object] = {}
     original = evaluate_module._raw_witnesses
 
-    def recording(pack: CompiledPack, rule: Any, part: str, decl: Declaration, as_of: Any) -> Any:
-        found[id(decl), rule.id, part] = raw = original(pack, rule, part, decl, as_of)
+    def recording(
+        pack: CompiledPack, rule: Any, outcome: Any, decl: Declaration, as_of: Any
+    ) -> Any:
+        key = (id(decl), rule.id, outcome.decided_by)
+        found[key] = raw = original(pack, rule, outcome, decl, as_of)
         return raw
 
     with mock.patch.object(evaluate_module, "_raw_witnesses", recording):
@@ -432,15 +435,15 @@ def given_witnesses(found: dict[WitnessKey, object]) -> contextlib.AbstractConte
     """Each explanation's raw witnesses taken from ``found`` instead of found afresh: what is
     left of assess with witnesses is placing them in the file and building the findings."""
 
-    def given(pack: CompiledPack, rule: Any, part: str, decl: Declaration, as_of: Any) -> Any:
-        return found[id(decl), rule.id, part]
+    def given(pack: CompiledPack, rule: Any, outcome: Any, decl: Declaration, as_of: Any) -> Any:
+        return found[id(decl), rule.id, outcome.decided_by]
 
     return mock.patch.object(evaluate_module, "_raw_witnesses", given)
 
 
 def traced_witnesses() -> contextlib.AbstractContextManager[Any]:
     """Every witness found from a traced run, as before the direct way (which gives the same)."""
-    return mock.patch.object(evaluate_module, "direct_witnesses", lambda *_: None)
+    return mock.patch.object(evaluate_module, "direct_witnesses", lambda *_, **__: None)
 
 
 # ---------------------------------------------------------------- 2. pack load

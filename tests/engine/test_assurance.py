@@ -308,7 +308,7 @@ def test_no_evidence_and_no_demand_trace_nothing_more(
     # the same firm's witnesses would be remembered the second time (test_witness_memo.py)
     monkeypatch.setattr(evaluate, "witness_key", lambda *_: None)
     # and each gap explained by a traced run, as assurance explains passes
-    monkeypatch.setattr(evaluate, "direct_witnesses", lambda *_: None)
+    monkeypatch.setattr(evaluate, "direct_witnesses", lambda *_, **__: None)
     compiled = prepare_pack(make_pack(RULES))
     licensecheck.assess(firm(), compiled, as_of=DAY)
     assert traced == ["T-MLPS-002"]  # the one unknown, for its witnesses

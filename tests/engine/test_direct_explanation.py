@@ -31,6 +31,7 @@ from licensecheck.engine.evaluate import assess_compiled, closure_outcomes, run_
 from licensecheck.engine.explanation import MAX_WITNESSES, RawWitness, explained
 from licensecheck.engine.models import Finding
 from licensecheck.engine.runtime import Trace
+from licensecheck.lang.values import UNKNOWN
 from licensecheck.packs.listing import list_packs
 from licensecheck.sources.limits import Limits, limits_in_force
 
@@ -64,6 +65,9 @@ def _agreeing(pack: CompiledPack, data: dict[str, Any], as_of: dt.date) -> tuple
         decider = c.rule.when if fast.decided_by == "when" else c.rule.require
         assert decider is not None
         direct = direct_witnesses(pack, decider, data, as_of)
+        # told the value its status implies (as assess does), it explains the same
+        implied = False if fast.status == "fail" else UNKNOWN
+        assert direct_witnesses(pack, decider, data, as_of, value=implied) == direct
         if direct is not None:
             answered += 1
             assert _exact(direct) == _exact(explained(reference.trace)), c.rule.id
@@ -75,7 +79,7 @@ def _findings(pack: CompiledPack, decl: Declaration, as_of: dt.date, direct: boo
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(evaluate, "witness_key", lambda *_: None)  # every rule explained afresh
         if not direct:
-            patch.setattr(evaluate, "direct_witnesses", lambda *_: None)
+            patch.setattr(evaluate, "direct_witnesses", lambda *_, **__: None)
         return assess_compiled(pack, decl, as_of).findings
 
 

@@ -65,7 +65,9 @@ def _findings(pack: CompiledPack, decl: Declaration, as_of: dt.date, way: str) -
     """The findings with every rule's witnesses from a traced run made ``way``."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(evaluate, "witness_key", lambda *_: None)  # every rule traced here
-        patch.setattr(evaluate, "direct_witnesses", lambda *_: None)  # (test_direct_explanation)
+        patch.setattr(
+            evaluate, "direct_witnesses", lambda *_, **__: None
+        )  # (test_direct_explanation)
         patch.setattr(evaluate, "Trace", WAYS[way])
         return assess_compiled(pack, decl, as_of).findings
 

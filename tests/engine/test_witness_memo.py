@@ -118,7 +118,9 @@ def test_remembered_witnesses_are_those_found_afresh(
     found = []  # the explanations made (the others were remembered)
     real_direct_witnesses = evaluate.direct_witnesses
     monkeypatch.setattr(
-        evaluate, "direct_witnesses", lambda *a: found.append(a[1]) or real_direct_witnesses(*a)
+        evaluate,
+        "direct_witnesses",
+        lambda *a, **k: found.append(a[1]) or real_direct_witnesses(*a, **k),
     )
     for _ in range(2):  # the second time round, every key is known
         found.clear()

@@ -72,14 +72,23 @@ class _Stop(Exception):
 
 
 def direct_witnesses(
-    pack: CompiledPack, expr: n.Expr, data: dict[str, Any], as_of: dt.date
+    pack: CompiledPack,
+    expr: n.Expr,
+    data: dict[str, Any],
+    as_of: dt.date,
+    *,
+    value: Any = _UNSET,
 ) -> list[RawWitness] | None:
     """The witnesses of ``expr``, the part of a rule that decided its status (the ones a
-    traced run gives), or None where they must come from a traced run."""
+    traced run gives), or None where they must come from a traced run. ``value``: what
+    ``expr`` came to, where the caller knows it (False for a rule that fails, unknown for
+    one that is unknown); evaluated here otherwise."""
     ran_out = budget_runs_out()
     explainer = _Explainer(pack, Env(data, as_of))
     try:
-        found = merged(explainer.explain(expr, frozenset(), True))
+        if value is _UNSET:
+            value = explainer.value(expr, frozenset())
+        found = merged(explainer.explained(expr, frozenset(), value, True))
     except (RuleRuntimeError, RecursionError, _Stop):
         return None
     return None if budget_runs_out() != ran_out else found
@@ -101,19 +110,17 @@ class _Explainer:
     def value(self, expr: n.Expr, bound: frozenset[str]) -> Any:
         return self.pack.part_closure(expr, bound, traced=False)(self.e)
 
-    def explain(self, expr: n.Expr, bound: frozenset[str], want: bool) -> Iterator[RawWitness]:
-        """What made ``expr`` come out other than ``want`` (as :func:`explain_node`)."""
-        yield from self._explained(expr, bound, self.value(expr, bound), want)
-
-    def _explained(
+    def explained(
         self, expr: n.Expr, bound: frozenset[str], value: Any, want: bool
     ) -> Iterator[RawWitness]:
+        """What made ``expr`` come out as ``value``, not ``want`` (as :func:`explain_node`)."""
         kind = type(expr)
         if value is UNKNOWN:
             yield from self._absent(expr, bound, value)
         elif kind is n.Not:
             assert isinstance(expr, n.Not)
-            yield from self.explain(expr.operand, bound, not want)
+            operand = self.value(expr.operand, bound)
+            yield from self.explained(expr.operand, bound, operand, not want)
         elif kind is n.BoolOp:
             assert isinstance(expr, n.BoolOp)
             # a traced run evaluates the right side even where the left decided, so that
@@ -122,7 +129,7 @@ class _Explainer:
             for part in (expr.left, expr.right):
                 held = self.value(part, bound)
                 if held is (not want):  # the parts that decided it; an unknown one did not
-                    yield from self._explained(part, bound, held, want)
+                    yield from self.explained(part, bound, held, want)
         elif kind is n.Compare:
             assert isinstance(expr, n.Compare)
             yield from self._compare(expr, bound, want)
@@ -132,14 +139,14 @@ class _Explainer:
         elif kind is n.If:
             assert isinstance(expr, n.If)
             chosen = expr.then if self.value(expr.cond, bound) is True else expr.otherwise
-            yield from self._explained(chosen, bound, value, want)
+            yield from self.explained(chosen, bound, value, want)
         elif kind is n.Coalesce:
             assert isinstance(expr, n.Coalesce)
             held = self.value(expr.value, bound)
             if held is UNKNOWN:  # the default decided
-                yield from self._explained(expr.default, bound, value, want)
+                yield from self.explained(expr.default, bound, value, want)
             else:
-                yield from self._explained(expr.value, bound, held, want)
+                yield from self.explained(expr.value, bound, held, want)
         elif kind is n.Call and isinstance(expr, n.Call) and expr.func == "declared":
             try:
                 read = self._first_read(expr.args[0], bound)
@@ -162,7 +169,7 @@ class _Explainer:
             path = self._path(expr, bound)
         except _NotSimple:
             if isinstance(expr, n.Name) and expr.name in self.predicates:
-                yield from self._explained(self.predicates[expr.name], frozenset(), value, want)
+                yield from self.explained(self.predicates[expr.name], frozenset(), value, want)
             else:
                 yield from self._replayed(expr, bound, want)
             return
@@ -277,7 +284,7 @@ class _Explainer:
         def explain_body(index: int, body_want: bool) -> Iterator[RawWitness]:
             element = elements[index]
             with _Binding(self.e, expr.var, element.value, element.path):
-                yield from self._explained(expr.body, inner, element.body, body_want)
+                yield from self.explained(expr.body, inner, element.body, body_want)
 
         yield from quantified(expr, want, base, elements, explain_body)
 

@@ -281,7 +281,7 @@ def _finding(
         if key is not None and key in explained:
             witnesses = list(explained[key])
         else:
-            raw = _raw_witnesses(pack, rule, outcome.decided_by, declaration, as_of)
+            raw = _raw_witnesses(pack, rule, outcome, declaration, as_of)
             witnesses = [_witness(w, declaration) for w in raw]
             if key is not None:
                 explained[key] = witnesses
@@ -421,12 +421,17 @@ def _summary(findings: list[Finding]) -> Summary:
 
 
 def _raw_witnesses(
-    pack: CompiledPack, rule: Rule, part: str, declaration: Declaration, as_of: dt.date
+    pack: CompiledPack,
+    rule: Rule,
+    outcome: RuleOutcome,
+    declaration: Declaration,
+    as_of: dt.date,
 ) -> list[RawWitness]:
-    """The witnesses of ``rule`` (fail or unknown, decided by ``part``) before they are
-    placed in the file: explained directly or, where that cannot tell, from a traced run;
-    or remembered from an earlier declaration with the same plain values at the paths that
-    part can read (:mod:`.witness_memo`)."""
+    """The witnesses of ``rule`` (its ``outcome`` fail or unknown) before they are placed in
+    the file: explained directly or, where that cannot tell, from a traced run; or
+    remembered from an earlier declaration with the same plain values at the paths the part
+    that decided can read (:mod:`.witness_memo`)."""
+    part = outcome.decided_by
     decider = rule.when if part == "when" else rule.require
     assert decider is not None
     paths = pack.shared(("reads", rule.id, part), lambda: static_reads(decider, pack.checked))
@@ -436,7 +441,9 @@ def _raw_witnesses(
         found = memo.get((rule.id, part, key))
         if found is not None:
             return found
-    raw = direct_witnesses(pack, decider, declaration.data, as_of)
+    # the deciding part came to false (a rule that fails) or unknown
+    value = False if outcome.status == "fail" else UNKNOWN
+    raw = direct_witnesses(pack, decider, declaration.data, as_of, value=value)
     if raw is None:
         raw = _traced_witnesses(pack, rule, declaration.data, as_of)
     if key is not None:
