@@ -339,22 +339,25 @@ class _Explainer:
         # a quantifier's body must be true or false; an aggregate's is a value
         what = f"'{expr.kind}'" if type(expr) is n.Quantifier else None
         var = expr.var
-        variables, paths = e.vars, e.paths
-        saved = variables.get(var, _UNSET), paths.get(var, _UNSET)
+        variables = e.vars  # (untraced closures read no paths: the element's is kept aside)
+        saved = variables.get(var, _UNSET)
         elements: list[Element] = []
+        append = elements.append
         try:
             for index, item in enumerate(items):
                 value = variables[var] = UNKNOWN if item is None else item
-                path = paths[var] = (*base, index) if base is not None else None
-                f = None if filt is None else filt(e)
-                passes = True if f is None else truth(f, expr, "'where'")
+                f = passes = None if filt is None else filt(e)
+                if f is None:
+                    passes = True
+                elif f is not True and f is not False:
+                    passes = truth(f, expr, "'where'")  # unknown, or it raises
                 b = None if passes is False or body is None else body(e)
-                if what is not None and b is not None:
+                if what is not None and b is not True and b is not False and b is not None:
                     truth(b, expr, what)
-                elements.append(_element((path, value, f, b)))
+                path = (*base, index) if base is not None else None
+                append(_element((path, value, f, b)))
         finally:
-            _restore(variables, var, saved[0])
-            _restore(paths, var, saved[1])
+            _restore(variables, var, saved)
         return base, elements
 
     def _replayed(
