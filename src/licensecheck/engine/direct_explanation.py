@@ -49,6 +49,7 @@ from .explanation import (
     merged,
     quantified,
     side_witness,
+    unknown_within,
 )
 from .runtime import (
     _UNSET,
@@ -202,7 +203,7 @@ class _Explainer:
             yield from self._replayed(expr, bound, None)
             return
         for part, held in parts:
-            if _unknown_within(held):
+            if unknown_within(held):
                 yield from self._absent(part, bound, held)
 
     def _parts_evaluated(
@@ -266,10 +267,17 @@ class _Explainer:
     def _collection_read(
         self, expr: n.Quantifier | n.Aggregate, bound: frozenset[str]
     ) -> tuple[PathKey, Any]:
-        path = self._path(expr.collection, bound) if _is_path(expr.collection) else None
+        path = self._collection_path(expr, bound)
         if path is None:
             raise _NotSimple
         return path, self.value(expr.collection, bound)
+
+    def _collection_path(
+        self, expr: n.Quantifier | n.Aggregate, bound: frozenset[str]
+    ) -> PathKey | None:
+        """The path of a loop's collection, read as a path (a traced loop takes its elements'
+        paths from it); None for a computed collection."""
+        return self._path(expr.collection, bound) if _is_path(expr.collection) else None
 
     def _quantifier(
         self, expr: n.Quantifier, bound: frozenset[str], want: bool
@@ -295,7 +303,7 @@ class _Explainer:
         each element's filter and body read (a traced loop goes on past an unknown element)."""
         collection = self.value(expr.collection, bound)
         if type(collection) is not list:  # unknown (a list, or the rule would have raised)
-            if _unknown_within(collection):
+            if unknown_within(collection):
                 yield from self._absent(expr.collection, bound, collection)
             return
         try:
@@ -303,12 +311,12 @@ class _Explainer:
         except _NotSimple:
             yield from self._replayed(expr, bound, None)
             return
-        if _unknown_within(collection):
+        if unknown_within(collection):
             yield from self._absent(expr.collection, bound, collection)
         inner = bound | {expr.var}
         for element in elements:
-            filter_unknown = expr.filter is not None and _unknown_within(element.filter)
-            body_unknown = expr.body is not None and _unknown_within(element.body)
+            filter_unknown = expr.filter is not None and unknown_within(element.filter)
+            body_unknown = expr.body is not None and unknown_within(element.body)
             if not (filter_unknown or body_unknown):
                 continue
             with _Binding(self.e, expr.var, element.value, element.path):
@@ -326,8 +334,7 @@ class _Explainer:
         its filter's and body's values. A traced loop stops at an element that raises once
         its value is decided, with what that element read so far: that case (and any other
         error) is left to the traced run."""
-        # a traced loop takes its elements' paths from a collection read as a path
-        base = self._path(expr.collection, bound) if _is_path(expr.collection) else None
+        base = self._collection_path(expr, bound)
         items = self.value(expr.collection, bound)
         _collection(items, expr)
         e = self.e
@@ -393,8 +400,8 @@ class _Explainer:
             return None if prefix is None else prefix + keys
         if name in self.predicates:
             raise _NotSimple
-        if name in self.pack.checked.consts or name == "today":
-            return None
+        if not self.pack.checked.is_field(name):
+            return None  # a const or today
         return (name, *keys)
 
     def _first_read(self, expr: n.Expr, bound: frozenset[str]) -> tuple[PathKey, Any] | None:
@@ -455,8 +462,3 @@ def _fixed_path(expr: n.Expr) -> tuple[str, PathKey]:
 
 def _is_path(expr: n.Expr) -> bool:
     return type(expr) is n.Name or type(expr) is n.Attr or type(expr) is n.Index
-
-
-def _unknown_within(value: Any) -> bool:
-    """Whether an explanation of absent values walks into a part that gave ``value``."""
-    return value is UNKNOWN or (type(value) is list and any(v is UNKNOWN for v in value))

@@ -116,13 +116,17 @@ def absent_within(node: TraceNode) -> Iterator[RawWitness]:
     if isinstance(node.expr, n.Coalesce):
         return  # `??` supplied a default: the absence did not matter
     for child in node.children:
-        # an unknown part, or a list literal holding one (x in [a.b, 5])
-        holds_unknown = isinstance(child.value, list) and any(v is UNKNOWN for v in child.value)
-        if child.element is None and (child.value is UNKNOWN or holds_unknown):
+        if child.element is None and unknown_within(child.value):
             yield from absent_within(child)
     if node.path is not None and node.value is UNKNOWN and node.children:
         # a path whose base read was absent part-way (e.g. x.a.b with x.a missing)
         yield RawWitness(node.path, UNKNOWN, None)
+
+
+def unknown_within(value: Any) -> bool:
+    """Whether a part that gave ``value`` is walked into for the absent values below an
+    unknown result: it is unknown, or a list holding an unknown (x in [a.b, 5])."""
+    return value is UNKNOWN or (isinstance(value, list) and any(v is UNKNOWN for v in value))
 
 
 def first_path_read(node: TraceNode) -> TraceNode | None:
