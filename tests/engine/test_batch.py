@@ -325,6 +325,70 @@ def test_the_runs_own_files_in_the_folder_are_not_declarations(tmp_path: Path) -
     assert code == 0, err
 
 
+def test_a_report_redirected_into_the_folder_is_not_read(tmp_path: Path) -> None:
+    """``check folder > folder/report.json``: the shell creates the file, empty, before the
+    run scans the folder; the scan knows it as standard output and leaves it out."""
+    folder = tmp_path / "declarations"
+    folder.mkdir()
+    (folder / "firm.yaml").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    report = folder / "report.json"
+    command = [sys.executable, "-m", "licensecheck", "check", str(folder), "--pack", "starter"]
+    with report.open("w", encoding="utf-8") as stdout:
+        done = subprocess.run(
+            [*command, "--as-of", AS_OF, "--format", "json"],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""  # nothing left out: it was never a candidate
+    batch = json.loads(report.read_text(encoding="utf-8"))
+    assert [r["declaration"] for r in batch["results"]] == [str(folder / "firm.yaml")]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "kind"),
+    [
+        ("json", "a licensecheck batch-report document"),
+        ("sarif", "a SARIF log"),
+        ("oscal", "an OSCAL assessment-results document"),
+    ],
+)
+def test_an_earlier_report_under_any_name_is_left_out_with_a_warning(
+    tmp_path: Path, fmt: str, kind: str
+) -> None:
+    folder = tmp_path / "declarations"
+    folder.mkdir()
+    (folder / "firm.yaml").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run("check", str(folder), "--pack", "starter", "--as-of", AS_OF, "-f", fmt)
+    assert code == 1
+    earlier = folder / f"last-week.{fmt}.json"
+    earlier.write_text(out, encoding="utf-8")
+    code, out, err = run("check", str(folder), "--pack", "starter", "--as-of", AS_OF, "--quiet")
+    assert code == 1, err
+    assert out.startswith("1 file  ·  0 ready  ·  1 not ready  ·  0 with errors")
+    assert err.splitlines()[0] == (
+        f"{earlier}:1:1: warning: left out of the scan: {kind}, not a declaration"
+    )
+    # named on its own it is read as what it was given as, and fails as a declaration
+    code, _, err = run("check", str(earlier), "--pack", "starter", "--as-of", AS_OF)
+    assert code == 2
+    assert "unknown key" in err
+
+
+def test_a_declaration_that_names_its_schema_is_still_a_declaration(tmp_path: Path) -> None:
+    import yaml
+
+    folder = tmp_path / "declarations"
+    folder.mkdir()
+    data = {"$schema": "urn:licensecheck:schema:declaration:1", **yaml.safe_load(DEMO.read_text())}
+    (folder / "firm.json").write_text(json.dumps(data, default=str), encoding="utf-8")
+    notes: list[licensecheck.Diagnostic] = []
+    assert licensecheck.find_declarations([folder], notes=notes) == [str(folder / "firm.json")]
+    assert notes == []
+
+
 def test_a_batch_of_one_file_says_file(tmp_path: Path) -> None:
     folder = tmp_path / "one"
     folder.mkdir()

@@ -248,14 +248,20 @@ def find_declarations(
     *,
     exclude: Sequence[str | os.PathLike[str]] = (),
     outputs: Sequence[str | os.PathLike[str]] = (),
+    stdout_file: os.stat_result | None = None,
+    notes: list[Diagnostic] | None = None,
 ) -> list[str]:
     """Files as given; folders replaced by the ``*.yaml``/``*.yml``/``*.json`` files below
     them, leaving out ``exclude`` (a waiver file, a baseline). Each of ``outputs`` found by
     a scan is left out too when it is an earlier report, and refused when it is a
-    declaration (it would be overwritten)."""
+    declaration (it would be overwritten). A scan leaves out the file standard output is
+    redirected to (``stdout_file``) and JSON outputs of an earlier run, with a warning in
+    ``notes`` for each of those."""
     from ..engine.batch import expand_paths
 
-    return expand_paths(paths, exclude=exclude, outputs=outputs)
+    return expand_paths(
+        paths, exclude=exclude, outputs=outputs, stdout_file=stdout_file, notes=notes
+    )
 
 
 def packs_that_fit(declaration: DeclarationRef) -> list[PackFit]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -115,9 +117,15 @@ def check(
 
     targets = resolve_targets(formats, output, "text")
     written = [t.path for t in targets if t.path is not None]
+    left_out: list[Diagnostic] = []
     files = find_declarations(
-        declarations, exclude=[p for p in (waivers, baseline) if p is not None], outputs=written
+        declarations,
+        exclude=[p for p in (waivers, baseline) if p is not None],
+        outputs=written,
+        stdout_file=stdout_file(),
+        notes=left_out,
     )
+    echo_diagnostics(left_out)
     packs = choose_packs(packs, files)
     selection = RuleSelection(rule, skip_rule, domain)
     if record and selection:
@@ -217,6 +225,16 @@ class Shown(NamedTuple):
 
 #: ``--record``: a run's recorder, open while the run lasts, given each result as it arrives
 Store = Callable[["BatchRun"], AbstractContextManager[Callable[["Piece"], None]]]
+
+
+def stdout_file() -> os.stat_result | None:
+    """The regular file standard output is redirected to, if it is one: a scan of the folder
+    holding it must not read it as a declaration (the shell created it, empty)."""
+    try:
+        found = os.fstat(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # replaced, closed or not a real file
+        return None
+    return found if stat.S_ISREG(found.st_mode) else None
 
 
 def stream_outputs(

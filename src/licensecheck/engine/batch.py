@@ -19,6 +19,7 @@ import collections
 import datetime as dt
 import gc
 import os
+import re
 import signal
 import sys
 import threading
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar
 from .. import codes
 from .._record import Record, set_field
 from ..declaration.loader import STDIN_PATH
-from ..errors import Diagnostic, LicenseCheckError, UsageError
+from ..errors import Diagnostic, LicenseCheckError, Span, UsageError
 from ..output import encodable
 from ..packs.loader import LoadedPack
 from ..sources.limits import Limits, current_limits, set_process_limits
@@ -66,9 +67,17 @@ def expand_paths(
     *,
     exclude: Iterable[str | os.PathLike[str]] = (),
     outputs: Iterable[str | os.PathLike[str]] = (),
+    stdout_file: os.stat_result | None = None,
+    notes: list[Diagnostic] | None = None,
 ) -> list[str]:
     """Files as given; folders replaced by the declaration files below them (sorted), except
     ``exclude`` (the run's waiver file, baseline and output, which may sit among them).
+
+    A scan also leaves out the file the run's standard output goes to (``stdout_file``: a
+    shell's ``> folder/report.json`` creates it, empty, before the run starts) and the JSON
+    files that open as an output of licensecheck, SARIF or OSCAL (an earlier run's report
+    kept beside the declarations, under any name), each of those with a warning appended
+    to ``notes``.
 
     Raises :class:`UsageError` for a path that does not exist, a folder without
     declarations, or a symlink in a folder that leads outside it (a scan reads only what
@@ -90,7 +99,13 @@ def expand_paths(
             for output in outputs:
                 if any(_same(f, output) for f in scanned):
                     _refuse_declaration_output(output)
-            files = [f for f in scanned if os.path.realpath(f) not in skipped]
+            files = [
+                f
+                for f in scanned
+                if os.path.realpath(f) not in skipped
+                and not _written_by_the_run(f, stdout_file)
+                and not _earlier_output(f, notes)
+            ]
             if not files:
                 problems.append(
                     Diagnostic(
@@ -129,6 +144,58 @@ def _scan(folder: str, problems: list[Diagnostic]) -> list[str]:
             and os.path.isfile(os.path.join(top, name))
         )
     return sorted(files)
+
+
+def _written_by_the_run(path: str, stdout_file: os.stat_result | None) -> bool:
+    if stdout_file is None:
+        return False
+    try:
+        return os.path.samestat(os.stat(path), stdout_file)
+    except OSError:
+        return False
+
+
+#: How a JSON output opens that is never a declaration: one of licensecheck's own
+#: documents (``$schema`` first: a report, a batch report, a plan…, but not the declaration
+#: schema's id, which a declaration could name), SARIF (``$schema`` first, as licensecheck
+#: and most tools write it) or OSCAL assessment results. Only the opening is read.
+_OUTPUT_OPENING = re.compile(
+    rb'\A(?:\xef\xbb\xbf)?\s*\{\s*(?:"\$schema"\s*:\s*"(?:urn:licensecheck:schema:'
+    rb'(?!declaration:)(?P<kind>[a-z-]+):|(?P<sarif>[^"]*sarif[^"]*)")'
+    rb'|"(?P<oscal>assessment-results)"\s*:)'
+)
+_OPENING_BYTES = 512
+
+
+def _earlier_output(path: str, notes: list[Diagnostic] | None) -> bool:
+    """Whether ``path`` (found by a scan) is a JSON output rather than a declaration: a
+    warning says so, since a scan that read it would fail on its every key."""
+    if not path.lower().endswith(".json"):
+        return False
+    try:
+        with open(path, "rb") as file:
+            opening = file.read(_OPENING_BYTES)
+    except OSError:
+        return False  # the declaration reader says what is wrong
+    found = _OUTPUT_OPENING.match(opening)
+    if found is None:
+        return False
+    kind = (
+        f"a licensecheck {found['kind'].decode()} document"
+        if found["kind"]
+        else ("a SARIF log" if found["sarif"] else "an OSCAL assessment-results document")
+    )
+    if notes is not None:
+        notes.append(
+            Diagnostic(
+                codes.USAGE,
+                f"left out of the scan: {kind}, not a declaration",
+                Span(path, 1, 1),
+                level="warning",
+                hint="an earlier run's output? keep reports outside the scanned folder",
+            )
+        )
+    return True
 
 
 def _same(path: str, other: str | os.PathLike[str]) -> bool:
