@@ -25,12 +25,14 @@ from helpers.paths import REPO
 from helpers.rules import AS_OF, compile_rule
 from licensecheck.declaration.loader import Declaration
 from licensecheck.engine import evaluate
+from licensecheck.engine.codegen_elements import ElementLoop, element_loop
 from licensecheck.engine.compile import CompiledPack
 from licensecheck.engine.direct_explanation import direct_witnesses
 from licensecheck.engine.evaluate import assess_compiled, closure_outcomes, run_rule
 from licensecheck.engine.explanation import MAX_WITNESSES, RawWitness, explained
 from licensecheck.engine.models import Finding
 from licensecheck.engine.runtime import Trace
+from licensecheck.lang import nodes as n
 from licensecheck.lang.values import UNKNOWN
 from licensecheck.packs.listing import list_packs
 from licensecheck.sources.limits import Limits, limits_in_force
@@ -44,6 +46,25 @@ DATES = [dt.date(2026, 1, 15), dt.date(2021, 6, 1)]
 @cache
 def compiled(pack: str) -> CompiledPack:
     return licensecheck.prepare_pack(pack)
+
+
+@pytest.fixture(autouse=True, params=["closures", "generated loops"])
+def element_loops(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test both ways a loop's elements are visited: by the closures (a pack not yet
+    warm) and by generated element loops (engine/codegen_elements.py, a batch's), each
+    against the same trace."""
+    if request.param == "closures":
+        monkeypatch.setattr(CompiledPack, "element_loop", lambda *_: None)
+    else:
+        monkeypatch.setattr(CompiledPack, "element_loop", _generated_loop)
+    return str(request.param)
+
+
+def _generated_loop(
+    pack: CompiledPack, expr: n.Quantifier | n.Aggregate, bound: frozenset[str]
+) -> ElementLoop:
+    """The generated loop whether or not ``pack`` is warm (built afresh: tests are few)."""
+    return element_loop(pack.checked, expr, bound)
 
 
 def _exact(raw: list[RawWitness]) -> list[tuple[Any, ...]]:

@@ -126,7 +126,7 @@ def generate_pack(
 
 
 class _Emitter(FusionEmitter, TypedEmitter):
-    def __init__(self, pack: CheckedPack, outcomes: Outcomes, typed: bool) -> None:
+    def __init__(self, pack: CheckedPack, outcomes: Outcomes | None, typed: bool) -> None:
         self.pack = pack
         # what is known of the values in minted names: what validation guarantees (typed
         # variant only) and what the rule's text fixes (a literal, declared(…): both); the
@@ -149,7 +149,13 @@ class _Emitter(FusionEmitter, TypedEmitter):
         self.predicate_defs: Statements = []
         self.day_memos: list[str] = []  # per-call memos of today-only values
         self.frames: list[list[str]] = [[]]  # the memos each function being built assigns
-        self.outcomes = {field: self.value(getattr(outcomes, field)) for field in outcomes._fields}
+        # what each rule's block appends (none for code that gives no outcomes: an element
+        # loop, engine/codegen_elements.py)
+        self.outcomes = (
+            {}
+            if outcomes is None
+            else {field: self.value(getattr(outcomes, field)) for field in outcomes._fields}
+        )
 
     # -- names and values
     def mint(self, letter: str) -> str:

@@ -55,6 +55,7 @@ from .runtime import (
 
 if TYPE_CHECKING:
     from .codegen import GeneratedPack
+    from .codegen_elements import ElementLoop
 
 T = TypeVar("T")
 
@@ -659,6 +660,27 @@ class CompiledPack:
                 compilers[traced] = _Compiler(self.checked, traced=traced)
             parts[key] = compilers[traced].expr(expr, bound)
         return parts[key]
+
+    def element_loop(
+        self, expr: n.Quantifier | n.Aggregate, bound: frozenset[str]
+    ) -> ElementLoop | None:
+        """The generated loop that gives an explanation every element of ``expr`` with its
+        filter's and body's values (:mod:`.codegen_elements`), built once; None until this
+        pack runs its generated code (a batch, a server: a check of a few declarations never
+        loads the generator) and beyond the generator's bounds."""
+        if not self._generated:
+            return None
+        loops: dict[tuple[int, frozenset[str]], ElementLoop | None]
+        loops = self.shared(("element loops",), dict)
+        key = (id(expr), bound)
+        if key not in loops:
+            from .codegen_elements import element_loop
+
+            try:
+                loops[key] = element_loop(self.checked, expr, bound)
+            except PackError:
+                loops[key] = None
+        return loops[key]
 
     def traced_rule(self, rule_id: str) -> CompiledRule:
         """The rule compiled in tracing mode (built on first use)."""

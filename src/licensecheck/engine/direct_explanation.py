@@ -339,6 +339,10 @@ class _Explainer:
         _collection(items, expr)
         e = self.e
         _charge(e, len(items), expr)  # as a traced loop does, one element at a time
+        generated = self.pack.element_loop(expr, bound)
+        if generated is not None:  # the same loop as below, as generated code
+            visited, e.steps = generated(e.root, e.today, e.max_steps, e.steps, items, base, e.vars)
+            return base, visited
         inner = bound | {expr.var}
         closure = self.pack.part_closure
         filt = None if expr.filter is None else closure(expr.filter, inner, traced=False)
