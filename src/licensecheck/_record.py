@@ -57,6 +57,12 @@ class Record:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
         return f"{self.__class__.__qualname__}({shown})"
 
+    def replaced(self, **changes: Any) -> Any:
+        """A copy with ``changes`` (what :func:`dataclasses.replace` did), for a subclass
+        whose ``__init__`` takes each field by its name."""
+        fields = {name: getattr(self, name) for name in self.__match_args__}
+        return self.__class__(**{**fields, **changes})
+
     def __setattr__(self, name: str, value: object) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 

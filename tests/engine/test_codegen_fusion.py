@@ -5,7 +5,6 @@ for the untyped one; each fused rule keeps its own errors, budget and first deci
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import importlib.util
 import re
@@ -173,7 +172,7 @@ def test_only_declarations_validated_against_the_packs_schema_get_the_typed_code
     assert validated(pack, loaded)
     by_hand = Declaration(loaded.data, loaded.source)  # nobody vouches for its data
     assert not validated(pack, by_hand)
-    other_schema = dataclasses.replace(loaded, schema=build_schema({"type": "object"}))
+    other_schema = loaded.replaced(schema=build_schema({"type": "object"}))
     assert not validated(pack, other_schema)
     assert evaluate_rules(pack, loaded.data, AS_OF) == closure_outcomes(pack, loaded.data, AS_OF)
     assert set(pack._generated) == {False}  # a raw mapping: the untyped code

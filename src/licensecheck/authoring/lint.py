@@ -88,7 +88,7 @@ def _result(
     pack: str, diagnostics: list[Diagnostic], strict: bool, checked: CheckedPack | None = None
 ) -> LintResult:
     if strict:
-        diagnostics = [dataclasses.replace(d, level="error") for d in diagnostics]
+        diagnostics = [d.replaced(level="error") for d in diagnostics]
     unique = list(dict.fromkeys(diagnostics))
     return LintResult(pack, tuple(sorted(unique, key=Diagnostic.sort_key)), checked)
 

@@ -12,7 +12,6 @@ holds with another sha256 than the entry pins.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
@@ -51,7 +50,7 @@ def evidence_members(
 ) -> BundledEvidence:
     """The members for the evidence files of ``declaration``, read from ``source``."""
     # The declaration is named as the bundle holds it; its evidence lies beside the file.
-    on_disk = dataclasses.replace(declaration, source=os.fspath(source))
+    on_disk: Declaration = declaration.replaced(source=os.fspath(source))
     root = Path(evidence_root) if evidence_root is not None else None
     members: list[Member] = []
     warnings: list[tuple[str, str]] = []

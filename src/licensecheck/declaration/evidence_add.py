@@ -14,7 +14,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import codes
@@ -147,7 +147,7 @@ def _confine(
         evidence_file(probe, folder, root)
     except TrustError as refused:  # about the FILE argument, not a place in the declaration
         (diagnostic,) = refused.diagnostics
-        raise TrustError(replace(diagnostic, span=None)) from None
+        raise TrustError(diagnostic.replaced(span=None)) from None
 
 
 # --------------------------------------------------------------------------- the text

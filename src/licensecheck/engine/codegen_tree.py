@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from .._record import Record, set_field
 from ..declaration.schema import SchemaNode
 from ..errors import RuleRuntimeError
 from ..lang import nodes as n
@@ -72,17 +72,25 @@ class Outcomes(NamedTuple):
     error: Callable[[RuleRuntimeError], Any]
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(Record):
     """What is known of a value generated code holds in a minted name: it is of exactly the
     type ``kind``, or (unless ``certain``) unknown. ``node`` is its schema, for what its
     fields and elements are. Facts about declaration data come from validation, so only the
     schema-typed variant has them; facts the rule's text fixes (a literal is of its own type,
     ``declared(…)`` is true or false) hold in both variants."""
 
+    # a Record, not a frozen dataclass (built at every cold start, issue #12)
+    __slots__ = ("certain", "kind", "node")
+    __match_args__ = ("kind", "certain", "node")
+
     kind: type
     certain: bool
-    node: SchemaNode | None = None
+    node: SchemaNode | None
+
+    def __init__(self, kind: type, certain: bool, node: SchemaNode | None = None) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "certain", certain)
+        set_field(self, "node", node)
 
 
 def schema_fact(node: SchemaNode | None, certain: bool) -> Fact | None:

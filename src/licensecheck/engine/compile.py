@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import codes
+from .._record import Record, set_field
 from ..errors import Diagnostic, PackError, RuleRuntimeError, Span
 from ..lang import nodes as n
 from ..lang.operations import arithmetic, kind_of, runtime_error
@@ -62,11 +62,21 @@ T = TypeVar("T")
 # ---------------------------------------------------------------- compiler
 
 
-@dataclass(frozen=True)
-class CompiledRule:
+class CompiledRule(Record):
+    """A rule with its ``when`` and ``require`` compiled (a Record, not a frozen dataclass:
+    built at every cold start, issue #12)."""
+
+    __slots__ = ("require", "rule", "when")
+    __match_args__ = ("rule", "when", "require")
+
     rule: Rule
     when: Fn | None
     require: Fn
+
+    def __init__(self, rule: Rule, when: Fn | None, require: Fn) -> None:
+        set_field(self, "rule", rule)
+        set_field(self, "when", when)
+        set_field(self, "require", require)
 
 
 class _Compiler:
@@ -592,18 +602,35 @@ def _is_path(expr: n.Expr) -> bool:
 GENERATE_AFTER = 1000
 
 
-@dataclass(frozen=True)
-class CompiledPack:
+class CompiledPack(Record):
+    """A checked pack's rules compiled to closures, and what is built from them on demand
+    (traced rules, the generated function, values shared by all its assessments). Equal by
+    the checked pack and its rules."""
+
+    # a Record, not a frozen dataclass (built at every cold start, issue #12)
+    __slots__ = ("_cold_runs", "_generated", "_shared", "_traced", "checked", "rules")
+    __match_args__ = ("checked", "rules", "_traced", "_generated", "_cold_runs", "_shared")
+    _compared = ("checked", "rules")
+    _shown = ("checked", "rules")
+
     checked: CheckedPack
     rules: tuple[CompiledRule, ...]
-    _traced: dict[str, CompiledRule] = field(default_factory=dict, compare=False)
+    _traced: dict[str, CompiledRule]
     #: the generated function of these rules (typed variant or not: see
     #: :func:`~.codegen.generate_pack`), or the PackError generating it raised
-    _generated: dict[bool, GeneratedPack | PackError] = field(default_factory=dict, compare=False)
+    _generated: dict[bool, GeneratedPack | PackError]
     #: evaluations so far without the generated function (see :meth:`generated_when_warm`)
-    _cold_runs: list[int] = field(default_factory=lambda: [0], compare=False)
+    _cold_runs: list[int]
     #: values built from the pack alone, once (see :meth:`shared`)
-    _shared: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
+    _shared: dict[tuple[str, ...], Any]
+
+    def __init__(self, checked: CheckedPack, rules: tuple[CompiledRule, ...]) -> None:
+        set_field(self, "checked", checked)
+        set_field(self, "rules", rules)
+        set_field(self, "_traced", {})
+        set_field(self, "_generated", {})
+        set_field(self, "_cold_runs", [0])
+        set_field(self, "_shared", {})
 
     def shared(self, key: tuple[str, ...], build: Callable[[], T]) -> T:
         """``build()``, made once per ``key`` for this pack and then shared: for immutable

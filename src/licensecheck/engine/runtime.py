@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .. import codes
@@ -90,21 +89,23 @@ class TraceNode:
         self.element = element
 
 
-@dataclass(eq=False)
 class Trace:
-    root: TraceNode = field(default_factory=lambda: TraceNode(None))
-    current: TraceNode | None = None
-    last_path: PathKey | None = None
-    #: build a node's sub-evaluations only when a reader asks for them (witnesses look at
-    #: the deciding parts and a few offending elements); False records everything
-    #: (``explain``)
-    lazy: bool = True
-    #: with ``lazy``: record at once the parts that come out unknown or false, which an
-    #: explanation walks into; only the others wait for a reader
-    predict: bool = False
+    """What a traced run recorded (a plain class: a dataclass cost ~0.3 ms to build at every
+    cold start, issue #12; traces are compared by identity)."""
 
-    def __post_init__(self) -> None:
-        self.current = self.root
+    __slots__ = ("current", "last_path", "lazy", "predict", "root")
+
+    def __init__(self, *, lazy: bool = True, predict: bool = False) -> None:
+        self.root: TraceNode = TraceNode(None)
+        self.current: TraceNode | None = self.root
+        self.last_path: PathKey | None = None
+        #: build a node's sub-evaluations only when a reader asks for them (witnesses look
+        #: at the deciding parts and a few offending elements); False records everything
+        #: (``explain``)
+        self.lazy = lazy
+        #: with ``lazy``: record at once the parts that come out unknown or false, which an
+        #: explanation walks into; only the others wait for a reader
+        self.predict = predict
 
 
 class LazyTraceNode(TraceNode):

@@ -19,7 +19,6 @@ Where: ``$LICENSECHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/licensecheck``, else
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -458,7 +457,7 @@ def _spans(places: Any, files: list[str]) -> list[Span]:
 
 
 _INT, _OPTIONAL_INT = frozenset({int}), frozenset({int, type(None)})
-_SPAN_SETTERS = tuple(getattr(Span, f.name).__set__ for f in dataclasses.fields(Span))
+_SPAN_SETTERS = tuple(getattr(Span, name).__set__ for name in Span.__match_args__)
 
 
 def _value(data: Any, depth: int) -> Any:
