@@ -306,6 +306,25 @@ def test_refs_resolve_and_keep_the_local_description() -> None:
     assert "credit_history" in category.enum
 
 
+def test_a_ref_target_is_built_once_wherever_it_is_referred_to() -> None:
+    schema = build_schema(
+        {
+            "$defs": {"money": {"type": "object", "properties": {"cny": {"type": "number"}}}},
+            "properties": {
+                "capital": {"$ref": "#/$defs/money", "description": "registered capital"},
+                "revenue": {"$ref": "#/$defs/money"},
+            },
+        }
+    )
+    capital, revenue = schema.node_at(["capital"]), schema.node_at(["revenue"])
+    assert capital is not None and revenue is not None
+    # each place keeps its own pointer and description; below it, one subtree
+    assert (capital.pointer, capital.description) == ("/properties/capital", "registered capital")
+    assert (revenue.pointer, revenue.description) == ("/properties/revenue", "")
+    assert capital.properties["cny"] is revenue.properties["cny"]
+    assert capital.properties["cny"].pointer == "/$defs/money/properties/cny"
+
+
 def test_extensions_are_open_objects_of_anything() -> None:
     schema = load_declaration_schema()
     extensions = schema.node_at(["extensions"])

@@ -320,6 +320,9 @@ class _Builder:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
+        #: each ``$ref`` target built once: its subtree is the same wherever it is referred
+        #: to (its pointers are the target's); the schema refers to ``date`` alone 48 times
+        self.targets: dict[str, SchemaNode] = {}
 
     def build(self, schema: object, pointer: str, refs: tuple[str, ...]) -> SchemaNode:
         # The schema tree is small and hand-written, so recursion is bounded by its nesting;
@@ -370,8 +373,11 @@ class _Builder:
         if ref in refs:
             chain = " -> ".join((*refs, ref))
             raise _definition_error(pointer, f"recursive $ref is not supported ({chain})")
-        target = _resolve_pointer(self.document, ref[1:], pointer)
-        return self.build(target, ref[1:], (*refs, ref))
+        built = self.targets.get(ref)
+        if built is None:
+            target = _resolve_pointer(self.document, ref[1:], pointer)
+            built = self.targets[ref] = self.build(target, ref[1:], (*refs, ref))
+        return built
 
     def properties(
         self, schema: dict[str, Any], pointer: str, refs: tuple[str, ...]
