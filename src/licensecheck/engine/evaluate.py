@@ -403,12 +403,15 @@ def _summary(findings: list[Finding]) -> Summary:
     for (status, severity, domain, in_grace), count in tally.items():
         by_status[status] += count
         by_severity[severity][status] += count
-        by_domain.setdefault(domain, dict.fromkeys(STATUSES, 0))[status] += count
+        in_domain = by_domain.get(domain)
+        if in_domain is None:
+            in_domain = by_domain[domain] = dict.fromkeys(STATUSES, 0)
+        in_domain[status] += count
         if status in ("pass", "fail", "unknown", "error"):
             weight = SEVERITY_WEIGHTS[severity] * count
             total += weight
             passed += weight if status == "pass" else 0
-        if gap_blocks_readiness(status, in_grace, severity):
+        if ready and gap_blocks_readiness(status, in_grace, severity):
             ready = False
     score = int(100 * passed / total + 0.5) if total else 100
     counts = Counts(
