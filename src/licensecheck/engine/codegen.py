@@ -203,13 +203,10 @@ class _Emitter(FusionEmitter, TypedEmitter):
                 blocks.append(ast.Expr(_method(_load("_out"), "append", _load(kept[position]))))
             else:
                 blocks.extend(self.rule(rule))
-        memos = [_assign(memo, _load("_UNSET")) for _, memo in self.predicates.values()]
-        memos += [_assign(memo, _load("_UNSET")) for memo in self.day_memos]
         body: Statements = [
             _assign("_steps", _const(0)),
             _assign("_out", ast.List([], ast.Load())),
-            *memos,
-            *self.predicate_defs,
+            *self.prologue(),
             *blocks,
             ast.Return(_load("_out")),
         ]
@@ -224,6 +221,13 @@ class _Emitter(FusionEmitter, TypedEmitter):
         )
         function = ast.FunctionDef("_pack", arguments, body, [], None)
         return ast.Module([function], [])  # the audit gives every node its location
+
+    def prologue(self) -> Statements:
+        """What a generated function starts with, once its body is emitted: each predicate's
+        and each day-only value's memo unset, and the predicates' functions."""
+        memos = [_assign(memo, _load("_UNSET")) for _, memo in self.predicates.values()]
+        memos += [_assign(memo, _load("_UNSET")) for memo in self.day_memos]
+        return [*memos, *self.predicate_defs]
 
     def rule(self, rule: Rule) -> Statements:
         """One rule's block: its outcome appended, whatever happens inside."""

@@ -20,7 +20,6 @@ as the pack's own generated function is (:mod:`.codegen_safety`).
 from __future__ import annotations
 
 import ast
-import functools
 from collections.abc import Callable
 
 from ..errors import Span
@@ -40,11 +39,8 @@ from .codegen_tree import (
     _method,
     _pick,
 )
-from .explanation import Element
+from .explanation import Element, new_element
 from .rules import CheckedPack
-
-#: An :class:`Element` from its fields, without the named tuple's keyword handling
-_element = functools.partial(tuple.__new__, Element)
 
 ElementLoop = Callable[..., tuple[list[Element], int]]
 
@@ -81,12 +77,10 @@ def _module(emitter: _Emitter, expr: n.Quantifier | n.Aggregate, bound: list[str
         _assign(index, _const(0)),
         ast.For(ast.Name(item, ast.Store()), _load(items), body, []),
     ]
-    memos = [_assign(memo, _load("_UNSET")) for _, memo in emitter.predicates.values()]
-    memos += [_assign(memo, _load("_UNSET")) for memo in emitter.day_memos]
     result = ast.Return(ast.Tuple([_load("_out"), _load("_steps")], ast.Load()))
     parameters = ["_root", "_today", "_max", "_steps", items, base, variables]
     arguments = ast.arguments([], [ast.arg(p) for p in parameters], None, [], [], None, [])
-    function_body = [*memos, *emitter.predicate_defs, *head, *loop, result]
+    function_body = [*emitter.prologue(), *head, *loop, result]
     return ast.Module([ast.FunctionDef("_pack", arguments, function_body, [], None)], [])
 
 
@@ -109,6 +103,7 @@ def _filter_and_body(
         where = ast.Expr(_call("_truth", f, node, _const("'where'")))
         out.append(_if(_neither_true_nor_false(f), [where]))
     b = emitter.mint("v")
+    out.append(_assign(b, _const(None)))  # unless the body runs
     if expr.body is not None:
         run: Statements = []
         value_of_body = emitter.expr(expr.body, inner, run)
@@ -117,17 +112,14 @@ def _filter_and_body(
             what = _const(f"'{expr.kind}'")
             check = ast.Expr(_call("_truth", _load(b), node, what))
             run.append(_if(_neither_true_nor_false(_load(b)), [check]))
-        out.append(_assign(b, _const(None)))
         if expr.filter is not None:
             out.append(_if(_is_not(f, _const(False)), run))  # a false filter skips the body
         else:
             out.extend(run)
-    else:
-        out.append(_assign(b, _const(None)))
     element_path = ast.BinOp(_load(base), ast.Add(), ast.Tuple([_load(index)], ast.Load()))
     path = _pick(_is(_load(base), _const(None)), _const(None), element_path)
     fields = ast.Tuple([path, value, f, _load(b)], ast.Load())
-    make = emitter.value(_element, "k")
+    make = emitter.value(new_element, "k")
     out.append(ast.Expr(_method(_load("_out"), "append", _call(make, fields))))
     return out
 

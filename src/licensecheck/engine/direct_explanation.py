@@ -28,7 +28,6 @@ run out or nesting too deep gives None, and the caller's traced run decides what
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,6 +46,7 @@ from .explanation import (
     counted,
     explain_node,
     merged,
+    new_element,
     quantified,
     side_witness,
     unknown_within,
@@ -366,7 +366,7 @@ class _Explainer:
                 if what is not None and b is not True and b is not False and b is not None:
                     truth(b, expr, what)
                 path = (*base, index) if base is not None else None
-                append(_element((path, value, f, b)))
+                append(new_element((path, value, f, b)))
         finally:
             _restore(variables, var, saved)
         return base, elements
@@ -447,11 +447,6 @@ class _Binding:
     def __exit__(self, *_: object) -> None:
         _restore(self.e.vars, self.var, self.saved[0])
         _restore(self.e.paths, self.var, self.saved[1])
-
-
-#: an :class:`Element` from a tuple of its fields, without the named tuple's keyword handling
-#: (one is made for every element a loop visits)
-_element = functools.partial(tuple.__new__, Element)
 
 
 def _fixed_path(expr: n.Expr) -> tuple[str, PathKey]:

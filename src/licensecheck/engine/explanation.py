@@ -15,6 +15,7 @@ through the same functions; :func:`merged` cuts both to the same witnesses.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -149,6 +150,11 @@ class Element(NamedTuple):
     value: Any
     filter: Any
     body: Any
+
+
+#: An :class:`Element` from a tuple of its fields, without the named tuple's keyword handling
+#: (one is made for every element a loop visits, by the closures or generated code)
+new_element = functools.partial(tuple.__new__, Element)
 
 
 class Side(NamedTuple):

@@ -6,13 +6,14 @@ the assessment date. Output: a :class:`Fix` (atomic :class:`Edit` s, cheapest fi
 
 The rule runs again with tracing on (as :mod:`licensecheck.engine.evaluate` does for the
 witnesses it cannot explain directly) and the trace is *repaired* rather than explained: an
-``and`` needs every failing part fixed, an ``or`` or an ``any`` only the cheapest one; a comparison ``x >= C`` raises ``x`` to ``C``;
-``x + 1 year >= today`` is solved for ``x``; a boolean that must hold is set. Each edit has a
-cost, and the cheapest combination wins: setting a control (a boolean, a number, a date) costs
-1, re-describing what something *is* (an enum or text value) 2.5, adding a list entry 3, so
-"set consent.obtained and consent.scope_documented" beats "declare the data as publicly
-disclosed". Finally the edits are applied to a copy of the declaration and the rule is run
-again: ``verified`` says whether it then passes.
+``and`` needs every failing part fixed, an ``or`` or an ``any`` only the cheapest one; a
+comparison ``x >= C`` raises ``x`` to ``C``; ``x + 1 year >= today`` is solved for ``x``; a
+boolean that must hold is set. Each edit has a cost, and the cheapest combination wins:
+setting a control (a boolean, a number, a date) costs 1, re-describing what something *is*
+(an enum or text value) 2.5, adding a list entry 3, so "set consent.obtained and
+consent.scope_documented" beats "declare the data as publicly disclosed". Finally the edits
+are applied to a copy of the declaration and the rule is run again: ``verified`` says
+whether it then passes.
 
 Facts are never offered as changes. A field the declaration schema marks
 ``"x-licensecheck-kind": "fact"`` (a licence's kind, a data volume, a past incident) says what
