@@ -371,6 +371,12 @@ def test_an_earlier_report_under_any_name_is_left_out_with_a_warning(
     assert err.splitlines()[0] == (
         f"{earlier}:1:1: warning: left out of the scan: {kind}, not a declaration"
     )
+    # a folder of reports alone holds no declarations, and the warnings say why
+    (folder / "firm.yaml").rename(tmp_path / "firm.yaml")
+    code, _, err = run("check", str(folder), "--pack", "starter", "--as-of", AS_OF)
+    assert code == 2
+    assert err.splitlines()[0].startswith(f"{earlier}:1:1: warning: left out of the scan")
+    assert f"folder {folder} holds no declarations" in err
     # named on its own it is read as what it was given as, and fails as a declaration
     code, _, err = run("check", str(earlier), "--pack", "starter", "--as-of", AS_OF)
     assert code == 2

@@ -118,14 +118,16 @@ def check(
     targets = resolve_targets(formats, output, "text")
     written = [t.path for t in targets if t.path is not None]
     left_out: list[Diagnostic] = []
-    files = find_declarations(
-        declarations,
-        exclude=[p for p in (waivers, baseline) if p is not None],
-        outputs=written,
-        stdout_file=stdout_file(),
-        notes=left_out,
-    )
-    echo_diagnostics(left_out)
+    try:
+        files = find_declarations(
+            declarations,
+            exclude=[p for p in (waivers, baseline) if p is not None],
+            outputs=written,
+            stdout_file=stdout_file(),
+            notes=left_out,
+        )
+    finally:  # also before "holds no declarations": they say why
+        echo_diagnostics(left_out)
     packs = choose_packs(packs, files)
     selection = RuleSelection(rule, skip_rule, domain)
     if record and selection:
