@@ -26,6 +26,7 @@ from helpers.rules import AS_OF, compile_rule
 from licensecheck.declaration.loader import Declaration
 from licensecheck.engine import evaluate
 from licensecheck.engine.codegen_elements import ElementLoop, element_loop
+from licensecheck.engine.codegen_explain import Explainer, generated_explainer
 from licensecheck.engine.compile import CompiledPack
 from licensecheck.engine.direct_explanation import direct_witnesses
 from licensecheck.engine.evaluate import assess_compiled, closure_outcomes, run_rule
@@ -48,16 +49,21 @@ def compiled(pack: str) -> CompiledPack:
     return licensecheck.prepare_pack(pack)
 
 
-@pytest.fixture(autouse=True, params=["closures", "generated loops"])
+@pytest.fixture(autouse=True, params=["closures", "generated loops", "generated explanations"])
 def element_loops(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test both ways a loop's elements are visited: by the closures (a pack not yet
-    warm) and by generated element loops (engine/codegen_elements.py, a batch's), each
-    against the same trace."""
-    if request.param == "closures":
-        monkeypatch.setattr(CompiledPack, "element_loop", lambda *_: None)
-    else:
-        monkeypatch.setattr(CompiledPack, "element_loop", _generated_loop)
+    """Every test each way the direct way runs: by the closures (a pack not yet warm), by
+    generated element loops (engine/codegen_elements.py) and by generated explanations of
+    failing and unknown rules (engine/codegen_explain.py) on top of them, as a batch's;
+    each against the same trace."""
+    loops = request.param != "closures"
+    monkeypatch.setattr(CompiledPack, "element_loop", _generated_loop if loops else _none)
+    explanations = request.param == "generated explanations"
+    monkeypatch.setattr(CompiledPack, "explainer", _explainer if explanations else _none)
     return str(request.param)
+
+
+def _none(*_: object) -> None:
+    return None
 
 
 def _generated_loop(
@@ -65,6 +71,11 @@ def _generated_loop(
 ) -> ElementLoop:
     """The generated loop whether or not ``pack`` is warm (built afresh: tests are few)."""
     return element_loop(pack.checked, expr, bound)
+
+
+def _explainer(pack: CompiledPack, expr: n.Expr, unknown: bool) -> Explainer | None:
+    """The generated explanation whether or not ``pack`` is warm (built afresh)."""
+    return generated_explainer(pack.checked, expr, unknown)
 
 
 def _exact(raw: list[RawWitness]) -> list[tuple[Any, ...]]:

@@ -70,7 +70,7 @@ def _module(emitter: _Emitter, expr: n.Quantifier | n.Aggregate, bound: list[str
         head.append(_assign(scope[name], _method(_load(variables), "get", _const(name))))
     index = emitter.mint("v")
     item, inner, body = emitter._element(expr, scope, None)
-    body += _filter_and_body(emitter, expr, inner, _load(inner[expr.var]), base, index)
+    body += filter_and_body(emitter, expr, inner, base, index, "_out")
     body.append(_assign(index, ast.BinOp(_load(index), ast.Add(), _const(1))))
     loop = [
         _assign("_out", ast.List([], ast.Load())),
@@ -84,18 +84,21 @@ def _module(emitter: _Emitter, expr: n.Quantifier | n.Aggregate, bound: list[str
     return ast.Module([ast.FunctionDef("_pack", arguments, function_body, [], None)], [])
 
 
-def _filter_and_body(
+def filter_and_body(
     emitter: _Emitter,
     expr: n.Quantifier | n.Aggregate,
     inner: Scope,
-    value: ast.expr,
     base: str,
     index: str,
+    into: str,
 ) -> Statements:
     """One element's statements: its filter (checked to be true, false or unknown), its
     body where the filter is not false (a quantifier's checked to be true, false or
-    unknown), and its :class:`Element` appended."""
+    unknown), and its :class:`Element` appended to the list named ``into`` (``inner``: the
+    scope with the loop variable bound, ``base``: the name holding the collection's path,
+    ``index``: the one counting the elements)."""
     node = emitter.node(expr)
+    value = _load(inner[expr.var])
     out: Statements = []
     f: ast.expr = _const(None)
     if expr.filter is not None:
@@ -120,7 +123,7 @@ def _filter_and_body(
     path = _pick(_is(_load(base), _const(None)), _const(None), element_path)
     fields = ast.Tuple([path, value, f, _load(b)], ast.Load())
     make = emitter.value(new_element, "k")
-    out.append(ast.Expr(_method(_load("_out"), "append", _call(make, fields))))
+    out.append(ast.Expr(_method(_load(into), "append", _call(make, fields))))
     return out
 
 

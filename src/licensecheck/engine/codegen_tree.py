@@ -237,3 +237,19 @@ def path_steps(expr: n.Expr) -> tuple[n.Expr, list[str | int | n.Expr]]:
         node = node.obj
     steps.reverse()
     return node, steps
+
+
+def fixed_path(expr: n.Expr) -> tuple[str, tuple[str | int, ...]]:
+    """A path expression's name and fixed keys (no name: it has a computed index, or
+    steps into something else than a name)."""
+    base, steps = path_steps(expr)
+    if type(base) is not n.Name or not all(type(s) is str or type(s) is int for s in steps):
+        return "", ()
+    assert isinstance(base, n.Name)
+    return base.name, tuple(steps)  # type: ignore[arg-type]
+
+
+def is_path(expr: n.Expr) -> bool:
+    """Whether ``expr`` is a path expression (a name, or a field or index of anything): an
+    explanation reads its witness from the path it read."""
+    return type(expr) is n.Name or type(expr) is n.Attr or type(expr) is n.Index

@@ -56,6 +56,7 @@ from .runtime import (
 if TYPE_CHECKING:
     from .codegen import GeneratedPack
     from .codegen_elements import ElementLoop
+    from .codegen_explain import Explainer
 
 T = TypeVar("T")
 
@@ -708,6 +709,25 @@ class CompiledPack(Record):
             except PackError:
                 loops[key] = None
         return loops[key]
+
+    def explainer(self, expr: n.Expr, unknown: bool) -> Explainer | None:
+        """The generated explanation of ``expr``, a rule's ``when`` or ``require`` that came
+        to false (``unknown``: to unknown) (:mod:`.codegen_explain`), built once; None
+        until this pack runs its generated code (as :meth:`element_loop`), for a part the
+        generator does not write out, and beyond its bounds."""
+        if not self._generated:
+            return None
+        explainers: dict[tuple[int, bool], Explainer | None]
+        explainers = self.shared(("explainers",), dict)
+        key = (id(expr), unknown)
+        if key not in explainers:
+            from .codegen_explain import generated_explainer
+
+            try:
+                explainers[key] = generated_explainer(self.checked, expr, unknown)
+            except PackError:
+                explainers[key] = None
+        return explainers[key]
 
     def traced_rule(self, rule_id: str) -> CompiledRule:
         """The rule compiled in tracing mode (built on first use)."""

@@ -35,12 +35,14 @@ from ..errors import RuleRuntimeError
 from ..lang import nodes as n
 from ..lang.printer import literal_text
 from ..lang.values import UNKNOWN
-from .codegen_tree import path_steps
+from ..sources.limits import current_limits
+from .codegen_tree import fixed_path, is_path
 from .compile import CompiledPack
 from .explanation import (
     Element,
     RawWitness,
     Side,
+    Unexpected,
     absent_within,
     compared,
     counted,
@@ -84,6 +86,13 @@ def direct_witnesses(
     traced run gives), or None where they must come from a traced run. ``value``: what
     ``expr`` came to, where the caller knows it (False for a rule that fails, unknown for
     one that is unknown); evaluated here otherwise."""
+    if value is False or value is UNKNOWN:
+        generated = pack.explainer(expr, value is UNKNOWN)
+        if generated is not None:
+            try:
+                return merged(generated(data, as_of, current_limits().max_rule_steps))
+            except (RuleRuntimeError, RecursionError, Unexpected):
+                pass  # the direct way gives the reference answer here
     ran_out = budget_runs_out()
     explainer = _Explainer(pack, Env(data, as_of))
     try:
@@ -156,7 +165,7 @@ class _Explainer:
                 return
             if read is not None:
                 yield RawWitness(read[0], read[1], "declared" if want else "not declared")
-        elif _is_path(expr):
+        elif is_path(expr):
             yield from self._path_read(expr, bound, value, want)
         elif kind is not n.Literal_:  # a literal reads nothing
             yield from self._replayed(expr, bound, want)
@@ -183,7 +192,7 @@ class _Explainer:
         holding an unknown, but not past a ``??`` that supplied its default."""
         if type(expr) is n.Coalesce or type(expr) is n.Literal_:
             return
-        if _is_path(expr):
+        if is_path(expr):
             try:
                 path = self._path(expr, bound)
             except _NotSimple:
@@ -253,7 +262,7 @@ class _Explainer:
 
     def _side(self, expr: n.Expr, bound: frozenset[str]) -> Side:
         value = self.value(expr, bound)
-        path = self._path(expr, bound) if _is_path(expr) else None
+        path = self._path(expr, bound) if is_path(expr) else None
         if path is not None:
             read: tuple[PathKey, Any] | None = (path, value)
         elif isinstance(expr, n.Aggregate):
@@ -277,7 +286,7 @@ class _Explainer:
     ) -> PathKey | None:
         """The path of a loop's collection, read as a path (a traced loop takes its elements'
         paths from it); None for a computed collection."""
-        return self._path(expr.collection, bound) if _is_path(expr.collection) else None
+        return self._path(expr.collection, bound) if is_path(expr.collection) else None
 
     def _quantifier(
         self, expr: n.Quantifier, bound: frozenset[str], want: bool
@@ -395,7 +404,7 @@ class _Explainer:
         predicate read (a traced run records what they read in turn)."""
         found = self.paths.get(id(expr))
         if found is None:
-            found = self.paths[id(expr)] = _fixed_path(expr)
+            found = self.paths[id(expr)] = fixed_path(expr)
         name, keys = found
         if not name:
             raise _NotSimple
@@ -411,7 +420,7 @@ class _Explainer:
     def _first_read(self, expr: n.Expr, bound: frozenset[str]) -> tuple[PathKey, Any] | None:
         """The first declaration path a traced run of ``expr`` reads, with its value (as
         :func:`~.explanation.first_path_read`); _NotSimple for the parts not followed."""
-        if _is_path(expr):
+        if is_path(expr):
             path = self._path(expr, bound)
             return None if path is None else (path, self.value(expr, bound))
         if type(expr) is n.Literal_:
@@ -447,17 +456,3 @@ class _Binding:
     def __exit__(self, *_: object) -> None:
         _restore(self.e.vars, self.var, self.saved[0])
         _restore(self.e.paths, self.var, self.saved[1])
-
-
-def _fixed_path(expr: n.Expr) -> tuple[str, PathKey]:
-    """A path expression's name and fixed keys (no name: it has a computed index, or
-    steps into something else than a name)."""
-    base, steps = path_steps(expr)
-    if type(base) is not n.Name or not all(type(s) is str or type(s) is int for s in steps):
-        return "", ()
-    assert isinstance(base, n.Name)
-    return base.name, tuple(steps)  # type: ignore[arg-type]
-
-
-def _is_path(expr: n.Expr) -> bool:
-    return type(expr) is n.Name or type(expr) is n.Attr or type(expr) is n.Index

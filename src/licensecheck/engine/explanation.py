@@ -34,6 +34,12 @@ MAX_WITNESSES = 50
 MAX_ELEMENTS_EXPLAINED = 5
 
 
+class Unexpected(Exception):
+    """Raised by a generated explanation (:mod:`.codegen_explain`) that meets what a failing
+    rule does not imply (an unknown part where a false one was due): the rule is then
+    explained the direct way (:mod:`.direct_explanation`)."""
+
+
 class RawWitness(NamedTuple):  # a tuple: made for every path an explanation visits
     path: PathKey | None
     actual: Any
