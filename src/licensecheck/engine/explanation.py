@@ -63,12 +63,19 @@ def merged(found: Iterable[RawWitness]) -> list[RawWitness]:
     for w in found:
         if w.path is None:
             continue
-        group = groups.setdefault((w.path, _same_value_key(w.actual)), [])
-        if all(other.expected != w.expected for other in group):
+        key = (w.path, _same_value_key(w.actual))
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [w]
+            if len(groups) > MAX_WITNESSES:
+                break
+        elif all(other.expected != w.expected for other in group):
             group.append(w)
-        if len(groups) > MAX_WITNESSES:
-            break
-    return [_joined(group) for group in groups.values()][:MAX_WITNESSES]
+    # most places are tested once: their witness stands as it is
+    return [
+        group[0] if len(group) == 1 and group[0].expected != "" else _joined(group)
+        for group in groups.values()
+    ][:MAX_WITNESSES]
 
 
 def _same_value_key(actual: Any) -> Any:
