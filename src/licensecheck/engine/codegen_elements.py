@@ -91,12 +91,14 @@ def filter_and_body(
     base: str,
     index: str,
     into: str,
+    keep: Callable[[ast.expr, ast.expr], ast.expr] | None = None,
 ) -> Statements:
     """One element's statements: its filter (checked to be true, false or unknown), its
     body where the filter is not false (a quantifier's checked to be true, false or
     unknown), and its :class:`Element` appended to the list named ``into`` (``inner``: the
     scope with the loop variable bound, ``base``: the name holding the collection's path,
-    ``index``: the one counting the elements)."""
+    ``index``: the one counting the elements); with ``keep``, only where the test it makes
+    of the filter's and the body's values holds (the elements an explanation reads)."""
     node = emitter.node(expr)
     value = _load(inner[expr.var])
     out: Statements = []
@@ -123,7 +125,8 @@ def filter_and_body(
     path = _pick(_is(_load(base), _const(None)), _const(None), element_path)
     fields = ast.Tuple([path, value, f, _load(b)], ast.Load())
     make = emitter.value(new_element, "k")
-    out.append(ast.Expr(_method(_load(into), "append", _call(make, fields))))
+    append = ast.Expr(_method(_load(into), "append", _call(make, fields)))
+    out.append(append if keep is None else _if(keep(f, _load(b)), [append]))
     return out
 
 

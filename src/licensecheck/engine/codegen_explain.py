@@ -296,7 +296,8 @@ class _Writer:
         collection_unknown = self.helper(unknown_within, collection)
         not_a_list: Statements = []
         a_list: Statements = []
-        _, elements = self._elements(expr, scope, paths, a_list)
+        # only an element whose filter or body may hold an unknown is walked into
+        _, elements = self._elements(expr, scope, paths, a_list, _maybe_unknown)
         for branch in (not_a_list, a_list):  # the collection's absent values, either way
             in_collection: Statements = []
             self.absent(expr.collection, scope, paths, collection, found, in_collection)
@@ -482,9 +483,14 @@ class _Writer:
         found: str,
         out: Statements,
     ) -> None:
-        base, elements = self._elements(expr, scope, paths, out)
-        # what each explained body had to be (quantified asks for it)
+        # what each explained body had to be (quantified asks for it), and which elements
+        # quantified reads: where no element qualifies (or fails), all of them; otherwise
+        # only the offending ones, whose body came out the other way
         body_want = want if expr.kind != "none" else not want
+        keep = None
+        if not ((expr.kind == "any" and want) or (expr.kind == "all" and not want)):
+            keep = functools.partial(_offending, not body_want if expr.kind != "any" else True)
+        base, elements = self._elements(expr, scope, paths, out, keep)
         explain_body = self._explain_body(expr, scope, paths, body_want, elements, out)
         witnesses = self.helper(
             quantified, self.e.node(expr), _const(want), base, elements, explain_body
@@ -492,10 +498,17 @@ class _Writer:
         out.append(ast.Expr(self.helper(list.extend, _load(found), witnesses)))
 
     def _elements(
-        self, expr: n.Quantifier | n.Aggregate, scope: Scope, paths: Paths, out: Statements
+        self,
+        expr: n.Quantifier | n.Aggregate,
+        scope: Scope,
+        paths: Paths,
+        out: Statements,
+        keep: Callable[[ast.expr, ast.expr], ast.expr] | None = None,
     ) -> tuple[ast.Name, ast.Name]:
         """The path of the loop's collection, and the name of the list of every element
-        with its filter's and body's values (as the direct way's ``_elements``)."""
+        with its filter's and body's values (as the direct way's ``_elements``); with
+        ``keep``, of those only that its test of the filter's and the body's values keeps
+        (all are evaluated)."""
         collection = expr.collection
         base = self.named(
             self._path(collection, paths, out) if is_path(collection) else _const(None), out
@@ -511,7 +524,7 @@ class _Writer:
         elements, index = self.e.mint("v"), self.e.mint("v")
         out += [_assign(elements, ast.List([], ast.Load())), _assign(index, _const(0))]
         item, inner, body = self.e._element(expr, scope, None)
-        body += filter_and_body(self.e, expr, inner, base.id, index, elements)
+        body += filter_and_body(self.e, expr, inner, base.id, index, elements, keep)
         body.append(_assign(index, ast.BinOp(_load(index), ast.Add(), _const(1))))
         out.append(ast.For(ast.Name(item, ast.Store()), items, body, []))
         return base, _load(elements)
@@ -546,3 +559,21 @@ class _Writer:
         arguments = ast.arguments([], [ast.arg(index), ast.arg(asked)], None, [], [], None, [])
         out.append(ast.FunctionDef(function, arguments, [ast.Nonlocal(assigned), *body], [], None))
         return _load(function)
+
+
+def _offending(offending: bool, f: ast.expr, b: ast.expr) -> ast.expr:
+    """A test that holds for an element whose body came out ``offending`` (its filter, if
+    any, not false)."""
+    return ast.BoolOp(ast.And(), [_is(b, _const(offending)), _is_not(f, _const(False))])
+
+
+def _maybe_unknown(f: ast.expr, b: ast.expr) -> ast.expr:
+    """A test that holds wherever the filter's or the body's value is unknown or a list
+    (one that may hold an unknown); the walk then tests precisely."""
+    tests: list[ast.expr] = [
+        test
+        for value in (f, b)
+        if not isinstance(value, ast.Constant)
+        for test in (_is(value, _unknown()), _is(_call("_type", value), _load("_list")))
+    ]
+    return ast.BoolOp(ast.Or(), tests)
