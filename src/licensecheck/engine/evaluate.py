@@ -466,16 +466,17 @@ def _traced_witnesses(
 
 
 def _witness(raw: RawWitness, declaration: Declaration) -> Witness:
-    assert raw.path is not None
-    where = declaration.place(raw.path)
+    path, actual, expected = raw
+    assert path is not None
+    where = declaration.place(path)
     # every field is already of its declared type (text, whole numbers or None)
     fields = {
-        "path": _path_text(raw.path),
+        "path": _path_text(path),
         "line": where[0] if where else None,
         "column": where[1] if where else None,
-        "actual": None if raw.actual is UNKNOWN else display_actual(raw.actual),
-        "expected": raw.expected,
-        "element": _element_label(declaration.data, raw.path),
+        "actual": None if actual is UNKNOWN else display_actual(actual),
+        "expected": expected,
+        "element": _element_label(declaration.data, path),
     }
     return constructed(Witness, fields)
 

@@ -64,9 +64,22 @@ class Positions:
     def within(self, path: Sequence[str | int]) -> tuple[int, int] | None:
         """:meth:`locate`, or ``None`` when the first key of ``path`` is not here (an absent
         top-level section has no place in the file)."""
-        if path and self.get(path[0]) is None:
-            return None
-        return self.locate(path)
+        # :meth:`get` written out: this runs for every witness of every gap (issue #12)
+        node, top = self, True
+        for key in path:
+            children = node.children
+            if type(children) is dict:
+                deeper = children.get(key) if isinstance(key, str) else None
+            elif type(children) is list and type(key) is int and 0 <= key < len(children):
+                deeper = children[key]
+            else:
+                deeper = None
+            if deeper is None:
+                if top:
+                    return None
+                break
+            node, top = deeper, False
+        return (node.line, node.column)
 
     def __repr__(self) -> str:
         return f"Positions({self.line}, {self.column})"
