@@ -8,7 +8,9 @@ trace's witnesses, and gives up (for the direct way to answer) only where it sho
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import pytest
 
@@ -39,12 +41,16 @@ def _exact(raw: list[RawWitness]) -> list[tuple[object, ...]]:
     return [(w.path, type(w.actual), repr(w.actual), w.expected) for w in raw]
 
 
+@pytest.mark.parametrize("typed", [False, True], ids=["untyped", "typed"])
 @pytest.mark.parametrize("pack_id", PACKS, ids=lambda p: p.rsplit("/", 1)[-1])
-def test_every_gap_is_explained_by_its_generated_code(pack_id: str) -> None:
+def test_every_gap_is_explained_by_its_generated_code(pack_id: str, typed: bool) -> None:
     """Each failing or unknown rule of the examples and 20 generated declarations: its
-    generated explanation answers, without giving up, the trace's witnesses."""
+    generated explanation answers, without giving up, the trace's witnesses; the typed one
+    on the declarations that validate against the pack's own schema."""
     pack = compiled(pack_id)
     datas = [example(i).data for i in range(len(EXAMPLE_FILES))] + [d.data for d in generated(20)]
+    if typed:
+        datas = [d for d in map(_validated(pack), datas) if d is not None]
     gaps: dict[str, int] = {"fail": 0, "unknown": 0}
     for data in datas:
         for c, fast in zip(pack.rules, closure_outcomes(pack, data, AS_OF), strict=True):
@@ -53,12 +59,26 @@ def test_every_gap_is_explained_by_its_generated_code(pack_id: str) -> None:
             gaps[fast.status] += 1
             decider = c.rule.when if fast.decided_by == "when" else c.rule.require
             assert decider is not None
-            explain = generated_explainer(pack.checked, decider, fast.status == "unknown")
+            unknown = fast.status == "unknown"
+            explain = generated_explainer(pack.checked, decider, unknown, typed)
             assert explain is not None, c.rule.id  # the bundled packs' shapes are all written
             reference = run_rule(pack.traced_rule(c.rule.id), data, AS_OF, Trace())
             found = merged(explain(data, AS_OF, 10**6))
             assert _exact(found) == _exact(explained(reference.trace)), c.rule.id
     assert gaps["fail"] > 0 and gaps["unknown"] > 0
+
+
+def _validated(pack: CompiledPack) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    """A declaration's data as the loader gives it once validated against ``pack``'s own
+    schema (None where it does not validate)."""
+
+    def load(data: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            return licensecheck.load_declaration(data, schema=pack.checked.schema).data
+        except licensecheck.DeclarationError:
+            return None
+
+    return load
 
 
 def test_a_pack_gets_generated_explanations_once_it_runs_its_generated_code() -> None:
@@ -135,7 +155,7 @@ def test_the_direct_way_takes_the_generated_explanation_where_told_the_value() -
     for unknown in (False, True):
         built = pack.explainer(require, unknown)
         assert built is not None
-        explainers[id(require), unknown] = _counting(built, calls)
+        explainers[id(require), unknown, False] = _counting(built, calls)
     date = dt.date(2026, 1, 15)
     fails = {"data_sources": [{}, {"consent": {"obtained": False}}]}  # one false: it fails
     found = direct_witnesses(pack, require, fails, date, value=False)

@@ -73,9 +73,11 @@ def _generated_loop(
     return element_loop(pack.checked, expr, bound)
 
 
-def _explainer(pack: CompiledPack, expr: n.Expr, unknown: bool) -> Explainer | None:
+def _explainer(
+    pack: CompiledPack, expr: n.Expr, unknown: bool, typed: bool = False
+) -> Explainer | None:
     """The generated explanation whether or not ``pack`` is warm (built afresh)."""
-    return generated_explainer(pack.checked, expr, unknown)
+    return generated_explainer(pack.checked, expr, unknown, typed)
 
 
 def _exact(raw: list[RawWitness]) -> list[tuple[Any, ...]]:

@@ -14,8 +14,9 @@ is generated; what depends on the declaration (which side of an ``and`` was fals
 elements of a loop offend) is tested by the code. The Kleene reasoning stays where it is:
 the code calls :func:`~.explanation.compared`, :func:`~.explanation.side_witness` and
 :func:`~.explanation.quantified` as the direct explanation does, and values come from
-:mod:`.codegen`'s emitter (untyped: it holds for any data), so the code is bounded, audited
-and compiled as the pack's own generated function is (:mod:`.codegen_safety`).
+:mod:`.codegen`'s emitter (untyped, for any data, or typed, for declarations validated against
+the pack's schema, as the pack's own code), so the code is bounded, audited and compiled as
+the pack's own generated function is (:mod:`.codegen_safety`).
 
 A part of a failing rule is false, and the part an explanation walks into next is, by
 Kleene logic, false or true as the one it came from implies; the code tests that where it
@@ -88,12 +89,16 @@ def _unexpected() -> NoReturn:
 _new_witness = functools.partial(tuple.__new__, RawWitness)
 
 
-def generated_explainer(pack: CheckedPack, expr: n.Expr, unknown: bool) -> Explainer | None:
+def generated_explainer(
+    pack: CheckedPack, expr: n.Expr, unknown: bool, typed: bool = False
+) -> Explainer | None:
     """The generated explanation of ``expr`` (a rule's ``when`` or ``require``) where it
     came to false (``unknown``: where it came to unknown, for the absent values it read);
-    None for a part this module does not write out. Raises
-    :class:`~licensecheck.errors.PackError` beyond the generator's bounds."""
-    writer = _Writer(pack)
+    None for a part this module does not write out. ``typed``: for declarations validated
+    against ``pack``'s schema only (as the pack's typed code, without the type tests
+    validation rules out). Raises :class:`~licensecheck.errors.PackError` beyond the
+    generator's bounds."""
+    writer = _Writer(pack, typed)
     try:
         tree = writer.module(expr, unknown)
     except _NotWritten:
@@ -110,9 +115,9 @@ class _Writer:
     """The statements of one explanation, mirroring
     :class:`~.direct_explanation._Explainer` method by method."""
 
-    def __init__(self, pack: CheckedPack) -> None:
+    def __init__(self, pack: CheckedPack, typed: bool) -> None:
         self.pack = pack
-        self.e = _Emitter(pack, None, typed=False)
+        self.e = _Emitter(pack, None, typed=typed)
 
     def module(self, expr: n.Expr, unknown: bool) -> ast.Module:
         found = self.e.mint("v")
@@ -523,7 +528,7 @@ class _Writer:
         out.append(_if(over, [ast.Expr(_call("_over", node, _load("_max")))]))
         elements, index = self.e.mint("v"), self.e.mint("v")
         out += [_assign(elements, ast.List([], ast.Load())), _assign(index, _const(0))]
-        item, inner, body = self.e._element(expr, scope, None)
+        item, inner, body = self.e._element(expr, scope, self.e.fact(items))
         body += filter_and_body(self.e, expr, inner, base.id, index, elements, keep)
         body.append(_assign(index, ast.BinOp(_load(index), ast.Add(), _const(1))))
         out.append(ast.For(ast.Name(item, ast.Store()), items, body, []))

@@ -710,21 +710,22 @@ class CompiledPack(Record):
                 loops[key] = None
         return loops[key]
 
-    def explainer(self, expr: n.Expr, unknown: bool) -> Explainer | None:
+    def explainer(self, expr: n.Expr, unknown: bool, typed: bool = False) -> Explainer | None:
         """The generated explanation of ``expr``, a rule's ``when`` or ``require`` that came
-        to false (``unknown``: to unknown) (:mod:`.codegen_explain`), built once; None
-        until this pack runs its generated code (as :meth:`element_loop`), for a part the
-        generator does not write out, and beyond its bounds."""
+        to false (``unknown``: to unknown) (:mod:`.codegen_explain`; ``typed``: for a
+        declaration validated against this pack's schema), built once; None until this pack
+        runs its generated code (as :meth:`element_loop`), for a part the generator does not
+        write out, and beyond its bounds."""
         if not self._generated:
             return None
-        explainers: dict[tuple[int, bool], Explainer | None]
+        explainers: dict[tuple[int, bool, bool], Explainer | None]
         explainers = self.shared(("explainers",), dict)
-        key = (id(expr), unknown)
+        key = (id(expr), unknown, typed)
         if key not in explainers:
             from .codegen_explain import generated_explainer
 
             try:
-                explainers[key] = generated_explainer(self.checked, expr, unknown)
+                explainers[key] = generated_explainer(self.checked, expr, unknown, typed)
             except PackError:
                 explainers[key] = None
         return explainers[key]

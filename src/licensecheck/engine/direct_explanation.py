@@ -81,13 +81,15 @@ def direct_witnesses(
     as_of: dt.date,
     *,
     value: Any = _UNSET,
+    validated: bool = False,
 ) -> list[RawWitness] | None:
     """The witnesses of ``expr``, the part of a rule that decided its status (the ones a
     traced run gives), or None where they must come from a traced run. ``value``: what
     ``expr`` came to, where the caller knows it (False for a rule that fails, unknown for
-    one that is unknown); evaluated here otherwise."""
+    one that is unknown); evaluated here otherwise. ``validated``: ``data`` was validated
+    against the pack's schema (the generated explanation may then be the typed one)."""
     if value is False or value is UNKNOWN:
-        generated = pack.explainer(expr, value is UNKNOWN)
+        generated = pack.explainer(expr, value is UNKNOWN, validated)
         if generated is not None:
             try:
                 return merged(generated(data, as_of, current_limits().max_rule_steps))

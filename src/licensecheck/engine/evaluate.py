@@ -446,7 +446,8 @@ def _raw_witnesses(
             return found
     # the deciding part came to false (a rule that fails) or unknown
     value = False if outcome.status == "fail" else UNKNOWN
-    raw = direct_witnesses(pack, decider, declaration.data, as_of, value=value)
+    typed = validated(pack, declaration)
+    raw = direct_witnesses(pack, decider, declaration.data, as_of, value=value, validated=typed)
     if raw is None:
         raw = _traced_witnesses(pack, rule, declaration.data, as_of)
     if key is not None:
