@@ -523,3 +523,24 @@ def test_statuses_only_batches_never_trace(tmp_path: Path) -> None:
         [folder], PACK, as_of=AS_OF, witnesses=False, baseline=baseline
     )
     assert compared.options.witnesses
+
+
+def test_a_batch_long_enough_runs_generated_code_from_its_first_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Generated code pays once a pack has run GENERATE_AFTER evaluations: a batch that many
+    files long builds it before its first file (before any worker is forked, so each inherits
+    it), a shorter one keeps the closures; the items are the same either way."""
+    from licensecheck.engine import evaluate
+
+    monkeypatch.setattr(evaluate, "GENERATE_AFTER", 3)
+    paths = generate(tmp_path / "firms", 3)
+    short = licensecheck.start_batch(paths[:2], PACK, as_of=AS_OF)
+    short_items = list(short.items())
+    assert not short.pack._generated
+    run = licensecheck.start_batch(paths, PACK, as_of=AS_OF)
+    assert run.pack is not short.pack  # each run prepares its own pack
+    items = run.items()
+    first = next(items)
+    assert run.pack._generated  # built before the first file was assessed
+    assert [first, *items][:2] == short_items

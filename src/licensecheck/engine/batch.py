@@ -37,7 +37,7 @@ from ..packs.loader import LoadedPack
 from ..sources.limits import Limits, current_limits, set_process_limits
 from ..sources.text import STDIN_SOURCE
 from .compile import CompiledPack
-from .evaluate import pack_info
+from .evaluate import expect_batch, pack_info
 from .models import (
     Assessment,
     PackInfo,
@@ -349,6 +349,7 @@ def run_finished(
     """``finish`` of each file's item, in order. With ``jobs > 1`` a worker applies it (it
     must pickle: a module-level function or a ``functools.partial`` of one), so a worker can
     send back a compact result instead of the whole assessment."""
+    expect_batch(pack, len(sources))
     if len(sources) <= 1:
         # Asking whether the heap is frozen walks what is (~3 ms over the CLI's 55,000
         # objects, issue #12): more than one file's assessment gains from freezing.

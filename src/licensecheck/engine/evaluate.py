@@ -11,6 +11,7 @@ that decided the outcome (witnesses) are found by explaining the deciding part d
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import Mapping
@@ -18,13 +19,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._version import __version__
 from ..declaration.loader import Declaration
-from ..errors import RuleRuntimeError
+from ..errors import PackError, RuleRuntimeError
 from ..lang.printer import expression_text
 from ..lang.values import UNKNOWN
 from ..sources.limits import current_limits
 from ..sources.paths import format_path
 from .codegen_tree import Outcomes
-from .compile import CompiledPack, CompiledRule
+from .compile import GENERATE_AFTER, CompiledPack, CompiledRule
 from .direct_explanation import direct_witnesses
 from .explanation import RawWitness, display_actual, explained
 from .gate import gap_blocks_readiness
@@ -159,6 +160,16 @@ def _declaration_outcomes(
 ) -> list[RuleOutcome]:
     """:func:`evaluate_rules` on a loaded declaration, typed when its schema allows."""
     return evaluate_rules(pack, declaration.data, as_of, validated=validated(pack, declaration))
+
+
+def expect_batch(pack: CompiledPack, declarations: int) -> None:
+    """``declarations`` are about to be assessed with ``pack`` (a batch, validated against
+    its schema as a batch loads them): where that many evaluations pay for the pack's typed
+    generated code (:data:`~.compile.GENERATE_AFTER`), it is built now, not after the first
+    thousand, and before any worker process is forked, so that each inherits it."""
+    if declarations >= GENERATE_AFTER:
+        with contextlib.suppress(PackError):  # beyond the generator's bounds: the closures
+            pack.generated(_GENERATED_OUTCOMES, True)
 
 
 def validated(pack: CompiledPack, declaration: Declaration) -> bool:
