@@ -59,12 +59,20 @@ def merged(found: Iterable[RawWitness]) -> list[RawWitness]:
     :data:`MAX_WITNESSES`: one per place and value, so that several tests of one value (a
     threshold per tier) become one line whose expectation lists them all, not the same line
     once per test."""
+    if type(found) is list and len(found) == 1:  # most gaps of a generated explanation
+        (w,) = found
+        if w.path is not None and w.expected != "":
+            return [w]
     groups: dict[tuple[Any, ...], list[RawWitness]] = {}
     for w in found:
         if w.path is None:
             continue
-        key = (w.path, _same_value_key(w.actual))
-        group = groups.get(key)
+        key = (w.path, w.actual)
+        try:
+            group = groups.get(key)
+        except TypeError:  # a list or a mapping: by its text
+            key = (w.path, repr(w.actual))
+            group = groups.get(key)
         if group is None:
             groups[key] = [w]
             if len(groups) > MAX_WITNESSES:
@@ -76,14 +84,6 @@ def merged(found: Iterable[RawWitness]) -> list[RawWitness]:
         group[0] if len(group) == 1 and group[0].expected != "" else _joined(group)
         for group in groups.values()
     ][:MAX_WITNESSES]
-
-
-def _same_value_key(actual: Any) -> Any:
-    try:
-        hash(actual)
-    except TypeError:
-        return repr(actual)
-    return actual
 
 
 def _joined(group: list[RawWitness]) -> RawWitness:
