@@ -137,9 +137,13 @@ class _Writer:
         return _call(self.e.value(function), *args)
 
     def named(self, value: ast.expr, out: Statements) -> ast.Name:
-        name = self.e.mint("v")
-        out.append(_assign(name, value))
-        return _load(name)
+        return self.e._result(out, value)
+
+    def predicate_read(self, expr: n.Expr, paths: Paths) -> n.Expr | None:
+        """The body of the predicate ``expr`` names (not a loop variable), else None."""
+        if isinstance(expr, n.Name) and expr.name not in paths:
+            return self.pack.predicates.get(expr.name)
+        return None
 
     def unexpected_unless(self, test: ast.expr, out: Statements) -> None:
         out.append(_if(ast.UnaryOp(ast.Not(), test), [ast.Expr(self.helper(_unexpected))]))
@@ -213,12 +217,9 @@ class _Writer:
         if type(expr) is n.Coalesce or type(expr) is n.Literal_:
             return
         if is_path(expr):
-            if (
-                isinstance(expr, n.Name)
-                and expr.name not in paths
-                and expr.name in self.pack.predicates
-            ):
-                self.absent(self.pack.predicates[expr.name], {}, {}, value, found, out)
+            predicate = self.predicate_read(expr, paths)
+            if predicate is not None:
+                self.absent(predicate, {}, {}, value, found, out)
                 return
             path = self._path(expr, paths, out)
             absent: Statements = []
@@ -349,13 +350,9 @@ class _Writer:
         out: Statements,
     ) -> None:
         """A path expression's witness; a predicate's, from its body."""
-        if (
-            isinstance(expr, n.Name)
-            and expr.name not in paths
-            and expr.name in self.pack.predicates
-        ):
-            body = self.pack.predicates[expr.name]
-            self.explained(body, {}, {}, want, value, found, out)
+        predicate = self.predicate_read(expr, paths)
+        if predicate is not None:
+            self.explained(predicate, {}, {}, want, value, found, out)
             return
         self._witness(self._path(expr, paths, out), value, _const(literal_text(want)), found, out)
 

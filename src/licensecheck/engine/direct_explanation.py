@@ -23,6 +23,11 @@ run traced on their own, under the same bindings, and their trace explained as u
 sub-evaluations the whole rule's trace holds for them. An error (a traced loop goes on past
 the element that decided it, and may meet one the untraced loop never did), a step budget
 run out or nesting too deep gives None, and the caller's traced run decides what is shown.
+
+Once a pack runs its generated code, a part whose value the caller gives (false or unknown)
+is explained by code generated from this walk (:mod:`.codegen_explain`), which takes once
+per rule the decisions this walk takes at each node of each gap; where that code gives up,
+this walk answers.
 """
 
 from __future__ import annotations
