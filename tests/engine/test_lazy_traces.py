@@ -48,7 +48,7 @@ def _tree(node: TraceNode) -> Iterator[Any]:
 
 
 def _witnesses(outcome: evaluate.RuleOutcome, decl: Declaration) -> list[Witness]:
-    return [evaluate._witness(raw, decl) for raw in explained(outcome.trace)]
+    return evaluate._witnesses(explained(outcome.trace), decl)
 
 
 #: The ways a rule is traced: the plain lazy trace (the reference, what a finding's witnesses

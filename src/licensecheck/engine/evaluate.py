@@ -293,7 +293,7 @@ def _finding(
             witnesses = list(explained[key])
         else:
             raw = _raw_witnesses(pack, rule, outcome, declaration, as_of)
-            witnesses = [_witness(w, declaration) for w in raw]
+            witnesses = _witnesses(raw, declaration)
             if key is not None:
                 explained[key] = witnesses
     in_grace = (
@@ -477,20 +477,26 @@ def _traced_witnesses(
     return explained(run_rule(pack.traced_rule(rule.id), data, as_of, Trace()).trace)
 
 
-def _witness(raw: RawWitness, declaration: Declaration) -> Witness:
-    path, actual, expected = raw
-    assert path is not None
-    where = declaration.place(path)
-    # every field is already of its declared type (text, whole numbers or None)
-    fields = {
-        "path": _path_text(path),
-        "line": where[0] if where else None,
-        "column": where[1] if where else None,
-        "actual": None if actual is UNKNOWN else display_actual(actual),
-        "expected": expected,
-        "element": _element_label(declaration.data, path),
-    }
-    return constructed(Witness, fields)
+def _witnesses(raw: list[RawWitness], declaration: Declaration) -> list[Witness]:
+    """``raw`` placed in the declaration's file, as the findings show them."""
+    positions, data = declaration.positions, declaration.data
+    placed = []
+    for path, actual, expected in raw:
+        assert path is not None
+        # where a witness points: as Declaration.place, the place of its deepest part in
+        # the file, or none when its top-level section is absent
+        where = None if positions is None else positions.within(path)
+        # every field is already of its declared type (text, whole numbers or None)
+        fields = {
+            "path": _path_text(path),
+            "line": where[0] if where else None,
+            "column": where[1] if where else None,
+            "actual": None if actual is UNKNOWN else display_actual(actual),
+            "expected": expected,
+            "element": _element_label(data, path),
+        }
+        placed.append(constructed(Witness, fields))
+    return placed
 
 
 #: the same paths recur in every declaration of a batch (data_sources[3].kind …)
