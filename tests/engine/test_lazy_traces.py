@@ -172,3 +172,26 @@ def test_a_null_top_level_field_is_absent_traced_or_not(require: str) -> None:
     assert evaluate_rules(pack, data, AS_OF)[0].status == "unknown"
     for trace in (Trace(), Trace(lazy=False)):
         assert run_rule(pack.traced_rule("T-1"), data, AS_OF, trace).status == "unknown"
+
+
+@pytest.mark.parametrize("kind", ["all", "any", "none"])
+def test_a_filter_that_is_not_true_or_false_errs_before_the_body_every_way(kind: str) -> None:
+    """On data no schema checked, a ``where`` that gives an object errs at that element
+    before its body runs (whose comparison would err otherwise): the closures, the
+    generated code (fused or not) and a traced run give the same error. A hypothesis run
+    found the closures erring at the body where a traced run erred at the filter."""
+    from licensecheck.engine.codegen import generate_pack
+    from licensecheck.sources.limits import current_limits
+
+    pack = compile_rule(f'{kind} r in recipients where r.receives_personal_info: r.country != "CN"')
+    data = {"recipients": [{"receives_personal_info": {"obtained": True}, "country": ["x"]}]}
+    (fast,) = closure_outcomes(pack, data, AS_OF)
+    assert (fast.status, fast.error) == ("error", "'where' needs true/false, got object")
+    traced = run_rule(pack.traced_rule("T-1"), data, AS_OF, Trace())
+    assert (traced.status, traced.error) == (fast.status, fast.error)
+    limit = current_limits().max_rule_steps
+    for fuse in (False, True):
+        generated = generate_pack(
+            pack.checked, pack.checked.rules, evaluate._GENERATED_OUTCOMES, typed=False, fuse=fuse
+        )
+        assert generated.run(data, AS_OF, limit) == [fast]

@@ -189,15 +189,15 @@ class LoopEmitter:
         if expr.filter is not None:
             f = self.expr(expr.filter, inner, body)
             rest = []
+            if not self._true_or_false(f):
+                # past `f is not False`, f may be unknown; anything else errs before the
+                # body runs (as in a traced run and an aggregate)
+                where = ast.Expr(_call("_truth", f, node, _const("'where'")))
+                rest.append(_if(_is_not(f, _const(True)), [where]))
             b = self.expr(expr.body, inner, rest)
             fact = self.facts.get(b.id) if isinstance(b, ast.Name) else None
-            if not self._true_or_false(f):  # past `f is not False`, f may be unknown
-                combined = _call(
-                    "_filtered",
-                    _const(expr.kind),
-                    _call("_truth", f, node, _const("'where'")),
-                    _call("_truth", b, node, what),
-                )
+            if not self._true_or_false(f):
+                combined = _call("_filtered", _const(expr.kind), f, _call("_truth", b, node, what))
                 b_name = self.mint("v")
                 rest.append(_assign(b_name, b))
                 rest.append(_if(_is_not(f, _const(True)), [_assign(b_name, combined)]))

@@ -428,9 +428,11 @@ def fast_quantifier(expr: n.Quantifier, coll: Fn, filt: Fn | None, body: Fn) -> 
                     f = filt(e)
                     if f is False:
                         continue
+                    if f is not True:  # a filter that is not true or false errs before the body
+                        truth(f, expr, "'where'")  # (as in a traced run and an aggregate)
                     b = body(e)
                     if f is not True:
-                        b = filtered(kind, truth(f, expr, "'where'"), truth(b, expr, what))
+                        b = filtered(kind, f, truth(b, expr, what))
                 if b is decisive:
                     decided = True
                     break
