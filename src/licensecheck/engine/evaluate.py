@@ -479,13 +479,11 @@ def _traced_witnesses(
 
 def _witnesses(raw: list[RawWitness], declaration: Declaration) -> list[Witness]:
     """``raw`` placed in the declaration's file, as the findings show them."""
-    positions, data = declaration.positions, declaration.data
+    place, data = declaration.place, declaration.data
     placed = []
     for path, actual, expected in raw:
         assert path is not None
-        # where a witness points: as Declaration.place, the place of its deepest part in
-        # the file, or none when its top-level section is absent
-        where = None if positions is None else positions.within(path)
+        where = place(path)
         # every field is already of its declared type (text, whole numbers or None)
         fields = {
             "path": _path_text(path),
