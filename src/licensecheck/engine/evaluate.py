@@ -234,13 +234,15 @@ def assess_compiled(
     them (``check --quiet``)."""
     outcomes = _declaration_outcomes(pack, declaration, as_of)
     explained: dict[str, list[Witness]] | None = {} if witnesses else None
+    # each rule's finding when it passes, in this language: built once per pack
+    passing: dict[str, Finding] = pack.shared(("passing findings", lang), dict)
     findings = [
-        _finding(pack, compiled, outcome, declaration, as_of, lang, explained)
+        _finding(pack, compiled, outcome, declaration, as_of, lang, explained, passing)
         for compiled, outcome in zip(pack.rules, outcomes, strict=True)
     ]
     findings.sort(key=lambda f: f.rule_id)
     return Assessment(
-        tool=ToolInfo(name="licensecheck", version=__version__),
+        tool=pack.shared(("tool",), _tool_info),
         pack=pack_info(pack, lang),
         declaration=declaration.source,
         as_of=as_of,
@@ -248,6 +250,10 @@ def assess_compiled(
         summary=summarize(findings),
         findings=findings,
     )
+
+
+def _tool_info() -> ToolInfo:
+    return ToolInfo(name="licensecheck", version=__version__)
 
 
 def pack_info(pack: CompiledPack, lang: str = "en") -> PackInfo:
@@ -272,14 +278,18 @@ def _finding(
     as_of: dt.date,
     lang: str,
     explained: dict[str, list[Witness]] | None,
+    passing: dict[str, Finding],
 ) -> Finding:
     """``compiled``'s finding; its witnesses unless ``explained`` is None, which keeps those
-    already found in this declaration for a ``when`` (see :func:`_unknown_when_key`)."""
+    already found in this declaration for a ``when`` (see :func:`_unknown_when_key`);
+    ``passing``: the pack's findings of passing rules in ``lang``, by rule (filled here)."""
     rule = compiled.rule
     # the models are frozen and nothing changes them in place (waivers, baselines and
     # assurance make copies), so the findings that do not depend on the declaration are
     # built once per rule and language, and the others copy the rule's validated fields
-    passed = pack.shared(("finding", rule.id, lang), lambda: _passed(rule, lang))
+    passed = passing.get(rule.id)
+    if passed is None:
+        passed = passing[rule.id] = _passed(rule, lang)
     if not_in_force(rule, as_of):
         return pack.shared(("not in force", rule.id, lang), lambda: _not_in_force(passed, rule))
     if outcome.status == "pass":
