@@ -114,8 +114,7 @@ def generate_pack(
     try:
         emitter = _Emitter(pack, outcomes, typed)
         tree = emitter.module(rules, fuse)
-        where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
-        run = build_function(tree, "_pack", emitter.values, frozenset(emitter.minted), where)
+        run = emitter.build(tree)
     finally:
         if enabled:
             gc.enable()
@@ -221,6 +220,13 @@ class _Emitter(FusionEmitter, TypedEmitter):
         )
         function = ast.FunctionDef("_pack", arguments, body, [], None)
         return ast.Module([function], [])  # the audit gives every node its location
+
+    def build(self, tree: ast.Module) -> Callable[..., Any]:
+        """The function ``_pack`` of ``tree`` (a module this emitter wrote): bounded, audited
+        and compiled with the values the emitter passed in (:func:`.build_function`); a
+        problem is a :class:`~licensecheck.errors.PackError` at the pack's ``pack.yaml``."""
+        where = Span(str(self.pack.loaded.root / "pack.yaml"), 1, 1)
+        return build_function(tree, "_pack", self.values, frozenset(self.minted), where)
 
     def prologue(self) -> Statements:
         """What a generated function starts with, once its body is emitted: each predicate's

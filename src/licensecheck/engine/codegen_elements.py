@@ -22,10 +22,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from ..errors import Span
 from ..lang import nodes as n
 from .codegen import _Emitter
-from .codegen_safety import build_function
 from .codegen_tree import (
     Scope,
     Statements,
@@ -52,11 +50,7 @@ def element_loop(
     it, read from the variables mapping the function is given); raises
     :class:`~licensecheck.errors.PackError` beyond the generator's bounds."""
     emitter = _Emitter(pack, None, typed=False)
-    tree = _module(emitter, expr, sorted(bound))
-    where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
-    loop: ElementLoop = build_function(
-        tree, "_pack", emitter.values, frozenset(emitter.minted), where
-    )
+    loop: ElementLoop = emitter.build(_module(emitter, expr, sorted(bound)))
     return loop
 
 
@@ -68,14 +62,9 @@ def _module(emitter: _Emitter, expr: n.Quantifier | n.Aggregate, bound: list[str
     for name in bound:
         scope[name] = emitter.mint("l")
         head.append(_assign(scope[name], _method(_load(variables), "get", _const(name))))
-    index = emitter.mint("v")
-    item, inner, body = emitter._element(expr, scope, None)
-    body += filter_and_body(emitter, expr, inner, base, index, "_out")
-    body.append(_assign(index, ast.BinOp(_load(index), ast.Add(), _const(1))))
     loop = [
         _assign("_out", ast.List([], ast.Load())),
-        _assign(index, _const(0)),
-        ast.For(ast.Name(item, ast.Store()), _load(items), body, []),
+        *visit_elements(emitter, expr, scope, _load(items), base, "_out"),
     ]
     result = ast.Return(ast.Tuple([_load("_out"), _load("_steps")], ast.Load()))
     parameters = ["_root", "_today", "_max", "_steps", items, base, variables]
@@ -84,21 +73,39 @@ def _module(emitter: _Emitter, expr: n.Quantifier | n.Aggregate, bound: list[str
     return ast.Module([ast.FunctionDef("_pack", arguments, function_body, [], None)], [])
 
 
-def filter_and_body(
+def visit_elements(
+    emitter: _Emitter,
+    expr: n.Quantifier | n.Aggregate,
+    scope: Scope,
+    items: ast.expr,
+    base: str,
+    into: str,
+    keep: Callable[[ast.expr, ast.expr], ast.expr] | None = None,
+) -> Statements:
+    """The loop over ``items`` (the collection's value, checked to be a list and charged)
+    that appends each element's :class:`Element` to the list named ``into`` (``scope``:
+    the loop variables bound around it, ``base``: the name holding the collection's path);
+    with ``keep``, only the elements for which the test it makes of the filter's and the
+    body's values holds (the elements an explanation reads). Every element is evaluated."""
+    index = emitter.mint("v")
+    item, inner, body = emitter._element(expr, scope, emitter.fact(items))
+    body += _filter_and_body(emitter, expr, inner, base, index, into, keep)
+    body.append(_assign(index, ast.BinOp(_load(index), ast.Add(), _const(1))))
+    return [_assign(index, _const(0)), ast.For(ast.Name(item, ast.Store()), items, body, [])]
+
+
+def _filter_and_body(
     emitter: _Emitter,
     expr: n.Quantifier | n.Aggregate,
     inner: Scope,
     base: str,
     index: str,
     into: str,
-    keep: Callable[[ast.expr, ast.expr], ast.expr] | None = None,
+    keep: Callable[[ast.expr, ast.expr], ast.expr] | None,
 ) -> Statements:
     """One element's statements: its filter (checked to be true, false or unknown), its
     body where the filter is not false (a quantifier's checked to be true, false or
-    unknown), and its :class:`Element` appended to the list named ``into`` (``inner``: the
-    scope with the loop variable bound, ``base``: the name holding the collection's path,
-    ``index``: the one counting the elements); with ``keep``, only where the test it makes
-    of the filter's and the body's values holds (the elements an explanation reads)."""
+    unknown), and its :class:`Element` appended to ``into`` (where ``keep`` holds)."""
     node = emitter.node(expr)
     value = _load(inner[expr.var])
     out: Statements = []

@@ -38,12 +38,10 @@ import operator
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from ..errors import Span
 from ..lang import nodes as n
 from ..lang.printer import literal_text
 from .codegen import _Emitter
-from .codegen_elements import filter_and_body
-from .codegen_safety import build_function
+from .codegen_elements import visit_elements
 from .codegen_tree import (
     Scope,
     Statements,
@@ -103,11 +101,7 @@ def generated_explainer(
         tree = writer.module(expr, unknown)
     except _NotWritten:
         return None
-    emitter = writer.e
-    where = Span(str(pack.loaded.root / "pack.yaml"), 1, 1)
-    explainer: Explainer = build_function(
-        tree, "_pack", emitter.values, frozenset(emitter.minted), where
-    )
+    explainer: Explainer = writer.e.build(tree)
     return explainer
 
 
@@ -523,12 +517,9 @@ class _Writer:
         out.append(_assign("_steps", charged))
         over = ast.Compare(_load("_steps"), [ast.Gt()], [_load("_max")])
         out.append(_if(over, [ast.Expr(_call("_over", node, _load("_max")))]))
-        elements, index = self.e.mint("v"), self.e.mint("v")
-        out += [_assign(elements, ast.List([], ast.Load())), _assign(index, _const(0))]
-        item, inner, body = self.e._element(expr, scope, self.e.fact(items))
-        body += filter_and_body(self.e, expr, inner, base.id, index, elements, keep)
-        body.append(_assign(index, ast.BinOp(_load(index), ast.Add(), _const(1))))
-        out.append(ast.For(ast.Name(item, ast.Store()), items, body, []))
+        elements = self.e.mint("v")
+        out.append(_assign(elements, ast.List([], ast.Load())))
+        out += visit_elements(self.e, expr, scope, items, base.id, elements, keep)
         return base, _load(elements)
 
     def _explain_body(
