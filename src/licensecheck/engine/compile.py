@@ -597,6 +597,21 @@ def _is_path(expr: n.Expr) -> bool:
 
 # ---------------------------------------------------------------- the compiled pack
 
+
+def _element_loop(
+    pack: CheckedPack, expr: n.Quantifier | n.Aggregate, bound: frozenset[str]
+) -> ElementLoop:
+    from .codegen_elements import element_loop
+
+    return element_loop(pack, expr, bound)
+
+
+def _explainer(pack: CheckedPack, expr: n.Expr, unknown: bool, typed: bool) -> Explainer | None:
+    from .codegen_explain import generated_explainer
+
+    return generated_explainer(pack, expr, unknown, typed)
+
+
 #: Evaluations of a pack through its closures before its generated function is built: the
 #: generator's one-off cost (about 1.5-2.5 ms a rule) against what each evaluation saves
 #: (about 3-5 us a rule), so it pays after some 500 evaluations (bench/README.md).
@@ -696,19 +711,7 @@ class CompiledPack(Record):
         filter's and body's values (:mod:`.codegen_elements`), built once; None until this
         pack runs its generated code (a batch, a server: a check of a few declarations never
         loads the generator) and beyond the generator's bounds."""
-        if not self._generated:
-            return None
-        loops: dict[tuple[int, frozenset[str]], ElementLoop | None]
-        loops = self.shared(("element loops",), dict)
-        key = (id(expr), bound)
-        if key not in loops:
-            from .codegen_elements import element_loop
-
-            try:
-                loops[key] = element_loop(self.checked, expr, bound)
-            except PackError:
-                loops[key] = None
-        return loops[key]
+        return self._built_when_warm("element loops", (id(expr), bound), _element_loop, expr, bound)
 
     def explainer(self, expr: n.Expr, unknown: bool, typed: bool = False) -> Explainer | None:
         """The generated explanation of ``expr``, a rule's ``when`` or ``require`` that came
@@ -716,19 +719,24 @@ class CompiledPack(Record):
         declaration validated against this pack's schema), built once; None until this pack
         runs its generated code (as :meth:`element_loop`), for a part the generator does not
         write out, and beyond its bounds."""
+        key = (id(expr), unknown, typed)
+        return self._built_when_warm("explainers", key, _explainer, expr, unknown, typed)
+
+    def _built_when_warm(
+        self, table: str, key: tuple[Any, ...], build: Callable[..., T | None], *args: Any
+    ) -> T | None:
+        """``build(self.checked, *args)``, once per ``key`` of ``table``, once this pack runs
+        its generated code (None before); None where it raises :class:`PackError` (beyond
+        the generator's bounds). ``build`` imports the generator: a cold check never does."""
         if not self._generated:
             return None
-        explainers: dict[tuple[int, bool, bool], Explainer | None]
-        explainers = self.shared(("explainers",), dict)
-        key = (id(expr), unknown, typed)
-        if key not in explainers:
-            from .codegen_explain import generated_explainer
-
+        built: dict[tuple[Any, ...], T | None] = self.shared((table,), dict)
+        if key not in built:
             try:
-                explainers[key] = generated_explainer(self.checked, expr, unknown, typed)
+                built[key] = build(self.checked, *args)
             except PackError:
-                explainers[key] = None
-        return explainers[key]
+                built[key] = None
+        return built[key]
 
     def traced_rule(self, rule_id: str) -> CompiledRule:
         """The rule compiled in tracing mode (built on first use)."""
