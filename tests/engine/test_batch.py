@@ -206,24 +206,55 @@ def test_forked_and_spawned_workers_give_the_serial_batch(
 ) -> None:
     """A forked worker takes the parent's compiled pack as it is; a spawned one compiles its
     own from the pickled parsed pack: the same items either way. Forked workers start at
-    once, so both take part even in a short batch, and they take its first files."""
+    once, so both take part even in a short batch, and they take its first files. A batch
+    long enough for generated code builds it before forking (each worker inherits it); a
+    spawned worker builds its own, and the parent none."""
     import multiprocessing
 
-    from licensecheck.engine import batch
+    from licensecheck.engine import batch, evaluate
 
     if method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"no {method} here")
     monkeypatch.setattr(batch, "_start_method", lambda: method)
     paths = generate(tmp_path / "firms", 40)
     serial = licensecheck.assess_many(paths, PACK, as_of=AS_OF)
+    monkeypatch.setattr(evaluate, "GENERATE_AFTER", 3)  # 40 files pay for the code
     run = licensecheck.start_batch(paths, PACK, as_of=AS_OF, jobs=2)
-    by, items = zip(*run.finished(assessed_by), strict=True)
+    finished = run.finished(assessed_by)
+    first = next(finished)
+    # the parent has assessed at most the first chunk (two files) by now
+    assert bool(run.pack._generated) == (method == "fork")
+    by, items = zip(first, *finished, strict=True)
     assert items == serial.items
     if method == "fork":
         assert len(set(by) - {os.getpid()}) == 2
         # a forked worker is up at once: this process waits for it rather than taking the
         # first chunk itself, which would leave the workers idle meanwhile
         assert os.getpid() not in by[:8]
+
+
+def test_a_spawned_worker_builds_generated_code_when_its_share_pays_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import signal
+
+    from licensecheck.engine import batch, evaluate
+    from licensecheck.sources.limits import current_limits
+
+    monkeypatch.setattr(evaluate, "GENERATE_AFTER", 3)
+    monkeypatch.setattr(batch, "_WORKER", [])
+    pack = licensecheck.prepare_pack(PACK)
+    rule_ids = tuple(c.rule.id for c in pack.rules)
+    options = licensecheck.start_batch([], PACK, as_of=AS_OF).options
+    built = []
+    previous = signal.getsignal(signal.SIGINT)  # a worker ignores Ctrl-C: not this process
+    try:
+        for share in (2, 3):
+            batch._start_worker(pack.checked.loaded, rule_ids, options, current_limits(), share)
+            built.append(bool(batch._WORKER[-1][0]._generated))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert built == [False, True]
 
 
 def test_what_lives_before_a_batch_is_frozen_while_it_runs(tmp_path: Path) -> None:

@@ -349,7 +349,6 @@ def run_finished(
     """``finish`` of each file's item, in order. With ``jobs > 1`` a worker applies it (it
     must pickle: a module-level function or a ``functools.partial`` of one), so a worker can
     send back a compact result instead of the whole assessment."""
-    expect_batch(pack, len(sources))
     if len(sources) <= 1:
         # Asking whether the heap is frozen walks what is (~3 ms over the CLI's 55,000
         # objects, issue #12): more than one file's assessment gains from freezing.
@@ -383,6 +382,7 @@ def _run_finished(
     jobs: int,
 ) -> Iterator[T]:
     if jobs <= 1 or len(sources) <= 1 or STDIN_PATH in sources:  # only this process has stdin
+        expect_batch(pack, len(sources))
         for source in sources:
             yield finish(assess_file(source, pack, options))
         return
@@ -399,6 +399,7 @@ def _run_finished(
     workers = min(jobs, len(sources))
     method = _start_method()
     if method == "fork":  # the worker is this process as it is: the pack compiled, imported
+        expect_batch(pack, len(sources))  # built once, here: every worker inherits it
         initializer: Callable[..., None] = _adopt_pack
         initargs: tuple[object, ...] = (pack, options)
     else:  # a fresh interpreter: it gets the parsed pack (pickled) and compiles it itself
@@ -408,6 +409,7 @@ def _run_finished(
             tuple(c.rule.id for c in pack.rules),  # the rules selected (--rule, --domain)
             options,
             current_limits(),
+            len(sources) // workers,  # about the files each worker assesses
         )
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -574,8 +576,15 @@ _WORKER: list[tuple[CompiledPack, BatchOptions]] = []
 
 
 def _start_worker(
-    loaded: LoadedPack, rule_ids: tuple[str, ...], options: BatchOptions, limits: Limits
+    loaded: LoadedPack,
+    rule_ids: tuple[str, ...],
+    options: BatchOptions,
+    limits: Limits,
+    share: int,
 ) -> None:
+    """A spawned worker's start: the pack compiled from the parent's parsed one, and its
+    generated code built now where the worker's ``share`` of the files pays for it (the
+    parent, which assesses only while the workers start, builds none)."""
     from .pipeline import prepare_pack
     from .selection import only_rules
 
@@ -584,7 +593,9 @@ def _start_worker(
     # Ctrl-C reaches the whole process group: the parent alone reports it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    _WORKER.append((only_rules(prepare_pack(loaded), rule_ids), options))
+    pack = only_rules(prepare_pack(loaded), rule_ids)
+    expect_batch(pack, share)
+    _WORKER.append((pack, options))
 
 
 def _adopt_pack(pack: CompiledPack, options: BatchOptions) -> None:

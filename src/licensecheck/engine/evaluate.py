@@ -166,7 +166,8 @@ def expect_batch(pack: CompiledPack, declarations: int) -> None:
     """``declarations`` are about to be assessed with ``pack`` (a batch, validated against
     its schema as a batch loads them): where that many evaluations pay for the pack's typed
     generated code (:data:`~.compile.GENERATE_AFTER`), it is built now, not after the first
-    thousand, and before any worker process is forked, so that each inherits it."""
+    thousand (a batch calls this before it forks its workers, so that each inherits the
+    code, or in each spawned worker for its share of the files)."""
     if declarations >= GENERATE_AFTER:
         with contextlib.suppress(PackError):  # beyond the generator's bounds: the closures
             pack.generated(_GENERATED_OUTCOMES, True)
