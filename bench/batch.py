@@ -6,7 +6,11 @@ are written as YAML into a folder and checked in a fresh process with ``--jobs 1
 batch JSON going to a file. Printed: declarations per second, the speed-up of two jobs over
 one, and the peak resident set of the largest process (the parent or a worker), whose ratio
 between the largest and the smallest N shows whether memory grows with the number of files
-(1.00x: flat).
+(1.00x: flat). Beside them, in the same turns, the ceiling two CPUs give this machine: two
+independent ``--jobs 1`` processes started together, each on half of the files (hard links
+in two folders) writing its own report; their speed-up over one process for all the files
+is what ``--jobs 2`` would reach if it cost nothing to share out the files and gather the
+results (shared caches, memory bandwidth and the machine's other load limit both alike).
 
 ``python bench/batch.py --large`` (minutes; not part of ``bench/run.py``) is issue #12's
 target row: 10,000 declarations at ``--jobs 2`` written as ``--format json``, ``jsonl`` and
@@ -24,6 +28,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,32 +58,42 @@ def bench_batch(
     tmp: Path,
     run_once: Callable[[Sequence[str]], tuple[float, float, int]],
 ) -> BatchFigures:
-    """Measure every size at one and two jobs; ``run_once`` runs a command in a fresh process
-    and gives its wall time (s), peak RSS (MiB) and exit code."""
+    """Measure every size at one and two jobs, and the two-CPU ceiling (two halves side by
+    side); ``run_once`` runs a command in a fresh process and gives its wall time (s), peak
+    RSS (MiB) and exit code."""
     print(f"\n4. Batch: licensecheck check DIR --pack {PACK} --format json=FILE (fresh process)")
     print(f"   {'files':>7} {'jobs':>5} {'wall':>10} {'decl/s':>9} {'peak RSS':>11}")
     rate: dict[tuple[int, int], float] = {}
     rss: dict[tuple[int, int], float] = {}
+    ceiling: dict[int, float] = {}  # N -> declarations/s of the halves side by side
     for n in sizes:
         folder = write_folder(tmp / f"batch-{n}", n)
+        halves = split_folder(folder)
         out = tmp / f"batch-{n}.json"
         runs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
-        for _ in range(rounds(n)):  # turn about: the machine's load hits both alike
+        together: list[float] = []
+        for _ in range(rounds(n)):  # turn about: the machine's load hits all alike
             for jobs in (1, 2):
                 wall, peak, code = run_once(check_command([str(folder)], jobs, f"json={out}"))
-                if code not in (0, 1):
-                    raise SystemExit(f"batch of {n} failed with exit code {code}")
+                check_code(code, n)
                 runs[jobs].append((wall, peak))
+            together.append(side_by_side(halves, tmp, run_once))
         for jobs in (1, 2):
             wall = statistics.median(w for w, _ in runs[jobs])
             rate[n, jobs] = n / wall
             rss[n, jobs] = peak = max(p for _, p in runs[jobs])
             print(f"   {n:>7} {jobs:>5} {wall:>8.1f} s {n / wall:>9.1f} {peak:>8.1f} MB")
+        wall = statistics.median(together)
+        ceiling[n] = n / wall
+        print(f"   {n:>7} {'2x1':>5} {wall:>8.1f} s {n / wall:>9.1f}   (halves side by side)")
         out.unlink(missing_ok=True)
     small, large = min(sizes), max(sizes)
     for n in sizes:
+        speedup, most = rate[n, 2] / rate[n, 1], ceiling[n] / rate[n, 1]
         print(
-            f"   ratio jobs 2 / jobs 1 at {n} files: {rate[n, 2] / rate[n, 1]:.2f}x (declarations/s)"
+            f"   ratio jobs 2 / jobs 1 at {n} files: {speedup:.2f}x (declarations/s); "
+            f"two halves side by side / jobs 1 (the two-CPU ceiling): {most:.2f}x, "
+            f"of which jobs 2 reaches {speedup / most:.0%}"
         )
     for jobs in (1, 2):
         print(
@@ -86,6 +101,42 @@ def bench_batch(
             f"{rss[large, jobs] / rss[small, jobs]:.2f}x"
         )
     return BatchFigures(rate, rss)
+
+
+def split_folder(folder: Path) -> tuple[Path, Path]:
+    """The files of ``folder`` in two folders beside it, the first and the second half (hard
+    links: the same files, and ``check`` reads no symbolic link that leads out of a folder)."""
+    files = sorted(folder.iterdir())
+    middle = len(files) // 2
+    halves = (folder.with_name(folder.name + "-a"), folder.with_name(folder.name + "-b"))
+    for half, part in zip(halves, (files[:middle], files[middle:]), strict=True):
+        half.mkdir(exist_ok=True)
+        for file in part:
+            if not (half / file.name).exists():
+                os.link(file, half / file.name)
+    return halves
+
+
+def side_by_side(
+    halves: Sequence[Path],
+    tmp: Path,
+    run_once: Callable[[Sequence[str]], tuple[float, float, int]],
+) -> float:
+    """The wall time of one ``--jobs 1`` check per folder of ``halves``, started together,
+    each writing its own report: until the last one ends."""
+    commands = [
+        check_command([str(half)], 1, f"json={tmp / (half.name + '.json')}") for half in halves
+    ]
+    with ThreadPoolExecutor(len(commands)) as pool:  # each thread waits on its process
+        done = list(pool.map(run_once, commands))
+    for _, _, code in done:
+        check_code(code, sum(len(os.listdir(half)) for half in halves))
+    return max(wall for wall, _, _ in done)
+
+
+def check_code(code: int, n: int) -> None:
+    if code not in (0, 1):
+        raise SystemExit(f"batch of {n} failed with exit code {code}")
 
 
 def rounds(n: int) -> int:

@@ -25,6 +25,8 @@ def test_bench_quick_run() -> None:
     assert any(name.startswith("200 / ") for name in names), out
     assert "check / baseline" in names, out
     assert any(name.startswith("jobs 2 / jobs 1 at ") for name in names), out
+    assert re.search(r"^ +6 +2x1 .*\(halves side by side\)$", out, re.MULTILINE), out
+    assert re.search(r"the two-CPU ceiling\): \d+\.\d\dx, of which jobs 2 reaches \d+%", out), out
     assert any(name.startswith("peak RSS 6 / 3 files") for name in names), out
     assert re.search(r"assess vs evaluation: with witnesses \d+\.\d\dx .*statuses only", out), out
     assert "\ntargets\n" in out
