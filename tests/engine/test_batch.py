@@ -218,7 +218,7 @@ def test_forked_and_spawned_workers_give_the_serial_batch(
     monkeypatch.setattr(batch, "_start_method", lambda: method)
     paths = generate(tmp_path / "firms", 40)
     serial = licensecheck.assess_many(paths, PACK, as_of=AS_OF)
-    monkeypatch.setattr(evaluate, "GENERATE_AFTER", 3)  # 40 files pay for the code
+    monkeypatch.setattr(evaluate, "EXPLAINED_BATCH_GENERATE_AFTER", 3)  # 20 files a worker pay
     run = licensecheck.start_batch(paths, PACK, as_of=AS_OF, jobs=2)
     finished = run.finished(assessed_by)
     first = next(finished)
@@ -241,7 +241,7 @@ def test_a_spawned_worker_builds_generated_code_when_its_share_pays_for_it(
     from licensecheck.engine import batch, evaluate
     from licensecheck.sources.limits import current_limits
 
-    monkeypatch.setattr(evaluate, "GENERATE_AFTER", 3)
+    monkeypatch.setattr(evaluate, "EXPLAINED_BATCH_GENERATE_AFTER", 3)
     monkeypatch.setattr(batch, "_WORKER", [])
     pack = licensecheck.prepare_pack(PACK)
     rule_ids = tuple(c.rule.id for c in pack.rules)
@@ -559,19 +559,35 @@ def test_statuses_only_batches_never_trace(tmp_path: Path) -> None:
 def test_a_batch_long_enough_runs_generated_code_from_its_first_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Generated code pays once a pack has run GENERATE_AFTER evaluations: a batch that many
-    files long builds it before its first file (before any worker is forked, so each inherits
-    it), a shorter one keeps the closures; the items are the same either way."""
-    from licensecheck.engine import evaluate
+    """Generated code pays once a pack has run GENERATE_AFTER evaluations, and sooner in a
+    batch whose gaps are explained (EXPLAINED_BATCH_GENERATE_AFTER: the generated
+    explanations pay too): a batch that many files long for each process builds it before
+    its first file (before any worker is forked, so each inherits it), a shorter one keeps
+    the closures; the items are the same either way."""
+    from licensecheck.engine import batch, evaluate
 
-    monkeypatch.setattr(evaluate, "GENERATE_AFTER", 3)
-    paths = generate(tmp_path / "firms", 3)
+    monkeypatch.setattr(evaluate, "EXPLAINED_BATCH_GENERATE_AFTER", 3)
+    monkeypatch.setattr(evaluate, "GENERATE_AFTER", 5)
+    paths = generate(tmp_path / "firms", 6)
+
+    def built(files: int, jobs: int = 1, *, witnesses: bool = True) -> bool:
+        run = licensecheck.start_batch(
+            paths[:files], PACK, as_of=AS_OF, jobs=jobs, witnesses=witnesses
+        )
+        items = run.items()
+        next(items)  # the first item (a forked batch waits for a worker's)
+        generated = bool(run.pack._generated)
+        list(items)  # the rest, so that the workers end here
+        return generated
+
+    assert [built(2), built(3)] == [False, True]
+    # statuses only (--quiet): only the generated statuses pay, from GENERATE_AFTER
+    assert [built(3, witnesses=False), built(5, witnesses=False)] == [False, True]
+    if batch._start_method() == "fork":  # each worker's share counts
+        assert [built(5, jobs=2), built(6, jobs=2)] == [False, True]
     short = licensecheck.start_batch(paths[:2], PACK, as_of=AS_OF)
     short_items = list(short.items())
-    assert not short.pack._generated
-    run = licensecheck.start_batch(paths, PACK, as_of=AS_OF)
+    run = licensecheck.start_batch(paths[:3], PACK, as_of=AS_OF)
     assert run.pack is not short.pack  # each run prepares its own pack
-    items = run.items()
-    first = next(items)
-    assert run.pack._generated  # built before the first file was assessed
-    assert [first, *items][:2] == short_items
+    assert list(run.items())[:2] == short_items  # closures or generated code: the same
+    assert not short.pack._generated and run.pack._generated

@@ -382,7 +382,7 @@ def _run_finished(
     jobs: int,
 ) -> Iterator[T]:
     if jobs <= 1 or len(sources) <= 1 or STDIN_PATH in sources:  # only this process has stdin
-        expect_batch(pack, len(sources))
+        expect_batch(pack, len(sources), witnesses=options.witnesses)
         for source in sources:
             yield finish(assess_file(source, pack, options))
         return
@@ -397,9 +397,12 @@ def _run_finished(
     # a declaration) that is work enough, and a process busy assessing holds the GIL its
     # executor's threads need to pass results and work to the workers, who then wait.
     workers = min(jobs, len(sources))
+    share = len(sources) // workers  # about the files each worker assesses
     method = _start_method()
     if method == "fork":  # the worker is this process as it is: the pack compiled, imported
-        expect_batch(pack, len(sources))  # built once, here: every worker inherits it
+        # built once, here, before the workers start (each inherits it), where each
+        # worker's share pays for it
+        expect_batch(pack, share, witnesses=options.witnesses)
         initializer: Callable[..., None] = _adopt_pack
         initargs: tuple[object, ...] = (pack, options)
     else:  # a fresh interpreter: it gets the parsed pack (pickled) and compiles it itself
@@ -409,7 +412,7 @@ def _run_finished(
             tuple(c.rule.id for c in pack.rules),  # the rules selected (--rule, --domain)
             options,
             current_limits(),
-            len(sources) // workers,  # about the files each worker assesses
+            share,
         )
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -594,7 +597,7 @@ def _start_worker(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     pack = only_rules(prepare_pack(loaded), rule_ids)
-    expect_batch(pack, share)
+    expect_batch(pack, share, witnesses=options.witnesses)
     _WORKER.append((pack, options))
 
 
