@@ -510,13 +510,12 @@ class _Writer:
             self._path(collection, paths, out) if is_path(collection) else _const(None), out
         )
         items = self.e.expr(expr.collection, scope, out)
+        if not isinstance(items, ast.Name):  # (a name keeps what the schema says of it)
+            items = self.named(items, out)
         node = self.e.node(expr)
         not_a_list = ast.Expr(_call("_not_a_list", items, node))
         out.append(_if(_is_not(_call("_type", items), _load("_list")), [not_a_list]))
-        charged = ast.BinOp(_load("_steps"), ast.Add(), _call("_len", items))
-        out.append(_assign("_steps", charged))
-        over = ast.Compare(_load("_steps"), [ast.Gt()], [_load("_max")])
-        out.append(_if(over, [ast.Expr(_call("_over", node, _load("_max")))]))
+        out += self.e._charge(items, node)  # as the pack's own loops charge the step budget
         elements = self.e.mint("v")
         out.append(_assign(elements, ast.List([], ast.Load())))
         out += visit_elements(self.e, expr, scope, items, base.id, elements, keep)
