@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import FrozenInstanceError
 from operator import attrgetter
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 #: Sets a field, past the refusal of ``Record.__setattr__`` (as a frozen dataclass's __init__)
 set_field = object.__setattr__
@@ -57,7 +57,7 @@ class Record:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
         return f"{self.__class__.__qualname__}({shown})"
 
-    def replaced(self, **changes: Any) -> Any:
+    def replaced(self, **changes: Any) -> Self:
         """A copy with ``changes`` (what :func:`dataclasses.replace` did), for a subclass
         whose ``__init__`` takes each field by its name."""
         fields = {name: getattr(self, name) for name in self.__match_args__}

@@ -50,7 +50,7 @@ def evidence_members(
 ) -> BundledEvidence:
     """The members for the evidence files of ``declaration``, read from ``source``."""
     # The declaration is named as the bundle holds it; its evidence lies beside the file.
-    on_disk: Declaration = declaration.replaced(source=os.fspath(source))
+    on_disk = declaration.replaced(source=os.fspath(source))
     root = Path(evidence_root) if evidence_root is not None else None
     members: list[Member] = []
     warnings: list[tuple[str, str]] = []

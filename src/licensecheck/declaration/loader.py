@@ -162,10 +162,7 @@ def load_declaration_text(
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise too_big(source, DECLARATION_FILE, limits.max_bytes)
     data, positions = _parse_named(text, source, limits)
-    declaration: Declaration = _validated(data, positions, source, text, schema).replaced(
-        reads_evidence=False
-    )
-    return declaration
+    return _validated(data, positions, source, text, schema).replaced(reads_evidence=False)
 
 
 def _parse_named(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], Positions]:
