@@ -123,6 +123,9 @@ def _audited(source: str) -> None:
         "def _pack(_root, _today, _max):\n    try:\n        pass\n    except _RuleRuntimeError as e:\n        pass",
         "@_v1\ndef _pack(_root, _today, _max):\n    pass",
         "def _pack(_root, _today, _max):\n    global _v1",
+        "def _pack(_root, _today, _max):\n    _v1 = _root @ _root",  # an operator outside
+        "def _pack(_root, _today, _max):\n    _v1 = _root | _v1",
+        "def _pack(_root, _today, _max):\n    _v1 = 1\n    return _v1 is _v1 and _v9",  # once seen
     ],
 )
 def test_the_audit_rejects_trees_outside_the_whitelist(source: str) -> None:
@@ -190,6 +193,23 @@ def test_the_size_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(codegen_safety, "MAX_NODES", 50)
     with pytest.raises(PackError, match="more than 50 syntax nodes"):
         generated(compile_rule('all s in data_sources: s.kind == "crawled" and s.deidentified'))
+
+
+def test_the_size_bound_counts_every_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the contexts and operators the audit counts without stacking them count too, the last
+    # nodes of the tree included
+    code = generated(compile_rule('all s in data_sources: s.kind == "crawled" and s.deidentified'))
+    size = sum(1 for _ in ast.walk(code.tree))
+    minted = frozenset(_minted(code.tree))
+    monkeypatch.setattr(codegen_safety, "MAX_NODES", size)
+    codegen_safety.audit(code.tree, minted, Span("p", 1, 1))
+    monkeypatch.setattr(codegen_safety, "MAX_NODES", size - 1)
+    with pytest.raises(PackError, match=f"more than {size - 1:,} syntax nodes"):
+        codegen_safety.audit(code.tree, minted, Span("p", 1, 1))
+    tail = ast.parse("def _pack(_root, _today, _max):\n    _v1 = _root is _root")
+    monkeypatch.setattr(codegen_safety, "MAX_NODES", sum(1 for _ in ast.walk(tail)) - 1)
+    with pytest.raises(PackError, match="syntax nodes"):  # the tree ends in an operator
+        codegen_safety.audit(tail, frozenset({"_v1"}), Span("p", 1, 1))
 
 
 def test_nested_loops_are_bounded_below_pythons_limit() -> None:

@@ -172,20 +172,26 @@ def _truth_valued(expr: n.Expr) -> bool:
 # ---------------------------------------------------------------- small tree builders
 
 
+# Contexts and operators hold nothing and are never changed: one of each serves every tree,
+# as in the trees Python's own parser makes (building generated code is paid by every
+# batch and server, issue #12)
+_LOAD, _STORE, _IS, _IS_NOT = ast.Load(), ast.Store(), ast.Is(), ast.IsNot()
+
+
 def _load(name: str) -> ast.Name:
-    return ast.Name(name, ast.Load())
+    return ast.Name(name, _LOAD)
 
 
 def _assign(name: str, value: ast.expr) -> ast.Assign:
-    return ast.Assign([ast.Name(name, ast.Store())], value)
+    return ast.Assign([ast.Name(name, _STORE)], value)
 
 
 def _is(a: ast.expr, b: ast.expr) -> ast.Compare:
-    return ast.Compare(a, [ast.Is()], [b])
+    return ast.Compare(a, [_IS], [b])
 
 
 def _is_not(a: ast.expr, b: ast.expr) -> ast.Compare:
-    return ast.Compare(a, [ast.IsNot()], [b])
+    return ast.Compare(a, [_IS_NOT], [b])
 
 
 def _call(name: str, *args: ast.expr) -> ast.Call:
@@ -193,7 +199,7 @@ def _call(name: str, *args: ast.expr) -> ast.Call:
 
 
 def _method(obj: ast.expr, attr: str, *args: ast.expr) -> ast.Call:
-    return ast.Call(ast.Attribute(obj, attr, ast.Load()), list(args), [])
+    return ast.Call(ast.Attribute(obj, attr, _LOAD), list(args), [])
 
 
 def _if(test: ast.expr, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt] = ()) -> ast.If:
