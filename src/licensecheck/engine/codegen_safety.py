@@ -132,7 +132,7 @@ ATTRIBUTES: Final = frozenset({"get", "append", "lower", "upper", "days", "found
 
 # ---------------------------------------------------------------- the whitelist and the audit
 
-_NODE_KINDS: Final = frozenset(
+_NODE_KINDS: Final[frozenset[type[ast.AST]]] = frozenset(
     {
         ast.Module,
         ast.FunctionDef,
