@@ -97,6 +97,40 @@ def test_a_pack_gets_generated_explanations_once_it_runs_its_generated_code() ->
 
 
 @pytest.mark.parametrize(
+    "require",
+    [
+        "all s in data_sources: today < 2020-01-01",
+        "none s in data_sources: today > 2020-01-01",
+        "not (any s in data_sources: today > 2020-01-01)",
+        'all s in data_sources where s.kind == "crawled": s.deidentified',
+        'none s in data_sources: s.kind == "crawled" or today > 2020-01-01',
+    ],
+)
+def test_offending_elements_are_explained_in_order_or_shown_themselves(require: str) -> None:
+    """The offending elements of a failing quantifier, each explained by its body or, where
+    the body reads no path (``today``), shown itself against the body's text, with the
+    trace's witnesses."""
+    pack = compile_rule(require)
+    rule = pack.rules[0].rule
+    explain = generated_explainer(pack.checked, rule.require, False)
+    assert explain is not None
+    data = {
+        "data_sources": [
+            {"id": "a", "kind": "crawled", "deidentified": False},
+            {"name": "b", "kind": "bought", "deidentified": False},
+            {"kind": "crawled", "deidentified": False},
+            {"id": "d", "kind": "crawled", "deidentified": True},
+        ]
+    }
+    assert closure_outcomes(pack, data, AS_OF)[0].status == "fail"
+    reference = explained(run_rule(pack.traced_rule(rule.id), data, AS_OF, Trace()).trace)
+    found = merged(explain(data, AS_OF, 100))
+    assert _exact(found) == _exact(reference)
+    assert len(found) >= 2  # more than one offending element, in the declaration's order
+    assert [w.path for w in found] == sorted(w.path for w in found if w.path is not None)
+
+
+@pytest.mark.parametrize(
     ("require", "unknown"),
     [
         # a computed index, explained either way

@@ -372,10 +372,14 @@ def quantified(
             yield from inner
         elif element.path is not None:
             yield RawWitness(
-                element.path,
-                _label_value(element.value),
-                f"{'not ' if not body_want else ''}{expression_text(expr.body, limit=100)}",
+                element.path, _label_value(element.value), offending_text(expr, body_want)
             )
+
+
+def offending_text(expr: n.Quantifier, body_want: bool) -> str:
+    """What an offending element of ``expr`` whose body's witnesses name nothing is shown
+    against: the body as it had to be (``body_want``)."""
+    return f"{'not ' if not body_want else ''}{expression_text(expr.body, limit=100)}"
 
 
 class _Text(str):
