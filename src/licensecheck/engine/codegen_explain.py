@@ -514,16 +514,9 @@ class _Writer:
         none, the element itself against the body's text. Written out in a loop rather than
         through ``quantified`` and a function per body (a generator and a call per element:
         about a fifth of a generated explanation)."""
-        element, path, value, result, inner = (self.e.mint(letter) for letter in "ivlvv")
-        each: Statements = [
-            _assign(path, self.helper(operator.getitem, _load(element), _const(0))),
-            _assign(value, self.helper(operator.getitem, _load(element), _const(1))),
-            _assign(result, self.helper(operator.getitem, _load(element), _const(3))),
-            _assign(inner, ast.List([], ast.Load())),
-        ]
-        inner_scope = {**scope, expr.var: value}
-        inner_paths = {**paths, expr.var: path}
-        self.explained(expr.body, inner_scope, inner_paths, body_want, _load(result), inner, each)
+        element = self.e.mint("i")
+        each: Statements = []
+        path, value, inner = self._body(expr, scope, paths, body_want, _load(element), each)
         itself = ast.Tuple(
             [
                 _load(path),
@@ -585,8 +578,27 @@ class _Writer:
         body: Statements = []
         self.unexpected_unless(_is(_load(asked), _const(body_want)), body)
         element = self.named(self.helper(operator.getitem, elements, _load(index)), body)
+        _, _, found = self._body(expr, scope, paths, body_want, element, body)
+        body.append(ast.Return(_load(found)))
+        assigned = ["_steps", *self.e.frames.pop()]
+        arguments = ast.arguments([], [ast.arg(index), ast.arg(asked)], None, [], [], None, [])
+        out.append(ast.FunctionDef(function, arguments, [ast.Nonlocal(assigned), *body], [], None))
+        return _load(function)
+
+    def _body(
+        self,
+        expr: n.Quantifier,
+        scope: Scope,
+        paths: Paths,
+        body_want: bool,
+        element: ast.expr,
+        out: Statements,
+    ) -> tuple[str, str, str]:
+        """Statements explaining the body of the element ``element`` holds (its path, value,
+        filter's and body's values: :class:`~.explanation.Element`) into a new list: the
+        names of its path, its value and that list."""
         path, value, result, found = (self.e.mint(letter) for letter in "vlvv")
-        body += [
+        out += [
             _assign(path, self.helper(operator.getitem, element, _const(0))),
             _assign(value, self.helper(operator.getitem, element, _const(1))),
             _assign(result, self.helper(operator.getitem, element, _const(3))),
@@ -594,12 +606,8 @@ class _Writer:
         ]
         inner_scope = {**scope, expr.var: value}
         inner_paths = {**paths, expr.var: path}
-        self.explained(expr.body, inner_scope, inner_paths, body_want, _load(result), found, body)
-        body.append(ast.Return(_load(found)))
-        assigned = ["_steps", *self.e.frames.pop()]
-        arguments = ast.arguments([], [ast.arg(index), ast.arg(asked)], None, [], [], None, [])
-        out.append(ast.FunctionDef(function, arguments, [ast.Nonlocal(assigned), *body], [], None))
-        return _load(function)
+        self.explained(expr.body, inner_scope, inner_paths, body_want, _load(result), found, out)
+        return path, value, found
 
 
 def _offending(offending: bool, f: ast.expr, b: ast.expr) -> ast.expr:
