@@ -288,7 +288,7 @@ def _has_ids(node: SchemaNode) -> bool:
 
 def _duplicate_ids(where: _Where, schema: DeclarationSchema) -> Iterator[Diagnostic]:
     """Two items of one list with the same ``id``: reports and references would be ambiguous."""
-    for path, value, node in walk(where.data, schema.root, schema.reaching("ids", _has_ids)):
+    for path, value, node, _ in walk(where.data, schema.root, schema.reaching("ids", _has_ids)):
         items = node.items
         if not isinstance(value, list) or items is None or "id" not in items.properties:
             continue
