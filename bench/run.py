@@ -15,8 +15,9 @@
    witnesses costs, against what finding them costs; and again with every witness from a
    traced run (as before the direct way), checked to give the same assessments.
 2. Pack load + check + compile of generated 200- and 1,000-rule packs, with the one-off
-   per-process costs (Lark parser build, declaration schema load) and the generated code's
-   build (on a pack's first evaluation) reported separately.
+   per-process costs (Lark parser build, declaration schema load), the generated code's build
+   (on a pack's first evaluation) and the generated explanations' (one per rule part a batch
+   explains, in bench/pack and cn-credit-reporting) reported separately.
 3. Cold-process ``licensecheck check … --format json`` against ``python -c pass``: wall time,
    peak RSS, and the slowest imports.
 4. Batches (``bench/batch.py``): declarations/s at ``--jobs 1`` and ``--jobs 2`` and peak RSS
@@ -65,6 +66,7 @@ from licensecheck.declaration.schema import load_declaration_schema
 from licensecheck.engine import evaluate as evaluate_module
 from licensecheck.engine.check import check_pack
 from licensecheck.engine.codegen import FUSE_LOOPS, generate_pack
+from licensecheck.engine.codegen_explain import generated_explainer
 from licensecheck.engine.compile import CompiledPack, compile_pack
 from licensecheck.engine.evaluate import (
     _GENERATED_OUTCOMES,
@@ -75,6 +77,7 @@ from licensecheck.engine.evaluate import (
     validated,
 )
 from licensecheck.engine.pipeline import _no_garbage_collection as no_garbage_collection
+from licensecheck.engine.rules import CheckedPack
 from licensecheck.lang import parser
 from licensecheck.packs import cache
 from licensecheck.packs.loader import load_pack
@@ -373,7 +376,7 @@ def bench_batch_assess(s: Settings, decls: Sequence[Declaration]) -> None:
     """What a batch pays per declaration: cn-credit-reporting (its fail and unknown findings
     with their witnesses) over the generated declarations, against its own evaluate_rules;
     with the witnesses from traced runs (before they were explained directly) for reference."""
-    pack = licensecheck.prepare_pack("cn-credit-reporting")
+    pack = licensecheck.prepare_pack(batch.PACK)
     pack.generated(_GENERATED_OUTCOMES)
 
     def engine() -> None:
@@ -492,6 +495,24 @@ print(middle - start, time.perf_counter() - middle)
 """
 
 
+def explained_parts(checked: CheckedPack) -> list[tuple[Any, bool]]:
+    """Each deciding part of ``checked``'s rules (``when``, ``require``), false and unknown."""
+    return [
+        (part, unknown)
+        for rule in checked.rules
+        for part in (rule.when, rule.require)
+        if part is not None
+        for unknown in (False, True)
+    ]
+
+
+def build_explanations(checked: CheckedPack, parts: Sequence[tuple[Any, bool]]) -> None:
+    """The typed generated explanation of each of ``parts``, as a batch builds them."""
+    for part, unknown in parts:
+        if generated_explainer(checked, part, unknown, typed=True) is None:
+            raise SystemExit("a bundled rule part is not written out as a generated explanation")
+
+
 def one_off_costs() -> tuple[float, float]:
     """Parser build and schema load, each the first of a fresh process (later builds in the
     same process are faster: Lark and interegular keep caches of their own)."""
@@ -549,6 +570,18 @@ def bench_pack_load(s: Settings, tmp: Path) -> float:
     print(
         "   generated code (built on a pack's first evaluation, not in prepare_pack): "
         + ", ".join(generation)
+    )
+    explanations = []
+    for label, pack_ref in (("bench/pack", PACK_DIR), ("cn-credit-reporting", batch.PACK)):
+        checked = licensecheck.prepare_pack(pack_ref).checked
+        parts = explained_parts(checked)
+        build_s = median_time(lambda c=checked, p=parts: build_explanations(c, p), s.parser_reps)
+        explanations.append(
+            f"{label} {len(parts)} in {ms(build_s)} ({ms(build_s / len(parts))} each)"
+        )
+    print(
+        "   generated explanations (a batch builds one for each rule part it explains, false or "
+        "unknown, in each process): " + ", ".join(explanations)
     )
     collisions = (
         "; interegular is installed, so Lark also checks terminals for collisions"

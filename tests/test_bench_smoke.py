@@ -29,6 +29,7 @@ def test_bench_quick_run() -> None:
     assert re.search(r"the two-CPU ceiling\): \d+\.\d\dx, of which jobs 2 reaches \d+%", out), out
     assert any(name.startswith("peak RSS 6 / 3 files") for name in names), out
     assert re.search(r"assess vs evaluation: with witnesses \d+\.\d\dx .*statuses only", out), out
+    assert re.search(r"generated explanations .*cn-credit-reporting \d+ in [\d,.]+ ms", out), out
     assert "\ntargets\n" in out
     assert "200 / 50 rules with warnings" in names, out
     assert "check (cache warm) / floor" in names, out
