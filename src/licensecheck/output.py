@@ -134,8 +134,13 @@ def check_output_target(
         raise _refused(shown, "it is a folder")
     if mode is not None and not stat.S_ISREG(mode):
         raise _refused(shown, "it is a FIFO, device or socket, not a regular file")
-    given = {os.path.realpath(p) for p in inputs}
-    if not rewrite_input and (real in given or real in (_INPUTS.get() or ())):
+    # a file that does not exist yet is nobody's input: the inputs (10,000 files for a
+    # batch) are resolved only when it does
+    if (
+        mode is not None
+        and not rewrite_input
+        and (real in {os.path.realpath(p) for p in inputs} or real in (_INPUTS.get() or ()))
+    ):
         raise UsageError(
             Diagnostic(codes.USAGE, f"--output {shown} would overwrite the input file {shown}")
         )

@@ -71,6 +71,29 @@ def test_folders_expand_to_their_declarations(tmp_path: Path) -> None:
     assert f"NOT READY   26/100  {folder / 'a.yaml'}" in summary
 
 
+def test_a_scan_compares_real_paths_through_links(tmp_path: Path) -> None:
+    """A scan knows each file's real path, through a linked folder given on the command
+    line and through links inside the folder: the run's own files (excluded, or an output
+    that is a declaration) are recognised by where they really are."""
+    from licensecheck.engine.batch import expand_paths
+
+    folder = tmp_path / "firms"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("a.yaml", "sub/b.yaml"):
+        (folder / name).write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "inside.yaml").symlink_to(folder / "sub" / "b.yaml")  # a link within: read
+    (folder / "linked-sub").symlink_to(folder / "sub")  # a linked folder: not descended into
+    through = tmp_path / "through"
+    through.symlink_to(folder)
+    found = expand_paths([through])
+    assert found == [str(through / n) for n in ("a.yaml", "inside.yaml", "sub/b.yaml")]
+    assert expand_paths([through], exclude=[folder / "sub" / "b.yaml"]) == [
+        str(through / "a.yaml")  # the link to it is the same file, left out with it
+    ]
+    with pytest.raises(licensecheck.UsageError, match="would overwrite a declaration"):
+        expand_paths([through], outputs=[folder / "a.yaml"])
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

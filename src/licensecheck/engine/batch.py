@@ -97,12 +97,13 @@ def expand_paths(
         elif path.is_dir():
             scanned = _scan(shown, problems)
             for output in outputs:
-                if any(_same(f, output) for f in scanned):
+                real_output = os.path.realpath(output)
+                if any(real == real_output for _, real in scanned):
                     _refuse_declaration_output(output)
             files = [
                 f
-                for f in scanned
-                if os.path.realpath(f) not in skipped
+                for f, real in scanned
+                if real not in skipped
                 and not _written_by_the_run(f, stdout_file)
                 and not _earlier_output(f, notes)
             ]
@@ -123,26 +124,35 @@ def expand_paths(
     return list(dict.fromkeys(found))
 
 
-def _scan(folder: str, problems: list[Diagnostic]) -> list[str]:
-    """The declaration files below ``folder``, sorted, hidden ones skipped; a symlink that
-    leads outside ``folder`` (to a file or a folder) is a problem. Symlinked folders are not
-    descended into (their files, if inside, are found where they really are)."""
+def _scan(folder: str, problems: list[Diagnostic]) -> list[tuple[str, str]]:
+    """The declaration files below ``folder``, sorted, hidden ones skipped, each with its
+    real path; a symlink that leads outside ``folder`` (to a file or a folder) is a problem.
+    Symlinked folders are not descended into (their files, if inside, are found where they
+    really are)."""
     root = os.path.realpath(folder)
-    files: list[str] = []
+    files: list[tuple[str, str]] = []
     for top, dirs, names in os.walk(folder, followlinks=False):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in [*dirs, *names]:
+        for name in dirs:
             full = os.path.join(top, name)
             if os.path.islink(full) and not _inside(os.path.realpath(full), root):
                 problems.append(_outside_link(full, folder))
-        files.extend(
-            os.path.join(top, name)
-            for name in names
-            if not name.startswith(".")
-            and os.path.splitext(name)[1].lower() in DECLARATION_SUFFIXES
-            and _inside(os.path.realpath(os.path.join(top, name)), root)
-            and os.path.isfile(os.path.join(top, name))
-        )
+        # the walk enters real folders only, so a name that is not a link is where its folder
+        # really is: one real path a folder, not one a file (a batch of 10,000 files spent
+        # 0.4 s resolving each five times, issue #12)
+        real_top = os.path.realpath(top)
+        for name in names:
+            full = os.path.join(top, name)
+            linked = os.path.islink(full)
+            real = os.path.realpath(full) if linked else os.path.join(real_top, name)
+            if linked and not _inside(real, root):
+                problems.append(_outside_link(full, folder))
+            elif (
+                not name.startswith(".")
+                and os.path.splitext(name)[1].lower() in DECLARATION_SUFFIXES
+                and os.path.isfile(full)
+            ):
+                files.append((full, real))
     return sorted(files)
 
 
@@ -196,10 +206,6 @@ def _earlier_output(path: str, notes: list[Diagnostic] | None) -> bool:
             )
         )
     return True
-
-
-def _same(path: str, other: str | os.PathLike[str]) -> bool:
-    return os.path.realpath(path) == os.path.realpath(other)
 
 
 def _refuse_declaration_output(output: str | os.PathLike[str]) -> None:
