@@ -85,8 +85,8 @@ def expand_paths(
     out of a scan when it is an earlier report, refused when it is a declaration. A file named twice
     is assessed once.
     """
-    outputs = list(outputs)
-    skipped = {os.path.realpath(p) for p in (*exclude, *outputs)}
+    real_outputs = [(output, os.path.realpath(output)) for output in outputs]
+    skipped = {os.path.realpath(p) for p in exclude} | {real for _, real in real_outputs}
     found: list[str] = []
     problems: list[Diagnostic] = []
     for raw in paths:
@@ -96,9 +96,9 @@ def expand_paths(
             found.append(shown)
         elif path.is_dir():
             scanned = _scan(shown, problems)
-            for output in outputs:
-                real_output = os.path.realpath(output)
-                if any(real == real_output for _, real in scanned):
+            reals = {real for _, real in scanned}
+            for output, real_output in real_outputs:
+                if real_output in reals:
                     _refuse_declaration_output(output)
             files = [
                 f
