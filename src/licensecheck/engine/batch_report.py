@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from .._version import __version__
 from ..sources.validation import empty_list
 from .models import (
     STATUSES,
@@ -30,6 +29,7 @@ from .models import (
     Witness,
     schema_uri_field,
     schema_version_field,
+    tool_info,
 )
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def batch_report(batch: Batch) -> BatchReport:
             by_status[status] += n
     outcomes = [outcome(item) for item in batch.items]
     return BatchReport(
-        tool=ToolInfo(name="licensecheck", version=__version__),
+        tool=tool_info(),
         pack=batch.pack_info,
         as_of=batch.options.as_of,
         summary=BatchSummary(

@@ -17,7 +17,6 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .._version import __version__
 from ..declaration.loader import Declaration
 from ..errors import PackError, RuleRuntimeError
 from ..lang.printer import expression_text
@@ -39,9 +38,9 @@ from .models import (
     PackInfo,
     Status,
     Summary,
-    ToolInfo,
     Witness,
     constructed,
+    tool_info,
     updated,
 )
 from .rules import Rule
@@ -254,7 +253,7 @@ def assess_compiled(
     ]
     findings.sort(key=lambda f: f.rule_id)
     return Assessment(
-        tool=pack.shared(("tool",), _tool_info),
+        tool=tool_info(),
         pack=pack_info(pack, lang),
         declaration=declaration.source,
         as_of=as_of,
@@ -262,10 +261,6 @@ def assess_compiled(
         summary=summarize(findings),
         findings=findings,
     )
-
-
-def _tool_info() -> ToolInfo:
-    return ToolInfo(name="licensecheck", version=__version__)
 
 
 def pack_info(pack: CompiledPack, lang: str = "en") -> PackInfo:

@@ -9,10 +9,12 @@ stages (reports, plans, CI formats) consume :class:`Assessment`.
 # field's annotation from its text, about a tenth of building these models at each cold
 # start (issue #12). Every type a field names is defined above it.
 import datetime as dt
+import functools
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .._version import __version__
 from ..sources.validation import empty_list
 
 Status = Literal["pass", "fail", "unknown", "not_applicable", "waived", "error"]
@@ -277,6 +279,12 @@ class Summary(_Model):
 class ToolInfo(_Model):
     name: str
     version: str
+
+
+@functools.cache
+def tool_info() -> ToolInfo:
+    """This tool as every report names it (one instance: the models are frozen)."""
+    return ToolInfo(name="licensecheck", version=__version__)
 
 
 class PackInfo(_Model):

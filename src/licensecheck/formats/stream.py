@@ -18,13 +18,12 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import cast
 
-from .._version import __version__
 from ..engine.batch import BatchRun
 from ..engine.batch_report import BatchReport, HeaderLine, PackRuns, RuleInfo, SummaryLine
 from ..engine.compile import CompiledPack
 from ..engine.evaluate import pack_info, text
 from ..engine.gate import DEFAULT_FAIL_ON
-from ..engine.models import Assessment, PackInfo, Severity, ToolInfo
+from ..engine.models import Assessment, PackInfo, Severity, tool_info
 from ..output import Chunk, blocks
 from .piece import Counts, Output, Piece, Render, Spool, json_line, piece
 from .sinks import (
@@ -62,7 +61,7 @@ class BatchJsonSink:
 
     def chunks(self) -> Iterator[Chunk]:
         head = BatchReport(
-            tool=ToolInfo(name="licensecheck", version=__version__),
+            tool=tool_info(),
             pack=self.pack,
             as_of=self.as_of,
             summary=self.counts.summary(),
@@ -86,7 +85,7 @@ class JsonLinesSink:
 
     def __init__(self, pack: PackInfo, rules: list[RuleInfo], as_of: dt.date, lang: str) -> None:
         self.header = HeaderLine(
-            tool=ToolInfo(name="licensecheck", version=__version__),
+            tool=tool_info(),
             pack=pack,
             as_of=as_of,
             lang=lang,
@@ -188,9 +187,9 @@ class JsonSink:
             yield from self.ready()
             yield from self.runs[-1].chunks()
             return
-        head = PackRuns(
-            tool=ToolInfo(name="licensecheck", version=__version__), as_of=self.as_of, runs=[]
-        ).model_dump_json(indent=2, by_alias=True)
+        head = PackRuns(tool=tool_info(), as_of=self.as_of, runs=[]).model_dump_json(
+            indent=2, by_alias=True
+        )
         yield head.removesuffix('"runs": []\n}') + '"runs": [\n    '
         for i, run in enumerate(self.runs):
             yield ",\n    " if i else ""

@@ -28,13 +28,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import codes
-from .._version import __version__
 from ..declaration.loader import load_declaration
 from ..engine.batch import BatchItem, BatchOptions, expand_paths, run_batch
 from ..engine.batch_report import ErrorInfo
 from ..engine.compile import CompiledPack
 from ..engine.gate import at_or_above, check_fail_on, counts_as_gap, gap_blocks, severity_rank
-from ..engine.models import Assessment, Finding, Severity, ToolInfo
+from ..engine.models import Assessment, Finding, Severity, ToolInfo, tool_info
 from ..engine.pack_diff import PackDiffSummary, diff_packs
 from ..errors import Diagnostic, LicenseCheckError, UsageError
 from ..packs.loader import load_pack
@@ -213,7 +212,7 @@ def measure_impact(
         key=lambda f: (f.firm, f.declaration),
     )
     return ImpactReport(
-        tool=ToolInfo(name="licensecheck", version=__version__),
+        tool=tool_info(),
         old=_version(old),
         new=_version(new),
         as_of=as_of,
