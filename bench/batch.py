@@ -38,6 +38,9 @@ import declarations
 
 PACK = "cn-credit-reporting"
 
+#: Runs a command in a fresh process: its wall time (s), peak RSS (MiB) and exit code.
+RunOnce = Callable[[Sequence[str]], tuple[float, float, int]]
+
 
 @dataclass(frozen=True)
 class BatchFigures:
@@ -56,11 +59,10 @@ def write_folder(folder: Path, n: int, size: str = "large") -> Path:
 def bench_batch(
     sizes: Sequence[int],
     tmp: Path,
-    run_once: Callable[[Sequence[str]], tuple[float, float, int]],
+    run_once: RunOnce,
 ) -> BatchFigures:
     """Measure every size at one and two jobs, and the two-CPU ceiling (two halves side by
-    side); ``run_once`` runs a command in a fresh process and gives its wall time (s), peak
-    RSS (MiB) and exit code."""
+    side), each command run by ``run_once``."""
     print(f"\n4. Batch: licensecheck check DIR --pack {PACK} --format json=FILE (fresh process)")
     print(f"   {'files':>7} {'jobs':>5} {'wall':>10} {'decl/s':>9} {'peak RSS':>11}")
     rate: dict[tuple[int, int], float] = {}
@@ -120,7 +122,7 @@ def split_folder(folder: Path) -> tuple[Path, Path]:
 def side_by_side(
     halves: Sequence[Path],
     tmp: Path,
-    run_once: Callable[[Sequence[str]], tuple[float, float, int]],
+    run_once: RunOnce,
 ) -> float:
     """The wall time of one ``--jobs 1`` check per folder of ``halves``, started together,
     each writing its own report: until the last one ends."""
@@ -184,7 +186,7 @@ def bench_large(
     n: int,
     size: str,
     cache: Path,
-    run_once: Callable[[Sequence[str]], tuple[float, float, int]],
+    run_once: RunOnce,
     baseline_files: int = 1000,
 ) -> None:
     """Issue #12's target row: ``n`` declarations at ``--jobs 2`` as json, jsonl and
